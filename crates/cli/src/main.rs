@@ -1,0 +1,2 @@
+//! peiyu command line.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Shared helpers for peiyu scenario tests.
