@@ -5,17 +5,29 @@
 
 pub mod batch;
 mod decimal;
+pub mod enterprise;
 pub mod i18n;
+pub mod metrics;
 pub mod money;
+pub mod officer;
 pub mod role;
 pub mod sector;
 pub mod stage;
 pub mod task;
 pub mod uscc;
+pub mod week;
 
 pub use batch::{Batch, BatchError};
+pub use enterprise::{
+    Enterprise, EnterpriseError, EnterpriseField, LandArea, LandAreaError, LegalForm,
+    LegalFormError, NewEnterprise,
+};
 pub use i18n::{Lang, LangError, Localize, Text};
+pub use metrics::{Metrics, Tce, TceError, YearMonth, YearMonthError};
 pub use money::{MoneyError, MoneyUnit, Yuan};
+pub use officer::{
+    EnterpriseId, IdError, LOGIN_MAX_LEN, Login, LoginError, Officer, OfficerId, Team, TeamId,
+};
 pub use role::{Role, RoleError};
 pub use sector::{Sector, SectorError, Thresholds};
 pub use stage::{KEY_MAX_LEN, KeyError, StageKey, TrackKey};
@@ -23,3 +35,26 @@ pub use task::{
     FactorCategory, FactorCategoryError, TaskKind, TaskKindError, TaskStatus, TaskStatusError,
 };
 pub use uscc::{Uscc, UsccError, UsccMode, UsccWarning};
+pub use week::{Week, WeekError, weeks_in_year};
+
+#[cfg(test)]
+mod tests {
+    /// Architecture invariant: domain stays pure (no IO, async, ORM or wire-format crates).
+    #[test]
+    fn dependencies_stay_pure() {
+        let manifest = include_str!("../Cargo.toml");
+        let deps = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_default();
+        for forbidden in [
+            "sea-orm", "tokio", "serde", "sqlx", "axum", "reqwest", "async",
+        ] {
+            assert!(
+                !deps.contains(forbidden),
+                "peiyu-domain must not depend on {forbidden}"
+            );
+        }
+    }
+}
