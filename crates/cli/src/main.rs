@@ -1,2 +1,128 @@
-//! peiyu command line.
-fn main() {}
+//! `peiyu`: the command line for officers who cultivate enterprises.
+//!
+//! It parses input into a use-case call on peiyu-service, prints the outcome as a table (zh or
+//! en) or JSON, and maps every error to an exit code: 0 ok, 2 bad input, 3 conflict, 4 not
+//! found, 1 anything else.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use peiyu_domain::{Lang, Localize};
+use peiyu_service::{ErrorKind, ServiceError};
+
+use crate::args::{Cli, LangArg};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let lang = match cli.global.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("peiyu: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli, lang)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(lang),
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("PEIYU_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Why a command failed, ready to print.
+#[derive(Debug)]
+pub enum Failure {
+    /// A use case refused or failed.
+    Service(ServiceError),
+    /// The command line itself was wrong in a way clap could not see.
+    Usage {
+        /// The field.
+        field: String,
+        /// What is wrong, zh.
+        zh: String,
+        /// What is wrong, en.
+        en: String,
+    },
+    /// Writing the output failed.
+    Io(std::io::Error),
+    /// The check ran and found a problem (e.g. a broken audit chain); already reported.
+    CheckFailed,
+}
+
+impl From<ServiceError> for Failure {
+    fn from(e: ServiceError) -> Self {
+        Failure::Service(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+impl Failure {
+    /// A bad command-line value.
+    pub fn usage(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Failure::Usage {
+            field: field.into(),
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// A bad command-line value, from a domain error.
+    pub fn invalid(field: &str, err: &impl Localize) -> Self {
+        let text = err.localize(Lang::Zh);
+        Failure::usage(field, text.zh(), text.en())
+    }
+
+    fn report(self, lang: Lang) -> ExitCode {
+        let (code, message) = match &self {
+            Failure::Service(e) => {
+                let code = match e.kind() {
+                    ErrorKind::Invalid => 2,
+                    ErrorKind::Conflict => 3,
+                    ErrorKind::NotFound => 4,
+                    ErrorKind::Forbidden | ErrorKind::Internal => 1,
+                };
+                (code, e.localize(lang).get(lang).to_owned())
+            }
+            Failure::Usage { field, zh, en } => (
+                2,
+                match lang {
+                    Lang::Zh => format!("{field}：{zh}"),
+                    Lang::En => format!("{field}: {en}"),
+                },
+            ),
+            Failure::Io(e) => (1, e.to_string()),
+            Failure::CheckFailed => return ExitCode::from(1),
+        };
+        let prefix = match lang {
+            Lang::Zh => "错误",
+            Lang::En => "error",
+        };
+        eprintln!("{prefix}: {message}");
+        ExitCode::from(code)
+    }
+}

@@ -325,6 +325,17 @@ pub enum EnterpriseError {
     },
 }
 
+impl EnterpriseError {
+    /// The field that is wrong, as the command line and import files name it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            EnterpriseError::Blank { field } | EnterpriseError::TooLong { field, .. } => {
+                field.key()
+            }
+        }
+    }
+}
+
 impl Localize for EnterpriseError {
     fn localize(&self, _lang: Lang) -> Text {
         let zh = match self {

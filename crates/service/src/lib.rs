@@ -1,1 +1,147 @@
-//! peiyu-service.
+//! peiyu-service: the use cases. The one API the CLI and the server call.
+//!
+//! Each use case loads what it needs from storage, decides (with peiyu-workflow where a track,
+//! guard or deadline is involved, and with [`authz`] for who may act), and hands storage the
+//! changes to record in one unit of work. Nothing here knows about HTTP, terminals or files
+//! chosen by a user.
+
+pub mod audit;
+pub mod authz;
+pub mod clock;
+pub mod enterprises;
+pub mod error;
+pub mod people;
+pub mod setup;
+
+use std::sync::Arc;
+
+use peiyu_domain::Officer;
+use peiyu_storage::{Actor, Store, UnitOfWork};
+
+pub use audit::AuditQuery;
+pub use clock::{Clock, CountyZone, FixedClock, SystemClock};
+pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
+pub use error::{ErrorKind, ServiceError, ServiceResult};
+pub use peiyu_storage::DEFAULT_DATABASE_URL;
+pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
+pub use peiyu_workflow::calendar;
+pub use people::{NewOfficer, TeamView};
+pub use setup::InitReport;
+
+/// How many times a unit of work that lost a race is re-run before the conflict is reported.
+const MAX_RETRIES: usize = 3;
+
+/// The use cases over one database.
+#[derive(Clone, Debug)]
+pub struct Service {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    zone: CountyZone,
+}
+
+impl Service {
+    /// A service over an open store, with the system clock and the county's zone at UTC+8.
+    pub fn new(store: Store) -> Service {
+        Service {
+            store,
+            clock: Arc::new(SystemClock),
+            zone: CountyZone::default(),
+        }
+    }
+
+    /// The same service reading another clock (tests, and `--today`).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Service {
+        self.clock = clock;
+        self
+    }
+
+    /// Opens the database at `url` (not migrating it).
+    pub async fn connect(url: &str) -> ServiceResult<Service> {
+        Ok(Service::new(Store::connect(url).await?))
+    }
+
+    /// The underlying store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The county's date today.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.zone.date_of(self.clock.now())
+    }
+
+    /// Fails with [`ServiceError::Uninitialised`] unless `peiyu init` has run.
+    pub async fn ensure_initialised(&self) -> ServiceResult<()> {
+        match self.store.is_migrated().await {
+            Ok(true) => Ok(()),
+            Ok(false) | Err(_) => Err(ServiceError::Uninitialised),
+        }
+    }
+
+    /// Resolves the acting officer by login; an unknown or inactive login cannot act.
+    pub async fn actor(&self, login: &str) -> ServiceResult<Officer> {
+        self.ensure_initialised().await?;
+        let officer = peiyu_storage::officers::find_officer_by_login(self.store.conn(), login)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "--as",
+                    peiyu_domain::Text::new(
+                        format!("没有登录名为「{login}」的干部：用 `peiyu officer list` 查看，或用 --as 指定"),
+                        format!("no officer has the login \"{login}\": see `peiyu officer list`, or pass --as"),
+                    ),
+                )
+            })?;
+        if !officer.active {
+            return Err(ServiceError::forbidden(
+                format!("干部「{login}」已停用，不能操作"),
+                format!("officer \"{login}\" is inactive and cannot act"),
+            ));
+        }
+        Ok(officer)
+    }
+
+    /// Runs `work` in a unit of work for `actor` and commits it; a lost race (a conflict on an
+    /// audit chain, a deadlock) is retried from the start a few times. `work` must re-read what
+    /// it depends on through the unit it is given.
+    pub(crate) async fn write<T, F>(&self, actor: &Actor, work: F) -> ServiceResult<T>
+    where
+        F: for<'u> AsyncFn(&'u mut UnitOfWork) -> ServiceResult<T>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut uow = self
+                .store
+                .begin(actor.clone(), None, self.clock.now())
+                .await?;
+            let outcome = work(&mut uow).await;
+            let outcome = match outcome {
+                Ok(value) => uow
+                    .commit()
+                    .await
+                    .map(|_| value)
+                    .map_err(ServiceError::from),
+                Err(e) => {
+                    uow.rollback().await?;
+                    Err(e)
+                }
+            };
+            match outcome {
+                Err(ServiceError::Storage(ref e)) if e.is_retryable() && attempt < MAX_RETRIES => {
+                    tracing::warn!(attempt, error = %e, "retrying after a lost race");
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// The storage actor for an officer.
+pub fn actor_of(officer: &Officer) -> Actor {
+    Actor {
+        id: Some(officer.id),
+        login: officer.login.as_str().to_owned(),
+        on_behalf_of: None,
+    }
+}

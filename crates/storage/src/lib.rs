@@ -1,1 +1,23 @@
-//! peiyu-storage.
+//! peiyu-storage: records what the service decided, on SQLite, PostgreSQL or MySQL/MariaDB.
+//!
+//! Storage owns the sea-orm entities, connecting, the unit of work (one transaction whose
+//! changes and audit entries commit together or not at all), the hash-chained audit log and the
+//! queries. It never decides: no guard, no authorisation, no business rule lives here.
+
+pub mod audit;
+pub mod connect;
+pub mod enterprises;
+pub mod entities;
+pub mod error;
+pub mod instant;
+pub mod metrics;
+pub mod officers;
+
+pub use audit::{
+    Actor, AuditEntry, AuditFact, AuditFilter, BrokenChain, ChainBreak, UnitOfWork, VerifyReport,
+};
+pub use connect::{Backend, DEFAULT_DATABASE_URL, Store};
+pub use enterprises::{EnterpriseFilter, Versioned};
+pub use error::{StorageError, StorageResult};
+pub use metrics::Upserted;
+pub use officers::TeamWithMembers;

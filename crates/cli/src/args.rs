@@ -1,0 +1,278 @@
+//! The command line: every subcommand and option, as clap parses them.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// peiyu (培育): cultivating enterprises — four batches, cultivation tracks, tasks and audit.
+#[derive(Debug, Parser)]
+#[command(name = "peiyu", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database URL: sqlite://FILE?mode=rwc, postgres://…, mysql://…
+    #[arg(long, global = true, env = "PEIYU_DATABASE_URL", default_value = peiyu_service::DEFAULT_DATABASE_URL)]
+    pub db: String,
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages and tables: zh (default) or en.
+    #[arg(long, global = true, env = "PEIYU_LANG", default_value = "zh")]
+    pub lang: LangArg,
+    /// The acting officer's login.
+    #[arg(long = "as", global = true, env = "PEIYU_AS", default_value = "admin")]
+    pub as_login: String,
+}
+
+/// Output language.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    /// 简体中文
+    Zh,
+    /// English
+    En,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or upgrade the database and its first admin.
+    Init(InitArgs),
+    /// Officers (干部).
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    /// Teams, i.e. task forces (专班).
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Enterprises (企业).
+    #[command(subcommand)]
+    Enterprise(EnterpriseCommand),
+    /// Working-day calendar (工作日历).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `peiyu init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Login of the first admin, created when the database has none.
+    #[arg(long, default_value = "admin")]
+    pub admin: String,
+    /// Name of the first admin.
+    #[arg(long, default_value = "管理员")]
+    pub admin_name: String,
+}
+
+/// `peiyu officer …`
+#[derive(Debug, Subcommand)]
+pub enum OfficerCommand {
+    /// Add an officer (admin only).
+    Add {
+        /// Login: lowercase letters, digits, '.', '_' or '-', starting with a letter.
+        login: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Role: officer (干部), lead (组长), leader (局领导) or admin (管理员).
+        #[arg(long, default_value = "officer")]
+        role: String,
+    },
+    /// List officers.
+    List,
+}
+
+/// `peiyu team …`
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Add a team (admin only).
+    Add {
+        /// The team's name, e.g. 企业培育工作专班.
+        name: String,
+        /// The lead's login; the lead joins the team.
+        #[arg(long)]
+        lead: Option<String>,
+    },
+    /// List teams and their members.
+    List,
+    /// Put an officer in a team.
+    Join {
+        /// The team's name.
+        team: String,
+        /// The officer's login.
+        officer: String,
+    },
+}
+
+/// `peiyu enterprise …`
+#[derive(Debug, Subcommand)]
+pub enum EnterpriseCommand {
+    /// Add an enterprise.
+    Add(EnterpriseAddArgs),
+    /// List enterprises.
+    List(EnterpriseListArgs),
+    /// Show one enterprise (by USCC or name).
+    Show {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+    },
+    /// Change an enterprise's details.
+    Edit(EnterpriseEditArgs),
+    /// Archive an enterprise: hidden from lists, history kept.
+    Archive {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+        /// Fail with a conflict unless the enterprise is still at this version.
+        #[arg(long)]
+        expect_version: Option<i64>,
+    },
+}
+
+/// `peiyu enterprise add`
+#[derive(Debug, Args)]
+pub struct EnterpriseAddArgs {
+    /// Unified social credit code (统一社会信用代码), 18 characters.
+    #[arg(long)]
+    pub uscc: String,
+    /// Registered name.
+    #[arg(long)]
+    pub name: String,
+    /// Sector: industry|wholesale|retail|accommodation|catering|other (or 工业, 批发, 零售, 住宿, 餐饮, 其他).
+    #[arg(long)]
+    pub sector: String,
+    /// Town (乡镇).
+    #[arg(long)]
+    pub town: String,
+    /// Address.
+    #[arg(long, default_value = "")]
+    pub address: String,
+    /// Land area in mu (亩), e.g. 18.7.
+    #[arg(long)]
+    pub land_area: Option<String>,
+    /// The enterprise is a branch (分支机构), not a legal entity.
+    #[arg(long)]
+    pub branch: bool,
+    /// Responsible officer's login (default: you, unless you are an admin).
+    #[arg(long)]
+    pub officer: Option<String>,
+    /// Accept a USCC whose check character is wrong (some genuine early codes), with a warning.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+/// `peiyu enterprise list`
+#[derive(Debug, Args)]
+pub struct EnterpriseListArgs {
+    /// Only enterprises this officer is responsible for.
+    #[arg(long)]
+    pub officer: Option<String>,
+    /// Only enterprises you (and your team) act on.
+    #[arg(long)]
+    pub mine: bool,
+    /// Only this sector.
+    #[arg(long)]
+    pub sector: Option<String>,
+    /// Only this town.
+    #[arg(long)]
+    pub town: Option<String>,
+    /// Only names containing this.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Include archived enterprises.
+    #[arg(long)]
+    pub archived: bool,
+}
+
+/// `peiyu enterprise edit`
+#[derive(Debug, Args)]
+pub struct EnterpriseEditArgs {
+    /// USCC or an unambiguous name.
+    pub enterprise: String,
+    /// Corrected USCC.
+    #[arg(long)]
+    pub uscc: Option<String>,
+    /// New name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New sector.
+    #[arg(long)]
+    pub sector: Option<String>,
+    /// New town.
+    #[arg(long)]
+    pub town: Option<String>,
+    /// New address.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// New land area in mu; "none" clears it.
+    #[arg(long)]
+    pub land_area: Option<String>,
+    /// Legal form: legal_entity (法人) or branch (分支机构).
+    #[arg(long)]
+    pub legal_form: Option<String>,
+    /// New responsible officer's login; "none" clears it.
+    #[arg(long)]
+    pub officer: Option<String>,
+    /// Accept a USCC whose check character is wrong, with a warning.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Why (recorded in the audit log).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Fail with a conflict unless the enterprise is still at this version.
+    #[arg(long)]
+    pub expect_version: Option<i64>,
+}
+
+/// `peiyu calendar …`
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// A year's days off and make-up workdays.
+    Show {
+        /// The year, e.g. 2024.
+        year: i32,
+    },
+    /// Print the Nth working day after DATE.
+    AddDays {
+        /// Start date, YYYY-MM-DD.
+        date: String,
+        /// How many working days.
+        n: u32,
+    },
+    /// Check the calendar data: covered years and warnings.
+    Check {
+        /// Check as of this date instead of today.
+        #[arg(long)]
+        today: Option<String>,
+    },
+}
+
+/// `peiyu audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every hash chain; exit 1 if any is broken.
+    Verify,
+    /// List audit entries.
+    Log {
+        /// Only entries by this officer.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only entries about this enterprise (USCC or name).
+        #[arg(long)]
+        enterprise: Option<String>,
+        /// Only this action, e.g. enterprise.edit.
+        #[arg(long)]
+        action: Option<String>,
+    },
+}

@@ -1,0 +1,193 @@
+//! `peiyu audit …`.
+
+use peiyu_domain::{Lang, Officer};
+use peiyu_service::{AuditEntry, AuditQuery, ChainBreak, Service};
+use serde::Serialize;
+
+use crate::Failure;
+use crate::args::AuditCommand;
+use crate::output::{print_json, table, tr};
+
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    chain: &'a str,
+    seq: i64,
+    recorded_at: String,
+    effective_on: Option<String>,
+    actor: &'a str,
+    on_behalf_of: Option<&'a str>,
+    action: &'a str,
+    subject_type: &'a str,
+    subject_id: &'a str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    reason: Option<&'a str>,
+    request_id: Option<&'a str>,
+    hash: &'a str,
+}
+
+fn entry_json(e: &AuditEntry) -> EntryJson<'_> {
+    let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str(t).ok());
+    EntryJson {
+        chain: &e.chain_key,
+        seq: e.seq,
+        recorded_at: e.recorded_at.to_rfc3339(),
+        effective_on: e.effective_on.map(|d| d.to_string()),
+        actor: &e.actor_login,
+        on_behalf_of: e.on_behalf_of.as_deref(),
+        action: &e.action,
+        subject_type: &e.subject_type,
+        subject_id: &e.subject_id,
+        before: parse(&e.before),
+        after: parse(&e.after),
+        reason: e.reason.as_deref(),
+        request_id: e.request_id.as_deref(),
+        hash: &e.hash,
+    }
+}
+
+fn describe(problem: &ChainBreak, lang: Lang) -> String {
+    match (problem, lang) {
+        (ChainBreak::HashMismatch { seq }, Lang::Zh) => {
+            format!("第 {seq} 条内容被改动（哈希不符）")
+        }
+        (ChainBreak::HashMismatch { seq }, Lang::En) => {
+            format!("entry {seq} was edited (its hash does not match)")
+        }
+        (ChainBreak::LinkMismatch { seq }, Lang::Zh) => {
+            format!("第 {seq} 条与前一条衔接不上（有条目被删除、插入或调换）")
+        }
+        (ChainBreak::LinkMismatch { seq }, Lang::En) => format!(
+            "entry {seq} does not link to the one before (an entry was removed, inserted or swapped)"
+        ),
+        (ChainBreak::SequenceGap { expected, found }, Lang::Zh) => {
+            format!("序号应为 {expected}，实为 {found}（有条目被删除或插入）")
+        }
+        (ChainBreak::SequenceGap { expected, found }, Lang::En) => format!(
+            "sequence number {found} where {expected} was expected (an entry was removed or inserted)"
+        ),
+        (ChainBreak::HeadMismatch { head_seq, last_seq }, Lang::Zh) => {
+            format!("链头记录有 {head_seq} 条，实存到第 {last_seq} 条（末尾条目被删除或链头被改）")
+        }
+        (ChainBreak::HeadMismatch { head_seq, last_seq }, Lang::En) => format!(
+            "the chain head records {head_seq} entries but the last one found is {last_seq} (entries at the end were removed, or the head was changed)"
+        ),
+    }
+}
+
+/// Runs `peiyu audit …`.
+pub async fn run(
+    service: &Service,
+    actor: &Officer,
+    cmd: AuditCommand,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    match cmd {
+        AuditCommand::Verify => {
+            let report = service.verify_audit(actor).await?;
+            if json {
+                print_json(&serde_json::json!({
+                    "chains": report.chains,
+                    "entries": report.entries,
+                    "ok": report.broken.is_empty(),
+                    "broken": report.broken.iter().map(|b| serde_json::json!({
+                        "chain": b.chain_key,
+                        "problem": describe(&b.problem, Lang::En),
+                        "entry": b.entry.as_ref().map(entry_json),
+                    })).collect::<Vec<_>>(),
+                }))?;
+            } else if report.broken.is_empty() {
+                println!(
+                    "{}: {} {}, {} {}",
+                    tr(lang, "审计链完好", "audit log verifies"),
+                    report.chains,
+                    tr(lang, "条链", "chains"),
+                    report.entries,
+                    tr(lang, "条记录", "entries")
+                );
+            } else {
+                let mut t = table(
+                    lang,
+                    &[
+                        ("链", "chain"),
+                        ("问题", "problem"),
+                        ("记录时间", "recorded at"),
+                        ("操作", "action"),
+                        ("对象", "subject"),
+                    ],
+                );
+                for b in &report.broken {
+                    t.add_row(vec![
+                        b.chain_key.clone(),
+                        describe(&b.problem, lang),
+                        b.entry
+                            .as_ref()
+                            .map(|e| e.recorded_at.to_rfc3339())
+                            .unwrap_or_default(),
+                        b.entry
+                            .as_ref()
+                            .map(|e| e.action.clone())
+                            .unwrap_or_default(),
+                        b.entry
+                            .as_ref()
+                            .map(|e| e.subject_id.clone())
+                            .unwrap_or_default(),
+                    ]);
+                }
+                println!("{t}");
+                eprintln!(
+                    "{}: {} / {}",
+                    tr(lang, "审计链被破坏", "audit log is broken"),
+                    report.broken.len(),
+                    report.chains
+                );
+            }
+            if report.broken.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure::CheckFailed)
+            }
+        }
+        AuditCommand::Log {
+            actor: by,
+            enterprise,
+            action,
+        } => {
+            let entries = service
+                .audit_log(
+                    actor,
+                    &AuditQuery {
+                        actor: by,
+                        enterprise,
+                        action,
+                    },
+                )
+                .await?;
+            if json {
+                return print_json(&entries.iter().map(entry_json).collect::<Vec<_>>());
+            }
+            let mut t = table(
+                lang,
+                &[
+                    ("记录时间", "recorded at"),
+                    ("操作人", "actor"),
+                    ("操作", "action"),
+                    ("对象", "subject"),
+                    ("原因", "reason"),
+                ],
+            );
+            for e in &entries {
+                t.add_row(vec![
+                    e.recorded_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    e.actor_login.clone(),
+                    e.action.clone(),
+                    e.subject_id.clone(),
+                    e.reason.clone().unwrap_or_default(),
+                ]);
+            }
+            println!("{t}");
+            Ok(())
+        }
+    }
+}

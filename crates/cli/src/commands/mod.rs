@@ -1,0 +1,115 @@
+//! One module per noun; each turns parsed arguments into a use-case call and prints the result.
+
+mod audit;
+mod calendar;
+mod enterprise;
+mod people;
+
+use peiyu_domain::Lang;
+use peiyu_service::Service;
+
+use crate::Failure;
+use crate::args::{Cli, Command};
+use crate::output::tr;
+
+/// Runs one command.
+pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
+    let g = cli.global;
+    match cli.command {
+        Command::Calendar(cmd) => calendar::run(cmd, g.json, lang),
+        Command::Init(args) => {
+            let service = Service::connect(&g.db).await?;
+            let report = service.init(&args.admin, &args.admin_name).await?;
+            if g.json {
+                return crate::output::print_json(&serde_json::json!({
+                    "database": redact(&g.db),
+                    "backend": report.backend,
+                    "created_admin": report.created_admin.as_ref().map(|o| o.login.as_str()),
+                }));
+            }
+            println!(
+                "{} {} ({})",
+                tr(lang, "已初始化数据库", "initialised database"),
+                redact(&g.db),
+                report.backend
+            );
+            match &report.created_admin {
+                Some(admin) => println!(
+                    "{} {} ({})",
+                    tr(lang, "已创建管理员", "created admin"),
+                    admin.login.as_str(),
+                    admin.name
+                ),
+                None => println!(
+                    "{}",
+                    tr(
+                        lang,
+                        "已有管理员，未作更改",
+                        "an admin exists already; nothing changed"
+                    )
+                ),
+            }
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "下一步：peiyu officer add LOGIN --name 姓名；peiyu enterprise add --uscc … --name … --sector industry --town …",
+                    "next: peiyu officer add LOGIN --name NAME; peiyu enterprise add --uscc … --name … --sector industry --town …"
+                )
+            );
+            Ok(())
+        }
+        Command::Officer(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            people::officer(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Team(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            people::team(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Enterprise(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            enterprise::run(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Audit(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            audit::run(&service, &actor, cmd, g.json, lang).await
+        }
+    }
+}
+
+/// The database URL without a password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact("sqlite://peiyu.db?mode=rwc"),
+            "sqlite://peiyu.db?mode=rwc"
+        );
+        assert_eq!(
+            redact("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+    }
+}

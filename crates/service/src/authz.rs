@@ -1,0 +1,93 @@
+//! Who may act on what. Authorisation lives here, in the service, and nowhere else.
+//!
+//! - An admin may do everything.
+//! - A leader (局领导) reads everything and changes nothing.
+//! - A lead (组长) acts on the enterprises of the teams they belong to, their own included.
+//! - An officer acts on the enterprises they are responsible for, and on those of officers who
+//!   share a team with them.
+//! - Every active officer may read the enterprise register.
+
+use peiyu_domain::{Enterprise, Officer, OfficerId, Role};
+use peiyu_storage::Store;
+
+use crate::error::{ServiceError, ServiceResult};
+
+/// The officers whose enterprises `officer` may act on: themselves and everyone who shares a
+/// team with them. `None` means no limit (admin).
+pub async fn acting_scope(
+    store: &Store,
+    officer: &Officer,
+) -> ServiceResult<Option<Vec<OfficerId>>> {
+    match officer.role {
+        Role::Admin => Ok(None),
+        Role::Leader => Ok(Some(Vec::new())),
+        Role::Officer | Role::Lead => {
+            let mut scope = vec![officer.id];
+            for team in peiyu_storage::officers::teams_of(store.conn(), officer.id).await? {
+                for member in peiyu_storage::officers::members_of(store.conn(), team).await? {
+                    if !scope.contains(&member) {
+                        scope.push(member);
+                    }
+                }
+            }
+            Ok(Some(scope))
+        }
+    }
+}
+
+/// Fails unless `officer` may change things at all.
+pub fn require_writer(officer: &Officer) -> ServiceResult<()> {
+    if officer.role.can_write() {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(
+            format!(
+                "{}（{}）只能查看，不能修改",
+                officer.name,
+                officer.role.label(peiyu_domain::Lang::Zh)
+            ),
+            format!(
+                "{} is a {} and can read but not change anything",
+                officer.name,
+                officer.role.label(peiyu_domain::Lang::En)
+            ),
+        ))
+    }
+}
+
+/// Fails unless `officer` is an admin.
+pub fn require_admin(officer: &Officer, what_zh: &str, what_en: &str) -> ServiceResult<()> {
+    if officer.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(
+            format!("只有管理员可以{what_zh}"),
+            format!("only an admin may {what_en}"),
+        ))
+    }
+}
+
+/// Fails unless `officer` may act on `enterprise`.
+pub async fn require_enterprise_access(
+    store: &Store,
+    officer: &Officer,
+    enterprise: &Enterprise,
+) -> ServiceResult<()> {
+    require_writer(officer)?;
+    let Some(scope) = acting_scope(store, officer).await? else {
+        return Ok(());
+    };
+    match enterprise.responsible_officer {
+        Some(resp) if scope.contains(&resp) => Ok(()),
+        _ => Err(ServiceError::forbidden(
+            format!(
+                "「{}」不由你或你所在专班负责：请联系其负责干部或管理员",
+                enterprise.name
+            ),
+            format!(
+                "\"{}\" is not yours or your team's: ask its responsible officer or an admin",
+                enterprise.name
+            ),
+        )),
+    }
+}

@@ -1,0 +1,52 @@
+//! The clock use cases read: real time in production, a fixed instant in tests.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// A source of the current instant.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at one instant.
+#[derive(Clone, Copy, Debug)]
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+/// The county's time zone: UTC+8 unless configured otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CountyZone(pub FixedOffset);
+
+/// UTC+8, China Standard Time; checked when compiling.
+const UTC_PLUS_8: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+impl Default for CountyZone {
+    fn default() -> Self {
+        CountyZone(UTC_PLUS_8)
+    }
+}
+
+impl CountyZone {
+    /// The county's calendar date at an instant.
+    pub fn date_of(self, t: DateTime<Utc>) -> NaiveDate {
+        t.with_timezone(&self.0).date_naive()
+    }
+}

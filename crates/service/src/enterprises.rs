@@ -1,0 +1,413 @@
+//! Enterprises: adding, listing, showing, editing and archiving the firms on the county's books.
+
+use peiyu_domain::{
+    Enterprise, EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Officer, Role, Sector,
+    Text, Uscc, UsccMode,
+};
+use peiyu_storage::{EnterpriseFilter, Versioned, enterprises, metrics, officers};
+
+use crate::authz::{acting_scope, require_enterprise_access, require_writer};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Service, actor_of};
+
+/// An enterprise with what a reader wants beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnterpriseView {
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// Its version, for `--expect-version`.
+    pub version: i64,
+    /// Its responsible officer.
+    pub responsible: Option<Officer>,
+}
+
+/// An enterprise with its recent figures, for `enterprise show`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnterpriseDetail {
+    /// The enterprise.
+    pub view: EnterpriseView,
+    /// Its last twelve recorded months, oldest first.
+    pub recent_metrics: Vec<Metrics>,
+}
+
+/// Changes to an enterprise: `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnterpriseEdit {
+    /// A corrected USCC.
+    pub uscc: Option<Uscc>,
+    /// A new name.
+    pub name: Option<String>,
+    /// A new sector.
+    pub sector: Option<Sector>,
+    /// A new town.
+    pub town: Option<String>,
+    /// A new address.
+    pub address: Option<String>,
+    /// A new land area (`Some(None)` clears it).
+    pub land_area: Option<Option<LandArea>>,
+    /// A new legal form.
+    pub legal_form: Option<LegalForm>,
+    /// A new responsible officer's login (`Some(None)` clears it).
+    pub responsible: Option<Option<String>>,
+}
+
+impl EnterpriseEdit {
+    /// True when nothing would change.
+    pub fn is_empty(&self) -> bool {
+        *self == EnterpriseEdit::default()
+    }
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListEnterprises {
+    /// Only enterprises this officer (login) is responsible for.
+    pub officer: Option<String>,
+    /// Only those the acting officer may act on.
+    pub mine: bool,
+    /// Only this sector.
+    pub sector: Option<Sector>,
+    /// Only this town.
+    pub town: Option<String>,
+    /// Only names containing this.
+    pub name_contains: Option<String>,
+    /// Archived ones too.
+    pub include_archived: bool,
+}
+
+impl Service {
+    /// Finds an enterprise by USCC or by an unambiguous (part of its) name.
+    pub async fn resolve_enterprise(&self, key: &str) -> ServiceResult<Versioned<Enterprise>> {
+        let key = key.trim();
+        let conn = self.store().conn();
+        if Uscc::parse_with(key, UsccMode::Lenient).is_ok() {
+            if let Some(found) =
+                enterprises::find_enterprise_by_uscc(conn, &key.to_uppercase()).await?
+            {
+                return Ok(found);
+            }
+        }
+        let mut found = enterprises::find_enterprises_by_name(conn, key).await?;
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(ServiceError::not_found(
+                format!("找不到企业「{key}」：请输入统一社会信用代码或企业名称"),
+                format!("no enterprise matches \"{key}\": give its USCC or its name"),
+            )),
+            n => {
+                let names: Vec<String> = found
+                    .iter()
+                    .take(5)
+                    .map(|e| format!("{}（{}）", e.value.name, e.value.uscc))
+                    .collect();
+                Err(ServiceError::invalid(
+                    "ENTERPRISE",
+                    Text::new(
+                        format!(
+                            "「{key}」对应 {n} 家企业（{}{}）：请用统一社会信用代码指明",
+                            names.join("、"),
+                            if n > 5 { "……" } else { "" }
+                        ),
+                        format!(
+                            "\"{key}\" matches {n} enterprises ({}{}): name one by its USCC",
+                            names.join(", "),
+                            if n > 5 { ", …" } else { "" }
+                        ),
+                    ),
+                ))
+            }
+        }
+    }
+
+    async fn view_of(&self, v: Versioned<Enterprise>) -> ServiceResult<EnterpriseView> {
+        let responsible = match v.value.responsible_officer {
+            Some(id) => officers::find_officer(self.store().conn(), id).await?,
+            None => None,
+        };
+        Ok(EnterpriseView {
+            enterprise: v.value,
+            version: v.version,
+            responsible,
+        })
+    }
+
+    /// Checks that `actor` may make `login` responsible for an enterprise, and finds them.
+    async fn responsible_officer(&self, actor: &Officer, login: &str) -> ServiceResult<Officer> {
+        let officer = officers::find_officer_by_login(self.store().conn(), login)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "--officer",
+                    Text::new(
+                        format!("没有登录名为「{login}」的干部：用 `peiyu officer list` 查看"),
+                        format!("no officer has the login \"{login}\": see `peiyu officer list`"),
+                    ),
+                )
+            })?;
+        if let Some(scope) = acting_scope(self.store(), actor).await? {
+            if !scope.contains(&officer.id) {
+                return Err(ServiceError::forbidden(
+                    format!("你只能把企业交给自己或同专班的干部负责，「{login}」不在你的专班"),
+                    format!(
+                        "you may only make yourself or a teammate responsible; \"{login}\" is not in your team"
+                    ),
+                ));
+            }
+        }
+        Ok(officer)
+    }
+
+    /// Adds an enterprise. Its responsible officer defaults to the acting officer (not for an
+    /// admin, who may leave it unset).
+    #[tracing::instrument(skip(self, actor, new), fields(actor = %actor.login.as_str(), uscc = %new.uscc))]
+    pub async fn add_enterprise(
+        &self,
+        actor: &Officer,
+        new: NewEnterprise,
+        responsible_login: Option<&str>,
+    ) -> ServiceResult<EnterpriseView> {
+        require_writer(actor)?;
+        new.validate()
+            .map_err(|e| ServiceError::invalid_from(e.field(), &e))?;
+        let responsible = match responsible_login {
+            Some(login) => Some(self.responsible_officer(actor, login).await?),
+            None if actor.role == Role::Admin => None,
+            None => Some(actor.clone()),
+        };
+        let enterprise = Enterprise {
+            id: EnterpriseId::new(),
+            uscc: new.uscc,
+            name: new.name.trim().to_owned(),
+            sector: new.sector,
+            town: new.town.trim().to_owned(),
+            address: new.address.trim().to_owned(),
+            land_area: new.land_area,
+            legal_form: new.legal_form,
+            responsible_officer: responsible.as_ref().map(|o| o.id),
+            archived: false,
+        };
+        self.write(&actor_of(actor), async |uow| {
+            enterprises::insert_enterprise(uow, &enterprise, None).await?;
+            Ok(())
+        })
+        .await?;
+        Ok(EnterpriseView {
+            enterprise,
+            version: 1,
+            responsible,
+        })
+    }
+
+    /// Lists enterprises, by name.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn list_enterprises(
+        &self,
+        actor: &Officer,
+        query: &ListEnterprises,
+    ) -> ServiceResult<Vec<EnterpriseView>> {
+        let conn = self.store().conn();
+        let mut filter = EnterpriseFilter {
+            include_archived: query.include_archived,
+            sector: query.sector,
+            town: query.town.clone(),
+            name_contains: query.name_contains.clone(),
+            responsible: None,
+        };
+        if let Some(login) = &query.officer {
+            let officer = officers::find_officer_by_login(conn, login)
+                .await?
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "--officer",
+                        Text::new(
+                            format!("没有登录名为「{login}」的干部"),
+                            format!("no officer has the login \"{login}\""),
+                        ),
+                    )
+                })?;
+            filter.responsible = Some(vec![officer.id]);
+        } else if query.mine {
+            filter.responsible = acting_scope(self.store(), actor).await?;
+        }
+        let all = officers::list_officers(conn).await?;
+        Ok(enterprises::list_enterprises(conn, &filter)
+            .await?
+            .into_iter()
+            .map(|v| EnterpriseView {
+                responsible: v
+                    .value
+                    .responsible_officer
+                    .and_then(|id| all.iter().find(|o| o.id == id).cloned()),
+                enterprise: v.value,
+                version: v.version,
+            })
+            .collect())
+    }
+
+    /// One enterprise with its recent figures.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn show_enterprise(
+        &self,
+        actor: &Officer,
+        key: &str,
+    ) -> ServiceResult<EnterpriseDetail> {
+        let found = self.resolve_enterprise(key).await?;
+        let mut recent =
+            metrics::list_metrics(self.store().conn(), found.value.id, None, None).await?;
+        let keep_from = recent.len().saturating_sub(12);
+        let recent_metrics = recent.split_off(keep_from);
+        Ok(EnterpriseDetail {
+            view: self.view_of(found).await?,
+            recent_metrics,
+        })
+    }
+
+    /// Changes an enterprise. With `expected_version`, a change made by someone else since that
+    /// version is a conflict; without it, the change applies to the version read now.
+    #[tracing::instrument(skip(self, actor, edit), fields(actor = %actor.login.as_str()))]
+    pub async fn edit_enterprise(
+        &self,
+        actor: &Officer,
+        key: &str,
+        edit: EnterpriseEdit,
+        expected_version: Option<i64>,
+        reason: Option<String>,
+    ) -> ServiceResult<EnterpriseView> {
+        if edit.is_empty() {
+            return Err(ServiceError::invalid(
+                "edit",
+                Text::new(
+                    "没有要修改的内容：请给出至少一个字段，如 --name、--town",
+                    "nothing to change: give at least one field, such as --name or --town",
+                ),
+            ));
+        }
+        let current = self.resolve_enterprise(key).await?;
+        require_enterprise_access(self.store(), actor, &current.value).await?;
+        let mut after = current.value.clone();
+        if let Some(uscc) = edit.uscc {
+            after.uscc = uscc;
+        }
+        if let Some(name) = edit.name {
+            after.name = name.trim().to_owned();
+        }
+        if let Some(sector) = edit.sector {
+            after.sector = sector;
+        }
+        if let Some(town) = edit.town {
+            after.town = town.trim().to_owned();
+        }
+        if let Some(address) = edit.address {
+            after.address = address.trim().to_owned();
+        }
+        if let Some(area) = edit.land_area {
+            after.land_area = area;
+        }
+        if let Some(form) = edit.legal_form {
+            after.legal_form = form;
+        }
+        let mut responsible = None;
+        if let Some(login) = edit.responsible {
+            after.responsible_officer = match login {
+                Some(login) => {
+                    let officer = self.responsible_officer(actor, &login).await?;
+                    let id = officer.id;
+                    responsible = Some(officer);
+                    Some(id)
+                }
+                None => None,
+            };
+        }
+        NewEnterprise {
+            uscc: after.uscc.clone(),
+            name: after.name.clone(),
+            sector: after.sector,
+            town: after.town.clone(),
+            address: after.address.clone(),
+            land_area: after.land_area,
+            legal_form: after.legal_form,
+            responsible_officer: after.responsible_officer,
+        }
+        .validate()
+        .map_err(|e| ServiceError::invalid_from(e.field(), &e))?;
+        let expected = expected_version.unwrap_or(current.version);
+        let before = current.value;
+        let version = self
+            .write(&actor_of(actor), async |uow| {
+                Ok(enterprises::update_enterprise(
+                    uow,
+                    &before,
+                    &after,
+                    expected,
+                    "enterprise.edit",
+                    reason.clone(),
+                )
+                .await?)
+            })
+            .await?;
+        let mut view = self
+            .view_of(Versioned {
+                value: after,
+                version,
+            })
+            .await?;
+        if responsible.is_some() {
+            view.responsible = responsible;
+        }
+        Ok(view)
+    }
+
+    /// Archives an enterprise: it leaves every list, and its history stays. A reason is required.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn archive_enterprise(
+        &self,
+        actor: &Officer,
+        key: &str,
+        reason: &str,
+        expected_version: Option<i64>,
+    ) -> ServiceResult<EnterpriseView> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ServiceError::invalid(
+                "--reason",
+                Text::new(
+                    "归档企业必须说明原因，如「已注销」「迁出本县」",
+                    "archiving needs a reason, such as \"deregistered\" or \"moved out of the county\"",
+                ),
+            ));
+        }
+        let current = self.resolve_enterprise(key).await?;
+        require_enterprise_access(self.store(), actor, &current.value).await?;
+        if current.value.archived {
+            return Err(ServiceError::invalid(
+                "ENTERPRISE",
+                Text::new(
+                    format!("「{}」已经归档", current.value.name),
+                    format!("\"{}\" is already archived", current.value.name),
+                ),
+            ));
+        }
+        let before = current.value.clone();
+        let mut after = current.value;
+        after.archived = true;
+        let expected = expected_version.unwrap_or(current.version);
+        let version = self
+            .write(&actor_of(actor), async |uow| {
+                Ok(enterprises::update_enterprise(
+                    uow,
+                    &before,
+                    &after,
+                    expected,
+                    "enterprise.archive",
+                    Some(reason.to_owned()),
+                )
+                .await?)
+            })
+            .await?;
+        self.view_of(Versioned {
+            value: after,
+            version,
+        })
+        .await
+    }
+}

@@ -1,0 +1,286 @@
+//! Enterprises: recording and reading the firms on the county's books.
+
+use peiyu_domain::{
+    Enterprise, EnterpriseId, LandArea, LegalForm, OfficerId, Sector, Uscc, UsccMode,
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+use crate::audit::{AuditFact, UnitOfWork};
+use crate::entities::enterprises;
+use crate::error::{StorageError, StorageResult};
+use crate::instant;
+
+/// A stored value with the version its optimistic lock is at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Versioned<T> {
+    /// The value.
+    pub value: T,
+    /// The version to pass back when changing it.
+    pub version: i64,
+}
+
+/// How an enterprise looks in the audit log.
+pub fn enterprise_json(e: &Enterprise) -> serde_json::Value {
+    json!({
+        "id": e.id.0.to_string(),
+        "uscc": e.uscc.as_str(),
+        "name": e.name,
+        "sector": e.sector.key(),
+        "town": e.town,
+        "address": e.address,
+        "land_area_centi_mu": e.land_area.map(|a| a.centi_mu()),
+        "legal_form": e.legal_form.key(),
+        "responsible_officer": e.responsible_officer.map(|o| o.0.to_string()),
+        "archived": e.archived,
+    })
+}
+
+fn from_model(m: enterprises::Model) -> StorageResult<Versioned<Enterprise>> {
+    let corrupt = |column: &'static str, value: &str, detail: String| StorageError::Corrupt {
+        table: "enterprises",
+        column,
+        value: value.to_owned(),
+        detail,
+    };
+    // Codes accepted leniently at entry are stored as given; read them back the same way.
+    let (uscc, _) = Uscc::parse_with(&m.uscc, UsccMode::Lenient)
+        .map_err(|e| corrupt("uscc", &m.uscc, e.to_string()))?;
+    Ok(Versioned {
+        value: Enterprise {
+            id: EnterpriseId(m.id),
+            uscc,
+            sector: Sector::parse(&m.sector)
+                .map_err(|e| corrupt("sector", &m.sector, e.to_string()))?,
+            legal_form: LegalForm::parse(&m.legal_form)
+                .map_err(|e| corrupt("legal_form", &m.legal_form, e.to_string()))?,
+            name: m.name,
+            town: m.town,
+            address: m.address,
+            land_area: m.land_area_centi_mu.map(LandArea::from_centi_mu),
+            responsible_officer: m.responsible_officer_id.map(OfficerId),
+            archived: m.archived,
+        },
+        version: i64::from(m.version),
+    })
+}
+
+/// Records a new enterprise at version 1. A taken USCC is [`StorageError::Duplicate`].
+pub async fn insert_enterprise(
+    uow: &mut UnitOfWork,
+    e: &Enterprise,
+    reason: Option<String>,
+) -> StorageResult<()> {
+    let now = instant::to_text(uow.now());
+    enterprises::Entity::insert(enterprises::ActiveModel {
+        id: Set(e.id.0),
+        uscc: Set(e.uscc.as_str().to_owned()),
+        name: Set(e.name.clone()),
+        sector: Set(e.sector.key().to_owned()),
+        town: Set(e.town.clone()),
+        address: Set(e.address.clone()),
+        land_area_centi_mu: Set(e.land_area.map(|a| a.centi_mu())),
+        legal_form: Set(e.legal_form.key().to_owned()),
+        responsible_officer_id: Set(e.responsible_officer.map(|o| o.0)),
+        archived: Set(e.archived),
+        version: Set(1),
+        created_at: Set(now.clone()),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(uow.txn())
+    .await
+    .map_err(StorageError::db_unique(
+        "adding an enterprise",
+        "enterprise",
+        "uscc",
+        e.uscc.as_str(),
+    ))?;
+    uow.record(AuditFact {
+        action: "enterprise.add".into(),
+        subject_type: "enterprise".into(),
+        subject_id: e.uscc.as_str().to_owned(),
+        enterprise: Some(e.id),
+        before: None,
+        after: Some(enterprise_json(e)),
+        reason,
+        effective_on: None,
+    })
+    .await?;
+    Ok(())
+}
+
+/// Records a change to an enterprise, if it is still at `expected_version`; returns the new
+/// version. Someone else's change in between is [`StorageError::Conflict`]. `action` names the
+/// change in the audit log (`enterprise.edit`, `enterprise.archive`).
+pub async fn update_enterprise(
+    uow: &mut UnitOfWork,
+    before: &Enterprise,
+    after: &Enterprise,
+    expected_version: i64,
+    action: &str,
+    reason: Option<String>,
+) -> StorageResult<i64> {
+    let expected = i32::try_from(expected_version).map_err(|_| StorageError::Conflict {
+        entity: "enterprise",
+        key: after.uscc.as_str().to_owned(),
+        expected: expected_version,
+    })?;
+    let result = enterprises::Entity::update_many()
+        .col_expr(enterprises::Column::Uscc, after.uscc.as_str().into())
+        .col_expr(enterprises::Column::Name, after.name.clone().into())
+        .col_expr(enterprises::Column::Sector, after.sector.key().into())
+        .col_expr(enterprises::Column::Town, after.town.clone().into())
+        .col_expr(enterprises::Column::Address, after.address.clone().into())
+        .col_expr(
+            enterprises::Column::LandAreaCentiMu,
+            after.land_area.map(|a| a.centi_mu()).into(),
+        )
+        .col_expr(
+            enterprises::Column::LegalForm,
+            after.legal_form.key().into(),
+        )
+        .col_expr(
+            enterprises::Column::ResponsibleOfficerId,
+            after.responsible_officer.map(|o| o.0).into(),
+        )
+        .col_expr(enterprises::Column::Archived, after.archived.into())
+        .col_expr(enterprises::Column::Version, (expected + 1).into())
+        .col_expr(
+            enterprises::Column::UpdatedAt,
+            instant::to_text(uow.now()).into(),
+        )
+        .filter(enterprises::Column::Id.eq(after.id.0))
+        .filter(enterprises::Column::Version.eq(expected))
+        .exec(uow.txn())
+        .await
+        .map_err(StorageError::db_unique(
+            "changing an enterprise",
+            "enterprise",
+            "uscc",
+            after.uscc.as_str(),
+        ))?;
+    if result.rows_affected != 1 {
+        return Err(StorageError::Conflict {
+            entity: "enterprise",
+            key: after.uscc.as_str().to_owned(),
+            expected: expected_version,
+        });
+    }
+    uow.record(AuditFact {
+        action: action.to_owned(),
+        subject_type: "enterprise".into(),
+        subject_id: after.uscc.as_str().to_owned(),
+        enterprise: Some(after.id),
+        before: Some(enterprise_json(before)),
+        after: Some(enterprise_json(after)),
+        reason,
+        effective_on: None,
+    })
+    .await?;
+    Ok(expected_version + 1)
+}
+
+/// The enterprise with this id.
+pub async fn get_enterprise(
+    conn: &impl ConnectionTrait,
+    id: EnterpriseId,
+) -> StorageResult<Versioned<Enterprise>> {
+    enterprises::Entity::find_by_id(id.0)
+        .one(conn)
+        .await
+        .map_err(StorageError::db("reading an enterprise"))?
+        .map(from_model)
+        .transpose()?
+        .ok_or_else(|| StorageError::NotFound {
+            entity: "enterprise",
+            key: id.0.to_string(),
+        })
+}
+
+/// The enterprise with this USCC, if any.
+pub async fn find_enterprise_by_uscc(
+    conn: &impl ConnectionTrait,
+    uscc: &str,
+) -> StorageResult<Option<Versioned<Enterprise>>> {
+    enterprises::Entity::find()
+        .filter(enterprises::Column::Uscc.eq(uscc))
+        .one(conn)
+        .await
+        .map_err(StorageError::db("finding an enterprise"))?
+        .map(from_model)
+        .transpose()
+}
+
+/// Enterprises whose name equals `name`, or failing that, contains it.
+pub async fn find_enterprises_by_name(
+    conn: &impl ConnectionTrait,
+    name: &str,
+) -> StorageResult<Vec<Versioned<Enterprise>>> {
+    let exact = enterprises::Entity::find()
+        .filter(enterprises::Column::Name.eq(name))
+        .all(conn)
+        .await
+        .map_err(StorageError::db("finding an enterprise"))?;
+    let rows = if exact.is_empty() {
+        enterprises::Entity::find()
+            .filter(enterprises::Column::Name.contains(name))
+            .order_by_asc(enterprises::Column::Name)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("finding an enterprise"))?
+    } else {
+        exact
+    };
+    rows.into_iter().map(from_model).collect()
+}
+
+/// Which enterprises to list.
+#[derive(Clone, Debug, Default)]
+pub struct EnterpriseFilter {
+    /// Include archived enterprises too.
+    pub include_archived: bool,
+    /// Only those this officer is responsible for, or any of these officers.
+    pub responsible: Option<Vec<OfficerId>>,
+    /// Only this sector.
+    pub sector: Option<Sector>,
+    /// Only this town.
+    pub town: Option<String>,
+    /// Only names containing this.
+    pub name_contains: Option<String>,
+}
+
+/// Enterprises matching the filter, by name.
+pub async fn list_enterprises(
+    conn: &impl ConnectionTrait,
+    filter: &EnterpriseFilter,
+) -> StorageResult<Vec<Versioned<Enterprise>>> {
+    let mut cond = Condition::all();
+    if !filter.include_archived {
+        cond = cond.add(enterprises::Column::Archived.eq(false));
+    }
+    if let Some(officers) = &filter.responsible {
+        cond =
+            cond.add(enterprises::Column::ResponsibleOfficerId.is_in(officers.iter().map(|o| o.0)));
+    }
+    if let Some(sector) = filter.sector {
+        cond = cond.add(enterprises::Column::Sector.eq(sector.key()));
+    }
+    if let Some(town) = &filter.town {
+        cond = cond.add(enterprises::Column::Town.eq(town.clone()));
+    }
+    if let Some(name) = &filter.name_contains {
+        cond = cond.add(enterprises::Column::Name.contains(name));
+    }
+    enterprises::Entity::find()
+        .filter(cond)
+        .order_by_asc(enterprises::Column::Name)
+        .order_by_asc(enterprises::Column::Uscc)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing enterprises"))?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}

@@ -1,0 +1,13 @@
+//! sea-orm entities, one module per table, mirroring the migrations. Entities only: queries and
+//! the write path live beside them in the crate's other modules, never inside.
+
+#![allow(missing_docs)]
+
+pub mod audit_chain_heads;
+pub mod audit_entries;
+pub mod enterprises;
+pub mod idempotency_keys;
+pub mod metrics;
+pub mod officers;
+pub mod team_memberships;
+pub mod teams;

@@ -1,0 +1,280 @@
+//! Officers and teams: recording and reading who acts.
+
+use peiyu_domain::{Login, Officer, OfficerId, Role, Team, TeamId};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+use crate::audit::{AuditFact, UnitOfWork};
+use crate::entities::{officers, team_memberships, teams};
+use crate::error::{StorageError, StorageResult};
+use crate::instant;
+
+fn officer_json(o: &Officer) -> serde_json::Value {
+    json!({
+        "id": o.id.0.to_string(),
+        "login": o.login.as_str(),
+        "name": o.name,
+        "role": o.role.key(),
+        "active": o.active,
+    })
+}
+
+fn officer_from_model(m: officers::Model) -> StorageResult<Officer> {
+    let corrupt = |column: &'static str, value: &str, detail: String| StorageError::Corrupt {
+        table: "officers",
+        column,
+        value: value.to_owned(),
+        detail,
+    };
+    Ok(Officer {
+        id: OfficerId(m.id),
+        login: Login::new(&m.login).map_err(|e| corrupt("login", &m.login, e.to_string()))?,
+        role: Role::parse(&m.role).map_err(|e| corrupt("role", &m.role, e.to_string()))?,
+        name: m.name,
+        active: m.active,
+    })
+}
+
+/// Records a new officer. A taken login is [`StorageError::Duplicate`].
+pub async fn insert_officer(uow: &mut UnitOfWork, officer: &Officer) -> StorageResult<()> {
+    let now = instant::to_text(uow.now());
+    officers::Entity::insert(officers::ActiveModel {
+        id: Set(officer.id.0),
+        login: Set(officer.login.as_str().to_owned()),
+        name: Set(officer.name.clone()),
+        role: Set(officer.role.key().to_owned()),
+        active: Set(officer.active),
+        created_at: Set(now.clone()),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(uow.txn())
+    .await
+    .map_err(StorageError::db_unique(
+        "adding an officer",
+        "officer",
+        "login",
+        officer.login.as_str(),
+    ))?;
+    uow.record(AuditFact {
+        action: "officer.add".into(),
+        subject_type: "officer".into(),
+        subject_id: officer.login.as_str().to_owned(),
+        enterprise: None,
+        before: None,
+        after: Some(officer_json(officer)),
+        reason: None,
+        effective_on: None,
+    })
+    .await?;
+    Ok(())
+}
+
+/// Every officer, by login.
+pub async fn list_officers(conn: &impl ConnectionTrait) -> StorageResult<Vec<Officer>> {
+    officers::Entity::find()
+        .order_by_asc(officers::Column::Login)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing officers"))?
+        .into_iter()
+        .map(officer_from_model)
+        .collect()
+}
+
+/// The officer with this login, if any.
+pub async fn find_officer_by_login(
+    conn: &impl ConnectionTrait,
+    login: &str,
+) -> StorageResult<Option<Officer>> {
+    officers::Entity::find()
+        .filter(officers::Column::Login.eq(login))
+        .one(conn)
+        .await
+        .map_err(StorageError::db("finding an officer"))?
+        .map(officer_from_model)
+        .transpose()
+}
+
+/// The officer with this id, if any.
+pub async fn find_officer(
+    conn: &impl ConnectionTrait,
+    id: OfficerId,
+) -> StorageResult<Option<Officer>> {
+    officers::Entity::find_by_id(id.0)
+        .one(conn)
+        .await
+        .map_err(StorageError::db("finding an officer"))?
+        .map(officer_from_model)
+        .transpose()
+}
+
+/// How many officers hold the admin role.
+pub async fn count_admins(conn: &impl ConnectionTrait) -> StorageResult<usize> {
+    Ok(officers::Entity::find()
+        .filter(officers::Column::Role.eq(Role::Admin.key()))
+        .all(conn)
+        .await
+        .map_err(StorageError::db("counting admins"))?
+        .len())
+}
+
+/// A team with its members' ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamWithMembers {
+    /// The team.
+    pub team: Team,
+    /// Its members, in the order they joined.
+    pub members: Vec<OfficerId>,
+}
+
+fn team_json(t: &Team) -> serde_json::Value {
+    json!({
+        "id": t.id.0.to_string(),
+        "name": t.name,
+        "lead": t.lead.map(|o| o.0.to_string()),
+    })
+}
+
+/// Records a new team. A taken name is [`StorageError::Duplicate`].
+pub async fn insert_team(uow: &mut UnitOfWork, team: &Team) -> StorageResult<()> {
+    teams::Entity::insert(teams::ActiveModel {
+        id: Set(team.id.0),
+        name: Set(team.name.clone()),
+        lead_id: Set(team.lead.map(|o| o.0)),
+        created_at: Set(instant::to_text(uow.now())),
+    })
+    .exec_without_returning(uow.txn())
+    .await
+    .map_err(StorageError::db_unique(
+        "adding a team",
+        "team",
+        "name",
+        team.name.clone(),
+    ))?;
+    uow.record(AuditFact {
+        action: "team.add".into(),
+        subject_type: "team".into(),
+        subject_id: team.name.clone(),
+        enterprise: None,
+        before: None,
+        after: Some(team_json(team)),
+        reason: None,
+        effective_on: None,
+    })
+    .await?;
+    Ok(())
+}
+
+/// Records an officer joining a team. Joining twice is [`StorageError::Duplicate`].
+pub async fn insert_membership(
+    uow: &mut UnitOfWork,
+    team: &Team,
+    officer: &Officer,
+) -> StorageResult<()> {
+    team_memberships::Entity::insert(team_memberships::ActiveModel {
+        team_id: Set(team.id.0),
+        officer_id: Set(officer.id.0),
+        joined_at: Set(instant::to_text(uow.now())),
+    })
+    .exec_without_returning(uow.txn())
+    .await
+    .map_err(StorageError::db_unique(
+        "adding a team member",
+        "team membership",
+        "officer",
+        officer.login.as_str(),
+    ))?;
+    uow.record(AuditFact {
+        action: "team.join".into(),
+        subject_type: "team".into(),
+        subject_id: team.name.clone(),
+        enterprise: None,
+        before: None,
+        after: Some(json!({ "team": team.name, "officer": officer.login.as_str() })),
+        reason: None,
+        effective_on: None,
+    })
+    .await?;
+    Ok(())
+}
+
+fn team_from_model(m: teams::Model) -> Team {
+    Team {
+        id: TeamId(m.id),
+        name: m.name,
+        lead: m.lead_id.map(OfficerId),
+    }
+}
+
+/// The team with this name, if any.
+pub async fn find_team_by_name(
+    conn: &impl ConnectionTrait,
+    name: &str,
+) -> StorageResult<Option<Team>> {
+    Ok(teams::Entity::find()
+        .filter(teams::Column::Name.eq(name))
+        .one(conn)
+        .await
+        .map_err(StorageError::db("finding a team"))?
+        .map(team_from_model))
+}
+
+/// Every team with its members, by name.
+pub async fn list_teams(conn: &impl ConnectionTrait) -> StorageResult<Vec<TeamWithMembers>> {
+    let teams = teams::Entity::find()
+        .order_by_asc(teams::Column::Name)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing teams"))?;
+    let memberships = team_memberships::Entity::find()
+        .order_by_asc(team_memberships::Column::JoinedAt)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing team members"))?;
+    Ok(teams
+        .into_iter()
+        .map(|t| {
+            let members = memberships
+                .iter()
+                .filter(|m| m.team_id == t.id)
+                .map(|m| OfficerId(m.officer_id))
+                .collect();
+            TeamWithMembers {
+                team: team_from_model(t),
+                members,
+            }
+        })
+        .collect())
+}
+
+/// The teams an officer belongs to.
+pub async fn teams_of(
+    conn: &impl ConnectionTrait,
+    officer: OfficerId,
+) -> StorageResult<Vec<TeamId>> {
+    Ok(team_memberships::Entity::find()
+        .filter(team_memberships::Column::OfficerId.eq(officer.0))
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading an officer's teams"))?
+        .into_iter()
+        .map(|m| TeamId(m.team_id))
+        .collect())
+}
+
+/// The members of a team.
+pub async fn members_of(
+    conn: &impl ConnectionTrait,
+    team: TeamId,
+) -> StorageResult<Vec<OfficerId>> {
+    Ok(team_memberships::Entity::find()
+        .filter(team_memberships::Column::TeamId.eq(team.0))
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading a team's members"))?
+        .into_iter()
+        .map(|m| OfficerId(m.officer_id))
+        .collect())
+}
