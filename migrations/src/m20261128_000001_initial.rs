@@ -522,8 +522,8 @@ impl MigrationTrait for Migration {
                 .col(string_len(AuditEntries::SubjectType, 32))
                 .col(string_len(AuditEntries::SubjectId, 64))
                 .col(uuid_null(AuditEntries::EnterpriseId))
-                .col(text_null(AuditEntries::Before))
-                .col(text_null(AuditEntries::After))
+                .col(text_null(AuditEntries::BeforeState))
+                .col(text_null(AuditEntries::AfterState))
                 .col(text_null(AuditEntries::Reason))
                 .col(string_len_null(AuditEntries::RequestId, 64))
                 .col(string_len(AuditEntries::PrevHash, 64))
@@ -873,8 +873,8 @@ enum AuditEntries {
     SubjectType,
     SubjectId,
     EnterpriseId,
-    Before,
-    After,
+    BeforeState,
+    AfterState,
     Reason,
     RequestId,
     PrevHash,

@@ -8,7 +8,7 @@ use peiyu_storage::{EnterpriseFilter, Versioned, enterprises, metrics, officers}
 
 use crate::authz::{acting_scope, require_enterprise_access, require_writer};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Service, actor_of};
+use crate::{Service, actor_of, in_unit};
 
 /// An enterprise with what a reader wants beside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,11 +186,10 @@ impl Service {
             responsible_officer: responsible.as_ref().map(|o| o.id),
             archived: false,
         };
-        self.write(&actor_of(actor), async |uow| {
+        in_unit!(self, &actor_of(actor), |uow| {
             enterprises::insert_enterprise(uow, &enterprise, None).await?;
             Ok(())
-        })
-        .await?;
+        })?;
         Ok(EnterpriseView {
             enterprise,
             version: 1,
@@ -332,19 +331,17 @@ impl Service {
         .map_err(|e| ServiceError::invalid_from(e.field(), &e))?;
         let expected = expected_version.unwrap_or(current.version);
         let before = current.value;
-        let version = self
-            .write(&actor_of(actor), async |uow| {
-                Ok(enterprises::update_enterprise(
-                    uow,
-                    &before,
-                    &after,
-                    expected,
-                    "enterprise.edit",
-                    reason.clone(),
-                )
-                .await?)
-            })
-            .await?;
+        let version = in_unit!(self, &actor_of(actor), |uow| {
+            Ok(enterprises::update_enterprise(
+                uow,
+                &before,
+                &after,
+                expected,
+                "enterprise.edit",
+                reason.clone(),
+            )
+            .await?)
+        })?;
         let mut view = self
             .view_of(Versioned {
                 value: after,
@@ -391,19 +388,17 @@ impl Service {
         let mut after = current.value;
         after.archived = true;
         let expected = expected_version.unwrap_or(current.version);
-        let version = self
-            .write(&actor_of(actor), async |uow| {
-                Ok(enterprises::update_enterprise(
-                    uow,
-                    &before,
-                    &after,
-                    expected,
-                    "enterprise.archive",
-                    Some(reason.to_owned()),
-                )
-                .await?)
-            })
-            .await?;
+        let version = in_unit!(self, &actor_of(actor), |uow| {
+            Ok(enterprises::update_enterprise(
+                uow,
+                &before,
+                &after,
+                expected,
+                "enterprise.archive",
+                Some(reason.to_owned()),
+            )
+            .await?)
+        })?;
         self.view_of(Versioned {
             value: after,
             version,

@@ -101,41 +101,66 @@ impl Service {
         Ok(officer)
     }
 
-    /// Runs `work` in a unit of work for `actor` and commits it; a lost race (a conflict on an
-    /// audit chain, a deadlock) is retried from the start a few times. `work` must re-read what
-    /// it depends on through the unit it is given.
-    pub(crate) async fn write<T, F>(&self, actor: &Actor, work: F) -> ServiceResult<T>
-    where
-        F: for<'u> AsyncFn(&'u mut UnitOfWork) -> ServiceResult<T>,
-    {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut uow = self
-                .store
-                .begin(actor.clone(), None, self.clock.now())
-                .await?;
-            let outcome = work(&mut uow).await;
-            let outcome = match outcome {
-                Ok(value) => uow
-                    .commit()
-                    .await
-                    .map(|_| value)
-                    .map_err(ServiceError::from),
-                Err(e) => {
-                    uow.rollback().await?;
-                    Err(e)
-                }
-            };
-            match outcome {
-                Err(ServiceError::Storage(ref e)) if e.is_retryable() && attempt < MAX_RETRIES => {
-                    tracing::warn!(attempt, error = %e, "retrying after a lost race");
-                }
-                other => return other,
+    /// The current instant on this service's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Ends a unit of work run by [`in_unit!`]: commits it when `outcome` is Ok, rolls it back
+    /// otherwise. Returns `None` when the unit lost a race (a deadlock, a busy database) and
+    /// should be run again from the start, which happens at most [`MAX_RETRIES`] times.
+    pub(crate) async fn finish_unit<T>(
+        &self,
+        unit: UnitOfWork,
+        outcome: ServiceResult<T>,
+        attempt: usize,
+    ) -> Option<ServiceResult<T>> {
+        let outcome = match outcome {
+            Ok(value) => unit
+                .commit()
+                .await
+                .map(|_| value)
+                .map_err(ServiceError::from),
+            Err(e) => match unit.rollback().await {
+                Ok(()) => Err(e),
+                Err(rollback) => Err(rollback.into()),
+            },
+        };
+        match outcome {
+            Err(ServiceError::Storage(ref e)) if e.is_retryable() && attempt < MAX_RETRIES => {
+                tracing::warn!(attempt, error = %e, "retrying a unit of work after a lost race");
+                None
             }
+            other => Some(other),
         }
     }
 }
+
+/// Runs a block in one unit of work for an actor and commits it, or rolls it back when the
+/// block fails: `in_unit!(service, &actor, |uow| { …; Ok(value) })`. Inside, `uow` is the
+/// `&mut UnitOfWork`; `?` leaves the block with its error. A lost race re-runs the block, so it
+/// must re-read through `uow` whatever it depends on.
+macro_rules! in_unit {
+    ($service:expr, $actor:expr, |$uow:ident| $body:block) => {{
+        let mut attempt = 0usize;
+        loop {
+            attempt += 1;
+            let mut unit = $service
+                .store()
+                .begin(($actor).clone(), None, $service.now())
+                .await?;
+            let outcome: $crate::ServiceResult<_> = async {
+                let $uow = &mut unit;
+                $body
+            }
+            .await;
+            if let Some(result) = $service.finish_unit(unit, outcome, attempt).await {
+                break result;
+            }
+        }
+    }};
+}
+pub(crate) use in_unit;
 
 /// The storage actor for an officer.
 pub fn actor_of(officer: &Officer) -> Actor {

@@ -5,7 +5,7 @@ use peiyu_storage::officers;
 
 use crate::authz::require_admin;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Service, actor_of};
+use crate::{Service, actor_of, in_unit};
 
 /// A new officer, as entered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,11 +55,10 @@ impl Service {
             role: new.role,
             active: true,
         };
-        self.write(&actor_of(actor), async |uow| {
+        in_unit!(self, &actor_of(actor), |uow| {
             officers::insert_officer(uow, &officer).await?;
             Ok(())
-        })
-        .await?;
+        })?;
         Ok(officer)
     }
 
@@ -113,14 +112,13 @@ impl Service {
             name,
             lead: lead.as_ref().map(|o| o.id),
         };
-        self.write(&actor_of(actor), async |uow| {
+        in_unit!(self, &actor_of(actor), |uow| {
             officers::insert_team(uow, &team).await?;
             if let Some(lead) = &lead {
                 officers::insert_membership(uow, &team, lead).await?;
             }
             Ok(())
-        })
-        .await?;
+        })?;
         Ok(team)
     }
 
@@ -144,11 +142,10 @@ impl Service {
             ));
         }
         let officer = self.officer_by_login("--officer", officer_login).await?;
-        self.write(&actor_of(actor), async |uow| {
+        in_unit!(self, &actor_of(actor), |uow| {
             officers::insert_membership(uow, &team, &officer).await?;
             Ok(())
-        })
-        .await?;
+        })?;
         self.team_view(team).await
     }
 

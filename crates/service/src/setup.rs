@@ -3,8 +3,8 @@
 use peiyu_domain::{Login, Officer, OfficerId, Role, Text};
 use peiyu_storage::{Actor, officers};
 
-use crate::Service;
 use crate::error::{ServiceError, ServiceResult};
+use crate::{Service, in_unit};
 
 /// What `init` did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,11 +43,10 @@ impl Service {
             role: Role::Admin,
             active: true,
         };
-        self.write(&Actor::system(), async |uow| {
+        in_unit!(self, &Actor::system(), |uow| {
             officers::insert_officer(uow, &admin).await?;
             Ok(())
-        })
-        .await?;
+        })?;
         Ok(InitReport {
             backend,
             created_admin: Some(admin),

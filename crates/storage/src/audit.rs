@@ -224,8 +224,8 @@ impl UnitOfWork {
             subject_type: Set(entry.subject_type.clone()),
             subject_id: Set(entry.subject_id.clone()),
             enterprise_id: Set(entry.enterprise_id),
-            before: Set(entry.before.clone()),
-            after: Set(entry.after.clone()),
+            before_state: Set(entry.before.clone()),
+            after_state: Set(entry.after.clone()),
             reason: Set(entry.reason.clone()),
             request_id: Set(entry.request_id.clone()),
             prev_hash: Set(entry.prev_hash.clone()),
@@ -264,17 +264,20 @@ impl UnitOfWork {
     /// Locks a chain's head row for the rest of the transaction, creating it if the chain is
     /// new, and returns the last sequence number and hash.
     async fn lock_head(&self, chain_key: &str) -> StorageResult<(i64, String)> {
+        let mut on_conflict = OnConflict::column(audit_chain_heads::Column::ChainKey);
+        if self.txn.get_database_backend() == sea_orm::DbBackend::MySql {
+            // MySQL has no DO NOTHING: a no-op update leaves an existing head as it is.
+            on_conflict.update_column(audit_chain_heads::Column::ChainKey);
+        } else {
+            on_conflict.do_nothing();
+        }
         audit_chain_heads::Entity::insert(audit_chain_heads::ActiveModel {
             chain_key: Set(chain_key.to_owned()),
             seq: Set(0),
             hash: Set(GENESIS_HASH.to_owned()),
             updated_at: Set(instant::to_text(self.now)),
         })
-        .on_conflict(
-            OnConflict::column(audit_chain_heads::Column::ChainKey)
-                .do_nothing()
-                .to_owned(),
-        )
+        .on_conflict(on_conflict)
         .exec_without_returning(&self.txn)
         .await
         .map_err(StorageError::db("creating an audit chain head"))?;
@@ -421,8 +424,8 @@ pub(crate) fn entry_from_model(m: audit_entries::Model) -> StorageResult<AuditEn
         subject_type: m.subject_type,
         subject_id: m.subject_id,
         enterprise_id: m.enterprise_id,
-        before: m.before,
-        after: m.after,
+        before: m.before_state,
+        after: m.after_state,
         reason: m.reason,
         request_id: m.request_id,
         prev_hash: m.prev_hash,

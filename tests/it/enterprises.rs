@@ -1,0 +1,277 @@
+//! Enterprises through the service: the register officers keep, with its rules on who may act.
+
+use peiyu_domain::{LandArea, LegalForm, Login, NewEnterprise, Officer, Role, Sector};
+use peiyu_service::{EnterpriseEdit, ErrorKind, ListEnterprises, NewOfficer, Service};
+use peiyu_tests::{midyear, on_every_backend, service_at, uscc};
+
+fn new_enterprise(n: u32, name: &str) -> NewEnterprise {
+    NewEnterprise {
+        uscc: uscc(n),
+        name: name.into(),
+        sector: Sector::Industry,
+        town: "石龙镇".into(),
+        address: "工业园区".into(),
+        land_area: Some(LandArea::parse("18.7").unwrap()),
+        legal_form: LegalForm::LegalEntity,
+        responsible_officer: None,
+    }
+}
+
+async fn officer(service: &Service, admin: &Officer, login: &str, role: Role) -> Officer {
+    service
+        .add_officer(
+            admin,
+            NewOfficer {
+                login: Login::new(login).unwrap(),
+                name: login.to_uppercase(),
+                role,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_enterprise_is_added_listed_shown_edited_and_archived() {
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        let wang = officer(&service, &admin, "wang", Role::Officer).await;
+        let added = service
+            .add_enterprise(&wang, new_enterprise(1, "加美木业有限公司"), None)
+            .await
+            .unwrap();
+        assert_eq!(added.version, 1);
+        assert_eq!(added.responsible.as_ref().unwrap().login.as_str(), "wang");
+
+        let listed = service
+            .list_enterprises(&wang, &ListEnterprises::default())
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].enterprise.uscc, uscc(1));
+
+        let shown = service.show_enterprise(&wang, "加美").await.unwrap();
+        assert_eq!(shown.view.enterprise.name, "加美木业有限公司");
+        let by_code = service
+            .show_enterprise(&wang, uscc(1).as_str())
+            .await
+            .unwrap();
+        assert_eq!(by_code.view.enterprise.id, shown.view.enterprise.id);
+
+        let edited = service
+            .edit_enterprise(
+                &wang,
+                "加美",
+                EnterpriseEdit {
+                    town: Some("运江镇".into()),
+                    ..EnterpriseEdit::default()
+                },
+                Some(1),
+                Some("迁址".into()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(edited.version, 2);
+        assert_eq!(edited.enterprise.town, "运江镇");
+
+        let archived = service
+            .archive_enterprise(&wang, "加美", "已注销", None)
+            .await
+            .unwrap();
+        assert!(archived.enterprise.archived);
+        assert!(
+            service
+                .list_enterprises(&wang, &ListEnterprises::default())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let all = service
+            .list_enterprises(
+                &wang,
+                &ListEnterprises {
+                    include_archived: true,
+                    ..ListEnterprises::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        let log = service
+            .audit_log(
+                &admin,
+                &peiyu_service::AuditQuery {
+                    enterprise: Some(uscc(1).to_string()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["enterprise.add", "enterprise.edit", "enterprise.archive"]
+        );
+        assert_eq!(log[2].reason.as_deref(), Some("已注销"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_second_enterprise_with_the_same_uscc_is_refused_as_bad_input() {
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        service
+            .add_enterprise(&admin, new_enterprise(2, "吉天木业"), None)
+            .await
+            .unwrap();
+        let err = service
+            .add_enterprise(&admin, new_enterprise(2, "吉天木业二厂"), None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert!(err.to_string().contains("uscc"), "{err}");
+        assert_eq!(
+            service
+                .list_enterprises(&admin, &ListEnterprises::default())
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn officers_act_on_their_own_and_their_teams_enterprises_only() {
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        let wang = officer(&service, &admin, "wang", Role::Officer).await;
+        let li = officer(&service, &admin, "li", Role::Officer).await;
+        let zhao = officer(&service, &admin, "zhao", Role::Officer).await;
+        let boss = officer(&service, &admin, "boss", Role::Leader).await;
+        service.add_team(&admin, "培育专班", None).await.unwrap();
+        service.join_team(&admin, "培育专班", "wang").await.unwrap();
+        service.join_team(&admin, "培育专班", "li").await.unwrap();
+
+        service
+            .add_enterprise(&wang, new_enterprise(3, "凯莘木业"), None)
+            .await
+            .unwrap();
+        let edit = || EnterpriseEdit {
+            address: Some("新地址".into()),
+            ..EnterpriseEdit::default()
+        };
+        // A teammate may act; an officer outside the team may not; a leader reads only.
+        service
+            .edit_enterprise(&li, "凯莘", edit(), None, None)
+            .await
+            .unwrap();
+        let err = service
+            .edit_enterprise(&zhao, "凯莘", edit(), None, None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden);
+        let err = service
+            .edit_enterprise(&boss, "凯莘", edit(), None, None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden);
+        assert!(service.show_enterprise(&boss, "凯莘").await.is_ok());
+        // Officers may not add officers.
+        let err = service
+            .add_officer(
+                &wang,
+                NewOfficer {
+                    login: Login::new("x").unwrap(),
+                    name: "X".into(),
+                    role: Role::Officer,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden);
+        // An officer cannot hand an enterprise to someone outside their team.
+        let err = service
+            .add_enterprise(&wang, new_enterprise(4, "琦艺木业"), Some("zhao"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_edits_from_the_same_version_record_one_and_report_a_conflict() {
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        service
+            .add_enterprise(&admin, new_enterprise(5, "大明矿业"), None)
+            .await
+            .unwrap();
+        let a = service.clone();
+        let b = service.clone();
+        let (admin_a, admin_b) = (admin.clone(), admin.clone());
+        let first = tokio::spawn(async move {
+            a.edit_enterprise(
+                &admin_a,
+                "大明矿业",
+                EnterpriseEdit {
+                    town: Some("甲镇".into()),
+                    ..Default::default()
+                },
+                Some(1),
+                None,
+            )
+            .await
+        });
+        let second = tokio::spawn(async move {
+            b.edit_enterprise(
+                &admin_b,
+                "大明矿业",
+                EnterpriseEdit {
+                    town: Some("乙镇".into()),
+                    ..Default::default()
+                },
+                Some(1),
+                None,
+            )
+            .await
+        });
+        let results = [first.await.unwrap(), second.await.unwrap()];
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        let conflicts = results
+            .iter()
+            .filter(|r| matches!(r, Err(e) if e.kind() == ErrorKind::Conflict))
+            .count();
+        assert_eq!((ok, conflicts), (1, 1), "{results:?}");
+        let shown = service.show_enterprise(&admin, "大明矿业").await.unwrap();
+        assert_eq!(shown.view.version, 2);
+        let log = service
+            .audit_log(
+                &admin,
+                &peiyu_service::AuditQuery {
+                    action: Some("enterprise.edit".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(log.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn init_is_idempotent_and_an_unknown_actor_is_refused() {
+    on_every_backend(async |db| {
+        let (service, _admin) = service_at(db, midyear()).await;
+        let again = service.init("admin", "管理员").await.unwrap();
+        assert!(again.created_admin.is_none());
+        let err = service.actor("nobody").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert!(err.to_string().contains("nobody"));
+    })
+    .await;
+}
