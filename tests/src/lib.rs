@@ -122,16 +122,16 @@ impl TestDb {
 
     /// Drops the database (SQLite's file goes with its temporary directory).
     pub async fn cleanup(self) {
-        if let Some(server) = &self.server_url {
-            if let Ok(admin) = Database::connect(server.as_str()).await {
-                let stmt = if self.kind == Kind::Postgres {
-                    format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
-                } else {
-                    format!("DROP DATABASE IF EXISTS {}", self.name)
-                };
-                admin.execute_unprepared(&stmt).await.ok();
-                admin.close().await.ok();
-            }
+        if let Some(server) = &self.server_url
+            && let Ok(admin) = Database::connect(server.as_str()).await
+        {
+            let stmt = if self.kind == Kind::Postgres {
+                format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)
+            } else {
+                format!("DROP DATABASE IF EXISTS {}", self.name)
+            };
+            admin.execute_unprepared(&stmt).await.ok();
+            admin.close().await.ok();
         }
     }
 }

@@ -80,12 +80,11 @@ impl Service {
     pub async fn resolve_enterprise(&self, key: &str) -> ServiceResult<Versioned<Enterprise>> {
         let key = key.trim();
         let conn = self.store().conn();
-        if Uscc::parse_with(key, UsccMode::Lenient).is_ok() {
-            if let Some(found) =
+        if Uscc::parse_with(key, UsccMode::Lenient).is_ok()
+            && let Some(found) =
                 enterprises::find_enterprise_by_uscc(conn, &key.to_uppercase()).await?
-            {
-                return Ok(found);
-            }
+        {
+            return Ok(found);
         }
         let mut found = enterprises::find_enterprises_by_name(conn, key).await?;
         match found.len() {
@@ -144,15 +143,15 @@ impl Service {
                     ),
                 )
             })?;
-        if let Some(scope) = acting_scope(self.store(), actor).await? {
-            if !scope.contains(&officer.id) {
-                return Err(ServiceError::forbidden(
-                    format!("你只能把企业交给自己或同专班的干部负责，「{login}」不在你的专班"),
-                    format!(
-                        "you may only make yourself or a teammate responsible; \"{login}\" is not in your team"
-                    ),
-                ));
-            }
+        if let Some(scope) = acting_scope(self.store(), actor).await?
+            && !scope.contains(&officer.id)
+        {
+            return Err(ServiceError::forbidden(
+                format!("你只能把企业交给自己或同专班的干部负责，「{login}」不在你的专班"),
+                format!(
+                    "you may only make yourself or a teammate responsible; \"{login}\" is not in your team"
+                ),
+            ));
         }
         Ok(officer)
     }
