@@ -5,4 +5,5 @@
 
 mod audit_chain;
 mod enterprises;
+mod tidy;
 mod write_path;

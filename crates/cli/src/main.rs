@@ -118,11 +118,10 @@ impl Failure {
             Failure::Io(e) => (1, e.to_string()),
             Failure::CheckFailed => return ExitCode::from(1),
         };
-        let prefix = match lang {
-            Lang::Zh => "错误",
-            Lang::En => "error",
-        };
-        eprintln!("{prefix}: {message}");
+        match lang {
+            Lang::Zh => eprintln!("错误：{message}"),
+            Lang::En => eprintln!("error: {message}"),
+        }
         ExitCode::from(code)
     }
 }

@@ -1,0 +1,231 @@
+//! Init, officers, teams and enterprises from the command line.
+
+use crate::{peiyu, stderr, stdout};
+
+fn initialised() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = peiyu(dir.path(), &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        dir.path().join("peiyu.db").exists(),
+        "init creates peiyu.db in the working directory"
+    );
+    dir
+}
+
+#[test]
+fn a_wrong_check_character_exits_2_and_names_the_right_one() {
+    let dir = initialised();
+    let out = peiyu(
+        dir.path(),
+        &[
+            "enterprise",
+            "add",
+            "--uscc",
+            "914403001922038217",
+            "--name",
+            "华为技术有限公司",
+            "--sector",
+            "industry",
+            "--town",
+            "石龙镇",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("--uscc"), "{err}");
+    assert!(err.contains("校验位"), "{err}");
+    assert!(err.contains('6') && err.contains('7'), "{err}");
+
+    let out = peiyu(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "enterprise",
+            "add",
+            "--uscc",
+            "914403001922038217",
+            "--name",
+            "x",
+            "--sector",
+            "industry",
+            "--town",
+            "y",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("check character"), "{err}");
+    assert!(err.contains("should be 6"), "{err}");
+
+    // Nothing was written.
+    let out = peiyu(dir.path(), &["--json", "enterprise", "list"]);
+    assert_eq!(stdout(&out).trim(), "[]");
+}
+
+#[test]
+fn a_valid_enterprise_is_stored_listed_and_shown_and_a_duplicate_is_refused() {
+    let dir = initialised();
+    let add = [
+        "enterprise",
+        "add",
+        "--uscc",
+        "914403001922038216",
+        "--name",
+        "华为技术有限公司",
+        "--sector",
+        "工业",
+        "--town",
+        "石龙镇",
+        "--land-area",
+        "18.7",
+    ];
+    let out = peiyu(dir.path(), &add);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("华为技术有限公司"));
+
+    let out = peiyu(dir.path(), &["--json", "enterprise", "list"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["uscc"], "914403001922038216");
+    assert_eq!(list[0]["sector"], "industry");
+    assert_eq!(list[0]["land_area_mu"], "18.7");
+
+    let out = peiyu(dir.path(), &["enterprise", "show", "华为"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("440300"), "area code is shown: {text}");
+
+    let out = peiyu(dir.path(), &add);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("914403001922038216"));
+}
+
+#[test]
+fn exit_codes_tell_not_found_and_conflict_apart() {
+    let dir = initialised();
+    let out = peiyu(dir.path(), &["enterprise", "show", "不存在的企业"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+
+    let out = peiyu(
+        dir.path(),
+        &[
+            "enterprise",
+            "add",
+            "--uscc",
+            "914403001922038216",
+            "--name",
+            "华为技术有限公司",
+            "--sector",
+            "industry",
+            "--town",
+            "石龙镇",
+        ],
+    );
+    assert!(out.status.success());
+    let out = peiyu(
+        dir.path(),
+        &[
+            "enterprise",
+            "edit",
+            "华为",
+            "--town",
+            "运江镇",
+            "--expect-version",
+            "1",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(
+        dir.path(),
+        &[
+            "enterprise",
+            "edit",
+            "华为",
+            "--town",
+            "三江口",
+            "--expect-version",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("版本"), "{}", stderr(&out));
+
+    let out = peiyu(
+        dir.path(),
+        &[
+            "enterprise",
+            "add",
+            "--uscc",
+            "x",
+            "--name",
+            "x",
+            "--sector",
+            "mining",
+            "--town",
+            "y",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = peiyu(dir.path(), &["enterprise", "list", "--sector", "mining"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--sector"), "{}", stderr(&out));
+}
+
+#[test]
+fn officers_and_teams_and_acting_as_someone() {
+    let dir = initialised();
+    let out = peiyu(
+        dir.path(),
+        &["officer", "add", "wang", "--name", "王芳", "--role", "lead"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(dir.path(), &["officer", "add", "li", "--name", "李明"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(
+        dir.path(),
+        &["team", "add", "企业培育工作专班", "--lead", "wang"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(
+        dir.path(),
+        &["--as", "wang", "team", "join", "企业培育工作专班", "li"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(dir.path(), &["--json", "team", "list"]);
+    let teams: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(teams[0]["lead"], "wang");
+    assert_eq!(teams[0]["members"], serde_json::json!(["wang", "li"]));
+
+    // An officer may not add officers; an unknown --as is bad input.
+    let out = peiyu(
+        dir.path(),
+        &["--as", "li", "officer", "add", "zhao", "--name", "赵"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = peiyu(dir.path(), &["--as", "nobody", "officer", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nobody"));
+
+    let out = peiyu(dir.path(), &["audit", "verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_command_before_init_says_to_run_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = peiyu(dir.path(), &["enterprise", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("peiyu init"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_calendar_counts_working_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = peiyu(dir.path(), &["calendar", "add-days", "2023-09-28", "5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "2023-10-11");
+    let out = peiyu(dir.path(), &["calendar", "add-days", "2027-03-01", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("2027"));
+}

@@ -1,0 +1,95 @@
+//! Tidy checks: the architecture's rules, enforced as ordinary tests.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn manifest(crate_dir: &str) -> String {
+    std::fs::read_to_string(root().join(crate_dir).join("Cargo.toml")).unwrap()
+}
+
+fn dependencies(crate_dir: &str) -> Vec<String> {
+    let text = manifest(crate_dir);
+    let mut deps = Vec::new();
+    let mut in_deps = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]";
+            continue;
+        }
+        if in_deps && let Some((name, _)) = line.split_once('=') {
+            deps.push(name.trim().to_owned());
+        }
+    }
+    deps
+}
+
+#[test]
+fn domain_and_workflow_stay_pure() {
+    for krate in ["crates/domain", "crates/workflow"] {
+        for dep in dependencies(krate) {
+            for forbidden in ["sea-orm", "sqlx", "tokio", "axum", "peiyu-storage", "async"] {
+                assert!(
+                    !dep.contains(forbidden),
+                    "{krate} must stay pure but depends on {dep}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn only_storage_and_migrations_import_sea_orm() {
+    for krate in [
+        "crates/domain",
+        "crates/workflow",
+        "crates/service",
+        "crates/server",
+        "crates/cli",
+    ] {
+        assert!(
+            !dependencies(krate).iter().any(|d| d.starts_with("sea-orm")),
+            "{krate} must not depend on sea-orm"
+        );
+    }
+}
+
+#[test]
+fn workflow_and_storage_do_not_know_each_other_and_the_front_ends_use_the_service() {
+    assert!(!dependencies("crates/workflow").contains(&"peiyu-storage".to_owned()));
+    assert!(!dependencies("crates/storage").contains(&"peiyu-workflow".to_owned()));
+    for front in ["crates/cli", "crates/server"] {
+        let deps = dependencies(front);
+        assert!(
+            !deps.contains(&"peiyu-storage".to_owned()),
+            "{front} must go through the service"
+        );
+        assert!(
+            !deps.contains(&"peiyu-workflow".to_owned()),
+            "{front} must go through the service"
+        );
+    }
+}
+
+#[test]
+fn every_crate_has_its_architecture_section() {
+    let doc = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap();
+    for krate in [
+        "peiyu-domain",
+        "peiyu-workflow",
+        "peiyu-storage",
+        "peiyu-migrations",
+        "peiyu-service",
+        "peiyu-server",
+        "peiyu (`crates/cli`)",
+        "peiyu-tests",
+    ] {
+        assert!(
+            doc.contains(&format!("### {krate}")),
+            "docs/ARCHITECTURE.md lacks a section for {krate}"
+        );
+    }
+}
