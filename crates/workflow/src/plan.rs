@@ -1,0 +1,651 @@
+//! Planning a stage move: from a snapshot of the cultivation and a request, decide — without
+//! touching anything — whether the move may happen, and if so everything it changes: the new
+//! stage, the guard results to record, the tasks to create and to close, the expiry date.
+
+use chrono::NaiveDate;
+use peiyu_domain::{
+    Batch, Enterprise, Lang, Localize, Metrics, Role, StageKey, TaskKind, TaskStatus, Text,
+    Thresholds,
+};
+
+use crate::calendar::{Calendar, CalendarError};
+use crate::guard::{GuardContext, GuardResult};
+use crate::template::{TaskDraft, TemplateOrigin};
+use crate::track::{CloseRule, Stage, Track, Transition};
+
+/// One task of the cultivation, as the planner needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFact {
+    /// Its kind.
+    pub kind: TaskKind,
+    /// Open, done or cancelled.
+    pub status: TaskStatus,
+    /// The day it was created (the effective date of the move that created it, for template
+    /// tasks).
+    pub created_on: NaiveDate,
+    /// The stage the cultivation was in when the task was created, if known.
+    pub created_in_stage: Option<StageKey>,
+    /// The day it was done, for a done task.
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// Everything the planner needs to know about one cultivation; the service loads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// The size thresholds by sector in force.
+    pub thresholds: Thresholds,
+    /// The current stage.
+    pub stage: StageKey,
+    /// The effective date on which the current stage was entered.
+    pub stage_entered_on: NaiveDate,
+    /// The effective date of the last recorded move (a new move may not take effect before it).
+    pub last_move_on: NaiveDate,
+    /// When the current stage's certification expires, for a certified stage.
+    pub stage_expires_on: Option<NaiveDate>,
+    /// The enterprise's monthly metrics (any order).
+    pub metrics: Vec<Metrics>,
+    /// The cultivation's tasks, open and closed. [`TaskClosing::task`] indexes this list.
+    pub tasks: Vec<TaskFact>,
+    /// The enterprise's batch on the current batch list, if any (for the batch policy).
+    pub batch: Option<Batch>,
+}
+
+/// A request to move a cultivation to another stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveRequest {
+    /// The stage to move to.
+    pub to: StageKey,
+    /// The actor's role.
+    pub role: Role,
+    /// Why, if given.
+    pub reason: Option<String>,
+    /// Evidence references (document numbers, letters, file names).
+    pub evidence: Vec<String>,
+    /// Whether the actor overrides failing guards (only a lead or an admin may, with a reason).
+    pub override_guards: bool,
+    /// The day the move takes effect (may be in the past, never before the last move).
+    pub effective_on: NaiveDate,
+    /// Today in the county's time zone.
+    pub today: NaiveDate,
+}
+
+/// An open task to close because the new stage says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskClosing {
+    /// The index of the task in [`Snapshot::tasks`].
+    pub task: usize,
+    /// The status to give it: always [`TaskStatus::Cancelled`] (no longer needed).
+    pub status: TaskStatus,
+    /// The rule of the stage that closes it.
+    pub rule: CloseRule,
+}
+
+/// Everything a permitted move changes; `storage` records it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The stage left.
+    pub from: StageKey,
+    /// The stage entered.
+    pub to: StageKey,
+    /// The move's name (e.g. 退回补正 / returned for correction, or the target stage's label).
+    pub label: Text,
+    /// The day the move takes effect.
+    pub effective_on: NaiveDate,
+    /// Every guard of the transition with its result, in track order.
+    pub guards: Vec<GuardResult>,
+    /// Whether failing guards were overridden (by a lead or admin, with a reason).
+    pub overridden: bool,
+    /// The reason given, trimmed; `None` when blank.
+    pub reason: Option<String>,
+    /// The evidence given, blank entries dropped.
+    pub evidence: Vec<String>,
+    /// The tasks to create: the target stage's templates, then its re-review task.
+    pub create: Vec<TaskDraft>,
+    /// The open tasks to close.
+    pub close: Vec<TaskClosing>,
+    /// When the certification of the entered stage expires, for a certified stage.
+    pub expires_on: Option<NaiveDate>,
+    /// Whether the entered stage ends the cultivation.
+    pub terminal: bool,
+}
+
+impl Plan {
+    /// The guards that did not pass (non-empty only when [`Plan::overridden`]).
+    pub fn failed_guards(&self) -> impl Iterator<Item = &GuardResult> {
+        self.guards.iter().filter(|g| !g.passed)
+    }
+}
+
+/// A move possible from the current stage, with how its guards stand (for `case show`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveOption {
+    /// The target stage.
+    pub to: StageKey,
+    /// The move's name.
+    pub label: Text,
+    /// Whether the role asked about may take the move at all.
+    pub role_allowed: bool,
+    /// Every guard's result as of the day asked about, with no reason or evidence given (so
+    /// those guards show what will be needed).
+    pub guards: Vec<GuardResult>,
+    /// Whether this is the lapse taken when a certification expires.
+    pub on_expiry: bool,
+}
+
+impl MoveOption {
+    /// Whether the move could be taken now by that role without an override, apart from the
+    /// reason and evidence still to be given.
+    pub fn ready(&self) -> bool {
+        self.role_allowed
+            && self
+                .guards
+                .iter()
+                .all(|g| g.passed || matches!(g.guard, "reason_required" | "evidence_required"))
+    }
+}
+
+/// What opening a cultivation creates: the start stage and its tasks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPlan {
+    /// The start stage.
+    pub stage: StageKey,
+    /// The day the cultivation starts.
+    pub effective_on: NaiveDate,
+    /// The start stage's tasks (and re-review task, should the start stage be certified).
+    pub create: Vec<TaskDraft>,
+    /// The start stage's expiry, should it be certified.
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A possible move, as listed in [`PlanError::NoSuchMove`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveChoice {
+    /// The target stage.
+    pub to: StageKey,
+    /// The move's name.
+    pub label: Text,
+}
+
+/// Why a move cannot be planned. `Display` is English; [`Localize`] gives both languages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// The snapshot's stage is not a stage of the track (the cultivation is on another version).
+    #[error("the current stage \"{stage}\" is not a stage of the track \"{track}\"")]
+    CurrentStageUnknown {
+        /// The snapshot's stage.
+        stage: StageKey,
+        /// The track's key.
+        track: String,
+    },
+    /// The track has no move from the current stage to the requested one.
+    #[error("{}", no_such_move_en(.from, .to, .to_known, .possible))]
+    NoSuchMove {
+        /// The current stage.
+        from: StageKey,
+        /// The requested stage.
+        to: StageKey,
+        /// Whether the requested stage exists in the track at all.
+        to_known: bool,
+        /// The moves possible from the current stage.
+        possible: Vec<MoveChoice>,
+    },
+    /// The effective date is after today.
+    #[error(
+        "the move cannot take effect on {effective_on}: that is in the future (today is {today})"
+    )]
+    EffectiveInFuture {
+        /// The requested effective date.
+        effective_on: NaiveDate,
+        /// Today.
+        today: NaiveDate,
+    },
+    /// The effective date is before the last recorded move.
+    #[error(
+        "the move cannot take effect on {effective_on}: the previous move took effect on \
+         {last_move_on}, and moves cannot be dated before it"
+    )]
+    EffectiveBeforeLastMove {
+        /// The requested effective date.
+        effective_on: NaiveDate,
+        /// The effective date of the last move.
+        last_move_on: NaiveDate,
+    },
+    /// The actor's role may not take this move.
+    #[error("{}", role_en(.role, .allowed))]
+    RoleNotAllowed {
+        /// The actor's role.
+        role: Role,
+        /// The roles that may.
+        allowed: Vec<Role>,
+    },
+    /// At least one guard failed and there is no (permitted) override; holds every guard's
+    /// result, passed or not.
+    #[error("{}", guards_en(.0))]
+    GuardsFailed(Vec<GuardResult>),
+    /// An override was asked for by a role that may not override.
+    #[error("only a team lead or an administrator may override failing guards; you act as {}", .role.label(Lang::En))]
+    OverrideNotAllowed {
+        /// The actor's role.
+        role: Role,
+        /// Every guard's result.
+        guards: Vec<GuardResult>,
+    },
+    /// An override without a reason.
+    #[error("overriding failing guards needs a reason")]
+    OverrideNeedsReason {
+        /// Every guard's result.
+        guards: Vec<GuardResult>,
+    },
+    /// A due date could not be computed (usually: no calendar data for its year).
+    #[error("cannot compute the due date of the task \"{}\": {source}", .task.en())]
+    Calendar {
+        /// The task's title.
+        task: Text,
+        /// The calendar's error.
+        source: CalendarError,
+    },
+    /// The expiry date of a certified stage is beyond the representable range.
+    #[error("the expiry date of the stage \"{stage}\" is out of range")]
+    ExpiryOutOfRange {
+        /// The stage entered.
+        stage: StageKey,
+    },
+}
+
+fn label_list(choices: &[MoveChoice], lang: Lang) -> String {
+    choices
+        .iter()
+        .map(|c| match lang {
+            Lang::Zh => format!("{}（{}）", c.to, c.label.zh()),
+            Lang::En => format!("{} ({})", c.to, c.label.en()),
+        })
+        .collect::<Vec<_>>()
+        .join(if lang == Lang::Zh { "、" } else { ", " })
+}
+
+fn no_such_move_en(
+    from: &StageKey,
+    to: &StageKey,
+    to_known: &bool,
+    possible: &[MoveChoice],
+) -> String {
+    let head = if *to_known {
+        format!("there is no move from \"{from}\" to \"{to}\"")
+    } else {
+        format!("\"{to}\" is not a stage of this track")
+    };
+    if possible.is_empty() {
+        format!("{head}; no move is possible from \"{from}\"")
+    } else {
+        format!(
+            "{head}; from \"{from}\" the possible moves are: {}",
+            label_list(possible, Lang::En)
+        )
+    }
+}
+
+fn role_en(role: &Role, allowed: &[Role]) -> String {
+    let list: Vec<&str> = allowed.iter().map(|r| r.label(Lang::En)).collect();
+    format!(
+        "a {} may not take this move; it is for: {}",
+        role.label(Lang::En),
+        list.join(", ")
+    )
+}
+
+fn guards_en(results: &[GuardResult]) -> String {
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|g| !g.passed)
+        .map(|g| g.message.en())
+        .collect();
+    format!("the move is blocked: {}", failed.join("; "))
+}
+
+impl Localize for PlanError {
+    fn localize(&self, _lang: Lang) -> Text {
+        let zh = match self {
+            PlanError::CurrentStageUnknown { stage, track } => {
+                format!("当前阶段 \"{stage}\" 不属于流程 \"{track}\"")
+            }
+            PlanError::NoSuchMove {
+                from,
+                to,
+                to_known,
+                possible,
+            } => {
+                let head = if *to_known {
+                    format!("不能从 \"{from}\" 流转到 \"{to}\"")
+                } else {
+                    format!("\"{to}\" 不是本流程的阶段")
+                };
+                if possible.is_empty() {
+                    format!("{head}；\"{from}\" 已无可进行的流转")
+                } else {
+                    format!(
+                        "{head}；从 \"{from}\" 可以流转到：{}",
+                        label_list(possible, Lang::Zh)
+                    )
+                }
+            }
+            PlanError::EffectiveInFuture {
+                effective_on,
+                today,
+            } => format!("生效日期 {effective_on} 晚于今天（{today}），不能登记未来的流转"),
+            PlanError::EffectiveBeforeLastMove {
+                effective_on,
+                last_move_on,
+            } => format!(
+                "生效日期 {effective_on} 早于上一次流转的生效日期 {last_move_on}，流转不能早于上一次流转"
+            ),
+            PlanError::RoleNotAllowed { role, allowed } => {
+                let list: Vec<&str> = allowed.iter().map(|r| r.label(Lang::Zh)).collect();
+                format!(
+                    "{}不能进行此流转；可进行的角色：{}",
+                    role.label(Lang::Zh),
+                    list.join("、")
+                )
+            }
+            PlanError::GuardsFailed(results) => {
+                let failed: Vec<&str> = results
+                    .iter()
+                    .filter(|g| !g.passed)
+                    .map(|g| g.message.zh())
+                    .collect();
+                format!("流转条件未满足：{}", failed.join("；"))
+            }
+            PlanError::OverrideNotAllowed { role, .. } => format!(
+                "只有组长或管理员可以越过未满足的条件；当前角色为{}",
+                role.label(Lang::Zh)
+            ),
+            PlanError::OverrideNeedsReason { .. } => "越过未满足的条件必须填写理由".to_owned(),
+            PlanError::Calendar { task, source } => format!(
+                "无法计算任务“{}”的截止日期：{}",
+                task.zh(),
+                source.message_zh()
+            ),
+            PlanError::ExpiryOutOfRange { stage } => format!("阶段 \"{stage}\" 的到期日期超出范围"),
+        };
+        Text::new(zh, self.to_string())
+    }
+}
+
+fn guard_context<'a>(
+    snapshot: &'a Snapshot,
+    on: NaiveDate,
+    role: Role,
+    reason: Option<&'a str>,
+    evidence: &'a [String],
+) -> GuardContext<'a> {
+    GuardContext {
+        enterprise: &snapshot.enterprise,
+        thresholds: &snapshot.thresholds,
+        metrics: &snapshot.metrics,
+        tasks: &snapshot.tasks,
+        on,
+        stage_entered_on: snapshot.stage_entered_on,
+        stage_expires_on: snapshot.stage_expires_on,
+        role,
+        reason,
+        evidence,
+    }
+}
+
+fn choices(track: &Track, from: &StageKey) -> Vec<MoveChoice> {
+    track
+        .transitions_from(from)
+        .map(|t| MoveChoice {
+            to: t.to.clone(),
+            label: track.move_label(t),
+        })
+        .collect()
+}
+
+/// Plans the move `request` asks for, in this order: the current stage and the transition exist
+/// (else the possible moves are listed); the effective date is not in the future nor before the
+/// last move; the role may take the move; every guard is evaluated on the effective date;
+/// failing guards stop the move unless a lead or admin overrides them with a reason. The tasks
+/// of the target stage are due by the calendar counted from the effective date, shortened by
+/// the batch policy for priority batches.
+pub fn plan(
+    track: &Track,
+    snapshot: &Snapshot,
+    request: &MoveRequest,
+    calendar: &Calendar,
+) -> Result<Plan, PlanError> {
+    if track.stage(&snapshot.stage).is_none() {
+        return Err(PlanError::CurrentStageUnknown {
+            stage: snapshot.stage.clone(),
+            track: track.key().to_string(),
+        });
+    }
+    let Some(transition) = track.transition(&snapshot.stage, &request.to) else {
+        return Err(PlanError::NoSuchMove {
+            from: snapshot.stage.clone(),
+            to: request.to.clone(),
+            to_known: track.stage(&request.to).is_some(),
+            possible: choices(track, &snapshot.stage),
+        });
+    };
+    let Some(target) = track.stage(&transition.to) else {
+        return Err(PlanError::NoSuchMove {
+            from: snapshot.stage.clone(),
+            to: request.to.clone(),
+            to_known: false,
+            possible: choices(track, &snapshot.stage),
+        });
+    };
+    let on = request.effective_on;
+    if on > request.today {
+        return Err(PlanError::EffectiveInFuture {
+            effective_on: on,
+            today: request.today,
+        });
+    }
+    if on < snapshot.last_move_on {
+        return Err(PlanError::EffectiveBeforeLastMove {
+            effective_on: on,
+            last_move_on: snapshot.last_move_on,
+        });
+    }
+    if !transition.roles.contains(&request.role) {
+        return Err(PlanError::RoleNotAllowed {
+            role: request.role,
+            allowed: transition.roles.clone(),
+        });
+    }
+    let reason = request
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let evidence: Vec<String> = request
+        .evidence
+        .iter()
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .collect();
+    let ctx = guard_context(snapshot, on, request.role, reason, &evidence);
+    let guards: Vec<GuardResult> = transition.guards.iter().map(|g| g.evaluate(&ctx)).collect();
+    let failing = guards.iter().any(|g| !g.passed);
+    let overridden = if failing {
+        if !request.override_guards {
+            return Err(PlanError::GuardsFailed(guards));
+        }
+        if !matches!(request.role, Role::Lead | Role::Admin) {
+            return Err(PlanError::OverrideNotAllowed {
+                role: request.role,
+                guards,
+            });
+        }
+        if reason.is_none() {
+            return Err(PlanError::OverrideNeedsReason { guards });
+        }
+        true
+    } else {
+        false
+    };
+    let (create, expires_on) = enter(track, target, snapshot.batch, on, calendar)?;
+    Ok(Plan {
+        from: snapshot.stage.clone(),
+        to: target.key.clone(),
+        label: track.move_label(transition),
+        effective_on: on,
+        guards,
+        overridden,
+        reason: reason.map(str::to_owned),
+        evidence,
+        create,
+        close: closings(target, snapshot),
+        expires_on,
+        terminal: target.terminal,
+    })
+}
+
+/// The tasks and expiry of entering `stage` on `on`.
+fn enter(
+    track: &Track,
+    stage: &Stage,
+    batch: Option<Batch>,
+    on: NaiveDate,
+    calendar: &Calendar,
+) -> Result<(Vec<TaskDraft>, Option<NaiveDate>), PlanError> {
+    let priority = track.policy().is_priority(batch);
+    let mut create = Vec::new();
+    for template in &stage.tasks {
+        let short = if priority {
+            track.policy().priority_working_days(template)
+        } else {
+            None
+        };
+        let draft = template
+            .draft(on, short, calendar)
+            .map_err(|source| PlanError::Calendar {
+                task: template.title.clone(),
+                source,
+            })?;
+        create.push(draft);
+    }
+    let expires_on = match stage.valid_for {
+        Some(period) => Some(
+            period
+                .after(on)
+                .ok_or_else(|| PlanError::ExpiryOutOfRange {
+                    stage: stage.key.clone(),
+                })?,
+        ),
+        None => None,
+    };
+    if let (Some(expires), Some(review)) = (expires_on, &stage.review) {
+        // Years ahead the calendar may have no data yet: the re-review date is a plain calendar
+        // date, never rolled (see docs/tracks.md).
+        let due_on = review
+            .before
+            .before(expires)
+            .filter(|d| *d >= on)
+            .unwrap_or(on);
+        create.push(TaskDraft {
+            kind: review.task.kind,
+            title: review.task.title.clone(),
+            assignee: review.task.assignee,
+            reference_on: expires,
+            due_on,
+            priority: false,
+            repeat: None,
+            origin: TemplateOrigin::Review,
+        });
+    }
+    Ok((create, expires_on))
+}
+
+/// The open tasks of `snapshot` that entering `stage` closes, each once, in snapshot order.
+fn closings(stage: &Stage, snapshot: &Snapshot) -> Vec<TaskClosing> {
+    snapshot
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.status.is_open())
+        .filter_map(|(i, t)| {
+            stage
+                .close
+                .iter()
+                .find(|rule| match rule {
+                    CloseRule::All => true,
+                    CloseRule::PreviousStage => {
+                        t.created_in_stage.as_ref() == Some(&snapshot.stage)
+                    }
+                    CloseRule::Kind(k) => k.matches(&t.kind),
+                })
+                .map(|rule| TaskClosing {
+                    task: i,
+                    status: TaskStatus::Cancelled,
+                    rule: *rule,
+                })
+        })
+        .collect()
+}
+
+/// Every move from the current stage, in track order, with its guards evaluated as of `today`
+/// for `role` with no reason or evidence given. Empty when the current stage is unknown to the
+/// track or terminal.
+pub fn available_moves(
+    track: &Track,
+    snapshot: &Snapshot,
+    role: Role,
+    today: NaiveDate,
+) -> Vec<MoveOption> {
+    let ctx = guard_context(snapshot, today, role, None, &[]);
+    track
+        .transitions_from(&snapshot.stage)
+        .map(|t| MoveOption {
+            to: t.to.clone(),
+            label: track.move_label(t),
+            role_allowed: t.roles.contains(&role),
+            guards: t.guards.iter().map(|g| g.evaluate(&ctx)).collect(),
+            on_expiry: t.on_expiry,
+        })
+        .collect()
+}
+
+/// The lapse due now: the `on_expiry` transition from the current stage when its certification
+/// expired on or before `today`. The service takes it (as the system) when it finds one.
+pub fn lapse_due<'a>(
+    track: &'a Track,
+    snapshot: &Snapshot,
+    today: NaiveDate,
+) -> Option<&'a Transition> {
+    let expired = snapshot.stage_expires_on.is_some_and(|e| e <= today);
+    if !expired {
+        return None;
+    }
+    track
+        .transitions_from(&snapshot.stage)
+        .find(|t| t.on_expiry)
+}
+
+/// Plans opening a cultivation on `track` at its start stage, effective `effective_on` (not
+/// after `today`): the start stage's tasks, due from the effective date with the batch policy.
+pub fn open_plan(
+    track: &Track,
+    batch: Option<Batch>,
+    effective_on: NaiveDate,
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> Result<OpenPlan, PlanError> {
+    if effective_on > today {
+        return Err(PlanError::EffectiveInFuture {
+            effective_on,
+            today,
+        });
+    }
+    let start = track.start();
+    let (create, expires_on) = enter(track, start, batch, effective_on, calendar)?;
+    Ok(OpenPlan {
+        stage: start.key.clone(),
+        effective_on,
+        create,
+        expires_on,
+    })
+}

@@ -1,0 +1,399 @@
+//! Tracks: versioned workflow definitions written as TOML (see `docs/tracks.md`).
+//!
+//! A [`Track`] is data, not code: its stages, the transitions between them with their guards,
+//! the task templates that entering a stage instantiates, and the batch policy. [`Track::parse`]
+//! validates a file completely and refuses it with every problem listed at once
+//! ([`TrackErrors`]); a parsed `Track` is therefore internally consistent: every stage a
+//! transition names exists, every stage is reachable from the start, and every guard, task kind
+//! and duration is well formed.
+
+mod error;
+mod parse;
+
+use chrono::{Months, NaiveDate};
+use peiyu_domain::{Batch, Lang, Role, StageKey, TaskKind, Text, TrackKey};
+use sha2::{Digest, Sha256};
+
+pub use error::{ProblemCode, TrackErrors, TrackProblem};
+
+use crate::guard::Guard;
+use crate::template::{TaskTemplate, TemplateOrigin};
+
+/// A validated track definition together with the exact text it was parsed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Track {
+    key: TrackKey,
+    version: Option<String>,
+    label: Text,
+    start: StageKey,
+    stages: Vec<Stage>,
+    transitions: Vec<Transition>,
+    policy: BatchPolicy,
+    text: String,
+}
+
+/// One stage of a track.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    /// The stage's key, unique within the track.
+    pub key: StageKey,
+    /// What officers call it, in both languages.
+    pub label: Text,
+    /// Whether the cultivation ends here: no transition leaves a terminal stage.
+    pub terminal: bool,
+    /// For a certified stage: how long the certification is valid from the day it is entered.
+    pub valid_for: Option<Period>,
+    /// For a certified stage: the re-review task created ahead of expiry.
+    pub review: Option<ReviewRule>,
+    /// The tasks created when the stage is entered, in file order.
+    pub tasks: Vec<TaskTemplate>,
+    /// Which open tasks entering the stage closes.
+    pub close: Vec<CloseRule>,
+    /// The 1-based line of the stage's `[[stage]]` header.
+    pub line: usize,
+}
+
+/// A move a cultivation may make from one stage to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// The stages the move may start from (a `"*"` in the file is expanded here).
+    pub from: Vec<StageKey>,
+    /// The stage the move leads to.
+    pub to: StageKey,
+    /// The move's own name (e.g. 退回补正 / returned for correction), when it has one; otherwise
+    /// it is named after the target stage (see [`Track::move_label`]).
+    pub label: Option<Text>,
+    /// The roles allowed to take the move at all (never overridable). Never contains
+    /// [`Role::Leader`], who only reads.
+    pub roles: Vec<Role>,
+    /// The guards, in file order; a `reason_required = true` shorthand and `on_expiry` appear
+    /// here as [`Guard::ReasonRequired`] and [`Guard::StageExpired`].
+    pub guards: Vec<Guard>,
+    /// Whether the move is the lapse taken when the current stage's certification expires.
+    pub on_expiry: bool,
+    /// The 1-based line of the transition's `[[transition]]` header.
+    pub line: usize,
+}
+
+/// How a certified stage's re-review task is made: due `before` its expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRule {
+    /// How long before the expiry date the re-review task is due.
+    pub before: Period,
+    /// The template of the task (its due rule is unused: the due date is expiry − `before`).
+    pub task: TaskTemplate,
+}
+
+/// A length of time written as `90d`, `6m` or `3y` in a track file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// N calendar days.
+    Days(u32),
+    /// N calendar months.
+    Months(u32),
+    /// N years.
+    Years(u32),
+}
+
+impl Period {
+    /// Reads `Nd`, `Nm` or `Ny` with N from 1 to 9999 (no spaces, lowercase unit).
+    pub fn parse(s: &str) -> Option<Period> {
+        let unit = s.chars().last()?;
+        let digits = &s[..s.len() - unit.len_utf8()];
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 4 {
+            return None;
+        }
+        let n: u32 = digits.parse().ok()?;
+        if n == 0 {
+            return None;
+        }
+        match unit {
+            'd' => Some(Period::Days(n)),
+            'm' => Some(Period::Months(n)),
+            'y' => Some(Period::Years(n)),
+            _ => None,
+        }
+    }
+
+    /// `date` plus this period; a month-end overflow clamps to the month's last day (2024-02-29
+    /// plus 1y is 2025-02-28). `None` beyond chrono's range.
+    pub fn after(self, date: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Period::Days(n) => date.checked_add_days(chrono::Days::new(u64::from(n))),
+            Period::Months(n) => date.checked_add_months(Months::new(n)),
+            Period::Years(n) => date.checked_add_months(Months::new(n.checked_mul(12)?)),
+        }
+    }
+
+    /// `date` minus this period, clamping like [`Period::after`]. `None` beyond chrono's range.
+    pub fn before(self, date: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Period::Days(n) => date.checked_sub_days(chrono::Days::new(u64::from(n))),
+            Period::Months(n) => date.checked_sub_months(Months::new(n)),
+            Period::Years(n) => date.checked_sub_months(Months::new(n.checked_mul(12)?)),
+        }
+    }
+
+    /// A rough length in days (a month is 30, a year 365), only for comparing periods while
+    /// validating a track.
+    pub fn approx_days(self) -> u64 {
+        match self {
+            Period::Days(n) => u64::from(n),
+            Period::Months(n) => u64::from(n) * 30,
+            Period::Years(n) => u64::from(n) * 365,
+        }
+    }
+
+    /// The period as written in a track file: `90d`, `6m`, `3y`.
+    pub fn key(self) -> String {
+        match self {
+            Period::Days(n) => format!("{n}d"),
+            Period::Months(n) => format!("{n}m"),
+            Period::Years(n) => format!("{n}y"),
+        }
+    }
+
+    /// The period in words: zh `3年`/`6个月`/`90天`, en `3 years`/`6 months`/`90 days`.
+    pub fn label(self) -> Text {
+        let plural = |n: u32, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        match self {
+            Period::Days(n) => Text::new(format!("{n}天"), plural(n, "day")),
+            Period::Months(n) => Text::new(format!("{n}个月"), plural(n, "month")),
+            Period::Years(n) => Text::new(format!("{n}年"), plural(n, "year")),
+        }
+    }
+}
+
+/// A pattern naming task kinds in `tasks_done` guards and `close` lists: an exact kind such as
+/// `factor_guarantee:land`, or `factor_guarantee` for a factor guarantee of any category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KindPattern {
+    /// Exactly this kind.
+    Exact(TaskKind),
+    /// A factor guarantee of any category.
+    AnyFactorGuarantee,
+}
+
+impl KindPattern {
+    /// Reads a task kind key, or `factor_guarantee` alone for any category.
+    pub fn parse(s: &str) -> Result<KindPattern, peiyu_domain::TaskKindError> {
+        if s.trim().eq_ignore_ascii_case("factor_guarantee") {
+            return Ok(KindPattern::AnyFactorGuarantee);
+        }
+        TaskKind::parse(s).map(KindPattern::Exact)
+    }
+
+    /// Whether a task of `kind` matches.
+    pub fn matches(self, kind: &TaskKind) -> bool {
+        match self {
+            KindPattern::Exact(k) => k == *kind,
+            KindPattern::AnyFactorGuarantee => matches!(kind, TaskKind::FactorGuarantee(_)),
+        }
+    }
+
+    /// The pattern as written in a track file.
+    pub fn key(self) -> String {
+        match self {
+            KindPattern::Exact(k) => k.key(),
+            KindPattern::AnyFactorGuarantee => "factor_guarantee".to_owned(),
+        }
+    }
+
+    /// The pattern's name for messages: the kind's label, or 要素保障 / factor guarantee.
+    pub fn label(self, lang: Lang) -> String {
+        match (self, lang) {
+            (KindPattern::Exact(k), _) => k.label(lang),
+            (KindPattern::AnyFactorGuarantee, Lang::Zh) => "要素保障".to_owned(),
+            (KindPattern::AnyFactorGuarantee, Lang::En) => "factor guarantee".to_owned(),
+        }
+    }
+}
+
+/// Which open tasks entering a stage closes (they are cancelled: no longer needed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloseRule {
+    /// Every open task created while the cultivation was in the stage being left.
+    PreviousStage,
+    /// Every open task of the cultivation.
+    All,
+    /// Every open task of matching kind.
+    Kind(KindPattern),
+}
+
+/// The four-batches policy: enterprises in priority batches get shorter deadlines on
+/// factor-guarantee tasks (and on any template that sets `priority_working_days`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchPolicy {
+    /// The batches that get priority deadlines; batches 1 and 2 unless the track says otherwise.
+    pub priority_batches: Vec<Batch>,
+    /// The deadline, in working days, of a factor-guarantee task for a priority-batch enterprise
+    /// when its template sets no `priority_working_days` of its own.
+    pub factor_guarantee_working_days: Option<u32>,
+}
+
+impl Default for BatchPolicy {
+    fn default() -> Self {
+        BatchPolicy {
+            priority_batches: Batch::ALL.into_iter().filter(|b| b.number() <= 2).collect(),
+            factor_guarantee_working_days: None,
+        }
+    }
+}
+
+impl BatchPolicy {
+    /// Whether an enterprise in `batch` (or in none) gets priority deadlines.
+    pub fn is_priority(&self, batch: Option<Batch>) -> bool {
+        batch.is_some_and(|b| self.priority_batches.contains(&b))
+    }
+
+    /// The priority deadline in working days that applies to `template`, if any: its own
+    /// `priority_working_days`, else the policy's factor-guarantee default for a factor-guarantee
+    /// task.
+    pub fn priority_working_days(&self, template: &TaskTemplate) -> Option<u32> {
+        template.priority_working_days.or_else(|| {
+            matches!(template.kind, TaskKind::FactorGuarantee(_))
+                .then_some(self.factor_guarantee_working_days)
+                .flatten()
+        })
+    }
+}
+
+impl Track {
+    /// Parses and validates a track file. On failure returns every problem found, each with
+    /// its 1-based line, sorted by line.
+    pub fn parse(text: &str) -> Result<Track, TrackErrors> {
+        parse::parse(text)
+    }
+
+    /// The track's key, e.g. `industrial`.
+    pub fn key(&self) -> &TrackKey {
+        &self.key
+    }
+
+    /// The optional human version label from the file (the real version is
+    /// [`Track::content_hash`]).
+    pub fn version_label(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// The track's name in both languages.
+    pub fn label(&self) -> &Text {
+        &self.label
+    }
+
+    /// The stage a new cultivation starts in.
+    pub fn start(&self) -> &Stage {
+        // Validation guarantees the start stage exists; fall back to the first stage anyway.
+        self.stage(&self.start).unwrap_or(&self.stages[0])
+    }
+
+    /// The stages in file order (never empty).
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// The stage with this key.
+    pub fn stage(&self, key: &StageKey) -> Option<&Stage> {
+        self.stages.iter().find(|s| &s.key == key)
+    }
+
+    /// The transitions in file order.
+    pub fn transitions(&self) -> &[Transition] {
+        &self.transitions
+    }
+
+    /// The transitions that may start from `from`, in file order.
+    pub fn transitions_from(&self, from: &StageKey) -> impl Iterator<Item = &Transition> {
+        let from = from.clone();
+        self.transitions
+            .iter()
+            .filter(move |t| t.from.contains(&from))
+    }
+
+    /// The transition from `from` to `to`, if the track has one (at most one exists).
+    pub fn transition(&self, from: &StageKey, to: &StageKey) -> Option<&Transition> {
+        self.transitions_from(from).find(|t| &t.to == to)
+    }
+
+    /// The name of a move: the transition's own label, else the target stage's label.
+    pub fn move_label(&self, transition: &Transition) -> Text {
+        transition
+            .label
+            .clone()
+            .or_else(|| self.stage(&transition.to).map(|s| s.label.clone()))
+            .unwrap_or_else(|| Text::new(transition.to.as_str(), transition.to.as_str()))
+    }
+
+    /// The batch policy.
+    pub fn policy(&self) -> &BatchPolicy {
+        &self.policy
+    }
+
+    /// The exact text the track was parsed from.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The track's version: the SHA-256 of its exact text, as 64 lowercase hex digits. Any
+    /// change to the file, even a comment, is a new version.
+    pub fn content_hash(&self) -> String {
+        hex::encode(Sha256::digest(self.text.as_bytes()))
+    }
+
+    /// Every task template of the track with where it comes from, for listings.
+    pub fn templates(&self) -> impl Iterator<Item = (&Stage, &TaskTemplate, TemplateOrigin)> {
+        self.stages.iter().flat_map(|s| {
+            s.tasks
+                .iter()
+                .map(move |t| (s, t, TemplateOrigin::OnEnter))
+                .chain(
+                    s.review
+                        .iter()
+                        .map(move |r| (s, &r.task, TemplateOrigin::Review)),
+                )
+        })
+    }
+}
+
+/// A track file shipped inside peiyu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShippedTrack {
+    /// The file's name, e.g. `industrial.toml`.
+    pub file_name: &'static str,
+    /// The file's text, as embedded at build time.
+    pub text: &'static str,
+}
+
+/// The track files shipped with peiyu, in a stable order: industrial, commerce, technology.
+pub const SHIPPED: [ShippedTrack; 3] = [
+    ShippedTrack {
+        file_name: "industrial.toml",
+        text: include_str!("../../tracks/industrial.toml"),
+    },
+    ShippedTrack {
+        file_name: "commerce.toml",
+        text: include_str!("../../tracks/commerce.toml"),
+    },
+    ShippedTrack {
+        file_name: "technology.toml",
+        text: include_str!("../../tracks/technology.toml"),
+    },
+];
+
+/// The shipped tracks, parsed, in the order of [`SHIPPED`]. Tests hold that they all validate;
+/// the error names the file whose problems it lists.
+pub fn shipped_tracks() -> Result<Vec<Track>, (&'static str, TrackErrors)> {
+    SHIPPED
+        .iter()
+        .map(|s| Track::parse(s.text).map_err(|e| (s.file_name, e)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1312 @@
+//! Reading a track file: TOML with spans, walked by hand so that every problem is collected
+//! (serde would stop at the first) and each one carries its line.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use peiyu_domain::{Batch, Lang, Role, StageKey, TaskKind, Text, TrackKey};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::error::{ProblemCode, TrackErrors, TrackProblem};
+use super::{BatchPolicy, CloseRule, KindPattern, Period, ReviewRule, Stage, Track, Transition};
+use crate::figures::Basis;
+use crate::guard::{GUARD_KEYS, Guard};
+use crate::template::{AssigneeRule, DueRule, Repeat, TaskTemplate};
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+const ROOT_FIELDS: &[&str] = &[
+    "key",
+    "version",
+    "label",
+    "start",
+    "policy",
+    "stage",
+    "transition",
+];
+const STAGE_FIELDS: &[&str] = &[
+    "key",
+    "label",
+    "terminal",
+    "valid_for",
+    "review",
+    "task",
+    "close",
+];
+const TRANSITION_FIELDS: &[&str] = &[
+    "from",
+    "before",
+    "to",
+    "label",
+    "roles",
+    "guards",
+    "reason_required",
+    "on_expiry",
+];
+const DUE_FIELDS: &[&str] = &[
+    "working_days",
+    "calendar_days",
+    "day_of_next_month",
+    "end_of_month",
+    "end_of_quarter",
+];
+const TASK_FIELDS: &[&str] = &[
+    "kind",
+    "title",
+    "assignee",
+    "working_days",
+    "calendar_days",
+    "day_of_next_month",
+    "end_of_month",
+    "end_of_quarter",
+    "roll_to_working_day",
+    "priority_working_days",
+    "repeat",
+];
+const REVIEW_FIELDS: &[&str] = &["before", "kind", "title", "assignee"];
+const POLICY_FIELDS: &[&str] = &["priority_batches", "factor_guarantee_working_days"];
+
+/// Longest accepted working-day or calendar-day count in a template.
+const MAX_DAYS: i64 = 366;
+
+pub(super) fn parse(text: &str) -> Result<Track, TrackErrors> {
+    let mut p = Parser {
+        text,
+        problems: Vec::new(),
+    };
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for e in errors {
+            let at = e.span().map_or(0, |s| s.start);
+            let msg = e.message().trim().to_owned();
+            p.push(
+                at,
+                ProblemCode::Syntax,
+                format!("TOML 语法错误：{msg}"),
+                format!("TOML syntax error: {msg}"),
+            );
+        }
+        return Err(p.finish());
+    }
+    let track = p.track(root.get_ref());
+    match track {
+        Some(track) if p.problems.is_empty() => Ok(track),
+        _ => Err(p.finish()),
+    }
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    problems: Vec<TrackProblem>,
+}
+
+/// A stage as read, before cross-checks.
+struct RawStage {
+    stage: Stage,
+    key_at: usize,
+}
+
+/// A transition as read, before its stage names are resolved.
+struct RawTransition {
+    from: Vec<(String, usize)>,
+    from_any: Option<usize>,
+    before: Option<(String, usize)>,
+    to: Option<(String, usize)>,
+    label: Option<Text>,
+    roles: Vec<Role>,
+    guards: Vec<Guard>,
+    on_expiry: bool,
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn finish(mut self) -> TrackErrors {
+        self.problems.sort_by_key(|p| p.line);
+        TrackErrors {
+            problems: self.problems,
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn push(&mut self, at: usize, code: ProblemCode, zh: String, en: String) {
+        let line = self.line(at);
+        self.problems.push(TrackProblem {
+            line,
+            code,
+            message: Text::new(zh, en),
+        });
+    }
+
+    fn unknown_fields(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &str) {
+        for (k, _) in table.iter() {
+            let name: &str = k.get_ref();
+            if !allowed.contains(&name) {
+                let list = allowed.join(", ");
+                self.push(
+                    k.span().start,
+                    ProblemCode::UnknownField,
+                    format!("{place} 中有未知字段 \"{name}\"（可用字段：{list}）"),
+                    format!("unknown field \"{name}\" in {place} (known fields: {list})"),
+                );
+            }
+        }
+    }
+
+    fn missing(&mut self, at: usize, field: &str, place: &str) {
+        self.push(
+            at,
+            ProblemCode::MissingField,
+            format!("{place} 缺少必填字段 \"{field}\""),
+            format!("{place} lacks the required field \"{field}\""),
+        );
+    }
+
+    fn wrong_type(&mut self, v: &Value<'_>, field: &str, place: &str, expected: (&str, &str)) {
+        let found = v.get_ref().type_str();
+        self.push(
+            v.span().start,
+            ProblemCode::WrongType,
+            format!("{place} 的 \"{field}\" 应为{}，实际是 {found}", expected.0),
+            format!(
+                "\"{field}\" in {place} must be {}, found {found}",
+                expected.1
+            ),
+        );
+    }
+
+    fn string(&mut self, table: &DeTable<'_>, field: &str, place: &str) -> Option<(String, usize)> {
+        let v = table.get(field)?;
+        match v.get_ref().as_str() {
+            Some(s) => Some((s.to_owned(), v.span().start)),
+            None => {
+                self.wrong_type(v, field, place, ("字符串", "a string"));
+                None
+            }
+        }
+    }
+
+    fn required_string(
+        &mut self,
+        table: &DeTable<'_>,
+        field: &str,
+        place: &str,
+        at: usize,
+    ) -> Option<(String, usize)> {
+        if table.get(field).is_none() {
+            self.missing(at, field, place);
+            return None;
+        }
+        self.string(table, field, place)
+    }
+
+    fn boolean(&mut self, table: &DeTable<'_>, field: &str, place: &str) -> Option<bool> {
+        let v = table.get(field)?;
+        match v.get_ref().as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.wrong_type(v, field, place, ("布尔值 true/false", "true or false"));
+                None
+            }
+        }
+    }
+
+    /// An integer field within `min..=max`; a problem (and `None`) otherwise.
+    fn integer(
+        &mut self,
+        table: &DeTable<'_>,
+        field: &str,
+        place: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<u32> {
+        let v = table.get(field)?;
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
+            _ => {
+                self.wrong_type(v, field, place, ("整数", "a whole number"));
+                return None;
+            }
+        };
+        match n
+            .filter(|n| (min..=max).contains(n))
+            .and_then(|n| u32::try_from(n).ok())
+        {
+            Some(n) => Some(n),
+            None => {
+                self.push(
+                    v.span().start,
+                    ProblemCode::BadDuration,
+                    format!("{place} 的 \"{field}\" 应在 {min} 到 {max} 之间"),
+                    format!("\"{field}\" in {place} must be between {min} and {max}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn strings(
+        &mut self,
+        table: &DeTable<'_>,
+        field: &str,
+        place: &str,
+    ) -> Option<Vec<(String, usize)>> {
+        let v = table.get(field)?;
+        let Some(items) = v.get_ref().as_array() else {
+            self.wrong_type(v, field, place, ("字符串数组", "an array of strings"));
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref().as_str() {
+                Some(s) => out.push((s.to_owned(), item.span().start)),
+                None => self.wrong_type(item, field, place, ("字符串", "a string")),
+            }
+        }
+        Some(out)
+    }
+
+    /// A `{ zh = "…", en = "…" }` label; both languages required and non-blank.
+    fn label(
+        &mut self,
+        table: &DeTable<'_>,
+        field: &str,
+        place: &str,
+        at: usize,
+        required: bool,
+    ) -> Option<Text> {
+        let Some(v) = table.get(field) else {
+            if required {
+                self.push(
+                    at,
+                    ProblemCode::MissingLabel,
+                    format!("{place} 缺少 \"{field}\"：需要中文（zh）和英文（en）两种文字"),
+                    format!("{place} lacks \"{field}\": both zh and en texts are required"),
+                );
+            }
+            return None;
+        };
+        let Some(t) = v.get_ref().as_table() else {
+            self.wrong_type(
+                v,
+                field,
+                place,
+                (
+                    "形如 { zh = \"…\", en = \"…\" } 的表",
+                    "a table { zh = \"…\", en = \"…\" }",
+                ),
+            );
+            return None;
+        };
+        let sub = format!("{place} 的 {field}");
+        let sub_en = format!("\"{field}\" of {place}");
+        for (k, _) in t.iter() {
+            let name: &str = k.get_ref();
+            if name != "zh" && name != "en" {
+                self.push(
+                    k.span().start,
+                    ProblemCode::UnknownField,
+                    format!("{sub} 只能有 zh 和 en，发现 \"{name}\""),
+                    format!("{sub_en} takes only zh and en, found \"{name}\""),
+                );
+            }
+        }
+        let mut texts = Vec::new();
+        for lang in Lang::ALL {
+            let code = lang.code();
+            match t.get(code) {
+                Some(s) => match s.get_ref().as_str() {
+                    Some(s) if !s.trim().is_empty() => texts.push(s.to_owned()),
+                    Some(_) => self.push(
+                        v.span().start,
+                        ProblemCode::MissingLabel,
+                        format!("{sub} 的 {code} 文字为空"),
+                        format!("the {code} text of {sub_en} is empty"),
+                    ),
+                    None => self.wrong_type(s, code, &sub_en, ("字符串", "a string")),
+                },
+                None => self.push(
+                    v.span().start,
+                    ProblemCode::MissingLabel,
+                    format!("{sub} 缺少 {code} 文字（中英文都必须提供）"),
+                    format!("{sub_en} lacks its {code} text (both zh and en are required)"),
+                ),
+            }
+        }
+        match <[String; 2]>::try_from(texts) {
+            Ok([zh, en]) => Some(Text::new(zh, en)),
+            Err(_) => None,
+        }
+    }
+
+    fn sub_table<'a, 'i>(
+        &mut self,
+        table: &'a DeTable<'i>,
+        field: &str,
+        place: &str,
+    ) -> Option<(&'a DeTable<'i>, usize)> {
+        let v = table.get(field)?;
+        match v.get_ref().as_table() {
+            Some(t) => Some((t, v.span().start)),
+            None => {
+                self.wrong_type(v, field, place, ("表", "a table"));
+                None
+            }
+        }
+    }
+
+    fn tables<'a, 'i>(
+        &mut self,
+        table: &'a DeTable<'i>,
+        field: &str,
+        place: &str,
+    ) -> Vec<(&'a DeTable<'i>, usize)> {
+        let Some(v) = table.get(field) else {
+            return Vec::new();
+        };
+        let Some(items) = v.get_ref().as_array() else {
+            self.wrong_type(
+                v,
+                field,
+                place,
+                (
+                    &format!("[[{field}]] 表数组"),
+                    &format!("an array of [[{field}]] tables"),
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref().as_table() {
+                Some(t) => out.push((t, item.span().start)),
+                None => self.wrong_type(item, field, place, ("表", "a table")),
+            }
+        }
+        out
+    }
+
+    fn key<K>(
+        &mut self,
+        raw: &(String, usize),
+        field: &str,
+        place: &str,
+        new: impl Fn(&str) -> Result<K, peiyu_domain::KeyError>,
+    ) -> Option<K> {
+        match new(&raw.0) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                self.push(
+                    raw.1,
+                    ProblemCode::InvalidKey,
+                    format!(
+                        "{place} 的 \"{field}\" 不是合法的键 \"{}\"：只能用小写字母、数字和下划线，以字母开头，最长 32 个字符",
+                        raw.0
+                    ),
+                    format!("\"{field}\" in {place}: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn period(&mut self, raw: &(String, usize), field: &str, place: &str) -> Option<Period> {
+        let p = Period::parse(&raw.0);
+        if p.is_none() {
+            self.push(
+                raw.1,
+                ProblemCode::BadDuration,
+                format!(
+                    "{place} 的 \"{field}\" 期限 \"{}\" 无效：应写作天数、月数或年数，如 \"90d\"、\"6m\"、\"3y\"",
+                    raw.0
+                ),
+                format!(
+                    "\"{field}\" in {place}: bad duration \"{}\": write days, months or years, e.g. \"90d\", \"6m\", \"3y\"",
+                    raw.0
+                ),
+            );
+        }
+        p
+    }
+
+    fn kind_pattern(&mut self, raw: &(String, usize), place: &str) -> Option<KindPattern> {
+        match KindPattern::parse(&raw.0) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                self.push(
+                    raw.1,
+                    ProblemCode::UnknownTaskKind,
+                    format!(
+                        "{place} 中未知的任务类型 \"{}\"：应为 visit、factor_guarantee[:类别]、application、document、inspection_finding、statistics_report 或 custom",
+                        raw.0
+                    ),
+                    format!("{place}: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn role(&mut self, raw: &(String, usize), place: &str) -> Option<Role> {
+        match Role::parse(&raw.0) {
+            Ok(Role::Leader) => {
+                self.push(
+                    raw.1,
+                    ProblemCode::BadValue,
+                    format!("{place}：局领导（leader）只能查看，不能推进流程"),
+                    format!("{place}: a leader only reads and cannot take moves"),
+                );
+                None
+            }
+            Ok(r) => Some(r),
+            Err(_) => {
+                self.push(
+                    raw.1,
+                    ProblemCode::BadValue,
+                    format!(
+                        "{place} 中未知的角色 \"{}\"：应为 officer、lead 或 admin",
+                        raw.0
+                    ),
+                    format!(
+                        "unknown role \"{}\" in {place}: expected officer, lead or admin",
+                        raw.0
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    fn track(&mut self, root: &DeTable<'_>) -> Option<Track> {
+        let place = "the track";
+        self.unknown_fields(root, ROOT_FIELDS, place);
+        let key = self
+            .required_string(root, "key", place, 0)
+            .and_then(|raw| self.key(&raw, "key", place, TrackKey::new));
+        let version = self.string(root, "version", place).map(|(s, _)| s);
+        let label = self.label(root, "label", place, 0, true);
+        let start = self.required_string(root, "start", place, 0);
+        let policy = self.policy(root);
+
+        let stage_tables = self.tables(root, "stage", place);
+        if stage_tables.is_empty() && root.get("stage").is_none() {
+            self.push(
+                0,
+                ProblemCode::MissingField,
+                "流程没有任何阶段：至少需要一个 [[stage]]".to_owned(),
+                "the track has no stages: at least one [[stage]] is required".to_owned(),
+            );
+        }
+        let mut stages: Vec<RawStage> = Vec::new();
+        for (i, (t, at)) in stage_tables.into_iter().enumerate() {
+            if let Some(s) = self.stage(t, at, i + 1) {
+                stages.push(s);
+            }
+        }
+        let mut seen: BTreeMap<StageKey, usize> = BTreeMap::new();
+        for s in &stages {
+            if let Some(first) = seen.get(&s.stage.key) {
+                let first = *first;
+                let k = s.stage.key.clone();
+                self.push(
+                    s.key_at,
+                    ProblemCode::DuplicateStage,
+                    format!("阶段 \"{k}\" 重复定义（第 {first} 行已定义）"),
+                    format!("stage \"{k}\" is defined twice (first on line {first})"),
+                );
+            } else {
+                seen.insert(s.stage.key.clone(), s.stage.line);
+            }
+        }
+        let stages: Vec<Stage> = stages.into_iter().map(|s| s.stage).collect();
+
+        let start = start.and_then(|raw| {
+            let found = stages
+                .iter()
+                .find(|s| s.key.as_str() == raw.0)
+                .map(|s| s.key.clone());
+            if found.is_none() {
+                self.push(
+                    raw.1,
+                    ProblemCode::UnknownStage,
+                    format!("起始阶段 \"{}\" 不存在", raw.0),
+                    format!("the start stage \"{}\" is not a stage of the track", raw.0),
+                );
+            }
+            found
+        });
+
+        let transition_tables = self.tables(root, "transition", place);
+        let mut transitions = Vec::new();
+        for (i, (t, at)) in transition_tables.into_iter().enumerate() {
+            let raw = self.raw_transition(t, at, i + 1);
+            if let Some(tr) = self.resolve(raw, &stages) {
+                transitions.push(tr);
+            }
+        }
+        self.duplicates(&transitions);
+        if let Some(start) = &start {
+            self.reachability(start, &stages, &transitions);
+        }
+
+        Some(Track {
+            key: key?,
+            version,
+            label: label?,
+            start: start?,
+            stages,
+            transitions,
+            policy: policy?,
+            text: self.text.to_owned(),
+        })
+    }
+
+    fn policy(&mut self, root: &DeTable<'_>) -> Option<BatchPolicy> {
+        let mut policy = BatchPolicy::default();
+        let Some((t, _)) = self.sub_table(root, "policy", "the track") else {
+            return root.get("policy").is_none().then_some(policy);
+        };
+        let place = "[policy]";
+        self.unknown_fields(t, POLICY_FIELDS, place);
+        let mut ok = true;
+        if let Some(v) = t.get("priority_batches") {
+            match v.get_ref().as_array() {
+                Some(items) => {
+                    policy.priority_batches.clear();
+                    for item in items.iter() {
+                        let b = match item.get_ref() {
+                            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                                .ok()
+                                .and_then(|n| u8::try_from(n).ok())
+                                .and_then(|n| Batch::new(n).ok()),
+                            _ => None,
+                        };
+                        match b {
+                            Some(b) if !policy.priority_batches.contains(&b) => {
+                                policy.priority_batches.push(b);
+                            }
+                            Some(_) => {}
+                            None => {
+                                ok = false;
+                                self.push(
+                                    item.span().start,
+                                    ProblemCode::BadValue,
+                                    "[policy] 的 priority_batches 只能包含 1 到 4 的批次号".to_owned(),
+                                    "priority_batches in [policy] may hold only batch numbers 1 to 4"
+                                        .to_owned(),
+                                );
+                            }
+                        }
+                    }
+                    policy.priority_batches.sort();
+                }
+                None => {
+                    ok = false;
+                    self.wrong_type(
+                        v,
+                        "priority_batches",
+                        place,
+                        ("整数数组", "an array of whole numbers"),
+                    );
+                }
+            }
+        }
+        if t.get("factor_guarantee_working_days").is_some() {
+            match self.integer(t, "factor_guarantee_working_days", place, 0, MAX_DAYS) {
+                Some(n) => policy.factor_guarantee_working_days = Some(n),
+                None => ok = false,
+            }
+        }
+        ok.then_some(policy)
+    }
+
+    fn stage(&mut self, t: &DeTable<'_>, at: usize, index: usize) -> Option<RawStage> {
+        let line = self.line(at);
+        let anon = format!("stage #{index} (line {line})");
+        let key_raw = self.required_string(t, "key", &anon, at);
+        let key = key_raw
+            .as_ref()
+            .and_then(|raw| self.key(raw, "key", &anon, StageKey::new));
+        let place = key.as_ref().map_or(anon, |k| format!("stage \"{k}\""));
+        self.unknown_fields(t, STAGE_FIELDS, &place);
+        let label = self.label(t, "label", &place, at, true);
+        let terminal = self.boolean(t, "terminal", &place).unwrap_or(false);
+        let valid_for = self
+            .string(t, "valid_for", &place)
+            .and_then(|raw| self.period(&raw, "valid_for", &place));
+
+        let review = match self.sub_table(t, "review", &place) {
+            Some((rt, rat)) => {
+                let r = self.review(rt, rat, &place);
+                if let (Some(r), Some(v)) = (&r, valid_for) {
+                    if r.before.approx_days() >= v.approx_days() {
+                        self.push(
+                            rat,
+                            ProblemCode::Inconsistent,
+                            format!("{place} 的复审提前期 {} 不短于有效期 {}", r.before.key(), v.key()),
+                            format!(
+                                "the re-review lead time {} of {place} is not shorter than its validity {}",
+                                r.before.key(),
+                                v.key()
+                            ),
+                        );
+                    }
+                } else if r.is_some() && t.get("valid_for").is_none() {
+                    self.push(
+                        rat,
+                        ProblemCode::Inconsistent,
+                        format!("{place} 有 [stage.review] 但没有 valid_for：复审任务需要有效期"),
+                        format!("{place} has a [stage.review] but no valid_for: a re-review needs an expiry"),
+                    );
+                }
+                r
+            }
+            None => None,
+        };
+        if terminal && valid_for.is_some() {
+            self.push(
+                at,
+                ProblemCode::Inconsistent,
+                format!("{place} 是终止阶段，不能有 valid_for"),
+                format!("{place} is terminal and cannot have a valid_for"),
+            );
+        }
+
+        let mut tasks = Vec::new();
+        for (tt, tat) in self.tables(t, "task", &place) {
+            if let Some(tpl) = self.template(tt, tat, &place) {
+                tasks.push(tpl);
+            }
+        }
+        let mut close = Vec::new();
+        if let Some(items) = self.strings(t, "close", &place) {
+            for raw in items {
+                let rule = match raw.0.as_str() {
+                    "previous_stage" => Some(CloseRule::PreviousStage),
+                    "all" => Some(CloseRule::All),
+                    _ => self
+                        .kind_pattern(&raw, &format!("\"close\" of {place}"))
+                        .map(CloseRule::Kind),
+                };
+                if let Some(r) = rule.filter(|r| !close.contains(r)) {
+                    close.push(r);
+                }
+            }
+        }
+        let stage = Stage {
+            key: key?,
+            label: label.unwrap_or_else(|| Text::new("", "")),
+            terminal,
+            valid_for,
+            review,
+            tasks,
+            close,
+            line,
+        };
+        Some(RawStage {
+            key_at: key_raw.map_or(at, |r| r.1),
+            stage,
+        })
+    }
+
+    fn template_common(
+        &mut self,
+        t: &DeTable<'_>,
+        at: usize,
+        place: &str,
+    ) -> (Option<TaskKind>, Option<Text>, Option<AssigneeRule>) {
+        let kind = self.required_string(t, "kind", place, at).and_then(|raw| {
+            match self.kind_pattern(&raw, place)? {
+                KindPattern::Exact(k) => Some(k),
+                KindPattern::AnyFactorGuarantee => {
+                    self.push(
+                        raw.1,
+                        ProblemCode::UnknownTaskKind,
+                        format!("{place}：要素保障任务需要写明类别，如 factor_guarantee:land"),
+                        format!("{place}: a factor-guarantee task needs a category, e.g. factor_guarantee:land"),
+                    );
+                    None
+                }
+            }
+        });
+        let title = self.label(t, "title", place, at, true);
+        let assignee = match self.string(t, "assignee", place) {
+            None if t.get("assignee").is_none() => Some(AssigneeRule::ResponsibleOfficer),
+            None => None,
+            Some(raw) => {
+                let a = AssigneeRule::parse(&raw.0);
+                if a.is_none() {
+                    self.push(
+                        raw.1,
+                        ProblemCode::BadValue,
+                        format!(
+                            "{place} 中未知的指派规则 \"{}\"：应为 responsible_officer、team_lead 或 role:<角色>",
+                            raw.0
+                        ),
+                        format!(
+                            "unknown assignee \"{}\" in {place}: expected responsible_officer, team_lead or role:<role>",
+                            raw.0
+                        ),
+                    );
+                }
+                a
+            }
+        };
+        (kind, title, assignee)
+    }
+
+    fn template(&mut self, t: &DeTable<'_>, at: usize, stage_place: &str) -> Option<TaskTemplate> {
+        let line = self.line(at);
+        let place = format!("the task on line {line} of {stage_place}");
+        self.unknown_fields(t, TASK_FIELDS, &place);
+        let (kind, title, assignee) = self.template_common(t, at, &place);
+
+        let given: Vec<&str> = DUE_FIELDS
+            .iter()
+            .copied()
+            .filter(|f| t.get(*f).is_some())
+            .collect();
+        let due = match given.as_slice() {
+            [] => {
+                self.push(
+                    at,
+                    ProblemCode::MissingField,
+                    format!("{place} 没有期限：需要 working_days、calendar_days、day_of_next_month、end_of_month 或 end_of_quarter 之一"),
+                    format!("{place} has no due rule: give one of working_days, calendar_days, day_of_next_month, end_of_month, end_of_quarter"),
+                );
+                None
+            }
+            [one] => match *one {
+                "working_days" => self
+                    .integer(t, one, &place, 0, MAX_DAYS)
+                    .map(DueRule::WorkingDays),
+                "calendar_days" => self
+                    .integer(t, one, &place, 0, MAX_DAYS)
+                    .map(DueRule::CalendarDays),
+                "day_of_next_month" => self
+                    .integer(t, one, &place, 1, 31)
+                    .map(DueRule::DayOfNextMonth),
+                flag => match self.boolean(t, flag, &place) {
+                    Some(true) if flag == "end_of_month" => Some(DueRule::EndOfMonth),
+                    Some(true) => Some(DueRule::EndOfQuarter),
+                    Some(false) => {
+                        self.push(
+                            at,
+                            ProblemCode::BadDuration,
+                            format!("{place} 的 {flag} 只能写 true"),
+                            format!("{flag} in {place} can only be true"),
+                        );
+                        None
+                    }
+                    None => None,
+                },
+            },
+            many => {
+                let list = many.join(", ");
+                self.push(
+                    at,
+                    ProblemCode::BadDuration,
+                    format!("{place} 同时给出了多个期限（{list}），只能有一个"),
+                    format!("{place} has several due rules ({list}); give exactly one"),
+                );
+                None
+            }
+        };
+        let roll = self.boolean(t, "roll_to_working_day", &place);
+        if roll == Some(true) && matches!(due, Some(DueRule::WorkingDays(_))) {
+            self.push(
+                at,
+                ProblemCode::Inconsistent,
+                format!("{place}：按工作日计算的期限本身就是工作日，无需 roll_to_working_day"),
+                format!("{place}: a working-day deadline is always a working day; drop roll_to_working_day"),
+            );
+        }
+        let priority = if t.get("priority_working_days").is_some() {
+            let p = self.integer(t, "priority_working_days", &place, 0, MAX_DAYS);
+            p?;
+            p
+        } else {
+            None
+        };
+        let repeat = match self.string(t, "repeat", &place) {
+            Some(raw) => {
+                let r = Repeat::parse(&raw.0);
+                if r.is_none() {
+                    self.push(
+                        raw.1,
+                        ProblemCode::BadValue,
+                        format!(
+                            "{place} 的 repeat \"{}\" 无效：应为 monthly、quarterly 或 yearly",
+                            raw.0
+                        ),
+                        format!(
+                            "bad repeat \"{}\" in {place}: expected monthly, quarterly or yearly",
+                            raw.0
+                        ),
+                    );
+                    return None;
+                }
+                r
+            }
+            None if t.get("repeat").is_some() => return None,
+            None => None,
+        };
+        Some(TaskTemplate {
+            kind: kind?,
+            title: title?,
+            assignee: assignee?,
+            due: due?,
+            roll_to_working_day: roll.unwrap_or(false),
+            priority_working_days: priority,
+            repeat,
+            line,
+        })
+    }
+
+    fn review(&mut self, t: &DeTable<'_>, at: usize, stage_place: &str) -> Option<ReviewRule> {
+        let line = self.line(at);
+        let place = format!("[stage.review] of {stage_place}");
+        self.unknown_fields(t, REVIEW_FIELDS, &place);
+        let before = self
+            .required_string(t, "before", &place, at)
+            .and_then(|raw| self.period(&raw, "before", &place));
+        let (kind, title, assignee) = self.template_common(t, at, &place);
+        Some(ReviewRule {
+            before: before?,
+            task: TaskTemplate {
+                kind: kind?,
+                title: title?,
+                assignee: assignee?,
+                due: DueRule::CalendarDays(0),
+                roll_to_working_day: false,
+                priority_working_days: None,
+                repeat: None,
+                line,
+            },
+        })
+    }
+
+    fn raw_transition(
+        &mut self,
+        t: &DeTable<'_>,
+        at: usize,
+        index: usize,
+    ) -> Option<RawTransition> {
+        let line = self.line(at);
+        let place = format!("transition #{index} (line {line})");
+        self.unknown_fields(t, TRANSITION_FIELDS, &place);
+        let mut from = Vec::new();
+        let mut from_any = None;
+        match t.get("from") {
+            None => {
+                self.missing(at, "from", &place);
+            }
+            Some(v) => match v.get_ref() {
+                DeValue::String(s) if s.as_ref() == "*" => from_any = Some(v.span().start),
+                DeValue::String(s) => from.push((s.to_string(), v.span().start)),
+                DeValue::Array(_) => match self.strings(t, "from", &place) {
+                    Some(list) if !list.is_empty() => from = list,
+                    Some(_) => {
+                        self.push(
+                            v.span().start,
+                            ProblemCode::BadValue,
+                            format!("{place} 的 from 列表为空"),
+                            format!("the from list of {place} is empty"),
+                        );
+                    }
+                    None => {}
+                },
+                _ => {
+                    self.wrong_type(
+                        v,
+                        "from",
+                        &place,
+                        (
+                            "阶段键、阶段键数组或 \"*\"",
+                            "a stage key, an array of stage keys or \"*\"",
+                        ),
+                    );
+                }
+            },
+        }
+        let before = self.string(t, "before", &place);
+        if before.is_some() && from_any.is_none() {
+            self.push(
+                at,
+                ProblemCode::Inconsistent,
+                format!("{place}：before 只能与 from = \"*\" 一起使用"),
+                format!("{place}: before only goes with from = \"*\""),
+            );
+        }
+        let to = self.required_string(t, "to", &place, at);
+        let label = self.label(t, "label", &place, at, false);
+        let roles = match self.strings(t, "roles", &place) {
+            Some(list) => {
+                let mut roles = Vec::new();
+                for raw in list {
+                    match self.role(&raw, &place) {
+                        Some(r) if !roles.contains(&r) => roles.push(r),
+                        Some(_) => {}
+                        None => {}
+                    }
+                }
+                roles
+            }
+            None => vec![Role::Officer, Role::Lead, Role::Admin],
+        };
+        let mut guards = self.guards(t, &place);
+        if self.boolean(t, "reason_required", &place) == Some(true)
+            && !guards.contains(&Guard::ReasonRequired)
+        {
+            guards.push(Guard::ReasonRequired);
+        }
+        let on_expiry = self.boolean(t, "on_expiry", &place).unwrap_or(false);
+        if on_expiry && !guards.contains(&Guard::StageExpired) {
+            guards.insert(0, Guard::StageExpired);
+        }
+        Some(RawTransition {
+            from,
+            from_any,
+            before,
+            to,
+            label,
+            roles,
+            guards,
+            on_expiry,
+            at,
+        })
+    }
+
+    fn guards(&mut self, t: &DeTable<'_>, place: &str) -> Vec<Guard> {
+        let mut out = Vec::new();
+        let Some(v) = t.get("guards") else {
+            return out;
+        };
+        let Some(items) = v.get_ref().as_array() else {
+            self.wrong_type(v, "guards", place, ("数组", "an array"));
+            return out;
+        };
+        for item in items.iter() {
+            if let Some(g) = self.guard(item, place) {
+                out.push(g);
+            }
+        }
+        out
+    }
+
+    fn guard(&mut self, item: &Value<'_>, place: &str) -> Option<Guard> {
+        let at = item.span().start;
+        let empty = DeTable::new();
+        let (name, params) = match item.get_ref() {
+            DeValue::String(s) => (s.to_string(), &empty),
+            DeValue::Table(t) => match t.get("kind").and_then(|k| k.get_ref().as_str()) {
+                Some(k) => (k.to_owned(), t),
+                None => {
+                    self.push(
+                        at,
+                        ProblemCode::MissingField,
+                        format!("{place} 的条件表缺少 kind（条件名）"),
+                        format!("a guard table in {place} lacks its kind (the guard's name)"),
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                self.wrong_type(
+                    item,
+                    "guards",
+                    place,
+                    (
+                        "条件名或 { kind = \"…\", … } 表",
+                        "a guard name or a { kind = \"…\", … } table",
+                    ),
+                );
+                return None;
+            }
+        };
+        let gplace = format!("guard \"{name}\" of {place}");
+        let allowed: &[&str] = match name.as_str() {
+            "revenue_at_least_threshold" => &["kind", "basis", "output_value"],
+            "tasks_done" => &["kind", "kinds"],
+            "min_days_in_stage" => &["kind", "days"],
+            "role_required" => &["kind", "roles"],
+            n if GUARD_KEYS.contains(&n) => &["kind"],
+            _ => {
+                let list = GUARD_KEYS.join(", ");
+                self.push(
+                    at,
+                    ProblemCode::UnknownGuard,
+                    format!("{place} 中未知的条件 \"{name}\"（可用：{list}）"),
+                    format!("unknown guard \"{name}\" in {place} (known guards: {list})"),
+                );
+                return None;
+            }
+        };
+        self.unknown_fields(params, allowed, &gplace);
+        match name.as_str() {
+            "revenue_at_least_threshold" => {
+                let bases = self.bases(params, &gplace)?;
+                let output_value = self
+                    .boolean(params, "output_value", &gplace)
+                    .unwrap_or(false);
+                Some(Guard::RevenueAtLeastThreshold {
+                    bases,
+                    output_value,
+                })
+            }
+            "tasks_done" => {
+                if params.get("kinds").is_none() {
+                    self.missing(at, "kinds", &gplace);
+                    return None;
+                }
+                let list = self.strings(params, "kinds", &gplace)?;
+                let mut kinds = Vec::new();
+                let mut ok = !list.is_empty();
+                if list.is_empty() {
+                    self.push(
+                        at,
+                        ProblemCode::BadValue,
+                        format!("{gplace} 的 kinds 为空"),
+                        format!("kinds of {gplace} is empty"),
+                    );
+                }
+                for raw in list {
+                    match self.kind_pattern(&raw, &gplace) {
+                        Some(k) => kinds.push(k),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(Guard::TasksDone { kinds })
+            }
+            "min_days_in_stage" => {
+                if params.get("days").is_none() {
+                    self.missing(at, "days", &gplace);
+                    return None;
+                }
+                self.integer(params, "days", &gplace, 0, 3660)
+                    .map(|days| Guard::MinDaysInStage { days })
+            }
+            "role_required" => {
+                if params.get("roles").is_none() {
+                    self.missing(at, "roles", &gplace);
+                    return None;
+                }
+                let list = self.strings(params, "roles", &gplace)?;
+                let mut roles = Vec::new();
+                let mut ok = !list.is_empty();
+                for raw in list {
+                    match self.role(&raw, &gplace) {
+                        Some(r) => roles.push(r),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(Guard::RoleRequired { roles })
+            }
+            "evidence_required" => Some(Guard::EvidenceRequired),
+            "reason_required" => Some(Guard::ReasonRequired),
+            "legal_entity" => Some(Guard::LegalEntity),
+            _ => Some(Guard::StageExpired),
+        }
+    }
+
+    /// `basis = "ytd"`, `basis = ["ytd", "trailing_12m"]`, or absent (year-to-date).
+    fn bases(&mut self, params: &DeTable<'_>, place: &str) -> Option<Vec<Basis>> {
+        let raws = match params.get("basis") {
+            None => return Some(vec![Basis::YearToDate]),
+            Some(v) if v.get_ref().is_str() => vec![self.string(params, "basis", place)?],
+            Some(_) => self.strings(params, "basis", place)?,
+        };
+        let mut bases = Vec::new();
+        let mut ok = !raws.is_empty();
+        for raw in raws {
+            match Basis::parse(&raw.0) {
+                Some(b) if !bases.contains(&b) => bases.push(b),
+                Some(_) => {}
+                None => {
+                    ok = false;
+                    self.push(
+                        raw.1,
+                        ProblemCode::BadValue,
+                        format!(
+                            "{place} 的 basis \"{}\" 无效：应为 ytd 或 trailing_12m",
+                            raw.0
+                        ),
+                        format!(
+                            "bad basis \"{}\" in {place}: expected ytd or trailing_12m",
+                            raw.0
+                        ),
+                    );
+                }
+            }
+        }
+        ok.then_some(bases)
+    }
+
+    fn stage_ref(
+        &mut self,
+        raw: &(String, usize),
+        stages: &[Stage],
+        what: (&str, &str),
+    ) -> Option<StageKey> {
+        let found = stages
+            .iter()
+            .find(|s| s.key.as_str() == raw.0)
+            .map(|s| s.key.clone());
+        if found.is_none() {
+            let known = stages
+                .iter()
+                .map(|s| s.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.push(
+                raw.1,
+                ProblemCode::UnknownStage,
+                format!(
+                    "{}中的阶段 \"{}\" 不存在（已有阶段：{known}）",
+                    what.0, raw.0
+                ),
+                format!(
+                    "{} names the unknown stage \"{}\" (stages: {known})",
+                    what.1, raw.0
+                ),
+            );
+        }
+        found
+    }
+
+    fn resolve(&mut self, raw: Option<RawTransition>, stages: &[Stage]) -> Option<Transition> {
+        let raw = raw?;
+        let line = self.line(raw.at);
+        let what_zh = format!("第 {line} 行的流转");
+        let what_en = format!("the transition on line {line}");
+        let to = raw
+            .to
+            .as_ref()
+            .and_then(|r| self.stage_ref(r, stages, (&what_zh, &what_en)));
+        let mut from = Vec::new();
+        if let Some(any_at) = raw.from_any {
+            let limit = match &raw.before {
+                Some(b) => match self.stage_ref(b, stages, (&what_zh, &what_en)) {
+                    Some(k) => stages.iter().position(|s| s.key == k),
+                    None => None,
+                },
+                None => None,
+            };
+            let limit = limit.unwrap_or(stages.len());
+            from = stages[..limit]
+                .iter()
+                .filter(|s| !s.terminal && Some(&s.key) != to.as_ref())
+                .map(|s| s.key.clone())
+                .collect();
+            if from.is_empty() {
+                self.push(
+                    any_at,
+                    ProblemCode::Inconsistent,
+                    format!("{what_zh}：from = \"*\" 没有匹配任何阶段"),
+                    format!("{what_en}: from = \"*\" matches no stage"),
+                );
+            }
+        } else {
+            for r in &raw.from {
+                match self.stage_ref(r, stages, (&what_zh, &what_en)) {
+                    Some(k) => {
+                        if stages.iter().any(|s| s.key == k && s.terminal) {
+                            self.push(
+                                r.1,
+                                ProblemCode::Inconsistent,
+                                format!("{what_zh}从终止阶段 \"{k}\" 出发，终止阶段不能再流转"),
+                                format!("{what_en} leaves the terminal stage \"{k}\"; nothing leaves a terminal stage"),
+                            );
+                        }
+                        if !from.contains(&k) {
+                            from.push(k);
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+        if raw.on_expiry {
+            for k in &from {
+                if stages.iter().any(|s| &s.key == k && s.valid_for.is_none()) {
+                    self.push(
+                        raw.at,
+                        ProblemCode::Inconsistent,
+                        format!("{what_zh} 标记为 on_expiry，但阶段 \"{k}\" 没有 valid_for"),
+                        format!("{what_en} is on_expiry but the stage \"{k}\" has no valid_for"),
+                    );
+                }
+            }
+        }
+        Some(Transition {
+            from,
+            to: to?,
+            label: raw.label,
+            roles: raw.roles,
+            guards: raw.guards,
+            on_expiry: raw.on_expiry,
+            line,
+        })
+    }
+
+    fn duplicates(&mut self, transitions: &[Transition]) {
+        let mut seen: BTreeMap<(StageKey, StageKey), usize> = BTreeMap::new();
+        for t in transitions {
+            for f in &t.from {
+                let pair = (f.clone(), t.to.clone());
+                match seen.get(&pair) {
+                    Some(first) => {
+                        let first = *first;
+                        let to = &t.to;
+                        let line = t.line;
+                        self.problems.push(TrackProblem {
+                            line,
+                            code: ProblemCode::DuplicateTransition,
+                            message: Text::new(
+                                format!("从 \"{f}\" 到 \"{to}\" 的流转重复（第 {first} 行已定义）"),
+                                format!("the move from \"{f}\" to \"{to}\" is defined twice (first on line {first})"),
+                            ),
+                        });
+                    }
+                    None => {
+                        seen.insert(pair, t.line);
+                    }
+                }
+            }
+        }
+    }
+
+    fn reachability(&mut self, start: &StageKey, stages: &[Stage], transitions: &[Transition]) {
+        let mut reached: BTreeSet<&StageKey> = BTreeSet::from([start]);
+        let mut queue = VecDeque::from([start]);
+        while let Some(s) = queue.pop_front() {
+            for t in transitions.iter().filter(|t| t.from.contains(s)) {
+                if reached.insert(&t.to) {
+                    queue.push_back(&t.to);
+                }
+            }
+        }
+        for s in stages {
+            if !reached.contains(&s.key) {
+                let k = &s.key;
+                self.problems.push(TrackProblem {
+                    line: s.line,
+                    code: ProblemCode::UnreachableStage,
+                    message: Text::new(
+                        format!("阶段 \"{k}\" 无法从起始阶段 \"{start}\" 到达"),
+                        format!("stage \"{k}\" cannot be reached from the start stage \"{start}\""),
+                    ),
+                });
+            }
+        }
+    }
+}
