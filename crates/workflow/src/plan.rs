@@ -649,3 +649,595 @@ pub fn open_plan(
         expires_on,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::tests::months;
+    use crate::track::shipped_tracks;
+    use peiyu_domain::{EnterpriseId, FactorCategory, LegalForm, Sector, Uscc};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn sk(s: &str) -> StageKey {
+        StageKey::new(s).unwrap()
+    }
+
+    fn track(key: &str) -> Track {
+        shipped_tracks()
+            .unwrap()
+            .into_iter()
+            .find(|t| t.key().as_str() == key)
+            .unwrap()
+    }
+
+    fn cal() -> Calendar {
+        Calendar::china().unwrap()
+    }
+
+    fn snapshot(sector: Sector, stage: &str, entered: &str) -> Snapshot {
+        Snapshot {
+            enterprise: Enterprise {
+                id: EnterpriseId(Default::default()),
+                uscc: Uscc::parse("914403001922038216").unwrap(),
+                name: "加美木业".into(),
+                sector,
+                town: "城关镇".into(),
+                address: String::new(),
+                land_area: None,
+                legal_form: LegalForm::LegalEntity,
+                responsible_officer: None,
+                archived: false,
+            },
+            thresholds: Thresholds::default(),
+            stage: sk(stage),
+            stage_entered_on: d(entered),
+            last_move_on: d(entered),
+            stage_expires_on: None,
+            metrics: Vec::new(),
+            tasks: Vec::new(),
+            batch: None,
+        }
+    }
+
+    fn request(to: &str, on: &str) -> MoveRequest {
+        MoveRequest {
+            to: sk(to),
+            role: Role::Officer,
+            reason: None,
+            evidence: Vec::new(),
+            override_guards: false,
+            effective_on: d(on),
+            today: d(on),
+        }
+    }
+
+    fn task(kind: TaskKind, status: TaskStatus, stage: &str, done: Option<&str>) -> TaskFact {
+        TaskFact {
+            kind,
+            status,
+            created_on: d("2023-01-01"),
+            created_in_stage: Some(sk(stage)),
+            completed_on: done.map(d),
+        }
+    }
+
+    #[test]
+    fn entering_cultivating_creates_a_visit_due_in_five_working_days() {
+        let t = track("industrial");
+        let s = snapshot(Sector::Industry, "candidate", "2023-09-01");
+        let p = plan(&t, &s, &request("cultivating", "2023-09-28"), &cal()).unwrap();
+        assert_eq!(
+            (p.from.as_str(), p.to.as_str()),
+            ("candidate", "cultivating")
+        );
+        assert_eq!(p.label.zh(), "纳入培育");
+        assert!(p.guards.is_empty() && !p.overridden && !p.terminal);
+        let visit = &p.create[0];
+        assert_eq!(visit.kind, TaskKind::Visit);
+        assert_eq!(visit.due_on, d("2023-10-11"));
+        assert_eq!(visit.reference_on, d("2023-09-28"));
+        let factor = &p.create[1];
+        assert_eq!(factor.kind, TaskKind::FactorGuarantee(FactorCategory::Land));
+        assert_eq!(factor.due_on, d("2023-11-01"));
+        assert!(!factor.priority);
+    }
+
+    #[test]
+    fn batch_policy_shortens_factor_guarantee_deadlines() {
+        let t = track("industrial");
+        let mut s = snapshot(Sector::Industry, "candidate", "2023-09-01");
+        for (batch, due, priority) in [
+            (1, "2023-10-18", true),
+            (2, "2023-10-18", true),
+            (3, "2023-11-01", false),
+            (4, "2023-11-01", false),
+        ] {
+            s.batch = Batch::new(batch).ok();
+            let p = plan(&t, &s, &request("cultivating", "2023-09-28"), &cal()).unwrap();
+            let factor = &p.create[1];
+            assert_eq!(
+                (factor.due_on, factor.priority),
+                (d(due), priority),
+                "batch {batch}"
+            );
+            // The visit is not a factor guarantee and keeps its deadline.
+            assert_eq!(p.create[0].due_on, d("2023-10-11"));
+        }
+        // The policy's own default applies to factor-guarantee templates without a
+        // priority_working_days: upgrading's energy quota (20 working days, policy 10).
+        let mut s = snapshot(Sector::Industry, "registered", "2024-01-02");
+        s.batch = Batch::new(1).ok();
+        let mut r = request("upgrading", "2024-04-01");
+        r.evidence = vec!["千企技改项目清单".into()];
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        let energy = p
+            .create
+            .iter()
+            .find(|t| t.kind == TaskKind::FactorGuarantee(FactorCategory::Energy))
+            .unwrap();
+        // 10 working days after 2024-04-01 (04-04..04-06 off, Sunday 04-07 works): 04-16.
+        assert_eq!(energy.due_on, d("2024-04-16"));
+        assert!(energy.priority);
+        assert_eq!(energy.assignee, crate::template::AssigneeRule::TeamLead);
+    }
+
+    #[test]
+    fn qualifying_is_guarded_by_the_sector_threshold() {
+        let t = track("industrial");
+        let mut s = snapshot(Sector::Industry, "cultivating", "2023-03-01");
+        // 1,640万元 from January to September 2023; 2022 unrecorded.
+        let mut wan = vec![Some(180); 8];
+        wan.push(Some(200));
+        s.metrics = months("2023-01", &wan);
+        let err = plan(&t, &s, &request("qualified", "2023-10-08"), &cal()).unwrap_err();
+        let PlanError::GuardsFailed(results) = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(results.len(), 2);
+        assert!(!results[0].passed);
+        assert!(results[0].message.en().starts_with(
+            "year-to-date revenue 1,640万元 is below the 2,000万元 threshold for industry"
+        ));
+        assert!(
+            results[0]
+                .message
+                .en()
+                .contains("no revenue recorded for 2022-10")
+        );
+        assert!(results[1].passed, "legal entity");
+        assert!(
+            err.to_string()
+                .starts_with("the move is blocked: year-to-date revenue 1,640万元")
+        );
+        assert!(
+            err.localize(Lang::Zh).zh().starts_with(
+                "流转条件未满足：本年累计营业收入 1,640万元，低于工业 2,000万元 的门槛"
+            )
+        );
+
+        // Two more months recorded: October's figures count once the move is effective in November.
+        s.metrics = months(
+            "2023-01",
+            &[
+                Some(180),
+                Some(180),
+                Some(180),
+                Some(180),
+                Some(180),
+                Some(180),
+                Some(180),
+                Some(180),
+                Some(200),
+                Some(400),
+            ],
+        );
+        s.last_move_on = d("2023-03-01");
+        let p = plan(&t, &s, &request("qualified", "2023-11-02"), &cal()).unwrap();
+        assert!(p.guards.iter().all(|g| g.passed));
+        assert!(
+            p.guards[0]
+                .message
+                .en()
+                .contains("2,040万元 reaches the 2,000万元 threshold")
+        );
+        // The application is due on day 5 of the next month, rolled to a working day.
+        let app = p
+            .create
+            .iter()
+            .find(|t| t.kind == TaskKind::Application)
+            .unwrap();
+        assert_eq!(app.due_on, d("2023-12-05"));
+
+        // A branch does not qualify.
+        s.enterprise.legal_form = LegalForm::Branch;
+        let err = plan(&t, &s, &request("qualified", "2023-11-02"), &cal()).unwrap_err();
+        let PlanError::GuardsFailed(results) = err else {
+            panic!()
+        };
+        assert!(results[0].passed && !results[1].passed);
+    }
+
+    #[test]
+    fn commerce_thresholds_come_from_the_sector() {
+        let t = track("commerce");
+        let mut s = snapshot(Sector::Retail, "cultivating", "2023-03-01");
+        // 600万元 in 2023 to September: retail (500万) passes, wholesale (2,000万) does not.
+        s.metrics = months(
+            "2023-01",
+            &[
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(120),
+            ],
+        );
+        assert!(plan(&t, &s, &request("qualified", "2023-10-09"), &cal()).is_ok());
+        s.enterprise.sector = Sector::Wholesale;
+        let err = plan(&t, &s, &request("qualified", "2023-10-09"), &cal()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("below the 2,000万元 threshold for wholesale"),
+            "{err}"
+        );
+        s.enterprise.sector = Sector::Catering;
+        assert!(plan(&t, &s, &request("qualified", "2023-10-09"), &cal()).is_ok());
+    }
+
+    #[test]
+    fn application_due_dates_on_the_monthly_route() {
+        let t = track("commerce");
+        let mut s = snapshot(Sector::Retail, "cultivating", "2023-03-01");
+        s.metrics = months("2023-01", &[Some(100); 12]);
+        s.metrics.extend(months("2024-01", &[Some(100); 9]));
+        for (on, due) in [("2024-01-15", "2024-02-05"), ("2024-09-20", "2024-10-08")] {
+            let p = plan(&t, &s, &request("qualified", on), &cal()).unwrap();
+            let app = p
+                .create
+                .iter()
+                .find(|t| t.kind == TaskKind::Application)
+                .unwrap();
+            assert_eq!(app.due_on, d(due), "qualified on {on}");
+        }
+    }
+
+    #[test]
+    fn overrides_need_a_lead_or_admin_and_a_reason() {
+        let t = track("industrial");
+        let s = snapshot(Sector::Industry, "cultivating", "2023-03-01");
+        let mut r = request("qualified", "2023-10-09");
+        r.override_guards = true;
+        r.reason = Some("统计局已口头确认".into());
+        let err = plan(&t, &s, &r, &cal()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PlanError::OverrideNotAllowed {
+                    role: Role::Officer,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.localize(Lang::Zh).zh().starts_with("只有组长或管理员"));
+        r.role = Role::Lead;
+        r.reason = Some("   ".into());
+        assert!(matches!(
+            plan(&t, &s, &r, &cal()),
+            Err(PlanError::OverrideNeedsReason { .. })
+        ));
+        r.reason = Some(" 统计局已口头确认 ".into());
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert!(p.overridden);
+        assert_eq!(p.reason.as_deref(), Some("统计局已口头确认"));
+        assert_eq!(p.failed_guards().count(), 1);
+        r.role = Role::Admin;
+        assert!(plan(&t, &s, &r, &cal()).unwrap().overridden);
+        // Without failing guards an override flag changes nothing.
+        let mut r = request("cultivating", "2023-10-09");
+        r.override_guards = true;
+        let s = snapshot(Sector::Industry, "candidate", "2023-03-01");
+        assert!(!plan(&t, &s, &r, &cal()).unwrap().overridden);
+    }
+
+    #[test]
+    fn effective_dates() {
+        let t = track("industrial");
+        let s = snapshot(Sector::Industry, "candidate", "2023-09-01");
+        let mut r = request("cultivating", "2023-09-28");
+        r.today = d("2023-09-27");
+        let err = plan(&t, &s, &r, &cal()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the move cannot take effect on 2023-09-28: that is in the future (today is 2023-09-27)"
+        );
+        let r = MoveRequest {
+            effective_on: d("2023-08-31"),
+            today: d("2023-10-10"),
+            ..request("cultivating", "2023-09-28")
+        };
+        let err = plan(&t, &s, &r, &cal()).unwrap_err();
+        assert!(matches!(err, PlanError::EffectiveBeforeLastMove { .. }));
+        assert!(
+            err.localize(Lang::Zh)
+                .zh()
+                .contains("早于上一次流转的生效日期 2023-09-01")
+        );
+        // Recorded later, effective on the same day as the last move: allowed; tasks are due
+        // from the effective date, not from today.
+        let r = MoveRequest {
+            effective_on: d("2023-09-01"),
+            today: d("2023-10-10"),
+            ..request("cultivating", "2023-09-28")
+        };
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert_eq!(p.effective_on, d("2023-09-01"));
+        assert_eq!(p.create[0].due_on, d("2023-09-08"));
+    }
+
+    #[test]
+    fn unknown_moves_list_the_possible_ones() {
+        let t = track("industrial");
+        let s = snapshot(Sector::Industry, "applied", "2023-09-01");
+        let err = plan(&t, &s, &request("upgrading", "2023-10-09"), &cal()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "there is no move from \"applied\" to \"upgrading\"; from \"applied\" the possible moves are: \
+             registered (registration approved), qualified (returned for correction), \
+             cultivating (not approved), withdrawn (withdraw)"
+        );
+        assert!(
+            err.localize(Lang::Zh)
+                .zh()
+                .contains("qualified（退回补正）")
+        );
+        let err = plan(&t, &s, &request("nowhere", "2023-10-09"), &cal()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("\"nowhere\" is not a stage of this track")
+        );
+        let s = snapshot(Sector::Industry, "withdrawn", "2023-09-01");
+        let err = plan(&t, &s, &request("candidate", "2023-10-09"), &cal()).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("no move is possible from \"withdrawn\"")
+        );
+        let s = snapshot(Sector::Industry, "mystery", "2023-09-01");
+        assert!(matches!(
+            plan(&t, &s, &request("candidate", "2023-10-09"), &cal()),
+            Err(PlanError::CurrentStageUnknown { .. })
+        ));
+    }
+
+    #[test]
+    fn leaders_only_read() {
+        let t = track("industrial");
+        let s = snapshot(Sector::Industry, "candidate", "2023-09-01");
+        let r = MoveRequest {
+            role: Role::Leader,
+            ..request("cultivating", "2023-09-28")
+        };
+        let err = plan(&t, &s, &r, &cal()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a bureau leader may not take this move; it is for: officer, team lead, administrator"
+        );
+    }
+
+    #[test]
+    fn applying_needs_the_application_done_and_evidence() {
+        let t = track("industrial");
+        let mut s = snapshot(Sector::Industry, "qualified", "2023-11-02");
+        let err = plan(&t, &s, &request("applied", "2023-11-20"), &cal()).unwrap_err();
+        let PlanError::GuardsFailed(results) = err else {
+            panic!()
+        };
+        assert_eq!(results.iter().filter(|g| !g.passed).count(), 2);
+        s.tasks.push(task(
+            TaskKind::Application,
+            TaskStatus::Done,
+            "qualified",
+            Some("2023-11-15"),
+        ));
+        s.tasks.push(task(
+            TaskKind::Document,
+            TaskStatus::Open,
+            "qualified",
+            None,
+        ));
+        let mut r = request("applied", "2023-11-20");
+        r.evidence = vec!["申报回执 2023-11-15".into(), " ".into()];
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert_eq!(p.evidence, vec!["申报回执 2023-11-15".to_owned()]);
+        // Entering `applied` closes what `qualified` left open (the document check).
+        assert_eq!(
+            p.close,
+            vec![TaskClosing {
+                task: 1,
+                status: TaskStatus::Cancelled,
+                rule: CloseRule::PreviousStage
+            }]
+        );
+        // 45 calendar days after 2023-11-20 is 2024-01-04, a working day.
+        assert_eq!(p.create[0].due_on, d("2024-01-04"));
+    }
+
+    #[test]
+    fn side_moves_and_exits_need_reasons_and_close_tasks() {
+        let t = track("industrial");
+        let mut s = snapshot(Sector::Industry, "applied", "2023-11-20");
+        s.tasks = vec![
+            task(TaskKind::Document, TaskStatus::Open, "applied", None),
+            task(TaskKind::Visit, TaskStatus::Open, "cultivating", None),
+            task(
+                TaskKind::Application,
+                TaskStatus::Done,
+                "qualified",
+                Some("2023-11-15"),
+            ),
+        ];
+        let err = plan(&t, &s, &request("qualified", "2023-12-01"), &cal()).unwrap_err();
+        assert!(err.to_string().contains("a reason is required"));
+        let mut r = request("qualified", "2023-12-01");
+        r.reason = Some("统计局要求补充纳税证明".into());
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert_eq!(p.label.zh(), "退回补正");
+        assert_eq!(p.close.iter().map(|c| c.task).collect::<Vec<_>>(), [0]);
+        let mut r = request("withdrawn", "2023-12-01");
+        r.reason = Some("企业经营困难，暂停培育".into());
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert!(p.terminal);
+        assert_eq!(p.close.iter().map(|c| c.task).collect::<Vec<_>>(), [0, 1]);
+        assert!(p.close.iter().all(|c| c.rule == CloseRule::All));
+    }
+
+    #[test]
+    fn registered_creates_a_monthly_statistics_report() {
+        let t = track("industrial");
+        let s = snapshot(Sector::Industry, "applied", "2023-09-05");
+        let mut r = request("registered", "2023-10-20");
+        r.evidence = vec!["县统计局入统通知函".into()];
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        let report = p
+            .create
+            .iter()
+            .find(|t| t.kind == TaskKind::StatisticsReport)
+            .unwrap();
+        assert_eq!(report.due_on, d("2023-11-10"));
+        assert_eq!(report.repeat, Some(crate::template::Repeat::Monthly));
+    }
+
+    #[test]
+    fn technology_expiry_re_review_and_lapse() {
+        let t = track("technology");
+        let mut s = snapshot(Sector::Industry, "applied_high_tech", "2023-06-01");
+        let mut r = request("high_tech", "2023-11-15");
+        r.evidence = vec!["高新技术企业证书 GR202335000123".into()];
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert_eq!(p.expires_on, Some(d("2026-11-15")));
+        let review = p
+            .create
+            .iter()
+            .find(|t| t.origin == TemplateOrigin::Review)
+            .unwrap();
+        assert_eq!(review.kind, TaskKind::Application);
+        assert_eq!(review.due_on, d("2026-07-18"));
+        assert_eq!(review.reference_on, d("2026-11-15"));
+
+        let mut r = request("tech_sme", "2024-03-10");
+        r.evidence = vec!["入库编号 2024350100000123".into()];
+        s.stage = sk("applied_tech_sme");
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert_eq!(p.expires_on, Some(d("2025-03-10")));
+        assert_eq!(p.create.last().unwrap().due_on, d("2025-01-09"));
+
+        // Certified: the lapse is blocked until the expiry date, then due.
+        let mut s = snapshot(Sector::Industry, "high_tech", "2023-11-15");
+        s.stage_expires_on = Some(d("2026-11-15"));
+        let err = plan(&t, &s, &request("lapsed", "2026-11-14"), &cal()).unwrap_err();
+        assert!(err.to_string().contains("runs until 2026-11-15"), "{err}");
+        assert!(lapse_due(&t, &s, d("2026-11-14")).is_none());
+        let lapse = lapse_due(&t, &s, d("2026-11-15")).unwrap();
+        assert_eq!(lapse.to.as_str(), "lapsed");
+        let p = plan(&t, &s, &request("lapsed", "2026-11-15"), &cal()).unwrap();
+        assert!(p.guards[0].passed);
+        assert_eq!(p.create[0].due_on, d("2026-11-27"));
+        assert_eq!(p.expires_on, None);
+        // Further ahead the calendar has no data yet: the visit on entering `lapsed` cannot be
+        // dated, and planning says so rather than guessing.
+        s.stage_expires_on = Some(d("2027-11-15"));
+        let err = plan(&t, &s, &request("lapsed", "2027-11-15"), &cal()).unwrap_err();
+        assert!(matches!(err, PlanError::Calendar { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("no holiday data for 2027"),
+            "{err}"
+        );
+        // Renewal re-enters the stage: the expiry starts over and the old re-review closes.
+        let mut s = snapshot(Sector::Industry, "tech_sme", "2023-03-10");
+        s.stage_expires_on = Some(d("2024-03-10"));
+        s.tasks.push(task(
+            TaskKind::Application,
+            TaskStatus::Done,
+            "tech_sme",
+            Some("2024-02-20"),
+        ));
+        let mut r = request("tech_sme", "2024-03-05");
+        r.evidence = vec!["2024 年评价入库公示".into()];
+        let p = plan(&t, &s, &r, &cal()).unwrap();
+        assert_eq!(p.expires_on, Some(d("2025-03-05")));
+    }
+
+    #[test]
+    fn available_moves_show_guards() {
+        let t = track("industrial");
+        let s = snapshot(Sector::Industry, "cultivating", "2023-03-01");
+        let moves = available_moves(&t, &s, Role::Officer, d("2023-10-09"));
+        let to: Vec<&str> = moves.iter().map(|m| m.to.as_str()).collect();
+        assert_eq!(to, ["qualified", "withdrawn"]);
+        assert!(!moves[0].ready());
+        assert!(
+            moves[0].guards[0]
+                .message
+                .en()
+                .contains("no revenue recorded")
+        );
+        assert!(
+            moves[1].ready(),
+            "a reason still to give does not make a move unready"
+        );
+        let leader = available_moves(&t, &s, Role::Leader, d("2023-10-09"));
+        assert!(leader.iter().all(|m| !m.role_allowed && !m.ready()));
+    }
+
+    #[test]
+    fn opening_a_cultivation() {
+        let t = track("industrial");
+        let o = open_plan(&t, None, d("2023-09-28"), d("2023-09-28"), &cal()).unwrap();
+        assert_eq!(o.stage.as_str(), "candidate");
+        assert!(o.create.is_empty() && o.expires_on.is_none());
+        assert!(matches!(
+            open_plan(&t, None, d("2023-09-29"), d("2023-09-28"), &cal()),
+            Err(PlanError::EffectiveInFuture { .. })
+        ));
+        let text = r#"key = "quick"
+label = { zh = "快速", en = "quick" }
+start = "start"
+
+[[stage]]
+key = "start"
+label = { zh = "开始", en = "start" }
+
+[[stage.task]]
+kind = "factor_guarantee:forest"
+title = { zh = "林地指标", en = "forest quota" }
+working_days = 10
+priority_working_days = 5
+"#;
+        let q = Track::parse(text).unwrap();
+        let o = open_plan(
+            &q,
+            Batch::new(1).ok(),
+            d("2023-09-28"),
+            d("2023-10-01"),
+            &cal(),
+        )
+        .unwrap();
+        assert_eq!(o.create[0].due_on, d("2023-10-11"));
+        let o = open_plan(
+            &q,
+            Batch::new(4).ok(),
+            d("2023-09-28"),
+            d("2023-10-01"),
+            &cal(),
+        )
+        .unwrap();
+        assert_eq!(o.create[0].due_on, d("2023-10-18"));
+    }
+}

@@ -1217,21 +1217,18 @@ impl Parser<'_> {
             }
         } else {
             for r in &raw.from {
-                match self.stage_ref(r, stages, (&what_zh, &what_en)) {
-                    Some(k) => {
-                        if stages.iter().any(|s| s.key == k && s.terminal) {
-                            self.push(
-                                r.1,
-                                ProblemCode::Inconsistent,
-                                format!("{what_zh}从终止阶段 \"{k}\" 出发，终止阶段不能再流转"),
-                                format!("{what_en} leaves the terminal stage \"{k}\"; nothing leaves a terminal stage"),
-                            );
-                        }
-                        if !from.contains(&k) {
-                            from.push(k);
-                        }
+                if let Some(k) = self.stage_ref(r, stages, (&what_zh, &what_en)) {
+                    if stages.iter().any(|s| s.key == k && s.terminal) {
+                        self.push(
+                            r.1,
+                            ProblemCode::Inconsistent,
+                            format!("{what_zh}从终止阶段 \"{k}\" 出发，终止阶段不能再流转"),
+                            format!("{what_en} leaves the terminal stage \"{k}\"; nothing leaves a terminal stage"),
+                        );
                     }
-                    None => {}
+                    if !from.contains(&k) {
+                        from.push(k);
+                    }
                 }
             }
         }
