@@ -4,6 +4,7 @@
 //! (server, cli); storage maps these types to rows by hand.
 
 pub mod batch;
+pub mod cultivation;
 mod decimal;
 pub mod enterprise;
 pub mod i18n;
@@ -18,6 +19,7 @@ pub mod uscc;
 pub mod week;
 
 pub use batch::{Batch, BatchError};
+pub use cultivation::{Cultivation, GuardOutcome, Transition};
 pub use enterprise::{
     Enterprise, EnterpriseError, EnterpriseField, LandArea, LandAreaError, LegalForm,
     LegalFormError, NewEnterprise,
@@ -26,13 +28,14 @@ pub use i18n::{Lang, LangError, Localize, Text};
 pub use metrics::{Metrics, Tce, TceError, YearMonth, YearMonthError};
 pub use money::{MoneyError, MoneyUnit, Yuan};
 pub use officer::{
-    EnterpriseId, IdError, LOGIN_MAX_LEN, Login, LoginError, Officer, OfficerId, Team, TeamId,
+    CultivationId, EnterpriseId, IdError, LOGIN_MAX_LEN, Login, LoginError, Officer, OfficerId,
+    TaskId, Team, TeamId, TrackId, TransitionId,
 };
 pub use role::{Role, RoleError};
 pub use sector::{Sector, SectorError, Thresholds};
 pub use stage::{KEY_MAX_LEN, KeyError, StageKey, TrackKey};
 pub use task::{
-    FactorCategory, FactorCategoryError, TaskKind, TaskKindError, TaskStatus, TaskStatusError,
+    FactorCategory, FactorCategoryError, Task, TaskKind, TaskKindError, TaskStatus, TaskStatusError,
 };
 pub use uscc::{Uscc, UsccError, UsccMode, UsccWarning};
 pub use week::{Week, WeekError, weeks_in_year};

@@ -212,6 +212,22 @@ id_type!(
     /// The id of an enterprise on the county's books.
     EnterpriseId
 );
+id_type!(
+    /// The id of one stored version of a track.
+    TrackId
+);
+id_type!(
+    /// The id of a cultivation: one enterprise on one track.
+    CultivationId
+);
+id_type!(
+    /// The id of a recorded stage move.
+    TransitionId
+);
+id_type!(
+    /// The id of a task.
+    TaskId
+);
 
 /// A user of peiyu: an officer of the bureau, whatever their role.
 #[derive(Debug, Clone, PartialEq, Eq)]

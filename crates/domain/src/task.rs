@@ -542,3 +542,44 @@ mod tests {
         assert_eq!(err.localize(Lang::En).en(), err.to_string());
     }
 }
+
+/// Work for an officer about an enterprise: what, for whom, by when, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    /// Its id.
+    pub id: crate::officer::TaskId,
+    /// The enterprise it is about, if any.
+    pub enterprise: Option<crate::officer::EnterpriseId>,
+    /// The cultivation whose stage created it, if any.
+    pub cultivation: Option<crate::officer::CultivationId>,
+    /// What kind of work.
+    pub kind: TaskKind,
+    /// Its title (a template's Chinese title, or what the officer wrote).
+    pub title: String,
+    /// More detail.
+    pub description: Option<String>,
+    /// Who must see it done.
+    pub assignee: crate::officer::OfficerId,
+    /// Who does it on the assignee's behalf (委派), if anyone.
+    pub delegate: Option<crate::officer::OfficerId>,
+    /// Who created it.
+    pub created_by: crate::officer::OfficerId,
+    /// Open, done or cancelled.
+    pub status: TaskStatus,
+    /// The effective date it was created (deadlines count from here).
+    pub created_on: chrono::NaiveDate,
+    /// When it is due.
+    pub due_on: chrono::NaiveDate,
+    /// When to follow up, separately from the due date.
+    pub follow_up_on: Option<chrono::NaiveDate>,
+    /// Where it came from: `manual`, `template:<track>/<stage>/<n>`, `recurring:…`.
+    pub origin: String,
+    /// When it was done.
+    pub completed_on: Option<chrono::NaiveDate>,
+    /// The completion note.
+    pub completion_note: Option<String>,
+    /// Evidence given on completion.
+    pub evidence: Option<String>,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+}

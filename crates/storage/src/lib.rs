@@ -6,18 +6,24 @@
 
 pub mod audit;
 pub mod connect;
+pub mod cultivations;
 pub mod enterprises;
 pub mod entities;
 pub mod error;
 pub mod instant;
 pub mod metrics;
 pub mod officers;
+pub mod tasks;
+pub mod tracks;
 
 pub use audit::{
     Actor, AuditEntry, AuditFact, AuditFilter, BrokenChain, ChainBreak, UnitOfWork, VerifyReport,
 };
 pub use connect::{Backend, DEFAULT_DATABASE_URL, Store};
+pub use cultivations::StageChange;
 pub use enterprises::{EnterpriseFilter, Versioned};
 pub use error::{StorageError, StorageResult};
 pub use metrics::Upserted;
 pub use officers::TeamWithMembers;
+pub use tasks::TaskFilter;
+pub use tracks::{TrackRecord, TrackStored};

@@ -5,9 +5,13 @@
 
 pub mod audit_chain_heads;
 pub mod audit_entries;
+pub mod cultivations;
 pub mod enterprises;
 pub mod idempotency_keys;
 pub mod metrics;
 pub mod officers;
+pub mod tasks;
 pub mod team_memberships;
 pub mod teams;
+pub mod tracks;
+pub mod transitions;

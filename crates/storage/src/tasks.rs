@@ -1,0 +1,240 @@
+//! Tasks: recording and reading officers' work.
+
+use peiyu_domain::{CultivationId, EnterpriseId, OfficerId, Task, TaskId, TaskKind, TaskStatus};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+use crate::audit::{AuditFact, UnitOfWork};
+use crate::enterprises::Versioned;
+use crate::entities::tasks;
+use crate::error::{StorageError, StorageResult};
+use crate::instant;
+
+/// How a task looks in the audit log.
+pub fn task_json(t: &Task) -> serde_json::Value {
+    json!({
+        "id": t.id.to_string(),
+        "enterprise": t.enterprise.map(|e| e.to_string()),
+        "cultivation": t.cultivation.map(|c| c.to_string()),
+        "kind": t.kind.key(),
+        "title": t.title,
+        "description": t.description,
+        "assignee": t.assignee.to_string(),
+        "delegate": t.delegate.map(|o| o.to_string()),
+        "created_by": t.created_by.to_string(),
+        "status": t.status.key(),
+        "created_on": t.created_on.to_string(),
+        "due_on": t.due_on.to_string(),
+        "follow_up_on": t.follow_up_on.map(|d| d.to_string()),
+        "origin": t.origin,
+        "completed_on": t.completed_on.map(|d| d.to_string()),
+        "completion_note": t.completion_note,
+        "evidence": t.evidence,
+        "cancel_reason": t.cancel_reason,
+    })
+}
+
+fn from_model(m: tasks::Model) -> StorageResult<Versioned<Task>> {
+    let corrupt = |column: &'static str, value: &str, detail: String| StorageError::Corrupt {
+        table: "tasks",
+        column,
+        value: value.to_owned(),
+        detail,
+    };
+    Ok(Versioned {
+        value: Task {
+            id: TaskId(m.id),
+            enterprise: m.enterprise_id.map(EnterpriseId),
+            cultivation: m.cultivation_id.map(CultivationId),
+            kind: TaskKind::parse(&m.kind).map_err(|e| corrupt("kind", &m.kind, e.to_string()))?,
+            status: TaskStatus::parse(&m.status)
+                .map_err(|e| corrupt("status", &m.status, e.to_string()))?,
+            title: m.title,
+            description: m.description,
+            assignee: OfficerId(m.assignee_id),
+            delegate: m.delegate_id.map(OfficerId),
+            created_by: OfficerId(m.created_by),
+            created_on: m.created_on,
+            due_on: m.due_on,
+            follow_up_on: m.follow_up_on,
+            origin: m.origin,
+            completed_on: m.completed_on,
+            completion_note: m.completion_note,
+            evidence: m.evidence,
+            cancel_reason: m.cancel_reason,
+        },
+        version: i64::from(m.version),
+    })
+}
+
+/// Records a new task at version 1, with its audit entry (`action`, e.g. `task.create`).
+pub async fn insert_task(uow: &mut UnitOfWork, t: &Task, action: &str) -> StorageResult<()> {
+    let now = instant::to_text(uow.now());
+    tasks::Entity::insert(tasks::ActiveModel {
+        id: Set(t.id.0),
+        enterprise_id: Set(t.enterprise.map(|e| e.0)),
+        cultivation_id: Set(t.cultivation.map(|c| c.0)),
+        kind: Set(t.kind.key()),
+        title: Set(t.title.clone()),
+        description: Set(t.description.clone()),
+        assignee_id: Set(t.assignee.0),
+        delegate_id: Set(t.delegate.map(|o| o.0)),
+        created_by: Set(t.created_by.0),
+        status: Set(t.status.key().to_owned()),
+        created_on: Set(t.created_on),
+        due_on: Set(t.due_on),
+        follow_up_on: Set(t.follow_up_on),
+        origin: Set(t.origin.clone()),
+        completed_on: Set(t.completed_on),
+        completion_note: Set(t.completion_note.clone()),
+        evidence: Set(t.evidence.clone()),
+        cancel_reason: Set(t.cancel_reason.clone()),
+        escalated_at: Set(None),
+        escalated_to: Set(None),
+        version: Set(1),
+        created_at: Set(now.clone()),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(uow.txn())
+    .await
+    .map_err(StorageError::db("recording a task"))?;
+    uow.record(AuditFact {
+        action: action.to_owned(),
+        subject_type: "task".into(),
+        subject_id: t.id.to_string(),
+        enterprise: t.enterprise,
+        before: None,
+        after: Some(task_json(t)),
+        reason: None,
+        effective_on: Some(t.created_on),
+    })
+    .await?;
+    Ok(())
+}
+
+/// Records a change to a task still at `expected_version`; returns the new version.
+pub async fn update_task(
+    uow: &mut UnitOfWork,
+    before: &Task,
+    after: &Task,
+    expected_version: i64,
+    action: &str,
+    reason: Option<String>,
+) -> StorageResult<i64> {
+    let expected = i32::try_from(expected_version).map_err(|_| StorageError::Conflict {
+        entity: "task",
+        key: after.id.to_string(),
+        expected: expected_version,
+    })?;
+    let result = tasks::Entity::update_many()
+        .col_expr(tasks::Column::Title, after.title.clone().into())
+        .col_expr(tasks::Column::Description, after.description.clone().into())
+        .col_expr(tasks::Column::AssigneeId, after.assignee.0.into())
+        .col_expr(
+            tasks::Column::DelegateId,
+            after.delegate.map(|o| o.0).into(),
+        )
+        .col_expr(tasks::Column::Status, after.status.key().into())
+        .col_expr(tasks::Column::DueOn, after.due_on.into())
+        .col_expr(tasks::Column::FollowUpOn, after.follow_up_on.into())
+        .col_expr(tasks::Column::CompletedOn, after.completed_on.into())
+        .col_expr(
+            tasks::Column::CompletionNote,
+            after.completion_note.clone().into(),
+        )
+        .col_expr(tasks::Column::Evidence, after.evidence.clone().into())
+        .col_expr(
+            tasks::Column::CancelReason,
+            after.cancel_reason.clone().into(),
+        )
+        .col_expr(tasks::Column::Version, (expected + 1).into())
+        .col_expr(tasks::Column::UpdatedAt, instant::to_text(uow.now()).into())
+        .filter(tasks::Column::Id.eq(after.id.0))
+        .filter(tasks::Column::Version.eq(expected))
+        .exec(uow.txn())
+        .await
+        .map_err(StorageError::db("changing a task"))?;
+    if result.rows_affected != 1 {
+        return Err(StorageError::Conflict {
+            entity: "task",
+            key: after.id.to_string(),
+            expected: expected_version,
+        });
+    }
+    uow.record(AuditFact {
+        action: action.to_owned(),
+        subject_type: "task".into(),
+        subject_id: after.id.to_string(),
+        enterprise: after.enterprise,
+        before: Some(task_json(before)),
+        after: Some(task_json(after)),
+        reason,
+        effective_on: after.completed_on,
+    })
+    .await?;
+    Ok(expected_version + 1)
+}
+
+/// One task.
+pub async fn get_task(conn: &impl ConnectionTrait, id: TaskId) -> StorageResult<Versioned<Task>> {
+    tasks::Entity::find_by_id(id.0)
+        .one(conn)
+        .await
+        .map_err(StorageError::db("reading a task"))?
+        .map(from_model)
+        .transpose()?
+        .ok_or_else(|| StorageError::NotFound {
+            entity: "task",
+            key: id.to_string(),
+        })
+}
+
+/// Which tasks to read.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    /// Only tasks of this cultivation.
+    pub cultivation: Option<CultivationId>,
+    /// Only tasks about this enterprise.
+    pub enterprise: Option<EnterpriseId>,
+    /// Only tasks assigned to (or delegated to) one of these officers.
+    pub assignees: Option<Vec<OfficerId>>,
+    /// Only tasks with this status.
+    pub status: Option<TaskStatus>,
+}
+
+/// Tasks matching the filter, by due date.
+pub async fn list_tasks(
+    conn: &impl ConnectionTrait,
+    filter: &TaskFilter,
+) -> StorageResult<Vec<Versioned<Task>>> {
+    let mut cond = Condition::all();
+    if let Some(c) = filter.cultivation {
+        cond = cond.add(tasks::Column::CultivationId.eq(c.0));
+    }
+    if let Some(e) = filter.enterprise {
+        cond = cond.add(tasks::Column::EnterpriseId.eq(e.0));
+    }
+    if let Some(officers) = &filter.assignees {
+        let ids: Vec<_> = officers.iter().map(|o| o.0).collect();
+        cond = cond.add(
+            Condition::any()
+                .add(tasks::Column::AssigneeId.is_in(ids.clone()))
+                .add(tasks::Column::DelegateId.is_in(ids)),
+        );
+    }
+    if let Some(status) = filter.status {
+        cond = cond.add(tasks::Column::Status.eq(status.key()));
+    }
+    tasks::Entity::find()
+        .filter(cond)
+        .order_by_asc(tasks::Column::DueOn)
+        .order_by_asc(tasks::Column::Id)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing tasks"))?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
