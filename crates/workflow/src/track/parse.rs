@@ -73,6 +73,7 @@ pub(super) fn parse(text: &str) -> Result<Track, TrackErrors> {
     let mut p = Parser {
         text,
         problems: Vec::new(),
+        places: Vec::new(),
     };
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
@@ -98,7 +99,13 @@ pub(super) fn parse(text: &str) -> Result<Track, TrackErrors> {
 struct Parser<'t> {
     text: &'t str,
     problems: Vec<TrackProblem>,
+    /// Names of places in the file (a stage, a task, a transition) in zh and en; messages refer
+    /// to them by a token that [`Parser::render`] replaces in each language.
+    places: Vec<(String, String)>,
 }
+
+const PLACE_OPEN: char = '\u{1}';
+const PLACE_CLOSE: char = '\u{2}';
 
 /// A stage as read, before cross-checks.
 struct RawStage {
@@ -138,11 +145,42 @@ impl Parser<'_> {
 
     fn push(&mut self, at: usize, code: ProblemCode, zh: String, en: String) {
         let line = self.line(at);
+        let message = Text::new(self.render(&zh, Lang::Zh), self.render(&en, Lang::En));
         self.problems.push(TrackProblem {
             line,
             code,
-            message: Text::new(zh, en),
+            message,
         });
+    }
+
+    /// A token naming a place in the file, rendered in each language by [`Parser::render`].
+    fn place(&mut self, zh: String, en: String) -> String {
+        self.places.push((zh, en));
+        format!("{PLACE_OPEN}{}{PLACE_CLOSE}", self.places.len() - 1)
+    }
+
+    /// `text` with every place token replaced by the place's name in `lang` (places may nest).
+    fn render(&self, text: &str, lang: Lang) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find(PLACE_OPEN) {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + PLACE_OPEN.len_utf8()..];
+            let Some(close) = after.find(PLACE_CLOSE) else {
+                break;
+            };
+            if let Some((zh, en)) = after[..close]
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.places.get(i))
+            {
+                let name = if lang == Lang::Zh { zh } else { en };
+                out.push_str(&self.render(name, lang));
+            }
+            rest = &after[close + PLACE_CLOSE.len_utf8()..];
+        }
+        out.push_str(rest);
+        out
     }
 
     fn unknown_fields(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &str) {
@@ -307,6 +345,7 @@ impl Parser<'_> {
         };
         let sub = format!("{place} 的 {field}");
         let sub_en = format!("\"{field}\" of {place}");
+        let sub_place = self.place(format!("{place} 的 \"{field}\""), sub_en.clone());
         for (k, _) in t.iter() {
             let name: &str = k.get_ref();
             if name != "zh" && name != "en" {
@@ -330,7 +369,7 @@ impl Parser<'_> {
                         format!("{sub} 的 {code} 文字为空"),
                         format!("the {code} text of {sub_en} is empty"),
                     ),
-                    None => self.wrong_type(s, code, &sub_en, ("字符串", "a string")),
+                    None => self.wrong_type(s, code, &sub_place, ("字符串", "a string")),
                 },
                 None => self.push(
                     v.span().start,
@@ -487,7 +526,7 @@ impl Parser<'_> {
     // -----------------------------------------------------------------------------------------
 
     fn track(&mut self, root: &DeTable<'_>) -> Option<Track> {
-        let place = "the track";
+        let place = &self.place("流程".into(), "the track".into());
         self.unknown_fields(root, ROOT_FIELDS, place);
         let key = self
             .required_string(root, "key", place, 0)
@@ -572,7 +611,8 @@ impl Parser<'_> {
 
     fn policy(&mut self, root: &DeTable<'_>) -> Option<BatchPolicy> {
         let mut policy = BatchPolicy::default();
-        let Some((t, _)) = self.sub_table(root, "policy", "the track") else {
+        let track_place = self.place("流程".into(), "the track".into());
+        let Some((t, _)) = self.sub_table(root, "policy", &track_place) else {
             return root.get("policy").is_none().then_some(policy);
         };
         let place = "[policy]";
@@ -631,12 +671,18 @@ impl Parser<'_> {
 
     fn stage(&mut self, t: &DeTable<'_>, at: usize, index: usize) -> Option<RawStage> {
         let line = self.line(at);
-        let anon = format!("stage #{index} (line {line})");
+        let anon = self.place(
+            format!("第 {index} 个阶段（第 {line} 行）"),
+            format!("stage #{index} (line {line})"),
+        );
         let key_raw = self.required_string(t, "key", &anon, at);
         let key = key_raw
             .as_ref()
             .and_then(|raw| self.key(raw, "key", &anon, StageKey::new));
-        let place = key.as_ref().map_or(anon, |k| format!("stage \"{k}\""));
+        let place = match key.as_ref() {
+            Some(k) => self.place(format!("阶段 \"{k}\""), format!("stage \"{k}\"")),
+            None => anon,
+        };
         self.unknown_fields(t, STAGE_FIELDS, &place);
         let label = self.label(t, "label", &place, at, true);
         let terminal = self.boolean(t, "terminal", &place).unwrap_or(false);
@@ -688,14 +734,13 @@ impl Parser<'_> {
             }
         }
         let mut close = Vec::new();
+        let close_place = self.place(format!("{place} 的 close"), format!("\"close\" of {place}"));
         if let Some(items) = self.strings(t, "close", &place) {
             for raw in items {
                 let rule = match raw.0.as_str() {
                     "previous_stage" => Some(CloseRule::PreviousStage),
                     "all" => Some(CloseRule::All),
-                    _ => self
-                        .kind_pattern(&raw, &format!("\"close\" of {place}"))
-                        .map(CloseRule::Kind),
+                    _ => self.kind_pattern(&raw, &close_place).map(CloseRule::Kind),
                 };
                 if let Some(r) = rule.filter(|r| !close.contains(r)) {
                     close.push(r);
@@ -766,7 +811,10 @@ impl Parser<'_> {
 
     fn template(&mut self, t: &DeTable<'_>, at: usize, stage_place: &str) -> Option<TaskTemplate> {
         let line = self.line(at);
-        let place = format!("the task on line {line} of {stage_place}");
+        let place = self.place(
+            format!("{stage_place} 第 {line} 行的任务"),
+            format!("the task on line {line} of {stage_place}"),
+        );
         self.unknown_fields(t, TASK_FIELDS, &place);
         let (kind, title, assignee) = self.template_common(t, at, &place);
 
@@ -874,7 +922,10 @@ impl Parser<'_> {
 
     fn review(&mut self, t: &DeTable<'_>, at: usize, stage_place: &str) -> Option<ReviewRule> {
         let line = self.line(at);
-        let place = format!("[stage.review] of {stage_place}");
+        let place = self.place(
+            format!("{stage_place} 的 [stage.review]"),
+            format!("[stage.review] of {stage_place}"),
+        );
         self.unknown_fields(t, REVIEW_FIELDS, &place);
         let before = self
             .required_string(t, "before", &place, at)
@@ -902,7 +953,10 @@ impl Parser<'_> {
         index: usize,
     ) -> Option<RawTransition> {
         let line = self.line(at);
-        let place = format!("transition #{index} (line {line})");
+        let place = self.place(
+            format!("第 {line} 行的流转"),
+            format!("transition #{index} (line {line})"),
+        );
         self.unknown_fields(t, TRANSITION_FIELDS, &place);
         let mut from = Vec::new();
         let mut from_any = None;
@@ -1033,7 +1087,10 @@ impl Parser<'_> {
                 return None;
             }
         };
-        let gplace = format!("guard \"{name}\" of {place}");
+        let gplace = self.place(
+            format!("{place} 的条件 \"{name}\""),
+            format!("guard \"{name}\" of {place}"),
+        );
         let allowed: &[&str] = match name.as_str() {
             "revenue_at_least_threshold" => &["kind", "basis", "output_value"],
             "tasks_done" => &["kind", "kinds"],
@@ -1162,11 +1219,13 @@ impl Parser<'_> {
             .find(|s| s.key.as_str() == raw.0)
             .map(|s| s.key.clone());
         if found.is_none() {
-            let known = stages
-                .iter()
-                .map(|s| s.key.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let mut known: Vec<&str> = Vec::new();
+            for s in stages {
+                if !known.contains(&s.key.as_str()) {
+                    known.push(s.key.as_str());
+                }
+            }
+            let known = known.join(", ");
             self.push(
                 raw.1,
                 ProblemCode::UnknownStage,

@@ -203,6 +203,9 @@ fn a_broken_track_lists_every_problem_with_its_line() {
         "{errors}"
     );
     let text = errors.to_string();
+    insta::assert_snapshot!("broken_track_en", text);
+    let zh_text = peiyu_domain::Localize::localize(&errors, peiyu_domain::Lang::Zh);
+    insta::assert_snapshot!("broken_track_zh", zh_text.zh());
     assert!(
         text.starts_with("the track is invalid (11 problems):"),
         "{text}"
