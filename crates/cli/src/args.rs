@@ -57,6 +57,15 @@ pub enum Command {
     /// Working-day calendar (工作日历).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Cultivation tracks (培育流程): stages, moves, guards, task templates.
+    #[command(subcommand)]
+    Track(TrackCommand),
+    /// Cultivation cases: an enterprise on a track (立案、推进、退出).
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Tasks (任务).
+    #[command(subcommand)]
+    Task(TaskCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -274,5 +283,138 @@ pub enum AuditCommand {
         /// Only this action, e.g. enterprise.edit.
         #[arg(long)]
         action: Option<String>,
+    },
+}
+
+/// `peiyu track …`
+#[derive(Debug, Subcommand)]
+pub enum TrackCommand {
+    /// List the stored tracks and their versions.
+    List,
+    /// Show a track: stages, moves, guards and task templates.
+    Show {
+        /// The track's key: industrial, commerce, technology, …
+        track: String,
+    },
+    /// Check a track file; every problem is listed with its line.
+    Validate {
+        /// The TOML file.
+        file: std::path::PathBuf,
+    },
+    /// Load a track file as its key's next version (admin only).
+    Load {
+        /// The TOML file.
+        file: std::path::PathBuf,
+    },
+}
+
+/// `peiyu case …`
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Open a cultivation: put an enterprise on a track at its first stage.
+    Open {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// The track: industrial (工业小升规), commerce (限上入统), technology (科技企业认定).
+        #[arg(long)]
+        track: String,
+        /// The date to reach the target stage by, e.g. 2023-10-31 (力争10月底入统).
+        #[arg(long)]
+        target: Option<String>,
+        /// The target stage (default: registered, when the track has it).
+        #[arg(long)]
+        target_stage: Option<String>,
+        /// The day the case opened, if not today.
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Move a cultivation to another stage.
+    Advance(CaseAdvanceArgs),
+    /// Withdraw a cultivation (退出培育); a reason is required.
+    Withdraw {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// The track.
+        #[arg(long)]
+        track: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The day it took effect, if not today.
+        #[arg(long)]
+        on: Option<String>,
+        /// Fail with a conflict unless the case is still at this version.
+        #[arg(long)]
+        expect_version: Option<i64>,
+    },
+    /// Show an enterprise's cultivations: stage, version, days in stage, target, possible moves.
+    Show {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+    },
+}
+
+/// `peiyu case advance`
+#[derive(Debug, Args)]
+pub struct CaseAdvanceArgs {
+    /// USCC or an unambiguous name.
+    pub enterprise: String,
+    /// The track.
+    #[arg(long)]
+    pub track: String,
+    /// The stage to move to.
+    #[arg(long)]
+    pub to: String,
+    /// Why.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Evidence: a document number, letter or file name (repeatable).
+    #[arg(long)]
+    pub evidence: Vec<String>,
+    /// Override failing guards (lead or admin, with --reason).
+    #[arg(long = "override")]
+    pub override_guards: bool,
+    /// Show the plan (guards, tasks) without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Fail with a conflict unless the case is still at this version.
+    #[arg(long)]
+    pub expect_version: Option<i64>,
+    /// The day the move took effect, if not today (not in the future, not before the last move).
+    #[arg(long)]
+    pub on: Option<String>,
+    /// A request id: repeating the command with the same id does not move twice.
+    #[arg(long)]
+    pub request_id: Option<String>,
+}
+
+/// `peiyu task …`
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// List open tasks (yours and your team's by default).
+    List {
+        /// Only this officer's tasks.
+        #[arg(long)]
+        officer: Option<String>,
+        /// Only tasks about this enterprise.
+        #[arg(long)]
+        enterprise: Option<String>,
+        /// Include done and cancelled tasks.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark a task done.
+    Done {
+        /// The task id (the short id shown by `task list` is enough).
+        task: String,
+        /// What was done.
+        #[arg(long)]
+        note: Option<String>,
+        /// Evidence: a document number or file name.
+        #[arg(long)]
+        evidence: Option<String>,
+        /// The day it was done, if not today.
+        #[arg(long)]
+        on: Option<String>,
     },
 }

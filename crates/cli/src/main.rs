@@ -67,6 +67,8 @@ pub enum Failure {
     Io(std::io::Error),
     /// The check ran and found a problem (e.g. a broken audit chain); already reported.
     CheckFailed,
+    /// The problem was already printed; exit with this code.
+    Reported(u8),
 }
 
 impl From<ServiceError> for Failure {
@@ -117,6 +119,7 @@ impl Failure {
             ),
             Failure::Io(e) => (1, e.to_string()),
             Failure::CheckFailed => return ExitCode::from(1),
+            Failure::Reported(code) => return ExitCode::from(*code),
         };
         match lang {
             Lang::Zh => eprintln!("错误：{message}"),

@@ -14,6 +14,10 @@ pub fn table(lang: Lang, headers: &[(&str, &str)]) -> Table {
             Lang::Zh => *zh,
             Lang::En => *en,
         }));
+    if t.width().is_none() {
+        // Not a terminal (a pipe, a file): wrap long cells at a width that prints well.
+        t.set_width(120);
+    }
     t
 }
 
@@ -30,4 +34,28 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::Failure> {
     let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
     println!("{text}");
     Ok(())
+}
+
+/// Reads a `YYYY-MM-DD` date given for `field`.
+pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate, crate::Failure> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        crate::Failure::usage(
+            field,
+            format!("日期应为 YYYY-MM-DD 格式，如 2023-09-28，收到「{text}」"),
+            format!("a date must look like YYYY-MM-DD, e.g. 2023-09-28, got \"{text}\""),
+        )
+    })
+}
+
+/// Reads an optional date.
+pub fn parse_opt_date(
+    field: &str,
+    text: &Option<String>,
+) -> Result<Option<chrono::NaiveDate>, crate::Failure> {
+    text.as_deref().map(|t| parse_date(field, t)).transpose()
+}
+
+/// A check mark or a cross.
+pub fn mark(passed: bool) -> &'static str {
+    if passed { "✓" } else { "✗" }
 }

@@ -7,11 +7,14 @@
 
 pub mod audit;
 pub mod authz;
+pub mod cases;
 pub mod clock;
 pub mod enterprises;
 pub mod error;
 pub mod people;
 pub mod setup;
+pub mod tasks;
+pub mod tracks;
 
 use std::sync::Arc;
 
@@ -20,13 +23,21 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 
 pub use audit::AuditQuery;
 pub use clock::{Clock, CountyZone, FixedClock, SystemClock};
+pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CreatedTask, OpenCase};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, ServiceError, ServiceResult};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
 pub use peiyu_workflow::calendar;
 pub use people::{NewOfficer, TeamView};
+pub use peiyu_workflow::{
+    GuardResult, MoveOption, Plan, Stage, Track, TrackErrors, TrackProblem,
+};
+pub use peiyu_storage::{TrackRecord, TrackStored};
 pub use setup::InitReport;
+pub use tasks::{ListTasks, short_id};
+pub use tracks::{TrackView, validate_track};
+pub use peiyu_storage::Versioned;
 
 /// How many times a unit of work that lost a race is re-run before the conflict is reported.
 const MAX_RETRIES: usize = 3;
@@ -37,16 +48,35 @@ pub struct Service {
     store: Store,
     clock: Arc<dyn Clock>,
     zone: CountyZone,
+    calendar: Arc<peiyu_workflow::calendar::Calendar>,
 }
 
 impl Service {
     /// A service over an open store, with the system clock and the county's zone at UTC+8.
     pub fn new(store: Store) -> Service {
+        let calendar = peiyu_workflow::calendar::Calendar::china().unwrap_or_else(|e| {
+            // The embedded data is checked by tests; an empty calendar makes every deadline an
+            // explicit "year not covered" error rather than a guess.
+            tracing::error!(error = %e, "the embedded working-day calendar does not load");
+            peiyu_workflow::calendar::Calendar::empty()
+        });
         Service {
             store,
             clock: Arc::new(SystemClock),
             zone: CountyZone::default(),
+            calendar: Arc::new(calendar),
         }
+    }
+
+    /// The same service counting working days on another calendar (a county's overrides).
+    pub fn with_calendar(mut self, calendar: peiyu_workflow::calendar::Calendar) -> Service {
+        self.calendar = Arc::new(calendar);
+        self
+    }
+
+    /// The working-day calendar deadlines are counted on.
+    pub fn calendar(&self) -> &peiyu_workflow::calendar::Calendar {
+        &self.calendar
     }
 
     /// The same service reading another clock (tests, and `--today`).

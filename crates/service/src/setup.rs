@@ -11,6 +11,8 @@ use crate::{Service, in_unit};
 pub struct InitReport {
     /// The backend initialised (`sqlite`, `postgres`, `mysql`).
     pub backend: &'static str,
+    /// The shipped track versions stored by this run (none when already stored).
+    pub tracks_loaded: Vec<peiyu_storage::TrackRecord>,
     /// The first admin, when `init` created one; `None` when an admin already existed.
     pub created_admin: Option<Officer>,
 }
@@ -30,9 +32,11 @@ impl Service {
         }
         self.store().migrate().await?;
         let backend = self.store().backend().name();
+        let tracks_loaded = self.load_shipped_tracks().await?;
         if officers::count_admins(self.store().conn()).await? > 0 {
             return Ok(InitReport {
                 backend,
+                tracks_loaded,
                 created_admin: None,
             });
         }
@@ -49,6 +53,7 @@ impl Service {
         })?;
         Ok(InitReport {
             backend,
+            tracks_loaded,
             created_admin: Some(admin),
         })
     }

@@ -109,11 +109,18 @@ impl Total {
         self.missing.is_empty()
     }
 
-    /// The missing months as `2023-05, 2023-06`.
+    /// The missing months, runs of consecutive months written as ranges:
+    /// `2022-03..2023-02, 2023-05`.
     pub fn missing_list(&self) -> String {
-        self.missing
-            .iter()
-            .map(ToString::to_string)
+        let mut runs: Vec<(YearMonth, YearMonth)> = Vec::new();
+        for &m in &self.missing {
+            match runs.last_mut() {
+                Some((_, end)) if end.next() == m => *end = m,
+                _ => runs.push((m, m)),
+            }
+        }
+        runs.iter()
+            .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}..{b}") })
             .collect::<Vec<_>>()
             .join(", ")
     }

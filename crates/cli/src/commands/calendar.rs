@@ -6,7 +6,7 @@ use peiyu_service::calendar::Calendar;
 
 use crate::Failure;
 use crate::args::CalendarCommand;
-use crate::output::{print_json, tr};
+use crate::output::{parse_date, print_json, tr};
 
 fn load() -> Result<Calendar, Failure> {
     let calendar =
@@ -24,16 +24,6 @@ fn load() -> Result<Calendar, Failure> {
         }
         None => Ok(calendar),
     }
-}
-
-fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Failure> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Failure::usage(
-            field,
-            format!("日期应为 YYYY-MM-DD 格式，如 2023-09-28，收到「{text}」"),
-            format!("a date must look like YYYY-MM-DD, e.g. 2023-09-28, got \"{text}\""),
-        )
-    })
 }
 
 fn cal_err(e: peiyu_service::calendar::CalendarError) -> Failure {

@@ -2,8 +2,11 @@
 
 mod audit;
 mod calendar;
+mod case;
 mod enterprise;
 mod people;
+mod task;
+mod track;
 
 use peiyu_domain::Lang;
 use peiyu_service::Service;
@@ -73,6 +76,21 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let service = Service::connect(&g.db).await?;
             let actor = service.actor(&g.as_login).await?;
             enterprise::run(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Track(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            track::run(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Case(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            case::run(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Task(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            task::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Audit(cmd) => {
             let service = Service::connect(&g.db).await?;

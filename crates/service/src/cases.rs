@@ -1,0 +1,733 @@
+//! Cultivation cases: opening one, advancing it (or planning the move without applying it),
+//! withdrawing it, and showing where it stands.
+
+use chrono::NaiveDate;
+use peiyu_domain::{
+    Cultivation, CultivationId, Enterprise, GuardOutcome, Lang, Localize, Officer, OfficerId, Role,
+    StageKey, Task, TaskId, TaskStatus, Text, Thresholds, Transition, TransitionId,
+};
+use peiyu_storage::{StageChange, TaskFilter, Versioned, cultivations, metrics, officers, tasks};
+use peiyu_workflow::{
+    AssigneeRule, MoveOption, MoveRequest, Plan, PlanError, Snapshot, TaskDraft, TaskFact,
+    TemplateOrigin, available_moves, open_plan, plan,
+};
+
+use crate::authz::require_enterprise_access;
+use crate::error::{ServiceError, ServiceResult};
+use crate::tracks::{TrackView, parse_track_key};
+use crate::{Service, actor_of, in_unit};
+
+/// How many times an advance that lost a race is planned again before the conflict is reported.
+const MAX_REPLANS: usize = 3;
+
+/// Open a cultivation: an enterprise on a track.
+#[derive(Clone, Debug, Default)]
+pub struct OpenCase {
+    /// USCC or unambiguous name.
+    pub enterprise: String,
+    /// The track's key.
+    pub track: String,
+    /// The stage to reach by `target_date` (default: the track's `registered` stage if it has
+    /// one).
+    pub target_stage: Option<StageKey>,
+    /// The date to reach it by ("registered by 2023-10-31").
+    pub target_date: Option<NaiveDate>,
+    /// The effective date (default today).
+    pub on: Option<NaiveDate>,
+}
+
+/// Move a cultivation to another stage.
+#[derive(Clone, Debug, Default)]
+pub struct AdvanceCase {
+    /// USCC or unambiguous name.
+    pub enterprise: String,
+    /// The track's key.
+    pub track: String,
+    /// The stage to move to.
+    pub to: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// Evidence references.
+    pub evidence: Vec<String>,
+    /// Override failing guards (lead or admin, with a reason).
+    pub override_guards: bool,
+    /// Plan only; change nothing.
+    pub dry_run: bool,
+    /// Fail with a conflict unless the cultivation is still at this version.
+    pub expected_version: Option<i64>,
+    /// The effective date (default today; not in the future, not before the last move).
+    pub on: Option<NaiveDate>,
+    /// A client-chosen id: repeating a request with the same id returns the first result.
+    pub request_id: Option<String>,
+}
+
+/// A task created by a move, with its officer resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedTask {
+    /// The task.
+    pub task: Task,
+    /// The task's title in both languages.
+    pub title: Text,
+    /// Its assignee.
+    pub assignee: Officer,
+    /// Whether the batch policy shortened the deadline.
+    pub priority: bool,
+}
+
+/// What an advance did (or, for a dry run, would do).
+#[derive(Clone, Debug)]
+pub struct AdvanceOutcome {
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// The track version followed.
+    pub track: TrackView,
+    /// The plan: guards, tasks, expiry. `None` when a repeated request was answered from the
+    /// record of the first.
+    pub plan: Option<Plan>,
+    /// The tasks created (or that would be created).
+    pub tasks: Vec<CreatedTask>,
+    /// The tasks closed (or that would be closed).
+    pub closed: Vec<Task>,
+    /// The recorded transition (none for a dry run).
+    pub transition: Option<Transition>,
+    /// The cultivation's version after the move (unchanged for a dry run).
+    pub version: i64,
+    /// Whether anything was recorded.
+    pub applied: bool,
+    /// Whether this answers a repeated request id.
+    pub replayed: bool,
+}
+
+/// One cultivation as `case show` presents it.
+#[derive(Clone, Debug)]
+pub struct CaseView {
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// The cultivation and its version.
+    pub cultivation: Versioned<Cultivation>,
+    /// The track version it follows.
+    pub track: TrackView,
+    /// Days since it entered the current stage.
+    pub days_in_stage: i64,
+    /// Every move from here, with its guards as of today for the viewer's role.
+    pub moves: Vec<MoveOption>,
+    /// Its history, oldest first.
+    pub history: Vec<Transition>,
+    /// Its open tasks.
+    pub open_tasks: Vec<Task>,
+}
+
+fn origin_of(track: &str, stage: &StageKey, origin: TemplateOrigin) -> String {
+    match origin {
+        TemplateOrigin::OnEnter => format!("template:{track}/{stage}"),
+        TemplateOrigin::Review => format!("review:{track}/{stage}"),
+    }
+}
+
+fn stage_of_origin(origin: &str) -> Option<StageKey> {
+    let rest = origin
+        .strip_prefix("template:")
+        .or_else(|| origin.strip_prefix("review:"))?;
+    let (_, stage) = rest.split_once('/')?;
+    StageKey::new(stage).ok()
+}
+
+/// Every failing guard on its own line, after a headline.
+fn failing_guards(head: &Text, guards: &[peiyu_workflow::GuardResult]) -> Text {
+    let failed: Vec<&peiyu_workflow::GuardResult> = guards.iter().filter(|g| !g.passed).collect();
+    let mut zh = format!("{}（{} 项未满足，未做任何更改）", head.zh(), failed.len());
+    let mut en = format!(
+        "{} ({} failing, nothing changed)",
+        head.en(),
+        failed.len()
+    );
+    for g in failed {
+        zh.push_str(&format!("\n  ✗ {}", g.message.zh()));
+        en.push_str(&format!("\n  ✗ {}", g.message.en()));
+    }
+    Text::new(zh, en)
+}
+
+fn plan_error(e: PlanError) -> ServiceError {
+    let text = e.localize(Lang::Zh);
+    match e {
+        PlanError::GuardsFailed(guards) => ServiceError::invalid(
+            "--to",
+            failing_guards(&Text::new("流转条件未满足", "the move's guards do not pass"), &guards),
+        ),
+        PlanError::OverrideNotAllowed { ref guards, .. }
+        | PlanError::OverrideNeedsReason { ref guards } => {
+            ServiceError::invalid("--override", failing_guards(&text, guards))
+        }
+        PlanError::EffectiveInFuture { .. } | PlanError::EffectiveBeforeLastMove { .. } => {
+            ServiceError::invalid("--on", text)
+        }
+        PlanError::RoleNotAllowed { .. } => ServiceError::Forbidden { message: text },
+        PlanError::NoSuchMove { .. } => ServiceError::invalid("--to", text),
+        PlanError::CurrentStageUnknown { .. }
+        | PlanError::Calendar { .. }
+        | PlanError::ExpiryOutOfRange { .. } => ServiceError::invalid("case", text),
+    }
+}
+
+impl Service {
+    /// Finds the officer a template's task goes to: the responsible officer; the lead of their
+    /// team; or the acting officer when they hold the role, else the first active officer who
+    /// does. Falls back to the acting officer when the rule finds no one.
+    async fn resolve_assignee(
+        &self,
+        rule: AssigneeRule,
+        enterprise: &Enterprise,
+        actor: &Officer,
+    ) -> ServiceResult<Officer> {
+        let conn = self.store().conn();
+        let responsible = match enterprise.responsible_officer {
+            Some(id) => officers::find_officer(conn, id).await?,
+            None => None,
+        };
+        let found = match rule {
+            AssigneeRule::ResponsibleOfficer => responsible,
+            AssigneeRule::TeamLead => {
+                let base = responsible.clone().unwrap_or_else(|| actor.clone());
+                let mut lead = None;
+                for team in officers::list_teams(conn).await? {
+                    if team.members.contains(&base.id)
+                        && let Some(lead_id) = team.team.lead
+                    {
+                        lead = officers::find_officer(conn, lead_id).await?;
+                        break;
+                    }
+                }
+                lead.or(responsible)
+            }
+            AssigneeRule::Role(role) if actor.role == role => Some(actor.clone()),
+            AssigneeRule::Role(role) => officers::list_officers(conn)
+                .await?
+                .into_iter()
+                .find(|o| o.active && o.role == role),
+        };
+        Ok(found.unwrap_or_else(|| actor.clone()))
+    }
+
+    async fn materialise(
+        &self,
+        drafts: &[TaskDraft],
+        enterprise: &Enterprise,
+        cultivation: CultivationId,
+        track_key: &str,
+        stage: &StageKey,
+        actor: &Officer,
+    ) -> ServiceResult<Vec<CreatedTask>> {
+        let mut out = Vec::with_capacity(drafts.len());
+        for d in drafts {
+            let assignee = self.resolve_assignee(d.assignee, enterprise, actor).await?;
+            out.push(CreatedTask {
+                task: Task {
+                    id: TaskId::new(),
+                    enterprise: Some(enterprise.id),
+                    cultivation: Some(cultivation),
+                    kind: d.kind,
+                    title: d.title.zh().to_owned(),
+                    description: None,
+                    assignee: assignee.id,
+                    delegate: None,
+                    created_by: actor.id,
+                    status: TaskStatus::Open,
+                    created_on: d.reference_on.min(self.today()),
+                    due_on: d.due_on,
+                    follow_up_on: None,
+                    origin: origin_of(track_key, stage, d.origin),
+                    completed_on: None,
+                    completion_note: None,
+                    evidence: None,
+                    cancel_reason: None,
+                },
+                title: d.title.clone(),
+                assignee,
+                priority: d.priority,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn cultivation_of(
+        &self,
+        enterprise: &Enterprise,
+        track_key: &str,
+    ) -> ServiceResult<Versioned<Cultivation>> {
+        cultivations::find_cultivation(self.store().conn(), enterprise.id, track_key)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::not_found(
+                    format!(
+                        "「{}」不在流程 {track_key} 上：先用 `peiyu case open` 立案",
+                        enterprise.name
+                    ),
+                    format!(
+                        "\"{}\" is not on the track {track_key}: open a case first with `peiyu case open`",
+                        enterprise.name
+                    ),
+                )
+            })
+    }
+
+    /// Opens a cultivation of an enterprise on the newest version of a track, at the track's
+    /// start stage, creating the start stage's tasks.
+    #[tracing::instrument(skip(self, actor, cmd), fields(actor = %actor.login.as_str(), enterprise = %cmd.enterprise, track = %cmd.track))]
+    pub async fn open_case(&self, actor: &Officer, cmd: OpenCase) -> ServiceResult<CaseView> {
+        let key = parse_track_key("--track", &cmd.track)?;
+        let enterprise = self.resolve_enterprise(&cmd.enterprise).await?.value;
+        require_enterprise_access(self.store(), actor, &enterprise).await?;
+        let track = self.latest_track(key.as_str()).await?;
+        if let Some(existing) =
+            cultivations::find_cultivation(self.store().conn(), enterprise.id, key.as_str()).await?
+        {
+            return Err(ServiceError::invalid(
+                "--track",
+                Text::new(
+                    format!(
+                        "「{}」已在流程 {key} 上（当前阶段：{}）：用 `peiyu case show` 查看",
+                        enterprise.name, existing.value.stage
+                    ),
+                    format!(
+                        "\"{}\" is already on the track {key} (now at {}): see `peiyu case show`",
+                        enterprise.name, existing.value.stage
+                    ),
+                ),
+            ));
+        }
+        let today = self.today();
+        let on = cmd.on.unwrap_or(today);
+        if let Some(target) = &cmd.target_stage
+            && track.track.stage(target).is_none()
+        {
+            return Err(ServiceError::invalid(
+                "--target-stage",
+                Text::new(
+                    format!("流程 {key} 没有阶段「{target}」"),
+                    format!("the track {key} has no stage \"{target}\""),
+                ),
+            ));
+        }
+        if let Some(date) = cmd.target_date
+            && date < on
+        {
+            return Err(ServiceError::invalid(
+                "--target",
+                Text::new(
+                    format!("目标日期 {date} 早于立案日期 {on}"),
+                    format!("the target date {date} is before the case opens on {on}"),
+                ),
+            ));
+        }
+        let target_stage = match (&cmd.target_stage, cmd.target_date) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(_)) => StageKey::new("registered")
+                .ok()
+                .filter(|s| track.track.stage(s).is_some()),
+            (None, None) => None,
+        };
+        let opening = open_plan(&track.track, None, on, today, self.calendar()).map_err(plan_error)?;
+        let cultivation = Cultivation {
+            id: CultivationId::new(),
+            enterprise: enterprise.id,
+            track: track.record.id,
+            track_key: key.clone(),
+            stage: opening.stage.clone(),
+            stage_since: on,
+            opened_on: on,
+            target_stage,
+            target_date: cmd.target_date,
+            expires_on: opening.expires_on,
+        };
+        let created = self
+            .materialise(
+                &opening.create,
+                &enterprise,
+                cultivation.id,
+                key.as_str(),
+                &opening.stage,
+                actor,
+            )
+            .await?;
+        let transition = Transition {
+            id: TransitionId::new(),
+            cultivation: cultivation.id,
+            enterprise: enterprise.id,
+            track: track.record.id,
+            seq: 1,
+            from: None,
+            to: opening.stage.clone(),
+            effective_on: on,
+            recorded_at: self.now(),
+            actor: actor.id,
+            on_behalf_of: None,
+            reason: None,
+            evidence: Vec::new(),
+            overridden: false,
+            guard_results: Vec::new(),
+        };
+        let new_tasks: Vec<Task> = created.iter().map(|c| c.task.clone()).collect();
+        in_unit!(self, &actor_of(actor), |uow| {
+            cultivations::insert_cultivation(uow, &cultivation, &transition, &new_tasks, None)
+                .await?;
+            Ok(())
+        })?;
+        self.case_view(actor, &enterprise, key.as_str()).await
+    }
+
+    async fn snapshot(
+        &self,
+        enterprise: &Enterprise,
+        cultivation: &Cultivation,
+    ) -> ServiceResult<(Snapshot, Vec<Versioned<Task>>, Vec<Transition>)> {
+        let conn = self.store().conn();
+        let history = cultivations::transitions_of(conn, cultivation.id).await?;
+        let last_move_on = history
+            .last()
+            .map(|t| t.effective_on)
+            .unwrap_or(cultivation.stage_since);
+        let stored_tasks = tasks::list_tasks(
+            conn,
+            &TaskFilter {
+                cultivation: Some(cultivation.id),
+                ..TaskFilter::default()
+            },
+        )
+        .await?;
+        let facts = stored_tasks
+            .iter()
+            .map(|t| TaskFact {
+                kind: t.value.kind,
+                status: t.value.status,
+                created_on: t.value.created_on,
+                created_in_stage: stage_of_origin(&t.value.origin),
+                completed_on: t.value.completed_on,
+            })
+            .collect();
+        let snapshot = Snapshot {
+            enterprise: enterprise.clone(),
+            thresholds: Thresholds::default(),
+            stage: cultivation.stage.clone(),
+            stage_entered_on: cultivation.stage_since,
+            last_move_on,
+            stage_expires_on: cultivation.expires_on,
+            metrics: metrics::list_metrics(conn, enterprise.id, None, None).await?,
+            tasks: facts,
+            batch: None,
+        };
+        Ok((snapshot, stored_tasks, history))
+    }
+
+    /// Moves a cultivation to another stage, or with `dry_run` only plans the move. Every failing
+    /// guard is reported at once and nothing changes; a lead or admin may override with a reason.
+    /// A stale `expected_version` is a conflict; without one, a lost race is planned again.
+    #[tracing::instrument(skip(self, actor, cmd), fields(actor = %actor.login.as_str(), enterprise = %cmd.enterprise, track = %cmd.track, to = %cmd.to))]
+    pub async fn advance_case(
+        &self,
+        actor: &Officer,
+        cmd: AdvanceCase,
+    ) -> ServiceResult<AdvanceOutcome> {
+        let key = parse_track_key("--track", &cmd.track)?;
+        let to = StageKey::new(cmd.to.trim())
+            .map_err(|e| ServiceError::invalid_from("--to", &e))?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if let Some(request_id) = &cmd.request_id
+                && let Some(first) =
+                    cultivations::transition_by_request(self.store().conn(), request_id).await?
+            {
+                return self.replay(actor, first).await;
+            }
+            let enterprise = self.resolve_enterprise(&cmd.enterprise).await?.value;
+            require_enterprise_access(self.store(), actor, &enterprise).await?;
+            let current = self.cultivation_of(&enterprise, key.as_str()).await?;
+            if let Some(expected) = cmd.expected_version
+                && expected != current.version
+            {
+                return Err(stale(&enterprise, key.as_str(), expected, current.version));
+            }
+            let track = self.track_version(current.value.track).await?;
+            let (snapshot, stored_tasks, history) =
+                self.snapshot(&enterprise, &current.value).await?;
+            let today = self.today();
+            let request = MoveRequest {
+                to: to.clone(),
+                role: actor.role,
+                reason: cmd.reason.clone(),
+                evidence: cmd.evidence.clone(),
+                override_guards: cmd.override_guards,
+                effective_on: cmd.on.unwrap_or(today),
+                today,
+            };
+            let planned =
+                plan(&track.track, &snapshot, &request, self.calendar()).map_err(plan_error)?;
+            let created = self
+                .materialise(
+                    &planned.create,
+                    &enterprise,
+                    current.value.id,
+                    key.as_str(),
+                    &planned.to,
+                    actor,
+                )
+                .await?;
+            let closed: Vec<(Task, Task, i64)> = planned
+                .close
+                .iter()
+                .filter_map(|c| stored_tasks.get(c.task))
+                .map(|t| {
+                    let mut after = t.value.clone();
+                    after.status = TaskStatus::Cancelled;
+                    after.cancel_reason = Some(format!(
+                        "阶段变更为「{}」，不再需要",
+                        track
+                            .track
+                            .stage(&planned.to)
+                            .map(|s| s.label.zh().to_owned())
+                            .unwrap_or_else(|| planned.to.to_string())
+                    ));
+                    (t.value.clone(), after, t.version)
+                })
+                .collect();
+            if cmd.dry_run {
+                return Ok(AdvanceOutcome {
+                    enterprise,
+                    track,
+                    plan: Some(planned),
+                    tasks: created,
+                    closed: closed.into_iter().map(|(before, _, _)| before).collect(),
+                    transition: None,
+                    version: current.version,
+                    applied: false,
+                    replayed: false,
+                });
+            }
+            let mut after = current.value.clone();
+            after.stage = planned.to.clone();
+            after.stage_since = planned.effective_on;
+            after.expires_on = planned.expires_on;
+            let transition = Transition {
+                id: TransitionId::new(),
+                cultivation: current.value.id,
+                enterprise: enterprise.id,
+                track: track.record.id,
+                seq: i32::try_from(history.len() + 1).unwrap_or(i32::MAX),
+                from: Some(planned.from.clone()),
+                to: planned.to.clone(),
+                effective_on: planned.effective_on,
+                recorded_at: self.now(),
+                actor: actor.id,
+                on_behalf_of: None,
+                reason: planned.reason.clone(),
+                evidence: planned.evidence.clone(),
+                overridden: planned.overridden,
+                guard_results: planned
+                    .guards
+                    .iter()
+                    .map(|g| GuardOutcome {
+                        guard: g.guard.to_owned(),
+                        passed: g.passed,
+                        message_zh: g.message.zh().to_owned(),
+                        message_en: g.message.en().to_owned(),
+                    })
+                    .collect(),
+            };
+            let change = StageChange {
+                after,
+                expected_version: current.version,
+                transition: transition.clone(),
+                request_id: cmd.request_id.clone(),
+                new_tasks: created.iter().map(|c| c.task.clone()).collect(),
+                closed_tasks: closed.clone(),
+            };
+            let outcome = in_unit!(self, &actor_of(actor), |uow| {
+                Ok(cultivations::apply_stage_change(uow, &change).await?)
+            });
+            match outcome {
+                Ok(version) => {
+                    return Ok(AdvanceOutcome {
+                        enterprise,
+                        track,
+                        plan: Some(planned),
+                        tasks: created,
+                        closed: closed.into_iter().map(|(_, after, _)| after).collect(),
+                        transition: Some(transition),
+                        version,
+                        applied: true,
+                        replayed: false,
+                    });
+                }
+                Err(ServiceError::Conflict { .. })
+                    if cmd.expected_version.is_none() && attempt < MAX_REPLANS =>
+                {
+                    tracing::info!(attempt, "cultivation changed meanwhile; planning again");
+                }
+                Err(ServiceError::Conflict { .. }) => {
+                    let now = self.cultivation_of(&enterprise, key.as_str()).await?;
+                    return Err(stale(&enterprise, key.as_str(), current.version, now.version));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn replay(&self, actor: &Officer, first: Transition) -> ServiceResult<AdvanceOutcome> {
+        let enterprise =
+            peiyu_storage::enterprises::get_enterprise(self.store().conn(), first.enterprise)
+                .await?
+                .value;
+        let track = self.track_version(first.track).await?;
+        let current = self.cultivation_of(&enterprise, track.record.key.as_str()).await?;
+        let created = tasks::list_tasks(
+            self.store().conn(),
+            &TaskFilter {
+                cultivation: Some(first.cultivation),
+                ..TaskFilter::default()
+            },
+        )
+        .await?;
+        let mut tasks_out = Vec::new();
+        let stage_origin = format!("template:{}/{}", track.record.key, first.to);
+        for t in created
+            .into_iter()
+            .filter(|t| t.value.origin == stage_origin && t.value.created_on == first.effective_on)
+        {
+            let assignee = officers::find_officer(self.store().conn(), t.value.assignee)
+                .await?
+                .unwrap_or_else(|| actor.clone());
+            tasks_out.push(CreatedTask {
+                title: Text::new(t.value.title.clone(), t.value.title.clone()),
+                task: t.value,
+                assignee,
+                priority: false,
+            });
+        }
+        Ok(AdvanceOutcome {
+            enterprise,
+            track,
+            plan: None,
+            tasks: tasks_out,
+            closed: Vec::new(),
+            transition: Some(first),
+            version: current.version,
+            applied: true,
+            replayed: true,
+        })
+    }
+
+    /// Withdraws a cultivation (退出培育) with a reason: the move to the track's `withdrawn` stage.
+    pub async fn withdraw_case(
+        &self,
+        actor: &Officer,
+        enterprise: &str,
+        track: &str,
+        reason: &str,
+        on: Option<NaiveDate>,
+        expected_version: Option<i64>,
+    ) -> ServiceResult<AdvanceOutcome> {
+        self.advance_case(
+            actor,
+            AdvanceCase {
+                enterprise: enterprise.to_owned(),
+                track: track.to_owned(),
+                to: "withdrawn".to_owned(),
+                reason: Some(reason.to_owned()),
+                on,
+                expected_version,
+                ..AdvanceCase::default()
+            },
+        )
+        .await
+    }
+
+    async fn case_view(
+        &self,
+        actor: &Officer,
+        enterprise: &Enterprise,
+        track_key: &str,
+    ) -> ServiceResult<CaseView> {
+        let current = self.cultivation_of(enterprise, track_key).await?;
+        let track = self.track_version(current.value.track).await?;
+        let (snapshot, stored_tasks, history) = self.snapshot(enterprise, &current.value).await?;
+        let today = self.today();
+        let role = if actor.role == Role::Leader {
+            Role::Officer
+        } else {
+            actor.role
+        };
+        let moves = available_moves(&track.track, &snapshot, role, today);
+        Ok(CaseView {
+            enterprise: enterprise.clone(),
+            days_in_stage: (today - current.value.stage_since).num_days(),
+            moves,
+            history,
+            open_tasks: stored_tasks
+                .into_iter()
+                .filter(|t| t.value.status == TaskStatus::Open)
+                .map(|t| t.value)
+                .collect(),
+            cultivation: current,
+            track,
+        })
+    }
+
+    /// Every cultivation of an enterprise: stage, version, days in stage, target, the moves
+    /// possible now and the guards that block the others, history and open tasks.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn show_cases(
+        &self,
+        actor: &Officer,
+        enterprise: &str,
+    ) -> ServiceResult<(Enterprise, Vec<CaseView>)> {
+        let enterprise = self.resolve_enterprise(enterprise).await?.value;
+        let mut views = Vec::new();
+        for c in cultivations::cultivations_of(self.store().conn(), enterprise.id).await? {
+            views.push(
+                self.case_view(actor, &enterprise, c.value.track_key.as_str())
+                    .await?,
+            );
+        }
+        Ok((enterprise, views))
+    }
+
+    /// The officers with these ids, for display.
+    pub async fn officers_by_id(&self, ids: &[OfficerId]) -> ServiceResult<Vec<Officer>> {
+        let all = officers::list_officers(self.store().conn()).await?;
+        Ok(all.into_iter().filter(|o| ids.contains(&o.id)).collect())
+    }
+}
+
+fn stale(enterprise: &Enterprise, track: &str, expected: i64, found: i64) -> ServiceError {
+    ServiceError::Conflict {
+        message: Text::new(
+            format!(
+                "「{}」在流程 {track} 上已被他人推进（预期版本 {expected}，当前版本 {found}）：请用 `peiyu case show` 查看后再操作",
+                enterprise.name
+            ),
+            format!(
+                "\"{}\" on the track {track} was moved by someone else (expected version {expected}, now {found}): look with `peiyu case show` and try again",
+                enterprise.name
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stage_of_a_template_task_is_read_back_from_its_origin() {
+        let stage = StageKey::new("cultivating").unwrap();
+        let origin = origin_of("industrial", &stage, TemplateOrigin::OnEnter);
+        assert_eq!(origin, "template:industrial/cultivating");
+        assert_eq!(stage_of_origin(&origin), Some(stage.clone()));
+        assert_eq!(
+            stage_of_origin(&origin_of("technology", &stage, TemplateOrigin::Review)),
+            Some(stage)
+        );
+        assert_eq!(stage_of_origin("manual"), None);
+    }
+}
