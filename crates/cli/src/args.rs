@@ -66,6 +66,9 @@ pub enum Command {
     /// Tasks (任务).
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Monthly metrics (月度指标): revenue, output value, energy, employees, tax, R&D.
+    #[command(subcommand)]
+    Metrics(MetricsCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -416,5 +419,50 @@ pub enum TaskCommand {
         /// The day it was done, if not today.
         #[arg(long)]
         on: Option<String>,
+    },
+}
+
+/// `peiyu metrics …`
+#[derive(Debug, Subcommand)]
+pub enum MetricsCommand {
+    /// Record one enterprise's figures for one month (replaces that month's figures).
+    Add {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// The month, e.g. 2023-06.
+        #[arg(long)]
+        month: String,
+        /// Main-business revenue (营业收入): 20000000, 2000万, 0.2亿元.
+        #[arg(long)]
+        revenue: Option<String>,
+        /// Output value (产值).
+        #[arg(long)]
+        output_value: Option<String>,
+        /// Energy used, tonnes of coal equivalent (tce, 吨标准煤).
+        #[arg(long)]
+        energy: Option<String>,
+        /// Employees (从业人员).
+        #[arg(long)]
+        employees: Option<u32>,
+        /// Tax paid (税收).
+        #[arg(long)]
+        tax: Option<String>,
+        /// R&D spend (研发投入).
+        #[arg(long)]
+        rnd: Option<String>,
+        /// Why, when correcting a month already recorded.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// List an enterprise's monthly figures.
+    List {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// From this month.
+        #[arg(long)]
+        from: Option<String>,
+        /// To this month.
+        #[arg(long)]
+        to: Option<String>,
     },
 }

@@ -136,11 +136,7 @@ fn stage_of_origin(origin: &str) -> Option<StageKey> {
 fn failing_guards(head: &Text, guards: &[peiyu_workflow::GuardResult]) -> Text {
     let failed: Vec<&peiyu_workflow::GuardResult> = guards.iter().filter(|g| !g.passed).collect();
     let mut zh = format!("{}（{} 项未满足，未做任何更改）", head.zh(), failed.len());
-    let mut en = format!(
-        "{} ({} failing, nothing changed)",
-        head.en(),
-        failed.len()
-    );
+    let mut en = format!("{} ({} failing, nothing changed)", head.en(), failed.len());
     for g in failed {
         zh.push_str(&format!("\n  ✗ {}", g.message.zh()));
         en.push_str(&format!("\n  ✗ {}", g.message.en()));
@@ -153,7 +149,10 @@ fn plan_error(e: PlanError) -> ServiceError {
     match e {
         PlanError::GuardsFailed(guards) => ServiceError::invalid(
             "--to",
-            failing_guards(&Text::new("流转条件未满足", "the move's guards do not pass"), &guards),
+            failing_guards(
+                &Text::new("流转条件未满足", "the move's guards do not pass"),
+                &guards,
+            ),
         ),
         PlanError::OverrideNotAllowed { ref guards, .. }
         | PlanError::OverrideNeedsReason { ref guards } => {
@@ -327,7 +326,8 @@ impl Service {
                 .filter(|s| track.track.stage(s).is_some()),
             (None, None) => None,
         };
-        let opening = open_plan(&track.track, None, on, today, self.calendar()).map_err(plan_error)?;
+        let opening =
+            open_plan(&track.track, None, on, today, self.calendar()).map_err(plan_error)?;
         let cultivation = Cultivation {
             id: CultivationId::new(),
             enterprise: enterprise.id,
@@ -429,8 +429,8 @@ impl Service {
         cmd: AdvanceCase,
     ) -> ServiceResult<AdvanceOutcome> {
         let key = parse_track_key("--track", &cmd.track)?;
-        let to = StageKey::new(cmd.to.trim())
-            .map_err(|e| ServiceError::invalid_from("--to", &e))?;
+        let to =
+            StageKey::new(cmd.to.trim()).map_err(|e| ServiceError::invalid_from("--to", &e))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -566,7 +566,12 @@ impl Service {
                 }
                 Err(ServiceError::Conflict { .. }) => {
                     let now = self.cultivation_of(&enterprise, key.as_str()).await?;
-                    return Err(stale(&enterprise, key.as_str(), current.version, now.version));
+                    return Err(stale(
+                        &enterprise,
+                        key.as_str(),
+                        current.version,
+                        now.version,
+                    ));
                 }
                 Err(e) => return Err(e),
             }
@@ -579,7 +584,9 @@ impl Service {
                 .await?
                 .value;
         let track = self.track_version(first.track).await?;
-        let current = self.cultivation_of(&enterprise, track.record.key.as_str()).await?;
+        let current = self
+            .cultivation_of(&enterprise, track.record.key.as_str())
+            .await?;
         let created = tasks::list_tasks(
             self.store().conn(),
             &TaskFilter {

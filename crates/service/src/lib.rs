@@ -11,6 +11,7 @@ pub mod cases;
 pub mod clock;
 pub mod enterprises;
 pub mod error;
+pub mod metrics;
 pub mod people;
 pub mod setup;
 pub mod tasks;
@@ -22,22 +23,20 @@ use peiyu_domain::Officer;
 use peiyu_storage::{Actor, Store, UnitOfWork};
 
 pub use audit::AuditQuery;
-pub use clock::{Clock, CountyZone, FixedClock, SystemClock};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CreatedTask, OpenCase};
+pub use clock::{Clock, CountyZone, FixedClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, ServiceError, ServiceResult};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
+pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
+pub use peiyu_storage::{TrackRecord, TrackStored, Upserted};
 pub use peiyu_workflow::calendar;
+pub use peiyu_workflow::{GuardResult, MoveOption, Plan, Stage, Track, TrackErrors, TrackProblem};
 pub use people::{NewOfficer, TeamView};
-pub use peiyu_workflow::{
-    GuardResult, MoveOption, Plan, Stage, Track, TrackErrors, TrackProblem,
-};
-pub use peiyu_storage::{TrackRecord, TrackStored};
 pub use setup::InitReport;
 pub use tasks::{ListTasks, short_id};
 pub use tracks::{TrackView, validate_track};
-pub use peiyu_storage::Versioned;
 
 /// How many times a unit of work that lost a race is re-run before the conflict is reported.
 const MAX_RETRIES: usize = 3;

@@ -66,15 +66,20 @@ impl Service {
     ) -> ServiceResult<Vec<Versioned<Task>>> {
         let conn = self.store().conn();
         let assignees = match &query.officer {
-            Some(login) => Some(vec![self.actor(login).await.map_err(|_| {
-                ServiceError::invalid(
-                    "--officer",
-                    Text::new(
-                        format!("没有登录名为「{login}」的干部"),
-                        format!("no officer has the login \"{login}\""),
-                    ),
-                )
-            })?.id]),
+            Some(login) => Some(vec![
+                self.actor(login)
+                    .await
+                    .map_err(|_| {
+                        ServiceError::invalid(
+                            "--officer",
+                            Text::new(
+                                format!("没有登录名为「{login}」的干部"),
+                                format!("no officer has the login \"{login}\""),
+                            ),
+                        )
+                    })?
+                    .id,
+            ]),
             None if matches!(actor.role, Role::Admin | Role::Leader) => None,
             None => acting_scope(self.store(), actor).await?,
         };
@@ -88,7 +93,11 @@ impl Service {
                 cultivation: None,
                 enterprise,
                 assignees,
-                status: if query.all { None } else { Some(TaskStatus::Open) },
+                status: if query.all {
+                    None
+                } else {
+                    Some(TaskStatus::Open)
+                },
             },
         )
         .await?)
@@ -131,8 +140,16 @@ impl Service {
             return Err(ServiceError::invalid(
                 "TASK",
                 Text::new(
-                    format!("任务「{}」已是「{}」状态", task.title, task.status.label(peiyu_domain::Lang::Zh)),
-                    format!("the task \"{}\" is already {}", task.title, task.status.label(peiyu_domain::Lang::En)),
+                    format!(
+                        "任务「{}」已是「{}」状态",
+                        task.title,
+                        task.status.label(peiyu_domain::Lang::Zh)
+                    ),
+                    format!(
+                        "the task \"{}\" is already {}",
+                        task.title,
+                        task.status.label(peiyu_domain::Lang::En)
+                    ),
                 ),
             ));
         }
@@ -142,8 +159,14 @@ impl Service {
             return Err(ServiceError::invalid(
                 "--on",
                 Text::new(
-                    format!("完成日期 {on} 应在任务创建日 {} 与今天 {today} 之间", task.created_on),
-                    format!("the completion date {on} must be between the task's creation {} and today {today}", task.created_on),
+                    format!(
+                        "完成日期 {on} 应在任务创建日 {} 与今天 {today} 之间",
+                        task.created_on
+                    ),
+                    format!(
+                        "the completion date {on} must be between the task's creation {} and today {today}",
+                        task.created_on
+                    ),
                 ),
             ));
         }
@@ -154,7 +177,10 @@ impl Service {
         after.evidence = evidence.filter(|n| !n.trim().is_empty());
         let before = task.clone();
         let version = in_unit!(self, &actor_of(actor), |uow| {
-            Ok(tasks::update_task(uow, &before, &after, current.version, "task.done", None).await?)
+            Ok(
+                tasks::update_task(uow, &before, &after, current.version, "task.done", None)
+                    .await?,
+            )
         })?;
         Ok(Versioned {
             value: after,

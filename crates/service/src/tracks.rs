@@ -41,10 +41,16 @@ impl Service {
         let mut stored = Vec::new();
         for shipped in SHIPPED {
             let track = Track::parse(shipped.text).map_err(|e| {
-                ServiceError::invalid(shipped.file_name, peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh))
+                ServiceError::invalid(
+                    shipped.file_name,
+                    peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh),
+                )
             })?;
             let outcome = in_unit!(self, &Actor::system(), |uow| {
-                Ok(tracks::store_track(uow, track.key(), shipped.text, &track.content_hash()).await?)
+                Ok(
+                    tracks::store_track(uow, track.key(), shipped.text, &track.content_hash())
+                        .await?,
+                )
             })?;
             if let TrackStored::New(record) = outcome {
                 stored.push(record);
@@ -59,7 +65,10 @@ impl Service {
     pub async fn load_track(&self, actor: &Officer, text: &str) -> ServiceResult<TrackStored> {
         require_admin(actor, "载入流程定义", "load tracks")?;
         let track = Track::parse(text).map_err(|e| {
-            ServiceError::invalid("FILE", peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh))
+            ServiceError::invalid(
+                "FILE",
+                peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh),
+            )
         })?;
         in_unit!(self, &actor_of(actor), |uow| {
             Ok(tracks::store_track(uow, track.key(), text, &track.content_hash()).await?)
@@ -94,7 +103,10 @@ impl Service {
     }
 
     /// One stored track version by id.
-    pub(crate) async fn track_version(&self, id: peiyu_domain::TrackId) -> ServiceResult<TrackView> {
+    pub(crate) async fn track_version(
+        &self,
+        id: peiyu_domain::TrackId,
+    ) -> ServiceResult<TrackView> {
         let record = tracks::get_track(self.store().conn(), id).await?;
         let track = parse_stored(&record)?;
         Ok(TrackView { record, track })
@@ -107,7 +119,10 @@ pub fn parse_track_key(field: &str, s: &str) -> ServiceResult<TrackKey> {
         ServiceError::invalid(
             field,
             Text::new(
-                format!("流程名无效：{}", peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh).zh()),
+                format!(
+                    "流程名无效：{}",
+                    peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh).zh()
+                ),
                 format!("not a track key: {e}"),
             ),
         )

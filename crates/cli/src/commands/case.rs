@@ -60,14 +60,19 @@ fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failu
     let head = if !o.applied {
         tr(lang, "试算（未做任何更改）", "dry run (nothing changed)")
     } else if o.replayed {
-        tr(lang, "该请求已处理过，返回首次结果", "this request was already handled; its first result")
+        tr(
+            lang,
+            "该请求已处理过，返回首次结果",
+            "this request was already handled; its first result",
+        )
     } else {
         tr(lang, "已推进", "moved")
     };
     println!(
         "{head}: {} · {} → {} · {} {on} · {} {}",
         o.enterprise.name,
-        from.map(|f| stage_label(&o.track, &f, lang)).unwrap_or_default(),
+        from.map(|f| stage_label(&o.track, &f, lang))
+            .unwrap_or_default(),
         stage_label(&o.track, &to, lang),
         tr(lang, "生效", "effective"),
         tr(lang, "版本", "version"),
@@ -75,12 +80,23 @@ fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failu
     );
     if let Some(p) = &o.plan {
         if p.overridden {
-            println!("{}", tr(lang, "⚠ 已越过未满足的条件（记录为特批）", "⚠ failing guards overridden (recorded as such)"));
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "⚠ 已越过未满足的条件（记录为特批）",
+                    "⚠ failing guards overridden (recorded as such)"
+                )
+            );
         }
         if !p.guards.is_empty() {
             let mut t = table(lang, &[("", ""), ("条件", "guard"), ("结果", "result")]);
             for g in &p.guards {
-                t.add_row(vec![mark(g.passed).to_owned(), g.guard.to_owned(), g.message.get(lang).to_owned()]);
+                t.add_row(vec![
+                    mark(g.passed).to_owned(),
+                    g.guard.to_owned(),
+                    g.message.get(lang).to_owned(),
+                ]);
             }
             println!("{t}");
         }
@@ -91,14 +107,24 @@ fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failu
     if !o.tasks.is_empty() {
         let mut t = table(
             lang,
-            &[("编号", "id"), ("新任务", "new task"), ("负责人", "assignee"), ("截止", "due")],
+            &[
+                ("编号", "id"),
+                ("新任务", "new task"),
+                ("负责人", "assignee"),
+                ("截止", "due"),
+            ],
         );
         for c in &o.tasks {
             let mut due = c.task.due_on.to_string();
             if c.priority {
                 due.push_str(tr(lang, "（优先批次提前）", " (priority batch)"));
             }
-            t.add_row(vec![short_id(&c.task), c.title.get(lang).to_owned(), c.assignee.name.clone(), due]);
+            t.add_row(vec![
+                short_id(&c.task),
+                c.title.get(lang).to_owned(),
+                c.assignee.name.clone(),
+                due,
+            ]);
         }
         println!("{t}");
     }
@@ -153,7 +179,11 @@ fn print_cases(
             "{}「{}」{}",
             tr(lang, "", ""),
             enterprise.name,
-            tr(lang, "尚未立案：用 peiyu case open 纳入培育", " is on no track yet: open one with peiyu case open")
+            tr(
+                lang,
+                "尚未立案：用 peiyu case open 纳入培育",
+                " is on no track yet: open one with peiyu case open"
+            )
         );
         return Ok(());
     }
@@ -184,7 +214,14 @@ fn print_cases(
         if let Some(e) = c.expires_on {
             println!("  {}: {e}", tr(lang, "认定有效期至", "certified until"));
         }
-        let mut t = table(lang, &[("可推进到", "move to"), ("状态", "status"), ("条件", "guards")]);
+        let mut t = table(
+            lang,
+            &[
+                ("可推进到", "move to"),
+                ("状态", "status"),
+                ("条件", "guards"),
+            ],
+        );
         for m in &v.moves {
             let status = if !m.role_allowed {
                 tr(lang, "无权限", "not your role")
@@ -205,9 +242,16 @@ fn print_cases(
         }
         println!("{t}");
         if !v.open_tasks.is_empty() {
-            let mut t = table(lang, &[("编号", "id"), ("待办任务", "open task"), ("截止", "due")]);
+            let mut t = table(
+                lang,
+                &[("编号", "id"), ("待办任务", "open task"), ("截止", "due")],
+            );
             for task in &v.open_tasks {
-                t.add_row(vec![short_id(task), task.title.clone(), task.due_on.to_string()]);
+                t.add_row(vec![
+                    short_id(task),
+                    task.title.clone(),
+                    task.due_on.to_string(),
+                ]);
             }
             println!("{t}");
         }
@@ -232,7 +276,9 @@ pub async fn run(
             on,
         } => {
             let target_stage = target_stage
-                .map(|s| StageKey::new(s.trim()).map_err(|e| Failure::invalid("--target-stage", &e)))
+                .map(|s| {
+                    StageKey::new(s.trim()).map_err(|e| Failure::invalid("--target-stage", &e))
+                })
                 .transpose()?;
             let view = service
                 .open_case(
@@ -246,7 +292,12 @@ pub async fn run(
                     },
                 )
                 .await?;
-            print_cases(&view.enterprise.clone(), std::slice::from_ref(&view), json, lang)
+            print_cases(
+                &view.enterprise.clone(),
+                std::slice::from_ref(&view),
+                json,
+                lang,
+            )
         }
         CaseCommand::Advance(args) => advance(service, actor, args, json, lang).await,
         CaseCommand::Withdraw {

@@ -4,6 +4,7 @@ mod audit;
 mod calendar;
 mod case;
 mod enterprise;
+mod metrics;
 mod people;
 mod task;
 mod track;
@@ -91,6 +92,11 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let service = Service::connect(&g.db).await?;
             let actor = service.actor(&g.as_login).await?;
             task::run(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Metrics(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            metrics::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Audit(cmd) => {
             let service = Service::connect(&g.db).await?;

@@ -110,7 +110,10 @@ pub async fn run(
                 "{}: {} ({})",
                 tr(lang, "已完成", "done"),
                 done.value.title,
-                done.value.completed_on.map(|d| d.to_string()).unwrap_or_default()
+                done.value
+                    .completed_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             );
             Ok(())
         }

@@ -55,7 +55,11 @@ fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> 
     );
     let mut stages = table(
         lang,
-        &[("阶段", "stage"), ("名称", "label"), ("进入时生成的任务", "tasks on entering")],
+        &[
+            ("阶段", "stage"),
+            ("名称", "label"),
+            ("进入时生成的任务", "tasks on entering"),
+        ],
     );
     for s in t.stages() {
         let mut label = s.label.get(lang).to_owned();
@@ -63,7 +67,11 @@ fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> 
             label.push_str(tr(lang, "（终止）", " (final)"));
         }
         if let Some(p) = s.valid_for {
-            label.push_str(&format!(" · {} {}", tr(lang, "有效期", "valid"), p.label().get(lang)));
+            label.push_str(&format!(
+                " · {} {}",
+                tr(lang, "有效期", "valid"),
+                p.label().get(lang)
+            ));
         }
         let tasks: Vec<String> = s
             .tasks
@@ -82,11 +90,20 @@ fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> 
     println!("{stages}");
     let mut moves = table(
         lang,
-        &[("从", "from"), ("到", "to"), ("名称", "move"), ("条件", "guards")],
+        &[
+            ("从", "from"),
+            ("到", "to"),
+            ("名称", "move"),
+            ("条件", "guards"),
+        ],
     );
     for x in t.transitions() {
         moves.add_row(vec![
-            x.from.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
+            x.from
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             x.to.to_string(),
             t.move_label(x).get(lang).to_owned(),
             x.guards
@@ -204,12 +221,9 @@ pub async fn run(
                 return Err(Failure::Reported(2));
             }
             match service.load_track(actor, &text).await? {
-                TrackStored::New(r) => println!(
-                    "{} {} v{}",
-                    tr(lang, "已载入", "loaded"),
-                    r.key,
-                    r.version
-                ),
+                TrackStored::New(r) => {
+                    println!("{} {} v{}", tr(lang, "已载入", "loaded"), r.key, r.version)
+                }
                 TrackStored::Existing(r) => println!(
                     "{} {} v{}",
                     tr(lang, "内容未变，已有版本", "unchanged; already stored as"),
