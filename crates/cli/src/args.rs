@@ -66,6 +66,9 @@ pub enum Command {
     /// Tasks (任务).
     #[command(subcommand)]
     Task(TaskCommand),
+    /// The four batches (四个一批): yearly batch lists.
+    #[command(subcommand)]
+    Batch(BatchCommand),
     /// Monthly metrics (月度指标): revenue, output value, energy, employees, tax, R&D.
     #[command(subcommand)]
     Metrics(MetricsCommand),
@@ -465,4 +468,82 @@ pub enum MetricsCommand {
         #[arg(long)]
         to: Option<String>,
     },
+}
+
+/// `peiyu batch …`
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Show a year's list (default: this year), optionally one batch.
+    List {
+        /// The list's year.
+        #[arg(long)]
+        list: Option<i32>,
+        /// Only this batch (1-4).
+        #[arg(long)]
+        batch: Option<String>,
+    },
+    /// Put an enterprise in a batch (creates the year's list as a draft if needed).
+    Assign(BatchChangeArgs),
+    /// Move an enterprise to another batch.
+    Move(BatchChangeArgs),
+    /// Take an enterprise off a list.
+    Remove {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// The list's year (default: this year).
+        #[arg(long)]
+        list: Option<i32>,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+        /// The day it took effect, if not today.
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Copy a year's list as another year's draft.
+    Copy {
+        /// The year to copy.
+        #[arg(long)]
+        from: i32,
+        /// The year of the new draft.
+        #[arg(long)]
+        to: i32,
+    },
+    /// Compare two years' lists: who entered, left, moved up or down.
+    Diff {
+        /// The earlier list.
+        a: i32,
+        /// The later list.
+        b: i32,
+    },
+    /// Publish a draft list.
+    Publish {
+        /// The list's year.
+        #[arg(long)]
+        list: i32,
+    },
+    /// An enterprise's batch moves across all lists.
+    History {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+    },
+}
+
+/// `peiyu batch assign|move`
+#[derive(Debug, Args)]
+pub struct BatchChangeArgs {
+    /// USCC or an unambiguous name.
+    pub enterprise: String,
+    /// The list's year (default: this year).
+    #[arg(long)]
+    pub list: Option<i32>,
+    /// The batch: 1 重点保障, 2 培育壮大, 3 技改提升, 4 调整盘活.
+    #[arg(long)]
+    pub batch: String,
+    /// Why (required).
+    #[arg(long)]
+    pub reason: String,
+    /// The day it took effect, if not today.
+    #[arg(long)]
+    pub on: Option<String>,
 }

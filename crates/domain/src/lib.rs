@@ -4,6 +4,7 @@
 //! (server, cli); storage maps these types to rows by hand.
 
 pub mod batch;
+pub mod batch_list;
 pub mod cultivation;
 mod decimal;
 pub mod enterprise;
@@ -19,6 +20,7 @@ pub mod uscc;
 pub mod week;
 
 pub use batch::{Batch, BatchError};
+pub use batch_list::{BatchEntry, BatchList, BatchListStatus, BatchListStatusError, BatchMove};
 pub use cultivation::{Cultivation, GuardOutcome, Transition};
 pub use enterprise::{
     Enterprise, EnterpriseError, EnterpriseField, LandArea, LandAreaError, LegalForm,
@@ -28,8 +30,8 @@ pub use i18n::{Lang, LangError, Localize, Text};
 pub use metrics::{Metrics, Tce, TceError, YearMonth, YearMonthError};
 pub use money::{MoneyError, MoneyUnit, Yuan};
 pub use officer::{
-    CultivationId, EnterpriseId, IdError, LOGIN_MAX_LEN, Login, LoginError, Officer, OfficerId,
-    TaskId, Team, TeamId, TrackId, TransitionId,
+    BatchListId, CultivationId, EnterpriseId, IdError, LOGIN_MAX_LEN, Login, LoginError, Officer,
+    OfficerId, TaskId, Team, TeamId, TrackId, TransitionId,
 };
 pub use role::{Role, RoleError};
 pub use sector::{Sector, SectorError, Thresholds};

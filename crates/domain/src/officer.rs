@@ -228,6 +228,10 @@ id_type!(
     /// The id of a task.
     TaskId
 );
+id_type!(
+    /// The id of a year's batch list.
+    BatchListId
+);
 
 /// A user of peiyu: an officer of the bureau, whatever their role.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -326,8 +326,11 @@ impl Service {
                 .filter(|s| track.track.stage(s).is_some()),
             (None, None) => None,
         };
+        let batch = self
+            .batch_of(enterprise.id, chrono::Datelike::year(&on))
+            .await?;
         let opening =
-            open_plan(&track.track, None, on, today, self.calendar()).map_err(plan_error)?;
+            open_plan(&track.track, batch, on, today, self.calendar()).map_err(plan_error)?;
         let cultivation = Cultivation {
             id: CultivationId::new(),
             enterprise: enterprise.id,
@@ -414,7 +417,9 @@ impl Service {
             stage_expires_on: cultivation.expires_on,
             metrics: metrics::list_metrics(conn, enterprise.id, None, None).await?,
             tasks: facts,
-            batch: None,
+            batch: self
+                .batch_of(enterprise.id, chrono::Datelike::year(&self.today()))
+                .await?,
         };
         Ok((snapshot, stored_tasks, history))
     }

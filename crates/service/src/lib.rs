@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod batches;
 pub mod cases;
 pub mod clock;
 pub mod enterprises;
@@ -23,6 +24,7 @@ use peiyu_domain::Officer;
 use peiyu_storage::{Actor, Store, UnitOfWork};
 
 pub use audit::AuditQuery;
+pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};

@@ -5,6 +5,7 @@
 //! queries. It never decides: no guard, no authorisation, no business rule lives here.
 
 pub mod audit;
+pub mod batches;
 pub mod connect;
 pub mod cultivations;
 pub mod enterprises;
@@ -19,6 +20,7 @@ pub mod tracks;
 pub use audit::{
     Actor, AuditEntry, AuditFact, AuditFilter, BrokenChain, ChainBreak, UnitOfWork, VerifyReport,
 };
+pub use batches::BatchChange;
 pub use connect::{Backend, DEFAULT_DATABASE_URL, Store};
 pub use cultivations::StageChange;
 pub use enterprises::{EnterpriseFilter, Versioned};

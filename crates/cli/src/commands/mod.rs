@@ -1,6 +1,7 @@
 //! One module per noun; each turns parsed arguments into a use-case call and prints the result.
 
 mod audit;
+mod batch;
 mod calendar;
 mod case;
 mod enterprise;
@@ -92,6 +93,11 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let service = Service::connect(&g.db).await?;
             let actor = service.actor(&g.as_login).await?;
             task::run(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Batch(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            batch::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Metrics(cmd) => {
             let service = Service::connect(&g.db).await?;

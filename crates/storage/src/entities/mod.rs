@@ -5,6 +5,9 @@
 
 pub mod audit_chain_heads;
 pub mod audit_entries;
+pub mod batch_entries;
+pub mod batch_lists;
+pub mod batch_moves;
 pub mod cultivations;
 pub mod enterprises;
 pub mod idempotency_keys;

@@ -1,0 +1,273 @@
+//! `peiyu batch …`: the four-batches lists.
+
+use chrono::Datelike;
+use peiyu_domain::{Batch, BatchMove, Enterprise, Lang, Officer};
+use peiyu_service::{BatchListView, ListChange, Service};
+use serde_json::json;
+
+use crate::Failure;
+use crate::args::{BatchChangeArgs, BatchCommand};
+use crate::output::{parse_opt_date, print_json, table, tr};
+
+fn batch(text: &str) -> Result<Batch, Failure> {
+    text.parse::<Batch>()
+        .map_err(|e| Failure::invalid("--batch", &e))
+}
+
+fn label(b: Batch, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第{}批 {}", b.number(), b.default_label(lang)),
+        Lang::En => format!("batch {} ({})", b.number(), b.default_label(lang)),
+    }
+}
+
+fn print_list(view: &BatchListView, json: bool, lang: Lang) -> Result<(), Failure> {
+    let l = &view.list.value;
+    if json {
+        return print_json(&json!({
+            "year": l.year,
+            "status": l.status.key(),
+            "version": view.list.version,
+            "entries": view.entries.iter().map(|(entry, e)| json!({
+                "uscc": e.uscc.as_str(),
+                "name": e.name,
+                "batch": entry.batch.number(),
+                "since": entry.since.to_string(),
+                "reason": entry.reason,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    println!(
+        "{} {} · {} · {} {}",
+        l.year,
+        tr(lang, "年「四个一批」名单", "four-batches list"),
+        l.status.label(lang),
+        view.entries.len(),
+        tr(lang, "家企业", "enterprises")
+    );
+    let mut t = table(
+        lang,
+        &[
+            ("批次", "batch"),
+            ("企业名称", "name"),
+            ("统一社会信用代码", "USCC"),
+            ("乡镇", "town"),
+            ("列入日期", "since"),
+            ("原因", "reason"),
+        ],
+    );
+    for (entry, e) in &view.entries {
+        t.add_row(vec![
+            label(entry.batch, lang),
+            e.name.clone(),
+            e.uscc.as_str().to_owned(),
+            e.town.clone(),
+            entry.since.to_string(),
+            entry.reason.clone().unwrap_or_default(),
+        ]);
+    }
+    println!("{t}");
+    Ok(())
+}
+
+fn print_move(e: &str, m: &BatchMove, json: bool, lang: Lang) -> Result<(), Failure> {
+    if json {
+        return print_json(&json!({
+            "enterprise": e,
+            "from": m.from.map(|b| b.number()),
+            "to": m.to.map(|b| b.number()),
+            "effective_on": m.effective_on.to_string(),
+            "reason": m.reason,
+        }));
+    }
+    let show = |b: Option<Batch>| {
+        b.map(|b| label(b, lang))
+            .unwrap_or_else(|| tr(lang, "（不在名单）", "(not listed)").to_owned())
+    };
+    println!(
+        "{e}: {} → {} · {} {} · {}",
+        show(m.from),
+        show(m.to),
+        tr(lang, "生效", "effective"),
+        m.effective_on,
+        m.reason
+    );
+    Ok(())
+}
+
+fn this_year(service: &Service) -> i32 {
+    service.today().year()
+}
+
+/// Runs `peiyu batch …`.
+pub async fn run(
+    service: &Service,
+    actor: &Officer,
+    cmd: BatchCommand,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    match cmd {
+        BatchCommand::List { list, batch: b } => {
+            let b = b.as_deref().map(batch).transpose()?;
+            let year = list.unwrap_or_else(|| this_year(service));
+            let view = service.batch_list(actor, year, b).await?;
+            print_list(&view, json, lang)
+        }
+        BatchCommand::Assign(args) => {
+            let (name, cmd) = change(service, args)?;
+            let m = service.assign_batch(actor, &cmd).await?;
+            print_move(&name, &m, json, lang)
+        }
+        BatchCommand::Move(args) => {
+            let (name, cmd) = change(service, args)?;
+            let m = service.move_batch(actor, &cmd).await?;
+            print_move(&name, &m, json, lang)
+        }
+        BatchCommand::Remove {
+            enterprise,
+            list,
+            reason,
+            on,
+        } => {
+            let cmd = ListChange {
+                enterprise: enterprise.clone(),
+                year: list.unwrap_or_else(|| this_year(service)),
+                batch: None,
+                suggested: None,
+                reason,
+                on: parse_opt_date("--on", &on)?,
+            };
+            let m = service.remove_batch(actor, &cmd).await?;
+            print_move(&enterprise, &m, json, lang)
+        }
+        BatchCommand::Copy { from, to } => {
+            let view = service.copy_batch_list(actor, from, to, None).await?;
+            print_list(&view, json, lang)
+        }
+        BatchCommand::Diff { a, b } => {
+            let d = service.diff_batch_lists(actor, a, b).await?;
+            let one = |(e, b): &(Enterprise, Batch)| json!({"name": e.name, "uscc": e.uscc.as_str(), "batch": b.number()});
+            let two = |(e, x, y): &(Enterprise, Batch, Batch)| json!({"name": e.name, "uscc": e.uscc.as_str(), "from": x.number(), "to": y.number()});
+            if json {
+                return print_json(&json!({
+                    "entered": d.entered.iter().map(one).collect::<Vec<_>>(),
+                    "left": d.left.iter().map(one).collect::<Vec<_>>(),
+                    "moved_up": d.moved_up.iter().map(two).collect::<Vec<_>>(),
+                    "moved_down": d.moved_down.iter().map(two).collect::<Vec<_>>(),
+                    "unchanged": d.unchanged,
+                }));
+            }
+            let mut t = table(
+                lang,
+                &[
+                    ("变化", "change"),
+                    ("企业", "enterprise"),
+                    ("批次", "batch"),
+                ],
+            );
+            for (e, b) in &d.entered {
+                t.add_row(vec![
+                    tr(lang, "新列入", "entered").to_owned(),
+                    e.name.clone(),
+                    label(*b, lang),
+                ]);
+            }
+            for (e, b) in &d.left {
+                t.add_row(vec![
+                    tr(lang, "移出", "left").to_owned(),
+                    e.name.clone(),
+                    label(*b, lang),
+                ]);
+            }
+            for (e, x, y) in &d.moved_up {
+                t.add_row(vec![
+                    tr(lang, "上调", "moved up").to_owned(),
+                    e.name.clone(),
+                    format!("{} → {}", label(*x, lang), label(*y, lang)),
+                ]);
+            }
+            for (e, x, y) in &d.moved_down {
+                t.add_row(vec![
+                    tr(lang, "下调", "moved down").to_owned(),
+                    e.name.clone(),
+                    format!("{} → {}", label(*x, lang), label(*y, lang)),
+                ]);
+            }
+            println!("{a} → {b}");
+            println!("{t}");
+            println!("{}: {}", tr(lang, "未变", "unchanged"), d.unchanged);
+            Ok(())
+        }
+        BatchCommand::Publish { list } => {
+            let l = service.publish_batch_list(actor, list, None).await?;
+            if json {
+                return print_json(
+                    &json!({"year": l.value.year, "status": l.value.status.key(), "version": l.version}),
+                );
+            }
+            println!(
+                "{} {} {}",
+                list,
+                tr(lang, "年名单", "list"),
+                l.value.status.label(lang)
+            );
+            Ok(())
+        }
+        BatchCommand::History { enterprise } => {
+            let (e, moves) = service.batch_history(actor, &enterprise).await?;
+            if json {
+                return print_json(
+                    &moves
+                        .iter()
+                        .map(|(year, m)| {
+                            json!({
+                                "list": year,
+                                "from": m.from.map(|b| b.number()),
+                                "to": m.to.map(|b| b.number()),
+                                "effective_on": m.effective_on.to_string(),
+                                "recorded_at": m.recorded_at.to_rfc3339(),
+                                "reason": m.reason,
+                            })
+                        })
+                        .collect::<Vec<_>>(),
+                );
+            }
+            println!("{}", e.name);
+            let mut t = table(
+                lang,
+                &[
+                    ("名单", "list"),
+                    ("生效", "effective"),
+                    ("从", "from"),
+                    ("到", "to"),
+                    ("原因", "reason"),
+                ],
+            );
+            let show = |b: Option<Batch>| b.map(|b| label(b, lang)).unwrap_or_default();
+            for (year, m) in &moves {
+                t.add_row(vec![
+                    year.to_string(),
+                    m.effective_on.to_string(),
+                    show(m.from),
+                    show(m.to),
+                    m.reason.clone(),
+                ]);
+            }
+            println!("{t}");
+            Ok(())
+        }
+    }
+}
+
+fn change(service: &Service, args: BatchChangeArgs) -> Result<(String, ListChange), Failure> {
+    let cmd = ListChange {
+        enterprise: args.enterprise.clone(),
+        year: args.list.unwrap_or_else(|| this_year(service)),
+        batch: Some(batch(&args.batch)?),
+        suggested: None,
+        reason: args.reason,
+        on: parse_opt_date("--on", &args.on)?,
+    };
+    Ok((args.enterprise, cmd))
+}

@@ -1,0 +1,447 @@
+//! The four batches (四个一批): yearly lists, assigning, moving and removing enterprises, copying a
+//! year's list as the next year's draft, comparing two lists, publishing.
+
+use chrono::NaiveDate;
+use peiyu_domain::{
+    Batch, BatchEntry, BatchList, BatchListStatus, BatchMove, Enterprise, Officer, Role, Text,
+};
+use peiyu_storage::{BatchChange, Versioned, batches, enterprises};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Service, actor_of, in_unit};
+
+/// A list with its entries and their enterprises.
+#[derive(Clone, Debug)]
+pub struct BatchListView {
+    /// The list and its version.
+    pub list: Versioned<BatchList>,
+    /// Its entries, by batch then enterprise name.
+    pub entries: Vec<(BatchEntry, Enterprise)>,
+}
+
+/// How two lists differ.
+#[derive(Clone, Debug, Default)]
+pub struct BatchDiff {
+    /// On the second list only.
+    pub entered: Vec<(Enterprise, Batch)>,
+    /// On the first list only.
+    pub left: Vec<(Enterprise, Batch)>,
+    /// Moved to a higher-priority batch (a smaller number): from, to.
+    pub moved_up: Vec<(Enterprise, Batch, Batch)>,
+    /// Moved to a lower-priority batch (a larger number): from, to.
+    pub moved_down: Vec<(Enterprise, Batch, Batch)>,
+    /// In the same batch on both.
+    pub unchanged: usize,
+}
+
+/// A change to one enterprise's place on a year's list.
+#[derive(Clone, Debug, Default)]
+pub struct ListChange {
+    /// USCC or unambiguous name.
+    pub enterprise: String,
+    /// The list's year.
+    pub year: i32,
+    /// The batch to put it in (ignored by remove).
+    pub batch: Option<Batch>,
+    /// The batch the rules suggested, when accepting or overriding a suggestion.
+    pub suggested: Option<Batch>,
+    /// Why (required).
+    pub reason: String,
+    /// The effective date (default today).
+    pub on: Option<NaiveDate>,
+}
+
+fn require_list_keeper(actor: &Officer) -> ServiceResult<()> {
+    if matches!(actor.role, Role::Admin | Role::Lead) {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(
+            "只有组长或管理员可以调整「四个一批」名单",
+            "only a team lead or an admin may change the four-batches lists",
+        ))
+    }
+}
+
+fn require_reason(reason: &str) -> ServiceResult<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(
+            "--reason",
+            Text::new(
+                "调整名单必须说明原因，如「产值下滑，调入第四批」",
+                "a list change needs a reason, e.g. \"output fell; moved to batch 4\"",
+            ),
+        ));
+    }
+    Ok(reason.to_owned())
+}
+
+fn check_year(year: i32) -> ServiceResult<i32> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(ServiceError::invalid(
+            "--list",
+            Text::new(
+                format!("名单年份应为 2000 到 2100 之间的年份，收到 {year}"),
+                format!("a list's year must be between 2000 and 2100, got {year}"),
+            ),
+        ))
+    }
+}
+
+impl Service {
+    fn effective(&self, on: Option<NaiveDate>) -> ServiceResult<NaiveDate> {
+        let today = self.today();
+        let on = on.unwrap_or(today);
+        if on > today {
+            return Err(ServiceError::invalid(
+                "--on",
+                Text::new(
+                    format!("生效日期 {on} 在今天 {today} 之后"),
+                    format!("the effective date {on} is after today {today}"),
+                ),
+            ));
+        }
+        Ok(on)
+    }
+
+    async fn list_for(&self, year: i32) -> ServiceResult<Versioned<BatchList>> {
+        batches::find_list(self.store().conn(), check_year(year)?)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::not_found(
+                    format!("没有 {year} 年的名单：用 `peiyu batch assign … --list {year}` 或 `peiyu batch copy` 建立"),
+                    format!("there is no {year} list: start one with `peiyu batch assign … --list {year}` or `peiyu batch copy`"),
+                )
+            })
+    }
+
+    /// The list of a year with its entries, optionally one batch only.
+    #[tracing::instrument(skip(self, _actor))]
+    pub async fn batch_list(
+        &self,
+        _actor: &Officer,
+        year: i32,
+        batch: Option<Batch>,
+    ) -> ServiceResult<BatchListView> {
+        let list = self.list_for(year).await?;
+        let conn = self.store().conn();
+        let mut out = Vec::new();
+        for entry in batches::entries(conn, list.value.id).await? {
+            if batch.is_some_and(|b| b != entry.batch) {
+                continue;
+            }
+            let e = enterprises::get_enterprise(conn, entry.enterprise)
+                .await?
+                .value;
+            out.push((entry, e));
+        }
+        out.sort_by(|a, b| {
+            (a.0.batch, &a.1.name, a.1.uscc.as_str()).cmp(&(
+                b.0.batch,
+                &b.1.name,
+                b.1.uscc.as_str(),
+            ))
+        });
+        Ok(BatchListView { list, entries: out })
+    }
+
+    /// Every list, by year.
+    pub async fn batch_lists(&self, _actor: &Officer) -> ServiceResult<Vec<Versioned<BatchList>>> {
+        Ok(batches::list_lists(self.store().conn()).await?)
+    }
+
+    async fn change(
+        &self,
+        actor: &Officer,
+        cmd: &ListChange,
+        to: Option<Batch>,
+        create_list: bool,
+    ) -> ServiceResult<BatchMove> {
+        require_list_keeper(actor)?;
+        let reason = require_reason(&cmd.reason)?;
+        let on = self.effective(cmd.on)?;
+        let year = check_year(cmd.year)?;
+        let suggested = cmd.suggested;
+        let enterprise = self.resolve_enterprise(&cmd.enterprise).await?.value;
+        if enterprise.archived && to.is_some() {
+            return Err(ServiceError::invalid(
+                "ENTERPRISE",
+                Text::new(
+                    format!("「{}」已归档，不能列入名单", enterprise.name),
+                    format!(
+                        "\"{}\" is archived and cannot be put on a list",
+                        enterprise.name
+                    ),
+                ),
+            ));
+        }
+        in_unit!(self, &actor_of(actor), |uow| {
+            let list = match batches::find_list(uow.txn(), year).await? {
+                Some(l) => l.value,
+                None if create_list => batches::create_list(uow, year).await?,
+                None => {
+                    return Err(ServiceError::not_found(
+                        format!("没有 {year} 年的名单"),
+                        format!("there is no {year} list"),
+                    ));
+                }
+            };
+            let current = batches::entry_of(uow.txn(), list.id, enterprise.id).await?;
+            match (&current, to) {
+                (Some(c), Some(_)) if create_list => {
+                    return Err(ServiceError::invalid(
+                        "--batch",
+                        Text::new(
+                            format!(
+                                "「{}」已在 {year} 年名单的第{}批：每家企业在一份名单中只能属于一个批次；调整请用 `peiyu batch move`",
+                                enterprise.name, c.batch
+                            ),
+                            format!(
+                                "\"{}\" is already in batch {} of the {year} list: an enterprise is in one batch per list; use `peiyu batch move`",
+                                enterprise.name, c.batch
+                            ),
+                        ),
+                    ));
+                }
+                (Some(c), Some(t)) if c.batch == t => {
+                    return Err(ServiceError::invalid(
+                        "--batch",
+                        Text::new(
+                            format!("「{}」已在第{t}批", enterprise.name),
+                            format!("\"{}\" is already in batch {t}", enterprise.name),
+                        ),
+                    ));
+                }
+                (None, _) if !create_list => {
+                    return Err(ServiceError::not_found(
+                        format!(
+                            "「{}」不在 {year} 年名单上：先用 `peiyu batch assign`",
+                            enterprise.name
+                        ),
+                        format!(
+                            "\"{}\" is not on the {year} list: use `peiyu batch assign` first",
+                            enterprise.name
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            if let Some(c) = &current
+                && on < c.since
+            {
+                return Err(ServiceError::invalid(
+                    "--on",
+                    Text::new(
+                        format!("生效日期 {on} 早于上一次调整 {}", c.since),
+                        format!(
+                            "the effective date {on} is before the previous change on {}",
+                            c.since
+                        ),
+                    ),
+                ));
+            }
+            let change = BatchChange {
+                list,
+                enterprise: enterprise.id,
+                current,
+                to,
+                suggested,
+                effective_on: on,
+                reason: reason.clone(),
+            };
+            Ok(batches::apply_change(uow, &change).await?)
+        })
+    }
+
+    /// Puts an enterprise in a batch of a year's list (creating the list as a draft if needed).
+    /// An enterprise already on the list is refused: it is in one batch per list.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn assign_batch(
+        &self,
+        actor: &Officer,
+        cmd: &ListChange,
+    ) -> ServiceResult<BatchMove> {
+        let batch = cmd.batch.ok_or_else(|| {
+            ServiceError::invalid(
+                "--batch",
+                Text::new("请给出批次（1 到 4）", "give a batch (1 to 4)"),
+            )
+        })?;
+        self.change(actor, cmd, Some(batch), true).await
+    }
+
+    /// Moves an enterprise to another batch of a year's list.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn move_batch(&self, actor: &Officer, cmd: &ListChange) -> ServiceResult<BatchMove> {
+        let batch = cmd.batch.ok_or_else(|| {
+            ServiceError::invalid(
+                "--batch",
+                Text::new("请给出批次（1 到 4）", "give a batch (1 to 4)"),
+            )
+        })?;
+        self.change(actor, cmd, Some(batch), false).await
+    }
+
+    /// Takes an enterprise off a year's list.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn remove_batch(
+        &self,
+        actor: &Officer,
+        cmd: &ListChange,
+    ) -> ServiceResult<BatchMove> {
+        self.change(actor, cmd, None, false).await
+    }
+
+    /// Copies a year's list as the next year's draft: same enterprises, same batches, each entry
+    /// a recorded move. The target year must have no list yet. Archived enterprises are left out.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn copy_batch_list(
+        &self,
+        actor: &Officer,
+        from: i32,
+        to: i32,
+        on: Option<NaiveDate>,
+    ) -> ServiceResult<BatchListView> {
+        require_list_keeper(actor)?;
+        let source = self.batch_list(actor, from, None).await?;
+        check_year(to)?;
+        if batches::find_list(self.store().conn(), to).await?.is_some() {
+            return Err(ServiceError::invalid(
+                "--to",
+                Text::new(
+                    format!("{to} 年的名单已存在，不能覆盖"),
+                    format!("a {to} list exists already and is not overwritten"),
+                ),
+            ));
+        }
+        let on = self.effective(on)?;
+        let reason = format!("复制自 {from} 年名单");
+        in_unit!(self, &actor_of(actor), |uow| {
+            let list = batches::create_list(uow, to).await?;
+            for (entry, e) in &source.entries {
+                if e.archived {
+                    continue;
+                }
+                let change = BatchChange {
+                    list: list.clone(),
+                    enterprise: entry.enterprise,
+                    current: None,
+                    to: Some(entry.batch),
+                    suggested: None,
+                    effective_on: on,
+                    reason: reason.clone(),
+                };
+                batches::apply_change(uow, &change).await?;
+            }
+            Ok(())
+        })?;
+        self.batch_list(actor, to, None).await
+    }
+
+    /// Compares two years' lists.
+    #[tracing::instrument(skip(self, actor))]
+    pub async fn diff_batch_lists(
+        &self,
+        actor: &Officer,
+        a: i32,
+        b: i32,
+    ) -> ServiceResult<BatchDiff> {
+        let first = self.batch_list(actor, a, None).await?;
+        let second = self.batch_list(actor, b, None).await?;
+        let mut diff = BatchDiff::default();
+        for (entry, e) in &second.entries {
+            match first
+                .entries
+                .iter()
+                .find(|(x, _)| x.enterprise == entry.enterprise)
+            {
+                None => diff.entered.push((e.clone(), entry.batch)),
+                Some((old, _)) if old.batch > entry.batch => {
+                    diff.moved_up.push((e.clone(), old.batch, entry.batch))
+                }
+                Some((old, _)) if old.batch < entry.batch => {
+                    diff.moved_down.push((e.clone(), old.batch, entry.batch))
+                }
+                Some(_) => diff.unchanged += 1,
+            }
+        }
+        for (entry, e) in &first.entries {
+            if !second
+                .entries
+                .iter()
+                .any(|(x, _)| x.enterprise == entry.enterprise)
+            {
+                diff.left.push((e.clone(), entry.batch));
+            }
+        }
+        Ok(diff)
+    }
+
+    /// Publishes a draft list: from then on it changes only through recorded moves.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn publish_batch_list(
+        &self,
+        actor: &Officer,
+        year: i32,
+        expected_version: Option<i64>,
+    ) -> ServiceResult<Versioned<BatchList>> {
+        require_list_keeper(actor)?;
+        let list = self.list_for(year).await?;
+        if list.value.status == BatchListStatus::Published {
+            return Err(ServiceError::invalid(
+                "--list",
+                Text::new(
+                    format!("{year} 年名单已发布"),
+                    format!("the {year} list is already published"),
+                ),
+            ));
+        }
+        let expected = expected_version.unwrap_or(list.version);
+        in_unit!(self, &actor_of(actor), |uow| {
+            batches::publish_list(uow, &list.value, expected, None).await?;
+            Ok(())
+        })?;
+        self.list_for(year).await
+    }
+
+    /// An enterprise's batch moves across every list, oldest first.
+    pub async fn batch_history(
+        &self,
+        _actor: &Officer,
+        enterprise: &str,
+    ) -> ServiceResult<(Enterprise, Vec<(i32, BatchMove)>)> {
+        let e = self.resolve_enterprise(enterprise).await?.value;
+        let conn = self.store().conn();
+        let lists = batches::list_lists(conn).await?;
+        let moves = batches::moves(conn, None, Some(e.id)).await?;
+        let out = moves
+            .into_iter()
+            .map(|m| {
+                let year = lists
+                    .iter()
+                    .find(|l| l.value.id == m.list)
+                    .map(|l| l.value.year)
+                    .unwrap_or_default();
+                (year, m)
+            })
+            .collect();
+        Ok((e, out))
+    }
+
+    /// The enterprise's batch on the list of `year`, if any (for the batch policy).
+    pub(crate) async fn batch_of(
+        &self,
+        enterprise: peiyu_domain::EnterpriseId,
+        year: i32,
+    ) -> ServiceResult<Option<Batch>> {
+        let conn = self.store().conn();
+        Ok(match batches::find_list(conn, year).await? {
+            Some(list) => batches::entry_of(conn, list.value.id, enterprise)
+                .await?
+                .map(|e| e.batch),
+            None => None,
+        })
+    }
+}
