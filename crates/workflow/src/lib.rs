@@ -2,12 +2,14 @@
 //! transition planning, task templates, batch rules, weekly lists and deadlines on the
 //! working-day [`calendar`].
 
+pub mod batch_rules;
 pub mod calendar;
 pub mod figures;
 pub mod guard;
 pub mod plan;
 pub mod template;
 pub mod track;
+pub mod weekly;
 
 pub use figures::{Basis, Figure, Growth, Ratio, Total};
 pub use guard::{GUARD_KEYS, Guard, GuardContext, GuardResult};
