@@ -397,6 +397,30 @@ pub struct CaseAdvanceArgs {
 /// `peiyu task …`
 #[derive(Debug, Subcommand)]
 pub enum TaskCommand {
+    /// Create a task by hand.
+    Add {
+        /// Title.
+        #[arg(long)]
+        title: String,
+        /// Kind: visit, factor_guarantee:land|forest|energy|labour|water|power|transport|finance|permit, application, document, inspection_finding, statistics_report, custom.
+        #[arg(long, default_value = "custom")]
+        kind: String,
+        /// The enterprise it is about (USCC or name).
+        #[arg(long)]
+        enterprise: Option<String>,
+        /// Who does it (login); default you.
+        #[arg(long)]
+        assignee: Option<String>,
+        /// Due date (YYYY-MM-DD) or a number of working days from today (e.g. 5).
+        #[arg(long)]
+        due: String,
+        /// A follow-up date, separate from the due date.
+        #[arg(long)]
+        follow_up: Option<String>,
+        /// More detail.
+        #[arg(long)]
+        description: Option<String>,
+    },
     /// List open tasks (yours and your team's by default).
     List {
         /// Only this officer's tasks.
@@ -408,6 +432,11 @@ pub enum TaskCommand {
         /// Include done and cancelled tasks.
         #[arg(long)]
         all: bool,
+    },
+    /// Show one task with its history.
+    Show {
+        /// The task id (the short id shown by `task list` is enough).
+        task: String,
     },
     /// Mark a task done.
     Done {
@@ -422,6 +451,67 @@ pub enum TaskCommand {
         /// The day it was done, if not today.
         #[arg(long)]
         on: Option<String>,
+    },
+    /// Assign a task to an officer (lead or admin).
+    Assign {
+        /// The task id.
+        task: String,
+        /// The officer's login.
+        #[arg(long)]
+        to: String,
+    },
+    /// Hand a task over to another officer (转办).
+    Transfer {
+        /// The task id.
+        task: String,
+        /// The officer's login.
+        #[arg(long)]
+        to: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Have another officer do a task for you (委派); without --to, take it back.
+    Delegate {
+        /// The task id.
+        task: String,
+        /// The delegate's login; omit to end the delegation.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Open a done or cancelled task again.
+    Reopen {
+        /// The task id.
+        task: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Cancel a task.
+    Cancel {
+        /// The task id.
+        task: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Transfer every open task of an officer to another, in one transaction.
+    BulkTransfer {
+        /// From this officer.
+        #[arg(long)]
+        from: String,
+        /// To this officer.
+        #[arg(long)]
+        to: String,
+        /// Only tasks about this enterprise.
+        #[arg(long)]
+        enterprise: Option<String>,
+        /// Only tasks about enterprises in this batch of this year's list.
+        #[arg(long)]
+        batch: Option<String>,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
     },
 }
 

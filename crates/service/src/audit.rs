@@ -40,6 +40,7 @@ impl Service {
             actor_login: query.actor.clone(),
             action: query.action.clone(),
             chain_key: None,
+            subject_id: None,
         };
         Ok(audit::list_entries(self.store().conn(), &filter).await?)
     }

@@ -45,6 +45,13 @@ impl Default for CountyZone {
 }
 
 impl CountyZone {
+    /// An instant as the county's wall-clock time, `2023-06-30 16:12`.
+    pub fn local(self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.0)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
     /// The county's calendar date at an instant.
     pub fn date_of(self, t: DateTime<Utc>) -> NaiveDate {
         t.with_timezone(&self.0).date_naive()

@@ -38,7 +38,7 @@ pub use peiyu_workflow::weekly;
 pub use peiyu_workflow::{GuardResult, MoveOption, Plan, Stage, Track, TrackErrors, TrackProblem};
 pub use people::{NewOfficer, TeamView};
 pub use setup::InitReport;
-pub use tasks::{ListTasks, short_id};
+pub use tasks::{BulkTransfer, Due, ListTasks, NewTask, TickReport, short_id};
 pub use tracks::{TrackView, validate_track};
 
 /// How many times a unit of work that lost a race is re-run before the conflict is reported.

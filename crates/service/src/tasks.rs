@@ -22,6 +22,7 @@ pub struct ListTasks {
 /// The short form of a task id shown in tables: the last 8 hex digits (the random part of a
 /// UUID v7; the leading digits are a timestamp shared by tasks created together).
 pub fn short_id(task: &Task) -> String {
+    // The random tail of a UUID v7.
     let simple = task.id.0.simple().to_string();
     simple[simple.len() - 8..].to_owned()
 }
@@ -187,4 +188,464 @@ impl Service {
             version,
         })
     }
+}
+
+/// A task created by hand.
+#[derive(Clone, Debug)]
+pub struct NewTask {
+    /// The enterprise it is about (USCC or name), if any.
+    pub enterprise: Option<String>,
+    /// Its kind.
+    pub kind: peiyu_domain::TaskKind,
+    /// Its title.
+    pub title: String,
+    /// More detail.
+    pub description: Option<String>,
+    /// Who does it (login); default the acting officer.
+    pub assignee: Option<String>,
+    /// When it is due.
+    pub due: Due,
+    /// When to follow up, separately from the due date.
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+/// A due date as given: a date, or N working days after today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// On this date.
+    On(NaiveDate),
+    /// The Nth working day after today.
+    WorkingDays(u32),
+}
+
+/// Which open tasks a bulk transfer moves.
+#[derive(Clone, Debug, Default)]
+pub struct BulkTransfer {
+    /// From this officer (login).
+    pub from: String,
+    /// To this officer (login).
+    pub to: String,
+    /// Only tasks about this enterprise.
+    pub enterprise: Option<String>,
+    /// Only tasks about enterprises in this batch of the current year's list.
+    pub batch: Option<peiyu_domain::Batch>,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// What `tick` did.
+#[derive(Clone, Debug, Default)]
+pub struct TickReport {
+    /// The day ticked.
+    pub today: Option<NaiveDate>,
+    /// Tasks escalated to a team lead now: the task, its lead, working days overdue.
+    pub escalated: Vec<(Task, Officer, u32)>,
+    /// Recurring tasks materialised ahead of time.
+    pub materialised: Vec<Task>,
+    /// Certifications that lapsed (enterprise name, track, stage left).
+    pub lapsed: Vec<(String, String, String)>,
+}
+
+impl Service {
+    /// A task with every audit entry about it, oldest first.
+    pub async fn task_history(
+        &self,
+        _actor: &Officer,
+        key: &str,
+    ) -> ServiceResult<(Versioned<Task>, Vec<peiyu_storage::AuditEntry>)> {
+        let task = self.resolve_task(key).await?;
+        let entries = peiyu_storage::audit::list_entries(
+            self.store().conn(),
+            &peiyu_storage::AuditFilter {
+                subject_id: Some(task.value.id.to_string()),
+                ..peiyu_storage::AuditFilter::default()
+            },
+        )
+        .await?;
+        Ok((task, entries))
+    }
+}
+
+/// Working days overdue after which `tick` escalates a task to the team lead.
+pub const ESCALATE_AFTER_WORKING_DAYS: u32 = 3;
+
+fn need_reason(field: &str, reason: &str) -> ServiceResult<String> {
+    let r = reason.trim();
+    if r.is_empty() {
+        return Err(ServiceError::invalid(
+            field,
+            Text::new("请说明原因", "a reason is required"),
+        ));
+    }
+    Ok(r.to_owned())
+}
+
+impl Service {
+    async fn officer_named(&self, field: &str, login: &str) -> ServiceResult<Officer> {
+        peiyu_storage::officers::find_officer_by_login(self.store().conn(), login)
+            .await?
+            .filter(|o| o.active)
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    field,
+                    Text::new(
+                        format!("没有在岗的干部登录名为「{login}」：用 `peiyu officer list` 查看"),
+                        format!(
+                            "no active officer has the login \"{login}\": see `peiyu officer list`"
+                        ),
+                    ),
+                )
+            })
+    }
+
+    /// Checks `actor` may change `task`: its assignee or delegate, someone who may act on its
+    /// enterprise, or an admin.
+    async fn require_task_access(&self, actor: &Officer, task: &Task) -> ServiceResult<()> {
+        require_writer(actor)?;
+        if task.assignee == actor.id || task.delegate == Some(actor.id) || actor.role == Role::Admin
+        {
+            return Ok(());
+        }
+        match task.enterprise {
+            Some(e) => {
+                let enterprise = peiyu_storage::enterprises::get_enterprise(self.store().conn(), e)
+                    .await?
+                    .value;
+                crate::authz::require_enterprise_access(self.store(), actor, &enterprise).await
+            }
+            None => Err(ServiceError::forbidden(
+                "这不是你的任务",
+                "this task is not yours",
+            )),
+        }
+    }
+
+    /// Creates a task by hand.
+    #[tracing::instrument(skip(self, actor, new), fields(actor = %actor.login.as_str()))]
+    pub async fn add_task(&self, actor: &Officer, new: NewTask) -> ServiceResult<Task> {
+        require_writer(actor)?;
+        let title = new.title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(ServiceError::invalid(
+                "--title",
+                Text::new(
+                    "任务标题不能为空，且不超过 200 字",
+                    "a title is required, at most 200 characters",
+                ),
+            ));
+        }
+        let enterprise = match &new.enterprise {
+            Some(key) => {
+                let e = self.resolve_enterprise(key).await?.value;
+                crate::authz::require_enterprise_access(self.store(), actor, &e).await?;
+                Some(e)
+            }
+            None => None,
+        };
+        let assignee = match &new.assignee {
+            Some(login) => self.officer_named("--assignee", login).await?,
+            None => actor.clone(),
+        };
+        let today = self.today();
+        let due_on = match new.due {
+            Due::On(d) => d,
+            Due::WorkingDays(n) => self.calendar().add_working_days(today, n).map_err(|e| {
+                ServiceError::invalid("--due", Text::new(e.message_zh(), e.to_string()))
+            })?,
+        };
+        if due_on < today {
+            return Err(ServiceError::invalid(
+                "--due",
+                Text::new(
+                    format!("截止日期 {due_on} 已过（今天 {today}）"),
+                    format!("the due date {due_on} is already past (today is {today})"),
+                ),
+            ));
+        }
+        let task = Task {
+            id: peiyu_domain::TaskId::new(),
+            enterprise: enterprise.as_ref().map(|e| e.id),
+            cultivation: None,
+            kind: new.kind,
+            title,
+            description: new.description.filter(|d| !d.trim().is_empty()),
+            assignee: assignee.id,
+            delegate: None,
+            created_by: actor.id,
+            status: TaskStatus::Open,
+            created_on: today,
+            due_on,
+            follow_up_on: new.follow_up_on,
+            origin: "manual".into(),
+            completed_on: None,
+            completion_note: None,
+            evidence: None,
+            cancel_reason: None,
+        };
+        in_unit!(self, &actor_of(actor), |uow| {
+            tasks::insert_task(uow, &task, "task.create").await?;
+            Ok(())
+        })?;
+        Ok(task)
+    }
+
+    async fn change_task(
+        &self,
+        actor: &Officer,
+        key: &str,
+        action: &str,
+        reason: Option<String>,
+        change: impl FnOnce(&mut Task) -> ServiceResult<()>,
+    ) -> ServiceResult<Versioned<Task>> {
+        let current = self.resolve_task(key).await?;
+        self.require_task_access(actor, &current.value).await?;
+        let before = current.value.clone();
+        let mut after = current.value.clone();
+        change(&mut after)?;
+        let version = in_unit!(self, &actor_of(actor), |uow| {
+            Ok(tasks::update_task(
+                uow,
+                &before,
+                &after,
+                current.version,
+                action,
+                reason.clone(),
+            )
+            .await?)
+        })?;
+        Ok(Versioned {
+            value: after,
+            version,
+        })
+    }
+
+    /// Gives an open task to another officer (转办); the new assignee owns it from now on.
+    pub async fn transfer_task(
+        &self,
+        actor: &Officer,
+        key: &str,
+        to: &str,
+        reason: &str,
+    ) -> ServiceResult<Versioned<Task>> {
+        let reason = need_reason("--reason", reason)?;
+        let to = self.officer_named("--to", to).await?;
+        self.change_task(actor, key, "task.transfer", Some(reason), |t| {
+            if t.status != TaskStatus::Open {
+                return Err(not_open(t));
+            }
+            if t.assignee == to.id {
+                return Err(ServiceError::invalid(
+                    "--to",
+                    Text::new("任务已由该干部负责", "the task is already theirs"),
+                ));
+            }
+            t.assignee = to.id;
+            t.delegate = None;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets who a task is assigned to (a lead or admin arranging work).
+    pub async fn assign_task(
+        &self,
+        actor: &Officer,
+        key: &str,
+        to: &str,
+    ) -> ServiceResult<Versioned<Task>> {
+        if !matches!(actor.role, Role::Admin | Role::Lead) {
+            return Err(ServiceError::forbidden(
+                "只有组长或管理员可以分派任务；负责人可用 `peiyu task transfer` 转办",
+                "only a lead or an admin assigns tasks; the assignee may `peiyu task transfer` it",
+            ));
+        }
+        let to = self.officer_named("--to", to).await?;
+        self.change_task(actor, key, "task.assign", None, |t| {
+            if t.status != TaskStatus::Open {
+                return Err(not_open(t));
+            }
+            t.assignee = to.id;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Has another officer do a task for its assignee (委派); it stays the assignee's, shows on
+    /// both lists, and returns to the assignee with `undelegate` or when done.
+    pub async fn delegate_task(
+        &self,
+        actor: &Officer,
+        key: &str,
+        to: Option<&str>,
+    ) -> ServiceResult<Versioned<Task>> {
+        let to = match to {
+            Some(login) => Some(self.officer_named("--to", login).await?),
+            None => None,
+        };
+        let action = if to.is_some() {
+            "task.delegate"
+        } else {
+            "task.undelegate"
+        };
+        self.change_task(actor, key, action, None, |t| {
+            if t.status != TaskStatus::Open {
+                return Err(not_open(t));
+            }
+            match &to {
+                Some(o) if o.id == t.assignee => {
+                    return Err(ServiceError::invalid(
+                        "--to",
+                        Text::new(
+                            "不能委派给负责人本人",
+                            "cannot delegate a task to its own assignee",
+                        ),
+                    ));
+                }
+                None if t.delegate.is_none() => {
+                    return Err(ServiceError::invalid(
+                        "TASK",
+                        Text::new("任务没有被委派", "the task is not delegated"),
+                    ));
+                }
+                _ => {}
+            }
+            t.delegate = to.as_ref().map(|o| o.id);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Opens a done or cancelled task again, with a reason.
+    pub async fn reopen_task(
+        &self,
+        actor: &Officer,
+        key: &str,
+        reason: &str,
+    ) -> ServiceResult<Versioned<Task>> {
+        let reason = need_reason("--reason", reason)?;
+        self.change_task(actor, key, "task.reopen", Some(reason), |t| {
+            if t.status == TaskStatus::Open {
+                return Err(ServiceError::invalid(
+                    "TASK",
+                    Text::new("任务本来就未完成", "the task is already open"),
+                ));
+            }
+            t.status = TaskStatus::Open;
+            t.completed_on = None;
+            t.cancel_reason = None;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Cancels an open task, with a reason.
+    pub async fn cancel_task(
+        &self,
+        actor: &Officer,
+        key: &str,
+        reason: &str,
+    ) -> ServiceResult<Versioned<Task>> {
+        let reason = need_reason("--reason", reason)?;
+        let r = reason.clone();
+        self.change_task(actor, key, "task.cancel", Some(reason), move |t| {
+            if t.status != TaskStatus::Open {
+                return Err(not_open(t));
+            }
+            t.status = TaskStatus::Cancelled;
+            t.cancel_reason = Some(r);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Transfers every open task of one officer (optionally only about one enterprise or one
+    /// batch) to another, in ONE transaction with one audit entry per task: all or nothing.
+    #[tracing::instrument(skip(self, actor, cmd), fields(actor = %actor.login.as_str(), from = %cmd.from, to = %cmd.to))]
+    pub async fn bulk_transfer(
+        &self,
+        actor: &Officer,
+        cmd: &BulkTransfer,
+    ) -> ServiceResult<Vec<Task>> {
+        if !matches!(actor.role, Role::Admin | Role::Lead) {
+            return Err(ServiceError::forbidden(
+                "只有组长或管理员可以批量转办",
+                "only a lead or an admin transfers tasks in bulk",
+            ));
+        }
+        let reason = need_reason("--reason", &cmd.reason)?;
+        let from = self.officer_named("--from", &cmd.from).await?;
+        let to = self.officer_named("--to", &cmd.to).await?;
+        if from.id == to.id {
+            return Err(ServiceError::invalid(
+                "--to",
+                Text::new("转出与转入是同一人", "--from and --to are the same officer"),
+            ));
+        }
+        let enterprise = match &cmd.enterprise {
+            Some(key) => Some(self.resolve_enterprise(key).await?.value.id),
+            None => None,
+        };
+        let year = chrono::Datelike::year(&self.today());
+        let open = tasks::list_tasks(
+            self.store().conn(),
+            &TaskFilter {
+                cultivation: None,
+                enterprise,
+                assignees: None,
+                status: Some(TaskStatus::Open),
+            },
+        )
+        .await?;
+        let mut chosen = Vec::new();
+        for t in open.into_iter().filter(|t| t.value.assignee == from.id) {
+            if let Some(b) = cmd.batch {
+                let in_batch = match t.value.enterprise {
+                    Some(e) => self.batch_of(e, year).await? == Some(b),
+                    None => false,
+                };
+                if !in_batch {
+                    continue;
+                }
+            }
+            chosen.push(t);
+        }
+        let moved: Vec<Task> = in_unit!(self, &actor_of(actor), |uow| {
+            let mut out = Vec::with_capacity(chosen.len());
+            for t in &chosen {
+                let mut after = t.value.clone();
+                after.assignee = to.id;
+                after.delegate = None;
+                tasks::update_task(
+                    uow,
+                    &t.value,
+                    &after,
+                    t.version,
+                    "task.transfer",
+                    Some(reason.clone()),
+                )
+                .await?;
+                out.push(after);
+            }
+            Ok(out)
+        })?;
+        Ok(moved)
+    }
+}
+
+fn not_open(t: &Task) -> ServiceError {
+    ServiceError::invalid(
+        "TASK",
+        Text::new(
+            format!(
+                "任务「{}」已是「{}」状态",
+                t.title,
+                t.status.label(peiyu_domain::Lang::Zh)
+            ),
+            format!(
+                "the task \"{}\" is {}",
+                t.title,
+                t.status.label(peiyu_domain::Lang::En)
+            ),
+        ),
+    )
 }

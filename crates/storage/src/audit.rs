@@ -591,6 +591,9 @@ pub async fn list_entries(
     if let Some(chain) = &filter.chain_key {
         query = query.filter(audit_entries::Column::ChainKey.eq(chain.clone()));
     }
+    if let Some(subject) = &filter.subject_id {
+        query = query.filter(audit_entries::Column::SubjectId.eq(subject.clone()));
+    }
     let rows = query
         .order_by_asc(audit_entries::Column::RecordedAt)
         .order_by_asc(audit_entries::Column::ChainKey)
@@ -612,6 +615,8 @@ pub struct AuditFilter {
     pub action: Option<String>,
     /// Only entries of this chain.
     pub chain_key: Option<String>,
+    /// Only entries about this subject (a task id, a login, a USCC).
+    pub subject_id: Option<String>,
 }
 
 #[cfg(test)]

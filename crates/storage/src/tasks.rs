@@ -177,6 +177,87 @@ pub async fn update_task(
     Ok(expected_version + 1)
 }
 
+/// Marks a task escalated to `to` (once: only while it is unescalated and still at
+/// `expected_version`); returns false when another process escalated or changed it first.
+pub async fn mark_escalated(
+    uow: &mut UnitOfWork,
+    task: &Task,
+    expected_version: i64,
+    to: OfficerId,
+    overdue_working_days: u32,
+) -> StorageResult<bool> {
+    let expected = i32::try_from(expected_version).unwrap_or(i32::MAX);
+    let result = tasks::Entity::update_many()
+        .col_expr(
+            tasks::Column::EscalatedAt,
+            Some(instant::to_text(uow.now())).into(),
+        )
+        .col_expr(tasks::Column::EscalatedTo, Some(to.0).into())
+        .col_expr(tasks::Column::Version, (expected + 1).into())
+        .col_expr(tasks::Column::UpdatedAt, instant::to_text(uow.now()).into())
+        .filter(tasks::Column::Id.eq(task.id.0))
+        .filter(tasks::Column::Version.eq(expected))
+        .filter(tasks::Column::EscalatedAt.is_null())
+        .exec(uow.txn())
+        .await
+        .map_err(StorageError::db("escalating a task"))?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    uow.record(AuditFact {
+        action: "task.escalate".into(),
+        subject_type: "task".into(),
+        subject_id: task.id.to_string(),
+        enterprise: task.enterprise,
+        before: Some(task_json(task)),
+        after: Some(json!({
+            "escalated_to": to.to_string(),
+            "working_days_overdue": overdue_working_days,
+        })),
+        reason: None,
+        effective_on: None,
+    })
+    .await?;
+    Ok(true)
+}
+
+/// Open tasks due before `before` that were never escalated, with their versions.
+pub async fn unescalated_overdue(
+    conn: &impl ConnectionTrait,
+    before: chrono::NaiveDate,
+) -> StorageResult<Vec<Versioned<Task>>> {
+    tasks::Entity::find()
+        .filter(tasks::Column::Status.eq(TaskStatus::Open.key()))
+        .filter(tasks::Column::DueOn.lt(before))
+        .filter(tasks::Column::EscalatedAt.is_null())
+        .order_by_asc(tasks::Column::DueOn)
+        .order_by_asc(tasks::Column::Id)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing overdue tasks"))?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
+/// Tasks with this origin and kind, oldest reference first (for materialising recurrences).
+pub async fn tasks_with_origin(
+    conn: &impl ConnectionTrait,
+    cultivation: CultivationId,
+    origin: &str,
+) -> StorageResult<Vec<Versioned<Task>>> {
+    tasks::Entity::find()
+        .filter(tasks::Column::CultivationId.eq(cultivation.0))
+        .filter(tasks::Column::Origin.eq(origin))
+        .order_by_asc(tasks::Column::CreatedOn)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading recurring tasks"))?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
 /// One task.
 pub async fn get_task(conn: &impl ConnectionTrait, id: TaskId) -> StorageResult<Versioned<Task>> {
     tasks::Entity::find_by_id(id.0)

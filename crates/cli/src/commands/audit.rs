@@ -179,7 +179,7 @@ pub async fn run(
             );
             for e in &entries {
                 t.add_row(vec![
-                    e.recorded_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    peiyu_service::CountyZone::default().local(e.recorded_at),
                     e.actor_login.clone(),
                     e.action.clone(),
                     e.subject_id.clone(),

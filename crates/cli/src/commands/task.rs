@@ -1,12 +1,13 @@
 //! `peiyu task …`.
 
+use peiyu_domain::{Batch, TaskKind};
 use peiyu_domain::{Lang, Officer};
-use peiyu_service::{ListTasks, Service, short_id};
+use peiyu_service::{BulkTransfer, Due, ListTasks, NewTask, Service, Versioned, short_id};
 use serde_json::json;
 
 use crate::Failure;
 use crate::args::TaskCommand;
-use crate::output::{parse_opt_date, print_json, table, tr};
+use crate::output::{parse_date, parse_opt_date, print_json, table, tr};
 
 /// Runs `peiyu task …`.
 pub async fn run(
@@ -98,24 +99,175 @@ pub async fn run(
             let done = service
                 .complete_task(actor, &task, note, evidence, parse_opt_date("--on", &on)?)
                 .await?;
+            changed(&done, tr(lang, "已完成", "done"), json)
+        }
+        TaskCommand::Add {
+            title,
+            kind,
+            enterprise,
+            assignee,
+            due,
+            follow_up,
+            description,
+        } => {
+            let kind = TaskKind::parse(&kind).map_err(|e| Failure::invalid("--kind", &e))?;
+            let due = match due.trim().parse::<u32>() {
+                Ok(n) => Due::WorkingDays(n),
+                Err(_) => Due::On(parse_date("--due", &due)?),
+            };
+            let task = service
+                .add_task(
+                    actor,
+                    NewTask {
+                        enterprise,
+                        kind,
+                        title,
+                        description,
+                        assignee,
+                        due,
+                        follow_up_on: parse_opt_date("--follow-up", &follow_up)?,
+                    },
+                )
+                .await?;
+            changed(
+                &Versioned {
+                    value: task,
+                    version: 1,
+                },
+                tr(lang, "已创建", "created"),
+                json,
+            )
+        }
+        TaskCommand::Show { task } => {
+            let (t, entries) = service.task_history(actor, &task).await?;
             if json {
                 return print_json(&json!({
-                    "id": done.value.id.to_string(),
-                    "status": done.value.status.key(),
-                    "completed_on": done.value.completed_on.map(|d| d.to_string()),
-                    "version": done.version,
+                    "id": t.value.id.to_string(),
+                    "title": t.value.title,
+                    "kind": t.value.kind.key(),
+                    "status": t.value.status.key(),
+                    "due_on": t.value.due_on.to_string(),
+                    "version": t.version,
+                    "history": entries.iter().map(|e| json!({
+                        "recorded_at": e.recorded_at.to_rfc3339(),
+                        "actor": e.actor_login,
+                        "action": e.action,
+                        "reason": e.reason,
+                    })).collect::<Vec<_>>(),
                 }));
             }
             println!(
-                "{}: {} ({})",
-                tr(lang, "已完成", "done"),
-                done.value.title,
-                done.value
-                    .completed_on
-                    .map(|d| d.to_string())
-                    .unwrap_or_default()
+                "{} · {} · {} · {} {} · {} {}",
+                short_id(&t.value),
+                t.value.title,
+                t.value.kind.label(lang),
+                tr(lang, "截止", "due"),
+                t.value.due_on,
+                t.value.status.label(lang),
+                t.value.completion_note.clone().unwrap_or_default()
+            );
+            let mut table = table(
+                lang,
+                &[
+                    ("记录时间", "recorded at"),
+                    ("操作人", "actor"),
+                    ("操作", "action"),
+                    ("原因", "reason"),
+                ],
+            );
+            for e in &entries {
+                table.add_row(vec![
+                    peiyu_service::CountyZone::default().local(e.recorded_at),
+                    e.actor_login.clone(),
+                    e.action.clone(),
+                    e.reason.clone().unwrap_or_default(),
+                ]);
+            }
+            println!("{table}");
+            Ok(())
+        }
+        TaskCommand::Assign { task, to } => {
+            let t = service.assign_task(actor, &task, &to).await?;
+            changed(&t, tr(lang, "已分派", "assigned"), json)
+        }
+        TaskCommand::Transfer { task, to, reason } => {
+            let t = service.transfer_task(actor, &task, &to, &reason).await?;
+            changed(&t, tr(lang, "已转办", "transferred"), json)
+        }
+        TaskCommand::Delegate { task, to } => {
+            let t = service.delegate_task(actor, &task, to.as_deref()).await?;
+            let word = if t.value.delegate.is_some() {
+                tr(lang, "已委派", "delegated")
+            } else {
+                tr(lang, "已收回委派", "delegation ended")
+            };
+            changed(&t, word, json)
+        }
+        TaskCommand::Reopen { task, reason } => {
+            let t = service.reopen_task(actor, &task, &reason).await?;
+            changed(&t, tr(lang, "已重新打开", "reopened"), json)
+        }
+        TaskCommand::Cancel { task, reason } => {
+            let t = service.cancel_task(actor, &task, &reason).await?;
+            changed(&t, tr(lang, "已取消", "cancelled"), json)
+        }
+        TaskCommand::BulkTransfer {
+            from,
+            to,
+            enterprise,
+            batch,
+            reason,
+        } => {
+            let batch = batch
+                .as_deref()
+                .map(|b| {
+                    b.parse::<Batch>()
+                        .map_err(|e| Failure::invalid("--batch", &e))
+                })
+                .transpose()?;
+            let moved = service
+                .bulk_transfer(
+                    actor,
+                    &BulkTransfer {
+                        from: from.clone(),
+                        to: to.clone(),
+                        enterprise,
+                        batch,
+                        reason,
+                    },
+                )
+                .await?;
+            if json {
+                return print_json(&json!({"transferred": moved.len(), "from": from, "to": to}));
+            }
+            println!(
+                "{} {} {} {from} → {to}",
+                tr(lang, "已转办", "transferred"),
+                moved.len(),
+                tr(lang, "个任务", "tasks"),
             );
             Ok(())
         }
     }
+}
+
+fn changed(t: &Versioned<peiyu_domain::Task>, word: &str, json: bool) -> Result<(), Failure> {
+    if json {
+        return print_json(&json!({
+            "id": t.value.id.to_string(),
+            "short_id": short_id(&t.value),
+            "title": t.value.title,
+            "status": t.value.status.key(),
+            "due_on": t.value.due_on.to_string(),
+            "completed_on": t.value.completed_on.map(|d| d.to_string()),
+            "version": t.version,
+        }));
+    }
+    println!(
+        "{word}: {} {} ({})",
+        short_id(&t.value),
+        t.value.title,
+        t.value.due_on
+    );
+    Ok(())
 }
