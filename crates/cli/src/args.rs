@@ -66,6 +66,13 @@ pub enum Command {
     /// Tasks (任务).
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Periodic work: escalate overdue tasks to team leads, create recurring tasks ahead of
+    /// time, lapse expired certifications. Idempotent; safe to run from several processes.
+    Tick {
+        /// Run as of this day instead of today.
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// The four batches (四个一批): yearly batch lists.
     #[command(subcommand)]
     Batch(BatchCommand),

@@ -173,7 +173,7 @@ impl Service {
     /// Finds the officer a template's task goes to: the responsible officer; the lead of their
     /// team; or the acting officer when they hold the role, else the first active officer who
     /// does. Falls back to the acting officer when the rule finds no one.
-    async fn resolve_assignee(
+    pub(crate) async fn resolve_assignee(
         &self,
         rule: AssigneeRule,
         enterprise: &Enterprise,
@@ -379,7 +379,7 @@ impl Service {
         self.case_view(actor, &enterprise, key.as_str()).await
     }
 
-    async fn snapshot(
+    pub(crate) async fn snapshot(
         &self,
         enterprise: &Enterprise,
         cultivation: &Cultivation,

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod people;
 pub mod setup;
 pub mod tasks;
+pub mod tick;
 pub mod tracks;
 
 use std::sync::Arc;

@@ -284,6 +284,22 @@ pub async fn apply_stage_change(uow: &mut UnitOfWork, change: &StageChange) -> S
     Ok(change.expected_version + 1)
 }
 
+/// Locks a cultivation's row for the rest of the unit (a no-op on SQLite, whose writers are
+/// serialised anyway), so concurrent writers about it queue.
+pub async fn lock_cultivation(uow: &mut UnitOfWork, id: CultivationId) -> StorageResult<()> {
+    use sea_orm::QuerySelect;
+    cultivations::Entity::find_by_id(id.0)
+        .lock_exclusive()
+        .one(uow.txn())
+        .await
+        .map_err(StorageError::db("locking a cultivation"))?
+        .ok_or_else(|| StorageError::NotFound {
+            entity: "cultivation",
+            key: id.to_string(),
+        })?;
+    Ok(())
+}
+
 /// The cultivation of an enterprise on a track, if one was opened.
 pub async fn find_cultivation(
     conn: &impl ConnectionTrait,

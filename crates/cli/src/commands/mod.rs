@@ -94,6 +94,58 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let actor = service.actor(&g.as_login).await?;
             task::run(&service, &actor, cmd, g.json, lang).await
         }
+        Command::Tick { today } => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            let today = crate::output::parse_opt_date("--today", &today)?;
+            let report = service.tick(&actor, today).await?;
+            if g.json {
+                return crate::output::print_json(&serde_json::json!({
+                    "today": report.today.map(|d| d.to_string()),
+                    "escalated": report.escalated.iter().map(|(t, lead, days)| serde_json::json!({
+                        "task": t.id.to_string(), "title": t.title, "lead": lead.login.as_str(), "working_days_overdue": days,
+                    })).collect::<Vec<_>>(),
+                    "materialised": report.materialised.iter().map(|t| serde_json::json!({
+                        "task": t.id.to_string(), "title": t.title, "due_on": t.due_on.to_string(),
+                    })).collect::<Vec<_>>(),
+                    "lapsed": report.lapsed.iter().map(|(e, track, stage)| serde_json::json!({
+                        "enterprise": e, "track": track, "stage": stage,
+                    })).collect::<Vec<_>>(),
+                }));
+            }
+            for (t, lead, days) in &report.escalated {
+                println!(
+                    "{}: {} → {} ({days} {})",
+                    tr(lang, "已督办", "escalated"),
+                    t.title,
+                    lead.name,
+                    tr(lang, "个工作日逾期", "working days overdue")
+                );
+            }
+            for t in &report.materialised {
+                println!(
+                    "{}: {} ({})",
+                    tr(lang, "已生成周期任务", "recurring task created"),
+                    t.title,
+                    t.due_on
+                );
+            }
+            for (e, track, stage) in &report.lapsed {
+                println!(
+                    "{}: {e} {track} {stage}",
+                    tr(lang, "认定已到期", "certification lapsed")
+                );
+            }
+            println!(
+                "{} {}: {} / {} / {}",
+                tr(lang, "tick 完成", "tick done"),
+                report.today.map(|d| d.to_string()).unwrap_or_default(),
+                report.escalated.len(),
+                report.materialised.len(),
+                report.lapsed.len()
+            );
+            Ok(())
+        }
         Command::Batch(cmd) => {
             let service = Service::connect(&g.db).await?;
             let actor = service.actor(&g.as_login).await?;
