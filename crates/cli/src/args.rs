@@ -619,6 +619,39 @@ pub enum BatchCommand {
         #[arg(long)]
         list: i32,
     },
+    /// Suggest each industrial enterprise's batch from its metrics and the rule file, with the
+    /// score broken down.
+    Suggest {
+        /// The list's year (default: this year).
+        #[arg(long)]
+        list: Option<i32>,
+        /// A rule file instead of the shipped rules.
+        #[arg(long)]
+        rules: Option<std::path::PathBuf>,
+        /// Show the indicator breakdown for each enterprise.
+        #[arg(long)]
+        detail: bool,
+    },
+    /// Take suggestions onto the list: one enterprise, or all with --all.
+    Accept {
+        /// USCC or an unambiguous name (omit with --all).
+        enterprise: Option<String>,
+        /// Accept every suggestion.
+        #[arg(long)]
+        all: bool,
+        /// The list's year (default: this year).
+        #[arg(long)]
+        list: Option<i32>,
+        /// Take this batch instead of the suggestion (needs --reason).
+        #[arg(long)]
+        batch: Option<String>,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+        /// A rule file instead of the shipped rules.
+        #[arg(long)]
+        rules: Option<std::path::PathBuf>,
+    },
     /// An enterprise's batch moves across all lists.
     History {
         /// USCC or an unambiguous name.

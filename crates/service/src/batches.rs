@@ -445,3 +445,193 @@ impl Service {
         })
     }
 }
+
+/// The suggestion rules in force: the file given, or the shipped defaults.
+pub fn batch_rules(text: Option<&str>) -> ServiceResult<peiyu_workflow::batch_rules::Rules> {
+    use peiyu_domain::Localize;
+    let parsed = match text {
+        Some(t) => peiyu_workflow::batch_rules::Rules::parse(t),
+        None => peiyu_workflow::batch_rules::Rules::shipped(),
+    };
+    parsed.map_err(|e| ServiceError::invalid("--rules", e.localize(peiyu_domain::Lang::Zh)))
+}
+
+impl Service {
+    /// Suggests each industrial enterprise's batch for a year's list from its metrics and the
+    /// rule file alone (the shipped rules unless `rules_text` is given), with the score broken
+    /// down. The list for year Y is drawn up from the figures of year Y−1, the last complete
+    /// year. Facts taken from cultivations: on the industrial track before `registered` marks an
+    /// above-scale candidate; at `upgrading`, a tech-upgrade project.
+    #[tracing::instrument(skip(self, _actor, rules_text))]
+    pub async fn suggest_batches(
+        &self,
+        _actor: &Officer,
+        year: i32,
+        rules_text: Option<&str>,
+    ) -> ServiceResult<Vec<peiyu_workflow::batch_rules::Suggestion>> {
+        use peiyu_workflow::batch_rules::{EnterpriseFacts, Facts, suggest};
+        let rules = batch_rules(rules_text)?;
+        let year = check_year(year)?;
+        let conn = self.store().conn();
+        let all = enterprises::list_enterprises(conn, &peiyu_storage::EnterpriseFilter::default())
+            .await?;
+        let mut inputs = Vec::with_capacity(all.len());
+        for e in all {
+            let e = e.value;
+            let metrics = peiyu_storage::metrics::list_metrics(conn, e.id, None, None).await?;
+            let industrial =
+                peiyu_storage::cultivations::find_cultivation(conn, e.id, "industrial").await?;
+            let stage = industrial
+                .as_ref()
+                .map(|c| c.value.stage.as_str().to_owned());
+            let facts = Facts {
+                above_scale_candidate: matches!(
+                    stage.as_deref(),
+                    Some("candidate" | "cultivating" | "qualified" | "applied")
+                ),
+                tech_upgrade_project: stage.as_deref() == Some("upgrading"),
+                stopped: false,
+                in_production_since: None,
+            };
+            inputs.push(EnterpriseFacts {
+                enterprise: e,
+                metrics,
+                facts,
+            });
+        }
+        Ok(suggest(&rules, year - 1, &inputs))
+    }
+
+    /// Takes the suggested batch for one enterprise, or for all with a suggestion, onto the
+    /// year's list: assigning those not listed, moving those in another batch. A batch other
+    /// than the suggestion (`batch`) needs a reason, recorded with the suggestion it overrides.
+    #[tracing::instrument(skip(self, actor, rules_text), fields(actor = %actor.login.as_str()))]
+    pub async fn accept_suggestions(
+        &self,
+        actor: &Officer,
+        year: i32,
+        enterprise: Option<&str>,
+        batch: Option<Batch>,
+        reason: Option<&str>,
+        rules_text: Option<&str>,
+    ) -> ServiceResult<Vec<(Enterprise, BatchMove)>> {
+        require_list_keeper(actor)?;
+        let suggestions = self.suggest_batches(actor, year, rules_text).await?;
+        let chosen: Vec<_> = match enterprise {
+            Some(key) => {
+                let e = self.resolve_enterprise(key).await?.value;
+                let s = suggestions
+                    .into_iter()
+                    .find(|s| s.enterprise == e.id)
+                    .ok_or_else(|| {
+                        ServiceError::invalid(
+                            "ENTERPRISE",
+                            Text::new(
+                                format!("「{}」没有建议批次（非工业企业或无数据）", e.name),
+                                format!(
+                                    "\"{}\" has no suggestion (not industrial, or no data)",
+                                    e.name
+                                ),
+                            ),
+                        )
+                    })?;
+                vec![s]
+            }
+            None => {
+                if batch.is_some() {
+                    return Err(ServiceError::invalid(
+                        "--batch",
+                        Text::new(
+                            "--batch 只能用于单个企业",
+                            "--batch applies to one enterprise only",
+                        ),
+                    ));
+                }
+                suggestions
+                    .into_iter()
+                    .filter(|s| s.batch.is_some())
+                    .collect()
+            }
+        };
+        // Decide every change first, then record them all in one unit: all or nothing.
+        let mut planned = Vec::new();
+        for s in chosen {
+            let target = match (batch, s.batch) {
+                (Some(b), _) => b,
+                (None, Some(b)) => b,
+                (None, None) => {
+                    return Err(ServiceError::invalid(
+                        "--batch",
+                        Text::new(
+                            format!("「{}」没有建议批次：请用 --batch 指定并说明原因", s.name),
+                            format!(
+                                "\"{}\" has no suggested batch: give --batch and a reason",
+                                s.name
+                            ),
+                        ),
+                    ));
+                }
+            };
+            let differs = Some(target) != s.batch;
+            let why = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+                Some(r) => r.to_owned(),
+                None if differs => {
+                    return Err(ServiceError::invalid(
+                        "--reason",
+                        Text::new(
+                            format!(
+                                "「{}」的建议批次是{}，改列第{target}批必须说明原因",
+                                s.name,
+                                s.batch
+                                    .map(|b| format!("第{b}批"))
+                                    .unwrap_or_else(|| "无".into())
+                            ),
+                            format!(
+                                "the suggestion for \"{}\" is {}; taking batch {target} needs a reason",
+                                s.name,
+                                s.batch
+                                    .map(|b| format!("batch {b}"))
+                                    .unwrap_or_else(|| "none".into())
+                            ),
+                        ),
+                    ));
+                }
+                None => format!("采纳建议：{}", s.reason.zh()),
+            };
+            planned.push((s.enterprise, target, s.batch, why));
+        }
+        let on = self.today();
+        let moves = in_unit!(self, &actor_of(actor), |uow| {
+            let list = match batches::find_list(uow.txn(), year).await? {
+                Some(l) => l.value,
+                None => batches::create_list(uow, year).await?,
+            };
+            let mut moves = Vec::new();
+            for (enterprise, target, suggested, why) in &planned {
+                let current = batches::entry_of(uow.txn(), list.id, *enterprise).await?;
+                if current.as_ref().is_some_and(|c| c.batch == *target) {
+                    continue;
+                }
+                let change = BatchChange {
+                    list: list.clone(),
+                    enterprise: *enterprise,
+                    current,
+                    to: Some(*target),
+                    suggested: *suggested,
+                    effective_on: on,
+                    reason: why.clone(),
+                };
+                moves.push(batches::apply_change(uow, &change).await?);
+            }
+            Ok(moves)
+        })?;
+        let mut out = Vec::with_capacity(moves.len());
+        for mv in moves {
+            let e = enterprises::get_enterprise(self.store().conn(), mv.enterprise)
+                .await?
+                .value;
+            out.push((e, mv));
+        }
+        Ok(out)
+    }
+}

@@ -34,6 +34,7 @@ pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
 pub use peiyu_storage::{TrackRecord, TrackStored, Upserted};
+pub use peiyu_workflow::batch_rules;
 pub use peiyu_workflow::calendar;
 pub use peiyu_workflow::weekly;
 pub use peiyu_workflow::{GuardResult, MoveOption, Plan, Stage, Track, TrackErrors, TrackProblem};

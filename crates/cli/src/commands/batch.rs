@@ -214,6 +214,69 @@ pub async fn run(
             );
             Ok(())
         }
+        BatchCommand::Suggest {
+            list,
+            rules,
+            detail,
+        } => {
+            let year = list.unwrap_or_else(|| this_year(service));
+            let text = read_rules(&rules)?;
+            let suggestions = service
+                .suggest_batches(actor, year, text.as_deref())
+                .await?;
+            print_suggestions(&suggestions, detail, json, lang)
+        }
+        BatchCommand::Accept {
+            enterprise,
+            all,
+            list,
+            batch: b,
+            reason,
+            rules,
+        } => {
+            if enterprise.is_none() && !all {
+                return Err(Failure::usage(
+                    "ENTERPRISE",
+                    "请指定企业，或用 --all 采纳全部建议",
+                    "name an enterprise, or pass --all to accept every suggestion",
+                ));
+            }
+            let year = list.unwrap_or_else(|| this_year(service));
+            let b = b.as_deref().map(batch).transpose()?;
+            let text = read_rules(&rules)?;
+            let moves = service
+                .accept_suggestions(
+                    actor,
+                    year,
+                    enterprise.as_deref(),
+                    b,
+                    reason.as_deref(),
+                    text.as_deref(),
+                )
+                .await?;
+            if json {
+                return print_json(
+                    &moves
+                        .iter()
+                        .map(|(e, m)| {
+                            json!({
+                                "enterprise": e.name,
+                                "uscc": e.uscc.as_str(),
+                                "from": m.from.map(|b| b.number()),
+                                "to": m.to.map(|b| b.number()),
+                                "suggested": m.suggested.map(|b| b.number()),
+                                "reason": m.reason,
+                            })
+                        })
+                        .collect::<Vec<_>>(),
+                );
+            }
+            for (e, m) in &moves {
+                print_move(&e.name, m, false, lang)?;
+            }
+            println!("{} {}", moves.len(), tr(lang, "项调整", "changes"));
+            Ok(())
+        }
         BatchCommand::History { enterprise } => {
             let (e, moves) = service.batch_history(actor, &enterprise).await?;
             if json {
@@ -270,4 +333,105 @@ fn change(service: &Service, args: BatchChangeArgs) -> Result<(String, ListChang
         on: parse_opt_date("--on", &args.on)?,
     };
     Ok((args.enterprise, cmd))
+}
+
+fn read_rules(path: &Option<std::path::PathBuf>) -> Result<Option<String>, Failure> {
+    path.as_ref()
+        .map(|p| {
+            std::fs::read_to_string(p).map_err(|e| {
+                Failure::usage(
+                    "--rules",
+                    format!("无法读取 {}：{e}", p.display()),
+                    format!("cannot read {}: {e}", p.display()),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn print_suggestions(
+    suggestions: &[peiyu_service::batch_rules::Suggestion],
+    detail: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    use peiyu_service::batch_rules::Standing;
+    if json {
+        return print_json(&suggestions.iter().map(|s| json!({
+            "uscc": s.uscc.as_str(),
+            "name": s.name,
+            "batch": s.batch.map(|b| b.number()),
+            "grade": s.grade.as_ref().map(|g| g.to_string()),
+            "score": s.score.map(|x| x.to_string()),
+            "standing": match &s.standing {
+                Standing::Graded { rank, of } => json!({"graded": {"rank": rank, "of": of}}),
+                Standing::Exempt { since } => json!({"exempt": {"since": since.to_string()}}),
+                Standing::NoData => json!("no_data"),
+                Standing::OutOfScope => json!("out_of_scope"),
+            },
+            "reason": s.reason.get(lang),
+            "breakdown": s.breakdown.iter().map(|i| json!({
+                "indicator": i.indicator.key(),
+                "value": i.value.map(|v| v.format(3)),
+                "benchmark": i.benchmark,
+                "weight": i.weight,
+                "points": i.points.to_string(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>());
+    }
+    let mut t = table(
+        lang,
+        &[
+            ("企业", "enterprise"),
+            ("得分", "score"),
+            ("等级", "grade"),
+            ("排名", "rank"),
+            ("建议批次", "suggested batch"),
+            ("理由", "why"),
+        ],
+    );
+    for s in suggestions {
+        let standing = match &s.standing {
+            Standing::Graded { rank, of } => format!("{rank}/{of}"),
+            Standing::Exempt { since } => format!(
+                "{} {since}",
+                tr(lang, "投产未满两年，自", "exempt: in production since")
+            ),
+            Standing::NoData => tr(lang, "无数据", "no data").to_owned(),
+            Standing::OutOfScope => tr(lang, "不参评", "out of scope").to_owned(),
+        };
+        t.add_row(vec![
+            s.name.clone(),
+            s.score.map(|x| x.to_string()).unwrap_or_default(),
+            s.grade.as_ref().map(|g| g.to_string()).unwrap_or_default(),
+            standing,
+            s.batch.map(|b| label(b, lang)).unwrap_or_default(),
+            s.reason.get(lang).to_owned(),
+        ]);
+        if detail {
+            for i in &s.breakdown {
+                t.add_row(vec![
+                    format!("  {}", i.indicator.label(lang)),
+                    i.points.to_string(),
+                    String::new(),
+                    String::new(),
+                    format!(
+                        "{} {} / {} {}",
+                        i.value.map(|v| v.format(2)).unwrap_or_else(|| tr(
+                            lang,
+                            "缺数据",
+                            "missing"
+                        )
+                        .to_owned()),
+                        i.indicator.unit(lang),
+                        tr(lang, "基准", "benchmark"),
+                        i.benchmark
+                    ),
+                    format!("{} {}", tr(lang, "权重", "weight"), i.weight),
+                ]);
+            }
+        }
+    }
+    println!("{t}");
+    Ok(())
 }
