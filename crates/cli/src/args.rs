@@ -73,6 +73,9 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// The year's targets (年度目标) that progress is reported against.
+    #[command(subcommand)]
+    Target(TargetCommand),
     /// The four batches (四个一批): yearly batch lists.
     #[command(subcommand)]
     Batch(BatchCommand),
@@ -676,4 +679,27 @@ pub struct BatchChangeArgs {
     /// The day it took effect, if not today.
     #[arg(long)]
     pub on: Option<String>,
+}
+
+/// `peiyu target …`
+#[derive(Debug, Subcommand)]
+pub enum TargetCommand {
+    /// Set a year's target (leader or admin).
+    Set {
+        /// The year.
+        #[arg(long)]
+        year: i32,
+        /// new_above_scale, new_above_limit, new_certified or new_output_value.
+        #[arg(long)]
+        metric: String,
+        /// The value (a count, or yuan for new_output_value: 1.36亿 is accepted).
+        #[arg(long)]
+        value: String,
+    },
+    /// List a year's targets.
+    List {
+        /// The year.
+        #[arg(long)]
+        year: i32,
+    },
 }

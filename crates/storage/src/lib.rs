@@ -14,6 +14,7 @@ pub mod error;
 pub mod instant;
 pub mod metrics;
 pub mod officers;
+pub mod targets;
 pub mod tasks;
 pub mod tracks;
 
@@ -27,5 +28,6 @@ pub use enterprises::{EnterpriseFilter, Versioned};
 pub use error::{StorageError, StorageResult};
 pub use metrics::Upserted;
 pub use officers::TeamWithMembers;
+pub use targets::Target;
 pub use tasks::TaskFilter;
 pub use tracks::{TrackRecord, TrackStored};

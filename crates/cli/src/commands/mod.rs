@@ -146,6 +146,51 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::Target(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            match cmd {
+                crate::args::TargetCommand::Set {
+                    year,
+                    metric,
+                    value,
+                } => {
+                    let amount = match value.trim().parse::<i64>() {
+                        Ok(n) => n,
+                        Err(_) => peiyu_domain::Yuan::parse(&value)
+                            .map_err(|e| Failure::invalid("--value", &e))?
+                            .amount(),
+                    };
+                    let previous = service.set_target(&actor, year, &metric, amount).await?;
+                    if g.json {
+                        return crate::output::print_json(
+                            &serde_json::json!({"year": year, "metric": metric, "value": amount, "previous": previous}),
+                        );
+                    }
+                    println!(
+                        "{year} {}: {amount}",
+                        peiyu_service::target_label(&metric, lang)
+                    );
+                    Ok(())
+                }
+                crate::args::TargetCommand::List { year } => {
+                    let targets = service.targets(&actor, year).await?;
+                    if g.json {
+                        return crate::output::print_json(&targets.iter().map(|t| serde_json::json!({"year": t.year, "metric": t.metric, "value": t.value})).collect::<Vec<_>>());
+                    }
+                    let mut t =
+                        crate::output::table(lang, &[("指标", "metric"), ("目标", "target")]);
+                    for x in &targets {
+                        t.add_row(vec![
+                            peiyu_service::target_label(&x.metric, lang),
+                            x.value.to_string(),
+                        ]);
+                    }
+                    println!("{t}");
+                    Ok(())
+                }
+            }
+        }
         Command::Batch(cmd) => {
             let service = Service::connect(&g.db).await?;
             let actor = service.actor(&g.as_login).await?;

@@ -13,6 +13,7 @@ pub mod enterprises;
 pub mod idempotency_keys;
 pub mod metrics;
 pub mod officers;
+pub mod targets;
 pub mod tasks;
 pub mod team_memberships;
 pub mod teams;
