@@ -259,3 +259,49 @@ pub fn uuid_literal(kind: peiyu_tests::Kind, id: uuid::Uuid) -> String {
         _ => format!("X'{}'", id.simple()),
     }
 }
+
+#[tokio::test]
+async fn many_entries_appended_at_once_chain_like_one_by_one() {
+    use peiyu_storage::AuditFact;
+    on_every_backend(async |db| {
+        let store = db.store().await;
+        let a = enterprise(20);
+        let b = enterprise(21);
+        let mut uow = store.begin(Actor::system(), None, midyear()).await.unwrap();
+        enterprises::insert_enterprise(&mut uow, &a, None)
+            .await
+            .unwrap();
+        let facts: Vec<AuditFact> = (0..1200)
+            .map(|i| AuditFact {
+                action: "metrics.add".into(),
+                subject_type: "metrics".into(),
+                subject_id: format!("m{i}"),
+                enterprise: Some(if i % 2 == 0 { a.id } else { b.id }),
+                before: None,
+                after: Some(serde_json::json!({ "i": i })),
+                reason: None,
+                effective_on: None,
+            })
+            .collect();
+        enterprises::insert_enterprise(&mut uow, &b, None)
+            .await
+            .unwrap();
+        assert_eq!(uow.record_many(facts).await.unwrap(), 1200);
+        uow.commit().await.unwrap();
+        let report = audit::verify_chains(store.conn()).await.unwrap();
+        assert!(report.broken.is_empty(), "{report:?}");
+        assert_eq!(report.entries, 1202);
+        let log = audit::list_entries(
+            store.conn(),
+            &AuditFilter {
+                enterprise: Some(a.id),
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(log.len(), 601);
+        assert_eq!(log.last().unwrap().seq, 601);
+    })
+    .await;
+}

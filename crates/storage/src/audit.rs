@@ -211,39 +211,20 @@ impl UnitOfWork {
         };
         entry.hash = entry_hash(&entry);
 
-        audit_entries::Entity::insert(audit_entries::ActiveModel {
-            id: Set(entry.id),
-            chain_key: Set(entry.chain_key.clone()),
-            seq: Set(entry.seq),
-            recorded_at: Set(instant::to_text(entry.recorded_at)),
-            effective_on: Set(entry.effective_on),
-            actor_id: Set(entry.actor_id),
-            actor_login: Set(entry.actor_login.clone()),
-            on_behalf_of: Set(entry.on_behalf_of.clone()),
-            action: Set(entry.action.clone()),
-            subject_type: Set(entry.subject_type.clone()),
-            subject_id: Set(entry.subject_id.clone()),
-            enterprise_id: Set(entry.enterprise_id),
-            before_state: Set(entry.before.clone()),
-            after_state: Set(entry.after.clone()),
-            reason: Set(entry.reason.clone()),
-            request_id: Set(entry.request_id.clone()),
-            prev_hash: Set(entry.prev_hash.clone()),
-            hash: Set(entry.hash.clone()),
-        })
-        .exec_without_returning(&self.txn)
-        .await
-        .map_err(|source| match source.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StorageError::Conflict {
-                entity: "audit chain",
-                key: entry.chain_key.clone(),
-                expected: prev_seq,
-            },
-            _ => StorageError::Database {
-                context: "appending an audit entry",
-                source,
-            },
-        })?;
+        audit_entries::Entity::insert(model_of(&entry))
+            .exec_without_returning(&self.txn)
+            .await
+            .map_err(|source| match source.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StorageError::Conflict {
+                    entity: "audit chain",
+                    key: entry.chain_key.clone(),
+                    expected: prev_seq,
+                },
+                _ => StorageError::Database {
+                    context: "appending an audit entry",
+                    source,
+                },
+            })?;
 
         audit_chain_heads::Entity::update_many()
             .col_expr(audit_chain_heads::Column::Seq, entry.seq.into())
@@ -259,6 +240,84 @@ impl UnitOfWork {
 
         self.entries.push(entry.clone());
         Ok(entry)
+    }
+
+    /// Appends many audit entries at once, in order within each chain: one head lock and one
+    /// multi-row insert per chain and chunk instead of three statements per entry. For bulk
+    /// imports; the entries are exactly those [`UnitOfWork::record`] would write one by one.
+    #[tracing::instrument(skip_all, fields(facts = facts.len()))]
+    pub async fn record_many(&mut self, facts: Vec<AuditFact>) -> StorageResult<usize> {
+        const CHUNK: usize = 500;
+        let mut by_chain: BTreeMap<String, Vec<AuditFact>> = BTreeMap::new();
+        for fact in facts {
+            let key = fact
+                .enterprise
+                .map(enterprise_chain)
+                .unwrap_or_else(|| BUREAU_CHAIN.to_owned());
+            by_chain.entry(key).or_default().push(fact);
+        }
+        let mut written = 0;
+        for (chain_key, facts) in by_chain {
+            let (mut seq, mut prev_hash) = self.lock_head(&chain_key).await?;
+            let mut models = Vec::with_capacity(facts.len());
+            for fact in facts {
+                seq += 1;
+                let mut entry = AuditEntry {
+                    id: Uuid::now_v7(),
+                    chain_key: chain_key.clone(),
+                    seq,
+                    recorded_at: self.now,
+                    effective_on: fact.effective_on,
+                    actor_id: self.actor.id.map(|o| o.0),
+                    actor_login: self.actor.login.clone(),
+                    on_behalf_of: self.actor.on_behalf_of.clone(),
+                    action: fact.action,
+                    subject_type: fact.subject_type,
+                    subject_id: fact.subject_id,
+                    enterprise_id: fact.enterprise.map(|e| e.0),
+                    before: fact.before.as_ref().map(canonical_json),
+                    after: fact.after.as_ref().map(canonical_json),
+                    reason: fact.reason,
+                    request_id: self.request_id.clone(),
+                    prev_hash: prev_hash.clone(),
+                    hash: String::new(),
+                };
+                entry.hash = entry_hash(&entry);
+                prev_hash = entry.hash.clone();
+                models.push(model_of(&entry));
+                written += 1;
+            }
+            for chunk in models.chunks(CHUNK) {
+                audit_entries::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&self.txn)
+                    .await
+                    .map_err(|source| match source.sql_err() {
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                            StorageError::Conflict {
+                                entity: "audit chain",
+                                key: chain_key.clone(),
+                                expected: seq,
+                            }
+                        }
+                        _ => StorageError::Database {
+                            context: "appending audit entries",
+                            source,
+                        },
+                    })?;
+            }
+            audit_chain_heads::Entity::update_many()
+                .col_expr(audit_chain_heads::Column::Seq, seq.into())
+                .col_expr(audit_chain_heads::Column::Hash, prev_hash.clone().into())
+                .col_expr(
+                    audit_chain_heads::Column::UpdatedAt,
+                    instant::to_text(self.now).into(),
+                )
+                .filter(audit_chain_heads::Column::ChainKey.eq(chain_key.clone()))
+                .exec(&self.txn)
+                .await
+                .map_err(StorageError::db("moving an audit chain head"))?;
+        }
+        Ok(written)
     }
 
     /// Locks a chain's head row for the rest of the transaction, creating it if the chain is
@@ -309,6 +368,29 @@ impl UnitOfWork {
             .rollback()
             .await
             .map_err(StorageError::db("rolling back a transaction"))
+    }
+}
+
+fn model_of(entry: &AuditEntry) -> audit_entries::ActiveModel {
+    audit_entries::ActiveModel {
+        id: Set(entry.id),
+        chain_key: Set(entry.chain_key.clone()),
+        seq: Set(entry.seq),
+        recorded_at: Set(instant::to_text(entry.recorded_at)),
+        effective_on: Set(entry.effective_on),
+        actor_id: Set(entry.actor_id),
+        actor_login: Set(entry.actor_login.clone()),
+        on_behalf_of: Set(entry.on_behalf_of.clone()),
+        action: Set(entry.action.clone()),
+        subject_type: Set(entry.subject_type.clone()),
+        subject_id: Set(entry.subject_id.clone()),
+        enterprise_id: Set(entry.enterprise_id),
+        before_state: Set(entry.before.clone()),
+        after_state: Set(entry.after.clone()),
+        reason: Set(entry.reason.clone()),
+        request_id: Set(entry.request_id.clone()),
+        prev_hash: Set(entry.prev_hash.clone()),
+        hash: Set(entry.hash.clone()),
     }
 }
 
