@@ -73,6 +73,9 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Reports (报表).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// The year's targets (年度目标) that progress is reported against.
     #[command(subcommand)]
     Target(TargetCommand),
@@ -701,5 +704,26 @@ pub enum TargetCommand {
         /// The year.
         #[arg(long)]
         year: i32,
+    },
+}
+
+/// `peiyu report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Progress against the year's targets: newly above-scale and above-limit enterprises, the
+    /// output they contribute, the funnel by stage, by batch, town and sector, overdue tasks.
+    Progress {
+        /// The year.
+        #[arg(long)]
+        year: i32,
+        /// As it stood at the end of this day (default: the end of the year, or today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// text, md, xlsx or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write to this file instead of the terminal (required for xlsx).
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
     },
 }

@@ -371,6 +371,26 @@ pub async fn transitions_of(
         .collect()
 }
 
+/// Every transition that took effect on or before `until` (all when `None`), by cultivation and
+/// sequence.
+pub async fn all_transitions(
+    conn: &impl ConnectionTrait,
+    until: Option<chrono::NaiveDate>,
+) -> StorageResult<Vec<Transition>> {
+    let mut q = transitions::Entity::find();
+    if let Some(d) = until {
+        q = q.filter(transitions::Column::EffectiveOn.lte(d));
+    }
+    q.order_by_asc(transitions::Column::CultivationId)
+        .order_by_asc(transitions::Column::Seq)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading transitions"))?
+        .into_iter()
+        .map(transition_from_model)
+        .collect()
+}
+
 /// The transition recorded for a request id, if any (to answer a repeated request).
 pub async fn transition_by_request(
     conn: &impl ConnectionTrait,

@@ -7,6 +7,7 @@ mod case;
 mod enterprise;
 mod metrics;
 mod people;
+mod report;
 mod task;
 mod track;
 
@@ -145,6 +146,17 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                 report.lapsed.len()
             );
             Ok(())
+        }
+        Command::Report(crate::args::ReportCommand::Progress {
+            year,
+            as_of,
+            format,
+            output,
+        }) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            let as_of = crate::output::parse_opt_date("--as-of", &as_of)?;
+            report::progress(&service, &actor, year, as_of, &format, output, g.json, lang).await
         }
         Command::Target(cmd) => {
             let service = Service::connect(&g.db).await?;

@@ -1,0 +1,406 @@
+//! `peiyu report progress`: progress against the year's targets.
+
+use peiyu_domain::{Lang, Officer, Yuan};
+use peiyu_service::{Breakdown, ProgressReport, Service, target_label};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use serde_json::json;
+
+use crate::Failure;
+use crate::output::{table, tr};
+
+fn wan(y: Yuan) -> String {
+    y.format_wan_rounded(0)
+}
+
+fn target_line(r: &ProgressReport, lang: Lang) -> String {
+    let got = r.new_above_scale.len();
+    let output = r.new_above_scale_output();
+    match (r.target("new_above_scale"), lang) {
+        (Some(t), Lang::Zh) => format!(
+            "{} 年新增规上工业企业 {got} 家（目标 {t} 家，完成 {}%），贡献产值 {}（{}），截至 {}",
+            r.year,
+            got as i64 * 100 / t.max(1),
+            output.format_in(peiyu_domain::MoneyUnit::Yi),
+            wan(output),
+            r.as_of
+        ),
+        (Some(t), Lang::En) => format!(
+            "{}: {got} newly above-scale industrial enterprises against a target of {t} ({}%), contributing {} ({}) of output, as of {}",
+            r.year,
+            got as i64 * 100 / t.max(1),
+            output.format_in(peiyu_domain::MoneyUnit::Yi),
+            wan(output),
+            r.as_of
+        ),
+        (None, Lang::Zh) => format!(
+            "{} 年新增规上工业企业 {got} 家（未设目标：peiyu target set --year {} --metric new_above_scale --value N），贡献产值 {}，截至 {}",
+            r.year,
+            r.year,
+            wan(output),
+            r.as_of
+        ),
+        (None, Lang::En) => format!(
+            "{}: {got} newly above-scale industrial enterprises (no target set: peiyu target set --year {} --metric new_above_scale --value N), contributing {} of output, as of {}",
+            r.year,
+            r.year,
+            wan(output),
+            r.as_of
+        ),
+    }
+}
+
+fn json_of(r: &ProgressReport, lang: Lang) -> serde_json::Value {
+    let newly = |list: &[peiyu_service::NewlyRegistered]| {
+        list.iter()
+            .map(|n| {
+                json!({
+                    "name": n.enterprise.name,
+                    "uscc": n.enterprise.uscc.as_str(),
+                    "town": n.enterprise.town,
+                    "sector": n.enterprise.sector.key(),
+                    "registered_on": n.registered_on.to_string(),
+                    "output_value": n.output_value.amount(),
+                    "revenue": n.revenue.amount(),
+                    "batch": n.batch.map(|b| b.number()),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let breakdown = |list: &[Breakdown]| {
+        list.iter()
+            .map(|b| json!({"key": b.key, "newly_registered": b.newly_registered, "in_cultivation": b.in_cultivation, "output_value": b.output_value.amount()}))
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "year": r.year,
+        "as_of": r.as_of.to_string(),
+        "targets": r.targets.iter().map(|t| json!({"metric": t.metric, "label": target_label(&t.metric, lang), "value": t.value})).collect::<Vec<_>>(),
+        "new_above_scale": {
+            "count": r.new_above_scale.len(),
+            "target": r.target("new_above_scale"),
+            "output_value": r.new_above_scale_output().amount(),
+            "enterprises": newly(&r.new_above_scale),
+        },
+        "new_above_limit": {
+            "count": r.new_above_limit.len(),
+            "target": r.target("new_above_limit"),
+            "enterprises": newly(&r.new_above_limit),
+        },
+        "funnels": r.funnels.iter().map(|f| json!({
+            "track": f.track,
+            "label": f.label.get(lang),
+            "stages": f.stages.iter().map(|(k, l, n)| json!({"stage": k, "label": l.get(lang), "count": n})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "by_batch": breakdown(&r.by_batch),
+        "by_town": breakdown(&r.by_town),
+        "by_sector": breakdown(&r.by_sector),
+        "overdue_by_officer": r.overdue_by_officer.iter().map(|(name, login, n)| json!({"name": name, "login": login, "overdue": n})).collect::<Vec<_>>(),
+    })
+}
+
+fn text(r: &ProgressReport, lang: Lang) -> String {
+    let mut out = String::new();
+    out.push_str(&target_line(r, lang));
+    out.push('\n');
+    let mut t = table(
+        lang,
+        &[
+            ("企业", "enterprise"),
+            ("乡镇", "town"),
+            ("入统日期", "registered"),
+            ("产值（1月至今）", "output (YTD)"),
+            ("批次", "batch"),
+        ],
+    );
+    for n in r.new_above_scale.iter().chain(r.new_above_limit.iter()) {
+        t.add_row(vec![
+            n.enterprise.name.clone(),
+            n.enterprise.town.clone(),
+            n.registered_on.to_string(),
+            wan(n.output_value),
+            n.batch.map(|b| b.to_string()).unwrap_or_default(),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    for f in &r.funnels {
+        out.push_str(&format!("{} ({})\n", f.label.get(lang), f.track));
+        let mut t = table(lang, &[("阶段", "stage"), ("企业数", "enterprises")]);
+        for (_, label, n) in &f.stages {
+            t.add_row(vec![label.get(lang).to_owned(), n.to_string()]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    for (title_zh, title_en, list) in [
+        ("按批次", "by batch", &r.by_batch),
+        ("按乡镇", "by town", &r.by_town),
+        ("按行业", "by sector", &r.by_sector),
+    ] {
+        out.push_str(&format!("{}\n", tr(lang, title_zh, title_en)));
+        let mut t = table(
+            lang,
+            &[
+                ("", ""),
+                ("新增入统", "newly registered"),
+                ("培育中", "in cultivation"),
+                ("新增产值", "output of newly registered"),
+            ],
+        );
+        for b in list.iter() {
+            t.add_row(vec![
+                b.key.clone(),
+                b.newly_registered.to_string(),
+                b.in_cultivation.to_string(),
+                wan(b.output_value),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    out.push_str(&format!(
+        "{}\n",
+        tr(lang, "逾期任务（按干部）", "overdue tasks by officer")
+    ));
+    let mut t = table(lang, &[("干部", "officer"), ("逾期任务", "overdue")]);
+    for (name, login, n) in &r.overdue_by_officer {
+        t.add_row(vec![format!("{name} ({login})"), n.to_string()]);
+    }
+    out.push_str(&format!("{t}\n"));
+    out
+}
+
+fn markdown(r: &ProgressReport, lang: Lang) -> String {
+    let mut out = format!(
+        "# {}\n\n{}\n\n",
+        tr(lang, "培育工作进度", "Cultivation progress"),
+        target_line(r, lang)
+    );
+    out.push_str(&format!(
+        "| {} | {} | {} | {} |\n|---|---|---|---|\n",
+        tr(lang, "企业", "enterprise"),
+        tr(lang, "乡镇", "town"),
+        tr(lang, "入统日期", "registered"),
+        tr(lang, "产值（1月至今）", "output (YTD)")
+    ));
+    for n in r.new_above_scale.iter().chain(r.new_above_limit.iter()) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            n.enterprise.name,
+            n.enterprise.town,
+            n.registered_on,
+            wan(n.output_value)
+        ));
+    }
+    for f in &r.funnels {
+        out.push_str(&format!(
+            "\n## {}\n\n| {} | {} |\n|---|---|\n",
+            f.label.get(lang),
+            tr(lang, "阶段", "stage"),
+            tr(lang, "企业数", "enterprises")
+        ));
+        for (_, label, n) in &f.stages {
+            out.push_str(&format!("| {} | {n} |\n", label.get(lang)));
+        }
+    }
+    for (zh, en, list) in [
+        ("按批次", "By batch", &r.by_batch),
+        ("按乡镇", "By town", &r.by_town),
+        ("按行业", "By sector", &r.by_sector),
+    ] {
+        out.push_str(&format!(
+            "\n## {}\n\n| | {} | {} | {} |\n|---|---|---|---|\n",
+            tr(lang, zh, en),
+            tr(lang, "新增入统", "newly registered"),
+            tr(lang, "培育中", "in cultivation"),
+            tr(lang, "新增产值", "output")
+        ));
+        for b in list.iter() {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                b.key,
+                b.newly_registered,
+                b.in_cultivation,
+                wan(b.output_value)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\n## {}\n\n| {} | {} |\n|---|---|\n",
+        tr(lang, "逾期任务", "Overdue tasks"),
+        tr(lang, "干部", "officer"),
+        tr(lang, "逾期", "overdue")
+    ));
+    for (name, login, n) in &r.overdue_by_officer {
+        out.push_str(&format!("| {name} ({login}) | {n} |\n"));
+    }
+    out
+}
+
+fn xlsx(r: &ProgressReport, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    {
+        let ws = wb
+            .add_worksheet()
+            .set_name(tr(lang, "新增入统", "newly registered"))?;
+        ws.write_string(0, 0, target_line(r, lang))?;
+        let headers = [
+            tr(lang, "企业名称", "name"),
+            tr(lang, "统一社会信用代码", "USCC"),
+            tr(lang, "乡镇", "town"),
+            tr(lang, "入统日期", "registered on"),
+            tr(lang, "产值（元，1月至今）", "output value (yuan, YTD)"),
+            tr(lang, "营业收入（元，1月至今）", "revenue (yuan, YTD)"),
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(1, c as u16, *h, &bold)?;
+        }
+        for (i, n) in r
+            .new_above_scale
+            .iter()
+            .chain(r.new_above_limit.iter())
+            .enumerate()
+        {
+            let row = i as u32 + 2;
+            ws.write_string(row, 0, &n.enterprise.name)?;
+            ws.write_string(row, 1, n.enterprise.uscc.as_str())?;
+            ws.write_string(row, 2, &n.enterprise.town)?;
+            ws.write_date_with_format(row, 3, &n.registered_on, &date)?;
+            ws.write_number_with_format(row, 4, n.output_value.amount() as f64, &money)?;
+            ws.write_number_with_format(row, 5, n.revenue.amount() as f64, &money)?;
+        }
+        ws.set_freeze_panes(2, 0)?;
+        ws.set_column_width(0, 28)?;
+        ws.set_column_width(1, 22)?;
+        ws.set_column_width(3, 12)?;
+        ws.set_column_width(4, 20)?;
+        ws.set_column_width(5, 20)?;
+    }
+    {
+        let ws = wb
+            .add_worksheet()
+            .set_name(tr(lang, "阶段漏斗", "funnel"))?;
+        for (c, h) in [
+            tr(lang, "流程", "track"),
+            tr(lang, "阶段", "stage"),
+            tr(lang, "企业数", "enterprises"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        let mut row = 1;
+        for f in &r.funnels {
+            for (_, label, n) in &f.stages {
+                ws.write_string(row, 0, f.label.get(lang))?;
+                ws.write_string(row, 1, label.get(lang))?;
+                ws.write_number(row, 2, *n as f64)?;
+                row += 1;
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.set_column_width(0, 18)?;
+        ws.set_column_width(1, 14)?;
+    }
+    for (zh, en, list) in [
+        ("按批次", "by batch", &r.by_batch),
+        ("按乡镇", "by town", &r.by_town),
+        ("按行业", "by sector", &r.by_sector),
+    ] {
+        let ws = wb.add_worksheet().set_name(tr(lang, zh, en))?;
+        for (c, h) in [
+            "",
+            tr(lang, "新增入统", "newly registered"),
+            tr(lang, "培育中", "in cultivation"),
+            tr(lang, "新增产值（元）", "output (yuan)"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (i, b) in list.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_string(row, 0, &b.key)?;
+            ws.write_number(row, 1, b.newly_registered as f64)?;
+            ws.write_number(row, 2, b.in_cultivation as f64)?;
+            ws.write_number_with_format(row, 3, b.output_value.amount() as f64, &money)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.set_column_width(0, 18)?;
+        ws.set_column_width(3, 18)?;
+    }
+    {
+        let ws = wb
+            .add_worksheet()
+            .set_name(tr(lang, "逾期任务", "overdue"))?;
+        for (c, h) in [
+            tr(lang, "干部", "officer"),
+            tr(lang, "登录名", "login"),
+            tr(lang, "逾期任务", "overdue"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (i, (name, login, n)) in r.overdue_by_officer.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_string(row, 0, name)?;
+            ws.write_string(row, 1, login)?;
+            ws.write_number(row, 2, *n as f64)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// Runs `peiyu report progress`.
+pub async fn progress(
+    service: &Service,
+    actor: &Officer,
+    year: i32,
+    as_of: Option<chrono::NaiveDate>,
+    format: &str,
+    output: Option<std::path::PathBuf>,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let r = service.progress_report(actor, year, as_of).await?;
+    let format = if json { "json" } else { format };
+    let bytes: Vec<u8> = match format {
+        "text" => text(&r, lang).into_bytes(),
+        "md" => markdown(&r, lang).into_bytes(),
+        "json" => serde_json::to_vec_pretty(&json_of(&r, lang)).map_err(std::io::Error::other)?,
+        "xlsx" => xlsx(&r, lang).map_err(std::io::Error::other)?,
+        other => {
+            return Err(Failure::usage(
+                "--format",
+                format!("不支持的格式「{other}」：可用 text、md、xlsx、json"),
+                format!("unsupported format \"{other}\": use text, md, xlsx or json"),
+            ));
+        }
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, &bytes)?;
+            eprintln!("{} {}", tr(lang, "已写入", "wrote"), path.display());
+        }
+        None if format == "xlsx" => {
+            return Err(Failure::usage(
+                "-o",
+                "XLSX 需要用 -o 指定输出文件",
+                "XLSX needs an output file: -o FILE",
+            ));
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+            if format == "json" {
+                println!();
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,347 @@
+//! Progress against the year's targets: newly above-scale and above-limit enterprises and the
+//! output they contribute, the funnel by stage, by batch, by town and by sector, and overdue
+//! tasks by officer — all as of a date, from effective dates in the recorded history.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use peiyu_domain::{
+    Batch, CultivationId, Enterprise, EnterpriseId, Officer, TaskStatus, Text, YearMonth, Yuan,
+};
+use peiyu_storage::{Target, TaskFilter, batches, cultivations, enterprises, metrics, tasks};
+
+use crate::Service;
+use crate::error::{ServiceError, ServiceResult};
+
+/// An enterprise that reached its track's `registered` stage in the year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewlyRegistered {
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// The effective date of its registration.
+    pub registered_on: NaiveDate,
+    /// Its output value from January to the as-of month.
+    pub output_value: Yuan,
+    /// Its revenue from January to the as-of month.
+    pub revenue: Yuan,
+    /// Its batch on the year's list as of the date.
+    pub batch: Option<Batch>,
+}
+
+/// How many cultivations stood at each stage of a track.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Funnel {
+    /// The track's key.
+    pub track: String,
+    /// The track's name.
+    pub label: Text,
+    /// Each stage in track order: key, label, count.
+    pub stages: Vec<(String, Text, usize)>,
+}
+
+/// A count broken down by something (a batch, a town, a sector).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breakdown {
+    /// What is counted under (`第1批`, `石龙镇`, `工业`).
+    pub key: String,
+    /// Newly above-scale or above-limit in the year.
+    pub newly_registered: usize,
+    /// Being cultivated (on a track, not at a final or registered stage).
+    pub in_cultivation: usize,
+    /// Output value of the newly registered, January to the as-of month.
+    pub output_value: Yuan,
+}
+
+/// The progress report.
+#[derive(Clone, Debug)]
+pub struct ProgressReport {
+    /// The year.
+    pub year: i32,
+    /// The day it reflects.
+    pub as_of: NaiveDate,
+    /// The year's targets.
+    pub targets: Vec<Target>,
+    /// Newly above-scale industrial enterprises.
+    pub new_above_scale: Vec<NewlyRegistered>,
+    /// Newly above-limit commerce enterprises.
+    pub new_above_limit: Vec<NewlyRegistered>,
+    /// The funnel of every track.
+    pub funnels: Vec<Funnel>,
+    /// By batch.
+    pub by_batch: Vec<Breakdown>,
+    /// By town.
+    pub by_town: Vec<Breakdown>,
+    /// By sector.
+    pub by_sector: Vec<Breakdown>,
+    /// Overdue open tasks per officer as of the date: name, login, count.
+    pub overdue_by_officer: Vec<(String, String, usize)>,
+}
+
+impl ProgressReport {
+    /// The output value the newly above-scale enterprises contribute.
+    pub fn new_above_scale_output(&self) -> Yuan {
+        self.new_above_scale.iter().map(|n| n.output_value).sum()
+    }
+
+    /// A target's value, if set.
+    pub fn target(&self, metric: &str) -> Option<i64> {
+        self.targets
+            .iter()
+            .find(|t| t.metric == metric)
+            .map(|t| t.value)
+    }
+}
+
+fn sum_months(list: &[peiyu_domain::Metrics], from: YearMonth, to: YearMonth) -> (Yuan, Yuan) {
+    list.iter()
+        .filter(|m| m.month >= from && m.month <= to)
+        .fold((Yuan::ZERO, Yuan::ZERO), |(out, rev), m| {
+            (
+                out + m.output_value.unwrap_or(Yuan::ZERO),
+                rev + m.revenue.unwrap_or(Yuan::ZERO),
+            )
+        })
+}
+
+impl Service {
+    /// The progress report for `year` as of `as_of` (default: the end of the year, or today if
+    /// sooner). Moves count by their effective dates, so a report as of a past day shows what
+    /// had happened by then even if it was recorded later.
+    #[tracing::instrument(skip(self, _actor))]
+    pub async fn progress_report(
+        &self,
+        _actor: &Officer,
+        year: i32,
+        as_of: Option<NaiveDate>,
+    ) -> ServiceResult<ProgressReport> {
+        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_year(year))?;
+        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| bad_year(year))?;
+        let as_of = as_of.unwrap_or_else(|| year_end.min(self.today()));
+        if as_of < year_start || as_of > year_end {
+            return Err(ServiceError::invalid(
+                "--as-of",
+                Text::new(
+                    format!("截至日期 {as_of} 不在 {year} 年内"),
+                    format!("the as-of date {as_of} is not in {year}"),
+                ),
+            ));
+        }
+        let conn = self.store().conn();
+        let first_month = YearMonth::containing(year_start).ok_or_else(|| bad_year(year))?;
+        let as_of_month = YearMonth::containing(as_of).ok_or_else(|| bad_year(year))?;
+
+        let all_enterprises: BTreeMap<EnterpriseId, Enterprise> = enterprises::list_enterprises(
+            conn,
+            &peiyu_storage::EnterpriseFilter {
+                include_archived: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|v| (v.value.id, v.value))
+        .collect();
+
+        // Batch of each enterprise on the year's list as of the date, from the moves.
+        let mut batch_of: BTreeMap<EnterpriseId, Option<Batch>> = BTreeMap::new();
+        if let Some(list) = batches::find_list(conn, year).await? {
+            for mv in batches::moves(conn, Some(list.value.id), None).await? {
+                if mv.effective_on <= as_of {
+                    batch_of.insert(mv.enterprise, mv.to);
+                }
+            }
+        }
+
+        // The stage of each cultivation as of the date, and registrations in the year.
+        let cultivations_now = cultivations::list_cultivations(conn, None, None).await?;
+        let track_of: BTreeMap<CultivationId, (String, peiyu_domain::TrackId, EnterpriseId)> =
+            cultivations_now
+                .iter()
+                .map(|c| {
+                    (
+                        c.value.id,
+                        (
+                            c.value.track_key.to_string(),
+                            c.value.track,
+                            c.value.enterprise,
+                        ),
+                    )
+                })
+                .collect();
+        let mut stage_as_of: BTreeMap<CultivationId, String> = BTreeMap::new();
+        let mut registered: Vec<(String, EnterpriseId, NaiveDate)> = Vec::new();
+        for t in cultivations::all_transitions(conn, Some(as_of)).await? {
+            stage_as_of.insert(t.cultivation, t.to.to_string());
+            if t.to.as_str() == "registered"
+                && t.effective_on >= year_start
+                && let Some((track, _, enterprise)) = track_of.get(&t.cultivation)
+            {
+                registered.push((track.clone(), *enterprise, t.effective_on));
+            }
+        }
+
+        let mut new_above_scale = Vec::new();
+        let mut new_above_limit = Vec::new();
+        for (track, enterprise, on) in registered {
+            let Some(e) = all_enterprises.get(&enterprise) else {
+                continue;
+            };
+            let figures =
+                metrics::list_metrics(conn, enterprise, Some(first_month), Some(as_of_month))
+                    .await?;
+            let (output_value, revenue) = sum_months(&figures, first_month, as_of_month);
+            let entry = NewlyRegistered {
+                enterprise: e.clone(),
+                registered_on: on,
+                output_value,
+                revenue,
+                batch: batch_of.get(&enterprise).copied().flatten(),
+            };
+            match track.as_str() {
+                "industrial" => new_above_scale.push(entry),
+                "commerce" => new_above_limit.push(entry),
+                _ => {}
+            }
+        }
+        new_above_scale.sort_by(|a, b| {
+            (a.registered_on, &a.enterprise.name).cmp(&(b.registered_on, &b.enterprise.name))
+        });
+        new_above_limit.sort_by(|a, b| {
+            (a.registered_on, &a.enterprise.name).cmp(&(b.registered_on, &b.enterprise.name))
+        });
+
+        // Funnels, from each track's stored version.
+        let mut funnels: Vec<Funnel> = Vec::new();
+        let mut in_cultivation: Vec<EnterpriseId> = Vec::new();
+        let mut seen_tracks: BTreeMap<String, Funnel> = BTreeMap::new();
+        for c in &cultivations_now {
+            let key = c.value.track_key.to_string();
+            if !seen_tracks.contains_key(&key) {
+                let view = self.track_version(c.value.track).await?;
+                seen_tracks.insert(
+                    key.clone(),
+                    Funnel {
+                        track: key.clone(),
+                        label: view.track.label().clone(),
+                        stages: view
+                            .track
+                            .stages()
+                            .iter()
+                            .map(|s| (s.key.to_string(), s.label.clone(), 0))
+                            .collect(),
+                    },
+                );
+            }
+            let Some(stage) = stage_as_of.get(&c.value.id) else {
+                continue;
+            };
+            if let Some(funnel) = seen_tracks.get_mut(&key)
+                && let Some(slot) = funnel.stages.iter_mut().find(|(k, _, _)| k == stage)
+            {
+                slot.2 += 1;
+            }
+            if !matches!(
+                stage.as_str(),
+                "registered" | "upgrading" | "withdrawn" | "delisted" | "lapsed"
+            ) {
+                in_cultivation.push(c.value.enterprise);
+            }
+        }
+        funnels.extend(seen_tracks.into_values());
+
+        let newly: Vec<&NewlyRegistered> = new_above_scale
+            .iter()
+            .chain(new_above_limit.iter())
+            .collect();
+        let breakdown = |key_of: &dyn Fn(&Enterprise) -> String| -> Vec<Breakdown> {
+            let mut map: BTreeMap<String, Breakdown> = BTreeMap::new();
+            for n in &newly {
+                let k = key_of(&n.enterprise);
+                let b = map.entry(k.clone()).or_insert_with(|| Breakdown {
+                    key: k,
+                    newly_registered: 0,
+                    in_cultivation: 0,
+                    output_value: Yuan::ZERO,
+                });
+                b.newly_registered += 1;
+                b.output_value += n.output_value;
+            }
+            for id in &in_cultivation {
+                if let Some(e) = all_enterprises.get(id) {
+                    let k = key_of(e);
+                    map.entry(k.clone())
+                        .or_insert_with(|| Breakdown {
+                            key: k,
+                            newly_registered: 0,
+                            in_cultivation: 0,
+                            output_value: Yuan::ZERO,
+                        })
+                        .in_cultivation += 1;
+                }
+            }
+            map.into_values().collect()
+        };
+        let batch_key = |e: &Enterprise| match batch_of.get(&e.id).copied().flatten() {
+            Some(b) => format!(
+                "第{}批 {}",
+                b.number(),
+                b.default_label(peiyu_domain::Lang::Zh)
+            ),
+            None => "未列入".to_owned(),
+        };
+        let by_batch = breakdown(&batch_key);
+        let by_town = breakdown(&|e: &Enterprise| e.town.clone());
+        let by_sector =
+            breakdown(&|e: &Enterprise| e.sector.label(peiyu_domain::Lang::Zh).to_owned());
+
+        // Overdue tasks per officer as of the date, from the effective dates kept on each task:
+        // created by then, due before it, and not done by then (cancelled tasks are left out).
+        let mut overdue: BTreeMap<peiyu_domain::OfficerId, usize> = BTreeMap::new();
+        for t in tasks::list_tasks(conn, &TaskFilter::default()).await? {
+            let t = t.value;
+            let open_then = match t.status {
+                TaskStatus::Open => true,
+                TaskStatus::Done => t.completed_on.is_some_and(|d| d > as_of),
+                TaskStatus::Cancelled => false,
+            };
+            if open_then && t.created_on <= as_of && t.due_on < as_of {
+                *overdue.entry(t.assignee).or_default() += 1;
+            }
+        }
+        let ids: Vec<_> = overdue.keys().copied().collect();
+        let officers = self.officers_by_id(&ids).await?;
+        let mut overdue_by_officer: Vec<(String, String, usize)> = overdue
+            .into_iter()
+            .filter_map(|(id, n)| {
+                officers
+                    .iter()
+                    .find(|o| o.id == id)
+                    .map(|o| (o.name.clone(), o.login.as_str().to_owned(), n))
+            })
+            .collect();
+        overdue_by_officer.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+
+        Ok(ProgressReport {
+            year,
+            as_of,
+            targets: peiyu_storage::targets::targets_of(conn, year).await?,
+            new_above_scale,
+            new_above_limit,
+            funnels,
+            by_batch,
+            by_town,
+            by_sector,
+            overdue_by_officer,
+        })
+    }
+}
+
+fn bad_year(year: i32) -> ServiceError {
+    ServiceError::invalid(
+        "--year",
+        Text::new(
+            format!("年份 {year} 无效"),
+            format!("{year} is not a valid year"),
+        ),
+    )
+}
