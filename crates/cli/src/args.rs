@@ -289,7 +289,7 @@ pub enum CalendarCommand {
 /// `peiyu audit …`
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute every hash chain; exit 1 if any is broken.
+    /// Recompute every hash chain and check every daily seal; exit 1 if anything is broken.
     Verify,
     /// List audit entries.
     Log {
@@ -302,6 +302,18 @@ pub enum AuditCommand {
         /// Only this action, e.g. enterprise.edit.
         #[arg(long)]
         action: Option<String>,
+        /// Only entries recorded on or after this day.
+        #[arg(long)]
+        from: Option<String>,
+        /// Only entries recorded on or before this day.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Seal a day (default: yesterday) over every chain head; `tick` does this daily.
+    Seal {
+        /// The day to seal.
+        #[arg(long)]
+        day: Option<String>,
     },
 }
 

@@ -1,10 +1,30 @@
 //! Reading and verifying the audit log.
 
-use peiyu_domain::Officer;
+use chrono::NaiveDate;
+use peiyu_domain::{Officer, Role};
 use peiyu_storage::audit::{self, AuditEntry, AuditFilter, VerifyReport};
+use peiyu_storage::{BrokenSeal, Seal, seal};
 
-use crate::Service;
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Service, actor_of, in_unit};
+
+/// The outcome of `audit verify`: every hash chain and every daily seal.
+#[derive(Clone, Debug, Default)]
+pub struct AuditVerification {
+    /// The chains.
+    pub chains: VerifyReport,
+    /// How many seals were checked.
+    pub seals: usize,
+    /// The seals that no longer match the log.
+    pub broken_seals: Vec<BrokenSeal>,
+}
+
+impl AuditVerification {
+    /// True when nothing is broken.
+    pub fn ok(&self) -> bool {
+        self.chains.broken.is_empty() && self.broken_seals.is_empty()
+    }
+}
 
 /// Which entries to list.
 #[derive(Clone, Debug, Default)]
@@ -15,13 +35,48 @@ pub struct AuditQuery {
     pub enterprise: Option<String>,
     /// Only this action.
     pub action: Option<String>,
+    /// Only entries recorded on or after this day (county time).
+    pub from: Option<NaiveDate>,
+    /// Only entries recorded on or before this day (county time).
+    pub to: Option<NaiveDate>,
 }
 
 impl Service {
     /// Recomputes every hash chain and reports each broken one with its first bad entry.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
-    pub async fn verify_audit(&self, actor: &Officer) -> ServiceResult<VerifyReport> {
-        Ok(audit::verify_chains(self.store().conn()).await?)
+    pub async fn verify_audit(&self, actor: &Officer) -> ServiceResult<AuditVerification> {
+        let chains = audit::verify_chains(self.store().conn()).await?;
+        let (seals, broken_seals) = seal::verify_seals(self.store().conn()).await?;
+        Ok(AuditVerification {
+            chains,
+            seals,
+            broken_seals,
+        })
+    }
+
+    /// Seals `day` (default today) over every chain head; sealing a day twice returns the first
+    /// seal. Only an admin may.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn seal_day(
+        &self,
+        actor: &Officer,
+        day: Option<NaiveDate>,
+    ) -> ServiceResult<(Seal, bool)> {
+        if actor.role != Role::Admin {
+            return Err(ServiceError::forbidden(
+                "只有管理员可以封签",
+                "only an admin seals the log",
+            ));
+        }
+        let day = day.unwrap_or_else(|| self.today());
+        in_unit!(self, &actor_of(actor), |uow| {
+            Ok(seal::seal_day(uow, day).await?)
+        })
+    }
+
+    /// The seal of `day`, or of the latest sealed day before it.
+    pub async fn seal_on_or_before(&self, day: NaiveDate) -> ServiceResult<Option<Seal>> {
+        Ok(seal::seal_on_or_before(self.store().conn(), day).await?)
     }
 
     /// Audit entries matching the query, oldest first.
@@ -42,6 +97,14 @@ impl Service {
             chain_key: None,
             subject_id: None,
         };
-        Ok(audit::list_entries(self.store().conn(), &filter).await?)
+        let zone = self.zone();
+        Ok(audit::list_entries(self.store().conn(), &filter)
+            .await?
+            .into_iter()
+            .filter(|e| {
+                let day = zone.date_of(e.recorded_at);
+                query.from.is_none_or(|f| day >= f) && query.to.is_none_or(|t| day <= t)
+            })
+            .collect())
     }
 }

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use peiyu_domain::Officer;
 use peiyu_storage::{Actor, Store, UnitOfWork};
 
-pub use audit::AuditQuery;
+pub use audit::{AuditQuery, AuditVerification};
 pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SystemClock};
@@ -35,7 +35,7 @@ pub use error::{ErrorKind, ServiceError, ServiceResult};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
-pub use peiyu_storage::{Target, TrackRecord, TrackStored, Upserted};
+pub use peiyu_storage::{BrokenSeal, Seal, Target, TrackRecord, TrackStored, Upserted};
 pub use peiyu_workflow::batch_rules;
 pub use peiyu_workflow::calendar;
 pub use peiyu_workflow::weekly;
@@ -101,6 +101,11 @@ impl Service {
     /// The underlying store.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The county's time zone.
+    pub fn zone(&self) -> CountyZone {
+        self.zone
     }
 
     /// The county's date today.

@@ -244,6 +244,8 @@ pub struct TickReport {
     pub materialised: Vec<Task>,
     /// Certifications that lapsed (enterprise name, track, stage left).
     pub lapsed: Vec<(String, String, String)>,
+    /// The seal of the day before `today`.
+    pub seal: Option<peiyu_storage::Seal>,
 }
 
 impl Service {

@@ -37,6 +37,11 @@ impl Service {
         self.materialise_recurring(actor, today, &mut report)
             .await?;
         self.lapse(actor, today, &mut report).await?;
+        // Seal the day only once it is over: a seal pins the history up to the end of a day.
+        if let Some(yesterday) = today.pred_opt() {
+            let (seal, _) = self.seal_day(actor, Some(yesterday)).await?;
+            report.seal = Some(seal);
+        }
         Ok(report)
     }
 

@@ -84,29 +84,75 @@ pub async fn run(
     lang: Lang,
 ) -> Result<(), Failure> {
     match cmd {
+        AuditCommand::Seal { day } => {
+            let day = match day {
+                Some(d) => crate::output::parse_date("--day", &d)?,
+                None => service
+                    .today()
+                    .pred_opt()
+                    .unwrap_or_else(|| service.today()),
+            };
+            let (seal, new) = service.seal_day(actor, Some(day)).await?;
+            if json {
+                return print_json(
+                    &serde_json::json!({"day": seal.day.to_string(), "hash": seal.hash, "chains": seal.heads.len(), "new": new}),
+                );
+            }
+            println!(
+                "{} {}: {} ({} {})",
+                if new {
+                    tr(lang, "已封签", "sealed")
+                } else {
+                    tr(lang, "已有封签", "already sealed")
+                },
+                seal.day,
+                seal.hash,
+                seal.heads.len(),
+                tr(lang, "条链", "chains")
+            );
+            Ok(())
+        }
         AuditCommand::Verify => {
-            let report = service.verify_audit(actor).await?;
+            let verification = service.verify_audit(actor).await?;
+            let report = &verification.chains;
             if json {
                 print_json(&serde_json::json!({
                     "chains": report.chains,
                     "entries": report.entries,
-                    "ok": report.broken.is_empty(),
+                    "ok": verification.ok(),
+                    "seals": verification.seals,
+                    "broken_seals": verification.broken_seals.iter().map(|b| serde_json::json!({"day": b.day.to_string(), "chain": b.chain_key})).collect::<Vec<_>>(),
                     "broken": report.broken.iter().map(|b| serde_json::json!({
                         "chain": b.chain_key,
                         "problem": describe(&b.problem, Lang::En),
                         "entry": b.entry.as_ref().map(entry_json),
                     })).collect::<Vec<_>>(),
                 }))?;
-            } else if report.broken.is_empty() {
+            } else if verification.ok() {
                 println!(
-                    "{}: {} {}, {} {}",
+                    "{}: {} {}, {} {}, {} {}",
                     tr(lang, "审计链完好", "audit log verifies"),
                     report.chains,
                     tr(lang, "条链", "chains"),
                     report.entries,
-                    tr(lang, "条记录", "entries")
+                    tr(lang, "条记录", "entries"),
+                    verification.seals,
+                    tr(lang, "个封签", "seals")
                 );
             } else {
+                for b in &verification.broken_seals {
+                    eprintln!(
+                        "{} {}: {}",
+                        tr(lang, "封签不符", "seal broken"),
+                        b.day,
+                        b.chain_key.clone().unwrap_or_else(|| tr(
+                            lang,
+                            "封签哈希不符",
+                            "the seal's own hash does not match"
+                        )
+                        .to_owned())
+                    );
+                }
                 let mut t = table(
                     lang,
                     &[
@@ -143,7 +189,7 @@ pub async fn run(
                     report.chains
                 );
             }
-            if report.broken.is_empty() {
+            if verification.ok() {
                 Ok(())
             } else {
                 Err(Failure::CheckFailed)
@@ -153,7 +199,11 @@ pub async fn run(
             actor: by,
             enterprise,
             action,
+            from,
+            to,
         } => {
+            let from = crate::output::parse_opt_date("--from", &from)?;
+            let to = crate::output::parse_opt_date("--to", &to)?;
             let entries = service
                 .audit_log(
                     actor,
@@ -161,6 +211,8 @@ pub async fn run(
                         actor: by,
                         enterprise,
                         action,
+                        from,
+                        to,
                     },
                 )
                 .await?;

@@ -5,6 +5,7 @@
 
 pub mod audit_chain_heads;
 pub mod audit_entries;
+pub mod audit_seals;
 pub mod batch_entries;
 pub mod batch_lists;
 pub mod batch_moves;

@@ -1,0 +1,183 @@
+//! Daily seals: a hash over every chain head at the moment of sealing, stored once per day and
+//! printed at the foot of weekly lists, so a printed list pins the history up to that day.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{AuditFact, UnitOfWork, canonical_json};
+use crate::entities::{audit_chain_heads, audit_entries, audit_seals};
+use crate::error::{StorageError, StorageResult};
+use crate::instant;
+
+/// A day's seal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seal {
+    /// The day sealed.
+    pub day: NaiveDate,
+    /// Each chain's head when sealed: chain key → (seq, hash).
+    pub heads: BTreeMap<String, (i64, String)>,
+    /// SHA-256 (hex) of the canonical JSON `{"day": "YYYY-MM-DD", "heads": {chain: {"hash", "seq"}}}`.
+    pub hash: String,
+}
+
+fn canonical(day: NaiveDate, heads: &BTreeMap<String, (i64, String)>) -> String {
+    let heads: serde_json::Map<String, serde_json::Value> = heads
+        .iter()
+        .map(|(k, (seq, hash))| (k.clone(), json!({"seq": seq, "hash": hash})))
+        .collect();
+    canonical_json(&json!({"day": day.to_string(), "heads": heads}))
+}
+
+fn from_model(m: audit_seals::Model) -> StorageResult<Seal> {
+    let parsed: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&m.heads).map_err(|e| StorageError::Corrupt {
+            table: "audit_seals",
+            column: "heads",
+            value: m.day.to_string(),
+            detail: e.to_string(),
+        })?;
+    let heads = parsed
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k,
+                (
+                    v["seq"].as_i64().unwrap_or_default(),
+                    v["hash"].as_str().unwrap_or_default().to_owned(),
+                ),
+            )
+        })
+        .collect();
+    Ok(Seal {
+        day: m.day,
+        heads,
+        hash: m.hash,
+    })
+}
+
+/// Seals `day` over the current chain heads, unless it is sealed already (then the existing
+/// seal is returned and nothing is written). The seal's own audit entry is appended after the
+/// heads are read: the next day's seal covers it.
+pub async fn seal_day(uow: &mut UnitOfWork, day: NaiveDate) -> StorageResult<(Seal, bool)> {
+    if let Some(existing) = audit_seals::Entity::find_by_id(day)
+        .one(uow.txn())
+        .await
+        .map_err(StorageError::db("reading a seal"))?
+    {
+        return Ok((from_model(existing)?, false));
+    }
+    let heads: BTreeMap<String, (i64, String)> = audit_chain_heads::Entity::find()
+        .all(uow.txn())
+        .await
+        .map_err(StorageError::db("reading audit chain heads"))?
+        .into_iter()
+        .map(|h| (h.chain_key, (h.seq, h.hash)))
+        .collect();
+    let text = canonical(day, &heads);
+    let hash = hex::encode(Sha256::digest(text.as_bytes()));
+    let heads_json = canonical_json(&serde_json::Value::Object(
+        heads
+            .iter()
+            .map(|(k, (seq, h))| (k.clone(), json!({"seq": seq, "hash": h})))
+            .collect(),
+    ));
+    audit_seals::Entity::insert(audit_seals::ActiveModel {
+        day: Set(day),
+        heads: Set(heads_json),
+        hash: Set(hash.clone()),
+        created_at: Set(instant::to_text(uow.now())),
+    })
+    .exec_without_returning(uow.txn())
+    .await
+    .map_err(StorageError::db_unique(
+        "sealing a day",
+        "seal",
+        "day",
+        day.to_string(),
+    ))?;
+    uow.record(AuditFact {
+        action: "audit.seal".into(),
+        subject_type: "seal".into(),
+        subject_id: day.to_string(),
+        enterprise: None,
+        before: None,
+        after: Some(json!({"day": day.to_string(), "hash": hash, "chains": heads.len()})),
+        reason: None,
+        effective_on: Some(day),
+    })
+    .await?;
+    Ok((Seal { day, heads, hash }, true))
+}
+
+/// The seal of `day`, or else of the latest sealed day before it.
+pub async fn seal_on_or_before(
+    conn: &impl ConnectionTrait,
+    day: NaiveDate,
+) -> StorageResult<Option<Seal>> {
+    audit_seals::Entity::find()
+        .filter(audit_seals::Column::Day.lte(day))
+        .order_by_desc(audit_seals::Column::Day)
+        .one(conn)
+        .await
+        .map_err(StorageError::db("reading a seal"))?
+        .map(from_model)
+        .transpose()
+}
+
+/// A seal that no longer matches the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenSeal {
+    /// The day sealed.
+    pub day: NaiveDate,
+    /// The chain whose sealed head is gone or changed; `None` when the seal's own hash does not
+    /// match its heads.
+    pub chain_key: Option<String>,
+}
+
+/// Checks every seal: its hash matches its heads, and each sealed head is still an entry of its
+/// chain with the same sequence number and hash.
+pub async fn verify_seals(conn: &impl ConnectionTrait) -> StorageResult<(usize, Vec<BrokenSeal>)> {
+    let seals = audit_seals::Entity::find()
+        .order_by_asc(audit_seals::Column::Day)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading seals"))?;
+    let mut broken = Vec::new();
+    let count = seals.len();
+    for m in seals {
+        let seal = from_model(m)?;
+        let recomputed = hex::encode(Sha256::digest(canonical(seal.day, &seal.heads).as_bytes()));
+        if recomputed != seal.hash {
+            broken.push(BrokenSeal {
+                day: seal.day,
+                chain_key: None,
+            });
+            continue;
+        }
+        for (chain, (seq, hash)) in &seal.heads {
+            if *seq == 0 {
+                continue;
+            }
+            let found = audit_entries::Entity::find()
+                .filter(audit_entries::Column::ChainKey.eq(chain.clone()))
+                .filter(audit_entries::Column::Seq.eq(*seq))
+                .one(conn)
+                .await
+                .map_err(StorageError::db("reading a sealed entry"))?;
+            if found.is_none_or(|e| &e.hash != hash) {
+                broken.push(BrokenSeal {
+                    day: seal.day,
+                    chain_key: Some(chain.clone()),
+                });
+                break;
+            }
+        }
+    }
+    Ok((count, broken))
+}
