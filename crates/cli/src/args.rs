@@ -73,6 +73,26 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// An enterprise's history: one timeline across tracks, batch lists and tasks.
+    History {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// Only stage moves and tasks of this track.
+        #[arg(long)]
+        track: Option<String>,
+        /// From this day (effective date).
+        #[arg(long)]
+        from: Option<String>,
+        /// To this day (effective date).
+        #[arg(long)]
+        to: Option<String>,
+        /// text (default), csv, xlsx or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write to this file (required for xlsx).
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Reports (报表).
     #[command(subcommand)]
     Report(ReportCommand),

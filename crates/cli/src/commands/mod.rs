@@ -5,6 +5,7 @@ mod batch;
 mod calendar;
 mod case;
 mod enterprise;
+mod history;
 mod metrics;
 mod people;
 mod report;
@@ -157,6 +158,24 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let actor = service.actor(&g.as_login).await?;
             let as_of = crate::output::parse_opt_date("--as-of", &as_of)?;
             report::progress(&service, &actor, year, as_of, &format, output, g.json, lang).await
+        }
+        Command::History {
+            enterprise,
+            track,
+            from,
+            to,
+            format,
+            output,
+        } => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            let query = peiyu_service::HistoryQuery {
+                track,
+                from: crate::output::parse_opt_date("--from", &from)?,
+                to: crate::output::parse_opt_date("--to", &to)?,
+            };
+            let format = if g.json { "json".to_owned() } else { format };
+            history::run(&service, &actor, &enterprise, &query, &format, output, lang).await
         }
         Command::Target(cmd) => {
             let service = Service::connect(&g.db).await?;
