@@ -93,6 +93,23 @@ pub enum Command {
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
+    /// The county's lists as they stood at the end of DATE, rebuilt from history alone.
+    Asof {
+        /// The day, YYYY-MM-DD.
+        date: String,
+        /// Only this year's batch list.
+        #[arg(long)]
+        list: Option<i32>,
+        /// Only this batch.
+        #[arg(long)]
+        batch: Option<String>,
+        /// Only this track.
+        #[arg(long)]
+        track: Option<String>,
+        /// Only this stage.
+        #[arg(long)]
+        stage: Option<String>,
+    },
     /// Reports (报表).
     #[command(subcommand)]
     Report(ReportCommand),

@@ -1,5 +1,6 @@
 //! One module per noun; each turns parsed arguments into a use-case call and prints the result.
 
+mod asof;
 mod audit;
 mod batch;
 mod calendar;
@@ -158,6 +159,20 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let actor = service.actor(&g.as_login).await?;
             let as_of = crate::output::parse_opt_date("--as-of", &as_of)?;
             report::progress(&service, &actor, year, as_of, &format, output, g.json, lang).await
+        }
+        Command::Asof {
+            date,
+            list,
+            batch,
+            track,
+            stage,
+        } => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            asof::run(
+                &service, &actor, &date, list, batch, track, stage, g.json, lang,
+            )
+            .await
         }
         Command::History {
             enterprise,

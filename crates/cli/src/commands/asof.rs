@@ -1,0 +1,110 @@
+//! `peiyu asof DATE`: the lists as they stood, rebuilt from history.
+
+use peiyu_domain::{Batch, Lang, Officer};
+use peiyu_service::{AsOfQuery, Service};
+use serde_json::json;
+
+use crate::Failure;
+use crate::output::{parse_date, print_json, table, tr};
+
+/// Runs `peiyu asof`.
+#[allow(clippy::too_many_arguments)]
+pub async fn run(
+    service: &Service,
+    actor: &Officer,
+    date: &str,
+    list: Option<i32>,
+    batch: Option<String>,
+    track: Option<String>,
+    stage: Option<String>,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let date = parse_date("DATE", date)?;
+    let batch = batch
+        .as_deref()
+        .map(|b| {
+            b.parse::<Batch>()
+                .map_err(|e| Failure::invalid("--batch", &e))
+        })
+        .transpose()?;
+    let lists_asked = list.is_some() || batch.is_some();
+    let stages_asked = track.is_some() || stage.is_some();
+    let show_lists = lists_asked || !stages_asked;
+    let show_stages = stages_asked || !lists_asked;
+    let view = service
+        .as_of(
+            actor,
+            date,
+            &AsOfQuery {
+                list,
+                batch,
+                track,
+                stage,
+            },
+        )
+        .await?;
+    if json {
+        return print_json(&json!({
+            "date": date.to_string(),
+            "listed": if show_lists { view.listed.iter().map(|l| json!({
+                "list": l.year, "uscc": l.enterprise.uscc.as_str(), "name": l.enterprise.name,
+                "batch": l.batch.number(), "since": l.since.to_string(),
+            })).collect::<Vec<_>>() } else { Vec::new() },
+            "staged": if show_stages { view.staged.iter().map(|s| json!({
+                "track": s.track, "uscc": s.enterprise.uscc.as_str(), "name": s.enterprise.name,
+                "stage": s.stage, "since": s.since.to_string(),
+            })).collect::<Vec<_>>() } else { Vec::new() },
+        }));
+    }
+    println!(
+        "{} {date} {}",
+        tr(lang, "截至", "as of the end of"),
+        tr(lang, "日终", "")
+    );
+    if show_lists {
+        let mut t = table(
+            lang,
+            &[
+                ("名单", "list"),
+                ("批次", "batch"),
+                ("企业", "enterprise"),
+                ("统一社会信用代码", "USCC"),
+                ("列入日期", "since"),
+            ],
+        );
+        for l in &view.listed {
+            t.add_row(vec![
+                l.year.to_string(),
+                format!("{} {}", l.batch, l.batch.default_label(lang)),
+                l.enterprise.name.clone(),
+                l.enterprise.uscc.as_str().to_owned(),
+                l.since.to_string(),
+            ]);
+        }
+        println!("{t}");
+    }
+    if show_stages {
+        let mut t = table(
+            lang,
+            &[
+                ("流程", "track"),
+                ("阶段", "stage"),
+                ("企业", "enterprise"),
+                ("统一社会信用代码", "USCC"),
+                ("进入日期", "since"),
+            ],
+        );
+        for s in &view.staged {
+            t.add_row(vec![
+                s.track.clone(),
+                s.stage.clone(),
+                s.enterprise.name.clone(),
+                s.enterprise.uscc.as_str().to_owned(),
+                s.since.to_string(),
+            ]);
+        }
+        println!("{t}");
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! The county's lists as they stood at the end of a day, rebuilt from history alone: batch
+//! memberships from the recorded batch moves, stages from the recorded transitions, both by
+//! their effective dates.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use peiyu_domain::{Batch, CultivationId, Enterprise, EnterpriseId, Officer, Text};
+use peiyu_storage::{batches, cultivations, enterprises};
+
+use crate::Service;
+use crate::error::{ServiceError, ServiceResult};
+
+/// What to rebuild.
+#[derive(Clone, Debug, Default)]
+pub struct AsOfQuery {
+    /// Only this year's batch list (default: every list).
+    pub list: Option<i32>,
+    /// Only this batch.
+    pub batch: Option<Batch>,
+    /// Only this track.
+    pub track: Option<String>,
+    /// Only this stage.
+    pub stage: Option<String>,
+}
+
+/// One enterprise's place on a list on the day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedAsOf {
+    /// The list's year.
+    pub year: i32,
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// Its batch.
+    pub batch: Batch,
+    /// Since when (the effective date of the move that put it there).
+    pub since: NaiveDate,
+}
+
+/// One cultivation's stage on the day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StagedAsOf {
+    /// The track.
+    pub track: String,
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// The stage.
+    pub stage: String,
+    /// Since when.
+    pub since: NaiveDate,
+}
+
+/// The lists as they stood.
+#[derive(Clone, Debug, Default)]
+pub struct AsOfView {
+    /// The day.
+    pub date: Option<NaiveDate>,
+    /// Batch-list places, by year, batch and enterprise name.
+    pub listed: Vec<ListedAsOf>,
+    /// Stages, by track, stage and enterprise name.
+    pub staged: Vec<StagedAsOf>,
+}
+
+impl Service {
+    /// Rebuilds the batch lists and the cultivations' stages as they stood at the end of `date`
+    /// from the recorded moves alone (effective dates; a move recorded later but effective
+    /// earlier counts).
+    #[tracing::instrument(skip(self, _actor, query))]
+    pub async fn as_of(
+        &self,
+        _actor: &Officer,
+        date: NaiveDate,
+        query: &AsOfQuery,
+    ) -> ServiceResult<AsOfView> {
+        if date > self.today() {
+            return Err(ServiceError::invalid(
+                "DATE",
+                Text::new(
+                    format!("{date} 还没到，不能回看"),
+                    format!("{date} is in the future: nothing to rebuild yet"),
+                ),
+            ));
+        }
+        let conn = self.store().conn();
+        let all: BTreeMap<EnterpriseId, Enterprise> = enterprises::list_enterprises(
+            conn,
+            &peiyu_storage::EnterpriseFilter {
+                include_archived: true,
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|v| (v.value.id, v.value))
+        .collect();
+
+        let mut listed = Vec::new();
+        for list in batches::list_lists(conn).await? {
+            let year = list.value.year;
+            if query.list.is_some_and(|y| y != year) {
+                continue;
+            }
+            let mut state: BTreeMap<EnterpriseId, (Batch, NaiveDate)> = BTreeMap::new();
+            let mut moves = batches::moves(conn, Some(list.value.id), None).await?;
+            // Apply in effective order; moves recorded on the same effective day keep their
+            // recording order.
+            moves.sort_by(|a, b| a.effective_on.cmp(&b.effective_on));
+            for mv in moves.into_iter().filter(|m| m.effective_on <= date) {
+                match mv.to {
+                    Some(b) => {
+                        state.insert(mv.enterprise, (b, mv.effective_on));
+                    }
+                    None => {
+                        state.remove(&mv.enterprise);
+                    }
+                }
+            }
+            for (id, (batch, since)) in state {
+                if query.batch.is_some_and(|b| b != batch) {
+                    continue;
+                }
+                if let Some(e) = all.get(&id) {
+                    listed.push(ListedAsOf {
+                        year,
+                        enterprise: e.clone(),
+                        batch,
+                        since,
+                    });
+                }
+            }
+        }
+        listed.sort_by(|a, b| {
+            (
+                a.year,
+                a.batch,
+                &a.enterprise.name,
+                a.enterprise.uscc.as_str(),
+            )
+                .cmp(&(
+                    b.year,
+                    b.batch,
+                    &b.enterprise.name,
+                    b.enterprise.uscc.as_str(),
+                ))
+        });
+
+        let tracks: BTreeMap<CultivationId, (String, EnterpriseId)> =
+            cultivations::list_cultivations(conn, None, None)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.value.id,
+                        (c.value.track_key.to_string(), c.value.enterprise),
+                    )
+                })
+                .collect();
+        let mut stage_of: BTreeMap<CultivationId, (String, NaiveDate)> = BTreeMap::new();
+        for t in cultivations::all_transitions(conn, Some(date)).await? {
+            // Transitions of a cultivation arrive in sequence order, which is effective order.
+            stage_of.insert(t.cultivation, (t.to.to_string(), t.effective_on));
+        }
+        let mut staged = Vec::new();
+        for (id, (stage, since)) in stage_of {
+            let Some((track, enterprise)) = tracks.get(&id) else {
+                continue;
+            };
+            if query.track.as_ref().is_some_and(|t| t != track)
+                || query.stage.as_ref().is_some_and(|s| *s != stage)
+            {
+                continue;
+            }
+            if let Some(e) = all.get(enterprise) {
+                staged.push(StagedAsOf {
+                    track: track.clone(),
+                    enterprise: e.clone(),
+                    stage,
+                    since,
+                });
+            }
+        }
+        staged.sort_by(|a, b| {
+            (
+                &a.track,
+                &a.stage,
+                &a.enterprise.name,
+                a.enterprise.uscc.as_str(),
+            )
+                .cmp(&(
+                    &b.track,
+                    &b.stage,
+                    &b.enterprise.name,
+                    b.enterprise.uscc.as_str(),
+                ))
+        });
+        Ok(AsOfView {
+            date: Some(date),
+            listed,
+            staged,
+        })
+    }
+}
