@@ -371,7 +371,7 @@ pub(crate) mod tests {
             ytd.missing,
             vec![ym("2023-02"), ym("2023-04"), ym("2023-05")]
         );
-        assert_eq!(ytd.missing_list(), "2023-02, 2023-04, 2023-05");
+        assert_eq!(ytd.missing_list(), "2023-02, 2023-04..2023-05");
         assert!(!ytd.is_complete());
     }
 
