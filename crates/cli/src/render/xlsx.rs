@@ -1,0 +1,263 @@
+//! The XLSX rendering: an Excel workbook with one sheet per section.
+
+use chrono::NaiveTime;
+use peiyu_domain::Lang;
+use peiyu_service::weekly::WeeklyList;
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use super::cells::{self, Cell, Section, TaskCol, WatchCol};
+
+/// The date format of date cells.
+const DATE_FORMAT: &str = "yyyy-mm-dd";
+
+/// The formats a sheet writes with.
+struct Styles {
+    header: Format,
+    date: Format,
+    percent: Format,
+}
+
+/// Renders `list` as an XLSX workbook: sheets 逾期, 本周, 下周, 上周完成, 关注 (Overdue, This
+/// week, Next week, Done last week, Watch in English), each with a bold, frozen, filterable
+/// header row and sensible column widths. Dates are real Excel dates formatted `yyyy-mm-dd`;
+/// batches, working days overdue and days without a move are numbers; the share of the
+/// threshold is a percentage. Rows keep the list's order (batches 1 and 2 first, then by due
+/// date). The document's creation time is the list's day, so the same list gives the same bytes.
+pub fn xlsx(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let created = list.as_of.and_time(NaiveTime::MIN);
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(cells::title(list, lang))
+            .set_subject(cells::subtitle(list, lang))
+            .set_comment(cells::seal_line(list, lang).unwrap_or_default())
+            .set_author("peiyu")
+            .set_creation_datetime(&created),
+    );
+    let styles = Styles {
+        header: Format::new()
+            .set_bold()
+            .set_background_color("#DDE4EE")
+            .set_align(FormatAlign::VerticalCenter),
+        date: Format::new()
+            .set_num_format(DATE_FORMAT)
+            .set_align(FormatAlign::Left),
+        percent: Format::new().set_num_format("0.0%"),
+    };
+    for section in Section::TASKS {
+        let cols = TaskCol::for_sheet(section);
+        let sheet = book.add_worksheet();
+        sheet.set_name(section.sheet_name(lang))?;
+        let rows: Vec<Vec<Cell>> = section
+            .tasks(list)
+            .into_iter()
+            .map(|t| cols.iter().map(|c| c.cell(t, lang)).collect())
+            .collect();
+        let headers: Vec<(&str, f64)> = cols
+            .iter()
+            .map(|c| (c.header(lang), c.xlsx_width()))
+            .collect();
+        write_sheet(sheet, &headers, &rows, &styles, lang)?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(Section::Watch.sheet_name(lang))?;
+    let rows: Vec<Vec<Cell>> = list
+        .watch
+        .iter()
+        .map(|item| {
+            WatchCol::FOR_SHEET
+                .iter()
+                .map(|c| c.cell(item, lang))
+                .collect()
+        })
+        .collect();
+    let headers: Vec<(&str, f64)> = WatchCol::FOR_SHEET
+        .iter()
+        .map(|c| (c.header(lang), c.xlsx_width()))
+        .collect();
+    write_sheet(sheet, &headers, &rows, &styles, lang)?;
+    book.save_to_buffer()
+}
+
+fn write_sheet(
+    sheet: &mut Worksheet,
+    headers: &[(&str, f64)],
+    rows: &[Vec<Cell>],
+    styles: &Styles,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    for (col, (header, width)) in (0u16..).zip(headers) {
+        sheet.write_string_with_format(0, col, *header, &styles.header)?;
+        sheet.set_column_width(col, *width)?;
+    }
+    for (row, cells) in (1u32..).zip(rows) {
+        for (col, cell) in (0u16..).zip(cells) {
+            match cell {
+                Cell::Empty => {}
+                Cell::Date(d) => {
+                    sheet.write_date_with_format(row, col, d, &styles.date)?;
+                }
+                Cell::Int(n) => {
+                    // Counts of days: far below 2^53, so exact as an f64.
+                    sheet.write_number(row, col, *n as f64)?;
+                }
+                Cell::Batch(b) => {
+                    sheet.write_number(row, col, f64::from(b.number()))?;
+                }
+                Cell::Share(bp) => {
+                    let share = *bp as f64 / 10_000.0;
+                    sheet.write_number_with_format(row, col, share, &styles.percent)?;
+                }
+                Cell::Text(_) | Cell::Flag(_) => {
+                    sheet.write_string(row, col, cell.data(lang))?;
+                }
+            }
+        }
+    }
+    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
+    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, last_row, last_col)?;
+    sheet.set_landscape().set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use calamine::{Data, DataType, Range, Reader, Xlsx, open_workbook_from_rs};
+
+    use super::*;
+    use crate::render::fixture::{self, d};
+
+    fn read(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+        open_workbook_from_rs(Cursor::new(bytes)).unwrap()
+    }
+
+    fn header(range: &Range<Data>) -> Vec<String> {
+        range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn one_sheet_per_section() {
+        let list = fixture::week27();
+        let mut book = read(xlsx(&list, Lang::Zh).unwrap());
+        assert_eq!(
+            book.sheet_names(),
+            ["逾期", "本周", "下周", "上周完成", "关注"]
+        );
+        let en = read(xlsx(&list, Lang::En).unwrap());
+        assert_eq!(
+            en.sheet_names(),
+            [
+                "Overdue",
+                "This week",
+                "Next week",
+                "Done last week",
+                "Watch"
+            ]
+        );
+        // Header row plus one row per line of the section.
+        for (name, rows) in [
+            ("逾期", 3),
+            ("本周", 5),
+            ("下周", 2),
+            ("上周完成", 2),
+            ("关注", 3),
+        ] {
+            let range = book.worksheet_range(name).unwrap();
+            assert_eq!(range.height(), 1 + rows, "{name}");
+        }
+    }
+
+    #[test]
+    fn headers_and_cells_read_back() {
+        let list = fixture::week27();
+        let mut book = read(xlsx(&list, Lang::Zh).unwrap());
+        let overdue = book.worksheet_range("逾期").unwrap();
+        assert_eq!(
+            header(&overdue),
+            [
+                "编号",
+                "批次",
+                "企业",
+                "统一社会信用代码",
+                "任务",
+                "类别",
+                "负责人",
+                "委派给",
+                "创建",
+                "截止",
+                "逾期工作日",
+                "结转"
+            ]
+        );
+        let row: Vec<&Data> = overdue.rows().nth(2).unwrap().iter().collect();
+        assert_eq!(row[0].get_string(), Some(list.overdue[1].short_id.as_str()));
+        assert_eq!(row[1], &Data::Float(2.0));
+        assert_eq!(row[2].get_string(), Some("柳州 A&B <精密> 机械有限公司"));
+        assert_eq!(row[5].get_string(), Some("要素保障：用地保障"));
+        assert_eq!(row[7].get_string(), Some("李娜"));
+        // Due and created dates are real dates, not strings.
+        assert!(row[9].is_datetime(), "{:?}", row[9]);
+        assert_eq!(row[9].as_date(), Some(d(6, 26)));
+        assert_eq!(row[8].as_date(), Some(d(6, 19)));
+        assert_eq!(row[10], &Data::Float(5.0));
+        assert_eq!(row[11].get_string(), Some("是"));
+        // No batch: an empty cell.
+        let last: Vec<&Data> = overdue.rows().nth(3).unwrap().iter().collect();
+        assert_eq!(last[1], &Data::Empty);
+
+        let this_week = book.worksheet_range("本周").unwrap();
+        assert_eq!(header(&this_week)[0], "星期");
+        let days: Vec<String> = this_week.rows().skip(1).map(|r| r[0].to_string()).collect();
+        assert_eq!(days, ["星期一", "星期一", "星期三", "星期四", "星期五"]);
+
+        let done = book.worksheet_range("上周完成").unwrap();
+        let completed = header(&done).iter().position(|h| h == "完成").unwrap();
+        let first_done = done.rows().nth(1).unwrap();
+        assert_eq!(first_done[completed].as_date(), Some(d(6, 28)));
+
+        let watch = book.worksheet_range("关注").unwrap();
+        assert_eq!(header(&watch)[0], "关注原因");
+        let rows: Vec<_> = watch.rows().skip(1).collect();
+        assert_eq!(rows[0][6].as_date(), Some(d(8, 31)));
+        assert_eq!(rows[1][8], Data::Float(0.925));
+        assert_eq!(rows[2][9], Data::Float(75.0));
+        assert_eq!(rows[2][1], Data::Empty);
+    }
+
+    #[test]
+    fn batch_order_is_kept() {
+        let list = fixture::week27();
+        let mut book = read(xlsx(&list, Lang::En).unwrap());
+        let overdue = book.worksheet_range("Overdue").unwrap();
+        let ids: Vec<String> = overdue.rows().skip(1).map(|r| r[0].to_string()).collect();
+        let expected: Vec<&str> = list.overdue.iter().map(|t| t.short_id.as_str()).collect();
+        assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn same_list_same_bytes() {
+        let list = fixture::week27();
+        assert_eq!(
+            xlsx(&list, Lang::Zh).unwrap(),
+            xlsx(&list, Lang::Zh).unwrap()
+        );
+    }
+
+    #[test]
+    fn an_empty_week_still_has_every_sheet_with_its_header() {
+        let mut book = read(xlsx(&fixture::empty(), Lang::Zh).unwrap());
+        assert_eq!(book.sheet_names().len(), 5);
+        let range = book.worksheet_range("本周").unwrap();
+        assert_eq!(range.height(), 1);
+    }
+}
