@@ -6,4 +6,5 @@
 mod audit_chain;
 mod enterprises;
 mod tidy;
+mod tracks;
 mod write_path;
