@@ -210,6 +210,7 @@ impl Service {
 
     async fn materialise(
         &self,
+        created_on: NaiveDate,
         drafts: &[TaskDraft],
         enterprise: &Enterprise,
         cultivation: CultivationId,
@@ -232,7 +233,7 @@ impl Service {
                     delegate: None,
                     created_by: actor.id,
                     status: TaskStatus::Open,
-                    created_on: d.reference_on.min(self.today()),
+                    created_on,
                     due_on: d.due_on,
                     follow_up_on: None,
                     origin: origin_of(track_key, stage, d.origin),
@@ -345,6 +346,7 @@ impl Service {
         };
         let created = self
             .materialise(
+                on,
                 &opening.create,
                 &enterprise,
                 cultivation.id,
@@ -383,6 +385,7 @@ impl Service {
         &self,
         enterprise: &Enterprise,
         cultivation: &Cultivation,
+        on: NaiveDate,
     ) -> ServiceResult<(Snapshot, Vec<Versioned<Task>>, Vec<Transition>)> {
         let conn = self.store().conn();
         let history = cultivations::transitions_of(conn, cultivation.id).await?;
@@ -418,7 +421,7 @@ impl Service {
             metrics: metrics::list_metrics(conn, enterprise.id, None, None).await?,
             tasks: facts,
             batch: self
-                .batch_of(enterprise.id, chrono::Datelike::year(&self.today()))
+                .batch_of(enterprise.id, chrono::Datelike::year(&on))
                 .await?,
         };
         Ok((snapshot, stored_tasks, history))
@@ -443,7 +446,7 @@ impl Service {
                 && let Some(first) =
                     cultivations::transition_by_request(self.store().conn(), request_id).await?
             {
-                return self.replay(actor, first).await;
+                return self.replay(actor, first, &cmd).await;
             }
             let enterprise = self.resolve_enterprise(&cmd.enterprise).await?.value;
             require_enterprise_access(self.store(), actor, &enterprise).await?;
@@ -454,9 +457,10 @@ impl Service {
                 return Err(stale(&enterprise, key.as_str(), expected, current.version));
             }
             let track = self.track_version(current.value.track).await?;
-            let (snapshot, stored_tasks, history) =
-                self.snapshot(&enterprise, &current.value).await?;
             let today = self.today();
+            let (snapshot, stored_tasks, history) = self
+                .snapshot(&enterprise, &current.value, cmd.on.unwrap_or(today))
+                .await?;
             let request = MoveRequest {
                 to: to.clone(),
                 role: actor.role,
@@ -466,10 +470,24 @@ impl Service {
                 effective_on: cmd.on.unwrap_or(today),
                 today,
             };
-            let planned =
-                plan(&track.track, &snapshot, &request, self.calendar()).map_err(plan_error)?;
+            let planned = match plan(&track.track, &snapshot, &request, self.calendar()) {
+                Ok(p) => p,
+                Err(e) => {
+                    // A duplicate racing the first request may read the case after the first
+                    // moved it: answer with the first result rather than a planning error.
+                    if let Some(request_id) = &cmd.request_id
+                        && let Some(first) =
+                            cultivations::transition_by_request(self.store().conn(), request_id)
+                                .await?
+                    {
+                        return self.replay(actor, first, &cmd).await;
+                    }
+                    return Err(plan_error(e));
+                }
+            };
             let created = self
                 .materialise(
+                    planned.effective_on,
                     &planned.create,
                     &enterprise,
                     current.value.id,
@@ -583,12 +601,34 @@ impl Service {
         }
     }
 
-    async fn replay(&self, actor: &Officer, first: Transition) -> ServiceResult<AdvanceOutcome> {
+    async fn replay(
+        &self,
+        actor: &Officer,
+        first: Transition,
+        cmd: &AdvanceCase,
+    ) -> ServiceResult<AdvanceOutcome> {
         let enterprise =
             peiyu_storage::enterprises::get_enterprise(self.store().conn(), first.enterprise)
                 .await?
                 .value;
+        require_enterprise_access(self.store(), actor, &enterprise).await?;
         let track = self.track_version(first.track).await?;
+        let same_enterprise = self
+            .resolve_enterprise(&cmd.enterprise)
+            .await
+            .is_ok_and(|e| e.value.id == enterprise.id);
+        if !same_enterprise
+            || track.record.key.as_str() != cmd.track.trim()
+            || first.to.as_str() != cmd.to.trim()
+        {
+            return Err(ServiceError::invalid(
+                "--request-id",
+                Text::new(
+                    "该请求编号已用于另一项推进：请换一个编号",
+                    "this request id was already used for a different move: use a new one",
+                ),
+            ));
+        }
         let current = self
             .cultivation_of(&enterprise, track.record.key.as_str())
             .await?;
@@ -662,8 +702,9 @@ impl Service {
     ) -> ServiceResult<CaseView> {
         let current = self.cultivation_of(enterprise, track_key).await?;
         let track = self.track_version(current.value.track).await?;
-        let (snapshot, stored_tasks, history) = self.snapshot(enterprise, &current.value).await?;
         let today = self.today();
+        let (snapshot, stored_tasks, history) =
+            self.snapshot(enterprise, &current.value, today).await?;
         let role = if actor.role == Role::Leader {
             Role::Officer
         } else {

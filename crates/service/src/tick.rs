@@ -131,90 +131,95 @@ impl Service {
         let conn = self.store().conn();
         for c in cultivations::list_cultivations(conn, None, None).await? {
             let track = self.track_version(c.value.track).await?;
-            let Some(stage) = track.track.stage(&c.value.stage) else {
-                continue;
-            };
-            let origin = format!("template:{}/{}", c.value.track_key, stage.key);
-            let existing = tasks::tasks_with_origin(conn, c.value.id, &origin).await?;
             let enterprise = peiyu_storage::enterprises::get_enterprise(conn, c.value.enterprise)
                 .await?
                 .value;
-            for template in stage.tasks.iter().filter(|t| t.repeat.is_some()) {
-                let Some(repeat) = template.repeat else {
-                    continue;
-                };
-                let mut latest: Option<NaiveDate> = existing
-                    .iter()
-                    .filter(|t| t.value.kind == template.kind)
-                    .map(|t| t.value.created_on)
-                    .max();
-                let mut created = Vec::new();
-                while let Some(next) = latest.and_then(|d| repeat.next_reference(d)) {
-                    if next > horizon {
-                        break;
-                    }
-                    let batch = self
-                        .batch_of(enterprise.id, chrono::Datelike::year(&next))
-                        .await?;
-                    let priority = if track.track.policy().is_priority(batch) {
-                        track.track.policy().priority_working_days(template)
-                    } else {
-                        None
+            // A series started by any stage continues while its latest task is not cancelled
+            // (entering a stage that closes it, like delisting, ends it).
+            for stage in track.track.stages() {
+                let origin = format!("template:{}/{}", c.value.track_key, stage.key);
+                let existing = tasks::tasks_with_origin(conn, c.value.id, &origin).await?;
+                for template in stage.tasks.iter().filter(|t| t.repeat.is_some()) {
+                    let Some(repeat) = template.repeat else {
+                        continue;
                     };
-                    let draft = template
-                        .draft(next, priority, self.calendar())
-                        .map_err(|e| {
-                            ServiceError::invalid(
-                                "calendar",
-                                Text::new(e.message_zh(), e.to_string()),
-                            )
-                        })?;
-                    let assignee = self
-                        .resolve_assignee(draft.assignee, &enterprise, actor)
-                        .await?;
-                    created.push(Task {
-                        id: TaskId::new(),
-                        enterprise: Some(enterprise.id),
-                        cultivation: Some(c.value.id),
-                        kind: draft.kind,
-                        title: draft.title.zh().to_owned(),
-                        description: None,
-                        assignee: assignee.id,
-                        delegate: None,
-                        created_by: actor.id,
-                        status: TaskStatus::Open,
-                        created_on: next,
-                        due_on: draft.due_on,
-                        follow_up_on: None,
-                        origin: origin.clone(),
-                        completed_on: None,
-                        completion_note: None,
-                        evidence: None,
-                        cancel_reason: None,
-                    });
-                    latest = Some(next);
-                }
-                if created.is_empty() {
-                    continue;
-                }
-                let cultivation = c.value.id;
-                // Under the cultivation's row lock, skip what another tick created meanwhile.
-                let inserted = in_unit!(self, &actor_of(actor), |uow| {
-                    cultivations::lock_cultivation(uow, cultivation).await?;
-                    let now = tasks::tasks_with_origin(uow.txn(), cultivation, &origin).await?;
-                    let mut inserted = Vec::new();
-                    for t in &created {
-                        let exists = now
-                            .iter()
-                            .any(|x| x.value.kind == t.kind && x.value.created_on == t.created_on);
-                        if !exists {
-                            tasks::insert_task(uow, t, "task.create").await?;
-                            inserted.push(t.clone());
-                        }
+                    let last = existing
+                        .iter()
+                        .filter(|t| t.value.kind == template.kind)
+                        .max_by_key(|t| t.value.created_on);
+                    if last.is_none_or(|t| t.value.status == TaskStatus::Cancelled) {
+                        continue;
                     }
-                    Ok(inserted)
-                })?;
-                report.materialised.extend(inserted);
+                    let mut latest: Option<NaiveDate> = last.map(|t| t.value.created_on);
+                    let mut created = Vec::new();
+                    while let Some(next) = latest.and_then(|d| repeat.next_reference(d)) {
+                        if next > horizon {
+                            break;
+                        }
+                        let batch = self
+                            .batch_of(enterprise.id, chrono::Datelike::year(&next))
+                            .await?;
+                        let priority = if track.track.policy().is_priority(batch) {
+                            track.track.policy().priority_working_days(template)
+                        } else {
+                            None
+                        };
+                        let draft =
+                            template
+                                .draft(next, priority, self.calendar())
+                                .map_err(|e| {
+                                    ServiceError::invalid(
+                                        "calendar",
+                                        Text::new(e.message_zh(), e.to_string()),
+                                    )
+                                })?;
+                        let assignee = self
+                            .resolve_assignee(draft.assignee, &enterprise, actor)
+                            .await?;
+                        created.push(Task {
+                            id: TaskId::new(),
+                            enterprise: Some(enterprise.id),
+                            cultivation: Some(c.value.id),
+                            kind: draft.kind,
+                            title: draft.title.zh().to_owned(),
+                            description: None,
+                            assignee: assignee.id,
+                            delegate: None,
+                            created_by: actor.id,
+                            status: TaskStatus::Open,
+                            created_on: next,
+                            due_on: draft.due_on,
+                            follow_up_on: None,
+                            origin: origin.clone(),
+                            completed_on: None,
+                            completion_note: None,
+                            evidence: None,
+                            cancel_reason: None,
+                        });
+                        latest = Some(next);
+                    }
+                    if created.is_empty() {
+                        continue;
+                    }
+                    let cultivation = c.value.id;
+                    // Under the cultivation's row lock, skip what another tick created meanwhile.
+                    let inserted = in_unit!(self, &actor_of(actor), |uow| {
+                        cultivations::lock_cultivation(uow, cultivation).await?;
+                        let now = tasks::tasks_with_origin(uow.txn(), cultivation, &origin).await?;
+                        let mut inserted = Vec::new();
+                        for t in &created {
+                            let exists = now.iter().any(|x| {
+                                x.value.kind == t.kind && x.value.created_on == t.created_on
+                            });
+                            if !exists {
+                                tasks::insert_task(uow, t, "task.create").await?;
+                                inserted.push(t.clone());
+                            }
+                        }
+                        Ok(inserted)
+                    })?;
+                    report.materialised.extend(inserted);
+                }
             }
         }
         Ok(())
@@ -238,7 +243,7 @@ impl Service {
             let enterprise = peiyu_storage::enterprises::get_enterprise(conn, c.value.enterprise)
                 .await?
                 .value;
-            let (snapshot, _, _) = self.snapshot(&enterprise, &c.value).await?;
+            let (snapshot, _, _) = self.snapshot(&enterprise, &c.value, today).await?;
             let Some(lapse) = lapse_due(&track.track, &snapshot, today) else {
                 continue;
             };

@@ -120,7 +120,13 @@ impl Total {
             }
         }
         runs.iter()
-            .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}..{b}") })
+            .map(|(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}..{b}")
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }

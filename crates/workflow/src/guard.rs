@@ -507,7 +507,7 @@ fn tasks_done(ctx: &GuardContext<'_>, kinds: &[KindPattern]) -> (bool, Text) {
             !ctx.tasks.iter().any(|t| {
                 t.status == TaskStatus::Done
                     && k.matches(&t.kind)
-                    && t.completed_on.is_some_and(|c| c >= since)
+                    && t.completed_on.is_some_and(|c| c >= since && c <= ctx.on)
             })
         })
         .collect();
@@ -530,12 +530,14 @@ fn tasks_done(ctx: &GuardContext<'_>, kinds: &[KindPattern]) -> (bool, Text) {
             false,
             Text::new(
                 format!(
-                    "自 {since} 进入本阶段以来尚未完成：{}",
-                    kind_list(&missing, Lang::Zh)
+                    "自 {since} 进入本阶段以来尚未完成：{}（截至 {}）",
+                    kind_list(&missing, Lang::Zh),
+                    ctx.on
                 ),
                 format!(
-                    "not yet done since entering this stage on {since}: {}",
-                    kind_list(&missing, Lang::En)
+                    "not yet done since entering this stage on {since}: {} (as of {})",
+                    kind_list(&missing, Lang::En),
+                    ctx.on
                 ),
             ),
         )

@@ -214,7 +214,7 @@ async fn the_same_request_id_sent_twice_at_once_records_one_move() {
 }
 
 #[tokio::test]
-#[ignore = "bug: advance_case looks the request id up before reading the cultivation, not atomically; a duplicate racing the first request can re-plan against the moved case and answer Invalid \"no move from cultivating to cultivating\" instead of the first result (seen on PostgreSQL)"]
+
 async fn the_same_request_id_sent_twice_at_once_answers_both_with_the_first_result() {
     on_every_backend(async |db| {
         let w = world(db, "2024-12-20").await;

@@ -414,7 +414,7 @@ async fn a_deadline_in_a_year_without_calendar_data_is_an_error_not_a_guess() {
 }
 
 #[tokio::test]
-#[ignore = "bug: a re-review task is created on min(expiry, today) instead of the move's effective date (cases.rs materialise), so a backdated certification's re-review is created after it is due and cannot be completed on time"]
+
 async fn a_backdated_certifications_re_review_task_is_created_on_the_moves_effective_date() {
     on_every_backend(async |db| {
         // The listing of 2023-06-15 is recorded eighteen months later.
@@ -487,7 +487,7 @@ async fn tick_creates_next_months_statistics_report_from_the_previous_reference_
 }
 
 #[tokio::test]
-#[ignore = "bug: once registered → upgrading, tick stops creating the monthly statistics report (materialise_recurring only looks at the current stage's templates), though the track says it keeps running"]
+
 async fn the_monthly_statistics_report_keeps_recurring_after_upgrading() {
     on_every_backend(async |db| {
         let w = world(db, "2024-01-20").await;

@@ -480,7 +480,7 @@ async fn role_required_guard_lets_only_the_named_roles_take_the_move() {
 }
 
 #[tokio::test]
-#[ignore = "bug: tasks_done counts tasks completed after the move's effective date (guard.rs tasks_done checks only completed_on >= stage entry)"]
+
 async fn tasks_done_guard_does_not_count_a_task_done_after_the_moves_effective_date() {
     on_every_backend(async |db| {
         let w = world(db, "2024-12-20").await;
