@@ -11,6 +11,7 @@ pub mod cultivations;
 pub mod enterprises;
 pub mod entities;
 pub mod error;
+pub mod history;
 pub mod instant;
 pub mod metrics;
 pub mod officers;

@@ -1,0 +1,463 @@
+//! The weekly list (周例会任务清单) of an officer, a team or the whole bureau for an ISO week:
+//! loading tasks, batches and cultivations as they stood on the list's day, and handing them to
+//! [`peiyu_workflow::weekly::assemble`].
+//!
+//! The list's day (`as_of`) is today for this week or a week ahead; a past week (one whose Sunday
+//! is before today) is shown as it stood on its Monday, rebuilt from history, so it is what that
+//! week's meeting saw; an explicit `today` names the day instead. On today (or later) the current
+//! tables are read; on a past day, tasks come from the audit log's after-states recorded by the
+//! end of that day (county time), batches from the moves and stages from the transitions that
+//! had taken effect by then.
+
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use peiyu_domain::{
+    Batch, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role, StageKey, Task, Text,
+    Thresholds, TrackId, Week, YearMonth,
+};
+use peiyu_storage::{EnterpriseFilter, TaskFilter, batches, cultivations, enterprises, history};
+use peiyu_storage::{metrics, officers, seal, tasks};
+use peiyu_workflow::weekly::{
+    CultivationFacts, EnterpriseFacts, TaskEntry, WeeklyInput, WeeklyList, WeeklyScope, assemble,
+    next_move_toward,
+};
+use peiyu_workflow::{Snapshot, TaskFact, Track};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Service, short_id};
+
+/// Whose list, for which week, as of which day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WeeklyQuery {
+    /// One officer's list (login). At most one of `officer`, `team` and `all`; none means the
+    /// acting officer's own list.
+    pub officer: Option<String>,
+    /// One team's list (its name).
+    pub team: Option<String>,
+    /// The whole bureau's list.
+    pub all: bool,
+    /// The ISO week; default the week containing `today`.
+    pub week: Option<Week>,
+    /// The day to show the list as of; default the county's today, or the week's Monday for a
+    /// past week.
+    pub today: Option<NaiveDate>,
+}
+
+/// Who is in a list's scope.
+struct Scope {
+    view: WeeklyScope,
+    /// The officers whose tasks and enterprises are on the list; `None` for the whole bureau.
+    officers: Option<BTreeSet<OfficerId>>,
+}
+
+impl Scope {
+    fn has(&self, officer: OfficerId) -> bool {
+        self.officers.as_ref().is_none_or(|s| s.contains(&officer))
+    }
+
+    fn has_task(&self, t: &Task) -> bool {
+        self.has(t.assignee) || t.delegate.is_some_and(|d| self.has(d))
+    }
+}
+
+/// The day a list reflects: `today` when given; otherwise the week's Monday for a week that
+/// ended before the county's today, else the county's today.
+pub fn list_day(
+    week: Week,
+    explicit_today: Option<NaiveDate>,
+    county_today: NaiveDate,
+) -> NaiveDate {
+    match explicit_today {
+        Some(day) => day,
+        None if week.sunday() < county_today => week.monday(),
+        None => county_today,
+    }
+}
+
+/// The stage a template task was created in, from its origin (`template:<track>/<stage>`).
+fn stage_of_origin(origin: &str) -> Option<StageKey> {
+    let rest = origin
+        .strip_prefix("template:")
+        .or_else(|| origin.strip_prefix("review:"))?;
+    let (_, stage) = rest.split_once('/')?;
+    StageKey::new(stage).ok()
+}
+
+impl Service {
+    /// The last instant of `day` in the county, in UTC: what was recorded by then is history
+    /// "as of the end of" that day.
+    fn end_of_county_day(&self, day: NaiveDate) -> ServiceResult<DateTime<Utc>> {
+        let next_midnight = day
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|t| self.zone.0.from_local_datetime(&t).single())
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "--today",
+                    Text::new(
+                        format!("日期 {day} 超出范围"),
+                        format!("the date {day} is out of range"),
+                    ),
+                )
+            })?;
+        Ok(next_midnight.with_timezone(&Utc) - Duration::microseconds(1))
+    }
+
+    /// Resolves and authorises whose list is asked for.
+    async fn weekly_scope(&self, actor: &Officer, query: &WeeklyQuery) -> ServiceResult<Scope> {
+        let conn = self.store().conn();
+        let chosen = usize::from(query.officer.is_some())
+            + usize::from(query.team.is_some())
+            + usize::from(query.all);
+        if chosen > 1 {
+            return Err(ServiceError::invalid(
+                "--officer",
+                Text::new(
+                    "--officer、--team、--all 只能选一个",
+                    "give at most one of --officer, --team and --all",
+                ),
+            ));
+        }
+        let sees_all = matches!(actor.role, Role::Admin | Role::Leader);
+        let my_teams = officers::teams_of(conn, actor.id).await?;
+        if query.all {
+            if !sees_all {
+                return Err(ServiceError::forbidden(
+                    "只有局领导和管理员可以查看全局周清单",
+                    "only a bureau leader or an admin sees the whole bureau's list",
+                ));
+            }
+            return Ok(Scope {
+                view: WeeklyScope::Bureau,
+                officers: None,
+            });
+        }
+        if let Some(name) = &query.team {
+            let team = officers::find_team_by_name(conn, name)
+                .await?
+                .ok_or_else(|| {
+                    ServiceError::not_found(
+                        format!("没有名为「{name}」的专班：用 `peiyu team list` 查看"),
+                        format!("no team is named \"{name}\": see `peiyu team list`"),
+                    )
+                })?;
+            if !sees_all && !my_teams.contains(&team.id) && team.lead != Some(actor.id) {
+                return Err(ServiceError::forbidden(
+                    format!("你不在专班「{}」中，不能查看其周清单", team.name),
+                    format!(
+                        "you are not in the team \"{}\" and cannot see its list",
+                        team.name
+                    ),
+                ));
+            }
+            let mut members: BTreeSet<OfficerId> = officers::members_of(conn, team.id)
+                .await?
+                .into_iter()
+                .collect();
+            members.extend(team.lead);
+            return Ok(Scope {
+                view: WeeklyScope::Team { name: team.name },
+                officers: Some(members),
+            });
+        }
+        let officer = match &query.officer {
+            Some(login) => officers::find_officer_by_login(conn, login)
+                .await?
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "--officer",
+                        Text::new(
+                            format!("没有登录名为「{login}」的干部：用 `peiyu officer list` 查看"),
+                            format!(
+                                "no officer has the login \"{login}\": see `peiyu officer list`"
+                            ),
+                        ),
+                    )
+                })?,
+            None => actor.clone(),
+        };
+        if !sees_all && officer.id != actor.id {
+            // A lead sees the lists of the members of the teams they belong to.
+            let mut allowed = false;
+            if actor.role == Role::Lead {
+                for team in &my_teams {
+                    if officers::members_of(conn, *team)
+                        .await?
+                        .contains(&officer.id)
+                    {
+                        allowed = true;
+                        break;
+                    }
+                }
+            }
+            if !allowed {
+                return Err(ServiceError::forbidden(
+                    format!(
+                        "不能查看{}的周清单：干部可看自己和所在专班的清单，组长还可看组员的清单",
+                        officer.name
+                    ),
+                    format!(
+                        "you cannot see {}'s list: an officer sees their own and their team's lists, a lead also their members'",
+                        officer.name
+                    ),
+                ));
+            }
+        }
+        Ok(Scope {
+            view: WeeklyScope::Officer {
+                login: officer.login.as_str().to_owned(),
+                name: officer.name.clone(),
+            },
+            officers: Some(BTreeSet::from([officer.id])),
+        })
+    }
+
+    /// The weekly list (周例会任务清单) of an officer (default: the acting one), a team or the
+    /// whole bureau, for an ISO week (default: the week containing the county's today), as it
+    /// stood on its day (see [`list_day`]). An officer sees their own list and their teams'; a
+    /// lead also their members'; a bureau leader and an admin every list.
+    #[tracing::instrument(
+        skip(self, actor, query),
+        fields(actor = %actor.login.as_str(), week = tracing::field::Empty, as_of = tracing::field::Empty)
+    )]
+    pub async fn weekly(&self, actor: &Officer, query: WeeklyQuery) -> ServiceResult<WeeklyList> {
+        let scope = self.weekly_scope(actor, &query).await?;
+        let county_today = self.today();
+        let week = query
+            .week
+            .unwrap_or_else(|| Week::containing(query.today.unwrap_or(county_today)));
+        let as_of = list_day(week, query.today, county_today);
+        let span = tracing::Span::current();
+        span.record("week", tracing::field::display(week));
+        span.record("as_of", tracing::field::display(as_of));
+        let current = as_of >= county_today;
+        let conn = self.store().conn();
+
+        // Tasks, batches and stages as they stood on `as_of`.
+        let all_tasks: Vec<Task> = if current {
+            tasks::list_tasks(conn, &TaskFilter::default())
+                .await?
+                .into_iter()
+                .map(|t| t.value)
+                .collect()
+        } else {
+            history::task_states_as_of(conn, self.end_of_county_day(as_of)?).await?
+        };
+        let batch_of: BTreeMap<EnterpriseId, Batch> = if current {
+            match batches::find_list(conn, as_of.year()).await? {
+                Some(list) => batches::entries(conn, list.value.id)
+                    .await?
+                    .into_iter()
+                    .map(|e| (e.enterprise, e.batch))
+                    .collect(),
+                None => BTreeMap::new(),
+            }
+        } else {
+            history::batches_as_of(conn, as_of.year(), as_of).await?
+        };
+        let stages: BTreeMap<CultivationId, history::StageAsOf> = if current {
+            cultivations::list_cultivations(conn, None, None)
+                .await?
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.value.id,
+                        history::StageAsOf {
+                            stage: c.value.stage,
+                            since: c.value.stage_since,
+                        },
+                    )
+                })
+                .collect()
+        } else {
+            history::stages_as_of(conn, as_of).await?
+        };
+
+        let people: BTreeMap<OfficerId, Officer> = officers::list_officers(conn)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let firms: BTreeMap<EnterpriseId, Enterprise> = enterprises::list_enterprises(
+            conn,
+            &EnterpriseFilter {
+                include_archived: true,
+                ..EnterpriseFilter::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|e| (e.value.id, e.value))
+        .collect();
+
+        let entries: Vec<TaskEntry> = all_tasks
+            .iter()
+            .filter(|t| scope.has_task(t))
+            .map(|t| {
+                let firm = t.enterprise.and_then(|e| firms.get(&e));
+                let assignee = people.get(&t.assignee);
+                TaskEntry {
+                    task: t.clone(),
+                    short_id: short_id(t),
+                    enterprise_name: firm.map(|f| f.name.clone()),
+                    enterprise_uscc: firm.map(|f| f.uscc.as_str().to_owned()),
+                    batch: t.enterprise.and_then(|e| batch_of.get(&e).copied()),
+                    assignee_login: assignee
+                        .map(|o| o.login.as_str().to_owned())
+                        .unwrap_or_default(),
+                    assignee_name: assignee.map(|o| o.name.clone()).unwrap_or_default(),
+                    delegate_name: t
+                        .delegate
+                        .and_then(|d| people.get(&d))
+                        .map(|o| o.name.clone()),
+                }
+            })
+            .collect();
+
+        // The watch list: the scope's enterprises (those its officers are responsible for).
+        let watched: Vec<&Enterprise> = firms
+            .values()
+            .filter(|e| !e.archived && e.responsible_officer.is_some_and(|o| scope.has(o)))
+            .collect();
+        let thresholds = Thresholds::default();
+        let from = YearMonth::new(as_of.year() - 2, 1).ok();
+        let to = peiyu_workflow::figures::last_complete_month(as_of);
+        let mut tracks: BTreeMap<TrackId, Track> = BTreeMap::new();
+        let mut cultivation_facts = Vec::new();
+        let mut enterprise_facts = Vec::new();
+        for firm in watched {
+            let figures = metrics::list_metrics(conn, firm.id, from, to).await?;
+            let batch = batch_of.get(&firm.id).copied();
+            let mut on_track: Option<(String, Text)> = None;
+            for c in cultivations::cultivations_of(conn, firm.id).await? {
+                let c = c.value;
+                let Some(stage_then) = stages.get(&c.id) else {
+                    continue; // opened after the list's day
+                };
+                let track: &Track = match tracks.entry(c.track) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(self.track_version(c.track).await?.track),
+                };
+                let stage = track.stage(&stage_then.stage);
+                let terminal = stage.is_some_and(|s| s.terminal);
+                let stage_label = stage.map(|s| s.label.clone()).unwrap_or_else(|| {
+                    Text::new(stage_then.stage.as_str(), stage_then.stage.as_str())
+                });
+                let next_move = match (&c.target_stage, terminal) {
+                    (Some(target), false) => {
+                        let snapshot = Snapshot {
+                            enterprise: firm.clone(),
+                            thresholds: thresholds.clone(),
+                            stage: stage_then.stage.clone(),
+                            stage_entered_on: stage_then.since,
+                            last_move_on: stage_then.since,
+                            stage_expires_on: c.expires_on,
+                            metrics: figures.clone(),
+                            tasks: all_tasks
+                                .iter()
+                                .filter(|t| t.cultivation == Some(c.id))
+                                .map(|t| TaskFact {
+                                    kind: t.kind,
+                                    status: t.status,
+                                    created_on: t.created_on,
+                                    created_in_stage: stage_of_origin(&t.origin),
+                                    completed_on: t.completed_on,
+                                })
+                                .collect(),
+                            batch,
+                        };
+                        next_move_toward(track, &snapshot, target, as_of)
+                    }
+                    _ => None,
+                };
+                if !terminal && on_track.is_none() {
+                    on_track = Some((c.track_key.as_str().to_owned(), stage_label.clone()));
+                }
+                cultivation_facts.push(CultivationFacts {
+                    enterprise_name: firm.name.clone(),
+                    enterprise_uscc: firm.uscc.as_str().to_owned(),
+                    batch,
+                    track: c.track_key.as_str().to_owned(),
+                    stage: stage_label,
+                    terminal,
+                    last_move_on: stage_then.since,
+                    target_date: c.target_date,
+                    target_label: c
+                        .target_stage
+                        .as_ref()
+                        .and_then(|s| track.stage(s))
+                        .map(|s| s.label.clone()),
+                    target_stage: c.target_stage.clone(),
+                    next_move,
+                });
+            }
+            let (track, stage) = match on_track {
+                Some((track, stage)) => (Some(track), Some(stage)),
+                None => (None, None),
+            };
+            enterprise_facts.push(EnterpriseFacts {
+                name: firm.name.clone(),
+                uscc: firm.uscc.as_str().to_owned(),
+                batch,
+                sector: firm.sector,
+                track,
+                stage,
+                metrics: figures,
+            });
+        }
+
+        let seal = seal::seal_on_or_before(conn, as_of)
+            .await?
+            .filter(|s| s.day == as_of)
+            .map(|s| s.hash);
+        let input = WeeklyInput {
+            scope: scope.view,
+            week,
+            as_of,
+            tasks: entries,
+            cultivations: cultivation_facts,
+            enterprises: enterprise_facts,
+            thresholds,
+            seal,
+        };
+        assemble(input, self.calendar())
+            .map_err(|e| ServiceError::invalid("--week", Text::new(e.message_zh(), e.to_string())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_past_week_is_shown_as_of_its_monday_unless_a_day_is_named() {
+        let w27 = Week::new(2023, 27).unwrap();
+        // The week is over: its Monday.
+        assert_eq!(list_day(w27, None, d("2023-07-10")), d("2023-07-03"));
+        // This week: today, whichever day it is.
+        assert_eq!(list_day(w27, None, d("2023-07-03")), d("2023-07-03"));
+        assert_eq!(list_day(w27, None, d("2023-07-09")), d("2023-07-09"));
+        // A week ahead: today.
+        assert_eq!(list_day(w27, None, d("2023-06-28")), d("2023-06-28"));
+        // A named day wins.
+        assert_eq!(
+            list_day(w27, Some(d("2023-07-05")), d("2023-08-01")),
+            d("2023-07-05")
+        );
+    }
+
+    #[test]
+    fn template_origins_name_their_stage() {
+        assert_eq!(
+            stage_of_origin("template:industrial/qualified"),
+            StageKey::new("qualified").ok()
+        );
+        assert_eq!(stage_of_origin("manual"), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! History "as of" a past moment, rebuilt from what was recorded: tasks from the after-states in
+//! the audit log (by when they were recorded), batches from the moves of a year's list and stages
+//! from the transitions (by when they took effect).
+//!
+//! These queries only read back what was written; which moment to ask about, and what to make of
+//! the answer, is the service's business.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use peiyu_domain::{
+    Batch, CultivationId, EnterpriseId, OfficerId, StageKey, Task, TaskId, TaskKind, TaskStatus,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::Value;
+
+use crate::batches;
+use crate::cultivations;
+use crate::entities::audit_entries;
+use crate::error::{StorageError, StorageResult};
+use crate::instant;
+
+/// Audit actions on tasks whose after-state is not the task itself (an escalation records
+/// whom the task went to, and leaves the task as it was).
+const NOT_A_TASK_STATE: [&str; 1] = ["task.escalate"];
+
+fn corrupt(subject: &str, detail: impl Into<String>) -> StorageError {
+    StorageError::Corrupt {
+        table: "audit_entries",
+        column: "after_state",
+        value: subject.to_owned(),
+        detail: detail.into(),
+    }
+}
+
+/// Reads a task back from the JSON [`crate::tasks::task_json`] writes: the inverse of it. Any
+/// missing or malformed field is `Corrupt`.
+pub fn task_from_json(value: &Value) -> StorageResult<Task> {
+    let subject = value
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned();
+    let bad = |field: &str, why: &str| corrupt(&subject, format!("task field \"{field}\" {why}"));
+    let field = |name: &str| value.get(name).ok_or_else(|| bad(name, "is missing"));
+    let text = |name: &str| -> StorageResult<String> {
+        field(name)?
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| bad(name, "is not a string"))
+    };
+    let opt_text = |name: &str| -> StorageResult<Option<String>> {
+        match field(name)? {
+            Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s.clone())),
+            _ => Err(bad(name, "is neither a string nor null")),
+        }
+    };
+    let date = |name: &str| -> StorageResult<NaiveDate> {
+        text(name)?
+            .parse()
+            .map_err(|_| bad(name, "is not a date (YYYY-MM-DD)"))
+    };
+    let opt_date = |name: &str| -> StorageResult<Option<NaiveDate>> {
+        opt_text(name)?
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| bad(name, "is not a date (YYYY-MM-DD)"))
+            })
+            .transpose()
+    };
+    let id = |name: &str| -> StorageResult<uuid::Uuid> {
+        uuid::Uuid::parse_str(&text(name)?).map_err(|_| bad(name, "is not a UUID"))
+    };
+    let opt_id = |name: &str| -> StorageResult<Option<uuid::Uuid>> {
+        opt_text(name)?
+            .map(|s| uuid::Uuid::parse_str(&s).map_err(|_| bad(name, "is not a UUID")))
+            .transpose()
+    };
+    Ok(Task {
+        id: TaskId(id("id")?),
+        enterprise: opt_id("enterprise")?.map(EnterpriseId),
+        cultivation: opt_id("cultivation")?.map(CultivationId),
+        kind: TaskKind::parse(&text("kind")?).map_err(|e| bad("kind", &e.to_string()))?,
+        title: text("title")?,
+        description: opt_text("description")?,
+        assignee: OfficerId(id("assignee")?),
+        delegate: opt_id("delegate")?.map(OfficerId),
+        created_by: OfficerId(id("created_by")?),
+        status: TaskStatus::parse(&text("status")?).map_err(|e| bad("status", &e.to_string()))?,
+        created_on: date("created_on")?,
+        due_on: date("due_on")?,
+        follow_up_on: opt_date("follow_up_on")?,
+        origin: text("origin")?,
+        completed_on: opt_date("completed_on")?,
+        completion_note: opt_text("completion_note")?,
+        evidence: opt_text("evidence")?,
+        cancel_reason: opt_text("cancel_reason")?,
+    })
+}
+
+/// Every task as it stood at the instant `until`: for each task, the after-state of its last
+/// audit entry recorded at or before `until` (escalation entries, which do not change the task,
+/// left out). Tasks first recorded later are absent. By due date, then id.
+pub async fn task_states_as_of(
+    conn: &impl ConnectionTrait,
+    until: DateTime<Utc>,
+) -> StorageResult<Vec<Task>> {
+    let rows = audit_entries::Entity::find()
+        .filter(audit_entries::Column::SubjectType.eq("task"))
+        .filter(audit_entries::Column::RecordedAt.lte(instant::to_text(until)))
+        .filter(audit_entries::Column::Action.is_not_in(NOT_A_TASK_STATE))
+        .order_by_asc(audit_entries::Column::RecordedAt)
+        .order_by_asc(audit_entries::Column::ChainKey)
+        .order_by_asc(audit_entries::Column::Seq)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading the history of tasks"))?;
+    let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for row in rows {
+        last.insert(row.subject_id, row.after_state);
+    }
+    let mut out = Vec::with_capacity(last.len());
+    for (subject, after) in last {
+        let Some(after) = after else {
+            continue;
+        };
+        let value: Value =
+            serde_json::from_str(&after).map_err(|e| corrupt(&subject, e.to_string()))?;
+        out.push(task_from_json(&value)?);
+    }
+    out.sort_by_key(|t| (t.due_on, t.id));
+    Ok(out)
+}
+
+/// Each enterprise's batch on the list of `year` as of `on`, from the list's moves that took
+/// effect on or before `on` (the last one wins; a removal leaves the enterprise out). Empty when
+/// the year has no list.
+pub async fn batches_as_of(
+    conn: &impl ConnectionTrait,
+    year: i32,
+    on: NaiveDate,
+) -> StorageResult<BTreeMap<EnterpriseId, Batch>> {
+    let Some(list) = batches::find_list(conn, year).await? else {
+        return Ok(BTreeMap::new());
+    };
+    let mut moves: Vec<_> = batches::moves(conn, Some(list.value.id), None)
+        .await?
+        .into_iter()
+        .filter(|m| m.effective_on <= on)
+        .collect();
+    // Recorded order already; a stable sort by effective date keeps it among equal dates.
+    moves.sort_by_key(|m| m.effective_on);
+    let mut out = BTreeMap::new();
+    for m in moves {
+        match m.to {
+            Some(b) => out.insert(m.enterprise, b),
+            None => out.remove(&m.enterprise),
+        };
+    }
+    Ok(out)
+}
+
+/// A cultivation's stage as of a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageAsOf {
+    /// The stage it was at.
+    pub stage: StageKey,
+    /// The effective date of the move that brought it there (its last move by then).
+    pub since: NaiveDate,
+}
+
+/// Each cultivation's stage as of `on`, from its transitions that took effect on or before `on`
+/// (the last by sequence wins). Cultivations opened later are absent.
+pub async fn stages_as_of(
+    conn: &impl ConnectionTrait,
+    on: NaiveDate,
+) -> StorageResult<BTreeMap<CultivationId, StageAsOf>> {
+    let mut out = BTreeMap::new();
+    for t in cultivations::all_transitions(conn, Some(on)).await? {
+        out.insert(
+            t.cultivation,
+            StageAsOf {
+                stage: t.to,
+                since: t.effective_on,
+            },
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tasks::task_json;
+
+    fn sample() -> Task {
+        Task {
+            id: TaskId::new(),
+            enterprise: Some(EnterpriseId::new()),
+            cultivation: None,
+            kind: TaskKind::parse("factor_guarantee:land").unwrap(),
+            title: "协调用地 \"点供\"".into(),
+            description: Some("说明".into()),
+            assignee: OfficerId::new(),
+            delegate: Some(OfficerId::new()),
+            created_by: OfficerId::new(),
+            status: TaskStatus::Done,
+            created_on: "2023-09-28".parse().unwrap(),
+            due_on: "2023-10-11".parse().unwrap(),
+            follow_up_on: Some("2023-10-09".parse().unwrap()),
+            origin: "template:industrial/cultivating".into(),
+            completed_on: Some("2023-10-10".parse().unwrap()),
+            completion_note: Some("已完成".into()),
+            evidence: None,
+            cancel_reason: None,
+        }
+    }
+
+    #[test]
+    fn task_json_reads_back() {
+        let t = sample();
+        assert_eq!(task_from_json(&task_json(&t)).unwrap(), t);
+        let bare = Task {
+            enterprise: None,
+            delegate: None,
+            description: None,
+            follow_up_on: None,
+            completed_on: None,
+            completion_note: None,
+            status: TaskStatus::Open,
+            ..sample()
+        };
+        // Through the canonical text, as stored.
+        let text = crate::audit::canonical_json(&task_json(&bare));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(task_from_json(&value).unwrap(), bare);
+    }
+
+    #[test]
+    fn malformed_task_json_is_corrupt() {
+        let mut v = task_json(&sample());
+        v["due_on"] = Value::from("11 October");
+        let err = task_from_json(&v).unwrap_err();
+        assert!(matches!(err, StorageError::Corrupt { .. }));
+        assert!(err.to_string().contains("due_on"), "{err}");
+        let mut v = task_json(&sample());
+        v.as_object_mut().unwrap().remove("status");
+        assert!(
+            task_from_json(&v)
+                .unwrap_err()
+                .to_string()
+                .contains("status")
+        );
+        let escalation = serde_json::json!({"escalated_to": "x", "working_days_overdue": 3});
+        assert!(task_from_json(&escalation).is_err());
+    }
+}
