@@ -3,8 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod asof;
 mod audit_chain;
+mod batches;
 mod enterprises;
+mod tasks;
 mod tidy;
 mod tracks;
+mod weekly;
 mod write_path;

@@ -22,6 +22,7 @@ pub mod targets;
 pub mod tasks;
 pub mod tick;
 pub mod tracks;
+pub mod weekly_list;
 
 use std::sync::Arc;
 
@@ -50,6 +51,7 @@ pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_label};
 pub use tasks::{BulkTransfer, Due, ListTasks, NewTask, TickReport, short_id};
 pub use tracks::{TrackView, validate_track};
+pub use weekly_list::{WeeklyQuery, list_day};
 
 /// How many times a unit of work that lost a race is re-run before the conflict is reported.
 const MAX_RETRIES: usize = 3;

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -87,20 +89,57 @@ pub async fn seal_day(uow: &mut UnitOfWork, day: NaiveDate) -> StorageResult<(Se
             .map(|(k, (seq, h))| (k.clone(), json!({"seq": seq, "hash": h})))
             .collect(),
     ));
-    audit_seals::Entity::insert(audit_seals::ActiveModel {
+    // Another process may seal the same day at the same moment: the first insert wins and the
+    // other returns the stored seal.
+    let model = audit_seals::ActiveModel {
         day: Set(day),
         heads: Set(heads_json),
         hash: Set(hash.clone()),
         created_at: Set(instant::to_text(uow.now())),
-    })
-    .exec_without_returning(uow.txn())
-    .await
-    .map_err(StorageError::db_unique(
-        "sealing a day",
-        "seal",
-        "day",
-        day.to_string(),
-    ))?;
+    };
+    let inserted = if uow.txn().get_database_backend() == sea_orm::DbBackend::MySql {
+        // MySQL's "ON DUPLICATE KEY UPDATE" would fire the append-only trigger; a duplicate
+        // there fails only the statement, not the transaction, so catch it instead.
+        match audit_seals::Entity::insert(model)
+            .exec_without_returning(uow.txn())
+            .await
+        {
+            Ok(n) => n,
+            Err(e)
+                if matches!(
+                    e.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
+                0
+            }
+            Err(e) => return Err(StorageError::db("sealing a day")(e)),
+        }
+    } else {
+        audit_seals::Entity::insert(model)
+            .on_conflict(
+                OnConflict::column(audit_seals::Column::Day)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(uow.txn())
+            .await
+            .map_err(StorageError::db("sealing a day"))?
+    };
+    if inserted == 0 {
+        // A locking read sees the other process's committed seal even under MySQL's
+        // repeatable-read snapshot.
+        let existing = audit_seals::Entity::find_by_id(day)
+            .lock_exclusive()
+            .one(uow.txn())
+            .await
+            .map_err(StorageError::db("reading a seal"))?
+            .ok_or_else(|| StorageError::NotFound {
+                entity: "seal",
+                key: day.to_string(),
+            })?;
+        return Ok((from_model(existing)?, false));
+    }
     uow.record(AuditFact {
         action: "audit.seal".into(),
         subject_type: "seal".into(),
