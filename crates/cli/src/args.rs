@@ -113,6 +113,32 @@ pub enum Command {
     /// Reports (报表).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// A week's task list (周例会清单): overdue, due this week by day, next week, done last week,
+    /// and the watch list — on the terminal or as md, csv, xlsx, html, ics or json.
+    Weekly {
+        /// One officer's list (default: yours).
+        #[arg(long)]
+        officer: Option<String>,
+        /// One team's list.
+        #[arg(long)]
+        team: Option<String>,
+        /// The whole bureau's list.
+        #[arg(long)]
+        all: bool,
+        /// The ISO week, e.g. 2023-W27 (default: this week). A past week is shown as it stood on
+        /// its Monday.
+        #[arg(long)]
+        week: Option<String>,
+        /// Show the list as of this day instead.
+        #[arg(long)]
+        today: Option<String>,
+        /// text, md, csv, xlsx, html, ics or json (default: from -o's extension, else text).
+        #[arg(long)]
+        format: Option<String>,
+        /// Write to this file.
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// The year's targets (年度目标) that progress is reported against.
     #[command(subcommand)]
     Target(TargetCommand),

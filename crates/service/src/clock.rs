@@ -57,3 +57,33 @@ impl CountyZone {
         t.with_timezone(&self.0).date_naive()
     }
 }
+
+/// A clock that can be set, for building a history as it happened (the demo records each event
+/// at the time it took place) and for tests that move through time.
+#[derive(Debug, Default)]
+pub struct SettableClock(std::sync::Mutex<Option<DateTime<Utc>>>);
+
+impl SettableClock {
+    /// A clock showing `t`.
+    pub fn at(t: DateTime<Utc>) -> SettableClock {
+        SettableClock(std::sync::Mutex::new(Some(t)))
+    }
+
+    /// Sets the time it shows.
+    pub fn set(&self, t: DateTime<Utc>) {
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = Some(t);
+        }
+    }
+}
+
+impl Clock for SettableClock {
+    fn now(&self) -> DateTime<Utc> {
+        // A poisoned lock still holds the last time set; an unset clock shows the real time.
+        let value = match self.0.lock() {
+            Ok(guard) => *guard,
+            Err(poisoned) => *poisoned.into_inner(),
+        };
+        value.unwrap_or_else(Utc::now)
+    }
+}

@@ -33,7 +33,7 @@ pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
 pub use audit::{AuditQuery, AuditVerification};
 pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CreatedTask, OpenCase};
-pub use clock::{Clock, CountyZone, FixedClock, SystemClock};
+pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, ServiceError, ServiceResult};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};

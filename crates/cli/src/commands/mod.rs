@@ -12,6 +12,7 @@ mod people;
 mod report;
 mod task;
 mod track;
+mod weekly;
 
 use peiyu_domain::Lang;
 use peiyu_service::Service;
@@ -191,6 +192,28 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             };
             let format = if g.json { "json".to_owned() } else { format };
             history::run(&service, &actor, &enterprise, &query, &format, output, lang).await
+        }
+        Command::Weekly {
+            officer,
+            team,
+            all,
+            week,
+            today,
+            format,
+            output,
+        } => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            let args = weekly::WeeklyArgs {
+                officer,
+                team,
+                all,
+                week,
+                today,
+                format,
+                output,
+            };
+            weekly::run(&service, &actor, args, g.json, lang).await
         }
         Command::Target(cmd) => {
             let service = Service::connect(&g.db).await?;

@@ -6,15 +6,6 @@
 //! then by due date), and none reads a clock, so the same list always renders to the same bytes.
 //! The columns and keys of each format are documented in `docs/weekly.md`.
 
-// Until `peiyu weekly` calls `render`, the binary itself uses nothing here; the tests use all
-// of it. Remove this once the command lands.
-#![cfg_attr(
-    not(test),
-    allow(
-        dead_code,
-        reason = "used by the `peiyu weekly` command, still being written"
-    )
-)]
 
 mod cells;
 mod csv;
