@@ -151,6 +151,9 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Build the demo county of the bureau's 2023 mid-year report in a new database (default
+    /// peiyu.db here) and show its weekly list for 2023-W27.
+    Demo,
 }
 
 /// `peiyu init`
@@ -440,6 +443,17 @@ pub enum CaseCommand {
         /// Fail with a conflict unless the case is still at this version.
         #[arg(long)]
         expect_version: Option<i64>,
+    },
+    /// Move a running case onto the newest version of its track (admin).
+    Migrate {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// The track.
+        #[arg(long)]
+        track: String,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Show an enterprise's cultivations: stage, version, days in stage, target, possible moves.
     Show {

@@ -745,6 +745,62 @@ impl Service {
         Ok((enterprise, views))
     }
 
+    /// Moves a cultivation onto the newest version of its track (admin only), keeping its stage
+    /// and history; refused when the current stage does not exist in the new version.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn migrate_case(
+        &self,
+        actor: &Officer,
+        enterprise: &str,
+        track: &str,
+        reason: Option<String>,
+    ) -> ServiceResult<(TrackView, TrackView)> {
+        if actor.role != Role::Admin {
+            return Err(ServiceError::forbidden(
+                "只有管理员可以把在办案件迁移到新版流程",
+                "only an admin migrates a running case to a new track version",
+            ));
+        }
+        let key = parse_track_key("--track", track)?;
+        let enterprise = self.resolve_enterprise(enterprise).await?.value;
+        let current = self.cultivation_of(&enterprise, key.as_str()).await?;
+        let from = self.track_version(current.value.track).await?;
+        let to = self.latest_track(key.as_str()).await?;
+        if to.record.id == from.record.id {
+            return Err(ServiceError::invalid(
+                "--track",
+                Text::new(
+                    format!("已在最新版本 v{}", to.record.version),
+                    format!("already on the newest version, v{}", to.record.version),
+                ),
+            ));
+        }
+        if to.track.stage(&current.value.stage).is_none() {
+            return Err(ServiceError::invalid(
+                "--track",
+                Text::new(
+                    format!(
+                        "新版本 v{} 没有当前阶段「{}」：请先在旧版本中推进到两版都有的阶段",
+                        to.record.version, current.value.stage
+                    ),
+                    format!(
+                        "version {} has no stage \"{}\": move the case to a stage both versions have first",
+                        to.record.version, current.value.stage
+                    ),
+                ),
+            ));
+        }
+        let c = current.value.clone();
+        let target = to.record.id;
+        in_unit!(self, &actor_of(actor), |uow| {
+            Ok(
+                cultivations::migrate_cultivation(uow, &c, target, current.version, reason.clone())
+                    .await?,
+            )
+        })?;
+        Ok((from, to))
+    }
+
     /// The officers with these ids, for display.
     pub async fn officers_by_id(&self, ids: &[OfficerId]) -> ServiceResult<Vec<Officer>> {
         let all = officers::list_officers(self.store().conn()).await?;

@@ -284,6 +284,49 @@ pub async fn apply_stage_change(uow: &mut UnitOfWork, change: &StageChange) -> S
     Ok(change.expected_version + 1)
 }
 
+/// Moves a cultivation onto another stored version of its track, if it is still at
+/// `expected_version`; returns the new version. Its stage and history are unchanged.
+pub async fn migrate_cultivation(
+    uow: &mut UnitOfWork,
+    c: &Cultivation,
+    to_track: TrackId,
+    expected_version: i64,
+    reason: Option<String>,
+) -> StorageResult<i64> {
+    let expected = i32::try_from(expected_version).unwrap_or(i32::MAX);
+    let result = cultivations::Entity::update_many()
+        .col_expr(cultivations::Column::TrackId, to_track.0.into())
+        .col_expr(cultivations::Column::Version, (expected + 1).into())
+        .col_expr(
+            cultivations::Column::UpdatedAt,
+            instant::to_text(uow.now()).into(),
+        )
+        .filter(cultivations::Column::Id.eq(c.id.0))
+        .filter(cultivations::Column::Version.eq(expected))
+        .exec(uow.txn())
+        .await
+        .map_err(StorageError::db("migrating a cultivation"))?;
+    if result.rows_affected != 1 {
+        return Err(StorageError::Conflict {
+            entity: "cultivation",
+            key: c.id.to_string(),
+            expected: expected_version,
+        });
+    }
+    uow.record(AuditFact {
+        action: "case.migrate".into(),
+        subject_type: "cultivation".into(),
+        subject_id: c.id.to_string(),
+        enterprise: Some(c.enterprise),
+        before: Some(json!({"track": c.track.to_string(), "stage": c.stage.as_str()})),
+        after: Some(json!({"track": to_track.to_string(), "stage": c.stage.as_str()})),
+        reason,
+        effective_on: None,
+    })
+    .await?;
+    Ok(expected_version + 1)
+}
+
 /// Locks a cultivation's row for the rest of the unit (a no-op on SQLite, whose writers are
 /// serialised anyway), so concurrent writers about it queue.
 pub async fn lock_cultivation(uow: &mut UnitOfWork, id: CultivationId) -> StorageResult<()> {

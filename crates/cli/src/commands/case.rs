@@ -319,6 +319,28 @@ pub async fn run(
                 .await?;
             print_outcome(&outcome, json, lang)
         }
+        CaseCommand::Migrate {
+            enterprise,
+            track,
+            reason,
+        } => {
+            let (from, to) = service
+                .migrate_case(actor, &enterprise, &track, reason)
+                .await?;
+            if json {
+                return print_json(
+                    &json!({"track": to.record.key.as_str(), "from_version": from.record.version, "to_version": to.record.version}),
+                );
+            }
+            println!(
+                "{}: {enterprise} {} v{} → v{}",
+                tr(lang, "已迁移", "migrated"),
+                to.record.key,
+                from.record.version,
+                to.record.version
+            );
+            Ok(())
+        }
         CaseCommand::Show { enterprise } => {
             let (e, views) = service.show_cases(actor, &enterprise).await?;
             print_cases(&e, &views, json, lang)

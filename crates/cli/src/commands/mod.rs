@@ -5,6 +5,7 @@ mod audit;
 mod batch;
 mod calendar;
 mod case;
+mod demo;
 mod enterprise;
 mod history;
 mod metrics;
@@ -275,6 +276,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let actor = service.actor(&g.as_login).await?;
             audit::run(&service, &actor, cmd, g.json, lang).await
         }
+        Command::Demo => demo::run(&g.db, &g.as_login, g.json, lang).await,
     }
 }
 
