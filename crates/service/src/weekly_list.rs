@@ -381,7 +381,9 @@ impl Service {
                     batch,
                     track: c.track_key.as_str().to_owned(),
                     stage: stage_label,
-                    terminal,
+                    // A certified stage (valid for a period) is where a firm should rest until
+                    // its re-review: not "stalled".
+                    terminal: terminal || stage.is_some_and(|s| s.valid_for.is_some()),
                     last_move_on: stage_then.since,
                     target_date: c.target_date,
                     target_label: c
