@@ -104,7 +104,7 @@ impl Service {
             let mut moves = batches::moves(conn, Some(list.value.id), None).await?;
             // Apply in effective order; moves recorded on the same effective day keep their
             // recording order.
-            moves.sort_by(|a, b| a.effective_on.cmp(&b.effective_on));
+            moves.sort_by_key(|m| m.effective_on);
             for mv in moves.into_iter().filter(|m| m.effective_on <= date) {
                 match mv.to {
                     Some(b) => {

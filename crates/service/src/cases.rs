@@ -214,8 +214,7 @@ impl Service {
         drafts: &[TaskDraft],
         enterprise: &Enterprise,
         cultivation: CultivationId,
-        track_key: &str,
-        stage: &StageKey,
+        (track_key, stage): (&str, &StageKey),
         actor: &Officer,
     ) -> ServiceResult<Vec<CreatedTask>> {
         let mut out = Vec::with_capacity(drafts.len());
@@ -350,8 +349,7 @@ impl Service {
                 &opening.create,
                 &enterprise,
                 cultivation.id,
-                key.as_str(),
-                &opening.stage,
+                (key.as_str(), &opening.stage),
                 actor,
             )
             .await?;
@@ -491,8 +489,7 @@ impl Service {
                     &planned.create,
                     &enterprise,
                     current.value.id,
-                    key.as_str(),
-                    &planned.to,
+                    (key.as_str(), &planned.to),
                     actor,
                 )
                 .await?;

@@ -265,7 +265,7 @@ fn xlsx(r: &ProgressReport, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             ws.write_string(row, 0, &n.enterprise.name)?;
             ws.write_string(row, 1, n.enterprise.uscc.as_str())?;
             ws.write_string(row, 2, &n.enterprise.town)?;
-            ws.write_date_with_format(row, 3, &n.registered_on, &date)?;
+            ws.write_date_with_format(row, 3, n.registered_on, &date)?;
             ws.write_number_with_format(row, 4, n.output_value.amount() as f64, &money)?;
             ws.write_number_with_format(row, 5, n.revenue.amount() as f64, &money)?;
         }
@@ -357,6 +357,7 @@ fn xlsx(r: &ProgressReport, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// Runs `peiyu report progress`.
+#[allow(clippy::too_many_arguments)]
 pub async fn progress(
     service: &Service,
     actor: &Officer,
