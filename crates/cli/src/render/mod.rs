@@ -6,7 +6,6 @@
 //! then by due date), and none reads a clock, so the same list always renders to the same bytes.
 //! The columns and keys of each format are documented in `docs/weekly.md`.
 
-
 mod cells;
 mod csv;
 mod html;
