@@ -8,7 +8,9 @@ use crate::Failure;
 use crate::args::CalendarCommand;
 use crate::output::{parse_date, print_json, tr};
 
-fn load() -> Result<Calendar, Failure> {
+/// The calendar in force: the embedded data with the county's override file, if
+/// `PEIYU_CALENDAR_OVERRIDE` names one.
+pub fn load() -> Result<Calendar, Failure> {
     let calendar =
         Calendar::china().map_err(|e| Failure::usage("calendar", e.message_zh(), e.to_string()))?;
     match std::env::var_os("PEIYU_CALENDAR_OVERRIDE") {

@@ -28,8 +28,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     match cli.command {
         Command::Calendar(cmd) => calendar::run(cmd, g.json, lang),
         Command::Init(args) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let report = service.init(&args.admin, &args.admin_name).await?;
+            calendar_warnings(&service, lang);
             if g.json {
                 return crate::output::print_json(&serde_json::json!({
                     "database": redact(&g.db),
@@ -70,39 +71,40 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             Ok(())
         }
         Command::Officer(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             people::officer(&service, &actor, cmd, g.json, lang).await
         }
         Command::Team(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             people::team(&service, &actor, cmd, g.json, lang).await
         }
         Command::Enterprise(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             enterprise::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Track(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             track::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Case(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             case::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Task(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             task::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Tick { today } => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             let today = crate::output::parse_opt_date("--today", &today)?;
+            calendar_warnings(&service, lang);
             let report = service.tick(&actor, today).await?;
             if g.json {
                 return crate::output::print_json(&serde_json::json!({
@@ -157,7 +159,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             format,
             output,
         }) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             let as_of = crate::output::parse_opt_date("--as-of", &as_of)?;
             report::progress(&service, &actor, year, as_of, &format, output, g.json, lang).await
@@ -169,7 +171,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             track,
             stage,
         } => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             asof::run(
                 &service, &actor, &date, list, batch, track, stage, g.json, lang,
@@ -184,7 +186,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             format,
             output,
         } => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             let query = peiyu_service::HistoryQuery {
                 track,
@@ -203,7 +205,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             format,
             output,
         } => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             let args = weekly::WeeklyArgs {
                 officer,
@@ -217,7 +219,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             weekly::run(&service, &actor, args, g.json, lang).await
         }
         Command::Target(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             match cmd {
                 crate::args::TargetCommand::Set {
@@ -262,21 +264,39 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             }
         }
         Command::Batch(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             batch::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Metrics(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             metrics::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Audit(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             audit::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Demo => demo::run(&g.db, &g.as_login, g.json, lang).await,
+    }
+}
+
+/// Opens the service on the database, counting working days on the calendar in force (with the
+/// county's override file when `PEIYU_CALENDAR_OVERRIDE` names one).
+async fn connect(db: &str, _lang: Lang) -> Result<Service, Failure> {
+    let calendar = calendar::load()?;
+    Ok(Service::connect(db).await?.with_calendar(calendar))
+}
+
+/// Warns on stderr when the calendar lacks data it will soon need (from 1 November, next year).
+fn calendar_warnings(service: &Service, lang: Lang) {
+    for warning in service.calendar().check(service.today()) {
+        let text = match lang {
+            Lang::Zh => warning.message_zh(),
+            Lang::En => warning.message_en(),
+        };
+        eprintln!("{}: {text}", tr(lang, "警告", "warning"));
     }
 }
 
