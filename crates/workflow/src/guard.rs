@@ -740,7 +740,7 @@ mod tests {
         ));
         let r = g.evaluate(&f.ctx("2023-07-01"));
         assert!(!r.passed, "the application was done before the stage began");
-        assert!(r.message.zh().ends_with("尚未完成：申报"));
+        assert!(r.message.zh().contains("尚未完成：申报（截至"));
         f.tasks
             .push(task(TaskKind::Application, TaskStatus::Open, None));
         assert!(!g.evaluate(&f.ctx("2023-07-01")).passed);
