@@ -410,10 +410,11 @@ impl Service {
             });
         }
 
+        // The latest seal up to the list's day pins the history the list was built from; it is
+        // printed as "<day> <hash>".
         let seal = seal::seal_on_or_before(conn, as_of)
             .await?
-            .filter(|s| s.day == as_of)
-            .map(|s| s.hash);
+            .map(|s| format!("{} {}", s.day, s.hash));
         let input = WeeklyInput {
             scope: scope.view,
             week,

@@ -135,7 +135,8 @@ pub struct WeeklyList {
     pub done_last_week: Vec<WeeklyTask>,
     /// Enterprises to watch.
     pub watch: Vec<WatchItem>,
-    /// The daily seal of the audit log on `as_of`, when one exists: it pins history up to then.
+    /// The latest daily seal of the audit log on or before `as_of`, as `<day> <hash>`: it pins
+    /// the history up to the end of that day.
     pub seal: Option<String>,
 }
 
