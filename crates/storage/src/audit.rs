@@ -176,6 +176,11 @@ impl UnitOfWork {
         self.now
     }
 
+    /// The request this unit answers, if the caller named one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
     /// The entries recorded so far in this unit.
     pub fn entries(&self) -> &[AuditEntry] {
         &self.entries

@@ -38,7 +38,7 @@ pub fn enterprise_json(e: &Enterprise) -> serde_json::Value {
     })
 }
 
-fn from_model(m: enterprises::Model) -> StorageResult<Versioned<Enterprise>> {
+pub(crate) fn from_model(m: enterprises::Model) -> StorageResult<Versioned<Enterprise>> {
     let corrupt = |column: &'static str, value: &str, detail: String| StorageError::Corrupt {
         table: "enterprises",
         column,

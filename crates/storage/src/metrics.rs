@@ -11,7 +11,8 @@ use crate::entities::metrics;
 use crate::error::{StorageError, StorageResult};
 use crate::instant;
 
-fn metrics_json(m: &Metrics) -> serde_json::Value {
+/// How a month's figures look in the audit log.
+pub fn metrics_json(m: &Metrics) -> serde_json::Value {
     json!({
         "month": m.month.to_string(),
         "revenue": m.revenue.map(Yuan::amount),
@@ -23,7 +24,7 @@ fn metrics_json(m: &Metrics) -> serde_json::Value {
     })
 }
 
-fn from_model(m: metrics::Model) -> StorageResult<Metrics> {
+pub(crate) fn from_model(m: metrics::Model) -> StorageResult<Metrics> {
     let month = m
         .month
         .parse::<YearMonth>()
