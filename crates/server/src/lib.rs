@@ -1,1 +1,188 @@
-//! peiyu-server.
+//! peiyu-server: the HTTP JSON API under `/api/v1` (with its OpenAPI document), bearer-token
+//! authentication, and the web pages officers read — my week, enterprises by batch, one
+//! enterprise with its moves and history, tasks, progress.
+//!
+//! The only crate that knows HTTP. It translates requests into calls on
+//! [`peiyu_service::Service`] and service errors into statuses ([`error`]), nothing more: every
+//! rule, every authorisation decision and every write stays in the service.
+
+pub mod api;
+pub mod auth;
+pub mod background;
+pub mod dto;
+pub mod error;
+pub mod lang;
+pub mod openapi;
+pub mod pages;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use peiyu_service::Service;
+use tracing::Instrument;
+
+/// What every handler shares: the use cases.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The service the handlers call.
+    pub service: Service,
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("the server stopped: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// How to run the server.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// How often to run `tick` in the background; `None` never.
+    pub tick_every: Option<Duration>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            tick_every: Some(background::TICK_EVERY),
+        }
+    }
+}
+
+/// The whole application: the API under `/api/v1`, its OpenAPI document, and the pages.
+pub fn router(service: Service) -> Router {
+    let state = AppState { service };
+    let api = Router::new()
+        .route("/health", get(api::health))
+        .route("/openapi.json", get(openapi_json))
+        .route("/enterprises", get(api::list_enterprises))
+        .route("/enterprises/{key}", get(api::show_enterprise))
+        .route("/enterprises/{key}/cases", get(api::show_cases))
+        .route(
+            "/enterprises/{key}/cases/{track}/advance",
+            post(api::advance),
+        )
+        .route("/enterprises/{key}/history", get(api::history))
+        .route("/tasks", get(api::list_tasks))
+        .route("/tasks/{id}/done", post(api::complete_task))
+        .route("/batches/{year}", get(api::batch_list))
+        .route("/reports/progress", get(api::progress))
+        .route("/audit/verify", get(api::verify_audit))
+        .fallback(api::no_route)
+        .layer(middleware::from_fn(error::localize_errors));
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(pages::routes())
+        .layer(middleware::from_fn(trace_requests))
+        .with_state(state)
+}
+
+async fn openapi_json() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        openapi::document(),
+    )
+        .into_response()
+}
+
+/// One span per request with its method, path and (once known) officer; logs the status and
+/// how long it took. Query strings and bodies are not logged: they may carry personal data.
+async fn trace_requests(request: Request, next: Next) -> Response {
+    let span = tracing::info_span!(
+        "http",
+        method = %request.method(),
+        path = %request.uri().path(),
+        officer = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    async move {
+        let response = next.run(request).await;
+        let status = response.status().as_u16();
+        let millis = started.elapsed().as_millis();
+        if status >= 500 {
+            tracing::error!(status, millis, "request failed");
+        } else {
+            tracing::info!(status, millis, "request");
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+/// Serves on an already bound listener until `shutdown` completes, running `tick` in the
+/// background every `tick_every`; in-flight requests finish before it returns.
+pub async fn serve_on(
+    service: Service,
+    listener: tokio::net::TcpListener,
+    tick_every: Option<Duration>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let ticker = tick_every.map(|every| {
+        tokio::spawn(background::tick_loop(
+            service.clone(),
+            every,
+            stop_rx.clone(),
+        ))
+    });
+    let app = router(service);
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing the requests in flight");
+        })
+        .await;
+    let _ = stop_tx.send(true);
+    if let Some(ticker) = ticker
+        && let Err(e) = ticker.await
+    {
+        tracing::warn!(error = %e, "the background tick ended abnormally");
+    }
+    served.map_err(ServerError::Serve)
+}
+
+/// Binds a listener on `addr`.
+pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })
+}
+
+/// Binds `config.listen` and serves until Ctrl-C (or SIGTERM on Unix).
+pub async fn serve(service: Service, config: ServerConfig) -> Result<(), ServerError> {
+    let listener = bind(config.listen).await?;
+    let addr = listener.local_addr().unwrap_or(config.listen);
+    tracing::info!(%addr, "peiyu server listening");
+    serve_on(
+        service,
+        listener,
+        config.tick_every,
+        background::shutdown_signal(),
+    )
+    .await
+}

@@ -3,6 +3,7 @@
 
 #![allow(missing_docs)]
 
+pub mod api_tokens;
 pub mod audit_chain_heads;
 pub mod audit_entries;
 pub mod audit_seals;

@@ -1,0 +1,532 @@
+//! The JSON API under `/api/v1`: each handler turns a request into one service call and its
+//! outcome into a DTO, nothing more.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use peiyu_domain::{Batch, Officer, Sector};
+use peiyu_service::{AdvanceCase, HistoryQuery, ListEnterprises, ListTasks, Service, ServiceError};
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::auth::Authed;
+use crate::dto::*;
+use crate::error::{ApiError, ApiResult};
+use crate::lang::ApiLang;
+
+/// The longest `Idempotency-Key` accepted (the request id column's width).
+const MAX_IDEMPOTENCY_KEY: usize = 64;
+
+/// Query parameters, refused with a 422 that names the parameter when they do not parse.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|Query(q)| ApiQuery(q))
+            .map_err(|e| {
+                let text = e.body_text();
+                let field = text
+                    .split_once(": ")
+                    .map(|(_, rest)| rest)
+                    .and_then(|rest| rest.split_once(':').map(|(f, _)| f.trim().to_owned()))
+                    .filter(|f| !f.is_empty() && !f.contains(' '))
+                    .unwrap_or_else(|| "query".to_owned());
+                ApiError::invalid(
+                    field,
+                    format!("查询参数无效：{text}"),
+                    format!("invalid query parameter: {text}"),
+                )
+            })
+    }
+}
+
+/// Parses a JSON body; an empty body is `T::default()` when `empty_ok`.
+fn parse_json<T: DeserializeOwned + Default>(body: &Bytes, empty_ok: bool) -> ApiResult<T> {
+    if empty_ok && body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        let text = e.to_string();
+        let quoted = |marker: &str| {
+            text.split_once(marker)
+                .and_then(|(_, rest)| rest.split('`').next())
+                .map(str::to_owned)
+        };
+        let field = quoted("missing field `")
+            .or_else(|| quoted("unknown field `"))
+            .unwrap_or_else(|| "body".to_owned());
+        ApiError::invalid(
+            field,
+            format!("请求体不是有效的 JSON：{text}"),
+            format!("the body is not valid JSON for this request: {text}"),
+        )
+    })
+}
+
+/// Names for the officers and enterprises a response mentions.
+async fn names(service: &Service, actor: &Officer) -> ApiResult<Names> {
+    let officers = service.list_officers(actor).await?;
+    let enterprises = service
+        .list_enterprises(
+            actor,
+            &ListEnterprises {
+                include_archived: true,
+                ..ListEnterprises::default()
+            },
+        )
+        .await?;
+    Ok(Names {
+        officers: officers.into_iter().map(|o| (o.id, o)).collect(),
+        enterprises: enterprises
+            .into_iter()
+            .map(|v| (v.enterprise.id, v.enterprise))
+            .collect(),
+    })
+}
+
+/// `"<version>"`, the entity tag of a cultivation's version.
+pub fn etag(version: i64) -> HeaderValue {
+    // Digits and quotes only: always a valid header value.
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"\""))
+}
+
+/// What `If-Match` asks for: `None` when absent, `Some(None)` for `*`, else the version.
+fn if_match(headers: &HeaderMap) -> ApiResult<Option<Option<i64>>> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError::invalid(
+            "If-Match",
+            "If-Match 应为 GET 得到的 ETag，例如 \"3\"",
+            "If-Match must be the ETag from a GET, e.g. \"3\"",
+        )
+    };
+    let text = value.to_str().map_err(|_| bad())?.trim();
+    if text == "*" {
+        return Ok(Some(None));
+    }
+    let tag = text.strip_prefix("W/").unwrap_or(text);
+    let inner = tag
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(tag);
+    inner
+        .parse::<i64>()
+        .map(|v| Some(Some(v)))
+        .map_err(|_| bad())
+}
+
+/// The `Idempotency-Key` header, checked.
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default().trim();
+    if key.is_empty()
+        || key.len() > MAX_IDEMPOTENCY_KEY
+        || !key.chars().all(|c| c.is_ascii_graphic())
+    {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            format!("Idempotency-Key 应为 1 到 {MAX_IDEMPOTENCY_KEY} 个可见 ASCII 字符"),
+            format!("Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+/// Whether the server answers and its database is initialised. Needs no token.
+#[utoipa::path(
+    get, path = "/api/v1/health", tag = "system",
+    responses(
+        (status = 200, description = "The server and its database are up", body = Health),
+        (status = 500, description = "The database is not initialised or does not answer", body = ErrorBody),
+    )
+)]
+pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+    state.service.ensure_initialised().await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}
+
+/// Enterprises on the county's books, by name.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises", tag = "enterprises",
+    params(EnterpriseQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The enterprises", body = Vec<EnterpriseDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "A filter is invalid", body = ErrorBody),
+    )
+)]
+pub async fn list_enterprises(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    ApiQuery(q): ApiQuery<EnterpriseQuery>,
+) -> ApiResult<Json<Vec<EnterpriseDto>>> {
+    let sector = q
+        .sector
+        .as_deref()
+        .map(Sector::parse)
+        .transpose()
+        .map_err(|e| ServiceError::invalid_from("sector", &e))?;
+    let list = state
+        .service
+        .list_enterprises(
+            &actor,
+            &ListEnterprises {
+                officer: q.officer,
+                sector,
+                town: q.town,
+                include_archived: q.archived.unwrap_or(false),
+                ..ListEnterprises::default()
+            },
+        )
+        .await?;
+    Ok(Json(
+        list.iter()
+            .map(|v| EnterpriseDto::from_view(v, lang))
+            .collect(),
+    ))
+}
+
+/// One enterprise (by USCC or an unambiguous name) with its recent monthly figures.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{key}", tag = "enterprises",
+    params(("key" = String, Path, description = "USCC or an unambiguous name")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The enterprise", body = EnterpriseDetailDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such enterprise", body = ErrorBody),
+    )
+)]
+pub async fn show_enterprise(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(key): Path<String>,
+) -> ApiResult<Json<EnterpriseDetailDto>> {
+    let detail = state.service.show_enterprise(&actor, &key).await?;
+    Ok(Json(EnterpriseDetailDto {
+        enterprise: EnterpriseDto::from_view(&detail.view, lang),
+        recent_metrics: detail.recent_metrics.iter().map(MetricsDto::from).collect(),
+    }))
+}
+
+/// An enterprise's cultivations: stage, version, the moves possible now with their guards,
+/// history and open tasks. With `?track=`, only that cultivation, and its version as `ETag`.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{key}/cases", tag = "cases",
+    params(("key" = String, Path, description = "USCC or an unambiguous name"), CasesQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The cultivations", body = CasesDto,
+            headers(("ETag" = String, description = "\"<version>\" of the cultivation, with ?track="))),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such enterprise, or not on that track", body = ErrorBody),
+    )
+)]
+pub async fn show_cases(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(key): Path<String>,
+    ApiQuery(q): ApiQuery<CasesQuery>,
+) -> ApiResult<Response> {
+    let (enterprise, mut cases) = state.service.show_cases(&actor, &key).await?;
+    if let Some(track) = &q.track {
+        cases.retain(|c| c.cultivation.value.track_key.as_str() == track.trim());
+        if cases.is_empty() {
+            return Err(ServiceError::not_found(
+                format!("「{}」不在流程 {track} 上", enterprise.name),
+                format!("\"{}\" is not on the track {track}", enterprise.name),
+            )
+            .into());
+        }
+    }
+    let names = names(&state.service, &actor).await?;
+    let body = CasesDto {
+        enterprise: EnterpriseRef::from(&enterprise),
+        cases: cases
+            .iter()
+            .map(|c| CaseDto::new(c, &names, lang))
+            .collect(),
+    };
+    let single = match (&q.track, cases.as_slice()) {
+        (Some(_), [only]) => Some(only.cultivation.version),
+        _ => None,
+    };
+    let mut response = Json(body).into_response();
+    if let Some(version) = single {
+        response.headers_mut().insert(header::ETAG, etag(version));
+    }
+    Ok(response)
+}
+
+/// Moves a cultivation to another stage. `If-Match: "<version>"` (from the cases' `ETag`) is
+/// required unless `dry_run`; a stale one is a 409 and nothing changes. A repeated
+/// `Idempotency-Key` returns the first result instead of moving twice.
+#[utoipa::path(
+    post, path = "/api/v1/enterprises/{key}/cases/{track}/advance", tag = "cases",
+    params(
+        ("key" = String, Path, description = "USCC or an unambiguous name"),
+        ("track" = String, Path, description = "The track's key"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\" of the cultivation; required unless dry_run"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen id (≤ 64 characters): a repeat returns the first result"),
+    ),
+    request_body = AdvanceRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Moved (or planned, for a dry run)", body = AdvanceDto,
+            headers(("ETag" = String, description = "\"<version>\" after the move"))),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not yours or your team's, or your role may not", body = ErrorBody),
+        (status = 404, description = "No such enterprise, or not on that track", body = ErrorBody),
+        (status = 409, description = "The cultivation changed since that version", body = ErrorBody),
+        (status = 422, description = "A guard fails, or a field is invalid", body = ErrorBody),
+        (status = 428, description = "If-Match is missing", body = ErrorBody),
+    )
+)]
+pub async fn advance(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path((key, track)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let request: AdvanceRequest = parse_json(&body, false)?;
+    let expected = if_match(&headers)?;
+    if expected.is_none() && !request.dry_run {
+        return Err(ApiError::precondition_required());
+    }
+    let request_id = idempotency_key(&headers)?;
+    let outcome = state
+        .service
+        .advance_case(
+            &actor,
+            AdvanceCase {
+                enterprise: key,
+                track,
+                to: request.to,
+                reason: request.reason,
+                evidence: request.evidence,
+                override_guards: request.override_guards,
+                dry_run: request.dry_run,
+                expected_version: expected.flatten(),
+                on: request.on,
+                request_id,
+            },
+        )
+        .await?;
+    let names = names(&state.service, &actor).await?;
+    let mut response = Json(AdvanceDto::new(&outcome, &names, lang)).into_response();
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(outcome.version));
+    Ok(response)
+}
+
+/// Tasks by due date: yours and your team's open tasks by default.
+#[utoipa::path(
+    get, path = "/api/v1/tasks", tag = "tasks",
+    params(TaskQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tasks", body = Vec<TaskDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "No such officer", body = ErrorBody),
+    )
+)]
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    ApiQuery(q): ApiQuery<TaskQuery>,
+) -> ApiResult<Json<Vec<TaskDto>>> {
+    let tasks = state
+        .service
+        .list_tasks(
+            &actor,
+            &ListTasks {
+                officer: q.officer,
+                enterprise: None,
+                all: q.all.unwrap_or(false),
+            },
+        )
+        .await?;
+    let names = names(&state.service, &actor).await?;
+    Ok(Json(
+        tasks
+            .iter()
+            .map(|t| TaskDto::versioned(t, &names, lang))
+            .collect(),
+    ))
+}
+
+/// Marks a task done (its id or short id), with an optional note, evidence and day.
+#[utoipa::path(
+    post, path = "/api/v1/tasks/{id}/done", tag = "tasks",
+    params(("id" = String, Path, description = "The task's id or short id")),
+    request_body(content = Option<CompleteTaskRequest>, description = "Optional"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The task, done", body = TaskDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not yours to complete", body = ErrorBody),
+        (status = 404, description = "No such task", body = ErrorBody),
+        (status = 409, description = "Changed meanwhile", body = ErrorBody),
+        (status = 422, description = "Invalid", body = ErrorBody),
+    )
+)]
+pub async fn complete_task(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<TaskDto>> {
+    let request: CompleteTaskRequest = parse_json(&body, true)?;
+    let task = state
+        .service
+        .complete_task(&actor, &id, request.note, request.evidence, request.on)
+        .await?;
+    let names = names(&state.service, &actor).await?;
+    Ok(Json(TaskDto::versioned(&task, &names, lang)))
+}
+
+/// A year's four-batches list, optionally one batch.
+#[utoipa::path(
+    get, path = "/api/v1/batches/{year}", tag = "batches",
+    params(("year" = i32, Path, description = "The list's year"), BatchQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The list", body = BatchListDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No list for that year", body = ErrorBody),
+        (status = 422, description = "Invalid year or batch", body = ErrorBody),
+    )
+)]
+pub async fn batch_list(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(year): Path<String>,
+    ApiQuery(q): ApiQuery<BatchQuery>,
+) -> ApiResult<Json<BatchListDto>> {
+    let year = parse_year(&year)?;
+    let batch = q
+        .batch
+        .map(Batch::new)
+        .transpose()
+        .map_err(|e| ServiceError::invalid_from("batch", &e))?;
+    let view = state.service.batch_list(&actor, year, batch).await?;
+    Ok(Json(BatchListDto::new(&view, lang)))
+}
+
+fn parse_year(s: &str) -> ApiResult<i32> {
+    s.trim().parse::<i32>().map_err(|_| {
+        ApiError::invalid(
+            "year",
+            format!("年份「{s}」无效：应为如 2023 的四位数"),
+            format!("\"{s}\" is not a year: expected four digits such as 2023"),
+        )
+    })
+}
+
+/// Progress against the year's targets as of a day.
+#[utoipa::path(
+    get, path = "/api/v1/reports/progress", tag = "reports",
+    params(ProgressQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The report", body = ProgressDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "Invalid year or day", body = ErrorBody),
+    )
+)]
+pub async fn progress(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    ApiQuery(q): ApiQuery<ProgressQuery>,
+) -> ApiResult<Json<ProgressDto>> {
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&state.service.today()));
+    let report = state.service.progress_report(&actor, year, q.as_of).await?;
+    Ok(Json(ProgressDto::new(&report, lang)))
+}
+
+/// An enterprise's timeline across tracks, batch lists, tasks and its record.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{key}/history", tag = "enterprises",
+    params(("key" = String, Path, description = "USCC or an unambiguous name"), HistoryParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The timeline", body = HistoryDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such enterprise", body = ErrorBody),
+    )
+)]
+pub async fn history(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(key): Path<String>,
+    ApiQuery(q): ApiQuery<HistoryParams>,
+) -> ApiResult<Json<HistoryDto>> {
+    let (enterprise, entries) = state
+        .service
+        .enterprise_history(
+            &actor,
+            &key,
+            &HistoryQuery {
+                track: q.track,
+                from: q.from,
+                to: q.to,
+            },
+        )
+        .await?;
+    Ok(Json(HistoryDto {
+        enterprise: EnterpriseRef::from(&enterprise),
+        entries: entries
+            .iter()
+            .map(|e| TimelineEntryDto::new(e, lang))
+            .collect(),
+    }))
+}
+
+/// Recomputes every audit hash chain and checks every daily seal.
+#[utoipa::path(
+    get, path = "/api/v1/audit/verify", tag = "audit",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The verification (see `ok`)", body = AuditVerifyDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn verify_audit(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+) -> ApiResult<Json<AuditVerifyDto>> {
+    let verification = state.service.verify_audit(&actor).await?;
+    Ok(Json(AuditVerifyDto::from(&verification)))
+}
+
+/// Any path under `/api/v1` that names no endpoint.
+pub async fn no_route() -> ApiError {
+    ApiError::no_route()
+}

@@ -1,0 +1,205 @@
+//! The one mapping from errors to HTTP statuses and JSON error bodies.
+//!
+//! Every refusal — a service error, a missing token, a bad header or body — becomes an
+//! [`ApiError`]: a status and a body `{"error": {"kind", "field"?, "message"}}`. The message is
+//! written in both languages; [`localize_errors`] picks the one the request's `Accept-Language`
+//! asks for (Chinese unless it prefers English).
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use peiyu_domain::{Lang, Localize, Text};
+use peiyu_service::{ErrorKind, ServiceError};
+
+use crate::dto::{ErrorBody, ErrorDetail};
+use crate::lang::accept_language;
+
+/// Why a request was refused, ready to become a response.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{status}: {}", message.en())]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The machine-readable kind (`invalid`, `conflict`, `not_found`, `forbidden`, `internal`,
+    /// `unauthorized`, `precondition_required`).
+    pub kind: &'static str,
+    /// The field, header or parameter at fault, when one is.
+    pub field: Option<String>,
+    /// What is wrong and what to do, in both languages.
+    pub message: Text,
+}
+
+impl ApiError {
+    /// A bad value in `field`: 422.
+    pub fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            kind: "invalid",
+            field: Some(field.into()),
+            message: Text::new(zh, en),
+        }
+    }
+
+    /// No valid bearer token: 401.
+    pub fn unauthorized() -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            kind: "unauthorized",
+            field: None,
+            message: Text::new(
+                "需要有效的访问令牌：请求头 Authorization: Bearer <令牌>（用 `peiyu token create` 创建）",
+                "a valid token is required: send Authorization: Bearer <token> (create one with `peiyu token create`)",
+            ),
+        }
+    }
+
+    /// A write without `If-Match`: 428.
+    pub fn precondition_required() -> Self {
+        ApiError {
+            status: StatusCode::PRECONDITION_REQUIRED,
+            kind: "precondition_required",
+            field: Some("If-Match".into()),
+            message: Text::new(
+                "缺少 If-Match 请求头：先 GET 该培育流程取得 ETag，再以 If-Match: \"<版本>\" 提交",
+                "If-Match is required: GET the cultivation for its ETag, then send If-Match: \"<version>\"",
+            ),
+        }
+    }
+
+    /// No such route or page: 404.
+    pub fn no_route() -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            kind: "not_found",
+            field: None,
+            message: Text::new("没有这个接口", "no such endpoint"),
+        }
+    }
+
+    /// Something failed on our side: 500.
+    pub fn internal(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            kind: "internal",
+            field: None,
+            message: Text::new(zh, en),
+        }
+    }
+
+    /// The body in `lang`.
+    pub fn body(&self, lang: Lang) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                kind: self.kind.to_owned(),
+                field: self.field.clone(),
+                message: self.message.get(lang).to_owned(),
+            },
+        }
+    }
+
+    fn response(&self, lang: Lang) -> Response {
+        let mut response = (self.status, Json(self.body(lang))).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"peiyu\""),
+            );
+        }
+        response
+    }
+}
+
+/// The API's name for a field the service names as the CLI does: `--as-of` → `as_of`.
+pub fn api_field(field: &str) -> String {
+    match field {
+        "--request-id" => "Idempotency-Key".to_owned(),
+        "--expect-version" => "If-Match".to_owned(),
+        _ => field.trim_start_matches('-').replace('-', "_"),
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let (status, kind) = match e.kind() {
+            ErrorKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            ErrorKind::Conflict => (StatusCode::CONFLICT, "conflict"),
+            ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        if kind == "internal" {
+            // The detail (a database message) goes to the log, not to the client.
+            tracing::error!(error = %e, "a use case failed");
+        }
+        match e {
+            ServiceError::Invalid { field, message } => ApiError {
+                status,
+                kind,
+                field: Some(api_field(&field)),
+                message,
+            },
+            ServiceError::Uninitialised => ApiError {
+                status,
+                kind,
+                field: None,
+                message: e.localize(Lang::Zh),
+            },
+            ServiceError::Storage(_) => ApiError::internal(
+                "服务器内部错误：请稍后重试，或联系管理员查看日志",
+                "internal error: retry later, or ask an admin to look at the log",
+            ),
+            other => ApiError {
+                status,
+                kind,
+                field: None,
+                message: other.localize(Lang::Zh),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = self.response(Lang::Zh);
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Re-writes an error body in the language of the request's `Accept-Language`.
+pub async fn localize_errors(request: Request, next: Next) -> Response {
+    let lang = accept_language(request.headers());
+    let response = next.run(request).await;
+    match (lang, response.extensions().get::<ApiError>()) {
+        (Lang::En, Some(error)) => error.response(Lang::En),
+        _ => response,
+    }
+}
+
+/// Shorthand for handler results.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_field_names_become_api_names() {
+        assert_eq!(api_field("--as-of"), "as_of");
+        assert_eq!(api_field("to"), "to");
+    }
+
+    #[test]
+    fn service_kinds_map_to_statuses() {
+        let e: ApiError = ServiceError::not_found("无", "none").into();
+        assert_eq!(e.status, StatusCode::NOT_FOUND);
+        let e: ApiError = ServiceError::invalid("--to", Text::new("错", "bad")).into();
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.field.as_deref(), Some("to"));
+        let e: ApiError = ServiceError::forbidden("不可", "no").into();
+        assert_eq!(e.status, StatusCode::FORBIDDEN);
+        assert_eq!(e.body(Lang::En).error.message, "no");
+    }
+}

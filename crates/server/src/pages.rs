@@ -1,0 +1,1388 @@
+//! The web pages officers read: log in with a token, my week, enterprises by batch, one
+//! enterprise (its cases, the moves possible now and what blocks them, its history), tasks, and
+//! progress against the year's targets.
+//!
+//! Standalone HTML from askama templates (`templates/`), which escape every value; inline CSS,
+//! no scripts, nothing fetched from elsewhere. Chinese unless `?lang=en`. The pages only read;
+//! changes go through the API or the CLI.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate};
+use peiyu_domain::{Batch, Lang, Officer, Task};
+use peiyu_service::weekly::WeeklyTask;
+use peiyu_service::{
+    CaseView, ErrorKind, HistoryQuery, ListEnterprises, ListTasks, Service, ServiceError,
+    WeeklyQuery, short_id,
+};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{COOKIE, PageUser, cookie};
+use crate::error::ApiError;
+use crate::lang::{PageLang, query_lang, tr};
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(login_page))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/week", get(week))
+        .route("/enterprises", get(enterprises))
+        .route("/enterprises/{key}", get(enterprise))
+        .route("/tasks", get(tasks))
+        .route("/progress", get(progress))
+}
+
+/// The frame every page shares.
+struct Chrome {
+    lang: &'static str,
+    brand: &'static str,
+    title: String,
+    nav: Vec<Link>,
+    user: Option<String>,
+    switch_href: String,
+    switch_label: &'static str,
+    logout_label: &'static str,
+}
+
+/// A link, highlighted when it is the current one.
+struct Link {
+    href: String,
+    label: String,
+    active: bool,
+}
+
+/// A headed part of a page with its tables.
+struct Section {
+    heading: String,
+    alert: bool,
+    note: Option<String>,
+    empty: String,
+    tables: Vec<Table>,
+}
+
+/// A table with an optional caption.
+struct Table {
+    caption: Option<String>,
+    headers: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// A row, with a CSS class (`overdue`, `muted`) or none.
+struct Row {
+    class: &'static str,
+    cells: Vec<Cell>,
+}
+
+/// A cell: text, maybe a link, maybe a list of lines below it.
+#[derive(Default)]
+struct Cell {
+    text: String,
+    href: Option<String>,
+    class: &'static str,
+    lines: Vec<Line>,
+}
+
+/// A line under a cell's text (a guard and its result).
+struct Line {
+    text: String,
+    class: &'static str,
+}
+
+impl Cell {
+    fn text(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            ..Cell::default()
+        }
+    }
+
+    fn class(mut self, class: &'static str) -> Cell {
+        self.class = class;
+        self
+    }
+
+    fn link(text: impl Into<String>, href: String) -> Cell {
+        Cell {
+            text: text.into(),
+            href: Some(href),
+            ..Cell::default()
+        }
+    }
+
+    fn date(d: NaiveDate) -> Cell {
+        Cell::text(d.to_string()).class("date")
+    }
+}
+
+impl Row {
+    fn new(cells: Vec<Cell>) -> Row {
+        Row { class: "", cells }
+    }
+}
+
+/// The login page.
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    heading: &'static str,
+    intro: &'static str,
+    error: Option<&'static str>,
+    token_label: &'static str,
+    button: &'static str,
+    hint: &'static str,
+}
+
+/// Every other page: a heading, filters, a notice and sections of tables.
+#[derive(Template)]
+#[template(path = "page.html")]
+struct Page {
+    chrome: Chrome,
+    heading: String,
+    subtitle: Option<String>,
+    filters: Vec<Link>,
+    notice: Option<String>,
+    sections: Vec<Section>,
+    footer: String,
+}
+
+/// `href` with `lang=en` added when the page is in English.
+fn with_lang(href: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => href.to_owned(),
+        Lang::En if href.contains('?') => format!("{href}&lang=en"),
+        Lang::En => format!("{href}?lang=en"),
+    }
+}
+
+/// The same page in the other language.
+fn switch_href(uri: &Uri, lang: Lang) -> String {
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let other = match lang {
+        Lang::Zh => "en",
+        Lang::En => "zh",
+    };
+    let mut query = kept.join("&");
+    if !query.is_empty() {
+        query.push('&');
+    }
+    format!("{}?{query}lang={other}", uri.path())
+}
+
+fn chrome(uri: &Uri, lang: Lang, user: Option<&Officer>, title: &str, active: &str) -> Chrome {
+    let nav = if user.is_some() {
+        [
+            ("/week", "我的一周", "My week"),
+            ("/enterprises", "企业名单", "Enterprises"),
+            ("/tasks", "任务", "Tasks"),
+            ("/progress", "目标进度", "Progress"),
+        ]
+        .into_iter()
+        .map(|(href, zh, en)| Link {
+            href: with_lang(href, lang),
+            label: tr(lang, zh, en).to_owned(),
+            active: href == active,
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    Chrome {
+        lang: lang.code(),
+        brand: tr(
+            lang,
+            "培育 · 企业培育工作台",
+            "peiyu · enterprise cultivation",
+        ),
+        title: title.to_owned(),
+        nav,
+        user: user.map(|o| format!("{}（{}）", o.name, o.role.label(lang))),
+        switch_href: switch_href(uri, lang),
+        switch_label: tr(lang, "English", "中文"),
+        logout_label: tr(lang, "退出", "Log out"),
+    }
+}
+
+fn html(status: StatusCode, rendered: Result<String, askama::Error>) -> Response {
+    match rendered {
+        Ok(body) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page template failed");
+            ApiError::internal("页面生成失败", "the page could not be rendered").into_response()
+        }
+    }
+}
+
+/// A page that only says why it cannot be shown.
+fn error_page(uri: &Uri, lang: Lang, user: &Officer, error: ServiceError) -> Response {
+    let api = ApiError::from(error);
+    let page = Page {
+        chrome: chrome(uri, lang, Some(user), tr(lang, "出错了", "Error"), ""),
+        heading: tr(lang, "无法显示此页", "This page cannot be shown").to_owned(),
+        subtitle: None,
+        filters: Vec::new(),
+        notice: Some(api.message.get(lang).to_owned()),
+        sections: Vec::new(),
+        footer: String::new(),
+    };
+    html(api.status, page.render())
+}
+
+fn footer(service: &Service, lang: Lang) -> String {
+    format!(
+        "{} {} · {}",
+        tr(lang, "今天", "Today"),
+        service.today(),
+        tr(
+            lang,
+            "页面只读；推进、完成任务请用接口或命令行。",
+            "Pages only read: move cases and complete tasks through the API or the CLI."
+        )
+    )
+}
+
+fn enterprise_href(uscc: &str, lang: Lang) -> String {
+    with_lang(&format!("/enterprises/{uscc}"), lang)
+}
+
+// ---- login ----
+
+/// The login form's fields.
+#[derive(Debug, Default, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+fn login_form(uri: &Uri, lang: Lang, error: Option<&'static str>, status: StatusCode) -> Response {
+    let page = LoginPage {
+        chrome: chrome(uri, lang, None, tr(lang, "登录", "Log in"), ""),
+        heading: tr(lang, "登录", "Log in"),
+        intro: tr(
+            lang,
+            "用访问令牌登录：令牌由管理员或你自己用 `peiyu token create` 创建，只显示一次。",
+            "Log in with an API token: an admin (or you) creates it with `peiyu token create`; it is shown once.",
+        ),
+        error,
+        token_label: tr(lang, "访问令牌", "API token"),
+        button: tr(lang, "登录", "Log in"),
+        hint: tr(
+            lang,
+            "令牌保存在本浏览器的 HttpOnly Cookie 中，退出即清除。",
+            "The token is kept in an HttpOnly cookie in this browser and cleared when you log out.",
+        ),
+    };
+    html(status, page.render())
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(secret) = cookie(&headers)
+        && let Ok(Some(_)) = state.service.authenticate(secret).await
+    {
+        return Redirect::to(&with_lang("/week", lang)).into_response();
+    }
+    login_form(&uri, lang, None, StatusCode::OK)
+}
+
+async fn login(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let lang = query_lang(form.lang.as_deref().map(|l| format!("lang={l}")).as_deref());
+    let secret = form.token.trim();
+    let valid = secret.starts_with(peiyu_service::tokens::TOKEN_PREFIX)
+        && secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let officer = if valid {
+        match state.service.authenticate(secret).await {
+            Ok(officer) => officer,
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    } else {
+        None
+    };
+    if officer.is_none() {
+        return login_form(
+            &uri,
+            lang,
+            Some(tr(
+                lang,
+                "令牌无效、已吊销或已过期",
+                "the token is not valid, revoked or expired",
+            )),
+            StatusCode::UNAUTHORIZED,
+        );
+    }
+    // Behind a TLS-terminating proxy the cookie is marked Secure too.
+    let secure = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let cookie = format!(
+        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    );
+    let mut response = Redirect::to(&with_lang("/week", lang)).into_response();
+    match HeaderValue::from_str(&cookie) {
+        Ok(value) => {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+            response
+        }
+        Err(_) => login_form(&uri, lang, None, StatusCode::UNAUTHORIZED),
+    }
+}
+
+async fn logout() -> Response {
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("peiyu_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    response
+}
+
+// ---- my week ----
+
+fn weekly_table(tasks: &[WeeklyTask], lang: Lang, caption: Option<String>, overdue: bool) -> Table {
+    let mut headers = vec![
+        tr(lang, "编号", "ID"),
+        tr(lang, "企业", "Enterprise"),
+        tr(lang, "任务", "Task"),
+        tr(lang, "类别", "Kind"),
+        tr(lang, "负责人", "Assignee"),
+        tr(lang, "截止", "Due"),
+    ];
+    if overdue {
+        headers.push(tr(lang, "逾期（工作日）", "Overdue (working days)"));
+    }
+    Table {
+        caption,
+        headers: headers.into_iter().map(str::to_owned).collect(),
+        rows: tasks
+            .iter()
+            .map(|t| {
+                let enterprise = match (&t.enterprise_name, &t.enterprise_uscc) {
+                    (Some(name), Some(uscc)) => Cell::link(name, enterprise_href(uscc, lang)),
+                    (Some(name), None) => Cell::text(name),
+                    _ => Cell::text("—"),
+                };
+                let mut cells = vec![
+                    Cell::text(&t.short_id).class("id"),
+                    enterprise,
+                    Cell::text(&t.task.title),
+                    Cell::text(t.task.kind.label(lang)),
+                    Cell::text(match &t.delegate_name {
+                        Some(d) => {
+                            format!("{}（{} {d}）", t.assignee_name, tr(lang, "委托", "via"))
+                        }
+                        None => t.assignee_name.clone(),
+                    }),
+                    Cell::date(t.task.due_on),
+                ];
+                if overdue {
+                    cells.push(
+                        Cell::text(
+                            t.working_days_overdue
+                                .map(|d| d.to_string())
+                                .unwrap_or_default(),
+                        )
+                        .class("num"),
+                    );
+                }
+                Row {
+                    class: if overdue { "overdue" } else { "" },
+                    cells,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn weekday(d: NaiveDate, lang: Lang) -> &'static str {
+    let i = d.weekday().num_days_from_monday() as usize;
+    match lang {
+        Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+async fn week(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+) -> Response {
+    let list = match state.service.weekly(&user, WeeklyQuery::default()).await {
+        Ok(list) => list,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let empty = tr(lang, "无", "None").to_owned();
+    let this_week: Vec<Table> = list
+        .this_week
+        .iter()
+        .filter(|day| !day.tasks.is_empty())
+        .map(|day| {
+            let caption = format!(
+                "{} {}{}",
+                day.date,
+                weekday(day.date, lang),
+                if day.working_day {
+                    ""
+                } else {
+                    tr(lang, "（休息日）", " (day off)")
+                }
+            );
+            weekly_table(&day.tasks, lang, Some(caption), false)
+        })
+        .collect();
+    let sections = vec![
+        Section {
+            heading: format!(
+                "{}（{}）",
+                tr(lang, "已逾期", "Overdue"),
+                list.overdue.len()
+            ),
+            alert: !list.overdue.is_empty(),
+            note: None,
+            empty: empty.clone(),
+            tables: if list.overdue.is_empty() {
+                Vec::new()
+            } else {
+                vec![weekly_table(&list.overdue, lang, None, true)]
+            },
+        },
+        Section {
+            heading: format!(
+                "{}（{} – {}）",
+                tr(lang, "本周到期", "Due this week"),
+                list.week.monday(),
+                list.week.sunday()
+            ),
+            alert: false,
+            note: None,
+            empty: empty.clone(),
+            tables: this_week,
+        },
+        Section {
+            heading: format!(
+                "{}（{} – {}）",
+                tr(lang, "下周到期", "Due next week"),
+                list.week.next().monday(),
+                list.week.next().sunday()
+            ),
+            alert: false,
+            note: None,
+            empty,
+            tables: if list.next_week.is_empty() {
+                Vec::new()
+            } else {
+                vec![weekly_table(&list.next_week, lang, None, false)]
+            },
+        },
+    ];
+    let page = Page {
+        chrome: chrome(
+            &uri,
+            lang,
+            Some(&user),
+            tr(lang, "我的一周", "My week"),
+            "/week",
+        ),
+        heading: format!("{} · {}", tr(lang, "我的一周", "My week"), list.week),
+        subtitle: Some(format!(
+            "{} {} · {}",
+            tr(lang, "截至", "As of"),
+            list.as_of,
+            user.name
+        )),
+        filters: Vec::new(),
+        notice: None,
+        sections,
+        footer: footer(&state.service, lang),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+// ---- enterprises by batch ----
+
+/// `/enterprises` parameters.
+#[derive(Debug, Default, Deserialize)]
+struct BatchParams {
+    batch: Option<String>,
+    year: Option<String>,
+}
+
+async fn enterprises(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    axum::extract::Query(params): axum::extract::Query<BatchParams>,
+) -> Response {
+    let today_year = state.service.today().year();
+    let year = params
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .unwrap_or(today_year);
+    let batch = params
+        .batch
+        .as_deref()
+        .and_then(|b| b.trim().parse::<u8>().ok())
+        .and_then(|b| Batch::new(b).ok());
+    let year_q = if year == today_year {
+        String::new()
+    } else {
+        format!("year={year}")
+    };
+    let href = |b: Option<Batch>| {
+        let mut q: Vec<String> = Vec::new();
+        if let Some(b) = b {
+            q.push(format!("batch={}", b.number()));
+        }
+        if !year_q.is_empty() {
+            q.push(year_q.clone());
+        }
+        let base = if q.is_empty() {
+            "/enterprises".to_owned()
+        } else {
+            format!("/enterprises?{}", q.join("&"))
+        };
+        with_lang(&base, lang)
+    };
+    let mut filters = vec![Link {
+        href: href(None),
+        label: tr(lang, "全部批次", "All batches").to_owned(),
+        active: batch.is_none(),
+    }];
+    for n in 1..=4u8 {
+        if let Ok(b) = Batch::new(n) {
+            filters.push(Link {
+                href: href(Some(b)),
+                label: b.default_label(lang).to_owned(),
+                active: batch == Some(b),
+            });
+        }
+    }
+    let headers = vec![
+        tr(lang, "企业", "Enterprise").to_owned(),
+        tr(lang, "统一社会信用代码", "USCC").to_owned(),
+        tr(lang, "乡镇", "Town").to_owned(),
+        tr(lang, "入批日期", "In batch since").to_owned(),
+        tr(lang, "理由", "Reason").to_owned(),
+    ];
+    let title = tr(lang, "企业名单", "Enterprises");
+    let (notice, sections) = match state.service.batch_list(&user, year, batch).await {
+        Ok(view) => {
+            let mut sections = Vec::new();
+            for n in 1..=4u8 {
+                let Ok(b) = Batch::new(n) else { continue };
+                if batch.is_some_and(|only| only != b) {
+                    continue;
+                }
+                let rows: Vec<Row> = view
+                    .entries
+                    .iter()
+                    .filter(|(entry, _)| entry.batch == b)
+                    .map(|(entry, e)| {
+                        Row::new(vec![
+                            Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
+                            Cell::text(e.uscc.as_str()).class("id"),
+                            Cell::text(&e.town),
+                            Cell::date(entry.since),
+                            Cell::text(entry.reason.clone().unwrap_or_default()),
+                        ])
+                    })
+                    .collect();
+                sections.push(Section {
+                    heading: format!("{}（{}）", b.default_label(lang), rows.len()),
+                    alert: false,
+                    note: None,
+                    empty: tr(lang, "本批次暂无企业", "No enterprise in this batch").to_owned(),
+                    tables: vec![Table {
+                        caption: None,
+                        headers: headers.clone(),
+                        rows,
+                    }],
+                });
+            }
+            let status = view.list.value.status.label(lang);
+            (
+                Some(format!("{year} {} · {status}", tr(lang, "年名单", "list"))),
+                sections,
+            )
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            // No list for the year: show the register instead, so the page still helps.
+            let register = match state
+                .service
+                .list_enterprises(&user, &ListEnterprises::default())
+                .await
+            {
+                Ok(list) => list,
+                Err(e) => return error_page(&uri, lang, &user, e),
+            };
+            let rows = register
+                .iter()
+                .map(|v| {
+                    let e = &v.enterprise;
+                    Row::new(vec![
+                        Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
+                        Cell::text(e.uscc.as_str()).class("id"),
+                        Cell::text(&e.town),
+                        Cell::text(e.sector.label(lang)),
+                        Cell::text(
+                            v.responsible
+                                .as_ref()
+                                .map(|o| o.name.clone())
+                                .unwrap_or_default(),
+                        ),
+                    ])
+                })
+                .collect();
+            let message = ApiError::from(e).message.get(lang).to_owned();
+            (
+                Some(message),
+                vec![Section {
+                    heading: tr(lang, "企业名录", "The register").to_owned(),
+                    alert: false,
+                    note: None,
+                    empty: tr(lang, "暂无企业", "No enterprise yet").to_owned(),
+                    tables: vec![Table {
+                        caption: None,
+                        headers: vec![
+                            tr(lang, "企业", "Enterprise").to_owned(),
+                            tr(lang, "统一社会信用代码", "USCC").to_owned(),
+                            tr(lang, "乡镇", "Town").to_owned(),
+                            tr(lang, "行业", "Sector").to_owned(),
+                            tr(lang, "负责干部", "Officer").to_owned(),
+                        ],
+                        rows,
+                    }],
+                }],
+            )
+        }
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let page = Page {
+        chrome: chrome(&uri, lang, Some(&user), title, "/enterprises"),
+        heading: format!("{title} · {year}"),
+        subtitle: Some(
+            tr(
+                lang,
+                "“四个一批”名单中的企业，按批次",
+                "Enterprises on the four-batches list, by batch",
+            )
+            .to_owned(),
+        ),
+        filters,
+        notice,
+        sections,
+        footer: footer(&state.service, lang),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+// ---- one enterprise ----
+
+fn guard_lines(guards: &[peiyu_service::GuardResult], lang: Lang) -> Vec<Line> {
+    guards
+        .iter()
+        .map(|g| Line {
+            text: format!(
+                "{} {}",
+                if g.passed { "✓" } else { "✗" },
+                g.message.get(lang)
+            ),
+            class: if g.passed { "pass" } else { "fail" },
+        })
+        .collect()
+}
+
+fn case_section(
+    case: &CaseView,
+    names: &std::collections::HashMap<peiyu_domain::OfficerId, String>,
+    lang: Lang,
+) -> Section {
+    let c = &case.cultivation.value;
+    let track = &case.track.track;
+    let stage_label = |key: &peiyu_domain::StageKey| {
+        track
+            .stage(key)
+            .map(|s| s.label.get(lang).to_owned())
+            .unwrap_or_else(|| key.as_str().to_owned())
+    };
+    let mut note = format!(
+        "{} {} · {} {} {} · {} {}",
+        tr(lang, "版本", "version"),
+        case.cultivation.version,
+        tr(lang, "自", "since"),
+        c.stage_since,
+        match lang {
+            Lang::Zh => format!("（{} 天）", case.days_in_stage),
+            Lang::En => format!("({} days)", case.days_in_stage),
+        },
+        tr(lang, "立案", "opened"),
+        c.opened_on,
+    );
+    if let (Some(stage), Some(date)) = (&c.target_stage, c.target_date) {
+        note.push_str(&format!(
+            " · {} {} {}",
+            tr(lang, "目标", "target"),
+            stage_label(stage),
+            date
+        ));
+    }
+    if let Some(expires) = c.expires_on {
+        note.push_str(&format!(" · {} {expires}", tr(lang, "到期", "expires")));
+    }
+    let moves = Table {
+        caption: Some(tr(lang, "现在可做的推进", "Moves from here").to_owned()),
+        headers: vec![
+            tr(lang, "推进", "Move").to_owned(),
+            tr(lang, "去向阶段", "To stage").to_owned(),
+            tr(lang, "状态", "State").to_owned(),
+        ],
+        rows: case
+            .moves
+            .iter()
+            .map(|m| {
+                let (state, class) = if !m.role_allowed {
+                    (tr(lang, "你的角色不能做", "not for your role"), "blocked")
+                } else if m.ready() {
+                    (tr(lang, "可以推进", "possible now"), "ok")
+                } else {
+                    (tr(lang, "条件未满足", "blocked"), "blocked")
+                };
+                Row::new(vec![
+                    Cell::text(m.label.get(lang)),
+                    Cell::text(stage_label(&m.to)),
+                    Cell {
+                        text: state.to_owned(),
+                        class,
+                        lines: guard_lines(&m.guards, lang),
+                        href: None,
+                    },
+                ])
+            })
+            .collect(),
+    };
+    let open_tasks = Table {
+        caption: Some(tr(lang, "待办任务", "Open tasks").to_owned()),
+        headers: vec![
+            tr(lang, "编号", "ID").to_owned(),
+            tr(lang, "任务", "Task").to_owned(),
+            tr(lang, "负责人", "Assignee").to_owned(),
+            tr(lang, "截止", "Due").to_owned(),
+        ],
+        rows: case
+            .open_tasks
+            .iter()
+            .map(|t| {
+                Row::new(vec![
+                    Cell::text(short_id(t)).class("id"),
+                    Cell::text(&t.title),
+                    Cell::text(names.get(&t.assignee).cloned().unwrap_or_default()),
+                    Cell::date(t.due_on),
+                ])
+            })
+            .collect(),
+    };
+    let history = Table {
+        caption: Some(tr(lang, "阶段记录", "Stage moves").to_owned()),
+        headers: vec![
+            tr(lang, "生效日期", "Effective").to_owned(),
+            tr(lang, "从", "From").to_owned(),
+            tr(lang, "到", "To").to_owned(),
+            tr(lang, "经办", "By").to_owned(),
+            tr(lang, "理由与依据", "Reason and evidence").to_owned(),
+        ],
+        rows: case
+            .history
+            .iter()
+            .map(|t| {
+                let mut why = t.reason.clone().unwrap_or_default();
+                if !t.evidence.is_empty() {
+                    if !why.is_empty() {
+                        why.push_str(" · ");
+                    }
+                    why.push_str(&t.evidence.join("，"));
+                }
+                if t.overridden {
+                    why.push_str(tr(lang, "（越过未满足的条件）", " (guards overridden)"));
+                }
+                Row::new(vec![
+                    Cell::date(t.effective_on),
+                    Cell::text(t.from.as_ref().map(&stage_label).unwrap_or_default()),
+                    Cell::text(stage_label(&t.to)),
+                    Cell::text(names.get(&t.actor).cloned().unwrap_or_default()),
+                    Cell::text(why),
+                ])
+            })
+            .collect(),
+    };
+    Section {
+        heading: format!("{}：{}", track.label().get(lang), stage_label(&c.stage)),
+        alert: false,
+        note: Some(note),
+        empty: tr(lang, "无", "None").to_owned(),
+        tables: vec![moves, open_tasks, history],
+    }
+}
+
+async fn enterprise(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Path(key): Path<String>,
+) -> Response {
+    let service = &state.service;
+    let detail = match service.show_enterprise(&user, &key).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let uscc = detail.view.enterprise.uscc.as_str().to_owned();
+    let everything = HistoryQuery::default();
+    let (cases, history, officers) = match tokio::try_join!(
+        service.show_cases(&user, &uscc),
+        service.enterprise_history(&user, &uscc, &everything),
+        service.list_officers(&user),
+    ) {
+        Ok(found) => found,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let names: std::collections::HashMap<_, _> =
+        officers.iter().map(|o| (o.id, o.name.clone())).collect();
+    let e = &detail.view.enterprise;
+    let facts = vec![
+        (tr(lang, "统一社会信用代码", "USCC"), uscc.clone()),
+        (tr(lang, "行业", "Sector"), e.sector.label(lang).to_owned()),
+        (tr(lang, "乡镇", "Town"), e.town.clone()),
+        (tr(lang, "地址", "Address"), e.address.clone()),
+        (
+            tr(lang, "法人类型", "Legal form"),
+            e.legal_form.label(lang).to_owned(),
+        ),
+        (
+            tr(lang, "用地面积", "Land area"),
+            e.land_area.map(|a| a.format(lang)).unwrap_or_default(),
+        ),
+        (
+            tr(lang, "负责干部", "Responsible officer"),
+            detail
+                .view
+                .responsible
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_else(|| tr(lang, "未指定", "none").to_owned()),
+        ),
+        (
+            tr(lang, "档案版本", "Record version"),
+            detail.view.version.to_string(),
+        ),
+    ];
+    let mut sections = vec![Section {
+        heading: tr(lang, "基本信息", "Details").to_owned(),
+        alert: false,
+        note: None,
+        empty: String::new(),
+        tables: vec![Table {
+            caption: None,
+            headers: vec![
+                tr(lang, "项目", "Item").to_owned(),
+                tr(lang, "内容", "Value").to_owned(),
+            ],
+            rows: facts
+                .into_iter()
+                .map(|(k, v)| Row::new(vec![Cell::text(k), Cell::text(v)]))
+                .collect(),
+        }],
+    }];
+    if cases.1.is_empty() {
+        sections.push(Section {
+            heading: tr(lang, "培育流程", "Cultivation").to_owned(),
+            alert: false,
+            note: None,
+            empty: tr(lang, "尚未立案培育", "Not on any track yet").to_owned(),
+            tables: Vec::new(),
+        });
+    }
+    sections.extend(cases.1.iter().map(|c| case_section(c, &names, lang)));
+    if !detail.recent_metrics.is_empty() {
+        let money = |y: Option<peiyu_domain::Yuan>| y.map(|y| y.to_string()).unwrap_or_default();
+        sections.push(Section {
+            heading: tr(lang, "近期月度指标", "Recent monthly figures").to_owned(),
+            alert: false,
+            note: None,
+            empty: String::new(),
+            tables: vec![Table {
+                caption: None,
+                headers: vec![
+                    tr(lang, "月份", "Month").to_owned(),
+                    tr(lang, "主营业务收入", "Revenue").to_owned(),
+                    tr(lang, "工业总产值", "Output value").to_owned(),
+                    tr(lang, "从业人员", "Employees").to_owned(),
+                    tr(lang, "税收", "Tax").to_owned(),
+                ],
+                rows: detail
+                    .recent_metrics
+                    .iter()
+                    .map(|m| {
+                        Row::new(vec![
+                            Cell::text(m.month.to_string()).class("date"),
+                            Cell::text(money(m.revenue)).class("num"),
+                            Cell::text(money(m.output_value)).class("num"),
+                            Cell::text(m.employees.map(|n| n.to_string()).unwrap_or_default())
+                                .class("num"),
+                            Cell::text(money(m.tax)).class("num"),
+                        ])
+                    })
+                    .collect(),
+            }],
+        });
+    }
+    sections.push(Section {
+        heading: tr(lang, "时间线", "Timeline").to_owned(),
+        alert: false,
+        note: None,
+        empty: tr(lang, "暂无记录", "Nothing recorded yet").to_owned(),
+        tables: vec![Table {
+            caption: None,
+            headers: vec![
+                tr(lang, "日期", "Date").to_owned(),
+                tr(lang, "类别", "Kind").to_owned(),
+                tr(lang, "内容", "What").to_owned(),
+                tr(lang, "经办", "By").to_owned(),
+                tr(lang, "理由", "Reason").to_owned(),
+            ],
+            rows: history
+                .1
+                .iter()
+                .map(|t| {
+                    let day = t
+                        .effective_on
+                        .unwrap_or_else(|| service.zone().date_of(t.recorded_at));
+                    let what = match (&t.from, &t.to) {
+                        (Some(from), Some(to)) => format!("{} · {from} → {to}", t.subject),
+                        (None, Some(to)) => format!("{} · → {to}", t.subject),
+                        _ => t.subject.clone(),
+                    };
+                    Row::new(vec![
+                        Cell::date(day),
+                        Cell::text(t.kind.label(lang)),
+                        Cell {
+                            text: what,
+                            lines: guard_lines_recorded(&t.guards, lang),
+                            ..Cell::default()
+                        },
+                        Cell::text(&t.actor),
+                        Cell::text(t.reason.clone().unwrap_or_default()),
+                    ])
+                })
+                .collect(),
+        }],
+    });
+    let page = Page {
+        chrome: chrome(&uri, lang, Some(&user), &e.name, "/enterprises"),
+        heading: e.name.clone(),
+        subtitle: Some(format!("{} · {} · {}", uscc, e.sector.label(lang), e.town)),
+        filters: Vec::new(),
+        notice: e
+            .archived
+            .then(|| tr(lang, "该企业已归档", "This enterprise is archived").to_owned()),
+        sections,
+        footer: footer(service, lang),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+fn guard_lines_recorded(guards: &[(bool, peiyu_domain::Text)], lang: Lang) -> Vec<Line> {
+    guards
+        .iter()
+        .map(|(passed, message)| Line {
+            text: format!("{} {}", if *passed { "✓" } else { "✗" }, message.get(lang)),
+            class: if *passed { "pass" } else { "fail" },
+        })
+        .collect()
+}
+
+// ---- tasks ----
+
+async fn tasks(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+) -> Response {
+    let service = &state.service;
+    let open = ListTasks::default();
+    let all = ListEnterprises {
+        include_archived: true,
+        ..ListEnterprises::default()
+    };
+    let (list, officers, register) = match tokio::try_join!(
+        service.list_tasks(&user, &open),
+        service.list_officers(&user),
+        service.list_enterprises(&user, &all),
+    ) {
+        Ok(found) => found,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let today = service.today();
+    let officer_name = |id| {
+        officers
+            .iter()
+            .find(|o: &&Officer| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let enterprise_cell = |t: &Task| match t
+        .enterprise
+        .and_then(|id| register.iter().find(|v| v.enterprise.id == id))
+    {
+        Some(v) => Cell::link(
+            &v.enterprise.name,
+            enterprise_href(v.enterprise.uscc.as_str(), lang),
+        ),
+        None => Cell::text("—"),
+    };
+    let rows: Vec<Row> = list
+        .iter()
+        .map(|v| {
+            let t = &v.value;
+            Row {
+                class: if t.due_on < today { "overdue" } else { "" },
+                cells: vec![
+                    Cell::text(short_id(t)).class("id"),
+                    enterprise_cell(t),
+                    Cell::text(&t.title),
+                    Cell::text(t.kind.label(lang)),
+                    Cell::text(officer_name(t.assignee)),
+                    Cell::date(t.due_on),
+                    Cell::text(t.status.label(lang)),
+                ],
+            }
+        })
+        .collect();
+    let overdue = rows.iter().filter(|r| r.class == "overdue").count();
+    let page = Page {
+        chrome: chrome(&uri, lang, Some(&user), tr(lang, "任务", "Tasks"), "/tasks"),
+        heading: tr(lang, "待办任务", "Open tasks").to_owned(),
+        subtitle: Some(match lang {
+            Lang::Zh => format!(
+                "你和所在专班的待办任务，共 {} 项，其中逾期 {overdue} 项",
+                rows.len()
+            ),
+            Lang::En => format!(
+                "Your and your team's open tasks: {} in all, {overdue} overdue",
+                rows.len()
+            ),
+        }),
+        filters: Vec::new(),
+        notice: None,
+        sections: vec![Section {
+            heading: tr(lang, "按截止日期", "By due date").to_owned(),
+            alert: false,
+            note: None,
+            empty: tr(lang, "没有待办任务", "No open task").to_owned(),
+            tables: vec![Table {
+                caption: None,
+                headers: [
+                    tr(lang, "编号", "ID"),
+                    tr(lang, "企业", "Enterprise"),
+                    tr(lang, "任务", "Task"),
+                    tr(lang, "类别", "Kind"),
+                    tr(lang, "负责人", "Assignee"),
+                    tr(lang, "截止", "Due"),
+                    tr(lang, "状态", "Status"),
+                ]
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+                rows,
+            }],
+        }],
+        footer: footer(service, lang),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+// ---- progress ----
+
+/// `/progress` parameters.
+#[derive(Debug, Default, Deserialize)]
+struct ProgressParams {
+    year: Option<String>,
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    axum::extract::Query(params): axum::extract::Query<ProgressParams>,
+) -> Response {
+    let service = &state.service;
+    let this_year = service.today().year();
+    let year = params
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .unwrap_or(this_year);
+    let report = match service.progress_report(&user, year, None).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let filters = [year - 1, year, year + 1]
+        .into_iter()
+        .filter(|y| *y <= this_year)
+        .map(|y| Link {
+            href: with_lang(&format!("/progress?year={y}"), lang),
+            label: y.to_string(),
+            active: y == year,
+        })
+        .collect();
+    let actual = |metric: &str| -> Option<i64> {
+        match metric {
+            "new_above_scale" => i64::try_from(report.new_above_scale.len()).ok(),
+            "new_above_limit" => i64::try_from(report.new_above_limit.len()).ok(),
+            "new_output_value" => Some(report.new_above_scale_output().amount()),
+            _ => None,
+        }
+    };
+    let target_rows = peiyu_service::TARGET_METRICS
+        .iter()
+        .filter_map(|(metric, _, _)| {
+            let target = report.target(metric);
+            let done = actual(metric);
+            if target.is_none() && done.is_none() {
+                return None;
+            }
+            let rate = match (target, done) {
+                (Some(t), Some(d)) if t > 0 => format!("{}%", d * 100 / t),
+                _ => "—".to_owned(),
+            };
+            let show = |v: Option<i64>| match (v, *metric) {
+                (Some(v), "new_output_value") => peiyu_domain::Yuan(v).to_string(),
+                (Some(v), _) => v.to_string(),
+                (None, _) => "—".to_owned(),
+            };
+            let behind = matches!((target, done), (Some(t), Some(d)) if d < t);
+            Some(Row {
+                class: if behind { "" } else { "muted" },
+                cells: vec![
+                    Cell::text(peiyu_service::target_label(metric, lang)),
+                    Cell::text(show(target)).class("num"),
+                    Cell::text(show(done)).class("num"),
+                    Cell::text(rate).class("num"),
+                ],
+            })
+        })
+        .collect();
+    let registered = |list: &[peiyu_service::NewlyRegistered]| Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "企业", "Enterprise").to_owned(),
+            tr(lang, "入库日期", "Registered on").to_owned(),
+            tr(lang, "批次", "Batch").to_owned(),
+            tr(lang, "产值", "Output value").to_owned(),
+            tr(lang, "营收", "Revenue").to_owned(),
+        ],
+        rows: list
+            .iter()
+            .map(|n| {
+                Row::new(vec![
+                    Cell::link(
+                        &n.enterprise.name,
+                        enterprise_href(n.enterprise.uscc.as_str(), lang),
+                    ),
+                    Cell::date(n.registered_on),
+                    Cell::text(n.batch.map(|b| b.default_label(lang)).unwrap_or("—")),
+                    Cell::text(n.output_value.to_string()).class("num"),
+                    Cell::text(n.revenue.to_string()).class("num"),
+                ])
+            })
+            .collect(),
+    };
+    let funnels = report
+        .funnels
+        .iter()
+        .map(|f| Table {
+            caption: Some(f.label.get(lang).to_owned()),
+            headers: vec![
+                tr(lang, "阶段", "Stage").to_owned(),
+                tr(lang, "企业数", "Enterprises").to_owned(),
+            ],
+            rows: f
+                .stages
+                .iter()
+                .map(|(_, label, n)| {
+                    Row::new(vec![
+                        Cell::text(label.get(lang)),
+                        Cell::text(n.to_string()).class("num"),
+                    ])
+                })
+                .collect(),
+        })
+        .collect();
+    let by_batch = Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "批次", "Batch").to_owned(),
+            tr(lang, "新入库", "Newly registered").to_owned(),
+            tr(lang, "培育中", "In cultivation").to_owned(),
+            tr(lang, "新入库产值", "Their output value").to_owned(),
+        ],
+        rows: report
+            .by_batch
+            .iter()
+            .map(|b| {
+                Row::new(vec![
+                    Cell::text(&b.key),
+                    Cell::text(b.newly_registered.to_string()).class("num"),
+                    Cell::text(b.in_cultivation.to_string()).class("num"),
+                    Cell::text(b.output_value.to_string()).class("num"),
+                ])
+            })
+            .collect(),
+    };
+    let overdue = Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "干部", "Officer").to_owned(),
+            tr(lang, "逾期任务", "Overdue tasks").to_owned(),
+        ],
+        rows: report
+            .overdue_by_officer
+            .iter()
+            .map(|(name, _, n)| {
+                Row::new(vec![
+                    Cell::text(name),
+                    Cell::text(n.to_string()).class("num"),
+                ])
+            })
+            .collect(),
+    };
+    let none = tr(lang, "无", "None").to_owned();
+    let section = |heading: &str, tables: Vec<Table>, alert: bool| Section {
+        heading: heading.to_owned(),
+        alert,
+        note: None,
+        empty: none.clone(),
+        tables,
+    };
+    let sections = vec![
+        section(
+            tr(lang, "年度目标完成情况", "Targets and progress"),
+            vec![Table {
+                caption: None,
+                headers: vec![
+                    tr(lang, "指标", "Metric").to_owned(),
+                    tr(lang, "目标", "Target").to_owned(),
+                    tr(lang, "完成", "Done").to_owned(),
+                    tr(lang, "完成率", "Rate").to_owned(),
+                ],
+                rows: target_rows,
+            }],
+            false,
+        ),
+        section(
+            tr(
+                lang,
+                "新增规上工业企业",
+                "Newly above-scale industrial enterprises",
+            ),
+            vec![registered(&report.new_above_scale)],
+            false,
+        ),
+        section(
+            tr(
+                lang,
+                "新增限上商贸企业",
+                "Newly above-limit commerce enterprises",
+            ),
+            vec![registered(&report.new_above_limit)],
+            false,
+        ),
+        section(
+            tr(lang, "各流程阶段分布", "Where the cases stand"),
+            funnels,
+            false,
+        ),
+        section(tr(lang, "按批次", "By batch"), vec![by_batch], false),
+        section(
+            tr(lang, "逾期任务（按干部）", "Overdue tasks by officer"),
+            vec![overdue],
+            !report.overdue_by_officer.is_empty(),
+        ),
+    ];
+    let title = tr(lang, "目标进度", "Progress");
+    let page = Page {
+        chrome: chrome(&uri, lang, Some(&user), title, "/progress"),
+        heading: format!("{title} · {year}"),
+        subtitle: Some(format!("{} {}", tr(lang, "截至", "As of"), report.as_of)),
+        filters,
+        notice: report.targets.is_empty().then(|| {
+            tr(
+                lang,
+                "本年度尚未设定目标：用 `peiyu target set` 设定",
+                "No targets set for this year: set them with `peiyu target set`",
+            )
+            .to_owned()
+        }),
+        sections,
+        footer: footer(service, lang),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_the_language() {
+        assert_eq!(with_lang("/week", Lang::Zh), "/week");
+        assert_eq!(with_lang("/week", Lang::En), "/week?lang=en");
+        assert_eq!(
+            with_lang("/enterprises?batch=1", Lang::En),
+            "/enterprises?batch=1&lang=en"
+        );
+        let uri: Uri = "/enterprises?batch=2&lang=en".parse().unwrap();
+        assert_eq!(switch_href(&uri, Lang::En), "/enterprises?batch=2&lang=zh");
+        let uri: Uri = "/week".parse().unwrap();
+        assert_eq!(switch_href(&uri, Lang::Zh), "/week?lang=en");
+    }
+}

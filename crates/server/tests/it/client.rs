@@ -1,0 +1,145 @@
+//! A minimal HTTP/1.1 client: one request per connection (`Connection: close`).
+
+use std::collections::BTreeMap;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A response, headers by lower-case name.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: BTreeMap<String, Vec<String>>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// A request being built.
+pub struct Request {
+    addr: std::net::SocketAddr,
+    method: &'static str,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+pub fn get(addr: std::net::SocketAddr, path: &str) -> Request {
+    Request {
+        addr,
+        method: "GET",
+        path: path.to_owned(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    }
+}
+
+pub fn post(addr: std::net::SocketAddr, path: &str) -> Request {
+    Request {
+        method: "POST",
+        ..get(addr, path)
+    }
+}
+
+impl Request {
+    pub fn header(mut self, name: &str, value: &str) -> Request {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn bearer(self, secret: &str) -> Request {
+        self.header("Authorization", &format!("Bearer {secret}"))
+    }
+
+    pub fn json(mut self, body: serde_json::Value) -> Request {
+        self.body = serde_json::to_vec(&body).unwrap();
+        self.header("Content-Type", "application/json")
+    }
+
+    pub fn form(mut self, body: &str) -> Request {
+        self.body = body.as_bytes().to_vec();
+        self.header("Content-Type", "application/x-www-form-urlencoded")
+    }
+
+    pub async fn send(self) -> Reply {
+        let mut stream = TcpStream::connect(self.addr).await.unwrap();
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.method,
+            self.path,
+            self.addr,
+            self.body.len()
+        );
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(&self.body).await.unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.unwrap();
+        parse(&raw)
+    }
+}
+
+fn parse(raw: &[u8]) -> Reply {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let mut headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in lines {
+        if let Some((name, value)) = line.split_once(':') {
+            headers
+                .entry(name.trim().to_ascii_lowercase())
+                .or_default()
+                .push(value.trim().to_owned());
+        }
+    }
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|v| v.iter().any(|t| t.eq_ignore_ascii_case("chunked")))
+    {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(body).expect("a UTF-8 body"),
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = data.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size_text = String::from_utf8_lossy(&data[..end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 2 + size + 2..];
+    }
+}

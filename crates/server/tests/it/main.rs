@@ -1,0 +1,10 @@
+//! The HTTP server end to end: a real listener on 127.0.0.1, a SQLite database, and plain
+//! HTTP/1.1 requests over a TCP stream.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod client;
+mod pages;
+mod tokens;
+mod world;
