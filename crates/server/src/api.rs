@@ -90,6 +90,19 @@ async fn names(service: &Service, actor: &Officer) -> ApiResult<Names> {
     })
 }
 
+/// Names for a response about one enterprise: every officer, and that enterprise.
+async fn names_for(
+    service: &Service,
+    actor: &Officer,
+    enterprise: &peiyu_domain::Enterprise,
+) -> ApiResult<Names> {
+    let officers = service.list_officers(actor).await?;
+    Ok(Names {
+        officers: officers.into_iter().map(|o| (o.id, o)).collect(),
+        enterprises: [(enterprise.id, enterprise.clone())].into_iter().collect(),
+    })
+}
+
 /// `"<version>"`, the entity tag of a cultivation's version.
 pub fn etag(version: i64) -> HeaderValue {
     // Digits and quotes only: always a valid header value.
@@ -256,7 +269,7 @@ pub async fn show_cases(
             .into());
         }
     }
-    let names = names(&state.service, &actor).await?;
+    let names = names_for(&state.service, &actor, &enterprise).await?;
     let body = CasesDto {
         enterprise: EnterpriseRef::from(&enterprise),
         cases: cases
@@ -331,7 +344,7 @@ pub async fn advance(
             },
         )
         .await?;
-    let names = names(&state.service, &actor).await?;
+    let names = names_for(&state.service, &actor, &outcome.enterprise).await?;
     let mut response = Json(AdvanceDto::new(&outcome, &names, lang)).into_response();
     response
         .headers_mut()
@@ -529,4 +542,17 @@ pub async fn verify_audit(
 /// Any path under `/api/v1` that names no endpoint.
 pub async fn no_route() -> ApiError {
     ApiError::no_route()
+}
+
+/// A known path with a method it does not take.
+pub async fn wrong_method() -> ApiError {
+    ApiError {
+        status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        kind: "method_not_allowed",
+        field: None,
+        message: peiyu_domain::Text::new(
+            "此接口不支持该请求方法：见 /api/v1/openapi.json",
+            "this endpoint does not take that method: see /api/v1/openapi.json",
+        ),
+    }
 }

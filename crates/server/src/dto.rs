@@ -35,8 +35,8 @@ pub struct ErrorBody {
 /// What went wrong.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `invalid`, `conflict`, `not_found`, `forbidden`, `internal`, `unauthorized` or
-    /// `precondition_required`.
+    /// `invalid`, `conflict`, `not_found`, `forbidden`, `internal`, `unauthorized`,
+    /// `precondition_required` or `method_not_allowed`.
     pub kind: String,
     /// The field, parameter or header at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]

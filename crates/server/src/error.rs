@@ -23,7 +23,7 @@ pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
     /// The machine-readable kind (`invalid`, `conflict`, `not_found`, `forbidden`, `internal`,
-    /// `unauthorized`, `precondition_required`).
+    /// `unauthorized`, `precondition_required`, `method_not_allowed`).
     pub kind: &'static str,
     /// The field, header or parameter at fault, when one is.
     pub field: Option<String>,

@@ -90,6 +90,7 @@ pub fn router(service: Service) -> Router {
         .route("/reports/progress", get(api::progress))
         .route("/audit/verify", get(api::verify_audit))
         .fallback(api::no_route)
+        .method_not_allowed_fallback(api::wrong_method)
         .layer(middleware::from_fn(error::localize_errors));
     Router::new()
         .nest("/api/v1", api)

@@ -120,6 +120,18 @@ async fn a_token_lists_and_shows_enterprises() {
         .await;
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["error"]["field"], "year");
+    let r = get(
+        w.addr,
+        &format!(
+            "/api/v1/enterprises/{}/cases/industrial/advance",
+            w.factory.uscc
+        ),
+    )
+    .bearer(&w.wang_token)
+    .send()
+    .await;
+    assert_eq!(r.status, 405, "{}", r.body);
+    assert_eq!(r.json()["error"]["kind"], "method_not_allowed");
     let r = get(w.addr, "/api/v1/nothing-here")
         .bearer(&w.wang_token)
         .send()
