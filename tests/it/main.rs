@@ -8,6 +8,7 @@ mod audit_chain;
 mod batches;
 mod demo;
 mod enterprises;
+mod ledger;
 mod tasks;
 mod tidy;
 mod tracks;
