@@ -13,7 +13,10 @@ pub mod parse;
 pub mod read;
 pub mod write;
 
-use std::collections::{BTreeMap, HashSet};
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -373,7 +376,90 @@ fn progress_bar(json: bool, lang: Lang) -> Option<(indicatif::ProgressBar, Progr
     Some((bar, progress))
 }
 
-/// `peiyu import LEDGER FILE …`.
+/// What importing a file found and did.
+#[derive(Debug)]
+pub struct ImportReport {
+    /// The file's columns.
+    pub layout: Layout,
+    /// Data rows read (blank rows not counted).
+    pub rows: usize,
+    /// What the use case did.
+    pub outcome: ImportOutcome,
+    /// Every problem, the file's and the database's, by line.
+    pub problems: Vec<RowProblem>,
+    /// Codes accepted only because of `--lenient-uscc`.
+    pub warnings: Vec<(u64, UsccWarning)>,
+    /// Where the rejected rows were written (with `--skip-invalid`).
+    pub rejects_file: Option<PathBuf>,
+}
+
+impl ImportReport {
+    /// The lines with problems.
+    pub fn bad_lines(&self) -> Vec<u64> {
+        let mut lines: Vec<u64> = self.problems.iter().map(|p| p.line).collect();
+        lines.dedup();
+        lines
+    }
+}
+
+/// Reads a ledger file, imports it through the service (writing nothing unless every row is
+/// valid, or the valid rows with `skip_invalid`) and writes the rejects file.
+pub async fn import_file(
+    service: &Service,
+    actor: &Officer,
+    req: &ImportRequest,
+    progress: Option<Progress>,
+    lang: Lang,
+) -> Result<ImportReport, Failure> {
+    let Read {
+        layout,
+        parsed,
+        mut problems,
+        warnings,
+        format,
+        rows,
+    } = read_all(req).map_err(|e| e.failure(&req.file))?;
+    let mode = match (problems.is_empty(), req.skip_invalid) {
+        (_, true) => ImportMode::SkipInvalid,
+        (true, false) => ImportMode::AllOrNothing,
+        (false, false) => ImportMode::Check,
+    };
+    let outcome = match &parsed {
+        Parsed::Enterprises(rows) => {
+            service
+                .import_enterprises(actor, rows, mode, progress)
+                .await
+        }
+        Parsed::Metrics(rows) => service.import_metrics(actor, rows, mode, progress).await,
+        Parsed::Batches(rows) => service.import_batches(actor, rows, mode, progress).await,
+        Parsed::Tasks(rows) => service.import_tasks(actor, rows, mode, progress).await,
+    };
+    drop(parsed);
+    let outcome = outcome?;
+    problems.extend(outcome.problems.iter().cloned());
+    problems.sort_by_key(|p| p.line);
+    let mut rejects_file = None;
+    if !problems.is_empty() && req.skip_invalid {
+        let path = req
+            .rejects
+            .clone()
+            .unwrap_or_else(|| default_rejects_path(&req.file, format));
+        write_rejects(req, format, &layout, &problems, &path, lang)
+            .map_err(|e| e.failure(&path))?;
+        rejects_file = Some(path);
+    }
+    Ok(ImportReport {
+        layout,
+        rows,
+        outcome,
+        problems,
+        warnings,
+        rejects_file,
+    })
+}
+
+/// `peiyu import LEDGER FILE …`: imports, then prints the summary (or every problem, exiting 2
+/// when nothing was written).
 pub async fn run_import(
     service: &Service,
     actor: &Officer,
@@ -381,14 +467,14 @@ pub async fn run_import(
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let Read {
-        layout,
-        parsed,
-        mut problems,
-        warnings,
-        format,
-        rows: read_rows,
-    } = read_all(&req).map_err(|e| e.failure(&req.file))?;
+    let bar = progress_bar(json, lang);
+    let progress = bar.as_ref().map(|(_, p)| p.clone());
+    let report = import_file(service, actor, &req, progress, lang).await;
+    if let Some((bar, _)) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
+    let layout = &report.layout;
     for unknown in &layout.unknown {
         eprintln!(
             "{}",
@@ -398,7 +484,7 @@ pub async fn run_import(
             }
         );
     }
-    for (line, w) in &warnings {
+    for (line, w) in &report.warnings {
         let text = peiyu_domain::Localize::localize(&w.error, lang);
         eprintln!(
             "{}",
@@ -414,52 +500,20 @@ pub async fn run_import(
             }
         );
     }
-    let mode = match (problems.is_empty(), req.skip_invalid) {
-        (_, true) => ImportMode::SkipInvalid,
-        (true, false) => ImportMode::AllOrNothing,
-        (false, false) => ImportMode::Check,
-    };
-    let bar = progress_bar(json, lang);
-    let progress = bar.as_ref().map(|(_, p)| p.clone());
-    let outcome = match &parsed {
-        Parsed::Enterprises(rows) => {
-            service
-                .import_enterprises(actor, rows, mode, progress)
-                .await
-        }
-        Parsed::Metrics(rows) => service.import_metrics(actor, rows, mode, progress).await,
-        Parsed::Batches(rows) => service.import_batches(actor, rows, mode, progress).await,
-        Parsed::Tasks(rows) => service.import_tasks(actor, rows, mode, progress).await,
-    };
-    if let Some((bar, _)) = &bar {
-        bar.finish_and_clear();
-    }
-    drop(parsed);
-    let outcome = outcome?;
-    problems.extend(outcome.problems.iter().cloned());
-    problems.sort_by_key(|p| p.line);
-    let bad_lines: HashSet<u64> = problems.iter().map(|p| p.line).collect();
-
-    let mut rejects_file = None;
-    if !problems.is_empty() && req.skip_invalid {
-        let path = req
-            .rejects
-            .clone()
-            .unwrap_or_else(|| default_rejects_path(&req.file, format));
-        write_rejects(&req, format, &layout, &problems, &path, lang)
-            .map_err(|e| e.failure(&path))?;
-        rejects_file = Some(path);
-    }
+    let problems = &report.problems;
+    let outcome = &report.outcome;
+    let bad_lines = report.bad_lines();
+    let rejects_file = report.rejects_file.as_deref();
     if json {
         crate::output::print_json(&serde_json::json!({
             "ledger": req.ledger.key(),
-            "rows": read_rows,
+            "rows": report.rows,
             "inserted": outcome.inserted,
             "updated": outcome.updated,
             "unchanged": outcome.unchanged,
             "rejected": bad_lines.len(),
             "written": outcome.written,
-            "rejects_file": rejects_file.as_ref().map(|p| p.display().to_string()),
+            "rejects_file": rejects_file.map(|p| p.display().to_string()),
             "problems": problems.iter().map(|p| serde_json::json!({
                 "line": p.line,
                 "column": layout.header_of(&p.field),
@@ -469,8 +523,8 @@ pub async fn run_import(
             })).collect::<Vec<_>>(),
         }))?;
     } else if !req.skip_invalid && !problems.is_empty() {
-        for p in &problems {
-            eprintln!("{}", describe(p, &layout, lang));
+        for p in problems {
+            eprintln!("{}", describe(p, layout, lang));
         }
     }
     if !req.skip_invalid && !problems.is_empty() {
@@ -492,7 +546,7 @@ pub async fn run_import(
         return Err(Failure::Reported(2));
     }
     if !json {
-        print_summary(&outcome, bad_lines.len(), rejects_file.as_deref(), lang);
+        print_summary(outcome, bad_lines.len(), rejects_file, lang);
     }
     Ok(())
 }
