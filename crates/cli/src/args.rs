@@ -154,6 +154,24 @@ pub enum Command {
     /// Build the demo county of the bureau's 2023 mid-year report in a new database (default
     /// peiyu.db here) and show its weekly list for 2023-W27.
     Demo,
+    /// Serve the HTTP API (/api/v1, OpenAPI at /api/v1/openapi.json) and the web pages, running
+    /// tick every hour in the background, until Ctrl-C.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Do not run tick in the background (another instance or a cron job runs it).
+        #[arg(long)]
+        no_tick: bool,
+    },
+    /// Bearer tokens (访问令牌) for the HTTP API and the web pages.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Import a ledger (台账) from CSV or XLSX: enterprises, metrics, batches or tasks. Every bad
+    /// row is reported; nothing is written unless every row is valid (or --skip-invalid).
+    Import(ImportArgs),
+    /// Export a ledger to CSV or XLSX with the headers `peiyu import` reads.
+    Export(ExportArgs),
 }
 
 /// `peiyu init`
@@ -815,4 +833,102 @@ pub enum ReportCommand {
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
+}
+
+/// Which ledger (台账) to import or export.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LedgerArg {
+    /// 企业台账: the enterprises on the books.
+    Enterprises,
+    /// 月度指标: monthly figures, one enterprise and month per row.
+    Metrics,
+    /// 四个一批名单: batch lists, one enterprise per row.
+    Batches,
+    /// 任务台账: tasks.
+    Tasks,
+}
+
+/// A CSV file's encoding.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8, with or without a byte-order mark.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GB18030 (covers GBK and GB2312): what Excel in China saves as CSV.
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
+/// `peiyu import …`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Which ledger: enterprises, metrics, batches or tasks.
+    pub what: LedgerArg,
+    /// The file: .csv (UTF-8 or GB18030) or .xlsx.
+    pub file: std::path::PathBuf,
+    /// The worksheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// A TOML file mapping this file's headers to fields (see docs/import.md).
+    #[arg(long)]
+    pub mapping: Option<std::path::PathBuf>,
+    /// The CSV file's encoding (default: detected).
+    #[arg(long)]
+    pub encoding: Option<EncodingArg>,
+    /// Import the valid rows and write the others, with why, to a rejects file.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Where --skip-invalid writes the rejected rows (default: FILE.rejects.csv/.xlsx).
+    #[arg(long)]
+    pub rejects: Option<std::path::PathBuf>,
+    /// Accept USCCs whose check characters are wrong (a few genuine early codes), with a warning.
+    #[arg(long)]
+    pub lenient_uscc: bool,
+}
+
+/// `peiyu export …`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Which ledger: enterprises, metrics, batches or tasks.
+    pub what: LedgerArg,
+    /// The batch list's year (default: the latest list).
+    #[arg(long)]
+    pub list: Option<i32>,
+    /// Metrics from this month (YYYY-MM).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Metrics to this month (YYYY-MM).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// csv or xlsx (default: from -o's extension).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// The file to write.
+    #[arg(short = 'o', long)]
+    pub output: std::path::PathBuf,
+}
+
+/// `peiyu token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token (for yourself, or as an admin for another officer); the secret is shown
+    /// once.
+    Create {
+        /// The officer the token acts as (default: you).
+        #[arg(long = "for")]
+        for_login: Option<String>,
+        /// What the token is for (a device, a script).
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// The last day the token works (YYYY-MM-DD); default: until revoked.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// Revoke a token by its id (see `peiyu token list`).
+    Revoke {
+        /// The token's id.
+        id: String,
+    },
+    /// Tokens: every officer's for an admin, your own otherwise.
+    List,
 }

@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod ledger;
 mod output;
 mod render;
 

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod enterprises;
 pub mod error;
 pub mod history;
+pub mod import;
 pub mod metrics;
 pub mod people;
 pub mod report;
@@ -22,6 +23,7 @@ pub mod setup;
 pub mod targets;
 pub mod tasks;
 pub mod tick;
+pub mod tokens;
 pub mod tracks;
 pub mod weekly_list;
 
@@ -39,6 +41,10 @@ pub use demo::DemoReport;
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, ServiceError, ServiceResult};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
+pub use import::{
+    BatchRow, EnterpriseRow, ImportMode, ImportOutcome, MetricsRow, Progress, RowProblem,
+    TaskRecord, TaskRow,
+};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
@@ -52,6 +58,7 @@ pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_label};
 pub use tasks::{BulkTransfer, Due, ListTasks, NewTask, TickReport, short_id};
+pub use tokens::{ApiToken, CreatedToken};
 pub use tracks::{TrackView, validate_track};
 pub use weekly_list::{WeeklyQuery, list_day};
 

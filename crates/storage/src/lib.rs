@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod batches;
+pub mod bulk;
 pub mod connect;
 pub mod cultivations;
 pub mod enterprises;
@@ -18,6 +19,7 @@ pub mod officers;
 pub mod seal;
 pub mod targets;
 pub mod tasks;
+pub mod tokens;
 pub mod tracks;
 
 pub use audit::{

@@ -11,7 +11,9 @@ mod history;
 mod metrics;
 mod people;
 mod report;
+mod serve;
 mod task;
+mod token;
 mod track;
 mod weekly;
 
@@ -279,7 +281,71 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             audit::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Demo => demo::run(&g.db, &g.as_login, g.json, lang).await,
+        Command::Serve { listen, no_tick } => serve::run(&g.db, &listen, no_tick, lang).await,
+        Command::Token(cmd) => {
+            let service = Service::connect(&g.db).await?;
+            let actor = service.actor(&g.as_login).await?;
+            token::run(&service, &actor, cmd, g.json, lang).await
+        }
+        Command::Import(args) => {
+            let service = connect(&g.db, lang).await?;
+            let actor = service.actor(&g.as_login).await?;
+            crate::ledger::run_import(&service, &actor, ledger_import(args), g.json, lang).await
+        }
+        Command::Export(args) => {
+            let service = connect(&g.db, lang).await?;
+            let actor = service.actor(&g.as_login).await?;
+            let req = ledger_export(args)?;
+            crate::ledger::run_export(&service, &actor, req, g.json, lang).await
+        }
     }
+}
+
+fn ledger_of(what: crate::args::LedgerArg) -> crate::ledger::columns::Ledger {
+    use crate::args::LedgerArg;
+    use crate::ledger::columns::Ledger;
+    match what {
+        LedgerArg::Enterprises => Ledger::Enterprises,
+        LedgerArg::Metrics => Ledger::Metrics,
+        LedgerArg::Batches => Ledger::Batches,
+        LedgerArg::Tasks => Ledger::Tasks,
+    }
+}
+
+fn ledger_import(args: crate::args::ImportArgs) -> crate::ledger::ImportRequest {
+    use crate::args::EncodingArg;
+    use crate::ledger::read::Encoding;
+    crate::ledger::ImportRequest {
+        ledger: ledger_of(args.what),
+        file: args.file,
+        sheet: args.sheet,
+        mapping: args.mapping,
+        encoding: args.encoding.map(|e| match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gb18030 => Encoding::Gb18030,
+        }),
+        skip_invalid: args.skip_invalid,
+        rejects: args.rejects,
+        lenient_uscc: args.lenient_uscc,
+    }
+}
+
+fn ledger_export(args: crate::args::ExportArgs) -> Result<crate::ledger::ExportRequest, Failure> {
+    let month = |field: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|t| {
+                peiyu_domain::YearMonth::parse(t).map_err(|e| Failure::invalid(field, &e))
+            })
+            .transpose()
+    };
+    Ok(crate::ledger::ExportRequest {
+        ledger: ledger_of(args.what),
+        list: args.list,
+        from: month("--from", &args.from)?,
+        to: month("--to", &args.to)?,
+        format: args.format,
+        output: args.output,
+    })
 }
 
 /// Opens the service on the database, counting working days on the calendar in force (with the
