@@ -720,7 +720,11 @@ mod tests {
         };
         let r = g.evaluate(&f.ctx("2023-07-01"));
         assert!(!r.passed);
-        assert!(r.message.en().contains("application, factor guarantee (as of 2023-07-01)"));
+        assert!(
+            r.message
+                .en()
+                .contains("application, factor guarantee (as of 2023-07-01)")
+        );
         let task = |kind, status, completed: Option<&str>| TaskFact {
             kind,
             status,

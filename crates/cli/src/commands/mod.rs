@@ -333,9 +333,7 @@ fn ledger_import(args: crate::args::ImportArgs) -> crate::ledger::ImportRequest 
 fn ledger_export(args: crate::args::ExportArgs) -> Result<crate::ledger::ExportRequest, Failure> {
     let month = |field: &str, text: &Option<String>| {
         text.as_deref()
-            .map(|t| {
-                peiyu_domain::YearMonth::parse(t).map_err(|e| Failure::invalid(field, &e))
-            })
+            .map(|t| peiyu_domain::YearMonth::parse(t).map_err(|e| Failure::invalid(field, &e)))
             .transpose()
     };
     Ok(crate::ledger::ExportRequest {
