@@ -17,7 +17,7 @@ fn enterprise_row(line: u64, n: u32) -> EnterpriseRow {
         line,
         uscc: uscc(n),
         name: Some(format!("台账企业{n}有限公司")),
-        sector: Some(if n % 3 == 0 {
+        sector: Some(if n.is_multiple_of(3) {
             Sector::Retail
         } else {
             Sector::Industry

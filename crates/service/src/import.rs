@@ -29,6 +29,9 @@ use crate::{ListEnterprises, ListTasks, Service, actor_of, in_unit};
 /// Rows written per step of a long import; progress is reported after each.
 const STEP: usize = 5_000;
 
+/// Enterprises whose stored months are read at once while importing metrics.
+const ENTERPRISES_PER_READ: usize = 2_000;
+
 /// One problem with one row of an import file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowProblem {
@@ -329,12 +332,13 @@ struct EnterprisePlan {
 /// The metrics plan: the rows that passed, by month.
 #[derive(Default)]
 struct MetricsPlan {
-    by_month: BTreeMap<YearMonth, Vec<(usize, EnterpriseId)>>,
+    /// Row indices by enterprise, oldest month first.
+    by_enterprise: BTreeMap<EnterpriseId, Vec<usize>>,
     problems: Vec<RowProblem>,
 }
 
 fn finish(mut outcome: ImportOutcome, mut problems: Vec<RowProblem>) -> ImportOutcome {
-    problems.sort_by(|a, b| a.line.cmp(&b.line));
+    problems.sort_by_key(|p| p.line);
     outcome.problems = problems;
     outcome
 }
@@ -422,47 +426,61 @@ impl Service {
         if !writes(mode, &plan.problems) {
             return Ok(finish(ImportOutcome::default(), plan.problems));
         }
-        let total: usize = plan.by_month.values().map(Vec::len).sum();
+        let total: usize = plan.by_enterprise.values().map(Vec::len).sum();
+        let groups: Vec<Vec<EnterpriseId>> = plan
+            .by_enterprise
+            .keys()
+            .copied()
+            .collect::<Vec<_>>()
+            .chunks(ENTERPRISES_PER_READ)
+            .map(<[EnterpriseId]>::to_vec)
+            .collect();
         in_unit!(self, &actor_of(actor), |uow| {
             let mut outcome = ImportOutcome::default();
             let mut done = 0;
-            for (month, members) in &plan.by_month {
-                let stored: HashMap<EnterpriseId, Metrics> =
-                    bulk::metrics_of_month(uow.txn(), *month)
+            let mut changes = Vec::new();
+            // A group of enterprises at a time: one read of what they have stored, and each
+            // enterprise's months appended to its audit chain together.
+            for group in &groups {
+                let stored: HashMap<(EnterpriseId, YearMonth), Metrics> =
+                    bulk::metrics_of_enterprises(uow.txn(), group)
                         .await?
                         .into_iter()
-                        .map(|m| (m.enterprise, m))
+                        .map(|m| ((m.enterprise, m.month), m))
                         .collect();
-                let mut changes = Vec::new();
-                for &(index, enterprise) in members {
-                    let Some(row) = rows.get(index) else { continue };
-                    let before = stored.get(&enterprise).cloned();
-                    let mut after = before
-                        .clone()
-                        .unwrap_or_else(|| Metrics::empty(enterprise, *month));
-                    apply_figures(&mut after, row);
-                    match &before {
-                        Some(b) if *b == after => outcome.unchanged += 1,
-                        Some(_) => {
-                            outcome.updated += 1;
-                            changes.push((before, after));
-                        }
-                        None => {
-                            outcome.inserted += 1;
-                            changes.push((None, after));
+                for enterprise in group {
+                    let Some(members) = plan.by_enterprise.get(enterprise) else {
+                        continue;
+                    };
+                    for &index in members {
+                        let Some(row) = rows.get(index) else { continue };
+                        let before = stored.get(&(*enterprise, row.month)).cloned();
+                        let mut after = before
+                            .clone()
+                            .unwrap_or_else(|| Metrics::empty(*enterprise, row.month));
+                        apply_figures(&mut after, row);
+                        match &before {
+                            Some(b) if *b == after => outcome.unchanged += 1,
+                            Some(_) => {
+                                outcome.updated += 1;
+                                changes.push((before, after));
+                            }
+                            None => {
+                                outcome.inserted += 1;
+                                changes.push((None, after));
+                            }
                         }
                     }
+                    done += members.len();
                     if changes.len() >= STEP {
-                        done += changes.len();
                         bulk::upsert_metrics(uow, &changes, Some(IMPORT_REASON)).await?;
                         changes.clear();
                         report(&progress, done, total);
                     }
                 }
-                done += changes.len();
-                bulk::upsert_metrics(uow, &changes, Some(IMPORT_REASON)).await?;
-                report(&progress, done, total);
             }
+            bulk::upsert_metrics(uow, &changes, Some(IMPORT_REASON)).await?;
+            report(&progress, done, total);
             outcome.written = outcome.inserted + outcome.updated > 0;
             Ok(finish(outcome, plan.problems.clone()))
         })
@@ -523,7 +541,7 @@ impl Service {
                         outcome.inserted += 1;
                     }
                     batches::apply_change(uow, &change).await?;
-                    if (done + 1) % STEP == 0 {
+                    if (done + 1).is_multiple_of(STEP) {
                         report(&progress, done + 1, total);
                     }
                 }
@@ -571,11 +589,11 @@ impl Service {
             };
             if writes(mode, &plan.problems) {
                 let total = plan.inserts.len() + plan.updates.len();
-                let mut done = 0;
+                let mut done = 0usize;
                 for task in &plan.inserts {
                     tasks::insert_task(uow, task, "task.import").await?;
                     done += 1;
-                    if done % STEP == 0 {
+                    if done.is_multiple_of(STEP) {
                         report(&progress, done, total);
                     }
                 }
@@ -590,7 +608,7 @@ impl Service {
                     )
                     .await?;
                     done += 1;
-                    if done % STEP == 0 {
+                    if done.is_multiple_of(STEP) {
                         report(&progress, done, total);
                     }
                 }
@@ -853,13 +871,13 @@ fn plan_metrics(
                 plan.problems.push(not_yours(row.line, e));
             }
             Some(e) if !bad => {
-                plan.by_month
-                    .entry(row.month)
-                    .or_default()
-                    .push((index, e.id));
+                plan.by_enterprise.entry(e.id).or_default().push(index);
             }
             Some(_) => {}
         }
+    }
+    for members in plan.by_enterprise.values_mut() {
+        members.sort_by_key(|&i| rows.get(i).map(|r| r.month));
     }
     plan
 }
@@ -957,7 +975,7 @@ async fn plan_batches(
         let Some(enterprise) = enterprise else {
             continue;
         };
-        if !lists.contains_key(&row.year) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = lists.entry(row.year) {
             let found = match batches::find_list(uow.txn(), row.year).await? {
                 Some(list) => {
                     let entries = batches::entries(uow.txn(), list.value.id)
@@ -969,7 +987,7 @@ async fn plan_batches(
                 }
                 None => None,
             };
-            lists.insert(row.year, found);
+            slot.insert(found);
         }
         let (list, current) = match lists.get(&row.year) {
             Some(Some((list, entries))) => (list.clone(), entries.get(&enterprise.id).cloned()),

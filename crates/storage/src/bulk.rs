@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use peiyu_domain::{Enterprise, Metrics, YearMonth, Yuan};
+use peiyu_domain::{Enterprise, EnterpriseId, Metrics, YearMonth, Yuan};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
@@ -174,19 +174,23 @@ pub async fn update_enterprises(
     Ok(())
 }
 
-/// Every enterprise's figures for one month, in one query.
-pub async fn metrics_of_month(
+/// The recorded months of these enterprises, in one query per thousand enterprises.
+pub async fn metrics_of_enterprises(
     conn: &impl ConnectionTrait,
-    month: YearMonth,
+    ids: &[EnterpriseId],
 ) -> StorageResult<Vec<Metrics>> {
-    metrics::Entity::find()
-        .filter(metrics::Column::Month.eq(month.to_string()))
-        .all(conn)
-        .await
-        .map_err(StorageError::db("reading metrics"))?
-        .into_iter()
-        .map(crate::metrics::from_model)
-        .collect()
+    let mut out = Vec::new();
+    for chunk in ids.chunks(1_000) {
+        let rows = metrics::Entity::find()
+            .filter(metrics::Column::EnterpriseId.is_in(chunk.iter().map(|e| e.0)))
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading metrics"))?;
+        for m in rows {
+            out.push(crate::metrics::from_model(m)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Every recorded month of every enterprise, optionally within `[from, to]`, by enterprise id

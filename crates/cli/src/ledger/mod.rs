@@ -14,7 +14,7 @@ pub mod read;
 pub mod write;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -286,7 +286,7 @@ impl Parsed {
     ) -> (Vec<RowProblem>, Vec<(u64, UsccWarning)>) {
         fn take<T>(
             out: &mut Vec<T>,
-            r: Result<(T, Vec<(u64, UsccWarning)>), Vec<RowProblem>>,
+            r: parse::RowResult<T>,
         ) -> (Vec<RowProblem>, Vec<(u64, UsccWarning)>) {
             match r {
                 Ok((row, w)) => {
@@ -726,3 +726,6 @@ pub async fn run_export(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod bench;

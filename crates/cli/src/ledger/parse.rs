@@ -10,6 +10,12 @@ use peiyu_service::{BatchRow, EnterpriseRow, MetricsRow, RowProblem, TaskRow};
 
 use super::columns::Layout;
 
+/// Codes accepted only because of `--lenient-uscc`, with their lines.
+pub type Warnings = Vec<(u64, UsccWarning)>;
+
+/// A row as domain values with its warnings, or every problem it has.
+pub type RowResult<T> = Result<(T, Warnings), Vec<RowProblem>>;
+
 /// One row's cells, read through the file's layout.
 pub struct Cells<'a> {
     layout: &'a Layout,
@@ -18,7 +24,7 @@ pub struct Cells<'a> {
     /// The problems found so far.
     pub problems: Vec<RowProblem>,
     /// Codes accepted only because of `--lenient-uscc`.
-    pub warnings: Vec<(u64, UsccWarning)>,
+    pub warnings: Warnings,
 }
 
 impl<'a> Cells<'a> {
@@ -116,7 +122,7 @@ impl<'a> Cells<'a> {
         self.text(key).map(str::to_owned)
     }
 
-    fn finish<T>(self, row: Option<T>) -> Result<(T, Vec<(u64, UsccWarning)>), Vec<RowProblem>> {
+    fn finish<T>(self, row: Option<T>) -> RowResult<T> {
         match row {
             Some(row) if self.problems.is_empty() => Ok((row, self.warnings)),
             _ => Err(self.problems),
@@ -211,7 +217,7 @@ pub fn enterprise(
     line: u64,
     cells: &[String],
     mode: UsccMode,
-) -> Result<(EnterpriseRow, Vec<(u64, UsccWarning)>), Vec<RowProblem>> {
+) -> RowResult<EnterpriseRow> {
     let mut c = Cells::new(layout, line, cells);
     let uscc = c.uscc("uscc", mode);
     let sector = c.optional("sector", Sector::parse).flatten();
@@ -240,7 +246,7 @@ pub fn metrics(
     line: u64,
     cells: &[String],
     mode: UsccMode,
-) -> Result<(MetricsRow, Vec<(u64, UsccWarning)>), Vec<RowProblem>> {
+) -> RowResult<MetricsRow> {
     let mut c = Cells::new(layout, line, cells);
     let uscc = c.uscc("uscc", mode);
     let month = c.required("month", parse_month);
@@ -268,12 +274,7 @@ pub fn metrics(
 }
 
 /// A batch-list row, or its problems.
-pub fn batch(
-    layout: &Layout,
-    line: u64,
-    cells: &[String],
-    mode: UsccMode,
-) -> Result<(BatchRow, Vec<(u64, UsccWarning)>), Vec<RowProblem>> {
+pub fn batch(layout: &Layout, line: u64, cells: &[String], mode: UsccMode) -> RowResult<BatchRow> {
     let mut c = Cells::new(layout, line, cells);
     let year = c.required("list", parse_year);
     let uscc = c.uscc("uscc", mode);
@@ -298,12 +299,7 @@ pub fn batch(
 }
 
 /// A task row, or its problems.
-pub fn task(
-    layout: &Layout,
-    line: u64,
-    cells: &[String],
-    mode: UsccMode,
-) -> Result<(TaskRow, Vec<(u64, UsccWarning)>), Vec<RowProblem>> {
+pub fn task(layout: &Layout, line: u64, cells: &[String], mode: UsccMode) -> RowResult<TaskRow> {
     let mut c = Cells::new(layout, line, cells);
     let id = c
         .optional("id", |t| {
