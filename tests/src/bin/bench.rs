@@ -1,0 +1,913 @@
+//! `bench`: peiyu's engine on one backend at one scale — stage moves per second, the weekly list
+//! (officer, team, bureau; this week from the tables, a past week rebuilt from the audit log),
+//! audit verification, peak memory, and the plans of the weekly list's task queries.
+//!
+//! ```sh
+//! cargo run --release -p peiyu-tests --bin bench -- --backend sqlite --scale county
+//! ```
+//!
+//! The database is created with [`TestDb::fresh`] (PostgreSQL and MariaDB from
+//! `PEIYU_TEST_POSTGRES_URL` / `PEIYU_TEST_MYSQL_URL`) and dropped at the end. Data is generated
+//! in a few large units of work: rows with multi-row inserts, their audit entries with
+//! [`UnitOfWork::record_many`], exactly as the single-row repository functions would record them.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use peiyu_domain::{
+    Cultivation, CultivationId, Enterprise, EnterpriseId, LegalForm, Login, Officer, OfficerId,
+    Role, Sector, StageKey, Task, TaskId, TaskKind, TaskStatus, Team, TeamId, TrackKey, Transition,
+    TransitionId, Week,
+};
+use peiyu_service::{AdvanceCase, FixedClock, Service, WeeklyQuery, actor_of, weekly::WeeklyList};
+use peiyu_storage::entities::{audit_entries, cultivations, enterprises, tasks, transitions};
+use peiyu_storage::{AuditFact, Store, UnitOfWork};
+use peiyu_tests::{Kind, TestDb, uscc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QueryTrait, Statement,
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type BenchResult<T> = Result<T, BoxError>;
+
+/// The county's zone, UTC+8.
+const COUNTY_OFFSET_HOURS: i32 = 8;
+/// Tasks per enterprise in the generated data.
+const TASKS_PER_ENTERPRISE: usize = 10;
+/// Officers per team.
+const TEAM_SIZE: usize = 10;
+/// One cultivation in this many has a target stage (and so a "next move" on the watch list).
+const TARGETED_ONE_IN: usize = 50;
+/// Rows per multi-row insert (23 columns × 1,000 rows stays under every backend's limit).
+const INSERT_CHUNK: usize = 1_000;
+
+#[derive(Clone, Copy, Debug)]
+struct Scale {
+    name: &'static str,
+    enterprises: usize,
+    officers: usize,
+    /// Units of work the data is generated in, each recorded on its own day.
+    slices: usize,
+    /// Stage moves measured.
+    moves: usize,
+}
+
+const SMALL: Scale = Scale {
+    name: "small",
+    enterprises: 200,
+    officers: 10,
+    slices: 2,
+    moves: 200,
+};
+const COUNTY: Scale = Scale {
+    name: "county",
+    enterprises: 2_000,
+    officers: 50,
+    slices: 4,
+    moves: 2_000,
+};
+const PROVINCE: Scale = Scale {
+    name: "province",
+    enterprises: 100_000,
+    officers: 2_500,
+    slices: 10,
+    moves: 2_000,
+};
+
+struct Args {
+    kind: Kind,
+    scale: Scale,
+    runs: usize,
+    budget: Duration,
+}
+
+const USAGE: &str = "usage: bench --backend sqlite|postgres|mysql --scale small|county|province \
+                     [--runs N (weekly runs per measure, default 20)] \
+                     [--budget SECONDS (time cap per weekly measure, default 60)]";
+
+fn parse_args() -> BenchResult<Args> {
+    let mut kind = Kind::Sqlite;
+    let mut scale = COUNTY;
+    let mut runs = 20;
+    let mut budget = Duration::from_secs(60);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--backend" => {
+                kind = match value()?.as_str() {
+                    "sqlite" => Kind::Sqlite,
+                    "postgres" | "postgresql" => Kind::Postgres,
+                    "mysql" | "mariadb" => Kind::MySql,
+                    other => return Err(format!("unknown backend {other:?}\n{USAGE}").into()),
+                }
+            }
+            "--scale" => {
+                scale = match value()?.as_str() {
+                    "small" => SMALL,
+                    "county" => COUNTY,
+                    "province" => PROVINCE,
+                    other => return Err(format!("unknown scale {other:?}\n{USAGE}").into()),
+                }
+            }
+            "--runs" => runs = value()?.parse().map_err(|e| format!("--runs: {e}"))?,
+            "--budget" => {
+                budget =
+                    Duration::from_secs(value()?.parse().map_err(|e| format!("--budget: {e}"))?)
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
+        }
+    }
+    Ok(Args {
+        kind,
+        scale,
+        runs: runs.max(1),
+        budget,
+    })
+}
+
+#[tokio::main]
+async fn main() -> BenchResult<()> {
+    let args = parse_args()?;
+    let var = match args.kind {
+        Kind::Sqlite => None,
+        Kind::Postgres => Some("PEIYU_TEST_POSTGRES_URL"),
+        Kind::MySql => Some("PEIYU_TEST_MYSQL_URL"),
+    };
+    if let Some(var) = var
+        && std::env::var(var).map_or(true, |u| u.is_empty())
+    {
+        return Err(format!(
+            "{var} is not set: give the server's URL, e.g. postgres://postgres@127.0.0.1:5432/test"
+        )
+        .into());
+    }
+    let db = TestDb::fresh(args.kind).await;
+    let outcome = run(&db, &args).await;
+    db.cleanup().await;
+    outcome
+}
+
+/// One measured figure for the table.
+struct Row {
+    what: String,
+    figure: String,
+}
+
+fn row(what: impl Into<String>, figure: impl Into<String>) -> Row {
+    Row {
+        what: what.into(),
+        figure: figure.into(),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// A county instant: `date` at `hour` o'clock, in UTC.
+fn county_instant(date: NaiveDate, hour: u32) -> BenchResult<DateTime<Utc>> {
+    let local = date
+        .and_hms_opt(hour, 0, 0)
+        .ok_or_else(|| format!("bad hour {hour}"))?;
+    let zone = chrono::FixedOffset::east_opt(COUNTY_OFFSET_HOURS * 3600).ok_or("bad offset")?;
+    Ok(zone
+        .from_local_datetime(&local)
+        .single()
+        .ok_or("ambiguous local time")?
+        .with_timezone(&Utc))
+}
+
+fn date(y: i32, m: u32, d: u32) -> BenchResult<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("bad date {y}-{m}-{d}").into())
+}
+
+async fn run(db: &TestDb, args: &Args) -> BenchResult<()> {
+    let scale = args.scale;
+    // "Today" for the whole run: Friday 2023-06-30, 09:00 in the county (ISO week 2023-W26).
+    let today = date(2023, 6, 30)?;
+    let now = county_instant(today, 9)?;
+    let past_week = Week::new(2023, 24).map_err(|e| e.to_string())?;
+    let current_week = Week::containing(today);
+
+    eprintln!(
+        "bench: {} at {} scale ({} enterprises, {} tasks, {} officers)",
+        backend_name(args.kind),
+        scale.name,
+        scale.enterprises,
+        scale.enterprises * TASKS_PER_ENTERPRISE,
+        scale.officers
+    );
+    let store = Store::open(&db.url).await?;
+    let service = Service::new(store).with_clock(Arc::new(FixedClock(now)));
+    service.init("admin", "管理员").await?;
+    let admin = service.actor("admin").await?;
+
+    let mut rows = Vec::new();
+
+    // ---- Data ---------------------------------------------------------------------------
+    let started = Instant::now();
+    let people = generate_people(&service, &admin, scale).await?;
+    let firms = generate_enterprises(&service, &admin, &people, scale).await?;
+    let generated = started.elapsed();
+    let audit_count = count(&service, "audit_entries").await?;
+    let task_count = count(&service, "tasks").await?;
+    rows.push(row(
+        "data generated",
+        format!(
+            "{} enterprises, {} tasks, {} officers, {} audit entries in {:.1} s ({} units of work)",
+            firms.len(),
+            task_count,
+            people.officers.len(),
+            audit_count,
+            generated.as_secs_f64(),
+            scale.slices + 1
+        ),
+    ));
+    let hwm_generated = vm_hwm_kib();
+    eprintln!("bench: data in {:.1} s", generated.as_secs_f64());
+
+    // ---- 1. Stage moves ------------------------------------------------------------------
+    let step = (firms.len() / scale.moves.max(1)).max(1);
+    let movers: Vec<&String> = firms.iter().step_by(step).take(scale.moves).collect();
+    let mut latencies = Vec::with_capacity(movers.len());
+    let started = Instant::now();
+    for uscc in &movers {
+        let one = Instant::now();
+        let outcome = service
+            .advance_case(
+                &admin,
+                AdvanceCase {
+                    enterprise: (*uscc).clone(),
+                    track: "industrial".into(),
+                    to: "cultivating".into(),
+                    ..AdvanceCase::default()
+                },
+            )
+            .await?;
+        if !outcome.applied {
+            return Err(format!("the move of {uscc} was not applied").into());
+        }
+        latencies.push(one.elapsed());
+    }
+    let total = started.elapsed();
+    latencies.sort();
+    rows.push(row(
+        format!(
+            "1. advance_case candidate→cultivating ({} moves, sequential, one transaction each)",
+            movers.len()
+        ),
+        format!(
+            "{:.0} moves/s; median {}, p95 {}",
+            movers.len() as f64 / total.as_secs_f64(),
+            ms(percentile(&latencies, 50.0)),
+            ms(percentile(&latencies, 95.0))
+        ),
+    ));
+    eprintln!("bench: moves done in {:.1} s", total.as_secs_f64());
+
+    // ---- 2. Weekly lists -----------------------------------------------------------------
+    let officer = &people.officers[0];
+    let team = &people.teams[0];
+    let officer_tasks = tasks_of(&service, officer.id).await?;
+    let scopes: [(String, WeeklyQuery); 3] = [
+        (
+            format!(
+                "officer {} ({} tasks)",
+                officer.login.as_str(),
+                officer_tasks
+            ),
+            WeeklyQuery {
+                officer: Some(officer.login.as_str().to_owned()),
+                ..WeeklyQuery::default()
+            },
+        ),
+        (
+            format!("team {} ({} officers)", team.name, TEAM_SIZE),
+            WeeklyQuery {
+                team: Some(team.name.clone()),
+                ..WeeklyQuery::default()
+            },
+        ),
+        (
+            "whole bureau".to_owned(),
+            WeeklyQuery {
+                all: true,
+                ..WeeklyQuery::default()
+            },
+        ),
+    ];
+    for (label, query) in scopes {
+        for (when, week) in [
+            (format!("current week {current_week}, tables"), current_week),
+            (
+                format!("past week {past_week}, from the audit log"),
+                past_week,
+            ),
+        ] {
+            let query = WeeklyQuery {
+                week: Some(week),
+                ..query.clone()
+            };
+            let (times, shown) = time_weekly(&service, &admin, &query, args).await?;
+            rows.push(row(
+                format!("2. weekly list, {label}, {when}"),
+                format!(
+                    "median {}, p95 {} (n={}; {shown})",
+                    ms(percentile(&times, 50.0)),
+                    ms(percentile(&times, 95.0)),
+                    times.len()
+                ),
+            ));
+            eprintln!(
+                "bench: weekly {label}, {when}: {}",
+                ms(percentile(&times, 50.0))
+            );
+        }
+    }
+    let hwm_weekly = vm_hwm_kib();
+
+    // ---- 3. Audit verification -----------------------------------------------------------
+    let started = Instant::now();
+    let verification = service.verify_audit(&admin).await?;
+    let took = started.elapsed();
+    if !verification.ok() {
+        return Err("the audit log does not verify".into());
+    }
+    let entries = verification.chains.entries;
+    rows.push(row(
+        format!(
+            "3. verify_audit ({} entries, {} chains)",
+            entries, verification.chains.chains
+        ),
+        format!(
+            "{:.2} s, {:.0} entries/s",
+            took.as_secs_f64(),
+            entries as f64 / took.as_secs_f64()
+        ),
+    ));
+
+    // ---- 4. Memory -----------------------------------------------------------------------
+    rows.push(row(
+        "4. peak memory (VmHWM of the bench process)",
+        format!(
+            "{} after generating, {} after the weekly lists, {} at the end",
+            mib(hwm_generated),
+            mib(hwm_weekly),
+            mib(vm_hwm_kib())
+        ),
+    ));
+
+    // ---- Plans -----------------------------------------------------------------------------
+    let plans = explain_task_queries(&service, officer.id, current_week, past_week).await?;
+
+    println!();
+    println!(
+        "## peiyu bench: {} at {} scale, {} ({} build)",
+        backend_name(args.kind),
+        scale.name,
+        Utc::now().format("%Y-%m-%d"),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    println!();
+    println!("| measure | figure |");
+    println!("|---|---|");
+    for r in &rows {
+        println!("| {} | {} |", r.what, r.figure);
+    }
+    println!();
+    println!("{plans}");
+    Ok(())
+}
+
+fn backend_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Sqlite => "SQLite (WAL, synchronous=FULL)",
+        Kind::Postgres => "PostgreSQL",
+        Kind::MySql => "MySQL/MariaDB",
+    }
+}
+
+async fn count(service: &Service, table: &str) -> BenchResult<i64> {
+    let conn = service.store().conn();
+    let stmt = Statement::from_string(
+        conn.get_database_backend(),
+        format!("SELECT COUNT(*) AS n FROM {table}"),
+    );
+    let row = conn
+        .query_one_raw(stmt)
+        .await?
+        .ok_or("COUNT(*) returned no row")?;
+    Ok(row.try_get::<i64>("", "n")?)
+}
+
+async fn tasks_of(service: &Service, officer: OfficerId) -> BenchResult<usize> {
+    Ok(tasks::Entity::find()
+        .filter(tasks::Column::AssigneeId.eq(officer.0))
+        .all(service.store().conn())
+        .await?
+        .len())
+}
+
+fn tasks_shown(list: &WeeklyList) -> String {
+    let this_week: usize = list.this_week.iter().map(|d| d.tasks.len()).sum();
+    format!(
+        "{} overdue, {} this week, {} next week, {} done last week, {} watched",
+        list.overdue.len(),
+        this_week,
+        list.next_week.len(),
+        list.done_last_week.len(),
+        list.watch.len()
+    )
+}
+
+/// Runs the weekly list `args.runs` times, or fewer when the budget runs out (at least twice).
+async fn time_weekly(
+    service: &Service,
+    actor: &Officer,
+    query: &WeeklyQuery,
+    args: &Args,
+) -> BenchResult<(Vec<Duration>, String)> {
+    let mut times = Vec::new();
+    let mut shown = String::new();
+    let started = Instant::now();
+    while times.len() < args.runs && (times.len() < 2 || started.elapsed() < args.budget) {
+        let one = Instant::now();
+        let list = service.weekly(actor, query.clone()).await?;
+        times.push(one.elapsed());
+        if shown.is_empty() {
+            shown = tasks_shown(&list);
+        }
+    }
+    times.sort();
+    Ok((times, shown))
+}
+
+// ---- Data generation ------------------------------------------------------------------------
+
+struct People {
+    officers: Vec<Officer>,
+    teams: Vec<Team>,
+}
+
+/// Officers in teams of ten, the first of each its lead: one unit of work.
+async fn generate_people(service: &Service, admin: &Officer, scale: Scale) -> BenchResult<People> {
+    let at = county_instant(date(2023, 5, 4)?, 9)?;
+    let mut uow = service.store().begin(actor_of(admin), None, at).await?;
+    let mut officers = Vec::with_capacity(scale.officers);
+    let mut teams = Vec::new();
+    for i in 0..scale.officers {
+        let officer = Officer {
+            id: OfficerId::new(),
+            login: Login::new(&format!("o{i:05}")).map_err(|e| e.to_string())?,
+            name: format!("干部{i:05}"),
+            role: if i % TEAM_SIZE == 0 {
+                Role::Lead
+            } else {
+                Role::Officer
+            },
+            active: true,
+        };
+        peiyu_storage::officers::insert_officer(&mut uow, &officer).await?;
+        if i % TEAM_SIZE == 0 {
+            let team = Team {
+                id: TeamId::new(),
+                name: format!("专班{:04}", i / TEAM_SIZE),
+                lead: Some(officer.id),
+            };
+            peiyu_storage::officers::insert_team(&mut uow, &team).await?;
+            teams.push(team);
+        }
+        if let Some(team) = teams.last() {
+            peiyu_storage::officers::insert_membership(&mut uow, team, &officer).await?;
+        }
+        officers.push(officer);
+    }
+    uow.commit().await?;
+    Ok(People { officers, teams })
+}
+
+/// Enterprises, each on the industrial track at `candidate` (one in fifty with a target stage),
+/// with ten tasks for its responsible officer: one unit of work per slice, each recorded on its
+/// own day from May to late June, so a past week's list has history to rebuild. Returns the
+/// USCCs in order.
+async fn generate_enterprises(
+    service: &Service,
+    admin: &Officer,
+    people: &People,
+    scale: Scale,
+) -> BenchResult<Vec<String>> {
+    let conn = service.store().conn();
+    let track = peiyu_storage::tracks::latest_track(conn, "industrial")
+        .await?
+        .ok_or("the industrial track is not loaded")?;
+    let track_key = TrackKey::new("industrial").map_err(|e| e.to_string())?;
+    let candidate = StageKey::new("candidate").map_err(|e| e.to_string())?;
+    let registered = StageKey::new("registered").map_err(|e| e.to_string())?;
+    let kinds = [
+        TaskKind::parse("visit").map_err(|e| e.to_string())?,
+        TaskKind::parse("document").map_err(|e| e.to_string())?,
+        TaskKind::parse("factor_guarantee:land").map_err(|e| e.to_string())?,
+        TaskKind::parse("application").map_err(|e| e.to_string())?,
+    ];
+    let towns = ["运江镇", "象州镇", "石龙镇", "马坪镇", "罗秀镇", "大乐镇"];
+    let today = date(2023, 6, 30)?;
+    let first_day = date(2023, 5, 8)?;
+    let per_slice = scale.enterprises.div_ceil(scale.slices);
+    let mut usccs = Vec::with_capacity(scale.enterprises);
+
+    for slice in 0..scale.slices {
+        // Slices are recorded on days spread from 8 May to 26 June, so a past week (2023-W24,
+        // as of 12 June) sees some of them and not others.
+        let offset = 49 * slice / (scale.slices - 1).max(1);
+        let day = first_day + chrono::Duration::days(offset as i64);
+        let at = county_instant(day, 10)?;
+        let stamp = peiyu_storage::instant::to_text(at);
+        let mut uow = service.store().begin(actor_of(admin), None, at).await?;
+        let mut firm_rows = Vec::new();
+        let mut cultivation_rows = Vec::new();
+        let mut transition_rows = Vec::new();
+        let mut task_rows = Vec::new();
+        let mut facts = Vec::new();
+        let from = slice * per_slice;
+        let to = ((slice + 1) * per_slice).min(scale.enterprises);
+        for n in from..to {
+            let officer = &people.officers[n % people.officers.len()];
+            let code = uscc(u32::try_from(n + 1)?);
+            let firm = Enterprise {
+                id: EnterpriseId::new(),
+                uscc: code.clone(),
+                name: format!("测试企业{n:06}有限公司"),
+                sector: Sector::Industry,
+                town: towns[n % towns.len()].to_owned(),
+                address: format!("工业园区{}号", n % 500 + 1),
+                land_area: None,
+                legal_form: LegalForm::LegalEntity,
+                responsible_officer: Some(officer.id),
+                archived: false,
+            };
+            usccs.push(code.as_str().to_owned());
+            firm_rows.push(enterprises::ActiveModel {
+                id: Set(firm.id.0),
+                uscc: Set(firm.uscc.as_str().to_owned()),
+                name: Set(firm.name.clone()),
+                sector: Set(firm.sector.key().to_owned()),
+                town: Set(firm.town.clone()),
+                address: Set(firm.address.clone()),
+                land_area_centi_mu: Set(None),
+                legal_form: Set(firm.legal_form.key().to_owned()),
+                responsible_officer_id: Set(Some(officer.id.0)),
+                archived: Set(false),
+                version: Set(1),
+                created_at: Set(stamp.clone()),
+                updated_at: Set(stamp.clone()),
+            });
+            facts.push(AuditFact {
+                action: "enterprise.add".into(),
+                subject_type: "enterprise".into(),
+                subject_id: firm.uscc.as_str().to_owned(),
+                enterprise: Some(firm.id),
+                before: None,
+                after: Some(peiyu_storage::enterprises::enterprise_json(&firm)),
+                reason: None,
+                effective_on: None,
+            });
+
+            let cultivation = Cultivation {
+                id: CultivationId::new(),
+                enterprise: firm.id,
+                track: track.id,
+                track_key: track_key.clone(),
+                stage: candidate.clone(),
+                stage_since: day,
+                opened_on: day,
+                target_stage: (n % TARGETED_ONE_IN == 0).then(|| registered.clone()),
+                target_date: (n % TARGETED_ONE_IN == 0).then_some(date(2023, 8, 18)?),
+                expires_on: None,
+            };
+            cultivation_rows.push(cultivations::ActiveModel {
+                id: Set(cultivation.id.0),
+                enterprise_id: Set(firm.id.0),
+                track_id: Set(track.id.0),
+                track_key: Set(track_key.as_str().to_owned()),
+                stage: Set(candidate.as_str().to_owned()),
+                stage_since: Set(day),
+                opened_on: Set(day),
+                target_stage: Set(cultivation
+                    .target_stage
+                    .as_ref()
+                    .map(|s| s.as_str().to_owned())),
+                target_date: Set(cultivation.target_date),
+                expires_on: Set(None),
+                version: Set(1),
+                created_at: Set(stamp.clone()),
+                updated_at: Set(stamp.clone()),
+            });
+            let opening = Transition {
+                id: TransitionId::new(),
+                cultivation: cultivation.id,
+                enterprise: firm.id,
+                track: track.id,
+                seq: 1,
+                from: None,
+                to: candidate.clone(),
+                effective_on: day,
+                recorded_at: uow.now(),
+                actor: admin.id,
+                on_behalf_of: None,
+                reason: None,
+                evidence: Vec::new(),
+                overridden: false,
+                guard_results: Vec::new(),
+            };
+            transition_rows.push(transitions::ActiveModel {
+                id: Set(opening.id.0),
+                cultivation_id: Set(cultivation.id.0),
+                enterprise_id: Set(firm.id.0),
+                track_id: Set(track.id.0),
+                seq: Set(1),
+                from_stage: Set(None),
+                to_stage: Set(candidate.as_str().to_owned()),
+                effective_on: Set(day),
+                recorded_at: Set(stamp.clone()),
+                actor_id: Set(admin.id.0),
+                on_behalf_of: Set(None),
+                reason: Set(None),
+                evidence: Set("[]".to_owned()),
+                overridden: Set(false),
+                guard_results: Set("[]".to_owned()),
+                request_id: Set(None),
+            });
+            facts.push(AuditFact {
+                action: "case.open".into(),
+                subject_type: "cultivation".into(),
+                subject_id: cultivation.id.to_string(),
+                enterprise: Some(firm.id),
+                before: None,
+                after: Some(peiyu_storage::cultivations::transition_json(&opening)),
+                reason: None,
+                effective_on: Some(day),
+            });
+
+            for k in 0..TASKS_PER_ENTERPRISE {
+                // Due dates spread over the weeks around today: from the slice's day to eight
+                // weeks after it; most of those already past are done.
+                let due = day + chrono::Duration::days(((n * 7 + k * 5) % 56) as i64);
+                let done = due < today && (n + k) % 10 < 7;
+                let delegate =
+                    (k == 9).then(|| people.officers[(n + 1) % people.officers.len()].id);
+                let task = Task {
+                    id: TaskId::new(),
+                    enterprise: Some(firm.id),
+                    cultivation: Some(cultivation.id),
+                    kind: kinds[k % kinds.len()],
+                    title: format!("跟进事项{k}：{}", firm.name),
+                    description: None,
+                    assignee: officer.id,
+                    delegate,
+                    created_by: admin.id,
+                    status: if done {
+                        TaskStatus::Done
+                    } else {
+                        TaskStatus::Open
+                    },
+                    created_on: day,
+                    due_on: due,
+                    follow_up_on: None,
+                    origin: "manual".into(),
+                    completed_on: done.then_some(due),
+                    completion_note: done.then(|| "已完成".to_owned()),
+                    evidence: None,
+                    cancel_reason: None,
+                };
+                task_rows.push(task_model(&task, &stamp));
+                facts.push(AuditFact {
+                    action: "task.create".into(),
+                    subject_type: "task".into(),
+                    subject_id: task.id.to_string(),
+                    enterprise: task.enterprise,
+                    before: None,
+                    after: Some(peiyu_storage::tasks::task_json(&task)),
+                    reason: None,
+                    effective_on: Some(task.created_on),
+                });
+            }
+        }
+        insert_chunks::<enterprises::Entity>(&uow, firm_rows).await?;
+        insert_chunks::<cultivations::Entity>(&uow, cultivation_rows).await?;
+        insert_chunks::<transitions::Entity>(&uow, transition_rows).await?;
+        insert_chunks::<tasks::Entity>(&uow, task_rows).await?;
+        uow.record_many(facts).await?;
+        uow.commit().await?;
+        eprintln!(
+            "bench: slice {}/{} ({} enterprises) recorded on {day}",
+            slice + 1,
+            scale.slices,
+            to - from
+        );
+    }
+    Ok(usccs)
+}
+
+fn task_model(t: &Task, stamp: &str) -> tasks::ActiveModel {
+    tasks::ActiveModel {
+        id: Set(t.id.0),
+        enterprise_id: Set(t.enterprise.map(|e| e.0)),
+        cultivation_id: Set(t.cultivation.map(|c| c.0)),
+        kind: Set(t.kind.key()),
+        title: Set(t.title.clone()),
+        description: Set(t.description.clone()),
+        assignee_id: Set(t.assignee.0),
+        delegate_id: Set(t.delegate.map(|o| o.0)),
+        created_by: Set(t.created_by.0),
+        status: Set(t.status.key().to_owned()),
+        created_on: Set(t.created_on),
+        due_on: Set(t.due_on),
+        follow_up_on: Set(t.follow_up_on),
+        origin: Set(t.origin.clone()),
+        completed_on: Set(t.completed_on),
+        completion_note: Set(t.completion_note.clone()),
+        evidence: Set(t.evidence.clone()),
+        cancel_reason: Set(t.cancel_reason.clone()),
+        escalated_at: Set(None),
+        escalated_to: Set(None),
+        version: Set(1),
+        created_at: Set(stamp.to_owned()),
+        updated_at: Set(stamp.to_owned()),
+    }
+}
+
+async fn insert_chunks<E>(uow: &UnitOfWork, rows: Vec<E::ActiveModel>) -> BenchResult<()>
+where
+    E: EntityTrait,
+    E::ActiveModel: Clone + Send,
+{
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        E::insert_many(chunk.to_vec())
+            .exec_without_returning(uow.txn())
+            .await?;
+    }
+    Ok(())
+}
+
+// ---- Plans -------------------------------------------------------------------------------
+
+/// EXPLAIN (ANALYZE on PostgreSQL and MariaDB) of the weekly list's task queries for one
+/// officer, with each query's own time when run and fetched raw.
+async fn explain_task_queries(
+    service: &Service,
+    officer: OfficerId,
+    current: Week,
+    past: Week,
+) -> BenchResult<String> {
+    let conn = service.store().conn();
+    let backend = conn.get_database_backend();
+    let until = county_instant(past.monday(), 23)?;
+    let queries: Vec<(&str, Statement)> = vec![
+        (
+            "what Service::weekly runs for every list (storage::tasks::list_tasks, no filter)",
+            tasks::Entity::find()
+                .order_by_asc(tasks::Column::DueOn)
+                .order_by_asc(tasks::Column::Id)
+                .build(backend),
+        ),
+        (
+            "the same filtered to the officer (list_tasks with TaskFilter::assignees)",
+            tasks::Entity::find()
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(tasks::Column::AssigneeId.is_in([officer.0]))
+                        .add(tasks::Column::DelegateId.is_in([officer.0])),
+                )
+                .order_by_asc(tasks::Column::DueOn)
+                .order_by_asc(tasks::Column::Id)
+                .build(backend),
+        ),
+        (
+            "the officer's open tasks due by the end of next week (the (assignee, status, due) form)",
+            tasks::Entity::find()
+                .filter(tasks::Column::AssigneeId.eq(officer.0))
+                .filter(tasks::Column::Status.eq("open"))
+                .filter(tasks::Column::DueOn.lte(current.sunday() + chrono::Duration::days(7)))
+                .order_by_asc(tasks::Column::DueOn)
+                .order_by_asc(tasks::Column::Id)
+                .build(backend),
+        ),
+        (
+            "a past week's tasks (storage::history::task_states_as_of, whole audit log)",
+            audit_entries::Entity::find()
+                .filter(audit_entries::Column::SubjectType.eq("task"))
+                .filter(
+                    audit_entries::Column::RecordedAt.lte(peiyu_storage::instant::to_text(until)),
+                )
+                .filter(audit_entries::Column::Action.is_not_in(["task.escalate"]))
+                .order_by_asc(audit_entries::Column::RecordedAt)
+                .order_by_asc(audit_entries::Column::ChainKey)
+                .order_by_asc(audit_entries::Column::Seq)
+                .build(backend),
+        ),
+    ];
+    let mariadb = if backend == DbBackend::MySql {
+        let stmt = Statement::from_string(backend, "SELECT VERSION() AS v");
+        conn.query_one_raw(stmt)
+            .await?
+            .and_then(|r| r.try_get::<String>("", "v").ok())
+            .is_some_and(|v| v.contains("MariaDB"))
+    } else {
+        false
+    };
+    let prefix = match backend {
+        DbBackend::Sqlite => "EXPLAIN QUERY PLAN ",
+        DbBackend::Postgres => "EXPLAIN (ANALYZE, BUFFERS) ",
+        DbBackend::MySql if mariadb => "ANALYZE ",
+        _ => "EXPLAIN ",
+    };
+    let mut out = String::from("### Plans of the weekly list's task queries (one officer)\n");
+    for (label, stmt) in queries {
+        // The query itself, run and fetched raw.
+        let started = Instant::now();
+        let fetched = conn.query_all_raw(stmt.clone()).await?.len();
+        let raw = started.elapsed();
+        // The select list is every column; the rest is what the plan depends on.
+        let sql = match (stmt.sql.find("SELECT "), stmt.sql.find(" FROM ")) {
+            (Some(0), Some(from)) => format!("SELECT …{}", &stmt.sql[from..]),
+            _ => stmt.sql.clone(),
+        };
+        out.push_str(&format!(
+            "\n{label}: {fetched} rows in {} raw\n\n```\n{sql}\n",
+            ms(raw)
+        ));
+        let explain = Statement {
+            sql: format!("{prefix}{}", stmt.sql),
+            values: stmt.values.clone(),
+            db_backend: backend,
+        };
+        for r in conn.query_all_raw(explain).await? {
+            let cells: Vec<String> = r
+                .column_names()
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| backend != DbBackend::Sqlite || name.as_str() == "detail")
+                .map(|(i, name)| {
+                    let value = r
+                        .try_get_by_index::<Option<String>>(i)
+                        .map(|v| v.unwrap_or_else(|| "NULL".into()))
+                        .or_else(|_| {
+                            r.try_get_by_index::<Option<i64>>(i)
+                                .map(|v| format!("{v:?}"))
+                        })
+                        .or_else(|_| {
+                            r.try_get_by_index::<Option<f64>>(i)
+                                .map(|v| format!("{v:?}"))
+                        })
+                        .unwrap_or_else(|_| "?".into());
+                    if backend == DbBackend::MySql {
+                        format!("{name}={value}")
+                    } else {
+                        value
+                    }
+                })
+                .collect();
+            out.push_str(&format!("  {}\n", cells.join(" ")));
+        }
+        out.push_str("```\n");
+    }
+    Ok(out)
+}
