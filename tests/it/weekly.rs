@@ -752,7 +752,7 @@ async fn rebuilt_from_history_and_read_from_the_tables_agree() {
                 },
             )
             .await;
-        assert_eq!(list.seal.as_deref(), Some(seal.as_str()));
+        assert_eq!(list.seal, Some(format!("2023-10-02 {seal}")));
     })
     .await;
 }
