@@ -73,38 +73,31 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             Ok(())
         }
         Command::Officer(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             people::officer(&service, &actor, cmd, g.json, lang).await
         }
         Command::Team(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             people::team(&service, &actor, cmd, g.json, lang).await
         }
         Command::Enterprise(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             enterprise::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Track(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             track::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Case(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             case::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Task(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             task::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Tick { today } => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             let today = crate::output::parse_opt_date("--today", &today)?;
             calendar_warnings(&service, lang);
             let report = service.tick(&actor, today).await?;
@@ -161,8 +154,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             format,
             output,
         }) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             let as_of = crate::output::parse_opt_date("--as-of", &as_of)?;
             report::progress(&service, &actor, year, as_of, &format, output, g.json, lang).await
         }
@@ -173,8 +165,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             track,
             stage,
         } => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             asof::run(
                 &service, &actor, &date, list, batch, track, stage, g.json, lang,
             )
@@ -188,8 +179,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             format,
             output,
         } => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             let query = peiyu_service::HistoryQuery {
                 track,
                 from: crate::output::parse_opt_date("--from", &from)?,
@@ -207,8 +197,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             format,
             output,
         } => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             let args = weekly::WeeklyArgs {
                 officer,
                 team,
@@ -221,8 +210,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             weekly::run(&service, &actor, args, g.json, lang).await
         }
         Command::Target(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             match cmd {
                 crate::args::TargetCommand::Set {
                     year,
@@ -266,18 +254,15 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             }
         }
         Command::Batch(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             batch::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Metrics(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             metrics::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Audit(cmd) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             audit::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Demo => demo::run(&g.db, &g.as_login, g.json, lang).await,
@@ -288,13 +273,11 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             token::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Import(args) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             crate::ledger::run_import(&service, &actor, ledger_import(args), g.json, lang).await
         }
         Command::Export(args) => {
-            let service = connect(&g.db, lang).await?;
-            let actor = service.actor(&g.as_login).await?;
+            let (service, actor) = session(&g, lang).await?;
             let req = ledger_export(args)?;
             crate::ledger::run_export(&service, &actor, req, g.json, lang).await
         }
@@ -351,6 +334,16 @@ fn ledger_export(args: crate::args::ExportArgs) -> Result<crate::ledger::ExportR
 async fn connect(db: &str, _lang: Lang) -> Result<Service, Failure> {
     let calendar = calendar::load()?;
     Ok(Service::connect(db).await?.with_calendar(calendar))
+}
+
+/// Opens the service and resolves the acting officer (`--as`).
+async fn session(
+    g: &crate::args::Global,
+    lang: Lang,
+) -> Result<(Service, peiyu_domain::Officer), Failure> {
+    let service = connect(&g.db, lang).await?;
+    let actor = service.actor(&g.as_login).await?;
+    Ok((service, actor))
 }
 
 /// Warns on stderr when the calendar lacks data it will soon need (from 1 November, next year).
