@@ -236,8 +236,16 @@ impl Service {
         let conn = self.store().conn();
 
         // Tasks, batches and stages as they stood on `as_of`.
+        // Today's list of an officer or a team reads only their tasks, through the
+        // (assignee, status, due) index; the tasks of a watched cultivation are read per
+        // cultivation below. The bureau's list, and a past week, read them all.
+        let scoped = current && scope.officers.is_some();
         let all_tasks: Vec<Task> = if current {
-            tasks::list_tasks(conn, &TaskFilter::default())
+            let filter = TaskFilter {
+                assignees: scope.officers.as_ref().map(|s| s.iter().copied().collect()),
+                ..TaskFilter::default()
+            };
+            tasks::list_tasks(conn, &filter)
                 .await?
                 .into_iter()
                 .map(|t| t.value)
@@ -347,6 +355,25 @@ impl Service {
                 });
                 let next_move = match (&c.target_stage, terminal) {
                     (Some(target), false) => {
+                        let cultivation_tasks: Vec<Task> = if scoped {
+                            tasks::list_tasks(
+                                conn,
+                                &TaskFilter {
+                                    cultivation: Some(c.id),
+                                    ..TaskFilter::default()
+                                },
+                            )
+                            .await?
+                            .into_iter()
+                            .map(|t| t.value)
+                            .collect()
+                        } else {
+                            all_tasks
+                                .iter()
+                                .filter(|t| t.cultivation == Some(c.id))
+                                .cloned()
+                                .collect()
+                        };
                         let snapshot = Snapshot {
                             enterprise: firm.clone(),
                             thresholds: thresholds.clone(),
@@ -355,9 +382,8 @@ impl Service {
                             last_move_on: stage_then.since,
                             stage_expires_on: c.expires_on,
                             metrics: figures.clone(),
-                            tasks: all_tasks
+                            tasks: cultivation_tasks
                                 .iter()
-                                .filter(|t| t.cultivation == Some(c.id))
                                 .map(|t| TaskFact {
                                     kind: t.kind,
                                     status: t.status,
