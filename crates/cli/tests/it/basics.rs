@@ -229,3 +229,57 @@ fn the_calendar_counts_working_days() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("2027"));
 }
+
+#[test]
+fn an_import_with_bad_rows_exits_2_names_each_and_writes_nothing() {
+    let dir = initialised();
+    let file = dir.path().join("企业台账.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}统一社会信用代码,企业名称,行业,乡镇\n\
+         914403001922038216,华为技术有限公司,工业,石龙镇\n\
+         914403001922038217,错码企业,工业,石龙镇\n\
+         914403001922038216,重复企业,采矿,石龙镇\n",
+    )
+    .unwrap();
+    let out = peiyu(
+        dir.path(),
+        &["import", "enterprises", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains('3') && err.contains('4'),
+        "each bad line is named: {err}"
+    );
+    assert!(
+        err.contains("行业") || err.contains("sector"),
+        "the column is named: {err}"
+    );
+    let out = peiyu(dir.path(), &["--json", "enterprise", "list"]);
+    assert_eq!(stdout(&out).trim(), "[]", "nothing was written");
+
+    // The good row alone imports, and importing it again changes nothing.
+    std::fs::write(
+        &file,
+        "统一社会信用代码,企业名称,行业,乡镇\n914403001922038216,华为技术有限公司,工业,石龙镇\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = peiyu(
+            dir.path(),
+            &["import", "enterprises", file.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = peiyu(
+        dir.path(),
+        &["--json", "audit", "log", "--action", "enterprise.add"],
+    );
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        entries.as_array().unwrap().len(),
+        1,
+        "re-import wrote nothing"
+    );
+}
