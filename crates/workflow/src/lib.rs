@@ -6,6 +6,7 @@ pub mod batch_rules;
 pub mod calendar;
 pub mod figures;
 pub mod guard;
+pub mod notice;
 pub mod plan;
 pub mod template;
 pub mod track;
