@@ -17,6 +17,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_initial;
 mod m20261128_000002_append_only;
+mod m20261201_000001_calendar;
 
 /// The ordered list of peiyu's migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_initial::Migration),
             Box::new(m20261128_000002_append_only::Migration),
+            Box::new(m20261201_000001_calendar::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 mod asof;
 mod audit_chain;
 mod batches;
+mod calendar;
 mod demo;
 mod enterprises;
 mod ledger;

@@ -362,11 +362,26 @@ pub enum CalendarCommand {
         /// How many working days.
         n: u32,
     },
-    /// Check the calendar data: covered years and warnings.
+    /// This year and the next two: official (the State Council's notice), provisional (the
+    /// statutory holidays only) or county override. Exits 1 when a year that starts within 60
+    /// days is still provisional (for a monitoring job).
     Check {
         /// Check as of this date instead of today.
         #[arg(long)]
         today: Option<String>,
+    },
+    /// Load a year's holiday notice: the plain text of 国务院办公厅关于YYYY年部分节假日安排的通知
+    /// as published, or a TOML year table. Shows what it understood and which deadlines move;
+    /// writes only with --apply (admin).
+    Load {
+        /// The file: the notice's text (UTF-8), or .toml.
+        file: std::path::PathBuf,
+        /// The year, when the notice's title does not say it.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Store the notice and move the deadlines it changes.
+        #[arg(long)]
+        apply: bool,
     },
 }
 

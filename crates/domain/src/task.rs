@@ -543,6 +543,22 @@ mod tests {
     }
 }
 
+/// How a task's due date was counted on the working-day calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DueCount {
+    /// The `days`th working day after `from` (a template's "within N working days", a lead's
+    /// follow-up, `--due-in`).
+    WorkingDays {
+        /// The day counting starts from (it does not count itself).
+        from: chrono::NaiveDate,
+        /// How many working days.
+        days: u32,
+    },
+    /// The first working day on or after this date: a calendar-day deadline (月后5日, end of
+    /// month) moved off a day off.
+    RolledFrom(chrono::NaiveDate),
+}
+
 /// Work for an officer about an enterprise: what, for whom, by when, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
@@ -570,6 +586,10 @@ pub struct Task {
     pub created_on: chrono::NaiveDate,
     /// When it is due.
     pub due_on: chrono::NaiveDate,
+    /// How `due_on` was counted on the working-day calendar, if it was: kept so that the date
+    /// can be counted again when the calendar changes (a notice replaces a provisional year).
+    /// `None` for a date given as such.
+    pub due_count: Option<DueCount>,
     /// When to follow up, separately from the due date.
     pub follow_up_on: Option<chrono::NaiveDate>,
     /// Where it came from: `manual`, `template:<track>/<stage>/<n>`, `recurring:…`.

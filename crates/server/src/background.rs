@@ -14,6 +14,28 @@ use tracing::Instrument;
 /// How often `tick` runs by default.
 pub const TICK_EVERY: Duration = Duration::from_secs(60 * 60);
 
+/// How often an instance reads the holiday notices loaded into the database, so that a notice
+/// loaded through another instance (or the CLI) counts here within this time.
+pub const CALENDAR_REFRESH_EVERY: Duration = Duration::from_secs(60);
+
+/// Rebuilds the calendar in force from the database every `every` until `stop` turns true.
+pub async fn calendar_refresh_loop(
+    service: Service,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+        service.refresh_calendar().await;
+    }
+}
+
 /// The delay before the first tick: 5 to 65 seconds, random per instance.
 fn first_delay() -> Duration {
     let random = uuid::Uuid::new_v4().as_u128();
@@ -57,12 +79,22 @@ pub async fn run_tick(service: &Service) {
         }
     };
     match service.tick(&admin, None).await {
-        Ok(report) => tracing::info!(
-            escalated = report.escalated.len(),
-            materialised = report.materialised.len(),
-            lapsed = report.lapsed.len(),
-            "tick done"
-        ),
+        Ok(report) => {
+            let summary = report
+                .phases
+                .iter()
+                .map(|p| match &p.error {
+                    None => p.phase.summary(p.count).en().to_owned(),
+                    Some(e) => format!("{} failed: {}", p.phase.label().en(), e.en()),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            if report.all_ran() {
+                tracing::info!(%summary, "tick done");
+            } else {
+                tracing::warn!(%summary, "tick did not finish every phase");
+            }
+        }
         Err(e) if e.kind() == ErrorKind::Conflict => {
             tracing::info!(error = %e, "tick raced another instance; the next run catches up");
         }

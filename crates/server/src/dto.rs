@@ -497,6 +497,9 @@ pub struct CreatedTaskDto {
     pub assignee: String,
     /// When it is due.
     pub due_on: NaiveDate,
+    /// The due date was counted across a year without the State Council's notice: provisional
+    /// (暂按法定节假日计算，待国务院通知发布后核定).
+    pub provisional: bool,
     /// Whether the batch policy shortened the deadline.
     pub priority: bool,
 }
@@ -583,6 +586,7 @@ impl AdvanceDto {
                     title: c.title.get(lang).to_owned(),
                     assignee: c.assignee.login.as_str().to_owned(),
                     due_on: c.task.due_on,
+                    provisional: c.due_provisional,
                     priority: c.priority,
                 })
                 .collect(),

@@ -151,6 +151,11 @@ pub async fn serve_on(
             stop_rx.clone(),
         ))
     });
+    let refresher = tokio::spawn(background::calendar_refresh_loop(
+        service.clone(),
+        background::CALENDAR_REFRESH_EVERY,
+        stop_rx.clone(),
+    ));
     let app = router(service);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
@@ -159,6 +164,9 @@ pub async fn serve_on(
         })
         .await;
     let _ = stop_tx.send(true);
+    if let Err(e) = refresher.await {
+        tracing::warn!(error = %e, "the calendar refresh ended abnormally");
+    }
     if let Some(ticker) = ticker
         && let Err(e) = ticker.await
     {

@@ -408,7 +408,11 @@ fn weekly_table(tasks: &[WeeklyTask], lang: Lang, caption: Option<String>, overd
                         }
                         None => t.assignee_name.clone(),
                     }),
-                    Cell::date(t.task.due_on),
+                    if t.due_provisional {
+                        Cell::text(format!("{} ※", t.task.due_on))
+                    } else {
+                        Cell::date(t.task.due_on)
+                    },
                 ];
                 if overdue {
                     cells.push(
@@ -527,7 +531,24 @@ async fn week(
             user.name
         )),
         filters: Vec::new(),
-        notice: None,
+        notice: (!list.provisional_years.is_empty()).then(|| {
+            let years = list
+                .provisional_years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(tr(lang, "、", ", "));
+            match lang {
+                Lang::Zh => format!(
+                    "※ {years} 年：{}",
+                    peiyu_service::calendar::PROVISIONAL_NOTE_ZH
+                ),
+                Lang::En => format!(
+                    "※ {years}: {}",
+                    peiyu_service::calendar::PROVISIONAL_NOTE_EN
+                ),
+            }
+        }),
         sections,
         footer: footer(&state.service, lang),
     };

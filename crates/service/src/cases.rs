@@ -72,6 +72,8 @@ pub struct CreatedTask {
     pub assignee: Officer,
     /// Whether the batch policy shortened the deadline.
     pub priority: bool,
+    /// The deadline was counted across a year without its State Council notice (provisional).
+    pub due_provisional: bool,
 }
 
 /// What an advance did (or, for a dry run, would do).
@@ -234,6 +236,7 @@ impl Service {
                     status: TaskStatus::Open,
                     created_on,
                     due_on: d.due_on,
+                    due_count: d.due_count,
                     follow_up_on: None,
                     origin: origin_of(track_key, stage, d.origin),
                     completed_on: None,
@@ -244,6 +247,10 @@ impl Service {
                 title: d.title.clone(),
                 assignee,
                 priority: d.priority,
+                due_provisional: !self
+                    .calendar()
+                    .provisional_years_of_count(d.due_count, d.due_on)
+                    .is_empty(),
             });
         }
         Ok(out)
@@ -330,7 +337,7 @@ impl Service {
             .batch_of(enterprise.id, chrono::Datelike::year(&on))
             .await?;
         let opening =
-            open_plan(&track.track, batch, on, today, self.calendar()).map_err(plan_error)?;
+            open_plan(&track.track, batch, on, today, &self.calendar()).map_err(plan_error)?;
         let cultivation = Cultivation {
             id: CultivationId::new(),
             enterprise: enterprise.id,
@@ -468,7 +475,7 @@ impl Service {
                 effective_on: cmd.on.unwrap_or(today),
                 today,
             };
-            let planned = match plan(&track.track, &snapshot, &request, self.calendar()) {
+            let planned = match plan(&track.track, &snapshot, &request, &self.calendar()) {
                 Ok(p) => p,
                 Err(e) => {
                     // A duplicate racing the first request may read the case after the first
@@ -646,11 +653,16 @@ impl Service {
             let assignee = officers::find_officer(self.store().conn(), t.value.assignee)
                 .await?
                 .unwrap_or_else(|| actor.clone());
+            let due_provisional = !self
+                .calendar()
+                .provisional_years_of_count(t.value.due_count, t.value.due_on)
+                .is_empty();
             tasks_out.push(CreatedTask {
                 title: Text::new(t.value.title.clone(), t.value.title.clone()),
                 task: t.value,
                 assignee,
                 priority: false,
+                due_provisional,
             });
         }
         Ok(AdvanceOutcome {

@@ -87,3 +87,46 @@ impl Clock for SettableClock {
         value.unwrap_or_else(Utc::now)
     }
 }
+
+/// A clock stopped at a setting as an operator writes it (`PEIYU_CLOCK`): a date `2026-12-29`
+/// (09:00 in the county) or an instant in RFC 3339 (`2026-12-29T16:30:00+08:00`). Fails, saying
+/// what is accepted, on anything else.
+pub fn fixed_from_setting(setting: &str) -> Result<std::sync::Arc<dyn Clock>, peiyu_domain::Text> {
+    let setting = setting.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(setting) {
+        return Ok(std::sync::Arc::new(FixedClock(t.with_timezone(&Utc))));
+    }
+    let zone = CountyZone::default();
+    if let Ok(date) = NaiveDate::parse_from_str(setting, "%Y-%m-%d")
+        && let Some(t) = date
+            .and_hms_opt(9, 0, 0)
+            .and_then(|t| t.and_local_timezone(zone.0).single())
+    {
+        return Ok(std::sync::Arc::new(FixedClock(t.with_timezone(&Utc))));
+    }
+    let shown: String = setting.chars().take(100).collect();
+    Err(peiyu_domain::Text::new(
+        format!(
+            "「{shown}」不是日期（YYYY-MM-DD）或时刻（RFC 3339，如 2026-12-29T16:30:00+08:00）"
+        ),
+        format!(
+            "\"{shown}\" is not a date (YYYY-MM-DD) or an instant (RFC 3339, e.g. 2026-12-29T16:30:00+08:00)"
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_dates_or_instants() {
+        let zone = CountyZone::default();
+        let day = fixed_from_setting("2026-12-29").unwrap();
+        assert_eq!(zone.local(day.now()), "2026-12-29 09:00");
+        let at = fixed_from_setting("2027-01-04T23:30:00+08:00").unwrap();
+        assert_eq!(zone.date_of(at.now()).to_string(), "2027-01-04");
+        let err = fixed_from_setting("2026-02-30").unwrap_err();
+        assert!(err.en().contains("is not a date"), "{}", err.en());
+    }
+}

@@ -1206,6 +1206,7 @@ async fn plan_tasks(
                     status: TaskStatus::Open,
                     created_on: ctx.today,
                     due_on: row.due_on.unwrap_or(ctx.today),
+                    due_count: None,
                     follow_up_on: None,
                     origin: "import".into(),
                     completed_on: None,

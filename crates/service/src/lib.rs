@@ -17,6 +17,7 @@ pub mod error;
 pub mod history;
 pub mod import;
 pub mod metrics;
+pub mod notices;
 pub mod people;
 pub mod report;
 pub mod setup;
@@ -45,6 +46,7 @@ pub use import::{
     BatchRow, EnterpriseRow, ImportMode, ImportOutcome, MetricsRow, Progress, RowProblem,
     TaskRecord, TaskRow,
 };
+pub use notices::{NoticeInput, NoticeLoad, Recounted};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
@@ -57,7 +59,9 @@ pub use people::{NewOfficer, TeamView};
 pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_label};
-pub use tasks::{BulkTransfer, Due, ListTasks, NewTask, TickReport, short_id};
+pub use tasks::{
+    BulkTransfer, Due, ListTasks, NewTask, PhaseReport, TickPhase, TickReport, short_id,
+};
 pub use tokens::{ApiToken, CreatedToken};
 pub use tracks::{TrackView, validate_track};
 pub use weekly_list::{WeeklyQuery, list_day};
@@ -71,15 +75,17 @@ pub struct Service {
     store: Store,
     clock: Arc<dyn Clock>,
     zone: CountyZone,
-    calendar: Arc<peiyu_workflow::calendar::Calendar>,
+    calendar: Arc<notices::CalendarSource>,
 }
 
 impl Service {
-    /// A service over an open store, with the system clock and the county's zone at UTC+8.
+    /// A service over an open store, with the system clock and the county's zone at UTC+8,
+    /// counting working days on the shipped calendar until [`Service::refresh_calendar`] adds the
+    /// notices loaded into the database.
     pub fn new(store: Store) -> Service {
         let calendar = peiyu_workflow::calendar::Calendar::china().unwrap_or_else(|e| {
-            // The embedded data is checked by tests; an empty calendar makes every deadline an
-            // explicit "year not covered" error rather than a guess.
+            // The embedded data is checked by tests; without it every year is provisional, which
+            // is marked wherever it is used, rather than a stop.
             tracing::error!(error = %e, "the embedded working-day calendar does not load");
             peiyu_workflow::calendar::Calendar::empty()
         });
@@ -87,19 +93,33 @@ impl Service {
             store,
             clock: Arc::new(SystemClock),
             zone: CountyZone::default(),
-            calendar: Arc::new(calendar),
+            calendar: Arc::new(notices::CalendarSource::new(calendar, None)),
         }
     }
 
-    /// The same service counting working days on another calendar (a county's overrides).
+    /// The same service counting working days on another base calendar (tests).
     pub fn with_calendar(mut self, calendar: peiyu_workflow::calendar::Calendar) -> Service {
-        self.calendar = Arc::new(calendar);
+        self.calendar = Arc::new(notices::CalendarSource::new(calendar, None));
         self
     }
 
-    /// The working-day calendar deadlines are counted on.
-    pub fn calendar(&self) -> &peiyu_workflow::calendar::Calendar {
-        &self.calendar
+    /// The same service with a county's override file (its text) applied on top of the shipped
+    /// calendar and the loaded notices. Fails, naming the line, when the text is invalid.
+    pub fn with_calendar_override(
+        mut self,
+        text: String,
+    ) -> Result<Service, peiyu_workflow::calendar::CalendarError> {
+        let base = self.calendar.base().clone();
+        base.clone().with_override(&text)?;
+        self.calendar = Arc::new(notices::CalendarSource::new(base, Some(text)));
+        Ok(self)
+    }
+
+    /// The working-day calendar deadlines are counted on now: the shipped notices, those loaded
+    /// into the database (as of the last [`Service::refresh_calendar`]) and the county's
+    /// override file.
+    pub fn calendar(&self) -> Arc<peiyu_workflow::calendar::Calendar> {
+        self.calendar.current()
     }
 
     /// The same service reading another clock (tests, and `--today`).
@@ -108,9 +128,12 @@ impl Service {
         self
     }
 
-    /// Opens the database at `url` (not migrating it).
+    /// Opens the database at `url` (not migrating it), counting working days on the shipped
+    /// calendar and the notices loaded into it.
     pub async fn connect(url: &str) -> ServiceResult<Service> {
-        Ok(Service::new(Store::connect(url).await?))
+        let service = Service::new(Store::connect(url).await?);
+        service.refresh_calendar().await;
+        Ok(service)
     }
 
     /// The underlying store.

@@ -1,7 +1,7 @@
 //! Tasks: listing an officer's work and completing it.
 
 use chrono::NaiveDate;
-use peiyu_domain::{Officer, Role, Task, TaskStatus, Text};
+use peiyu_domain::{DueCount, Officer, Role, Task, TaskStatus, Text};
 use peiyu_storage::{TaskFilter, Versioned, tasks};
 
 use crate::authz::{acting_scope, require_writer};
@@ -246,6 +246,95 @@ pub struct TickReport {
     pub lapsed: Vec<(String, String, String)>,
     /// The seal of the day before `today`.
     pub seal: Option<peiyu_storage::Seal>,
+    /// Each phase that ran, in order, with its count and its error if it failed.
+    pub phases: Vec<PhaseReport>,
+}
+
+/// A phase of `tick`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TickPhase {
+    /// Overdue tasks escalated to the team lead.
+    Escalation,
+    /// Recurring tasks created ahead of time.
+    Recurring,
+    /// Certifications past their expiry lapsed.
+    Lapse,
+    /// The previous day sealed.
+    Seal,
+}
+
+impl TickPhase {
+    /// A stable key for logs and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            TickPhase::Escalation => "escalation",
+            TickPhase::Recurring => "recurring",
+            TickPhase::Lapse => "lapse",
+            TickPhase::Seal => "seal",
+        }
+    }
+
+    /// The phase and its count in words: `督办升级 3 项`, `3 escalated`.
+    pub fn summary(self, count: usize) -> Text {
+        match self {
+            TickPhase::Escalation => Text::new(
+                format!("逾期升级督办 {count} 项"),
+                format!("{count} overdue tasks escalated"),
+            ),
+            TickPhase::Recurring => Text::new(
+                format!("生成周期任务 {count} 项"),
+                format!("{count} recurring tasks created"),
+            ),
+            TickPhase::Lapse => Text::new(
+                format!("认定到期失效 {count} 项"),
+                format!("{count} certifications lapsed"),
+            ),
+            TickPhase::Seal => Text::new(
+                format!("审计日封签 {count} 个"),
+                format!("{count} daily audit seal"),
+            ),
+        }
+    }
+
+    /// The phase's name alone.
+    pub fn label(self) -> Text {
+        match self {
+            TickPhase::Escalation => Text::new("逾期升级督办", "escalation"),
+            TickPhase::Recurring => Text::new("生成周期任务", "recurring tasks"),
+            TickPhase::Lapse => Text::new("认定到期失效", "lapses"),
+            TickPhase::Seal => Text::new("审计日封签", "daily seal"),
+        }
+    }
+}
+
+/// How one phase of `tick` went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseReport {
+    /// Which phase.
+    pub phase: TickPhase,
+    /// What it did (tasks escalated, created, lapsed; seals made).
+    pub count: usize,
+    /// Why it failed, if it did; what it did before failing stays done.
+    pub error: Option<Text>,
+}
+
+impl TickReport {
+    /// Notes a phase's outcome.
+    pub(crate) fn record(&mut self, phase: TickPhase, count: usize, outcome: ServiceResult<()>) {
+        let error = outcome
+            .err()
+            .map(|e| peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh));
+        self.phases.push(PhaseReport {
+            phase,
+            count,
+            error,
+        });
+    }
+
+    /// Whether every phase ran to its end.
+    pub fn all_ran(&self) -> bool {
+        self.phases.iter().all(|p| p.error.is_none())
+    }
 }
 
 impl Service {
@@ -377,6 +466,10 @@ impl Service {
             status: TaskStatus::Open,
             created_on: today,
             due_on,
+            due_count: match new.due {
+                Due::On(_) => None,
+                Due::WorkingDays(days) => Some(DueCount::WorkingDays { from: today, days }),
+            },
             follow_up_on: new.follow_up_on,
             origin: "manual".into(),
             completed_on: None,

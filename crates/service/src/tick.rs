@@ -3,13 +3,16 @@
 //! safe to run from several processes at once: every change is conditional on the row's version.
 
 use chrono::{Months, NaiveDate};
-use peiyu_domain::{Officer, Role, Task, TaskId, TaskKind, TaskStatus, Text};
+use peiyu_domain::{DueCount, Officer, Role, Task, TaskId, TaskKind, TaskStatus, Text};
 use peiyu_storage::{cultivations, officers, tasks};
 use peiyu_workflow::lapse_due;
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::tasks::{ESCALATE_AFTER_WORKING_DAYS, TickReport};
+use crate::tasks::{ESCALATE_AFTER_WORKING_DAYS, TickPhase, TickReport};
 use crate::{AdvanceCase, Service, actor_of, in_unit};
+
+/// A lead's follow-up (督办) task is due this many working days after the escalation.
+const FOLLOW_UP_WORKING_DAYS: u32 = 2;
 
 /// How far ahead recurring tasks are materialised.
 const RECURRING_HORIZON_MONTHS: u32 = 1;
@@ -33,14 +36,33 @@ impl Service {
             today: Some(today),
             ..TickReport::default()
         };
-        self.escalate(actor, today, &mut report).await?;
-        self.materialise_recurring(actor, today, &mut report)
-            .await?;
-        self.lapse(actor, today, &mut report).await?;
+        // Each phase in its own units of work: one that fails is reported and the others run.
+        let outcome = self.escalate(actor, today, &mut report).await;
+        report.record(TickPhase::Escalation, report.escalated.len(), outcome);
+        let outcome = self.materialise_recurring(actor, today, &mut report).await;
+        report.record(TickPhase::Recurring, report.materialised.len(), outcome);
+        let outcome = self.lapse(actor, today, &mut report).await;
+        report.record(TickPhase::Lapse, report.lapsed.len(), outcome);
         // Seal the day only once it is over: a seal pins the history up to the end of a day.
-        if let Some(yesterday) = today.pred_opt() {
-            let (seal, _) = self.seal_day(actor, Some(yesterday)).await?;
-            report.seal = Some(seal);
+        let outcome = match today.pred_opt() {
+            Some(yesterday) => self
+                .seal_day(actor, Some(yesterday))
+                .await
+                .map(|(seal, _)| report.seal = Some(seal)),
+            None => Ok(()),
+        };
+        report.record(TickPhase::Seal, usize::from(report.seal.is_some()), outcome);
+        for phase in &report.phases {
+            match &phase.error {
+                None => tracing::info!(
+                    phase = phase.phase.key(),
+                    count = phase.count,
+                    "tick phase done"
+                ),
+                Some(e) => {
+                    tracing::warn!(phase = phase.phase.key(), error = %e.en(), "tick phase failed")
+                }
+            }
         }
         Ok(report)
     }
@@ -81,7 +103,10 @@ impl Service {
             let Some(lead) = self.lead_of(t.value.assignee).await? else {
                 continue;
             };
-            let due_on = self.calendar().add_working_days(today, 2).unwrap_or(today);
+            let due_on = self
+                .calendar()
+                .add_working_days(today, FOLLOW_UP_WORKING_DAYS)
+                .unwrap_or(today);
             let follow_up = Task {
                 id: TaskId::new(),
                 enterprise: t.value.enterprise,
@@ -98,6 +123,10 @@ impl Service {
                 status: TaskStatus::Open,
                 created_on: today,
                 due_on,
+                due_count: Some(DueCount::WorkingDays {
+                    from: today,
+                    days: FOLLOW_UP_WORKING_DAYS,
+                }),
                 follow_up_on: None,
                 origin: format!("escalation:{}", t.value.id),
                 completed_on: None,
@@ -166,7 +195,7 @@ impl Service {
                         };
                         let draft =
                             template
-                                .draft(next, priority, self.calendar())
+                                .draft(next, priority, &self.calendar())
                                 .map_err(|e| {
                                     ServiceError::invalid(
                                         "calendar",
@@ -189,6 +218,7 @@ impl Service {
                             status: TaskStatus::Open,
                             created_on: next,
                             due_on: draft.due_on,
+                            due_count: draft.due_count,
                             follow_up_on: None,
                             origin: origin.clone(),
                             completed_on: None,

@@ -451,7 +451,7 @@ impl Service {
             thresholds,
             seal,
         };
-        assemble(input, self.calendar())
+        assemble(input, &self.calendar())
             .map_err(|e| ServiceError::invalid("--week", Text::new(e.message_zh(), e.to_string())))
     }
 }

@@ -90,6 +90,16 @@ pub fn task_from_json(value: &Value) -> StorageResult<Task> {
         status: TaskStatus::parse(&text("status")?).map_err(|e| bad("status", &e.to_string()))?,
         created_on: date("created_on")?,
         due_on: date("due_on")?,
+        due_count: crate::tasks::due_count_of(
+            value
+                .get("due_count_from")
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse().ok()),
+            value
+                .get("due_count_days")
+                .and_then(Value::as_i64)
+                .and_then(|d| i32::try_from(d).ok()),
+        ),
         follow_up_on: opt_date("follow_up_on")?,
         origin: text("origin")?,
         completed_on: opt_date("completed_on")?,
@@ -208,6 +218,7 @@ mod tests {
             status: TaskStatus::Done,
             created_on: "2023-09-28".parse().unwrap(),
             due_on: "2023-10-11".parse().unwrap(),
+            due_count: None,
             follow_up_on: Some("2023-10-09".parse().unwrap()),
             origin: "template:industrial/cultivating".into(),
             completed_on: Some("2023-10-10".parse().unwrap()),

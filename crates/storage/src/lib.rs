@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod batches;
 pub mod bulk;
+pub mod calendar;
 pub mod connect;
 pub mod cultivations;
 pub mod enterprises;

@@ -1,6 +1,9 @@
 //! Tasks: recording and reading officers' work.
 
-use peiyu_domain::{CultivationId, EnterpriseId, OfficerId, Task, TaskId, TaskKind, TaskStatus};
+use chrono::NaiveDate;
+use peiyu_domain::{
+    CultivationId, DueCount, EnterpriseId, OfficerId, Task, TaskId, TaskKind, TaskStatus,
+};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -12,8 +15,44 @@ use crate::entities::tasks;
 use crate::error::{StorageError, StorageResult};
 use crate::instant;
 
-/// How a task looks in the audit log.
+/// A due count as its two columns: the date counted from (or rolled from) and the working days
+/// (`None` for a rolled date).
+pub fn due_count_columns(count: Option<DueCount>) -> (Option<NaiveDate>, Option<i32>) {
+    match count {
+        None => (None, None),
+        Some(DueCount::WorkingDays { from, days }) => {
+            (Some(from), Some(i32::try_from(days).unwrap_or(i32::MAX)))
+        }
+        Some(DueCount::RolledFrom(date)) => (Some(date), None),
+    }
+}
+
+/// The due count of its two columns (see [`due_count_columns`]); a negative count is corrupt.
+pub fn due_count_of(from: Option<NaiveDate>, days: Option<i32>) -> Option<DueCount> {
+    match (from, days) {
+        (Some(from), Some(days)) => u32::try_from(days)
+            .ok()
+            .map(|days| DueCount::WorkingDays { from, days }),
+        (Some(date), None) => Some(DueCount::RolledFrom(date)),
+        (None, _) => None,
+    }
+}
+
+/// How a task looks in the audit log. The due count's keys appear only when the due date was
+/// counted, so entries written before they existed read the same.
 pub fn task_json(t: &Task) -> serde_json::Value {
+    let mut value = task_json_base(t);
+    let (from, days) = due_count_columns(t.due_count);
+    if let (Some(object), Some(from)) = (value.as_object_mut(), from) {
+        object.insert("due_count_from".into(), json!(from.to_string()));
+        if let Some(days) = days {
+            object.insert("due_count_days".into(), json!(days));
+        }
+    }
+    value
+}
+
+fn task_json_base(t: &Task) -> serde_json::Value {
     json!({
         "id": t.id.to_string(),
         "enterprise": t.enterprise.map(|e| e.to_string()),
@@ -58,6 +97,7 @@ fn from_model(m: tasks::Model) -> StorageResult<Versioned<Task>> {
             created_by: OfficerId(m.created_by),
             created_on: m.created_on,
             due_on: m.due_on,
+            due_count: due_count_of(m.due_count_from, m.due_count_days),
             follow_up_on: m.follow_up_on,
             origin: m.origin,
             completed_on: m.completed_on,
@@ -85,6 +125,8 @@ pub async fn insert_task(uow: &mut UnitOfWork, t: &Task, action: &str) -> Storag
         status: Set(t.status.key().to_owned()),
         created_on: Set(t.created_on),
         due_on: Set(t.due_on),
+        due_count_from: Set(due_count_columns(t.due_count).0),
+        due_count_days: Set(due_count_columns(t.due_count).1),
         follow_up_on: Set(t.follow_up_on),
         origin: Set(t.origin.clone()),
         completed_on: Set(t.completed_on),
@@ -138,6 +180,14 @@ pub async fn update_task(
         )
         .col_expr(tasks::Column::Status, after.status.key().into())
         .col_expr(tasks::Column::DueOn, after.due_on.into())
+        .col_expr(
+            tasks::Column::DueCountFrom,
+            due_count_columns(after.due_count).0.into(),
+        )
+        .col_expr(
+            tasks::Column::DueCountDays,
+            due_count_columns(after.due_count).1.into(),
+        )
         .col_expr(tasks::Column::FollowUpOn, after.follow_up_on.into())
         .col_expr(tasks::Column::CompletedOn, after.completed_on.into())
         .col_expr(
@@ -219,6 +269,26 @@ pub async fn mark_escalated(
     })
     .await?;
     Ok(true)
+}
+
+/// Open tasks whose due date was counted on the working-day calendar and is on or after `from`
+/// (the candidates for a recount when a year's calendar changes), oldest first.
+pub async fn open_counted_tasks(
+    conn: &impl ConnectionTrait,
+    from: NaiveDate,
+) -> StorageResult<Vec<Versioned<Task>>> {
+    tasks::Entity::find()
+        .filter(tasks::Column::Status.eq(TaskStatus::Open.key()))
+        .filter(tasks::Column::DueCountFrom.is_not_null())
+        .filter(tasks::Column::DueOn.gte(from))
+        .order_by_asc(tasks::Column::CreatedOn)
+        .order_by_asc(tasks::Column::Id)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading counted open tasks"))?
+        .into_iter()
+        .map(from_model)
+        .collect()
 }
 
 /// Open tasks due before `before` that were never escalated, with their versions.

@@ -552,6 +552,7 @@ fn enter(
             assignee: review.task.assignee,
             reference_on: expires,
             due_on,
+            due_count: None,
             priority: false,
             repeat: None,
             origin: TemplateOrigin::Review,
@@ -1150,14 +1151,14 @@ mod tests {
         assert!(p.guards[0].passed);
         assert_eq!(p.create[0].due_on, d("2026-11-27"));
         assert_eq!(p.expires_on, None);
-        // Further ahead the calendar has no data yet: the visit on entering `lapsed` cannot be
-        // dated, and planning says so rather than guessing.
+        // Further ahead the year has no notice yet: the visit on entering `lapsed` is dated on
+        // the statutory holidays, provisionally, and planning goes on.
         s.stage_expires_on = Some(d("2027-11-15"));
-        let err = plan(&t, &s, &request("lapsed", "2027-11-15"), &cal()).unwrap_err();
-        assert!(matches!(err, PlanError::Calendar { .. }), "{err:?}");
-        assert!(
-            err.to_string().contains("no holiday data for 2027"),
-            "{err}"
+        let p = plan(&t, &s, &request("lapsed", "2027-11-15"), &cal()).unwrap();
+        assert_eq!(p.create[0].due_on, d("2027-11-29"));
+        assert_eq!(
+            cal().provisional_years_of_count(p.create[0].due_count, p.create[0].due_on),
+            vec![2027]
         );
         // Renewal re-enters the stage: the expiry starts over and the old re-review closes.
         let mut s = snapshot(Sector::Industry, "tech_sme", "2023-03-10");

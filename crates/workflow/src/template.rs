@@ -2,7 +2,7 @@
 //! computed on the working-day calendar.
 
 use chrono::{Months, NaiveDate};
-use peiyu_domain::{Lang, Role, TaskKind, Text};
+use peiyu_domain::{DueCount, Lang, Role, TaskKind, Text};
 
 use crate::calendar::{Calendar, CalendarDeadline, CalendarError};
 
@@ -169,6 +169,8 @@ pub struct TaskDraft {
     pub reference_on: NaiveDate,
     /// The due date.
     pub due_on: NaiveDate,
+    /// How the due date was counted on the calendar, if it was (see [`DueCount`]).
+    pub due_count: Option<DueCount>,
     /// Whether the batch policy shortened the deadline.
     pub priority: bool,
     /// Whether and how the task recurs (see [`Repeat::next_reference`]).
@@ -200,6 +202,34 @@ impl TaskTemplate {
         }
     }
 
+    /// How the template's rule counts on the calendar from `reference`: working days, or a
+    /// calendar-day deadline rolled to a working day (the date it rolls from); `None` when the
+    /// rule needs no calendar.
+    fn due_count(
+        &self,
+        reference: NaiveDate,
+        cal: &Calendar,
+    ) -> Result<Option<DueCount>, CalendarError> {
+        let rolled = |raw: NaiveDate| Some(DueCount::RolledFrom(raw));
+        Ok(match self.due {
+            DueRule::WorkingDays(days) => Some(DueCount::WorkingDays {
+                from: reference,
+                days,
+            }),
+            _ if !self.roll_to_working_day => None,
+            DueRule::CalendarDays(n) => rolled(cal.add_calendar_days(reference, n)?),
+            DueRule::DayOfNextMonth(d) => {
+                rolled(cal.deadline(reference, CalendarDeadline::DayOfNextMonth(d), false)?)
+            }
+            DueRule::EndOfMonth => {
+                rolled(cal.deadline(reference, CalendarDeadline::EndOfMonth, false)?)
+            }
+            DueRule::EndOfQuarter => {
+                rolled(cal.deadline(reference, CalendarDeadline::EndOfQuarter, false)?)
+            }
+        })
+    }
+
     /// The task to create on `reference`: the template's due date, or — when
     /// `priority_working_days` is `Some` (the batch policy applies) — the earlier of that and
     /// the priority deadline. Errors when the calendar lacks data.
@@ -210,16 +240,20 @@ impl TaskTemplate {
         cal: &Calendar,
     ) -> Result<TaskDraft, CalendarError> {
         let normal = self.due_on(reference, cal)?;
-        let (due_on, priority) = match priority_working_days {
+        let (due_on, priority, due_count) = match priority_working_days {
             Some(n) => {
                 let short = cal.add_working_days(reference, n)?;
                 if short < normal {
-                    (short, true)
+                    let count = DueCount::WorkingDays {
+                        from: reference,
+                        days: n,
+                    };
+                    (short, true, Some(count))
                 } else {
-                    (normal, false)
+                    (normal, false, self.due_count(reference, cal)?)
                 }
             }
-            None => (normal, false),
+            None => (normal, false, self.due_count(reference, cal)?),
         };
         Ok(TaskDraft {
             kind: self.kind,
@@ -227,6 +261,7 @@ impl TaskTemplate {
             assignee: self.assignee,
             reference_on: reference,
             due_on,
+            due_count,
             priority,
             repeat: self.repeat,
             origin: TemplateOrigin::OnEnter,
@@ -357,12 +392,13 @@ mod tests {
     }
 
     #[test]
-    fn missing_calendar_year_is_an_error() {
+    fn a_provisional_year_counts_and_only_the_range_is_an_error() {
         let cal = Calendar::china().unwrap();
         let t = template(DueRule::WorkingDays(5), false);
+        assert_eq!(t.due_on(d("2030-03-01"), &cal), Ok(d("2030-03-08")));
         assert!(matches!(
-            t.due_on(d("2030-03-01"), &cal),
-            Err(CalendarError::YearNotCovered { year: 2030 })
+            t.due_on(d("2100-12-30"), &cal),
+            Err(CalendarError::OutOfRange { .. })
         ));
     }
 

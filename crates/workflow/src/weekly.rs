@@ -5,7 +5,7 @@
 //! tasks and cultivations as they stood on a given day.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::NaiveDate;
 use peiyu_domain::{
@@ -61,6 +61,9 @@ pub struct WeeklyTask {
     pub working_days_overdue: Option<u32>,
     /// Open since before this week's Monday: carried over from an earlier week.
     pub carried_over: bool,
+    /// The due date was counted across a year without its State Council notice: it is
+    /// provisional ([`crate::calendar::PROVISIONAL_NOTE_ZH`]).
+    pub due_provisional: bool,
 }
 
 /// Why an enterprise is on the watch list.
@@ -138,6 +141,9 @@ pub struct WeeklyList {
     /// The latest daily seal of the audit log on or before `as_of`, as `<day> <hash>`: it pins
     /// the history up to the end of that day.
     pub seal: Option<String>,
+    /// The years without a notice that this list counted on (its two weeks, or a task's
+    /// deadline), ascending: each is named once in a warning beside the list.
+    pub provisional_years: Vec<i32>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,7 +344,16 @@ fn task_order(a: &WeeklyTask, b: &WeeklyTask) -> Ordering {
     key(a).cmp(&key(b))
 }
 
-fn line(entry: TaskEntry, working_days_overdue: Option<u32>, carried_over: bool) -> WeeklyTask {
+fn line(
+    entry: TaskEntry,
+    working_days_overdue: Option<u32>,
+    carried_over: bool,
+    provisional: &mut BTreeSet<i32>,
+    calendar: &Calendar,
+) -> WeeklyTask {
+    let years = calendar.provisional_years_of_count(entry.task.due_count, entry.task.due_on);
+    let due_provisional = !years.is_empty();
+    provisional.extend(years);
     WeeklyTask {
         task: entry.task,
         short_id: entry.short_id,
@@ -350,6 +365,7 @@ fn line(entry: TaskEntry, working_days_overdue: Option<u32>, carried_over: bool)
         delegate_name: entry.delegate_name,
         working_days_overdue,
         carried_over,
+        due_provisional,
     }
 }
 
@@ -389,6 +405,11 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
     let mut due_by_day: [Vec<WeeklyTask>; 7] = Default::default();
     let mut next_week = Vec::new();
     let mut done_last_week = Vec::new();
+    let mut provisional: BTreeSet<i32> = calendar
+        .provisional_years(prev.monday(), next.sunday())
+        .into_iter()
+        .collect();
+    let p = &mut provisional;
     for entry in tasks {
         let task = &entry.task;
         match task.status {
@@ -397,16 +418,16 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
                 let due = task.due_on;
                 if due < as_of {
                     let late = calendar.working_days_between(due, as_of)?;
-                    overdue.push(line(entry, Some(late), carried_over));
+                    overdue.push(line(entry, Some(late), carried_over, p, calendar));
                 } else if let Some(i) = days.iter().position(|d| *d == due) {
-                    due_by_day[i].push(line(entry, None, carried_over));
+                    due_by_day[i].push(line(entry, None, carried_over, p, calendar));
                 } else if next != week && next.contains(due) {
-                    next_week.push(line(entry, None, carried_over));
+                    next_week.push(line(entry, None, carried_over, p, calendar));
                 }
             }
             TaskStatus::Done => {
                 if prev != week && task.completed_on.is_some_and(|d| prev.contains(d)) {
-                    done_last_week.push(line(entry, None, false));
+                    done_last_week.push(line(entry, None, false, p, calendar));
                 }
             }
             TaskStatus::Cancelled => {}
@@ -437,6 +458,7 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
         done_last_week,
         watch,
         seal,
+        provisional_years: provisional.into_iter().collect(),
     })
 }
 
@@ -673,6 +695,7 @@ mod tests {
                     status: self.status,
                     created_on: d(self.created),
                     due_on: d(self.due),
+                    due_count: None,
                     follow_up_on: None,
                     origin: "manual".into(),
                     completed_on: self.completed.map(d),
@@ -944,17 +967,36 @@ mod tests {
     }
 
     #[test]
-    fn an_uncovered_year_is_an_error_not_a_guess() {
-        let err = assemble(
-            input(
-                "2021-W10",
-                "2021-03-08",
-                vec![T::open(1, "2021-03-01", "2021-03-02")],
-            ),
-            &cal(),
-        )
-        .unwrap_err();
-        assert_eq!(err, CalendarError::YearNotCovered { year: 2021 });
+    fn a_deadline_counted_into_a_provisional_year_is_marked_never_refused() {
+        // The week of 2026-12-28 runs into 2027, which has no notice in the shipped calendar.
+        let mut counted = T::open(1, "2026-12-24", "2027-01-05").entry();
+        counted.task.due_count = Some(peiyu_domain::DueCount::WorkingDays {
+            from: d("2026-12-24"),
+            days: 7,
+        });
+        let mut fixed = T::open(2, "2026-12-24", "2026-12-30").entry();
+        fixed.task.due_count = Some(peiyu_domain::DueCount::WorkingDays {
+            from: d("2026-12-24"),
+            days: 4,
+        });
+        let mut input = input("2026-W53", "2026-12-29", vec![]);
+        input.tasks = vec![counted, fixed];
+        let list = assemble(input, &cal()).unwrap();
+        assert_eq!(list.provisional_years, vec![2027]);
+        let next: Vec<bool> = list.next_week.iter().map(|t| t.due_provisional).collect();
+        assert_eq!(next, vec![true]);
+        let wed = &list.this_week[2];
+        assert_eq!(wed.date, d("2026-12-30"));
+        assert!(!wed.tasks[0].due_provisional);
+        // 2027-01-01 is a provisional statutory day off.
+        assert!(!list.this_week[4].working_day);
+        // A week of an official year counts on nothing provisional.
+        let list = assemble(input_of("2026-W27", "2026-06-29"), &cal()).unwrap();
+        assert!(list.provisional_years.is_empty());
+    }
+
+    fn input_of(week: &str, as_of: &str) -> WeeklyInput {
+        input(week, as_of, vec![T::open(1, "2026-06-22", "2026-06-30")])
     }
 
     // -- watch list --------------------------------------------------------------------------

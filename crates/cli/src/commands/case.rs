@@ -47,6 +47,7 @@ fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failu
                 "title": t.title.get(lang),
                 "assignee": t.assignee.login.as_str(),
                 "due_on": t.task.due_on.to_string(),
+                "provisional": t.due_provisional,
                 "priority": t.priority,
             })).collect::<Vec<_>>(),
             "tasks_closed": o.closed.iter().map(|t| json!({"id": t.id.to_string(), "title": t.title})).collect::<Vec<_>>(),
@@ -116,6 +117,9 @@ fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failu
         );
         for c in &o.tasks {
             let mut due = c.task.due_on.to_string();
+            if c.due_provisional {
+                due.push_str(" ※");
+            }
             if c.priority {
                 due.push_str(tr(lang, "（优先批次提前）", " (priority batch)"));
             }
@@ -127,6 +131,16 @@ fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failu
             ]);
         }
         println!("{t}");
+        if o.tasks.iter().any(|c| c.due_provisional) {
+            println!(
+                "※ {}",
+                tr(
+                    lang,
+                    peiyu_service::calendar::PROVISIONAL_NOTE_ZH,
+                    peiyu_service::calendar::PROVISIONAL_NOTE_EN
+                )
+            );
+        }
     }
     for c in &o.closed {
         println!("{}: {}", tr(lang, "关闭任务", "closed task"), c.title);

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{Lang, MoneyUnit, Week};
-use peiyu_service::{Service, WeeklyQuery};
+use peiyu_service::WeeklyQuery;
 
 use crate::Failure;
 use crate::output::tr;
@@ -17,7 +17,7 @@ const DEMO_WEEK: &str = "2023-W27";
 /// summary, the whole bureau's weekly list for 2023-W27 and the commands to try next.
 #[tracing::instrument(skip_all)]
 pub async fn run(db: &str, as_login: &str, json: bool, lang: Lang) -> Result<(), Failure> {
-    let service = Service::connect(db).await?;
+    let service = super::connect(db, lang).await?;
     service.init("admin", "管理员").await?;
     let built = service.demo(service.today()).await?;
     let actor = service.actor(as_login).await?;

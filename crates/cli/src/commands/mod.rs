@@ -28,7 +28,7 @@ use crate::output::tr;
 pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     let g = cli.global;
     match cli.command {
-        Command::Calendar(cmd) => calendar::run(cmd, g.json, lang),
+        Command::Calendar(cmd) => calendar::run(cmd, &g, lang).await,
         Command::Init(args) => {
             let service = connect(&g.db, lang).await?;
             let report = service.init(&args.admin, &args.admin_name).await?;
@@ -113,6 +113,14 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     "lapsed": report.lapsed.iter().map(|(e, track, stage)| serde_json::json!({
                         "enterprise": e, "track": track, "stage": stage,
                     })).collect::<Vec<_>>(),
+                    "phases": report.phases.iter().map(|p| serde_json::json!({
+                        "phase": p.phase.key(),
+                        "label": p.phase.label().get(lang),
+                        "count": p.count,
+                        "ok": p.error.is_none(),
+                        "error": p.error.as_ref().map(|e| e.get(lang)),
+                    })).collect::<Vec<_>>(),
+                    "all_ran": report.all_ran(),
                 }));
             }
             for (t, lead, days) in &report.escalated {
@@ -138,15 +146,35 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     tr(lang, "认定已到期", "certification lapsed")
                 );
             }
-            println!(
-                "{} {}: {} / {} / {}",
-                tr(lang, "tick 完成", "tick done"),
-                report.today.map(|d| d.to_string()).unwrap_or_default(),
-                report.escalated.len(),
-                report.materialised.len(),
-                report.lapsed.len()
-            );
-            Ok(())
+            let summary: Vec<String> = report
+                .phases
+                .iter()
+                .map(|p| match &p.error {
+                    None => p.phase.summary(p.count).get(lang).to_owned(),
+                    Some(e) => format!(
+                        "{}{}{}",
+                        p.phase.label().get(lang),
+                        tr(lang, "失败：", " failed: "),
+                        e.get(lang)
+                    ),
+                })
+                .collect();
+            let day = report.today.map(|d| d.to_string()).unwrap_or_default();
+            if report.all_ran() {
+                println!(
+                    "{} {day}: {}",
+                    tr(lang, "tick 完成", "tick done"),
+                    summary.join(tr(lang, "；", "; "))
+                );
+                Ok(())
+            } else {
+                eprintln!(
+                    "{} {day}: {}",
+                    tr(lang, "tick 未全部完成", "tick did not finish every phase"),
+                    summary.join(tr(lang, "；", "; "))
+                );
+                Err(Failure::Reported(1))
+            }
         }
         Command::Report(crate::args::ReportCommand::Progress {
             year,
@@ -266,9 +294,12 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             audit::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Demo => demo::run(&g.db, &g.as_login, g.json, lang).await,
-        Command::Serve { listen, no_tick } => serve::run(&g.db, &listen, no_tick, lang).await,
+        Command::Serve { listen, no_tick } => {
+            let service = connect(&g.db, lang).await?;
+            serve::run(service, &listen, no_tick, lang).await
+        }
         Command::Token(cmd) => {
-            let service = Service::connect(&g.db).await?;
+            let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
             token::run(&service, &actor, cmd, g.json, lang).await
         }
@@ -329,15 +360,31 @@ fn ledger_export(args: crate::args::ExportArgs) -> Result<crate::ledger::ExportR
     })
 }
 
-/// Opens the service on the database, counting working days on the calendar in force (with the
-/// county's override file when `PEIYU_CALENDAR_OVERRIDE` names one).
-async fn connect(db: &str, _lang: Lang) -> Result<Service, Failure> {
-    let calendar = calendar::load()?;
-    Ok(Service::connect(db).await?.with_calendar(calendar))
+/// Opens the service on the database, counting working days on the calendar in force (the
+/// shipped and loaded notices, with the county's override file when `PEIYU_CALENDAR_OVERRIDE`
+/// names one), on the clock `PEIYU_CLOCK` sets (the real clock when unset). `serve` opens its
+/// service here too, so the CLI, the API and the pages count the same days on the same clock.
+pub(crate) async fn connect(db: &str, _lang: Lang) -> Result<Service, Failure> {
+    let mut service = Service::connect(db).await?;
+    if let Some(text) = calendar::override_text()? {
+        service = service
+            .with_calendar_override(text)
+            .map_err(|e| calendar::override_error(&e))?;
+        service.refresh_calendar().await;
+    }
+    if let Some(setting) = std::env::var("PEIYU_CLOCK")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+    {
+        let clock = peiyu_service::clock::fixed_from_setting(&setting)
+            .map_err(|e| Failure::usage("PEIYU_CLOCK", e.zh().to_owned(), e.en().to_owned()))?;
+        service = service.with_clock(clock);
+    }
+    Ok(service)
 }
 
 /// Opens the service and resolves the acting officer (`--as`).
-async fn session(
+pub(crate) async fn session(
     g: &crate::args::Global,
     lang: Lang,
 ) -> Result<(Service, peiyu_domain::Officer), Failure> {

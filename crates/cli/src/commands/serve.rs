@@ -9,9 +9,9 @@ use peiyu_service::Service;
 use crate::Failure;
 use crate::output::tr;
 
-/// Serves the database at `db` on `listen` until Ctrl-C (or SIGTERM); `no_tick` turns the hourly
+/// Serves `service` (opened like every command, with the same calendar and clock) on `listen` until Ctrl-C (or SIGTERM); `no_tick` turns the hourly
 /// background `tick` off (for an instance beside one that runs it, or a read-only replica).
-pub async fn run(db: &str, listen: &str, no_tick: bool, lang: Lang) -> Result<(), Failure> {
+pub async fn run(service: Service, listen: &str, no_tick: bool, lang: Lang) -> Result<(), Failure> {
     let addr: SocketAddr = listen.trim().parse().map_err(|_| {
         Failure::usage(
             "--listen",
@@ -21,7 +21,6 @@ pub async fn run(db: &str, listen: &str, no_tick: bool, lang: Lang) -> Result<()
             ),
         )
     })?;
-    let service = Service::connect(db).await?;
     service.ensure_initialised().await?;
     let listener = peiyu_server::bind(addr).await.map_err(|e| {
         Failure::usage(

@@ -161,6 +161,42 @@ pub fn carried_legend(list: &WeeklyList, lang: Lang) -> Option<String> {
     })
 }
 
+/// The marker of a due date counted across a year without its State Council notice.
+pub const PROVISIONAL_MARK: &str = "※";
+
+/// The legend of [`PROVISIONAL_MARK`], naming each provisional year once, when the list counted
+/// on one: `※ 2027 年：暂按法定节假日计算，待国务院通知发布后核定`.
+pub fn provisional_legend(list: &WeeklyList, lang: Lang) -> Option<String> {
+    if list.provisional_years.is_empty() {
+        return None;
+    }
+    let years = list
+        .provisional_years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>();
+    Some(match lang {
+        Lang::Zh => format!(
+            "{PROVISIONAL_MARK} {} 年：{}",
+            years.join("、"),
+            peiyu_service::calendar::PROVISIONAL_NOTE_ZH
+        ),
+        Lang::En => format!(
+            "{PROVISIONAL_MARK} {}: {}",
+            years.join(", "),
+            peiyu_service::calendar::PROVISIONAL_NOTE_EN
+        ),
+    })
+}
+
+/// Every legend line the list needs, in order: carried over, then provisional deadlines.
+pub fn legends(list: &WeeklyList, lang: Lang) -> Vec<String> {
+    carried_legend(list, lang)
+        .into_iter()
+        .chain(provisional_legend(list, lang))
+        .collect()
+}
+
 /// What to print for an empty section.
 pub fn none(lang: Lang) -> &'static str {
     tr(lang, "（无）", "(none)")
@@ -321,6 +357,8 @@ pub enum TaskCol {
     OverdueDays,
     /// Carried over from an earlier week.
     Carried,
+    /// The due date is provisional (counted across a year without its notice).
+    Provisional,
 }
 
 impl TaskCol {
@@ -345,6 +383,7 @@ impl TaskCol {
             TaskCol::CompletedOn => tr(lang, "完成", "completed"),
             TaskCol::OverdueDays => tr(lang, "逾期工作日", "working days overdue"),
             TaskCol::Carried => tr(lang, "结转", "carried over"),
+            TaskCol::Provisional => tr(lang, "截止日期暂定", "provisional due date"),
         }
     }
 
@@ -369,6 +408,7 @@ impl TaskCol {
             TaskCol::CompletedOn => "completed_on",
             TaskCol::OverdueDays => "working_days_overdue",
             TaskCol::Carried => "carried_over",
+            TaskCol::Provisional => "due_provisional",
         }
     }
 
@@ -390,6 +430,7 @@ impl TaskCol {
             TaskCol::CreatedOn | TaskCol::DueOn | TaskCol::CompletedOn => 12.0,
             TaskCol::OverdueDays => 11.0,
             TaskCol::Carried => 7.0,
+            TaskCol::Provisional => 12.0,
         }
     }
 
@@ -398,8 +439,14 @@ impl TaskCol {
         let t = &task.task;
         match self {
             TaskCol::Weekday => Cell::Text(weekday_name(t.due_on, lang).to_owned()),
-            TaskCol::MarkedId if task.carried_over => {
-                Cell::Text(format!("{CARRIED_MARK} {}", task.short_id))
+            TaskCol::MarkedId if task.carried_over || task.due_provisional => {
+                let carried = if task.carried_over { CARRIED_MARK } else { "" };
+                let provisional = if task.due_provisional {
+                    PROVISIONAL_MARK
+                } else {
+                    ""
+                };
+                Cell::Text(format!("{carried}{provisional} {}", task.short_id))
             }
             TaskCol::MarkedId | TaskCol::ShortId => Cell::Text(task.short_id.clone()),
             TaskCol::TaskId => Cell::Text(t.id.to_string()),
@@ -425,6 +472,7 @@ impl TaskCol {
                 .working_days_overdue
                 .map_or(Cell::Empty, |n| Cell::Int(i64::from(n))),
             TaskCol::Carried => Cell::Flag(task.carried_over),
+            TaskCol::Provisional => Cell::Flag(task.due_provisional),
         }
     }
 
@@ -484,14 +532,36 @@ impl TaskCol {
                 DueOn,
                 OverdueDays,
                 Carried,
+                Provisional,
             ],
             Section::ThisWeek => &[
-                Weekday, ShortId, Batch, Enterprise, Uscc, Title, Kind, Assignee, Delegate,
-                CreatedOn, DueOn, Carried,
+                Weekday,
+                ShortId,
+                Batch,
+                Enterprise,
+                Uscc,
+                Title,
+                Kind,
+                Assignee,
+                Delegate,
+                CreatedOn,
+                DueOn,
+                Carried,
+                Provisional,
             ],
             Section::NextWeek => &[
-                ShortId, Batch, Enterprise, Uscc, Title, Kind, Assignee, Delegate, CreatedOn,
-                DueOn, Carried,
+                ShortId,
+                Batch,
+                Enterprise,
+                Uscc,
+                Title,
+                Kind,
+                Assignee,
+                Delegate,
+                CreatedOn,
+                DueOn,
+                Carried,
+                Provisional,
             ],
             Section::Watch => &[],
             Section::DoneLastWeek => &[
@@ -511,7 +581,7 @@ impl TaskCol {
     }
 
     /// Every task column of the CSV file, in order.
-    pub const CSV: [TaskCol; 17] = [
+    pub const CSV: [TaskCol; 18] = [
         TaskCol::ShortId,
         TaskCol::TaskId,
         TaskCol::Batch,
@@ -529,6 +599,7 @@ impl TaskCol {
         TaskCol::CompletedOn,
         TaskCol::OverdueDays,
         TaskCol::Carried,
+        TaskCol::Provisional,
     ];
 }
 

@@ -94,6 +94,7 @@ fn task(
             status: TaskStatus::Open,
             created_on,
             due_on,
+            due_count: None,
             follow_up_on: None,
             origin: "manual".into(),
             completed_on: None,
@@ -110,6 +111,7 @@ fn task(
         delegate_name: None,
         working_days_overdue: None,
         carried_over: false,
+        due_provisional: false,
     }
 }
 
@@ -237,7 +239,19 @@ pub fn week27() -> WeeklyList {
         done_last_week,
         watch,
         seal: Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into()),
+        provisional_years: Vec::new(),
     }
+}
+
+/// The officer's week with its next-week tasks due in a year without a notice (2027): as a week
+/// at the end of 2026 shows them.
+pub fn provisional() -> WeeklyList {
+    let mut list = week27();
+    for task in &mut list.next_week {
+        task.due_provisional = true;
+    }
+    list.provisional_years = vec![2027];
+    list
 }
 
 /// An empty week of the whole bureau, without a seal.
@@ -261,5 +275,6 @@ pub fn empty() -> WeeklyList {
         done_last_week: Vec::new(),
         watch: Vec::new(),
         seal: None,
+        provisional_years: Vec::new(),
     }
 }

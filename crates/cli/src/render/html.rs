@@ -18,6 +18,7 @@ struct Page {
     subtitle: String,
     sections: Vec<PageSection>,
     legend: String,
+    provisional: String,
     seal_label: &'static str,
     seal: Option<String>,
 }
@@ -162,6 +163,7 @@ pub fn html(list: &WeeklyList, lang: Lang) -> Result<String, askama::Error> {
         subtitle: cells::subtitle(list, lang),
         sections,
         legend: cells::carried_legend(list, lang).unwrap_or_default(),
+        provisional: cells::provisional_legend(list, lang).unwrap_or_default(),
         seal_label: tr(lang, "审计封签", "audit seal"),
         seal: list.seal.clone(),
     }

@@ -98,6 +98,16 @@ fn description(task: &WeeklyTask, section: Section, lang: Lang) -> String {
     if task.carried_over {
         lines.push(tr(lang, "结转自前几周", "Carried over from an earlier week").to_owned());
     }
+    if task.due_provisional {
+        lines.push(
+            tr(
+                lang,
+                peiyu_service::calendar::PROVISIONAL_NOTE_ZH,
+                peiyu_service::calendar::PROVISIONAL_NOTE_EN,
+            )
+            .to_owned(),
+        );
+    }
     lines.push(kv(lang, "编号", "Id", &task.short_id));
     lines.join("\n")
 }

@@ -37,6 +37,7 @@ pub fn json(list: &WeeklyList) -> Value {
         "done_last_week": tasks(&list.done_last_week),
         "watch": list.watch.iter().map(watch).collect::<Vec<_>>(),
         "seal": list.seal,
+        "provisional_years": list.provisional_years,
     })
 }
 
@@ -67,6 +68,7 @@ fn task(t: &WeeklyTask) -> Value {
         "origin": task.origin,
         "working_days_overdue": t.working_days_overdue,
         "carried_over": t.carried_over,
+        "due_provisional": t.due_provisional,
     })
 }
 
@@ -193,7 +195,7 @@ mod tests {
         let v = json(&fixture::week27());
         let keys = |t: &Value| t.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         let first = keys(&v["overdue"][0]);
-        assert_eq!(first.len(), 20);
+        assert_eq!(first.len(), 21);
         for section in ["overdue", "next_week", "done_last_week"] {
             for t in v[section].as_array().unwrap() {
                 assert_eq!(keys(t), first);

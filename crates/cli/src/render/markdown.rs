@@ -51,7 +51,7 @@ pub fn markdown(list: &WeeklyList, lang: Lang) -> String {
             _ => push_tasks(&mut out, section, section.tasks(list).into_iter(), lang),
         }
     }
-    let footer: Vec<String> = cells::carried_legend(list, lang)
+    let footer: Vec<String> = cells::legends(list, lang)
         .into_iter()
         .chain(
             list.seal

@@ -24,6 +24,7 @@ use std::str::FromStr;
 use peiyu_domain::{Lang, Localize, Text};
 use peiyu_service::weekly::WeeklyList;
 
+pub use self::cells::weekday_name;
 pub use self::csv::csv;
 pub use self::html::html;
 pub use self::ics::ics;

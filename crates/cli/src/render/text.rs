@@ -48,7 +48,7 @@ pub fn text(list: &WeeklyList, lang: Lang) -> String {
             _ => push_tasks(&mut out, section, section.tasks(list).into_iter(), lang),
         }
     }
-    let footer: Vec<String> = cells::carried_legend(list, lang)
+    let footer: Vec<String> = cells::legends(list, lang)
         .into_iter()
         .chain(cells::seal_line(list, lang))
         .collect();
@@ -112,6 +112,17 @@ mod tests {
     #[test]
     fn text_en() {
         insta::assert_snapshot!(text(&fixture::week27(), Lang::En));
+    }
+
+    #[test]
+    fn provisional_deadlines_are_marked_with_one_legend() {
+        insta::assert_snapshot!(text(&fixture::provisional(), Lang::Zh));
+        let en = text(&fixture::provisional(), Lang::En);
+        assert_eq!(en.matches("※ 2027:").count(), 1, "{en}");
+        assert!(
+            en.contains("final once the State Council's notice is out"),
+            "{en}"
+        );
     }
 
     #[test]

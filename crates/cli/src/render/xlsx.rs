@@ -30,7 +30,13 @@ pub fn xlsx(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         &DocProperties::new()
             .set_title(cells::title(list, lang))
             .set_subject(cells::subtitle(list, lang))
-            .set_comment(cells::seal_line(list, lang).unwrap_or_default())
+            .set_comment(
+                cells::legends(list, lang)
+                    .into_iter()
+                    .chain(cells::seal_line(list, lang))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
             .set_author("peiyu")
             .set_creation_datetime(&created),
     );
@@ -196,7 +202,8 @@ mod tests {
                 "创建",
                 "截止",
                 "逾期工作日",
-                "结转"
+                "结转",
+                "截止日期暂定"
             ]
         );
         let row: Vec<&Data> = overdue.rows().nth(2).unwrap().iter().collect();

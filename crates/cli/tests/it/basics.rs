@@ -225,9 +225,25 @@ fn the_calendar_counts_working_days() {
     let out = peiyu(dir.path(), &["calendar", "add-days", "2023-09-28", "5"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "2023-10-11");
+    // A year without its notice counts on the statutory holidays, marked, never refused.
     let out = peiyu(dir.path(), &["calendar", "add-days", "2027-03-01", "5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "2027-03-08 ※");
+    assert!(
+        stderr(&out).contains("2027 年的工作日暂按法定节假日计算"),
+        "{}",
+        stderr(&out)
+    );
+    // Only a date outside the calendar's range is an error, naming the range.
+    let out = peiyu(dir.path(), &["calendar", "add-days", "1999-03-01", "5"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("2027"));
+    assert!(
+        stderr(&out).contains("2000-01-01 至 2100-12-31"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing was created on the way: the calendar needs no database.
+    assert!(!dir.path().join("peiyu.db").exists());
 }
 
 #[test]

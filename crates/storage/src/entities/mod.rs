@@ -10,6 +10,7 @@ pub mod audit_seals;
 pub mod batch_entries;
 pub mod batch_lists;
 pub mod batch_moves;
+pub mod calendar_years;
 pub mod cultivations;
 pub mod enterprises;
 pub mod idempotency_keys;

@@ -17,6 +17,8 @@ pub struct Model {
     pub status: String,
     pub created_on: Date,
     pub due_on: Date,
+    pub due_count_from: Option<Date>,
+    pub due_count_days: Option<i32>,
     pub follow_up_on: Option<Date>,
     pub origin: String,
     pub completed_on: Option<Date>,

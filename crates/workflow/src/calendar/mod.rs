@@ -1,10 +1,13 @@
 //! Working-day calendar of mainland China: weekends, statutory days off and the weekend make-up
 //! workdays (调休) that the State Council announces each year, plus a county's local adjustments.
 //!
-//! The dates cannot be computed from rules, so they come from data: `data/calendar/cn.toml`,
-//! embedded at build time (see [`Calendar::china`]), optionally extended by a county's override
-//! file (see [`Calendar::with_override`]). A date whose year has no data is never guessed: every
-//! query that needs it fails with [`CalendarError::YearNotCovered`].
+//! A year's days off come from its State Council notice when one is known: the embedded
+//! `data/calendar/cn.toml` (see [`Calendar::china`]), a notice loaded into the database (see
+//! [`Calendar::with_year`]) or a county's override file (see [`Calendar::with_override`]). A
+//! year with no notice is *provisional*: its days off follow the holiday law in force
+//! ([`statutory`]), with no make-up workdays, and every answer that depends on it says so
+//! ([`Calendar::provisional_years`]). Nothing is refused because a year is provisional: the
+//! only error of a query is a date outside [`FIRST_DATE`]..=[`LAST_DATE`].
 //!
 //! # Data format
 //!
@@ -19,7 +22,7 @@
 //! makeup_workdays = ["2027-02-13"]                                    # Saturdays or Sundays only
 //!
 //! # Local adjustments (a county's typhoon days, extra working days): they win over the
-//! # statutory data and over earlier overrides, but do not make an uncovered year covered.
+//! # statutory data and over earlier overrides.
 //! [[days_off]]
 //! date = "2024-09-06"            # a date or an inclusive range of at most 31 days
 //! reason = "台风停工"             # required, non-empty
@@ -30,8 +33,10 @@
 //! ```
 //!
 //! A year table's dates must lie in that year, except that they may reach into December of the
-//! previous year or January of the next (2022-12-31 belongs to the 2023 New Year holiday, yet 2022
-//! as a whole has no data). Errors in a file name the line and column of the offending entry.
+//! previous year or January of the next (2022-12-31 belongs to the 2023 New Year holiday). Errors
+//! in a file name the line and column of the offending entry.
+
+pub mod statutory;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -42,22 +47,36 @@ use serde::Deserialize;
 use toml::Spanned;
 
 /// The embedded data file with mainland China's official days off and make-up workdays.
-const CHINA_TOML: &str = include_str!("../data/calendar/cn.toml");
+const CHINA_TOML: &str = include_str!("../../data/calendar/cn.toml");
+
+/// The embedded notices of 2017–2022 (read from the notice texts in `data/notices/`).
+const CHINA_2017_2022_TOML: &str = include_str!("../../data/calendar/cn-2017-2022.toml");
 
 /// Longest accepted `A..B` range, in days (inclusive): holidays are at most nine days long, and a
 /// longer range is far more likely a typo than a real arrangement.
 pub const MAX_RANGE_DAYS: u32 = 31;
 
+/// The first date the calendar answers for (1 January of [`statutory::FIRST_YEAR`]).
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(statutory::FIRST_YEAR, 1, 1) {
+    Some(date) => date,
+    None => panic!("the first supported date is valid"),
+};
+
+/// The last date the calendar answers for (31 December of [`statutory::LAST_YEAR`]).
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(statutory::LAST_YEAR, 12, 31) {
+    Some(date) => date,
+    None => panic!("the last supported date is valid"),
+};
+
 /// A working-day calendar: which dates are working days (工作日).
 ///
 /// A date is a working day when a local adjustment says so; otherwise when a year table lists it
-/// as a make-up workday; otherwise when it is Monday to Friday and not listed as a day off. A date
-/// is *covered* (its status is known) when its year has a table, or when a table lists it
-/// explicitly; every query about an uncovered date fails with
-/// [`CalendarError::YearNotCovered`].
+/// as a make-up workday; otherwise when it is Monday to Friday and not listed as a day off. A
+/// year without a table is provisional: its days off are the statutory ones of
+/// [`statutory::provisional_year`]. Dates outside [`FIRST_DATE`]..=[`LAST_DATE`] are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Calendar {
-    /// One table per covered year, as published.
+    /// One table per year with a known notice.
     years: BTreeMap<i32, YearTable>,
     /// Every date listed by some year table: `true` = make-up workday, `false` = day off.
     listed: BTreeMap<NaiveDate, bool>,
@@ -69,8 +88,68 @@ pub struct Calendar {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct YearTable {
     source: String,
+    origin: NoticeOrigin,
     days_off: BTreeSet<NaiveDate>,
     makeup_workdays: BTreeSet<NaiveDate>,
+}
+
+/// Where a year's notice came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoticeOrigin {
+    /// Shipped with peiyu (`data/calendar/cn.toml`).
+    Shipped,
+    /// Loaded into the database from the notice (`calendar load`).
+    Loaded,
+    /// The county's override file.
+    CountyOverride,
+}
+
+/// What the calendar knows of a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YearStatus {
+    /// The State Council's notice is known.
+    Official {
+        /// Which notice, as its source line says.
+        source: String,
+        /// Where it came from.
+        origin: NoticeOrigin,
+    },
+    /// No notice yet: the statutory holidays only, no make-up workdays.
+    Provisional,
+    /// Outside [`FIRST_DATE`]..=[`LAST_DATE`].
+    Unsupported,
+}
+
+/// One year of [`Calendar::outlook`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearOutlook {
+    /// The year.
+    pub year: i32,
+    /// What the calendar knows of it.
+    pub status: YearStatus,
+    /// Days from the day asked about to the year's 1 January (0 or less: it has begun).
+    pub starts_in_days: i64,
+    /// Whether someone should act: the year is still provisional and starts within
+    /// [`ATTENTION_DAYS`] days (or has begun).
+    pub needs_attention: bool,
+}
+
+/// A year that is still provisional this many days before it starts needs attention
+/// ([`Calendar::outlook`]).
+pub const ATTENTION_DAYS: i64 = 60;
+
+/// A year's notice given as data (a loaded notice): which dates are off and which weekend days
+/// are worked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearData {
+    /// The year of the notice.
+    pub year: i32,
+    /// Which notice (its title and publication date).
+    pub source: String,
+    /// The days off it lists (may reach into the neighbouring December or January).
+    pub days_off: BTreeSet<NaiveDate>,
+    /// The weekend days it makes working days (调休上班).
+    pub makeup_workdays: BTreeSet<NaiveDate>,
 }
 
 /// A local adjustment from an override file: a county's extra day off or extra working day.
@@ -135,14 +214,11 @@ pub enum CalendarError {
         /// What is wrong.
         problem: DataProblem,
     },
-    /// The calendar has no data for this year, so whether its days are working days is unknown.
-    #[error(
-        "no holiday data for {year}: add the State Council's notice for {year} to the calendar \
-         (an override file) before counting working days in it"
-    )]
-    YearNotCovered {
-        /// The year without data.
-        year: i32,
+    /// A date outside the range the calendar answers for ([`FIRST_DATE`]..=[`LAST_DATE`]).
+    #[error("{date} is outside the working-day calendar, which covers {FIRST_DATE} to {LAST_DATE}")]
+    OutOfRange {
+        /// The date asked about.
+        date: NaiveDate,
     },
     /// Date arithmetic left chrono's representable range.
     #[error("date out of range: {days} days after {date}")]
@@ -173,9 +249,9 @@ impl CalendarError {
                 ),
                 None => format!("日历数据：{}", problem.message_zh()),
             },
-            Self::YearNotCovered { year } => format!(
-                "{year} 年的节假日安排尚未录入：请先把国务院公布的 {year} 年安排加入日历覆盖文件，再计算该年的工作日"
-            ),
+            Self::OutOfRange { date } => {
+                format!("{date} 超出工作日日历的范围：日历只涵盖 {FIRST_DATE} 至 {LAST_DATE}")
+            }
             Self::DateOutOfRange { date, days } => {
                 format!("日期超出范围：{date} 之后 {days} 天")
             }
@@ -298,19 +374,16 @@ fn weekday_zh(weekday: Weekday) -> &'static str {
     }
 }
 
-/// Something an administrator should fix in the calendar data soon; not an error yet.
-/// `Display` is English; [`CalendarWarning::message_zh`] gives the Chinese text.
+/// Something an administrator should fix in the calendar data soon; not an error: the work goes
+/// on, counted on the statutory holidays. `Display` is English; [`CalendarWarning::message_zh`]
+/// gives the Chinese text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CalendarWarning {
-    /// It is 1 November or later and next year's notice has not been added.
-    NextYearMissing {
-        /// Next year.
-        year: i32,
-    },
-    /// Today's own year has no data: working-day deadlines cannot be computed at all.
-    CurrentYearMissing {
-        /// This year.
+    /// A year that is needed (this year, or next year from 1 November, or a deadline's year) has
+    /// no notice yet: its working days follow the statutory holidays provisionally.
+    Provisional {
+        /// The provisional year.
         year: i32,
     },
 }
@@ -319,11 +392,8 @@ impl CalendarWarning {
     /// The warning in Chinese.
     pub fn message_zh(&self) -> String {
         match self {
-            Self::NextYearMissing { year } => {
-                format!("{year} 年的节假日安排尚未录入：请在国务院公布后加入 calendar 覆盖文件")
-            }
-            Self::CurrentYearMissing { year } => format!(
-                "今年（{year} 年）的节假日安排尚未录入：工作日期限无法计算，请尽快加入 calendar 覆盖文件"
+            Self::Provisional { year } => format!(
+                "{year} 年的国务院节假日安排尚未录入：{year} 年的工作日暂按法定节假日计算，待国务院通知发布后核定"
             ),
         }
     }
@@ -331,12 +401,9 @@ impl CalendarWarning {
     /// The warning in English (the same text as `Display`).
     pub fn message_en(&self) -> String {
         match self {
-            Self::NextYearMissing { year } => format!(
-                "no holiday data for {year} yet: add it once the State Council publishes it"
-            ),
-            Self::CurrentYearMissing { year } => format!(
-                "no holiday data for this year ({year}): working-day deadlines cannot be computed; \
-                 add it to the calendar override file now"
+            Self::Provisional { year } => format!(
+                "the State Council's holiday notice for {year} is not loaded yet: working days in \
+                 {year} are counted provisionally on the statutory holidays until it is"
             ),
         }
     }
@@ -348,43 +415,54 @@ impl fmt::Display for CalendarWarning {
     }
 }
 
+/// The mark shown beside a deadline counted across a provisional year, in Chinese.
+pub const PROVISIONAL_NOTE_ZH: &str = "暂按法定节假日计算，待国务院通知发布后核定";
+/// The same mark in English.
+pub const PROVISIONAL_NOTE_EN: &str =
+    "counted on the statutory holidays for now; final once the State Council's notice is out";
+
 impl Calendar {
-    /// A calendar without any data: every query that needs a date's status fails with
-    /// [`CalendarError::YearNotCovered`]. Mostly a starting point for [`Calendar::with_override`].
+    /// A calendar without any notice: every year is provisional. Mostly a starting point for
+    /// [`Calendar::with_override`].
     pub fn empty() -> Calendar {
         Calendar::default()
     }
 
-    /// Mainland China's calendar from the embedded `data/calendar/cn.toml` (2023–2026, plus
-    /// 2022-12-31). Fails only if the embedded file is broken, which the tests rule out.
+    /// Mainland China's calendar from the embedded notices of 2017–2026
+    /// (`data/calendar/cn-2017-2022.toml` and `data/calendar/cn.toml`). Fails only if the
+    /// embedded files are broken, which the tests rule out.
     pub fn china() -> Result<Calendar, CalendarError> {
-        Calendar::from_toml(CHINA_TOML)
+        Calendar::empty()
+            .with_toml(CHINA_2017_2022_TOML, NoticeOrigin::Shipped)?
+            .with_toml(CHINA_TOML, NoticeOrigin::Shipped)
     }
 
     /// A calendar from TOML text in the format described in the [module docs](self); errors name
-    /// the offending line.
+    /// the offending line. Its year tables count as a county override.
     pub fn from_toml(text: &str) -> Result<Calendar, CalendarError> {
         Calendar::empty().with_override(text)
     }
 
-    /// This calendar with an override file applied (format in the [module docs](self)).
+    /// This calendar with a county's override file applied (format in the [module docs](self)).
     ///
     /// A `[years.YYYY]` table adds that year or replaces this calendar's table for it entirely;
     /// `[[days_off]]` and `[[working_days]]` entries are local adjustments that win over the year
     /// tables and over earlier overrides' adjustments of the same dates. Fails, naming the line,
     /// on malformed text, invalid entries, or a year table contradicting another year's table.
-    pub fn with_override(mut self, text: &str) -> Result<Calendar, CalendarError> {
-        let parsed = parse_file(text)?;
+    pub fn with_override(self, text: &str) -> Result<Calendar, CalendarError> {
+        self.with_toml(text, NoticeOrigin::CountyOverride)
+    }
 
-        for table in &parsed.years {
-            self.years.remove(&table.year);
-        }
-        // The kept tables were consistent with each other when they were loaded.
-        let mut listed = BTreeMap::new();
-        for table in self.years.values() {
-            listed.extend(table.days_off.iter().map(|date| (*date, false)));
-            listed.extend(table.makeup_workdays.iter().map(|date| (*date, true)));
-        }
+    /// This calendar with year tables from TOML text of the given origin (a notice given as TOML
+    /// is [`NoticeOrigin::Loaded`]).
+    pub fn with_toml(
+        mut self,
+        text: &str,
+        origin: NoticeOrigin,
+    ) -> Result<Calendar, CalendarError> {
+        let parsed = parse_file(text)?;
+        let replaced: BTreeSet<i32> = parsed.years.iter().map(|t| t.year).collect();
+        let mut listed = self.listed_without(&replaced);
         for table in &parsed.years {
             let entries = table
                 .days_off
@@ -411,6 +489,7 @@ impl Calendar {
                 table.year,
                 YearTable {
                     source: table.source,
+                    origin,
                     days_off: table.days_off.into_keys().collect(),
                     makeup_workdays: table.makeup_workdays.into_keys().collect(),
                 },
@@ -423,14 +502,130 @@ impl Calendar {
         Ok(self)
     }
 
-    /// The years that have a table (a published notice), ascending.
+    /// This calendar with a notice given as data (a notice loaded into the database): it replaces
+    /// the year's table. Fails when the data is invalid (a make-up workday that is not a weekend
+    /// day, a date outside the year and its neighbouring December and January, a date both off
+    /// and worked, or a contradiction with another year's table).
+    pub fn with_year(
+        mut self,
+        data: &YearData,
+        origin: NoticeOrigin,
+    ) -> Result<Calendar, CalendarError> {
+        let year = data.year;
+        let problem = |problem| CalendarError::Data { at: None, problem };
+        if data.source.trim().is_empty() {
+            return Err(problem(DataProblem::Empty { field: "source" }));
+        }
+        let mut listed = self.listed_without(&BTreeSet::from([year]));
+        for (date, working) in data
+            .days_off
+            .iter()
+            .map(|d| (*d, false))
+            .chain(data.makeup_workdays.iter().map(|d| (*d, true)))
+        {
+            if !belongs_to_year(date, year) {
+                return Err(problem(DataProblem::DateOutsideYear { date, year }));
+            }
+            if working && !is_weekend(date) {
+                return Err(problem(DataProblem::MakeupNotWeekend {
+                    date,
+                    weekday: date.weekday(),
+                }));
+            }
+            if listed.insert(date, working) == Some(!working) {
+                return Err(problem(DataProblem::Contradiction { date }));
+            }
+        }
+        self.years.insert(
+            year,
+            YearTable {
+                source: data.source.trim().to_owned(),
+                origin,
+                days_off: data.days_off.clone(),
+                makeup_workdays: data.makeup_workdays.clone(),
+            },
+        );
+        self.listed = listed;
+        Ok(self)
+    }
+
+    /// The listed dates of every table but those of `years`.
+    fn listed_without(&self, years: &BTreeSet<i32>) -> BTreeMap<NaiveDate, bool> {
+        let mut listed = BTreeMap::new();
+        for (_, table) in self.years.iter().filter(|(y, _)| !years.contains(y)) {
+            listed.extend(table.days_off.iter().map(|date| (*date, false)));
+            listed.extend(table.makeup_workdays.iter().map(|date| (*date, true)));
+        }
+        listed
+    }
+
+    /// The years that have a notice, ascending.
     pub fn covered_years(&self) -> Vec<i32> {
         self.years.keys().copied().collect()
     }
 
-    /// The `source` line of the year's table (which notice, published when), if the year is covered.
+    /// The `source` line of the year's notice (which notice, published when), if it has one.
     pub fn source(&self, year: i32) -> Option<&str> {
         self.years.get(&year).map(|table| table.source.as_str())
+    }
+
+    /// What the calendar knows of `year`.
+    pub fn year_status(&self, year: i32) -> YearStatus {
+        match self.years.get(&year) {
+            Some(table) => YearStatus::Official {
+                source: table.source.clone(),
+                origin: table.origin,
+            },
+            None if (statutory::FIRST_YEAR..=statutory::LAST_YEAR).contains(&year) => {
+                YearStatus::Provisional
+            }
+            None => YearStatus::Unsupported,
+        }
+    }
+
+    /// Whether `year` is provisional: within the range and without a notice.
+    pub fn is_provisional(&self, year: i32) -> bool {
+        self.year_status(year) == YearStatus::Provisional
+    }
+
+    /// The provisional years among those from `from`'s to `to`'s (in either order), ascending:
+    /// a deadline counted from `from` to `to` is provisional when this is not empty.
+    pub fn provisional_years(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        let (a, b) = if from <= to { (from, to) } else { (to, from) };
+        (a.year()..=b.year())
+            .filter(|year| self.is_provisional(*year))
+            .collect()
+    }
+
+    /// The provisional years a task's deadline was counted across: those from the day its count
+    /// started (or the date it rolled from) to `due_on`. Empty for a date given as such, or when
+    /// every year counted has its notice.
+    pub fn provisional_years_of_count(
+        &self,
+        count: Option<peiyu_domain::DueCount>,
+        due_on: NaiveDate,
+    ) -> Vec<i32> {
+        match count {
+            Some(peiyu_domain::DueCount::WorkingDays { from, .. }) => {
+                self.provisional_years(from, due_on)
+            }
+            Some(peiyu_domain::DueCount::RolledFrom(raw)) => self.provisional_years(raw, due_on),
+            None => Vec::new(),
+        }
+    }
+
+    /// A counted deadline again on this calendar (after a notice replaced a provisional year);
+    /// `None` for a date given as such.
+    pub fn recount(
+        &self,
+        count: Option<peiyu_domain::DueCount>,
+    ) -> Option<Result<NaiveDate, CalendarError>> {
+        match count? {
+            peiyu_domain::DueCount::WorkingDays { from, days } => {
+                Some(self.add_working_days(from, days))
+            }
+            peiyu_domain::DueCount::RolledFrom(raw) => Some(self.next_working_day_on_or_after(raw)),
+        }
     }
 
     /// The local adjustments loaded from override files, by date.
@@ -438,17 +633,22 @@ impl Calendar {
         self.local.values()
     }
 
-    /// Whether `date` is a working day. Errors with `YearNotCovered` when the date's year has no
-    /// table and no table lists the date itself.
+    /// Whether `date` is a working day. Errors only with [`CalendarError::OutOfRange`].
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
-        if !self.years.contains_key(&date.year()) && !self.listed.contains_key(&date) {
-            return Err(CalendarError::YearNotCovered { year: date.year() });
+        if !(FIRST_DATE..=LAST_DATE).contains(&date) {
+            return Err(CalendarError::OutOfRange { date });
         }
         if let Some(local) = self.local.get(&date) {
             return Ok(local.kind == LocalDayKind::WorkingDay);
         }
         if let Some(&working) = self.listed.get(&date) {
             return Ok(working);
+        }
+        if !self.years.contains_key(&date.year())
+            && statutory::provisional_year(date.year())
+                .is_some_and(|year| year.days_off.contains(&date))
+        {
+            return Ok(false);
         }
         Ok(!is_weekend(date))
     }
@@ -457,8 +657,7 @@ impl Calendar {
     /// itself does not count, whether or not it is a working day. For `n == 0`: `date` itself if
     /// it is a working day, else the next working day (as [`Self::next_working_day_on_or_after`]).
     /// For `n >= 1` the result is strictly after `date` and
-    /// `working_days_between(date, result) == n`. Errors if a date that must be examined is not
-    /// covered.
+    /// `working_days_between(date, result) == n`. Errors only beyond the calendar's range.
     pub fn add_working_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
         if n == 0 {
             return self.next_working_day_on_or_after(date);
@@ -478,7 +677,7 @@ impl Calendar {
 
     /// The number of working days in the half-open interval (`from`, `to`]: `from` does not count,
     /// `to` does. Zero when `to <= from`. Use it for "overdue by N working days":
-    /// `working_days_between(due, today)`. Errors if a date in the interval is not covered.
+    /// `working_days_between(due, today)`. Errors only beyond the calendar's range.
     pub fn working_days_between(
         &self,
         from: NaiveDate,
@@ -495,8 +694,8 @@ impl Calendar {
         Ok(count)
     }
 
-    /// `date` if it is a working day, else the first working day after it. Errors if a date that
-    /// must be examined is not covered.
+    /// `date` if it is a working day, else the first working day after it. Errors only beyond
+    /// the calendar's range.
     pub fn next_working_day_on_or_after(
         &self,
         date: NaiveDate,
@@ -517,8 +716,7 @@ impl Calendar {
     }
 
     /// A calendar-day deadline computed from `from` by `rule`. With `roll_to_working_day`, a
-    /// deadline that falls on a day off moves to the next working day (which needs data for the
-    /// deadline's year); without it, no calendar data is needed.
+    /// deadline that falls on a day off moves to the next working day.
     pub fn deadline(
         &self,
         from: NaiveDate,
@@ -547,56 +745,62 @@ impl Calendar {
         }
     }
 
-    /// The days off of `year`: the days off listed in the year's notice (which may include a date
-    /// of the neighbouring year, such as 2022-12-31 for 2023) and the local days off dated in
-    /// `year`, minus dates a local adjustment made working days; sorted. Ordinary weekends are not
-    /// included. Errors with `YearNotCovered` when the year has no table.
+    /// The days off of `year` besides ordinary weekends: those of the year's notice (which may
+    /// include a date of the neighbouring year, such as 2022-12-31 for 2023), or for a provisional
+    /// year its statutory days and the weekdays made up for them; plus the local days off dated in
+    /// `year`, minus dates a local adjustment made working days; sorted. Errors only for a year
+    /// outside the range.
     pub fn days_off(&self, year: i32) -> Result<Vec<NaiveDate>, CalendarError> {
         self.adjusted_list(year, LocalDayKind::DayOff)
     }
 
-    /// The make-up workdays of `year`: those of the year's notice and the local extra working days
-    /// dated in `year`, minus dates a local adjustment made days off; sorted. Errors with
-    /// `YearNotCovered` when the year has no table.
+    /// The make-up workdays of `year`: those of the year's notice (none for a provisional year)
+    /// and the local extra working days dated in `year`, minus dates a local adjustment made days
+    /// off; sorted. Errors only for a year outside the range.
     pub fn makeup_workdays(&self, year: i32) -> Result<Vec<NaiveDate>, CalendarError> {
         self.adjusted_list(year, LocalDayKind::WorkingDay)
     }
 
     /// The number of working days from 1 January to 31 December of `year` (2023: 249, 2024: 251,
-    /// 2025: 248, 2026: 248). Errors with `YearNotCovered` when the year has no table.
+    /// 2025: 248, 2026: 248). Errors only for a year outside the range.
     pub fn working_day_count(&self, year: i32) -> Result<u32, CalendarError> {
-        let (first, last) = self.year_bounds(year)?;
+        let (first, last) = year_bounds(year)?;
         let mut count = u32::from(self.is_working_day(first)?);
         count += self.working_days_between(first, last)?;
         Ok(count)
     }
 
-    /// Warnings about missing data as of `today`: [`CalendarWarning::CurrentYearMissing`] when
-    /// today's year has no table, and [`CalendarWarning::NextYearMissing`] from 1 November on when
-    /// next year has none. Empty when all is well.
+    /// Warnings as of `today`: [`CalendarWarning::Provisional`] for today's year when it has no
+    /// notice, and from 1 November on for next year when it has none. Empty when all is well.
     pub fn check(&self, today: NaiveDate) -> Vec<CalendarWarning> {
         let mut warnings = Vec::new();
         let year = today.year();
-        if !self.years.contains_key(&year) {
-            warnings.push(CalendarWarning::CurrentYearMissing { year });
+        if self.is_provisional(year) {
+            warnings.push(CalendarWarning::Provisional { year });
         }
-        if today.month() >= 11 && !self.years.contains_key(&(year + 1)) {
-            warnings.push(CalendarWarning::NextYearMissing { year: year + 1 });
+        if today.month() >= 11 && self.is_provisional(year + 1) {
+            warnings.push(CalendarWarning::Provisional { year: year + 1 });
         }
         warnings
     }
 
-    fn year_bounds(&self, year: i32) -> Result<(NaiveDate, NaiveDate), CalendarError> {
-        if !self.years.contains_key(&year) {
-            return Err(CalendarError::YearNotCovered { year });
-        }
-        match (
-            NaiveDate::from_ymd_opt(year, 1, 1),
-            NaiveDate::from_ymd_opt(year, 12, 31),
-        ) {
-            (Some(first), Some(last)) => Ok((first, last)),
-            _ => Err(CalendarError::YearNotCovered { year }),
-        }
+    /// The years from `today`'s to two years ahead, each with what the calendar knows of it and
+    /// whether it needs attention (provisional and starting within [`ATTENTION_DAYS`] days).
+    pub fn outlook(&self, today: NaiveDate) -> Vec<YearOutlook> {
+        (today.year()..=today.year() + 2)
+            .map(|year| {
+                let status = self.year_status(year);
+                let starts_in_days = NaiveDate::from_ymd_opt(year, 1, 1)
+                    .map_or(0, |first| (first - today).num_days());
+                YearOutlook {
+                    year,
+                    needs_attention: status == YearStatus::Provisional
+                        && starts_in_days <= ATTENTION_DAYS,
+                    status,
+                    starts_in_days,
+                }
+            })
+            .collect()
     }
 
     fn adjusted_list(
@@ -604,13 +808,21 @@ impl Calendar {
         year: i32,
         kind: LocalDayKind,
     ) -> Result<Vec<NaiveDate>, CalendarError> {
-        let table = self
-            .years
-            .get(&year)
-            .ok_or(CalendarError::YearNotCovered { year })?;
-        let statutory = match kind {
-            LocalDayKind::DayOff => &table.days_off,
-            LocalDayKind::WorkingDay => &table.makeup_workdays,
+        year_bounds(year)?;
+        let provisional;
+        let statutory: &BTreeSet<NaiveDate> = match (self.years.get(&year), kind) {
+            (Some(table), LocalDayKind::DayOff) => &table.days_off,
+            (Some(table), LocalDayKind::WorkingDay) => &table.makeup_workdays,
+            (None, LocalDayKind::DayOff) => {
+                provisional = statutory::provisional_year(year)
+                    .map(|y| y.days_off.clone())
+                    .unwrap_or_default();
+                &provisional
+            }
+            (None, LocalDayKind::WorkingDay) => {
+                provisional = BTreeSet::new();
+                &provisional
+            }
         };
         let mut dates: BTreeSet<NaiveDate> = statutory
             .iter()
@@ -625,6 +837,26 @@ impl Calendar {
         );
         Ok(dates.into_iter().collect())
     }
+}
+
+/// 1 January and 31 December of `year`, or `OutOfRange` outside the calendar's range.
+fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), CalendarError> {
+    match (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) {
+        (Some(first), Some(last)) if first >= FIRST_DATE && last <= LAST_DATE => Ok((first, last)),
+        (Some(first), _) => Err(CalendarError::OutOfRange { date: first }),
+        _ => Err(CalendarError::OutOfRange { date: LAST_DATE }),
+    }
+}
+
+/// Whether a date may appear in the notice for `year`: in it, or in the neighbouring December or
+/// January.
+fn belongs_to_year(date: NaiveDate, year: i32) -> bool {
+    date.year() == year
+        || (date.year() == year - 1 && date.month() == 12)
+        || (date.year() == year + 1 && date.month() == 1)
 }
 
 fn is_weekend(date: NaiveDate) -> bool {
@@ -783,11 +1015,7 @@ fn parse_year(
         ));
     }
 
-    let belongs = |date: NaiveDate| {
-        date.year() == year
-            || (date.year() == year - 1 && date.month() == 12)
-            || (date.year() == year + 1 && date.month() == 1)
-    };
+    let belongs = |date: NaiveDate| belongs_to_year(date, year);
 
     let mut days_off = BTreeMap::new();
     for entry in &raw.days_off {
@@ -921,14 +1149,15 @@ mod tests {
     }
 
     #[test]
-    fn embedded_data_covers_2023_to_2026() {
+    fn embedded_data_covers_2017_to_2026() {
         let calendar = china();
-        assert_eq!(calendar.covered_years(), vec![2023, 2024, 2025, 2026]);
-        for year in 2023..=2026 {
+        assert_eq!(calendar.covered_years(), (2017..=2026).collect::<Vec<_>>());
+        for year in 2017..=2026 {
             let source = calendar.source(year).unwrap();
             assert!(source.contains(&year.to_string()), "{source}");
         }
-        assert_eq!(calendar.source(2022), None);
+        assert_eq!(calendar.source(2016), None);
+        assert_eq!(calendar.year_status(2016), YearStatus::Provisional);
         assert_eq!(calendar.local_days().count(), 0);
     }
 
@@ -1025,9 +1254,15 @@ mod tests {
         assert_eq!(calendar.working_day_count(2024), Ok(251));
         assert_eq!(calendar.working_day_count(2025), Ok(248));
         assert_eq!(calendar.working_day_count(2026), Ok(248));
+        // 2027, provisional: 261 weekdays; off on weekdays: 元旦 (Fri) 1, 春节 除夕 Fri and 初三
+        // Mon plus two made up 4, 清明 (Mon) 1, 劳动节 two made up 2, 端午 1, 中秋 1, 国庆 Fri
+        // plus two made up 3: 261 - 13 = 248.
+        assert_eq!(calendar.working_day_count(2027), Ok(248));
         assert_eq!(
-            calendar.working_day_count(2027),
-            Err(CalendarError::YearNotCovered { year: 2027 })
+            calendar.working_day_count(1999),
+            Err(CalendarError::OutOfRange {
+                date: d("1999-01-01")
+            })
         );
     }
 
@@ -1070,69 +1305,114 @@ mod tests {
     }
 
     #[test]
-    fn uncovered_years_are_errors_never_guesses() {
+    fn years_without_a_notice_are_provisional_never_refused() {
         let calendar = china();
-        assert_eq!(
-            calendar.is_working_day(d("2027-01-04")),
-            Err(CalendarError::YearNotCovered { year: 2027 })
-        );
-        assert_eq!(
-            calendar.is_working_day(d("2022-06-01")),
-            Err(CalendarError::YearNotCovered { year: 2022 })
-        );
-        assert_eq!(
-            calendar.is_working_day(d("2022-12-30")),
-            Err(CalendarError::YearNotCovered { year: 2022 })
-        );
-        assert_eq!(calendar.is_working_day(d("2022-12-31")), Ok(false));
-        assert_eq!(
-            calendar.add_working_days(d("2026-12-20"), 30),
-            Err(CalendarError::YearNotCovered { year: 2027 })
-        );
-        assert_eq!(
-            calendar.days_off(2022),
-            Err(CalendarError::YearNotCovered { year: 2022 })
-        );
-        let error = CalendarError::YearNotCovered { year: 2027 };
-        assert!(error.to_string().starts_with("no holiday data for 2027"));
+        assert_eq!(calendar.year_status(2027), YearStatus::Provisional);
+        assert!(calendar.is_provisional(2027));
+        assert!(!calendar.is_provisional(2026));
+        // 2027-01-04 is a Monday: a working day; 2027-02-09 is made up for 春节's weekend.
+        assert_eq!(calendar.is_working_day(d("2027-01-04")), Ok(true));
+        assert_eq!(calendar.is_working_day(d("2027-02-09")), Ok(false));
+        assert_eq!(calendar.is_working_day(d("2027-02-11")), Ok(true));
+        // Across the year's end: 30 working days after 2026-12-20.
+        let due = calendar.add_working_days(d("2026-12-20"), 30).unwrap();
+        assert_eq!(due, d("2027-02-01"));
+        assert_eq!(calendar.provisional_years(d("2026-12-20"), due), vec![2027]);
         assert!(
-            error
-                .message_zh()
-                .starts_with("2027 年的节假日安排尚未录入")
+            calendar
+                .provisional_years(d("2026-01-05"), d("2026-12-31"))
+                .is_empty()
+        );
+        assert_eq!(
+            calendar.provisional_years(d("2030-06-01"), d("2026-12-01")),
+            vec![2027, 2028, 2029, 2030]
+        );
+        assert!(calendar.makeup_workdays(2027).unwrap().is_empty());
+        assert!(calendar.days_off(2027).unwrap().contains(&d("2027-10-05")));
+        // Leap day of a provisional year.
+        assert_eq!(calendar.is_working_day(d("2028-02-29")), Ok(true));
+        assert_eq!(
+            calendar.add_working_days(d("2028-02-28"), 1),
+            Ok(d("2028-02-29"))
         );
     }
 
     #[test]
-    fn warns_from_first_of_november_when_next_year_is_missing() {
+    fn only_dates_outside_the_range_are_errors() {
+        let calendar = china();
+        let error = calendar.is_working_day(d("1999-12-31")).unwrap_err();
+        assert_eq!(
+            error,
+            CalendarError::OutOfRange {
+                date: d("1999-12-31")
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "1999-12-31 is outside the working-day calendar, which covers 2000-01-01 to 2100-12-31"
+        );
+        assert_eq!(
+            error.message_zh(),
+            "1999-12-31 超出工作日日历的范围：日历只涵盖 2000-01-01 至 2100-12-31"
+        );
+        assert_eq!(
+            calendar.add_working_days(d("2100-12-30"), 5),
+            Err(CalendarError::OutOfRange {
+                date: d("2101-01-01")
+            })
+        );
+        assert_eq!(calendar.year_status(2101), YearStatus::Unsupported);
+    }
+
+    #[test]
+    fn warns_about_provisional_years_from_first_of_november() {
         let calendar = china();
         assert_eq!(calendar.check(d("2026-10-31")), vec![]);
         let warnings = calendar.check(d("2026-11-01"));
-        assert_eq!(
-            warnings,
-            vec![CalendarWarning::NextYearMissing { year: 2027 }]
-        );
+        assert_eq!(warnings, vec![CalendarWarning::Provisional { year: 2027 }]);
         assert_eq!(
             warnings[0].message_zh(),
-            "2027 年的节假日安排尚未录入：请在国务院公布后加入 calendar 覆盖文件"
+            "2027 年的国务院节假日安排尚未录入：2027 年的工作日暂按法定节假日计算，待国务院通知发布后核定"
         );
-        assert_eq!(
-            warnings[0].to_string(),
-            "no holiday data for 2027 yet: add it once the State Council publishes it"
+        assert!(
+            warnings[0]
+                .to_string()
+                .starts_with("the State Council's holiday notice for 2027")
         );
         assert_eq!(calendar.check(d("2025-12-31")), vec![]);
         assert_eq!(
             calendar.check(d("2027-03-01")),
-            vec![CalendarWarning::CurrentYearMissing { year: 2027 }]
+            vec![CalendarWarning::Provisional { year: 2027 }]
+        );
+        let outlook = calendar.outlook(d("2026-12-01"));
+        assert_eq!(
+            outlook.iter().map(|y| y.year).collect::<Vec<_>>(),
+            [2026, 2027, 2028]
+        );
+        assert!(matches!(
+            outlook[0].status,
+            YearStatus::Official {
+                origin: NoticeOrigin::Shipped,
+                ..
+            }
+        ));
+        assert!(!outlook[0].needs_attention);
+        assert_eq!(outlook[1].status, YearStatus::Provisional);
+        assert_eq!(outlook[1].starts_in_days, 31);
+        assert!(outlook[1].needs_attention);
+        assert!(!outlook[2].needs_attention);
+        assert!(
+            !calendar
+                .outlook(d("2026-10-31"))
+                .iter()
+                .any(|y| y.needs_attention)
         );
 
         let with_2027 = calendar
             .with_override("[years.2027]\nsource = \"test notice\"\ndays_off = [\"2027-01-01\"]\n")
             .unwrap();
         assert_eq!(with_2027.check(d("2026-11-01")), vec![]);
-        assert_eq!(
-            with_2027.covered_years(),
-            vec![2023, 2024, 2025, 2026, 2027]
-        );
+        assert_eq!(with_2027.covered_years(), (2017..=2027).collect::<Vec<_>>());
         assert_eq!(with_2027.is_working_day(d("2027-01-01")), Ok(false));
         assert_eq!(with_2027.is_working_day(d("2027-01-04")), Ok(true));
     }
@@ -1271,9 +1551,10 @@ mod tests {
             calendar.deadline(d("2027-01-10"), end_month, false),
             Ok(d("2027-01-31"))
         );
+        // Rolling in a provisional year: 2027-01-31 is a Sunday.
         assert_eq!(
             calendar.deadline(d("2027-01-10"), end_month, true),
-            Err(CalendarError::YearNotCovered { year: 2027 })
+            Ok(d("2027-02-01"))
         );
         assert_eq!(
             calendar.add_calendar_days(d("2024-02-27"), 3),
@@ -1380,14 +1661,12 @@ mod tests {
         assert_eq!(calendar.is_working_day(d("2025-10-08")), Ok(true));
         // Replacing 2025 does not disturb the others.
         assert_eq!(calendar.working_day_count(2024), Ok(251));
-        // Replacing 2023 without 2022-12-31 makes that date uncovered again.
+        // Replacing 2023 without 2022-12-31 leaves that Saturday to its own year's rule.
         let calendar = calendar
             .with_override("[years.2023]\nsource = \"s\"\n")
             .unwrap();
-        assert_eq!(
-            calendar.is_working_day(d("2022-12-31")),
-            Err(CalendarError::YearNotCovered { year: 2022 })
-        );
+        assert_eq!(calendar.is_working_day(d("2022-12-31")), Ok(false));
+        assert_eq!(calendar.is_working_day(d("2023-01-02")), Ok(true));
     }
 
     #[test]

@@ -1,0 +1,429 @@
+//! The calendar in force, and loading the State Council's holiday notice for a year.
+//!
+//! The calendar deadlines are counted on is built in three layers: the notices shipped with
+//! peiyu, the notices an admin loaded into the database (shared by every instance), and the
+//! county's override file on top. A year with none of them is provisional (see
+//! [`peiyu_workflow::calendar`]). Loading a notice for a year stores it, audited, and counts
+//! again every open task whose deadline was counted on that year before; each moved deadline is
+//! its own audited change.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+use peiyu_domain::{Officer, Role, Text};
+use peiyu_storage::calendar::{self as stored, CalendarYear};
+use peiyu_storage::tasks;
+use peiyu_workflow::calendar::{Calendar, CalendarError, NoticeOrigin, YearData};
+use peiyu_workflow::notice::{Notice, parse_notice};
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Service, actor_of, in_unit};
+
+/// The reason recorded on a deadline moved by a loaded notice.
+pub const RECOUNT_REASON: &str = "截止日期随国务院节假日安排调整";
+
+/// The calendar layers of one service (and its clones): the base, the override text, and the
+/// calendar in force built from them and the loaded notices.
+#[derive(Debug)]
+pub(crate) struct CalendarSource {
+    base: Calendar,
+    override_text: Option<String>,
+    current: RwLock<Arc<Calendar>>,
+}
+
+impl CalendarSource {
+    /// A source over `base` with an already validated override text.
+    pub(crate) fn new(base: Calendar, override_text: Option<String>) -> CalendarSource {
+        let current = compose(&base, &[], override_text.as_deref());
+        CalendarSource {
+            base,
+            override_text,
+            current: RwLock::new(Arc::new(current)),
+        }
+    }
+
+    pub(crate) fn base(&self) -> &Calendar {
+        &self.base
+    }
+
+    pub(crate) fn current(&self) -> Arc<Calendar> {
+        match self.current.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn set(&self, calendar: Calendar) {
+        match self.current.write() {
+            Ok(mut guard) => *guard = Arc::new(calendar),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(calendar),
+        }
+    }
+}
+
+fn year_data(y: &CalendarYear) -> YearData {
+    YearData {
+        year: y.year,
+        source: y.source.clone(),
+        days_off: y.days_off.iter().copied().collect(),
+        makeup_workdays: y.makeup_workdays.iter().copied().collect(),
+    }
+}
+
+/// The base with the loaded notices and the override on top. A layer that does not fit (which
+/// validation on load rules out) is logged and left out rather than stopping the work.
+fn compose(base: &Calendar, loaded: &[CalendarYear], override_text: Option<&str>) -> Calendar {
+    let mut calendar = base.clone();
+    for year in loaded {
+        match calendar
+            .clone()
+            .with_year(&year_data(year), NoticeOrigin::Loaded)
+        {
+            Ok(with) => calendar = with,
+            Err(e) => {
+                tracing::error!(year = year.year, error = %e, "a loaded notice does not fit; left out")
+            }
+        }
+    }
+    if let Some(text) = override_text {
+        match calendar.clone().with_override(text) {
+            Ok(with) => calendar = with,
+            Err(e) => tracing::error!(error = %e, "the calendar override does not fit; left out"),
+        }
+    }
+    calendar
+}
+
+/// What an admin hands in to load: the notice's plain text, or a TOML year table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeInput {
+    /// The notice as published (国务院办公厅关于YYYY年部分节假日安排的通知); the year comes from
+    /// its title unless given.
+    Text {
+        /// The text.
+        text: String,
+        /// The year, when the title does not say it.
+        year: Option<i32>,
+    },
+    /// A `[years.YYYY]` table in the calendar's TOML format (one year).
+    Toml(String),
+}
+
+/// One holiday of a notice as understood, for the admin to check before applying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnderstoodHoliday {
+    /// Its line in the text (0 for TOML).
+    pub line: usize,
+    /// Its name as written (元旦, 春节 …); empty for TOML.
+    pub name: String,
+    /// The inclusive ranges of days off.
+    pub ranges: Vec<(NaiveDate, NaiveDate)>,
+    /// The count the text states (共N天), checked against the dates.
+    pub stated_days: Option<u32>,
+    /// The make-up workdays (调休上班) it sets.
+    pub makeup_workdays: Vec<NaiveDate>,
+}
+
+/// A deadline counted again on a loaded notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recounted {
+    /// The task's short id.
+    pub short_id: String,
+    /// Its title.
+    pub title: String,
+    /// The enterprise's name, if it is about one.
+    pub enterprise_name: Option<String>,
+    /// The assignee's name.
+    pub assignee_name: String,
+    /// The due date before.
+    pub before: NaiveDate,
+    /// The due date after.
+    pub after: NaiveDate,
+}
+
+/// What loading a notice understood and, when applied, did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeLoad {
+    /// The year.
+    pub year: i32,
+    /// Which notice.
+    pub source: String,
+    /// Each holiday as understood.
+    pub holidays: Vec<UnderstoodHoliday>,
+    /// Every day off, ascending.
+    pub days_off: Vec<NaiveDate>,
+    /// Every make-up workday, ascending.
+    pub makeup_workdays: Vec<NaiveDate>,
+    /// Working days in the year on the calendar before the load (provisional or an earlier
+    /// notice).
+    pub working_days_before: u32,
+    /// Working days in the year with the notice.
+    pub working_days_after: u32,
+    /// Whether the year was provisional before.
+    pub was_provisional: bool,
+    /// Whether it was stored (`--apply`); otherwise nothing changed.
+    pub applied: bool,
+    /// The open tasks whose deadlines move (moved, when applied), in the order of their creation.
+    pub recounted: Vec<Recounted>,
+}
+
+fn understood_from_notice(notice: &Notice) -> Vec<UnderstoodHoliday> {
+    notice
+        .holidays
+        .iter()
+        .map(|h| UnderstoodHoliday {
+            line: h.line,
+            name: h.name.clone(),
+            ranges: h.days_off.clone(),
+            stated_days: h.stated_days,
+            makeup_workdays: h.makeup_workdays.clone(),
+        })
+        .collect()
+}
+
+/// Contiguous runs of `dates` as inclusive ranges.
+fn runs(dates: &BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for date in dates {
+        match out.last_mut() {
+            Some((_, end)) if end.succ_opt() == Some(*date) => *end = *date,
+            _ => out.push((*date, *date)),
+        }
+    }
+    out
+}
+
+fn calendar_error(field: &str, e: &CalendarError) -> ServiceError {
+    ServiceError::invalid(field, Text::new(e.message_zh(), e.to_string()))
+}
+
+impl Service {
+    /// Reads the notices loaded into the database and rebuilds the calendar in force from them.
+    /// Never fails: a database that cannot be read (not initialised yet, unreachable) leaves the
+    /// calendar as it was, with a log line.
+    pub async fn refresh_calendar(&self) {
+        match self.store().is_migrated().await {
+            Ok(true) => {}
+            _ => return,
+        }
+        match stored::loaded_years(self.store().conn()).await {
+            Ok(loaded) => self.calendar.set(compose(
+                self.calendar.base(),
+                &loaded,
+                self.calendar.override_text.as_deref(),
+            )),
+            Err(e) => tracing::warn!(error = %e, "cannot read the loaded holiday notices"),
+        }
+    }
+
+    /// Reads a notice (its text, or a TOML year table), checks it, and shows what it understood
+    /// and what it would change; with `apply`, stores it (audited, replacing the provisional
+    /// year or an earlier load) and moves the deadlines it changes, each an audited change.
+    /// Only an admin may apply.
+    #[tracing::instrument(skip(self, actor, input), fields(actor = %actor.login.as_str()))]
+    pub async fn load_notice(
+        &self,
+        actor: &Officer,
+        input: NoticeInput,
+        apply: bool,
+    ) -> ServiceResult<NoticeLoad> {
+        if apply && actor.role != Role::Admin {
+            return Err(ServiceError::forbidden(
+                "只有管理员可以录入国务院节假日安排",
+                "only an admin loads the State Council's holiday notice",
+            ));
+        }
+        let (data, holidays, notice_text) = match &input {
+            NoticeInput::Text { text, year } => {
+                let notice = parse_notice(text, *year).map_err(|e| {
+                    ServiceError::invalid(
+                        format!("line {}", e.line),
+                        Text::new(e.message_zh(), e.message_en()),
+                    )
+                })?;
+                let source = notice.title.clone().unwrap_or_else(|| {
+                    format!("国务院办公厅关于{}年部分节假日安排的通知", notice.year)
+                });
+                let data = YearData {
+                    year: notice.year,
+                    source,
+                    days_off: notice.days_off(),
+                    makeup_workdays: notice.makeup_workdays(),
+                };
+                (data, understood_from_notice(&notice), Some(text.clone()))
+            }
+            NoticeInput::Toml(text) => {
+                let parsed = Calendar::empty()
+                    .with_toml(text, NoticeOrigin::Loaded)
+                    .map_err(|e| calendar_error("toml", &e))?;
+                let years = parsed.covered_years();
+                let [year] = years.as_slice() else {
+                    return Err(ServiceError::invalid(
+                        "toml",
+                        Text::new(
+                            format!(
+                                "一次只能录入一年的安排，文件中有 {} 个年份表（[years.YYYY]）",
+                                years.len()
+                            ),
+                            format!(
+                                "load one year at a time: the file has {} year tables ([years.YYYY])",
+                                years.len()
+                            ),
+                        ),
+                    ));
+                };
+                let days_off: BTreeSet<NaiveDate> = parsed
+                    .days_off(*year)
+                    .map_err(|e| calendar_error("toml", &e))?
+                    .into_iter()
+                    .collect();
+                let makeup: BTreeSet<NaiveDate> = parsed
+                    .makeup_workdays(*year)
+                    .map_err(|e| calendar_error("toml", &e))?
+                    .into_iter()
+                    .collect();
+                let holidays = vec![UnderstoodHoliday {
+                    line: 0,
+                    name: String::new(),
+                    ranges: runs(&days_off),
+                    stated_days: None,
+                    makeup_workdays: makeup.iter().copied().collect(),
+                }];
+                let data = YearData {
+                    year: *year,
+                    source: parsed.source(*year).unwrap_or_default().to_owned(),
+                    days_off,
+                    makeup_workdays: makeup,
+                };
+                (data, holidays, None)
+            }
+        };
+        self.refresh_calendar().await;
+        let before = self.calendar();
+        let after = (*before)
+            .clone()
+            .with_year(&data, NoticeOrigin::Loaded)
+            .map_err(|e| calendar_error("notice", &e))?;
+        // The override file stays on top of a loaded notice.
+        let after = match &self.calendar.override_text {
+            Some(text) => after
+                .with_override(text)
+                .map_err(|e| calendar_error("PEIYU_CALENDAR_OVERRIDE", &e))?,
+            None => after,
+        };
+        let year = data.year;
+        let working_days_before = before
+            .working_day_count(year)
+            .map_err(|e| calendar_error("notice", &e))?;
+        let working_days_after = after
+            .working_day_count(year)
+            .map_err(|e| calendar_error("notice", &e))?;
+        let was_provisional = before.is_provisional(year);
+        let mut result = NoticeLoad {
+            year,
+            source: data.source.clone(),
+            holidays,
+            days_off: data.days_off.iter().copied().collect(),
+            makeup_workdays: data.makeup_workdays.iter().copied().collect(),
+            working_days_before,
+            working_days_after,
+            was_provisional,
+            applied: false,
+            recounted: Vec::new(),
+        };
+        let record = CalendarYear {
+            year,
+            source: data.source.clone(),
+            days_off: result.days_off.clone(),
+            makeup_workdays: result.makeup_workdays.clone(),
+            notice_text,
+        };
+        let (moves, recounted) = self.recounts(&before, &after, year).await?;
+        result.recounted = recounted;
+        if !apply {
+            return Ok(result);
+        }
+        in_unit!(self, &actor_of(actor), |uow| {
+            stored::store_year(uow, &record).await?;
+            for (task, version, due_on) in &moves {
+                let mut moved = task.clone();
+                moved.due_on = *due_on;
+                tasks::update_task(
+                    uow,
+                    task,
+                    &moved,
+                    *version,
+                    "task.recount",
+                    Some(RECOUNT_REASON.to_owned()),
+                )
+                .await?;
+            }
+            Ok(())
+        })?;
+        self.refresh_calendar().await;
+        result.applied = true;
+        Ok(result)
+    }
+
+    /// The open tasks whose counted deadlines touch `year` and fall elsewhere on `after`.
+    async fn recounts(
+        &self,
+        before: &Calendar,
+        after: &Calendar,
+        year: i32,
+    ) -> ServiceResult<(Vec<(peiyu_domain::Task, i64, NaiveDate)>, Vec<Recounted>)> {
+        let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
+        let conn = self.store().conn();
+        let mut moves = Vec::new();
+        let mut shown = Vec::new();
+        for t in tasks::open_counted_tasks(conn, from).await? {
+            let task = t.value;
+            let touches = task.due_count.is_some_and(|count| {
+                let start = match count {
+                    peiyu_domain::DueCount::WorkingDays { from, .. } => from,
+                    peiyu_domain::DueCount::RolledFrom(raw) => raw,
+                };
+                (chrono::Datelike::year(&start)..=chrono::Datelike::year(&task.due_on))
+                    .contains(&year)
+            });
+            if !touches {
+                continue;
+            }
+            let (Some(Ok(old)), Some(Ok(new))) = (
+                before.recount(task.due_count),
+                after.recount(task.due_count),
+            ) else {
+                continue;
+            };
+            if old != task.due_on || new == task.due_on {
+                // A deadline changed by hand since it was counted keeps the officer's date.
+                continue;
+            }
+            let enterprise_name = match task.enterprise {
+                Some(id) => Some(
+                    peiyu_storage::enterprises::get_enterprise(conn, id)
+                        .await?
+                        .value
+                        .name
+                        .to_string(),
+                ),
+                None => None,
+            };
+            let assignee_name = peiyu_storage::officers::find_officer(conn, task.assignee)
+                .await?
+                .map(|o| o.name.to_string())
+                .unwrap_or_default();
+            shown.push(Recounted {
+                short_id: crate::short_id(&task),
+                title: task.title.clone(),
+                enterprise_name,
+                assignee_name,
+                before: task.due_on,
+                after: new,
+            });
+            moves.push((task, t.version, new));
+        }
+        Ok((moves, shown))
+    }
+}
