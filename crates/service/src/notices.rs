@@ -237,10 +237,7 @@ impl Service {
         let (data, holidays, notice_text) = match &input {
             NoticeInput::Text { text, year } => {
                 let notice = parse_notice(text, *year).map_err(|e| {
-                    ServiceError::invalid(
-                        format!("line {}", e.line),
-                        Text::new(e.message_zh(), e.message_en()),
-                    )
+                    ServiceError::invalid("FILE", Text::new(e.message_zh(), e.message_en()))
                 })?;
                 let source = notice.title.clone().unwrap_or_else(|| {
                     format!("国务院办公厅关于{}年部分节假日安排的通知", notice.year)

@@ -83,12 +83,11 @@ pub fn print_outlook(calendar: &Calendar, today: NaiveDate, lang: Lang) -> bool 
     let outlook = calendar.outlook(today);
     for year in &outlook {
         let mark = if year.needs_attention { "⚠ " } else { "" };
-        println!(
-            "{mark}{} {}：{}",
-            year.year,
-            tr(lang, "年", ""),
-            status_label(&year.status, lang)
-        );
+        let label = status_label(&year.status, lang);
+        match lang {
+            Lang::Zh => println!("{mark}{} 年：{label}", year.year),
+            Lang::En => println!("{mark}{}: {label}", year.year),
+        }
     }
     let attention = outlook.iter().any(|y| y.needs_attention);
     if attention {
@@ -357,10 +356,10 @@ fn print_load(load: &NoticeLoad, json: bool, lang: Lang) -> Result<(), Failure> 
         } else {
             h.name.clone()
         };
-        let line = if h.line > 0 {
-            format!("{} {} · ", tr(lang, "第", "line"), h.line) + tr(lang, "行 · ", "")
-        } else {
-            String::new()
+        let line = match (h.line, lang) {
+            (0, _) => String::new(),
+            (n, Lang::Zh) => format!("第{n}行 · "),
+            (n, Lang::En) => format!("line {n} · "),
         };
         let count = h
             .stated_days

@@ -32,7 +32,6 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Init(args) => {
             let service = connect(&g.db, lang).await?;
             let report = service.init(&args.admin, &args.admin_name).await?;
-            calendar_warnings(&service, lang);
             if g.json {
                 return crate::output::print_json(&serde_json::json!({
                     "database": redact(&g.db),
@@ -70,6 +69,8 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     "next: peiyu officer add LOGIN --name NAME; peiyu enterprise add --uscc … --name … --sector industry --town …"
                 )
             );
+            println!("{}", tr(lang, "工作日日历：", "working-day calendar:"));
+            calendar::print_outlook(&service.calendar(), service.today(), lang);
             Ok(())
         }
         Command::Officer(cmd) => {

@@ -1,6 +1,6 @@
 //! Init, officers, teams and enterprises from the command line.
 
-use crate::{peiyu, stderr, stdout};
+use crate::{peiyu, peiyu_env, stderr, stdout};
 
 fn initialised() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -298,4 +298,66 @@ fn an_import_with_bad_rows_exits_2_names_each_and_writes_nothing() {
         1,
         "re-import wrote nothing"
     );
+}
+
+#[test]
+fn at_the_years_end_tick_runs_every_phase_and_a_notice_loads_from_its_text() {
+    let dir = initialised();
+    let clock = [("PEIYU_CLOCK", "2026-12-02")];
+    // The monitoring check: 2027 starts within 60 days and is still provisional.
+    let out = peiyu_env(dir.path(), &clock, &["calendar", "check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("2027 年：暂定"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("2026 年：正式"), "{}", stdout(&out));
+    // tick runs every phase and says so in words.
+    let out = peiyu_env(dir.path(), &clock, &["tick"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("tick 完成 2026-12-02"), "{said}");
+    assert!(
+        said.contains("逾期升级督办 0 项") && said.contains("审计日封签"),
+        "{said}"
+    );
+    // The notice's text: shown first, written only with --apply.
+    let notice = dir.path().join("2027.txt");
+    std::fs::write(
+        &notice,
+        "国务院办公厅关于2027年部分节假日安排的通知\n\
+         一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n\
+         二、春节：2月5日（周五）至12日（周五）放假调休，共8天。2月20日（周六）上班。\n",
+    )
+    .unwrap();
+    let path = notice.to_str().unwrap();
+    let out = peiyu_env(dir.path(), &clock, &["calendar", "load", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("尚未写入"), "{}", stdout(&out));
+    let out = peiyu_env(dir.path(), &clock, &["calendar", "check"]);
+    assert_eq!(out.status.code(), Some(1), "still provisional");
+    let out = peiyu_env(dir.path(), &clock, &["calendar", "load", path, "--apply"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("已录入并审计"), "{}", stdout(&out));
+    let out = peiyu_env(dir.path(), &clock, &["calendar", "check"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("2027 年：正式（已录入通知）"),
+        "{}",
+        stdout(&out)
+    );
+    let out = peiyu(dir.path(), &["calendar", "add-days", "2027-02-19", "1"]);
+    assert_eq!(
+        stdout(&out).trim(),
+        "2027-02-20",
+        "the make-up Saturday works"
+    );
+    // A wrong count is refused with its line named.
+    std::fs::write(
+        &notice,
+        "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）至3日（周日）放假，共4天。\n",
+    )
+    .unwrap();
+    let out = peiyu_env(dir.path(), &clock, &["calendar", "load", path, "--apply"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("第2行"), "{}", stderr(&out));
+    let out = peiyu(dir.path(), &["audit", "verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }

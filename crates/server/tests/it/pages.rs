@@ -94,3 +94,63 @@ async fn every_value_on_a_page_is_escaped() {
     assert_eq!(r.status, 404, "{}", r.body);
     assert!(!r.body.contains("<script>"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn at_the_years_end_my_week_shows_provisional_deadlines_marked() {
+    use chrono::{TimeZone, Utc};
+    // 2026-12-29 09:00 in the county: the week runs into 2027, whose notice is not loaded.
+    let w = crate::world::world_at(
+        Utc.with_ymd_and_hms(2026, 12, 29, 1, 0, 0)
+            .single()
+            .unwrap(),
+    )
+    .await;
+    let out = w
+        .service
+        .advance_case(
+            &w.wang,
+            peiyu_service::AdvanceCase {
+                enterprise: w.factory.uscc.to_string(),
+                track: "industrial".into(),
+                to: "cultivating".into(),
+                ..peiyu_service::AdvanceCase::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        out.tasks.iter().all(|t| t.due_provisional),
+        "{:?}",
+        out.tasks
+    );
+    let r = post(w.addr, "/login")
+        .form(&format!("token={}&lang=zh", w.wang_token))
+        .send()
+        .await;
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = get(w.addr, "/week").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("2027-01-06 ※"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("2027 年：暂按法定节假日计算，待国务院通知发布后核定"),
+        "{}",
+        r.body
+    );
+    let r = get(w.addr, "/week?lang=en")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("2027: counted on the statutory holidays"),
+        "{}",
+        r.body
+    );
+}

@@ -39,13 +39,17 @@ pub fn uscc(n: u32) -> Uscc {
 }
 
 pub async fn world() -> World {
+    // 2023-06-30 09:00 in the county.
+    world_at(Utc.with_ymd_and_hms(2023, 6, 30, 1, 0, 0).single().unwrap()).await
+}
+
+/// The same bureau with its clock stopped at `now`.
+pub async fn world_at(now: chrono::DateTime<Utc>) -> World {
     let dir = tempfile::tempdir().unwrap();
     let url = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("peiyu.db").display()
     );
-    // 2023-06-30 09:00 in the county: inside the years the holiday calendar covers.
-    let now = Utc.with_ymd_and_hms(2023, 6, 30, 1, 0, 0).single().unwrap();
     let service = Service::connect(&url)
         .await
         .unwrap()
