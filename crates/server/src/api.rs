@@ -539,6 +539,69 @@ pub async fn verify_audit(
     Ok(Json(AuditVerifyDto::from(&verification)))
 }
 
+/// The working-day calendar: this year and the next two, official or provisional.
+#[utoipa::path(
+    get, path = "/api/v1/calendar", tag = "calendar",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "This year and the next two", body = CalendarOutlookDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn calendar_outlook(
+    State(state): State<AppState>,
+    Authed(_actor): Authed,
+    ApiLang(lang): ApiLang,
+) -> ApiResult<Json<CalendarOutlookDto>> {
+    state.service.refresh_calendar().await;
+    let (today, years) = state.service.calendar_outlook(None);
+    Ok(Json(CalendarOutlookDto::new(today, &years, lang)))
+}
+
+/// Checks a year's holiday notice (its text as published, or a TOML year table) and, with
+/// `apply` (admin), stores it and moves the deadlines it changes.
+#[utoipa::path(
+    post, path = "/api/v1/calendar/notices", tag = "calendar",
+    request_body = NoticeRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What the notice says and what it moves (moved, when applied)", body = NoticeLoadDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Only an admin applies a notice", body = ErrorBody),
+        (status = 422, description = "The notice is refused: the field names the line", body = ErrorBody),
+    )
+)]
+pub async fn load_notice(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    body: Bytes,
+) -> ApiResult<Json<NoticeLoadDto>> {
+    let request: NoticeRequest = parse_json(&body, false)?;
+    let input = match request.format.as_deref().unwrap_or("text") {
+        "text" => peiyu_service::NoticeInput::Text {
+            text: request.text,
+            year: request.year,
+        },
+        "toml" => peiyu_service::NoticeInput::Toml(request.text),
+        other => {
+            let shown: String = other.chars().take(100).collect();
+            return Err(ServiceError::invalid(
+                "format",
+                peiyu_domain::Text::new(
+                    format!("「{shown}」不是通知格式：应为 text 或 toml"),
+                    format!("\"{shown}\" is not a notice format: expected text or toml"),
+                ),
+            )
+            .into());
+        }
+    };
+    let load = state
+        .service
+        .load_notice(&actor, input, request.apply)
+        .await?;
+    Ok(Json(NoticeLoadDto::from(&load)))
+}
+
 /// Any path under `/api/v1` that names no endpoint.
 pub async fn no_route() -> ApiError {
     ApiError::no_route()

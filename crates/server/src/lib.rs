@@ -89,6 +89,8 @@ pub fn router(service: Service) -> Router {
         .route("/batches/{year}", get(api::batch_list))
         .route("/reports/progress", get(api::progress))
         .route("/audit/verify", get(api::verify_audit))
+        .route("/calendar", get(api::calendar_outlook))
+        .route("/calendar/notices", post(api::load_notice))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::wrong_method)
         .layer(middleware::from_fn(error::localize_errors));

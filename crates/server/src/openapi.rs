@@ -28,6 +28,8 @@ use crate::api;
         api::progress,
         api::history,
         api::verify_audit,
+        api::calendar_outlook,
+        api::load_notice,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -38,6 +40,7 @@ use crate::api;
         (name = "batches", description = "The four-batches lists"),
         (name = "reports", description = "Progress against targets"),
         (name = "audit", description = "The hash-chained audit log"),
+        (name = "calendar", description = "The working-day calendar and the State Council's holiday notices"),
     )
 )]
 pub struct ApiDoc;

@@ -46,7 +46,7 @@ pub use import::{
     BatchRow, EnterpriseRow, ImportMode, ImportOutcome, MetricsRow, Progress, RowProblem,
     TaskRecord, TaskRow,
 };
-pub use notices::{NoticeInput, NoticeLoad, Recounted};
+pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHoliday};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};

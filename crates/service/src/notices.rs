@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use peiyu_domain::{Officer, Role, Text};
 use peiyu_storage::calendar::{self as stored, CalendarYear};
 use peiyu_storage::tasks;
-use peiyu_workflow::calendar::{Calendar, CalendarError, NoticeOrigin, YearData};
+use peiyu_workflow::calendar::{
+    Calendar, CalendarError, NoticeOrigin, YearData, YearOutlook, YearStatus,
+};
 use peiyu_workflow::notice::{Notice, parse_notice};
 
 use crate::error::{ServiceError, ServiceResult};
@@ -93,6 +95,65 @@ fn compose(base: &Calendar, loaded: &[CalendarYear], override_text: Option<&str>
         }
     }
     calendar
+}
+
+/// A year's status as a stable key: `official`, `county_override`, `provisional`, `unsupported`.
+pub fn year_status_key(status: &YearStatus) -> &'static str {
+    match status {
+        YearStatus::Official {
+            origin: NoticeOrigin::CountyOverride,
+            ..
+        } => "county_override",
+        YearStatus::Official { .. } => "official",
+        YearStatus::Provisional => "provisional",
+        YearStatus::Unsupported => "unsupported",
+    }
+}
+
+/// A year's status in words, the same on every screen: 正式（随软件发布） · source, 暂定：…
+pub fn year_status_label(status: &YearStatus) -> Text {
+    match status {
+        YearStatus::Official { origin, source } => {
+            let (zh, en) = match origin {
+                NoticeOrigin::Shipped => ("正式（随软件发布）", "official (shipped)"),
+                NoticeOrigin::Loaded => ("正式（已录入通知）", "official (loaded notice)"),
+                NoticeOrigin::CountyOverride => ("县级覆盖文件", "county override"),
+            };
+            Text::new(format!("{zh} · {source}"), format!("{en} · {source}"))
+        }
+        YearStatus::Provisional => Text::new(
+            "暂定：仅按法定节假日计算，无调休，待国务院通知发布后核定",
+            "provisional: statutory holidays only, no make-up workdays, until the State Council's notice",
+        ),
+        YearStatus::Unsupported => Text::new("超出日历范围", "outside the calendar's range"),
+    }
+}
+
+/// One year of the calendar's outlook, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlookYear {
+    /// The year.
+    pub year: i32,
+    /// Its status's key ([`year_status_key`]).
+    pub status: &'static str,
+    /// Its status in words ([`year_status_label`]).
+    pub label: Text,
+    /// Days until its 1 January (0 or less: begun).
+    pub starts_in_days: i64,
+    /// Still provisional and starting within 60 days.
+    pub needs_attention: bool,
+}
+
+impl From<&YearOutlook> for OutlookYear {
+    fn from(y: &YearOutlook) -> Self {
+        OutlookYear {
+            year: y.year,
+            status: year_status_key(&y.status),
+            label: year_status_label(&y.status),
+            starts_in_days: y.starts_in_days,
+            needs_attention: y.needs_attention,
+        }
+    }
 }
 
 /// What an admin hands in to load: the notice's plain text, or a TOML year table.
@@ -199,6 +260,18 @@ fn calendar_error(field: &str, e: &CalendarError) -> ServiceError {
 }
 
 impl Service {
+    /// This year and the next two on the calendar in force, as of today (or `today`).
+    pub fn calendar_outlook(&self, today: Option<NaiveDate>) -> (NaiveDate, Vec<OutlookYear>) {
+        let today = today.unwrap_or_else(|| self.today());
+        let years = self
+            .calendar()
+            .outlook(today)
+            .iter()
+            .map(OutlookYear::from)
+            .collect();
+        (today, years)
+    }
+
     /// Reads the notices loaded into the database and rebuilds the calendar in force from them.
     /// Never fails: a database that cannot be read (not initialised yet, unreachable) leaves the
     /// calendar as it was, with a log line.

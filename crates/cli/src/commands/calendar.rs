@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::Lang;
-use peiyu_service::calendar::{Calendar, CalendarError, NoticeOrigin, YearStatus};
+use peiyu_service::calendar::{Calendar, CalendarError, YearStatus};
 use peiyu_service::{NoticeInput, NoticeLoad};
 
 use crate::Failure;
@@ -44,37 +44,14 @@ fn cal_err(field: &str, e: CalendarError) -> Failure {
     Failure::usage(field, e.message_zh(), e.to_string())
 }
 
-/// The status of a year in words: 正式（国务院通知） / 暂定（仅法定节假日） / 县级覆盖.
-pub fn status_label(status: &YearStatus, lang: Lang) -> String {
-    match status {
-        YearStatus::Official { origin, source } => {
-            let kind = match origin {
-                NoticeOrigin::Shipped => tr(lang, "正式（随软件发布）", "official (shipped)"),
-                NoticeOrigin::Loaded => tr(lang, "正式（已录入通知）", "official (loaded notice)"),
-                NoticeOrigin::CountyOverride => tr(lang, "县级覆盖文件", "county override"),
-            };
-            format!("{kind} · {source}")
-        }
-        YearStatus::Provisional => tr(
-            lang,
-            "暂定：仅按法定节假日计算，无调休，待国务院通知发布后核定",
-            "provisional: statutory holidays only, no make-up workdays, until the State Council's notice",
-        )
-        .to_owned(),
-        YearStatus::Unsupported => tr(lang, "超出日历范围", "outside the calendar's range").to_owned(),
-    }
+fn status_label(status: &YearStatus, lang: Lang) -> String {
+    peiyu_service::notices::year_status_label(status)
+        .get(lang)
+        .to_owned()
 }
 
 fn status_key(status: &YearStatus) -> &'static str {
-    match status {
-        YearStatus::Official {
-            origin: NoticeOrigin::CountyOverride,
-            ..
-        } => "county_override",
-        YearStatus::Official { .. } => "official",
-        YearStatus::Provisional => "provisional",
-        YearStatus::Unsupported => "unsupported",
-    }
+    peiyu_service::notices::year_status_key(status)
 }
 
 /// Prints this year and the next two with their status (used by `calendar check` and `init`);
