@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod figures;
 pub mod guard;
 pub mod plan;
+pub mod rule_file;
 pub mod template;
 pub mod track;
 pub mod weekly;

@@ -17,12 +17,20 @@ use std::fmt;
 use peiyu_domain::{Batch, Enterprise, EnterpriseId, Lang, Metrics, Sector, Text, Uscc, YearMonth};
 use sha2::{Digest, Sha256};
 
-pub use parse::{RuleErrors, RuleProblem};
+use crate::rule_file::{RuleFileErrors, RuleFileProblem};
+
 pub use policy::{BatchPolicy, BatchService};
 pub use score::{Quotient, Scorecard, score};
 
 /// The rule file shipped with peiyu, used when a county has not written its own.
 pub const SHIPPED_RULES: &str = include_str!("../../rules/batches.toml");
+
+/// One problem in a rule file, at a 1-based line (the same codes as track files).
+pub type RuleProblem = RuleFileProblem;
+
+/// Every problem found in a rule file, sorted by line; never empty. Shown as `the batch rules
+/// are invalid (N problems):` then one `line N: …` per problem.
+pub type RuleErrors = RuleFileErrors;
 
 /// A validated rule file together with the exact text it was parsed from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,17 +7,24 @@
 //! transition names exists, every stage is reachable from the start, and every guard, task kind
 //! and duration is well formed.
 
-mod error;
 mod parse;
 
 use chrono::{Months, NaiveDate};
 use peiyu_domain::{Batch, Lang, Role, StageKey, TaskKind, Text, TrackKey};
 use sha2::{Digest, Sha256};
 
-pub use error::{ProblemCode, TrackErrors, TrackProblem};
+pub use crate::rule_file::ProblemCode;
 
 use crate::guard::Guard;
+use crate::rule_file::{RuleFileErrors, RuleFileProblem};
 use crate::template::{TaskTemplate, TemplateOrigin};
+
+/// One problem in a track file, at a 1-based line.
+pub type TrackProblem = RuleFileProblem;
+
+/// Every problem found in a track file, sorted by line; never empty. Shown as `the track is
+/// invalid (N problems):` then one `line N: …` per problem.
+pub type TrackErrors = RuleFileErrors;
 
 /// A validated track definition together with the exact text it was parsed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
