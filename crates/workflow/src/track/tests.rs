@@ -381,3 +381,17 @@ fn periods() {
     assert_eq!(Period::Years(3).label().zh(), "3年");
     assert_eq!(Period::Days(1).label().en(), "1 day");
 }
+
+#[test]
+fn fifty_thousand_unknown_keys_are_each_reported_on_their_line() {
+    let n = 50_000;
+    let mut text: String = (0..n).map(|i| format!("unknown_{i} = {i}\n")).collect();
+    text.push_str(SHIPPED[0].text);
+    let got = problems(&text);
+    assert_eq!(got.len(), n);
+    assert!(
+        got.iter()
+            .enumerate()
+            .all(|(i, p)| *p == (i + 1, ProblemCode::UnknownField))
+    );
+}
