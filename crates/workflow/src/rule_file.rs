@@ -7,12 +7,14 @@
 //! tables, arrays of tables, `{ zh, en }` labels — each of which reports a value of the wrong
 //! type, plus [`Reader::unknown_fields`], which reports every key a table may not have. A
 //! message names a *place* in the file (`stage "candidate"` / `阶段 "candidate"`) through a token
-//! from [`Reader::place`], rendered in each language when the problem is recorded.
+//! from [`Reader::place`], rendered in each language when the problem is recorded. A message
+//! quotes at most the first [`MAX_QUOTED_CHARS`] characters of a value ([`excerpt`]).
 //!
 //! Reading is linear in the file: the line of a byte offset is a binary search in the offsets
 //! of the file's newlines, found once (counting the newlines before each problem made a file
 //! with many unknown keys quadratic).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use peiyu_domain::{Lang, Localize, Text};
@@ -132,6 +134,33 @@ impl Localize for RuleFileErrors {
     }
 }
 
+/// The most characters of a value a problem message quotes.
+pub const MAX_QUOTED_CHARS: usize = 100;
+
+/// `value` as a problem message quotes it: its first [`MAX_QUOTED_CHARS`] characters, then `…`
+/// when there is more. The two characters that mark places in a message stand as `�`, so a
+/// value can never be taken for a place.
+pub fn excerpt(value: &str) -> Cow<'_, str> {
+    let marks = |c: char| c == PLACE_OPEN || c == PLACE_CLOSE;
+    match value.char_indices().nth(MAX_QUOTED_CHARS) {
+        None if !value.contains(marks) => Cow::Borrowed(value),
+        None => Cow::Owned(value.replace(marks, "\u{FFFD}")),
+        Some((end, _)) => Cow::Owned(format!("{}…", value[..end].replace(marks, "\u{FFFD}"))),
+    }
+}
+
+/// `message` with every whole occurrence of a longer value among `values` cut to its
+/// [`excerpt`]: for a message made elsewhere (a domain error) that quotes a value in full.
+pub(crate) fn with_excerpts(message: String, values: &[&str]) -> String {
+    let mut message = message;
+    for v in values {
+        if v.chars().count() > MAX_QUOTED_CHARS {
+            message = message.replace(v, &excerpt(v));
+        }
+    }
+    message
+}
+
 /// A TOML value with its span.
 pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -152,7 +181,10 @@ pub(crate) fn read<T>(
     if !errors.is_empty() {
         for e in errors {
             let at = e.span().map_or(0, |s| s.start);
-            let msg = e.message().trim().to_owned();
+            let msg = e
+                .message()
+                .trim()
+                .replace([PLACE_OPEN, PLACE_CLOSE], "\u{FFFD}");
             file.push(
                 at,
                 ProblemCode::Syntax,
@@ -269,6 +301,7 @@ impl<'t> Reader<'t> {
             let name: &str = k.get_ref();
             if !allowed.contains(&name) {
                 let list = list.get_or_insert_with(|| allowed.join(", "));
+                let name = excerpt(name);
                 self.push(
                     k.span().start,
                     ProblemCode::UnknownField,
@@ -515,6 +548,7 @@ impl<'t> Reader<'t> {
                 for (k, _) in t.iter() {
                     let name: &str = k.get_ref();
                     if name != "zh" && name != "en" {
+                        let name = excerpt(name);
                         self.push(
                             k.span().start,
                             ProblemCode::UnknownField,
@@ -646,6 +680,53 @@ mod tests {
         assert_eq!(
             err.problems[n - 1].message.en(),
             "unknown field \"unknown_49999\" in the file (known fields: known)"
+        );
+    }
+
+    #[test]
+    fn a_message_quotes_at_most_a_hundred_characters_of_a_value() {
+        let long = "键".repeat(150);
+        let err = read_unknown(&format!("\"{long}\" = 1\n")).unwrap_err();
+        let shown = format!("{}…", "键".repeat(MAX_QUOTED_CHARS));
+        assert_eq!(
+            err.problems[0].message.en(),
+            format!("unknown field \"{shown}\" in the file (known fields: known)")
+        );
+        assert!(
+            err.problems[0]
+                .message
+                .zh()
+                .contains(&format!("\"{shown}\""))
+        );
+        let exact = "k".repeat(MAX_QUOTED_CHARS);
+        assert_eq!(excerpt(&exact), exact.as_str());
+        assert_eq!(
+            with_excerpts(format!("the key \"{long}\" is long"), &[&long]),
+            format!("the key \"{shown}\" is long")
+        );
+    }
+
+    #[test]
+    fn a_value_is_never_taken_for_a_place() {
+        let err = read(
+            "x = \"\\u00010\\u0002\"\n",
+            RuleFileKind::Track,
+            |file, root| {
+                let place = file.place("某处".into(), "somewhere".into());
+                let (value, at) = file.string(root, "x", &place)?;
+                let shown = excerpt(&value);
+                file.bad_value(
+                    at,
+                    format!("{place} 的值 \"{shown}\""),
+                    format!("value \"{shown}\" in {place}"),
+                );
+                Some(())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.problems[0].message.en(),
+            "value \"\u{FFFD}0\u{FFFD}\" in somewhere"
         );
     }
 

@@ -8,7 +8,7 @@ use super::RuleErrors;
 use super::{
     BatchPolicy, Fallback, Grade, GradeBand, Indicator, IndicatorRule, MappingRule, Rules,
 };
-use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind};
+use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind, excerpt};
 
 const ROOT_FIELDS: &[&str] = &[
     "version",
@@ -114,6 +114,7 @@ impl Parser<'_, '_> {
                             Ok(_) => {}
                             Err(_) => {
                                 sectors_ok = false;
+                                let s = excerpt(&s);
                                 self.file.bad_value(
                                     at,
                                     format!("[score] 的 sectors 中有未知行业 \"{s}\"（可用：industry, wholesale, retail, accommodation, catering, other）"),
@@ -186,6 +187,7 @@ impl Parser<'_, '_> {
                     None => {
                         let known: Vec<_> = Indicator::ALL.iter().map(|i| i.key()).collect();
                         let known = known.join(", ");
+                        let key = excerpt(&key);
                         self.file.bad_value(
                             key_at,
                             format!("未知指标 \"{key}\"（可用：{known}）"),
@@ -266,8 +268,8 @@ impl Parser<'_, '_> {
             None => {
                 self.file.bad_value(
                     v.span().start,
-                    format!("{} 的 \"benchmark\" 应为大于 0、不超过 1 万亿的数（金额可写作 \"5万\"，研发强度可写作 \"2.5%\"）", place),
-                    format!("\"benchmark\" in {} must be a number above 0 and at most a trillion (money may be written \"5万\", the R&D ratio \"2.5%\")", place),
+                    format!("{place} 的 \"benchmark\" 应为大于 0、不超过 1 万亿的数（金额可写作 \"5万\"，研发强度可写作 \"2.5%\"）"),
+                    format!("\"benchmark\" in {place} must be a number above 0 and at most a trillion (money may be written \"5万\", the R&D ratio \"2.5%\")"),
                 );
                 None
             }
@@ -305,8 +307,8 @@ impl Parser<'_, '_> {
                     if k_trim.is_empty() || k_trim.chars().count() > 8 {
                         self.file.bad_value(
                             k_at,
-                            format!("{} 的 \"key\" 应为 1 到 8 个字符，如 \"A\"", place),
-                            format!("\"key\" in {} must be 1 to 8 characters, e.g. \"A\"", place),
+                            format!("{place} 的 \"key\" 应为 1 到 8 个字符，如 \"A\""),
+                            format!("\"key\" in {place} must be 1 to 8 characters, e.g. \"A\""),
                         );
                         None
                     } else if keys.iter().any(|g| g.as_str() == k_trim) {
@@ -339,8 +341,8 @@ impl Parser<'_, '_> {
                 self.file.push(
                         at,
                         ProblemCode::Inconsistent,
-                        format!("{} 的 top_percent（{top}）必须大于上一个等级的（{}）：等级从好到差排列，百分比逐级累加", place, prev.top_percent),
-                        format!("top_percent ({top}) in {} must be greater than the previous grade's ({}): grades go from best to worst with cumulative percentages", place, prev.top_percent),
+                        format!("{place} 的 top_percent（{top}）必须大于上一个等级的（{}）：等级从好到差排列，百分比逐级累加", prev.top_percent),
+                        format!("top_percent ({top}) in {place} must be greater than the previous grade's ({}): grades go from best to worst with cumulative percentages", prev.top_percent),
                     );
                 ok = false;
                 continue;
@@ -471,10 +473,11 @@ impl Parser<'_, '_> {
                                     rule_ok = false;
                                     let known: Vec<_> = grades.iter().map(Grade::as_str).collect();
                                     let known = known.join(", ");
+                                    let g = excerpt(&g);
                                     self.file.bad_value(
                                         g_at,
-                                        format!("{} 引用了未定义的等级 \"{g}\"（已定义：{known}）", place),
-                                        format!("{} names the undefined grade \"{g}\" (defined: {known})", place),
+                                        format!("{place} 引用了未定义的等级 \"{g}\"（已定义：{known}）"),
+                                        format!("{place} names the undefined grade \"{g}\" (defined: {known})"),
                                     );
                                 }
                                 None => rule_ok = false,
@@ -512,8 +515,8 @@ impl Parser<'_, '_> {
                         self.file.push(
                             at,
                             ProblemCode::Inconsistent,
-                            format!("{} 永远不会用到：第 {} 行的规则没有任何条件，已匹配所有企业", place, prev.line),
-                            format!("{} can never apply: the rule on line {} has no condition and matches everyone", place, prev.line),
+                            format!("{place} 永远不会用到：第 {} 行的规则没有任何条件，已匹配所有企业", prev.line),
+                            format!("{place} can never apply: the rule on line {} has no condition and matches everyone", prev.line),
                         );
                         ok = false;
                     }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use peiyu_domain::{Batch, Role, StageKey, TaskKind, Text, TrackKey};
+use peiyu_domain::{Batch, Role, StageKey, TaskKind, TaskKindError, Text, TrackKey};
 use toml::de::{DeTable, DeValue};
 
 use super::{
@@ -11,7 +11,7 @@ use super::{
 };
 use crate::figures::Basis;
 use crate::guard::{GUARD_KEYS, Guard};
-use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind, Value};
+use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind, Value, excerpt, with_excerpts};
 use crate::template::{AssigneeRule, DueRule, Repeat, TaskTemplate};
 
 const ROOT_FIELDS: &[&str] = &[
@@ -114,9 +114,9 @@ impl Parser<'_, '_> {
                     ProblemCode::InvalidKey,
                     format!(
                         "{place} 的 \"{field}\" 不是合法的键 \"{}\"：只能用小写字母、数字和下划线，以字母开头，最长 32 个字符",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
-                    format!("\"{field}\" in {place}: {e}"),
+                    with_excerpts(format!("\"{field}\" in {place}: {e}"), &[&raw.0]),
                 );
                 None
             }
@@ -131,11 +131,11 @@ impl Parser<'_, '_> {
                 ProblemCode::BadDuration,
                 format!(
                     "{place} 的 \"{field}\" 期限 \"{}\" 无效：应写作天数、月数或年数，如 \"90d\"、\"6m\"、\"3y\"",
-                    raw.0
+                    excerpt(&raw.0)
                 ),
                 format!(
                     "\"{field}\" in {place}: bad duration \"{}\": write days, months or years, e.g. \"90d\", \"6m\", \"3y\"",
-                    raw.0
+                    excerpt(&raw.0)
                 ),
             );
         }
@@ -146,14 +146,18 @@ impl Parser<'_, '_> {
         match KindPattern::parse(&raw.0) {
             Ok(k) => Some(k),
             Err(e) => {
+                let category = match &e {
+                    TaskKindError::UnknownCategory { category, .. } => category.as_str(),
+                    _ => "",
+                };
                 self.file.push(
                     raw.1,
                     ProblemCode::UnknownTaskKind,
                     format!(
                         "{place} 中未知的任务类型 \"{}\"：应为 visit、factor_guarantee[:类别]、application、document、inspection_finding、statistics_report 或 custom",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
-                    format!("{place}: {e}"),
+                    with_excerpts(format!("{place}: {e}"), &[&raw.0, category]),
                 );
                 None
             }
@@ -178,11 +182,11 @@ impl Parser<'_, '_> {
                     ProblemCode::BadValue,
                     format!(
                         "{place} 中未知的角色 \"{}\"：应为 officer、lead 或 admin",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
                     format!(
                         "unknown role \"{}\" in {place}: expected officer, lead or admin",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
                 );
                 None
@@ -245,8 +249,11 @@ impl Parser<'_, '_> {
                 self.file.push(
                     raw.1,
                     ProblemCode::UnknownStage,
-                    format!("起始阶段 \"{}\" 不存在", raw.0),
-                    format!("the start stage \"{}\" is not a stage of the track", raw.0),
+                    format!("起始阶段 \"{}\" 不存在", excerpt(&raw.0)),
+                    format!(
+                        "the start stage \"{}\" is not a stage of the track",
+                        excerpt(&raw.0)
+                    ),
                 );
             }
             found
@@ -471,11 +478,11 @@ impl Parser<'_, '_> {
                         ProblemCode::BadValue,
                         format!(
                             "{place} 中未知的指派规则 \"{}\"：应为 responsible_officer、team_lead 或 role:<角色>",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                         format!(
                             "unknown assignee \"{}\" in {place}: expected responsible_officer, team_lead or role:<role>",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                     );
                 }
@@ -575,11 +582,11 @@ impl Parser<'_, '_> {
                         ProblemCode::BadValue,
                         format!(
                             "{place} 的 repeat \"{}\" 无效：应为 monthly、quarterly 或 yearly",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                         format!(
                             "bad repeat \"{}\" in {place}: expected monthly, quarterly or yearly",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                     );
                     return None;
@@ -770,9 +777,10 @@ impl Parser<'_, '_> {
                 return None;
             }
         };
+        let shown = excerpt(&name);
         let gplace = self.file.place(
-            format!("{place} 的条件 \"{name}\""),
-            format!("guard \"{name}\" of {place}"),
+            format!("{place} 的条件 \"{shown}\""),
+            format!("guard \"{shown}\" of {place}"),
         );
         let allowed: &[&str] = match name.as_str() {
             "revenue_at_least_threshold" => &["kind", "basis", "output_value"],
@@ -785,8 +793,8 @@ impl Parser<'_, '_> {
                 self.file.push(
                     at,
                     ProblemCode::UnknownGuard,
-                    format!("{place} 中未知的条件 \"{name}\"（可用：{list}）"),
-                    format!("unknown guard \"{name}\" in {place} (known guards: {list})"),
+                    format!("{place} 中未知的条件 \"{shown}\"（可用：{list}）"),
+                    format!("unknown guard \"{shown}\" in {place} (known guards: {list})"),
                 );
                 return None;
             }
@@ -880,11 +888,11 @@ impl Parser<'_, '_> {
                         ProblemCode::BadValue,
                         format!(
                             "{place} 的 basis \"{}\" 无效：应为 ytd 或 trailing_12m",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                         format!(
                             "bad basis \"{}\" in {place}: expected ytd or trailing_12m",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                     );
                 }
@@ -916,11 +924,13 @@ impl Parser<'_, '_> {
                 ProblemCode::UnknownStage,
                 format!(
                     "{}中的阶段 \"{}\" 不存在（已有阶段：{known}）",
-                    what.0, raw.0
+                    what.0,
+                    excerpt(&raw.0)
                 ),
                 format!(
                     "{} names the unknown stage \"{}\" (stages: {known})",
-                    what.1, raw.0
+                    what.1,
+                    excerpt(&raw.0)
                 ),
             );
         }

@@ -395,3 +395,49 @@ fn fifty_thousand_unknown_keys_are_each_reported_on_their_line() {
             .all(|(i, p)| *p == (i + 1, ProblemCode::UnknownField))
     );
 }
+
+#[test]
+fn a_message_quotes_at_most_a_hundred_characters_of_a_value() {
+    let long = "z".repeat(150);
+    let text = format!(
+        r#"key = "{long}"
+label = {{ zh = "甲", en = "a", {long} = "x" }}
+start = "{long}"
+{long} = 1
+
+[[stage]]
+key = "a"
+label = {{ zh = "甲", en = "a" }}
+valid_for = "{long}"
+
+[[stage.task]]
+kind = "{long}"
+title = {{ zh = "走访", en = "visit" }}
+assignee = "{long}"
+repeat = "{long}"
+working_days = 5
+
+[[stage.task]]
+kind = "factor_guarantee:{long}"
+title = {{ zh = "用地", en = "land" }}
+working_days = 5
+
+[[transition]]
+from = "{long}"
+to = "a"
+roles = ["{long}"]
+guards = ["{long}", {{ kind = "revenue_at_least_threshold", basis = "{long}" }}]
+"#
+    );
+    let errors = Track::parse(&text).unwrap_err();
+    // Each long value is quoted, cut to its first 100 characters, in both languages: the key,
+    // the label's extra key, the start, the unknown field, valid_for, the two kinds, the
+    // assignee, the repeat, from, the role, the guard and the basis.
+    assert_eq!(errors.problems.len(), 13, "{errors}");
+    for p in &errors.problems {
+        for m in [p.message.zh(), p.message.en()] {
+            assert!(!m.contains(&"z".repeat(101)), "{m}");
+            assert!(m.contains("z…"), "{m}");
+        }
+    }
+}
