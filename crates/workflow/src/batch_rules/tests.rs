@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::parse::MAX_BENCHMARK;
 use super::*;
-use crate::track::ProblemCode;
+use crate::rule_file::ProblemCode;
 
 /// Round benchmarks so the hand computation below stays readable.
 const TEST_RULES: &str = r#"

@@ -10,12 +10,12 @@
 mod parse;
 
 use chrono::{Months, NaiveDate};
-use peiyu_domain::{Batch, Lang, Role, StageKey, TaskKind, Text, TrackKey};
+use peiyu_domain::{Batch, Role, StageKey, TaskKind, Text, TrackKey};
 use sha2::{Digest, Sha256};
 
 pub use crate::rule_file::ProblemCode;
 
-use crate::guard::Guard;
+use crate::guard::{Guard, KindPattern};
 use crate::rule_file::{RuleFileErrors, RuleFileProblem};
 use crate::template::{TaskTemplate, TemplateOrigin};
 
@@ -173,51 +173,6 @@ impl Period {
             Period::Days(n) => Text::new(format!("{n}天"), plural(n, "day")),
             Period::Months(n) => Text::new(format!("{n}个月"), plural(n, "month")),
             Period::Years(n) => Text::new(format!("{n}年"), plural(n, "year")),
-        }
-    }
-}
-
-/// A pattern naming task kinds in `tasks_done` guards and `close` lists: an exact kind such as
-/// `factor_guarantee:land`, or `factor_guarantee` for a factor guarantee of any category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KindPattern {
-    /// Exactly this kind.
-    Exact(TaskKind),
-    /// A factor guarantee of any category.
-    AnyFactorGuarantee,
-}
-
-impl KindPattern {
-    /// Reads a task kind key, or `factor_guarantee` alone for any category.
-    pub fn parse(s: &str) -> Result<KindPattern, peiyu_domain::TaskKindError> {
-        if s.trim().eq_ignore_ascii_case("factor_guarantee") {
-            return Ok(KindPattern::AnyFactorGuarantee);
-        }
-        TaskKind::parse(s).map(KindPattern::Exact)
-    }
-
-    /// Whether a task of `kind` matches.
-    pub fn matches(self, kind: &TaskKind) -> bool {
-        match self {
-            KindPattern::Exact(k) => k == *kind,
-            KindPattern::AnyFactorGuarantee => matches!(kind, TaskKind::FactorGuarantee(_)),
-        }
-    }
-
-    /// The pattern as written in a track file.
-    pub fn key(self) -> String {
-        match self {
-            KindPattern::Exact(k) => k.key(),
-            KindPattern::AnyFactorGuarantee => "factor_guarantee".to_owned(),
-        }
-    }
-
-    /// The pattern's name for messages: the kind's label, or 要素保障 / factor guarantee.
-    pub fn label(self, lang: Lang) -> String {
-        match (self, lang) {
-            (KindPattern::Exact(k), _) => k.label(lang),
-            (KindPattern::AnyFactorGuarantee, Lang::Zh) => "要素保障".to_owned(),
-            (KindPattern::AnyFactorGuarantee, Lang::En) => "factor guarantee".to_owned(),
         }
     }
 }

@@ -6,11 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use peiyu_domain::{Batch, Role, StageKey, TaskKind, TaskKindError, Text, TrackKey};
 use toml::de::{DeTable, DeValue};
 
-use super::{
-    BatchPolicy, CloseRule, KindPattern, Period, ReviewRule, Stage, Track, TrackErrors, Transition,
-};
+use super::{BatchPolicy, CloseRule, Period, ReviewRule, Stage, Track, TrackErrors, Transition};
 use crate::figures::Basis;
-use crate::guard::{GUARD_KEYS, Guard};
+use crate::guard::{GUARD_KEYS, Guard, KindPattern};
 use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind, Value, excerpt, with_excerpts};
 use crate::template::{AssigneeRule, DueRule, Repeat, TaskTemplate};
 
