@@ -72,6 +72,7 @@ pub struct Service {
     clock: Arc<dyn Clock>,
     zone: CountyZone,
     calendar: Arc<peiyu_workflow::calendar::Calendar>,
+    batch_policy: Arc<peiyu_workflow::BatchPolicy>,
 }
 
 impl Service {
@@ -83,11 +84,20 @@ impl Service {
             tracing::error!(error = %e, "the embedded working-day calendar does not load");
             peiyu_workflow::calendar::Calendar::empty()
         });
+        let batch_policy = match peiyu_workflow::batch_rules::Rules::shipped() {
+            Ok(rules) => rules.policy().clone(),
+            Err(e) => {
+                // The shipped rules are checked by tests and equal the default policy.
+                tracing::error!(error = %e, "the shipped batch rules do not load");
+                peiyu_workflow::BatchPolicy::default()
+            }
+        };
         Service {
             store,
             clock: Arc::new(SystemClock),
             zone: CountyZone::default(),
             calendar: Arc::new(calendar),
+            batch_policy: Arc::new(batch_policy),
         }
     }
 
@@ -100,6 +110,12 @@ impl Service {
     /// The working-day calendar deadlines are counted on.
     pub fn calendar(&self) -> &peiyu_workflow::calendar::Calendar {
         &self.calendar
+    }
+
+    /// The county's four-batches policy, read from the shipped batch rules
+    /// (`rules/batches.toml`): its priority batches come first in weekly lists.
+    pub fn batch_policy(&self) -> &peiyu_workflow::BatchPolicy {
+        &self.batch_policy
     }
 
     /// The same service reading another clock (tests, and `--today`).

@@ -449,6 +449,7 @@ impl Service {
             cultivations: cultivation_facts,
             enterprises: enterprise_facts,
             thresholds,
+            policy: self.batch_policy().clone(),
             seal,
         };
         assemble(input, self.calendar())

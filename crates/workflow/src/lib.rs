@@ -13,15 +13,17 @@
 //! | [`figures`] | — |
 //! | [`rule_file`] | — |
 //! | [`template`] | `calendar` |
+//! | [`batch_policy`] | `template` |
 //! | [`guard`] | `figures` |
-//! | [`track`] | `figures`, `guard`, `rule_file`, `template` |
+//! | [`track`] | `batch_policy`, `figures`, `guard`, `rule_file`, `template` |
 //! | [`plan`] | `calendar`, `guard`, `template`, `track` |
-//! | [`batch_rules`] | `rule_file` |
-//! | [`weekly`] | `calendar`, `figures`, `guard`, `plan`, `track` |
+//! | [`batch_rules`] | `batch_policy`, `rule_file` |
+//! | [`weekly`] | `batch_policy`, `calendar`, `figures`, `guard`, `plan`, `track` |
 //!
 //! The facts guards read ([`TaskFact`], [`KindPattern`]) live in `guard`, below the track that
 //! names them and the planner that gathers them.
 
+pub mod batch_policy;
 pub mod batch_rules;
 pub mod calendar;
 pub mod figures;
@@ -32,6 +34,7 @@ pub mod template;
 pub mod track;
 pub mod weekly;
 
+pub use batch_policy::{BatchPolicy, BatchService};
 pub use figures::{Basis, Figure, Growth, Ratio, Total};
 pub use guard::{GUARD_KEYS, Guard, GuardContext, GuardResult, KindPattern, TaskFact};
 pub use plan::{
@@ -40,8 +43,8 @@ pub use plan::{
 };
 pub use template::{AssigneeRule, DueRule, Repeat, TaskDraft, TaskTemplate, TemplateOrigin};
 pub use track::{
-    BatchPolicy, CloseRule, Period, ProblemCode, ReviewRule, SHIPPED, ShippedTrack, Stage, Track,
-    TrackErrors, TrackProblem, Transition, shipped_tracks,
+    CloseRule, Period, ProblemCode, ReviewRule, SHIPPED, ShippedTrack, Stage, Track, TrackErrors,
+    TrackProblem, Transition, shipped_tracks,
 };
 
 #[cfg(test)]

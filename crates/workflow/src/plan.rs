@@ -495,14 +495,9 @@ fn enter(
     on: NaiveDate,
     calendar: &Calendar,
 ) -> Result<(Vec<TaskDraft>, Option<NaiveDate>), PlanError> {
-    let priority = track.policy().is_priority(batch);
     let mut create = Vec::new();
     for template in &stage.tasks {
-        let short = if priority {
-            track.policy().priority_working_days(template)
-        } else {
-            None
-        };
+        let short = track.policy().priority_working_days(batch, template);
         let draft = template
             .draft(on, short, calendar)
             .map_err(|source| PlanError::Calendar {

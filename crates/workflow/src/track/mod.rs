@@ -10,11 +10,12 @@
 mod parse;
 
 use chrono::{Months, NaiveDate};
-use peiyu_domain::{Batch, Role, StageKey, TaskKind, Text, TrackKey};
+use peiyu_domain::{Role, StageKey, Text, TrackKey};
 use sha2::{Digest, Sha256};
 
 pub use crate::rule_file::ProblemCode;
 
+use crate::batch_policy::BatchPolicy;
 use crate::guard::{Guard, KindPattern};
 use crate::rule_file::{RuleFileErrors, RuleFileProblem};
 use crate::template::{TaskTemplate, TemplateOrigin};
@@ -188,44 +189,6 @@ pub enum CloseRule {
     Kind(KindPattern),
 }
 
-/// The four-batches policy: enterprises in priority batches get shorter deadlines on
-/// factor-guarantee tasks (and on any template that sets `priority_working_days`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchPolicy {
-    /// The batches that get priority deadlines; batches 1 and 2 unless the track says otherwise.
-    pub priority_batches: Vec<Batch>,
-    /// The deadline, in working days, of a factor-guarantee task for a priority-batch enterprise
-    /// when its template sets no `priority_working_days` of its own.
-    pub factor_guarantee_working_days: Option<u32>,
-}
-
-impl Default for BatchPolicy {
-    fn default() -> Self {
-        BatchPolicy {
-            priority_batches: Batch::ALL.into_iter().filter(|b| b.number() <= 2).collect(),
-            factor_guarantee_working_days: None,
-        }
-    }
-}
-
-impl BatchPolicy {
-    /// Whether an enterprise in `batch` (or in none) gets priority deadlines.
-    pub fn is_priority(&self, batch: Option<Batch>) -> bool {
-        batch.is_some_and(|b| self.priority_batches.contains(&b))
-    }
-
-    /// The priority deadline in working days that applies to `template`, if any: its own
-    /// `priority_working_days`, else the policy's factor-guarantee default for a factor-guarantee
-    /// task.
-    pub fn priority_working_days(&self, template: &TaskTemplate) -> Option<u32> {
-        template.priority_working_days.or_else(|| {
-            matches!(template.kind, TaskKind::FactorGuarantee(_))
-                .then_some(self.factor_guarantee_working_days)
-                .flatten()
-        })
-    }
-}
-
 impl Track {
     /// Parses and validates a track file. On failure returns every problem found, each with
     /// its 1-based line, sorted by line.
@@ -292,7 +255,9 @@ impl Track {
             .unwrap_or_else(|| Text::new(transition.to.as_str(), transition.to.as_str()))
     }
 
-    /// The batch policy.
+    /// The batch policy the track's deadlines follow: the default policy with the track's
+    /// `[policy]` section applied ([`BatchPolicy::with_priority`]; without one, batches 1 and 2
+    /// are the priority batches and factor guarantees keep their templates' deadlines).
     pub fn policy(&self) -> &BatchPolicy {
         &self.policy
     }

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use peiyu_domain::{Batch, Role, StageKey, TaskKind, TaskKindError, Text, TrackKey};
 use toml::de::{DeTable, DeValue};
 
-use super::{BatchPolicy, CloseRule, Period, ReviewRule, Stage, Track, TrackErrors, Transition};
+use super::{CloseRule, Period, ReviewRule, Stage, Track, TrackErrors, Transition};
+use crate::batch_policy::BatchPolicy;
 use crate::figures::Basis;
 use crate::guard::{GUARD_KEYS, Guard, KindPattern};
 use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind, Value, excerpt, with_excerpts};
@@ -283,10 +284,15 @@ impl Parser<'_, '_> {
     }
 
     fn policy(&mut self, root: &DeTable<'_>) -> Option<BatchPolicy> {
-        let mut policy = BatchPolicy::default();
+        let default = BatchPolicy::default();
+        let mut batches = default.priority_batches();
+        let mut days = None;
         let track_place = self.file.place("流程".into(), "the track".into());
         let Some((t, _)) = self.file.sub_table(root, "policy", &track_place) else {
-            return root.get("policy").is_none().then_some(policy);
+            return root
+                .get("policy")
+                .is_none()
+                .then(|| default.with_priority(&batches, days));
         };
         let place = "[policy]";
         self.file.unknown_fields(t, POLICY_FIELDS, place);
@@ -294,7 +300,7 @@ impl Parser<'_, '_> {
         if let Some(v) = t.get("priority_batches") {
             match v.get_ref().as_array() {
                 Some(items) => {
-                    policy.priority_batches.clear();
+                    batches.clear();
                     for item in items.iter() {
                         let b = match item.get_ref() {
                             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
@@ -304,9 +310,7 @@ impl Parser<'_, '_> {
                             _ => None,
                         };
                         match b {
-                            Some(b) if !policy.priority_batches.contains(&b) => {
-                                policy.priority_batches.push(b);
-                            }
+                            Some(b) if !batches.contains(&b) => batches.push(b),
                             Some(_) => {}
                             None => {
                                 ok = false;
@@ -320,7 +324,7 @@ impl Parser<'_, '_> {
                             }
                         }
                     }
-                    policy.priority_batches.sort();
+                    batches.sort();
                 }
                 None => {
                     ok = false;
@@ -338,11 +342,11 @@ impl Parser<'_, '_> {
                 .file
                 .integer(t, "factor_guarantee_working_days", place, 0, MAX_DAYS)
             {
-                Some(n) => policy.factor_guarantee_working_days = Some(n),
+                Some(n) => days = Some(n),
                 None => ok = false,
             }
         }
-        ok.then_some(policy)
+        ok.then(|| default.with_priority(&batches, days))
     }
 
     fn stage(&mut self, t: &DeTable<'_>, at: usize, index: usize) -> Option<RawStage> {

@@ -1,3 +1,5 @@
+use peiyu_domain::Batch;
+
 use super::*;
 use crate::figures::Basis;
 
@@ -78,7 +80,14 @@ fn industrial_track_shape() {
         ]
     );
     assert_eq!(t.move_label(q).en(), "qualified");
-    assert_eq!(t.policy().factor_guarantee_working_days, Some(10));
+    assert_eq!(
+        t.policy().factor_guarantee_working_days(Batch::new(1).ok()),
+        Some(10)
+    );
+    assert_eq!(
+        t.policy().factor_guarantee_working_days(Batch::new(3).ok()),
+        None
+    );
     assert!(t.policy().is_priority(Batch::new(2).ok()));
     assert!(!t.policy().is_priority(Batch::new(3).ok()));
     assert!(!t.policy().is_priority(None));
