@@ -73,6 +73,7 @@ pub struct Service {
     zone: CountyZone,
     calendar: Arc<peiyu_workflow::calendar::Calendar>,
     batch_policy: Arc<peiyu_workflow::BatchPolicy>,
+    track_cache: Arc<tracks::TrackCache>,
 }
 
 impl Service {
@@ -98,6 +99,7 @@ impl Service {
             zone: CountyZone::default(),
             calendar: Arc::new(calendar),
             batch_policy: Arc::new(batch_policy),
+            track_cache: Arc::default(),
         }
     }
 
@@ -116,6 +118,11 @@ impl Service {
     /// (`rules/batches.toml`): its priority batches come first in weekly lists.
     pub fn batch_policy(&self) -> &peiyu_workflow::BatchPolicy {
         &self.batch_policy
+    }
+
+    /// The parsed tracks, by the SHA-256 of their text (shared by every clone of the service).
+    pub(crate) fn track_cache(&self) -> &tracks::TrackCache {
+        &self.track_cache
     }
 
     /// The same service reading another clock (tests, and `--today`).
