@@ -76,6 +76,8 @@ pub struct Service {
     clock: Arc<dyn Clock>,
     zone: CountyZone,
     calendar: Arc<notices::CalendarSource>,
+    batch_policy: Arc<peiyu_workflow::BatchPolicy>,
+    track_cache: Arc<tracks::TrackCache>,
 }
 
 impl Service {
@@ -89,11 +91,21 @@ impl Service {
             tracing::error!(error = %e, "the embedded working-day calendar does not load");
             peiyu_workflow::calendar::Calendar::empty()
         });
+        let batch_policy = match peiyu_workflow::batch_rules::Rules::shipped() {
+            Ok(rules) => rules.policy().clone(),
+            Err(e) => {
+                // The shipped rules are checked by tests and equal the default policy.
+                tracing::error!(error = %e, "the shipped batch rules do not load");
+                peiyu_workflow::BatchPolicy::default()
+            }
+        };
         Service {
             store,
             clock: Arc::new(SystemClock),
             zone: CountyZone::default(),
             calendar: Arc::new(notices::CalendarSource::new(calendar, None)),
+            batch_policy: Arc::new(batch_policy),
+            track_cache: Arc::default(),
         }
     }
 
@@ -120,6 +132,17 @@ impl Service {
     /// override file.
     pub fn calendar(&self) -> Arc<peiyu_workflow::calendar::Calendar> {
         self.calendar.current()
+    }
+
+    /// The county's four-batches policy, read from the shipped batch rules
+    /// (`rules/batches.toml`): its priority batches come first in weekly lists.
+    pub fn batch_policy(&self) -> &peiyu_workflow::BatchPolicy {
+        &self.batch_policy
+    }
+
+    /// The parsed tracks, by the SHA-256 of their text (shared by every clone of the service).
+    pub(crate) fn track_cache(&self) -> &tracks::TrackCache {
+        &self.track_cache
     }
 
     /// The same service reading another clock (tests, and `--today`).

@@ -188,11 +188,7 @@ impl Service {
                         let batch = self
                             .batch_of(enterprise.id, chrono::Datelike::year(&next))
                             .await?;
-                        let priority = if track.track.policy().is_priority(batch) {
-                            track.track.policy().priority_working_days(template)
-                        } else {
-                            None
-                        };
+                        let priority = track.track.policy().priority_working_days(batch, template);
                         let draft =
                             template
                                 .draft(next, priority, &self.calendar())

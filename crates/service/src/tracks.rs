@@ -1,8 +1,15 @@
-//! Tracks: the shipped definitions, loading new versions, and reading what is stored.
+//! Tracks: the shipped definitions, loading new versions, and reading what is stored. A stored
+//! definition is parsed once per text: [`TrackCache`] keeps the parsed tracks by the SHA-256 of
+//! their text.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use peiyu_domain::{Officer, Text, TrackKey};
 use peiyu_storage::{Actor, TrackRecord, TrackStored, tracks};
 use peiyu_workflow::{SHIPPED, Track, TrackErrors};
+use sha2::{Digest, Sha256};
 
 use crate::authz::require_admin;
 use crate::error::{ServiceError, ServiceResult};
@@ -13,8 +20,62 @@ use crate::{Service, actor_of, in_unit};
 pub struct TrackView {
     /// The stored version.
     pub record: TrackRecord,
-    /// The definition.
-    pub track: Track,
+    /// The definition, shared with the service's cache of parsed tracks.
+    pub track: Arc<Track>,
+}
+
+/// How many parsed tracks [`TrackCache`] keeps at most.
+const TRACK_CACHE_ENTRIES: usize = 64;
+
+/// Parsed track definitions by the SHA-256 of their text, at most [`TRACK_CACHE_ENTRIES`] of
+/// them, so that repeated reads of a stored version (every advance, dry run, tick) parse it
+/// once. The same text always parses to the same track, so an entry never goes stale; when the
+/// cache is full, one entry is dropped to make room. Safe to share between threads: concurrent
+/// misses may both parse, and the first to store wins.
+#[derive(Default)]
+pub(crate) struct TrackCache {
+    tracks: Mutex<HashMap<[u8; 32], Arc<Track>>>,
+}
+
+impl fmt::Debug for TrackCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let entries = self.lock().len();
+        f.debug_struct("TrackCache")
+            .field("entries", &entries)
+            .finish()
+    }
+}
+
+impl TrackCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Arc<Track>>> {
+        // A panic elsewhere while holding the lock cannot leave a half-made entry: an entry is
+        // inserted whole. So a poisoned map is still a good map.
+        self.tracks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The track `text` parses to: from the cache, or parsed (outside the lock) and kept.
+    /// A text that does not parse is not kept.
+    pub(crate) fn parse(&self, text: &str) -> Result<Arc<Track>, TrackErrors> {
+        let key: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+        if let Some(track) = self.lock().get(&key) {
+            return Ok(Arc::clone(track));
+        }
+        let parsed = Arc::new(Track::parse(text)?);
+        let mut tracks = self.lock();
+        if tracks.len() >= TRACK_CACHE_ENTRIES
+            && !tracks.contains_key(&key)
+            && let Some(old) = tracks.keys().next().copied()
+        {
+            tracks.remove(&old);
+        }
+        Ok(Arc::clone(tracks.entry(key).or_insert(parsed)))
+    }
+
+    /// How many parsed tracks are kept.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
 }
 
 /// Parses and validates a track definition without storing it; every problem is listed with
@@ -23,8 +84,8 @@ pub fn validate_track(text: &str) -> Result<Track, TrackErrors> {
     Track::parse(text)
 }
 
-fn parse_stored(record: &TrackRecord) -> ServiceResult<Track> {
-    Track::parse(&record.definition).map_err(|e| {
+fn parse_stored(cache: &TrackCache, record: &TrackRecord) -> ServiceResult<Arc<Track>> {
+    cache.parse(&record.definition).map_err(|e| {
         ServiceError::Storage(peiyu_storage::StorageError::Corrupt {
             table: "tracks",
             column: "definition",
@@ -82,7 +143,7 @@ impl Service {
             .await?
             .into_iter()
             .map(|record| {
-                let track = parse_stored(&record)?;
+                let track = parse_stored(self.track_cache(), &record)?;
                 Ok(TrackView { record, track })
             })
             .collect()
@@ -98,7 +159,7 @@ impl Service {
                     format!("no track is named \"{key}\": see `peiyu track list` (industrial, commerce and technology are loaded by `peiyu init`)"),
                 )
             })?;
-        let track = parse_stored(&record)?;
+        let track = parse_stored(self.track_cache(), &record)?;
         Ok(TrackView { record, track })
     }
 
@@ -108,7 +169,7 @@ impl Service {
         id: peiyu_domain::TrackId,
     ) -> ServiceResult<TrackView> {
         let record = tracks::get_track(self.store().conn(), id).await?;
-        let track = parse_stored(&record)?;
+        let track = parse_stored(self.track_cache(), &record)?;
         Ok(TrackView { record, track })
     }
 }
@@ -127,4 +188,64 @@ pub fn parse_track_key(field: &str, s: &str) -> ServiceResult<TrackKey> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped industrial track with a comment: another text, the same track.
+    fn variant(n: usize) -> String {
+        format!("# variant {n}\n{}", SHIPPED[0].text)
+    }
+
+    #[test]
+    fn the_same_text_is_parsed_once() {
+        let cache = TrackCache::default();
+        let first = cache.parse(SHIPPED[0].text).unwrap();
+        let again = cache.parse(SHIPPED[0].text).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        let other = cache.parse(&variant(1)).unwrap();
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(
+            other.content_hash(),
+            Track::parse(&variant(1)).unwrap().content_hash()
+        );
+        assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn a_text_that_does_not_parse_is_refused_and_not_kept() {
+        let cache = TrackCache::default();
+        let err = cache.parse("key = 1\n").unwrap_err();
+        assert_eq!(err, Track::parse("key = 1\n").unwrap_err());
+        assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn the_cache_keeps_at_most_its_bound() {
+        let cache = TrackCache::default();
+        for n in 0..TRACK_CACHE_ENTRIES + 10 {
+            let track = cache.parse(&variant(n)).unwrap();
+            assert_eq!(track.text(), variant(n));
+            assert!(cache.len() <= TRACK_CACHE_ENTRIES);
+        }
+        assert_eq!(cache.len(), TRACK_CACHE_ENTRIES);
+    }
+
+    #[test]
+    fn threads_reading_the_same_texts_share_one_parse_each() {
+        let cache = TrackCache::default();
+        let tracks: Vec<Vec<Arc<Track>>> = std::thread::scope(|s| {
+            let readers: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..8).map(|n| cache.parse(&variant(n)).unwrap()).collect()))
+                .collect();
+            readers.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        for n in 0..8 {
+            let kept = cache.parse(&variant(n)).unwrap();
+            assert!(tracks.iter().all(|t| Arc::ptr_eq(&t[n], &kept)));
+        }
+        assert_eq!(cache.len(), 8);
+    }
 }

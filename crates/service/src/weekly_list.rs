@@ -11,6 +11,7 @@
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use peiyu_domain::{
@@ -332,7 +333,7 @@ impl Service {
         let thresholds = Thresholds::default();
         let from = YearMonth::new(as_of.year() - 2, 1).ok();
         let to = peiyu_workflow::figures::last_complete_month(as_of);
-        let mut tracks: BTreeMap<TrackId, Track> = BTreeMap::new();
+        let mut tracks: BTreeMap<TrackId, Arc<Track>> = BTreeMap::new();
         let mut cultivation_facts = Vec::new();
         let mut enterprise_facts = Vec::new();
         for firm in watched {
@@ -449,6 +450,7 @@ impl Service {
             cultivations: cultivation_facts,
             enterprises: enterprise_facts,
             thresholds,
+            policy: self.batch_policy().clone(),
             seal,
         };
         assemble(input, &self.calendar())

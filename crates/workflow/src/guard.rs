@@ -4,12 +4,72 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{
-    Enterprise, Lang, LegalForm, Metrics, Role, Sector, TaskStatus, Text, Thresholds, Yuan,
+    Enterprise, Lang, LegalForm, Metrics, Role, Sector, StageKey, TaskKind, TaskStatus, Text,
+    Thresholds, Yuan,
 };
 
 use crate::figures::{self, Basis, Figure, Total};
-use crate::plan::TaskFact;
-use crate::track::KindPattern;
+
+/// One task of the cultivation, as the planner and its guards need to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFact {
+    /// Its kind.
+    pub kind: TaskKind,
+    /// Open, done or cancelled.
+    pub status: TaskStatus,
+    /// The day it was created (the effective date of the move that created it, for template
+    /// tasks).
+    pub created_on: NaiveDate,
+    /// The stage the cultivation was in when the task was created, if known.
+    pub created_in_stage: Option<StageKey>,
+    /// The day it was done, for a done task.
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// A pattern naming task kinds in `tasks_done` guards and `close` lists: an exact kind such as
+/// `factor_guarantee:land`, or `factor_guarantee` for a factor guarantee of any category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KindPattern {
+    /// Exactly this kind.
+    Exact(TaskKind),
+    /// A factor guarantee of any category.
+    AnyFactorGuarantee,
+}
+
+impl KindPattern {
+    /// Reads a task kind key, or `factor_guarantee` alone for any category.
+    pub fn parse(s: &str) -> Result<KindPattern, peiyu_domain::TaskKindError> {
+        if s.trim().eq_ignore_ascii_case("factor_guarantee") {
+            return Ok(KindPattern::AnyFactorGuarantee);
+        }
+        TaskKind::parse(s).map(KindPattern::Exact)
+    }
+
+    /// Whether a task of `kind` matches.
+    pub fn matches(self, kind: &TaskKind) -> bool {
+        match self {
+            KindPattern::Exact(k) => k == *kind,
+            KindPattern::AnyFactorGuarantee => matches!(kind, TaskKind::FactorGuarantee(_)),
+        }
+    }
+
+    /// The pattern as written in a track file.
+    pub fn key(self) -> String {
+        match self {
+            KindPattern::Exact(k) => k.key(),
+            KindPattern::AnyFactorGuarantee => "factor_guarantee".to_owned(),
+        }
+    }
+
+    /// The pattern's name for messages: the kind's label, or 要素保障 / factor guarantee.
+    pub fn label(self, lang: Lang) -> String {
+        match (self, lang) {
+            (KindPattern::Exact(k), _) => k.label(lang),
+            (KindPattern::AnyFactorGuarantee, Lang::Zh) => "要素保障".to_owned(),
+            (KindPattern::AnyFactorGuarantee, Lang::En) => "factor guarantee".to_owned(),
+        }
+    }
+}
 
 /// Every guard name a track file may use, in documentation order.
 pub const GUARD_KEYS: [&str; 8] = [

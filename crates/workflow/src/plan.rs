@@ -4,30 +4,13 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{
-    Batch, Enterprise, Lang, Localize, Metrics, Role, StageKey, TaskKind, TaskStatus, Text,
-    Thresholds,
+    Batch, Enterprise, Lang, Localize, Metrics, Role, StageKey, TaskStatus, Text, Thresholds,
 };
 
 use crate::calendar::{Calendar, CalendarError};
-use crate::guard::{GuardContext, GuardResult};
+use crate::guard::{GuardContext, GuardResult, TaskFact};
 use crate::template::{TaskDraft, TemplateOrigin};
 use crate::track::{CloseRule, Stage, Track, Transition};
-
-/// One task of the cultivation, as the planner needs to know it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskFact {
-    /// Its kind.
-    pub kind: TaskKind,
-    /// Open, done or cancelled.
-    pub status: TaskStatus,
-    /// The day it was created (the effective date of the move that created it, for template
-    /// tasks).
-    pub created_on: NaiveDate,
-    /// The stage the cultivation was in when the task was created, if known.
-    pub created_in_stage: Option<StageKey>,
-    /// The day it was done, for a done task.
-    pub completed_on: Option<NaiveDate>,
-}
 
 /// Everything the planner needs to know about one cultivation; the service loads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -512,14 +495,9 @@ fn enter(
     on: NaiveDate,
     calendar: &Calendar,
 ) -> Result<(Vec<TaskDraft>, Option<NaiveDate>), PlanError> {
-    let priority = track.policy().is_priority(batch);
     let mut create = Vec::new();
     for template in &stage.tasks {
-        let short = if priority {
-            track.policy().priority_working_days(template)
-        } else {
-            None
-        };
+        let short = track.policy().priority_working_days(batch, template);
         let draft = template
             .draft(on, short, calendar)
             .map_err(|source| PlanError::Calendar {
@@ -656,7 +634,7 @@ mod tests {
     use super::*;
     use crate::figures::tests::months;
     use crate::track::shipped_tracks;
-    use peiyu_domain::{EnterpriseId, FactorCategory, LegalForm, Sector, Uscc};
+    use peiyu_domain::{EnterpriseId, FactorCategory, LegalForm, Sector, TaskKind, Uscc};
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -13,6 +13,7 @@ use peiyu_domain::{
     Week, Yuan,
 };
 
+use crate::batch_policy::BatchPolicy;
 use crate::calendar::{Calendar, CalendarError};
 use crate::figures::{Basis, Figure, Ratio, last_complete_month, total};
 use crate::guard::GuardResult;
@@ -149,9 +150,6 @@ pub struct WeeklyList {
 // ---------------------------------------------------------------------------------------------
 // Assembly
 
-/// The batches whose tasks and enterprises come first on every list (重点批次).
-pub const PRIORITY_BATCHES: [u8; 2] = [1, 2];
-
 /// How far ahead of the list's day a target date puts a cultivation on the watch list, in days
 /// (eight weeks).
 pub const TARGET_HORIZON_DAYS: i64 = 8 * 7;
@@ -267,6 +265,9 @@ pub struct WeeklyInput {
     pub enterprises: Vec<EnterpriseFacts>,
     /// The size thresholds by sector.
     pub thresholds: Thresholds,
+    /// The county's four-batches policy: its priority batches' tasks and watched enterprises
+    /// come first.
+    pub policy: BatchPolicy,
     /// The daily seal of `as_of`, if one exists.
     pub seal: Option<String>,
 }
@@ -325,16 +326,12 @@ pub fn next_move_toward(
     })
 }
 
-fn is_priority(batch: Option<Batch>) -> bool {
-    batch.is_some_and(|b| PRIORITY_BATCHES.contains(&b.number()))
-}
-
-/// The order of every task section: batches 1 and 2 first, then the rest; then by due date,
-/// enterprise name (tasks about no enterprise last) and task id.
-fn task_order(a: &WeeklyTask, b: &WeeklyTask) -> Ordering {
+/// The order of every task section: the policy's priority batches first (batches 1 and 2), then
+/// the rest; then by due date, enterprise name (tasks about no enterprise last) and task id.
+fn task_order(policy: &BatchPolicy, a: &WeeklyTask, b: &WeeklyTask) -> Ordering {
     let key = |t: &WeeklyTask| {
         (
-            !is_priority(t.batch),
+            !policy.is_priority(t.batch),
             t.task.due_on,
             t.enterprise_name.is_none(),
             t.enterprise_name.clone(),
@@ -395,6 +392,7 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
         cultivations,
         enterprises,
         thresholds,
+        policy,
         seal,
     } = input;
     let monday = week.monday();
@@ -433,6 +431,7 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
             TaskStatus::Cancelled => {}
         }
     }
+    let task_order = |a: &WeeklyTask, b: &WeeklyTask| task_order(&policy, a, b);
     overdue.sort_by(task_order);
     next_week.sort_by(task_order);
     done_last_week.sort_by(|a, b| {
@@ -447,7 +446,7 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
             tasks,
         });
     }
-    let watch = watch_list(as_of, cultivations, enterprises, &thresholds);
+    let watch = watch_list(as_of, cultivations, enterprises, &thresholds, &policy);
     Ok(WeeklyList {
         scope,
         week,
@@ -467,6 +466,7 @@ fn watch_list(
     cultivations: Vec<CultivationFacts>,
     enterprises: Vec<EnterpriseFacts>,
     thresholds: &Thresholds,
+    policy: &BatchPolicy,
 ) -> Vec<WatchItem> {
     let mut watch = Vec::new();
     for c in cultivations {
@@ -508,11 +508,15 @@ fn watch_list(
             watch.push(item);
         }
     }
-    watch.sort_by_key(|w| watch_key(w, as_of));
+    watch.sort_by_key(|w| watch_key(w, as_of, policy));
     watch
 }
 
-fn watch_key(w: &WatchItem, as_of: NaiveDate) -> (u8, bool, i64, String, String, Option<String>) {
+fn watch_key(
+    w: &WatchItem,
+    as_of: NaiveDate,
+    policy: &BatchPolicy,
+) -> (u8, bool, i64, String, String, Option<String>) {
     let (rank, urgency) = match w.reason {
         WatchReason::TargetAtRisk { target_date, .. } => (0, (target_date - as_of).num_days()),
         WatchReason::NearThreshold { share_bp } => (1, -share_bp),
@@ -520,7 +524,7 @@ fn watch_key(w: &WatchItem, as_of: NaiveDate) -> (u8, bool, i64, String, String,
     };
     (
         rank,
-        !is_priority(w.batch),
+        !policy.is_priority(w.batch),
         urgency,
         w.enterprise_name.clone(),
         w.enterprise_uscc.clone(),
@@ -733,6 +737,7 @@ mod tests {
             cultivations: Vec::new(),
             enterprises: Vec::new(),
             thresholds: Thresholds::default(),
+            policy: BatchPolicy::default(),
             seal: None,
         }
     }
@@ -912,6 +917,22 @@ mod tests {
         // then the rest: by due date, then name, tasks about no enterprise last, then id.
         assert!("丙" < "甲");
         assert_eq!(ids(&list.overdue), vec![4, 2, 3, 7, 8, 1, 6, 5]);
+    }
+
+    #[test]
+    fn the_policy_names_the_priority_batches() {
+        let mut input = input(
+            "2023-W27",
+            "2023-07-03",
+            vec![
+                T::open(1, "2023-06-01", "2023-06-20").firm(Some("甲"), Some(1)),
+                T::open(2, "2023-06-01", "2023-06-28").firm(Some("乙"), Some(3)),
+                T::open(3, "2023-06-01", "2023-06-25").firm(Some("丙"), None),
+            ],
+        );
+        input.policy = BatchPolicy::default().with_priority(&[Batch::new(3).unwrap()], None);
+        let list = assemble(input, &cal()).unwrap();
+        assert_eq!(ids(&list.overdue), vec![2, 1, 3]);
     }
 
     #[test]

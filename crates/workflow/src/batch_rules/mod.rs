@@ -1,13 +1,13 @@
 //! Rule-based four-batches suggestions (四个一批): a per-mu (亩均) weighted score, grades by county
 //! percentile, and a mapping from grade and facts to a suggested batch, all declared in a TOML
-//! rule file (see `docs/batches.md`); plus the service policy of each batch ([`BatchPolicy`]).
+//! rule file (see `docs/batches.md`); the same file's `[[batch]]` tables are the county's
+//! [`BatchPolicy`] ([`Rules::policy`]).
 //!
 //! Everything here is exact integer arithmetic on the monthly [`Metrics`] and the rule file, so a
 //! suggestion is reproducible from those two alone: the same inputs give the same output, in the
 //! same order, whatever order the inputs came in.
 
 mod parse;
-mod policy;
 mod score;
 #[cfg(test)]
 mod tests;
@@ -17,12 +17,19 @@ use std::fmt;
 use peiyu_domain::{Batch, Enterprise, EnterpriseId, Lang, Metrics, Sector, Text, Uscc, YearMonth};
 use sha2::{Digest, Sha256};
 
-pub use parse::{RuleErrors, RuleProblem};
-pub use policy::{BatchPolicy, BatchService};
+pub use crate::batch_policy::{BatchPolicy, BatchService};
+use crate::rule_file::{RuleFileErrors, RuleFileProblem};
 pub use score::{Quotient, Scorecard, score};
 
 /// The rule file shipped with peiyu, used when a county has not written its own.
 pub const SHIPPED_RULES: &str = include_str!("../../rules/batches.toml");
+
+/// One problem in a rule file, at a 1-based line (the same codes as track files).
+pub type RuleProblem = RuleFileProblem;
+
+/// Every problem found in a rule file, sorted by line; never empty. Shown as `the batch rules
+/// are invalid (N problems):` then one `line N: …` per problem.
+pub type RuleErrors = RuleFileErrors;
 
 /// A validated rule file together with the exact text it was parsed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +100,8 @@ impl Rules {
         &self.fallback
     }
 
-    /// The service policy of each batch.
+    /// The county's four-batches policy: the file's `[[batch]]` tables over
+    /// [`BatchPolicy::default`].
     pub fn policy(&self) -> &BatchPolicy {
         &self.policy
     }

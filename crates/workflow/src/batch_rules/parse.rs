@@ -1,18 +1,14 @@
-//! Reading a rule file: TOML with spans, walked by hand so that every problem is collected
-//! (serde would stop at the first) and each one carries its line.
+//! Reading the batch rules: their walk over the shared rule-file [`Reader`], which collects
+//! every problem with its line.
 
-use std::fmt;
-
-use peiyu_domain::{Batch, Lang, Localize, Sector, Text, Yuan};
-use toml::Spanned;
+use peiyu_domain::{Batch, Sector, Text, Yuan};
 use toml::de::{DeTable, DeValue};
 
+use super::RuleErrors;
 use super::{
     BatchPolicy, Fallback, Grade, GradeBand, Indicator, IndicatorRule, MappingRule, Rules,
 };
-use crate::track::ProblemCode;
-
-type Value<'i> = Spanned<DeValue<'i>>;
+use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind, excerpt};
 
 const ROOT_FIELDS: &[&str] = &[
     "version",
@@ -49,406 +45,32 @@ const FALLBACK_FIELDS: &[&str] = &["batch", "reason"];
 /// within i128).
 pub(super) const MAX_BENCHMARK: i64 = 1_000_000_000_000;
 
-/// One problem in a rule file, at a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleProblem {
-    /// The 1-based line the problem is on.
-    pub line: usize,
-    /// What kind of problem it is (the same codes as track files).
-    pub code: ProblemCode,
-    /// The problem explained, in zh and en.
-    pub message: Text,
-}
-
-impl fmt::Display for RuleProblem {
-    /// `line N: <English message>`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message.en())
-    }
-}
-
-/// Every problem found in a rule file, sorted by line; never empty.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct RuleErrors {
-    /// The problems, sorted by line.
-    pub problems: Vec<RuleProblem>,
-}
-
-impl fmt::Display for RuleErrors {
-    /// `the batch rules are invalid (N problems):` then one `line N: …` per line.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        write!(
-            f,
-            "the batch rules are invalid ({n} problem{}):",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for p in &self.problems {
-            write!(f, "\n  {p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl Localize for RuleErrors {
-    fn localize(&self, _lang: Lang) -> Text {
-        let mut zh = format!("四个一批规则无效（共 {} 处问题）：", self.problems.len());
-        for p in &self.problems {
-            zh.push_str(&format!("\n  第 {} 行：{}", p.line, p.message.zh()));
-        }
-        Text::new(zh, self.to_string())
-    }
-}
-
 pub(super) fn parse(text: &str) -> Result<Rules, RuleErrors> {
-    let mut p = Parser {
-        text,
-        problems: Vec::new(),
-    };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        for e in errors {
-            let at = e.span().map_or(0, |s| s.start);
-            let msg = e.message().trim().to_owned();
-            p.push(
-                at,
-                ProblemCode::Syntax,
-                format!("TOML 语法错误：{msg}"),
-                format!("TOML syntax error: {msg}"),
-            );
-        }
-        return Err(p.finish());
-    }
-    let rules = p.rules(root.get_ref());
-    match rules {
-        Some(rules) if p.problems.is_empty() => Ok(rules),
-        _ => Err(p.finish()),
-    }
+    rule_file::read(text, RuleFileKind::BatchRules, |file, root| {
+        let whole = file.place("规则文件".to_owned(), "the rule file".to_owned());
+        Parser { file, whole }.rules(root)
+    })
 }
 
-struct Parser<'t> {
-    text: &'t str,
-    problems: Vec<RuleProblem>,
+/// The walk of a rule file, over the shared [`Reader`] (which records the problems).
+struct Parser<'r, 't> {
+    file: &'r mut Reader<'t>,
+    /// The place that names the whole file (规则文件 / the rule file).
+    whole: String,
 }
 
-/// A place in the file, named in both languages for messages.
-#[derive(Clone)]
-struct Place {
-    zh: String,
-    en: String,
-}
-
-impl Place {
-    fn new(zh: impl Into<String>, en: impl Into<String>) -> Place {
-        Place {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-}
-
-impl Parser<'_> {
-    fn finish(mut self) -> RuleErrors {
-        self.problems.sort_by_key(|p| p.line);
-        RuleErrors {
-            problems: self.problems,
-        }
-    }
-
-    fn line(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    }
-
-    fn push(&mut self, at: usize, code: ProblemCode, zh: String, en: String) {
-        let line = self.line(at);
-        self.problems.push(RuleProblem {
-            line,
-            code,
-            message: Text::new(zh, en),
-        });
-    }
-
-    fn unknown_fields(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &Place) {
-        for (k, _) in table.iter() {
-            let name: &str = k.get_ref();
-            if !allowed.contains(&name) {
-                let list = allowed.join(", ");
-                self.push(
-                    k.span().start,
-                    ProblemCode::UnknownField,
-                    format!("{} 中有未知字段 \"{name}\"（可用字段：{list}）", place.zh),
-                    format!(
-                        "unknown field \"{name}\" in {} (known fields: {list})",
-                        place.en
-                    ),
-                );
-            }
-        }
-    }
-
-    fn missing(&mut self, at: usize, field: &str, place: &Place) {
-        self.push(
-            at,
-            ProblemCode::MissingField,
-            format!("{} 缺少必填字段 \"{field}\"", place.zh),
-            format!("{} lacks the required field \"{field}\"", place.en),
-        );
-    }
-
-    fn wrong_type(&mut self, v: &Value<'_>, field: &str, place: &Place, expected: (&str, &str)) {
-        let found = v.get_ref().type_str();
-        self.push(
-            v.span().start,
-            ProblemCode::WrongType,
-            format!(
-                "{} 的 \"{field}\" 应为{}，实际是 {found}",
-                place.zh, expected.0
-            ),
-            format!(
-                "\"{field}\" in {} must be {}, found {found}",
-                place.en, expected.1
-            ),
-        );
-    }
-
-    fn bad_value(&mut self, at: usize, zh: String, en: String) {
-        self.push(at, ProblemCode::BadValue, zh, en);
-    }
-
-    fn string(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &Place,
-    ) -> Option<(String, usize)> {
-        let v = table.get(field)?;
-        match v.get_ref().as_str() {
-            Some(s) => Some((s.to_owned(), v.span().start)),
-            None => {
-                self.wrong_type(v, field, place, ("字符串", "a string"));
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, table: &DeTable<'_>, field: &str, place: &Place) -> Option<bool> {
-        let v = table.get(field)?;
-        match v.get_ref().as_bool() {
-            Some(b) => Some(b),
-            None => {
-                self.wrong_type(v, field, place, ("布尔值 true/false", "true or false"));
-                None
-            }
-        }
-    }
-
-    /// An integer field within `min..=max`; a problem (and `None`) otherwise.
-    fn integer(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &Place,
-        min: i64,
-        max: i64,
-    ) -> Option<i64> {
-        let v = table.get(field)?;
-        let n = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
-            _ => {
-                self.wrong_type(v, field, place, ("整数", "a whole number"));
-                return None;
-            }
-        };
-        match n.filter(|n| (min..=max).contains(n)) {
-            Some(n) => Some(n),
-            None => {
-                self.bad_value(
-                    v.span().start,
-                    format!("{} 的 \"{field}\" 应在 {min} 到 {max} 之间", place.zh),
-                    format!(
-                        "\"{field}\" in {} must be between {min} and {max}",
-                        place.en
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    fn required_integer(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &Place,
-        at: usize,
-        range: (i64, i64),
-    ) -> Option<i64> {
-        if table.get(field).is_none() {
-            self.missing(at, field, place);
-            return None;
-        }
-        self.integer(table, field, place, range.0, range.1)
-    }
-
-    fn strings(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &Place,
-    ) -> Option<Vec<(String, usize)>> {
-        let v = table.get(field)?;
-        let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(v, field, place, ("字符串数组", "an array of strings"));
-            return None;
-        };
-        let mut out = Vec::new();
-        let mut ok = true;
-        for item in items.iter() {
-            match item.get_ref().as_str() {
-                Some(s) => out.push((s.to_owned(), item.span().start)),
-                None => {
-                    ok = false;
-                    self.wrong_type(item, field, place, ("字符串", "a string"));
-                }
-            }
-        }
-        ok.then_some(out)
-    }
-
-    fn label(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &Place,
-        at: usize,
-        required: bool,
-    ) -> Option<Text> {
-        let Some(v) = table.get(field) else {
-            if required {
-                self.push(
-                    at,
-                    ProblemCode::MissingLabel,
-                    format!(
-                        "{} 缺少 \"{field}\"：需要中文（zh）和英文（en）两种文字",
-                        place.zh
-                    ),
-                    format!(
-                        "{} lacks \"{field}\": both zh and en texts are required",
-                        place.en
-                    ),
-                );
-            }
-            return None;
-        };
-        let Some(t) = v.get_ref().as_table() else {
-            self.wrong_type(
-                v,
-                field,
-                place,
-                (
-                    "形如 { zh = \"…\", en = \"…\" } 的表",
-                    "a table { zh = \"…\", en = \"…\" }",
-                ),
-            );
-            return None;
-        };
-        let sub = Place::new(
-            format!("{} 的 \"{field}\"", place.zh),
-            format!("\"{field}\" of {}", place.en),
-        );
-        self.unknown_fields(t, &["zh", "en"], &sub);
-        let mut texts = Vec::new();
-        for lang in Lang::ALL {
-            let code = lang.code();
-            match t.get(code) {
-                Some(s) => match s.get_ref().as_str() {
-                    Some(s) if !s.trim().is_empty() => texts.push(s.to_owned()),
-                    Some(_) => self.push(
-                        v.span().start,
-                        ProblemCode::MissingLabel,
-                        format!("{} 的 {code} 文字为空", sub.zh),
-                        format!("the {code} text of {} is empty", sub.en),
-                    ),
-                    None => self.wrong_type(s, code, &sub, ("字符串", "a string")),
-                },
-                None => self.push(
-                    v.span().start,
-                    ProblemCode::MissingLabel,
-                    format!("{} 缺少 {code} 文字（中英文都必须提供）", sub.zh),
-                    format!(
-                        "{} lacks its {code} text (both zh and en are required)",
-                        sub.en
-                    ),
-                ),
-            }
-        }
-        match <[String; 2]>::try_from(texts) {
-            Ok([zh, en]) => Some(Text::new(zh, en)),
-            Err(_) => None,
-        }
-    }
-
-    fn sub_table<'a, 'i>(
-        &mut self,
-        table: &'a DeTable<'i>,
-        field: &str,
-    ) -> Option<(&'a DeTable<'i>, usize)> {
-        let v = table.get(field)?;
-        match v.get_ref().as_table() {
-            Some(t) => Some((t, v.span().start)),
-            None => {
-                let root = Place::new("规则文件", "the rule file");
-                self.wrong_type(v, field, &root, ("表", "a table"));
-                None
-            }
-        }
-    }
-
-    fn tables<'a, 'i>(
-        &mut self,
-        table: &'a DeTable<'i>,
-        field: &str,
-    ) -> Vec<(&'a DeTable<'i>, usize)> {
-        let Some(v) = table.get(field) else {
-            return Vec::new();
-        };
-        let root = Place::new("规则文件", "the rule file");
-        let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(
-                v,
-                field,
-                &root,
-                (
-                    &format!("[[{field}]] 表数组"),
-                    &format!("an array of [[{field}]] tables"),
-                ),
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            match item.get_ref().as_table() {
-                Some(t) => out.push((t, item.span().start)),
-                None => self.wrong_type(item, field, &root, ("表", "a table")),
-            }
-        }
-        out
-    }
-
-    fn batch(&mut self, table: &DeTable<'_>, field: &str, place: &Place) -> Option<Batch> {
-        let n = self.integer(table, field, place, 1, 4)?;
-        u8::try_from(n).ok().and_then(|n| Batch::new(n).ok())
+impl Parser<'_, '_> {
+    fn batch(&mut self, table: &DeTable<'_>, field: &str, place: &str) -> Option<Batch> {
+        let n: u8 = self.file.integer(table, field, place, 1, 4)?;
+        Batch::new(n).ok()
     }
 
     fn rules(&mut self, root: &DeTable<'_>) -> Option<Rules> {
-        let file = Place::new("规则文件", "the rule file");
-        self.unknown_fields(root, ROOT_FIELDS, &file);
-        let version = self.string(root, "version", &file).map(|(s, _)| s);
+        self.file.unknown_fields(root, ROOT_FIELDS, &self.whole);
+        let version = self
+            .file
+            .string(root, "version", &self.whole)
+            .map(|(s, _)| s);
 
         let (sectors, cap_percent) = self.score_section(root);
         let exempt_months = self.exempt_section(root);
@@ -468,22 +90,22 @@ impl Parser<'_> {
             mapping: mapping?,
             fallback: fallback?,
             policy: policy?,
-            text: self.text.to_owned(),
+            text: self.file.text().to_owned(),
         })
     }
 
     fn score_section(&mut self, root: &DeTable<'_>) -> (Option<Vec<Sector>>, Option<u32>) {
         let mut sectors = vec![Sector::Industry];
         let mut cap = 150;
-        let Some((t, _)) = self.sub_table(root, "score") else {
+        let Some((t, _)) = self.file.sub_table(root, "score", &self.whole) else {
             let ok = root.get("score").is_none();
             return (ok.then_some(sectors), ok.then_some(cap));
         };
-        let place = Place::new("[score]", "[score]");
-        self.unknown_fields(t, SCORE_FIELDS, &place);
+        let place = "[score]";
+        self.file.unknown_fields(t, SCORE_FIELDS, place);
         let mut sectors_ok = true;
         if t.get("sectors").is_some() {
-            match self.strings(t, "sectors", &place) {
+            match self.file.all_strings(t, "sectors", place) {
                 Some(items) => {
                     sectors.clear();
                     for (s, at) in items {
@@ -492,7 +114,8 @@ impl Parser<'_> {
                             Ok(_) => {}
                             Err(_) => {
                                 sectors_ok = false;
-                                self.bad_value(
+                                let s = excerpt(&s);
+                                self.file.bad_value(
                                     at,
                                     format!("[score] 的 sectors 中有未知行业 \"{s}\"（可用：industry, wholesale, retail, accommodation, catering, other）"),
                                     format!("unknown sector \"{s}\" in sectors of [score] (known: industry, wholesale, retail, accommodation, catering, other)"),
@@ -505,9 +128,9 @@ impl Parser<'_> {
             }
         }
         let cap_ok = match t.get("cap_percent") {
-            Some(_) => match self.integer(t, "cap_percent", &place, 100, 1000) {
+            Some(_) => match self.file.integer(t, "cap_percent", place, 100, 1000) {
                 Some(n) => {
-                    cap = u32::try_from(n).unwrap_or(150);
+                    cap = n;
                     true
                 }
                 None => false,
@@ -518,23 +141,21 @@ impl Parser<'_> {
     }
 
     fn exempt_section(&mut self, root: &DeTable<'_>) -> Option<u32> {
-        let Some((t, _)) = self.sub_table(root, "exempt") else {
+        let Some((t, _)) = self.file.sub_table(root, "exempt", &self.whole) else {
             return root.get("exempt").is_none().then_some(24);
         };
-        let place = Place::new("[exempt]", "[exempt]");
-        self.unknown_fields(t, EXEMPT_FIELDS, &place);
+        let place = "[exempt]";
+        self.file.unknown_fields(t, EXEMPT_FIELDS, place);
         match t.get("months_in_production") {
-            Some(_) => self
-                .integer(t, "months_in_production", &place, 0, 120)
-                .and_then(|n| u32::try_from(n).ok()),
+            Some(_) => self.file.integer(t, "months_in_production", place, 0, 120),
             None => Some(24),
         }
     }
 
     fn indicators(&mut self, root: &DeTable<'_>) -> Option<Vec<IndicatorRule>> {
-        let tables = self.tables(root, "indicator");
+        let tables = self.file.tables(root, "indicator", &self.whole);
         if tables.is_empty() && root.get("indicator").is_none() {
-            self.push(
+            self.file.push(
                 0,
                 ProblemCode::MissingField,
                 "规则文件至少需要一个 [[indicator]]".to_owned(),
@@ -545,16 +166,16 @@ impl Parser<'_> {
         let mut ok = true;
         let mut out: Vec<IndicatorRule> = Vec::new();
         for (i, (t, at)) in tables.into_iter().enumerate() {
-            let line = self.line(at);
-            let place = Place::new(
+            let line = self.file.line(at);
+            let place = self.file.place(
                 format!("第 {} 个指标（第 {line} 行）", i + 1),
                 format!("indicator #{} (line {line})", i + 1),
             );
-            self.unknown_fields(t, INDICATOR_FIELDS, &place);
-            let indicator = match self.string(t, "key", &place) {
+            self.file.unknown_fields(t, INDICATOR_FIELDS, &place);
+            let indicator = match self.file.string(t, "key", &place) {
                 Some((key, key_at)) => match Indicator::from_key(&key) {
                     Some(ind) if out.iter().any(|r| r.indicator == ind) => {
-                        self.push(
+                        self.file.push(
                             key_at,
                             ProblemCode::Inconsistent,
                             format!("指标 \"{key}\" 重复出现"),
@@ -566,7 +187,8 @@ impl Parser<'_> {
                     None => {
                         let known: Vec<_> = Indicator::ALL.iter().map(|i| i.key()).collect();
                         let known = known.join(", ");
-                        self.bad_value(
+                        let key = excerpt(&key);
+                        self.file.bad_value(
                             key_at,
                             format!("未知指标 \"{key}\"（可用：{known}）"),
                             format!("unknown indicator \"{key}\" (known: {known})"),
@@ -576,18 +198,20 @@ impl Parser<'_> {
                 },
                 None => {
                     if t.get("key").is_none() {
-                        self.missing(at, "key", &place);
+                        self.file.missing(at, "key", &place);
                     }
                     None
                 }
             };
             let benchmark = self.benchmark(t, indicator, &place, at);
-            let weight = self.required_integer(t, "weight", &place, at, (0, 1000));
+            let weight = self
+                .file
+                .required_integer(t, "weight", &place, at, (0, 1000));
             match (indicator, benchmark, weight) {
                 (Some(indicator), Some(benchmark), Some(weight)) => out.push(IndicatorRule {
                     indicator,
                     benchmark,
-                    weight: u32::try_from(weight).unwrap_or(0),
+                    weight,
                     line,
                 }),
                 _ => ok = false,
@@ -595,7 +219,7 @@ impl Parser<'_> {
         }
         if ok && !out.is_empty() && out.iter().all(|r| r.weight == 0) {
             let at = root.get("indicator").map_or(0, |v| v.span().start);
-            self.push(
+            self.file.push(
                 at,
                 ProblemCode::Inconsistent,
                 "所有指标的权重都是 0，无法评分".to_owned(),
@@ -612,11 +236,11 @@ impl Parser<'_> {
         &mut self,
         t: &DeTable<'_>,
         indicator: Option<Indicator>,
-        place: &Place,
+        place: &str,
         at: usize,
     ) -> Option<i64> {
         let Some(v) = t.get("benchmark") else {
-            self.missing(at, "benchmark", place);
+            self.file.missing(at, "benchmark", place);
             return None;
         };
         let n = match v.get_ref() {
@@ -627,7 +251,7 @@ impl Parser<'_> {
                 None => return None,
             },
             _ => {
-                self.wrong_type(
+                self.file.wrong_type(
                     v,
                     "benchmark",
                     place,
@@ -642,10 +266,10 @@ impl Parser<'_> {
         match n.filter(|n| (1..=MAX_BENCHMARK).contains(n)) {
             Some(n) => Some(n),
             None => {
-                self.bad_value(
+                self.file.bad_value(
                     v.span().start,
-                    format!("{} 的 \"benchmark\" 应为大于 0、不超过 1 万亿的数（金额可写作 \"5万\"，研发强度可写作 \"2.5%\"）", place.zh),
-                    format!("\"benchmark\" in {} must be a number above 0 and at most a trillion (money may be written \"5万\", the R&D ratio \"2.5%\")", place.en),
+                    format!("{place} 的 \"benchmark\" 应为大于 0、不超过 1 万亿的数（金额可写作 \"5万\"，研发强度可写作 \"2.5%\"）"),
+                    format!("\"benchmark\" in {place} must be a number above 0 and at most a trillion (money may be written \"5万\", the R&D ratio \"2.5%\")"),
                 );
                 None
             }
@@ -655,9 +279,9 @@ impl Parser<'_> {
     /// The grade bands if all are valid, and every grade key that is well formed (so that
     /// rules naming a grade whose band has another problem are not reported twice).
     fn grades(&mut self, root: &DeTable<'_>) -> (Option<Vec<GradeBand>>, Vec<Grade>) {
-        let tables = self.tables(root, "grade");
+        let tables = self.file.tables(root, "grade", &self.whole);
         if tables.is_empty() && root.get("grade").is_none() {
-            self.push(
+            self.file.push(
                 0,
                 ProblemCode::MissingField,
                 "规则文件至少需要一个 [[grade]]".to_owned(),
@@ -671,27 +295,24 @@ impl Parser<'_> {
         let mut last_at = 0;
         for (i, (t, at)) in tables.into_iter().enumerate() {
             last_at = t.get("top_percent").map_or(at, |v| v.span().start);
-            let line = self.line(at);
-            let place = Place::new(
+            let line = self.file.line(at);
+            let place = self.file.place(
                 format!("第 {} 个等级（第 {line} 行）", i + 1),
                 format!("grade #{} (line {line})", i + 1),
             );
-            self.unknown_fields(t, GRADE_FIELDS, &place);
-            let key = match self.string(t, "key", &place) {
+            self.file.unknown_fields(t, GRADE_FIELDS, &place);
+            let key = match self.file.string(t, "key", &place) {
                 Some((k, k_at)) => {
                     let k_trim = k.trim();
                     if k_trim.is_empty() || k_trim.chars().count() > 8 {
-                        self.bad_value(
+                        self.file.bad_value(
                             k_at,
-                            format!("{} 的 \"key\" 应为 1 到 8 个字符，如 \"A\"", place.zh),
-                            format!(
-                                "\"key\" in {} must be 1 to 8 characters, e.g. \"A\"",
-                                place.en
-                            ),
+                            format!("{place} 的 \"key\" 应为 1 到 8 个字符，如 \"A\""),
+                            format!("\"key\" in {place} must be 1 to 8 characters, e.g. \"A\""),
                         );
                         None
                     } else if keys.iter().any(|g| g.as_str() == k_trim) {
-                        self.push(
+                        self.file.push(
                             k_at,
                             ProblemCode::Inconsistent,
                             format!("等级 \"{k_trim}\" 重复出现"),
@@ -705,21 +326,23 @@ impl Parser<'_> {
                 }
                 None => {
                     if t.get("key").is_none() {
-                        self.missing(at, "key", &place);
+                        self.file.missing(at, "key", &place);
                     }
                     None
                 }
             };
-            let top = self.required_integer(t, "top_percent", &place, at, (1, 100));
+            let top = self
+                .file
+                .required_integer(t, "top_percent", &place, at, (1, 100));
             if let (Some(top), Some(prev)) = (top, out.last())
-                && top <= i64::from(prev.top_percent)
+                && top <= prev.top_percent
             {
                 let at = t.get("top_percent").map_or(at, |v| v.span().start);
-                self.push(
+                self.file.push(
                         at,
                         ProblemCode::Inconsistent,
-                        format!("{} 的 top_percent（{top}）必须大于上一个等级的（{}）：等级从好到差排列，百分比逐级累加", place.zh, prev.top_percent),
-                        format!("top_percent ({top}) in {} must be greater than the previous grade's ({}): grades go from best to worst with cumulative percentages", place.en, prev.top_percent),
+                        format!("{place} 的 top_percent（{top}）必须大于上一个等级的（{}）：等级从好到差排列，百分比逐级累加", prev.top_percent),
+                        format!("top_percent ({top}) in {place} must be greater than the previous grade's ({}): grades go from best to worst with cumulative percentages", prev.top_percent),
                     );
                 ok = false;
                 continue;
@@ -727,14 +350,14 @@ impl Parser<'_> {
             match (key, top) {
                 (Some(grade), Some(top)) => out.push(GradeBand {
                     grade,
-                    top_percent: u32::try_from(top).unwrap_or(100),
+                    top_percent: top,
                     line,
                 }),
                 _ => ok = false,
             }
         }
         if out.last().is_some_and(|g| g.top_percent != 100) {
-            self.push(
+            self.file.push(
                 last_at,
                 ProblemCode::Inconsistent,
                 "最后一个等级的 top_percent 必须是 100（其余企业都归入它）".to_owned(),
@@ -749,21 +372,22 @@ impl Parser<'_> {
         let mut policy = BatchPolicy::default();
         let mut ok = true;
         let mut seen: Vec<Batch> = Vec::new();
-        for (i, (t, at)) in self.tables(root, "batch").into_iter().enumerate() {
-            let line = self.line(at);
-            let place = Place::new(
+        let tables = self.file.tables(root, "batch", &self.whole);
+        for (i, (t, at)) in tables.into_iter().enumerate() {
+            let line = self.file.line(at);
+            let place = self.file.place(
                 format!("第 {} 个批次（第 {line} 行）", i + 1),
                 format!("batch #{} (line {line})", i + 1),
             );
-            self.unknown_fields(t, BATCH_FIELDS, &place);
+            self.file.unknown_fields(t, BATCH_FIELDS, &place);
             if t.get("number").is_none() {
-                self.missing(at, "number", &place);
+                self.file.missing(at, "number", &place);
             }
             let batch = self.batch(t, "number", &place);
             if let Some(b) = batch {
                 if seen.contains(&b) {
                     let n_at = t.get("number").map_or(at, |v| v.span().start);
-                    self.push(
+                    self.file.push(
                         n_at,
                         ProblemCode::Inconsistent,
                         format!("第{b}批重复定义"),
@@ -773,11 +397,11 @@ impl Parser<'_> {
                 }
                 seen.push(b);
             }
-            let label = self.label(t, "label", &place, at, false);
-            let service = self.label(t, "service", &place, at, false);
+            let label = self.file.label(t, "label", &place, at, false);
+            let service = self.file.label(t, "service", &place, at, false);
             let rank = match t.get("weekly_rank") {
-                Some(_) => match self.integer(t, "weekly_rank", &place, 1, 9) {
-                    Some(n) => u8::try_from(n).ok(),
+                Some(_) => match self.file.integer(t, "weekly_rank", &place, 1, 9) {
+                    Some(n) => Some(n),
                     None => {
                         ok = false;
                         None
@@ -786,13 +410,18 @@ impl Parser<'_> {
                 None => None,
             };
             let days = match t.get("factor_guarantee_working_days") {
-                Some(_) => match self.integer(t, "factor_guarantee_working_days", &place, 0, 366) {
-                    Some(n) => Some(u32::try_from(n).ok().filter(|n| *n > 0)),
-                    None => {
-                        ok = false;
-                        None
+                Some(_) => {
+                    match self
+                        .file
+                        .integer(t, "factor_guarantee_working_days", &place, 0, 366)
+                    {
+                        Some(n) => Some((n > 0).then_some(n)),
+                        None => {
+                            ok = false;
+                            None
+                        }
                     }
-                },
+                }
                 None => None,
             };
             let fields_ok = (t.get("label").is_none() || label.is_some())
@@ -821,17 +450,18 @@ impl Parser<'_> {
     fn mapping(&mut self, root: &DeTable<'_>, grades: &[Grade]) -> Option<Vec<MappingRule>> {
         let mut ok = true;
         let mut out: Vec<MappingRule> = Vec::new();
-        for (i, (t, at)) in self.tables(root, "rule").into_iter().enumerate() {
-            let line = self.line(at);
-            let place = Place::new(
+        let tables = self.file.tables(root, "rule", &self.whole);
+        for (i, (t, at)) in tables.into_iter().enumerate() {
+            let line = self.file.line(at);
+            let place = self.file.place(
                 format!("第 {} 条规则（第 {line} 行）", i + 1),
                 format!("rule #{} (line {line})", i + 1),
             );
-            self.unknown_fields(t, RULE_FIELDS, &place);
+            self.file.unknown_fields(t, RULE_FIELDS, &place);
             let mut rule_ok = true;
             let rule_grades = match t.get("grades") {
                 None => None,
-                Some(_) => match self.strings(t, "grades", &place) {
+                Some(_) => match self.file.all_strings(t, "grades", &place) {
                     Some(items) => {
                         let mut gs = Vec::new();
                         for (g, g_at) in items {
@@ -843,10 +473,11 @@ impl Parser<'_> {
                                     rule_ok = false;
                                     let known: Vec<_> = grades.iter().map(Grade::as_str).collect();
                                     let known = known.join(", ");
-                                    self.bad_value(
+                                    let g = excerpt(&g);
+                                    self.file.bad_value(
                                         g_at,
-                                        format!("{} 引用了未定义的等级 \"{g}\"（已定义：{known}）", place.zh),
-                                        format!("{} names the undefined grade \"{g}\" (defined: {known})", place.en),
+                                        format!("{place} 引用了未定义的等级 \"{g}\"（已定义：{known}）"),
+                                        format!("{place} names the undefined grade \"{g}\" (defined: {known})"),
                                     );
                                 }
                                 None => rule_ok = false,
@@ -863,7 +494,7 @@ impl Parser<'_> {
             let mut flag = |p: &mut Self, field: &str| match t.get(field) {
                 None => None,
                 Some(_) => {
-                    let b = p.boolean(t, field, &place);
+                    let b = p.file.boolean(t, field, &place);
                     if b.is_none() {
                         rule_ok = false;
                     }
@@ -874,18 +505,18 @@ impl Parser<'_> {
             let tech = flag(self, "tech_upgrade_project");
             let stopped = flag(self, "stopped");
             if t.get("batch").is_none() {
-                self.missing(at, "batch", &place);
+                self.file.missing(at, "batch", &place);
             }
             let batch = self.batch(t, "batch", &place);
-            let reason = self.label(t, "reason", &place, at, true);
+            let reason = self.file.label(t, "reason", &place, at, true);
             match (batch, reason, rule_ok) {
                 (Some(batch), Some(reason), true) => {
                     if let Some(prev) = out.iter().find(|r| r.is_catch_all()) {
-                        self.push(
+                        self.file.push(
                             at,
                             ProblemCode::Inconsistent,
-                            format!("{} 永远不会用到：第 {} 行的规则没有任何条件，已匹配所有企业", place.zh, prev.line),
-                            format!("{} can never apply: the rule on line {} has no condition and matches everyone", place.en, prev.line),
+                            format!("{place} 永远不会用到：第 {} 行的规则没有任何条件，已匹配所有企业", prev.line),
+                            format!("{place} can never apply: the rule on line {} has no condition and matches everyone", prev.line),
                         );
                         ok = false;
                     }
@@ -910,16 +541,16 @@ impl Parser<'_> {
             batch: None,
             reason: Text::new("没有规则匹配", "no rule matched"),
         };
-        let Some((t, at)) = self.sub_table(root, "fallback") else {
+        let Some((t, at)) = self.file.sub_table(root, "fallback", &self.whole) else {
             return root.get("fallback").is_none().then_some(default);
         };
-        let place = Place::new("[fallback]", "[fallback]");
-        self.unknown_fields(t, FALLBACK_FIELDS, &place);
+        let place = "[fallback]";
+        self.file.unknown_fields(t, FALLBACK_FIELDS, place);
         let batch = match t.get("batch") {
-            Some(_) => Some(self.batch(t, "batch", &place)?),
+            Some(_) => Some(self.batch(t, "batch", place)?),
             None => None,
         };
-        let reason = self.label(t, "reason", &place, at, true)?;
+        let reason = self.file.label(t, "reason", place, at, true)?;
         Some(Fallback { batch, reason })
     }
 }

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::parse::MAX_BENCHMARK;
 use super::*;
-use crate::track::ProblemCode;
+use crate::rule_file::ProblemCode;
 
 /// Round benchmarks so the hand computation below stays readable.
 const TEST_RULES: &str = r#"
@@ -891,4 +891,26 @@ proptest! {
         prop_assert!(b >= a);
         prop_assert!(gb <= ga, "a higher score never gets a worse grade");
     }
+}
+
+#[test]
+fn a_message_quotes_at_most_a_hundred_characters_of_a_value() {
+    let long = "z".repeat(150);
+    let text = SHIPPED_RULES
+        .replace(
+            "sectors = [\"industry\"]",
+            &format!("sectors = [\"{long}\"]"),
+        )
+        .replace("key = \"rnd_ratio\"", &format!("key = \"{long}\""))
+        .replace("grades = [\"D\"]", &format!("grades = [\"{long}\"]"))
+        .replace("[exempt]", &format!("[exempt]\n{long} = 1"));
+    let err = Rules::parse(&text).unwrap_err();
+    let shown = format!("{}…", "z".repeat(100));
+    for p in &err.problems {
+        for m in [p.message.zh(), p.message.en()] {
+            assert!(!m.contains(&"z".repeat(101)), "{m}");
+            assert!(m.contains(&shown), "{m}");
+        }
+    }
+    assert_eq!(err.problems.len(), 4, "{err}");
 }

@@ -7,17 +7,25 @@
 //! transition names exists, every stage is reachable from the start, and every guard, task kind
 //! and duration is well formed.
 
-mod error;
 mod parse;
 
 use chrono::{Months, NaiveDate};
-use peiyu_domain::{Batch, Lang, Role, StageKey, TaskKind, Text, TrackKey};
+use peiyu_domain::{Role, StageKey, Text, TrackKey};
 use sha2::{Digest, Sha256};
 
-pub use error::{ProblemCode, TrackErrors, TrackProblem};
+pub use crate::rule_file::ProblemCode;
 
-use crate::guard::Guard;
+use crate::batch_policy::BatchPolicy;
+use crate::guard::{Guard, KindPattern};
+use crate::rule_file::{RuleFileErrors, RuleFileProblem};
 use crate::template::{TaskTemplate, TemplateOrigin};
+
+/// One problem in a track file, at a 1-based line.
+pub type TrackProblem = RuleFileProblem;
+
+/// Every problem found in a track file, sorted by line; never empty. Shown as `the track is
+/// invalid (N problems):` then one `line N: …` per problem.
+pub type TrackErrors = RuleFileErrors;
 
 /// A validated track definition together with the exact text it was parsed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,51 +178,6 @@ impl Period {
     }
 }
 
-/// A pattern naming task kinds in `tasks_done` guards and `close` lists: an exact kind such as
-/// `factor_guarantee:land`, or `factor_guarantee` for a factor guarantee of any category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KindPattern {
-    /// Exactly this kind.
-    Exact(TaskKind),
-    /// A factor guarantee of any category.
-    AnyFactorGuarantee,
-}
-
-impl KindPattern {
-    /// Reads a task kind key, or `factor_guarantee` alone for any category.
-    pub fn parse(s: &str) -> Result<KindPattern, peiyu_domain::TaskKindError> {
-        if s.trim().eq_ignore_ascii_case("factor_guarantee") {
-            return Ok(KindPattern::AnyFactorGuarantee);
-        }
-        TaskKind::parse(s).map(KindPattern::Exact)
-    }
-
-    /// Whether a task of `kind` matches.
-    pub fn matches(self, kind: &TaskKind) -> bool {
-        match self {
-            KindPattern::Exact(k) => k == *kind,
-            KindPattern::AnyFactorGuarantee => matches!(kind, TaskKind::FactorGuarantee(_)),
-        }
-    }
-
-    /// The pattern as written in a track file.
-    pub fn key(self) -> String {
-        match self {
-            KindPattern::Exact(k) => k.key(),
-            KindPattern::AnyFactorGuarantee => "factor_guarantee".to_owned(),
-        }
-    }
-
-    /// The pattern's name for messages: the kind's label, or 要素保障 / factor guarantee.
-    pub fn label(self, lang: Lang) -> String {
-        match (self, lang) {
-            (KindPattern::Exact(k), _) => k.label(lang),
-            (KindPattern::AnyFactorGuarantee, Lang::Zh) => "要素保障".to_owned(),
-            (KindPattern::AnyFactorGuarantee, Lang::En) => "factor guarantee".to_owned(),
-        }
-    }
-}
-
 /// Which open tasks entering a stage closes (they are cancelled: no longer needed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CloseRule {
@@ -224,44 +187,6 @@ pub enum CloseRule {
     All,
     /// Every open task of matching kind.
     Kind(KindPattern),
-}
-
-/// The four-batches policy: enterprises in priority batches get shorter deadlines on
-/// factor-guarantee tasks (and on any template that sets `priority_working_days`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchPolicy {
-    /// The batches that get priority deadlines; batches 1 and 2 unless the track says otherwise.
-    pub priority_batches: Vec<Batch>,
-    /// The deadline, in working days, of a factor-guarantee task for a priority-batch enterprise
-    /// when its template sets no `priority_working_days` of its own.
-    pub factor_guarantee_working_days: Option<u32>,
-}
-
-impl Default for BatchPolicy {
-    fn default() -> Self {
-        BatchPolicy {
-            priority_batches: Batch::ALL.into_iter().filter(|b| b.number() <= 2).collect(),
-            factor_guarantee_working_days: None,
-        }
-    }
-}
-
-impl BatchPolicy {
-    /// Whether an enterprise in `batch` (or in none) gets priority deadlines.
-    pub fn is_priority(&self, batch: Option<Batch>) -> bool {
-        batch.is_some_and(|b| self.priority_batches.contains(&b))
-    }
-
-    /// The priority deadline in working days that applies to `template`, if any: its own
-    /// `priority_working_days`, else the policy's factor-guarantee default for a factor-guarantee
-    /// task.
-    pub fn priority_working_days(&self, template: &TaskTemplate) -> Option<u32> {
-        template.priority_working_days.or_else(|| {
-            matches!(template.kind, TaskKind::FactorGuarantee(_))
-                .then_some(self.factor_guarantee_working_days)
-                .flatten()
-        })
-    }
 }
 
 impl Track {
@@ -330,7 +255,9 @@ impl Track {
             .unwrap_or_else(|| Text::new(transition.to.as_str(), transition.to.as_str()))
     }
 
-    /// The batch policy.
+    /// The batch policy the track's deadlines follow: the default policy with the track's
+    /// `[policy]` section applied ([`BatchPolicy::with_priority`]; without one, batches 1 and 2
+    /// are the priority batches and factor guarantees keep their templates' deadlines).
     pub fn policy(&self) -> &BatchPolicy {
         &self.policy
     }

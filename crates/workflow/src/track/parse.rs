@@ -1,19 +1,17 @@
-//! Reading a track file: TOML with spans, walked by hand so that every problem is collected
-//! (serde would stop at the first) and each one carries its line.
+//! Reading a track file: its walk over the shared rule-file [`Reader`], which collects every
+//! problem with its line.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use peiyu_domain::{Batch, Lang, Role, StageKey, TaskKind, Text, TrackKey};
-use toml::Spanned;
+use peiyu_domain::{Batch, Role, StageKey, TaskKind, TaskKindError, Text, TrackKey};
 use toml::de::{DeTable, DeValue};
 
-use super::error::{ProblemCode, TrackErrors, TrackProblem};
-use super::{BatchPolicy, CloseRule, KindPattern, Period, ReviewRule, Stage, Track, Transition};
+use super::{CloseRule, Period, ReviewRule, Stage, Track, TrackErrors, Transition};
+use crate::batch_policy::BatchPolicy;
 use crate::figures::Basis;
-use crate::guard::{GUARD_KEYS, Guard};
+use crate::guard::{GUARD_KEYS, Guard, KindPattern};
+use crate::rule_file::{self, ProblemCode, Reader, RuleFileKind, Value, excerpt, with_excerpts};
 use crate::template::{AssigneeRule, DueRule, Repeat, TaskTemplate};
-
-type Value<'i> = Spanned<DeValue<'i>>;
 
 const ROOT_FIELDS: &[&str] = &[
     "key",
@@ -70,42 +68,15 @@ const POLICY_FIELDS: &[&str] = &["priority_batches", "factor_guarantee_working_d
 const MAX_DAYS: i64 = 366;
 
 pub(super) fn parse(text: &str) -> Result<Track, TrackErrors> {
-    let mut p = Parser {
-        text,
-        problems: Vec::new(),
-        places: Vec::new(),
-    };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        for e in errors {
-            let at = e.span().map_or(0, |s| s.start);
-            let msg = e.message().trim().to_owned();
-            p.push(
-                at,
-                ProblemCode::Syntax,
-                format!("TOML 语法错误：{msg}"),
-                format!("TOML syntax error: {msg}"),
-            );
-        }
-        return Err(p.finish());
-    }
-    let track = p.track(root.get_ref());
-    match track {
-        Some(track) if p.problems.is_empty() => Ok(track),
-        _ => Err(p.finish()),
-    }
+    rule_file::read(text, RuleFileKind::Track, |file, root| {
+        Parser { file }.track(root)
+    })
 }
 
-struct Parser<'t> {
-    text: &'t str,
-    problems: Vec<TrackProblem>,
-    /// Names of places in the file (a stage, a task, a transition) in zh and en; messages refer
-    /// to them by a token that [`Parser::render`] replaces in each language.
-    places: Vec<(String, String)>,
+/// The walk of a track file, over the shared [`Reader`] (which records the problems).
+struct Parser<'r, 't> {
+    file: &'r mut Reader<'t>,
 }
-
-const PLACE_OPEN: char = '\u{1}';
-const PLACE_CLOSE: char = '\u{2}';
 
 /// A stage as read, before cross-checks.
 struct RawStage {
@@ -126,312 +97,7 @@ struct RawTransition {
     at: usize,
 }
 
-impl Parser<'_> {
-    fn finish(mut self) -> TrackErrors {
-        self.problems.sort_by_key(|p| p.line);
-        TrackErrors {
-            problems: self.problems,
-        }
-    }
-
-    fn line(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    }
-
-    fn push(&mut self, at: usize, code: ProblemCode, zh: String, en: String) {
-        let line = self.line(at);
-        let message = Text::new(self.render(&zh, Lang::Zh), self.render(&en, Lang::En));
-        self.problems.push(TrackProblem {
-            line,
-            code,
-            message,
-        });
-    }
-
-    /// A token naming a place in the file, rendered in each language by [`Parser::render`].
-    fn place(&mut self, zh: String, en: String) -> String {
-        self.places.push((zh, en));
-        format!("{PLACE_OPEN}{}{PLACE_CLOSE}", self.places.len() - 1)
-    }
-
-    /// `text` with every place token replaced by the place's name in `lang` (places may nest).
-    fn render(&self, text: &str, lang: Lang) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(open) = rest.find(PLACE_OPEN) {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + PLACE_OPEN.len_utf8()..];
-            let Some(close) = after.find(PLACE_CLOSE) else {
-                break;
-            };
-            if let Some((zh, en)) = after[..close]
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| self.places.get(i))
-            {
-                let name = if lang == Lang::Zh { zh } else { en };
-                out.push_str(&self.render(name, lang));
-            }
-            rest = &after[close + PLACE_CLOSE.len_utf8()..];
-        }
-        out.push_str(rest);
-        out
-    }
-
-    fn unknown_fields(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &str) {
-        for (k, _) in table.iter() {
-            let name: &str = k.get_ref();
-            if !allowed.contains(&name) {
-                let list = allowed.join(", ");
-                self.push(
-                    k.span().start,
-                    ProblemCode::UnknownField,
-                    format!("{place} 中有未知字段 \"{name}\"（可用字段：{list}）"),
-                    format!("unknown field \"{name}\" in {place} (known fields: {list})"),
-                );
-            }
-        }
-    }
-
-    fn missing(&mut self, at: usize, field: &str, place: &str) {
-        self.push(
-            at,
-            ProblemCode::MissingField,
-            format!("{place} 缺少必填字段 \"{field}\""),
-            format!("{place} lacks the required field \"{field}\""),
-        );
-    }
-
-    fn wrong_type(&mut self, v: &Value<'_>, field: &str, place: &str, expected: (&str, &str)) {
-        let found = v.get_ref().type_str();
-        self.push(
-            v.span().start,
-            ProblemCode::WrongType,
-            format!("{place} 的 \"{field}\" 应为{}，实际是 {found}", expected.0),
-            format!(
-                "\"{field}\" in {place} must be {}, found {found}",
-                expected.1
-            ),
-        );
-    }
-
-    fn string(&mut self, table: &DeTable<'_>, field: &str, place: &str) -> Option<(String, usize)> {
-        let v = table.get(field)?;
-        match v.get_ref().as_str() {
-            Some(s) => Some((s.to_owned(), v.span().start)),
-            None => {
-                self.wrong_type(v, field, place, ("字符串", "a string"));
-                None
-            }
-        }
-    }
-
-    fn required_string(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &str,
-        at: usize,
-    ) -> Option<(String, usize)> {
-        if table.get(field).is_none() {
-            self.missing(at, field, place);
-            return None;
-        }
-        self.string(table, field, place)
-    }
-
-    fn boolean(&mut self, table: &DeTable<'_>, field: &str, place: &str) -> Option<bool> {
-        let v = table.get(field)?;
-        match v.get_ref().as_bool() {
-            Some(b) => Some(b),
-            None => {
-                self.wrong_type(v, field, place, ("布尔值 true/false", "true or false"));
-                None
-            }
-        }
-    }
-
-    /// An integer field within `min..=max`; a problem (and `None`) otherwise.
-    fn integer(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &str,
-        min: i64,
-        max: i64,
-    ) -> Option<u32> {
-        let v = table.get(field)?;
-        let n = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
-            _ => {
-                self.wrong_type(v, field, place, ("整数", "a whole number"));
-                return None;
-            }
-        };
-        match n
-            .filter(|n| (min..=max).contains(n))
-            .and_then(|n| u32::try_from(n).ok())
-        {
-            Some(n) => Some(n),
-            None => {
-                self.push(
-                    v.span().start,
-                    ProblemCode::BadDuration,
-                    format!("{place} 的 \"{field}\" 应在 {min} 到 {max} 之间"),
-                    format!("\"{field}\" in {place} must be between {min} and {max}"),
-                );
-                None
-            }
-        }
-    }
-
-    fn strings(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &str,
-    ) -> Option<Vec<(String, usize)>> {
-        let v = table.get(field)?;
-        let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(v, field, place, ("字符串数组", "an array of strings"));
-            return None;
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            match item.get_ref().as_str() {
-                Some(s) => out.push((s.to_owned(), item.span().start)),
-                None => self.wrong_type(item, field, place, ("字符串", "a string")),
-            }
-        }
-        Some(out)
-    }
-
-    /// A `{ zh = "…", en = "…" }` label; both languages required and non-blank.
-    fn label(
-        &mut self,
-        table: &DeTable<'_>,
-        field: &str,
-        place: &str,
-        at: usize,
-        required: bool,
-    ) -> Option<Text> {
-        let Some(v) = table.get(field) else {
-            if required {
-                self.push(
-                    at,
-                    ProblemCode::MissingLabel,
-                    format!("{place} 缺少 \"{field}\"：需要中文（zh）和英文（en）两种文字"),
-                    format!("{place} lacks \"{field}\": both zh and en texts are required"),
-                );
-            }
-            return None;
-        };
-        let Some(t) = v.get_ref().as_table() else {
-            self.wrong_type(
-                v,
-                field,
-                place,
-                (
-                    "形如 { zh = \"…\", en = \"…\" } 的表",
-                    "a table { zh = \"…\", en = \"…\" }",
-                ),
-            );
-            return None;
-        };
-        let sub = format!("{place} 的 {field}");
-        let sub_en = format!("\"{field}\" of {place}");
-        let sub_place = self.place(format!("{place} 的 \"{field}\""), sub_en.clone());
-        for (k, _) in t.iter() {
-            let name: &str = k.get_ref();
-            if name != "zh" && name != "en" {
-                self.push(
-                    k.span().start,
-                    ProblemCode::UnknownField,
-                    format!("{sub} 只能有 zh 和 en，发现 \"{name}\""),
-                    format!("{sub_en} takes only zh and en, found \"{name}\""),
-                );
-            }
-        }
-        let mut texts = Vec::new();
-        for lang in Lang::ALL {
-            let code = lang.code();
-            match t.get(code) {
-                Some(s) => match s.get_ref().as_str() {
-                    Some(s) if !s.trim().is_empty() => texts.push(s.to_owned()),
-                    Some(_) => self.push(
-                        v.span().start,
-                        ProblemCode::MissingLabel,
-                        format!("{sub} 的 {code} 文字为空"),
-                        format!("the {code} text of {sub_en} is empty"),
-                    ),
-                    None => self.wrong_type(s, code, &sub_place, ("字符串", "a string")),
-                },
-                None => self.push(
-                    v.span().start,
-                    ProblemCode::MissingLabel,
-                    format!("{sub} 缺少 {code} 文字（中英文都必须提供）"),
-                    format!("{sub_en} lacks its {code} text (both zh and en are required)"),
-                ),
-            }
-        }
-        match <[String; 2]>::try_from(texts) {
-            Ok([zh, en]) => Some(Text::new(zh, en)),
-            Err(_) => None,
-        }
-    }
-
-    fn sub_table<'a, 'i>(
-        &mut self,
-        table: &'a DeTable<'i>,
-        field: &str,
-        place: &str,
-    ) -> Option<(&'a DeTable<'i>, usize)> {
-        let v = table.get(field)?;
-        match v.get_ref().as_table() {
-            Some(t) => Some((t, v.span().start)),
-            None => {
-                self.wrong_type(v, field, place, ("表", "a table"));
-                None
-            }
-        }
-    }
-
-    fn tables<'a, 'i>(
-        &mut self,
-        table: &'a DeTable<'i>,
-        field: &str,
-        place: &str,
-    ) -> Vec<(&'a DeTable<'i>, usize)> {
-        let Some(v) = table.get(field) else {
-            return Vec::new();
-        };
-        let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(
-                v,
-                field,
-                place,
-                (
-                    &format!("[[{field}]] 表数组"),
-                    &format!("an array of [[{field}]] tables"),
-                ),
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            match item.get_ref().as_table() {
-                Some(t) => out.push((t, item.span().start)),
-                None => self.wrong_type(item, field, place, ("表", "a table")),
-            }
-        }
-        out
-    }
-
+impl Parser<'_, '_> {
     fn key<K>(
         &mut self,
         raw: &(String, usize),
@@ -442,14 +108,14 @@ impl Parser<'_> {
         match new(&raw.0) {
             Ok(k) => Some(k),
             Err(e) => {
-                self.push(
+                self.file.push(
                     raw.1,
                     ProblemCode::InvalidKey,
                     format!(
                         "{place} 的 \"{field}\" 不是合法的键 \"{}\"：只能用小写字母、数字和下划线，以字母开头，最长 32 个字符",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
-                    format!("\"{field}\" in {place}: {e}"),
+                    with_excerpts(format!("\"{field}\" in {place}: {e}"), &[&raw.0]),
                 );
                 None
             }
@@ -459,16 +125,16 @@ impl Parser<'_> {
     fn period(&mut self, raw: &(String, usize), field: &str, place: &str) -> Option<Period> {
         let p = Period::parse(&raw.0);
         if p.is_none() {
-            self.push(
+            self.file.push(
                 raw.1,
                 ProblemCode::BadDuration,
                 format!(
                     "{place} 的 \"{field}\" 期限 \"{}\" 无效：应写作天数、月数或年数，如 \"90d\"、\"6m\"、\"3y\"",
-                    raw.0
+                    excerpt(&raw.0)
                 ),
                 format!(
                     "\"{field}\" in {place}: bad duration \"{}\": write days, months or years, e.g. \"90d\", \"6m\", \"3y\"",
-                    raw.0
+                    excerpt(&raw.0)
                 ),
             );
         }
@@ -479,14 +145,18 @@ impl Parser<'_> {
         match KindPattern::parse(&raw.0) {
             Ok(k) => Some(k),
             Err(e) => {
-                self.push(
+                let category = match &e {
+                    TaskKindError::UnknownCategory { category, .. } => category.as_str(),
+                    _ => "",
+                };
+                self.file.push(
                     raw.1,
                     ProblemCode::UnknownTaskKind,
                     format!(
                         "{place} 中未知的任务类型 \"{}\"：应为 visit、factor_guarantee[:类别]、application、document、inspection_finding、statistics_report 或 custom",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
-                    format!("{place}: {e}"),
+                    with_excerpts(format!("{place}: {e}"), &[&raw.0, category]),
                 );
                 None
             }
@@ -496,7 +166,7 @@ impl Parser<'_> {
     fn role(&mut self, raw: &(String, usize), place: &str) -> Option<Role> {
         match Role::parse(&raw.0) {
             Ok(Role::Leader) => {
-                self.push(
+                self.file.push(
                     raw.1,
                     ProblemCode::BadValue,
                     format!("{place}：局领导（leader）只能查看，不能推进流程"),
@@ -506,16 +176,16 @@ impl Parser<'_> {
             }
             Ok(r) => Some(r),
             Err(_) => {
-                self.push(
+                self.file.push(
                     raw.1,
                     ProblemCode::BadValue,
                     format!(
                         "{place} 中未知的角色 \"{}\"：应为 officer、lead 或 admin",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
                     format!(
                         "unknown role \"{}\" in {place}: expected officer, lead or admin",
-                        raw.0
+                        excerpt(&raw.0)
                     ),
                 );
                 None
@@ -526,19 +196,20 @@ impl Parser<'_> {
     // -----------------------------------------------------------------------------------------
 
     fn track(&mut self, root: &DeTable<'_>) -> Option<Track> {
-        let place = &self.place("流程".into(), "the track".into());
-        self.unknown_fields(root, ROOT_FIELDS, place);
+        let place = &self.file.place("流程".into(), "the track".into());
+        self.file.unknown_fields(root, ROOT_FIELDS, place);
         let key = self
+            .file
             .required_string(root, "key", place, 0)
             .and_then(|raw| self.key(&raw, "key", place, TrackKey::new));
-        let version = self.string(root, "version", place).map(|(s, _)| s);
-        let label = self.label(root, "label", place, 0, true);
-        let start = self.required_string(root, "start", place, 0);
+        let version = self.file.string(root, "version", place).map(|(s, _)| s);
+        let label = self.file.label(root, "label", place, 0, true);
+        let start = self.file.required_string(root, "start", place, 0);
         let policy = self.policy(root);
 
-        let stage_tables = self.tables(root, "stage", place);
+        let stage_tables = self.file.tables(root, "stage", place);
         if stage_tables.is_empty() && root.get("stage").is_none() {
-            self.push(
+            self.file.push(
                 0,
                 ProblemCode::MissingField,
                 "流程没有任何阶段：至少需要一个 [[stage]]".to_owned(),
@@ -556,7 +227,7 @@ impl Parser<'_> {
             if let Some(first) = seen.get(&s.stage.key) {
                 let first = *first;
                 let k = s.stage.key.clone();
-                self.push(
+                self.file.push(
                     s.key_at,
                     ProblemCode::DuplicateStage,
                     format!("阶段 \"{k}\" 重复定义（第 {first} 行已定义）"),
@@ -574,17 +245,20 @@ impl Parser<'_> {
                 .find(|s| s.key.as_str() == raw.0)
                 .map(|s| s.key.clone());
             if found.is_none() {
-                self.push(
+                self.file.push(
                     raw.1,
                     ProblemCode::UnknownStage,
-                    format!("起始阶段 \"{}\" 不存在", raw.0),
-                    format!("the start stage \"{}\" is not a stage of the track", raw.0),
+                    format!("起始阶段 \"{}\" 不存在", excerpt(&raw.0)),
+                    format!(
+                        "the start stage \"{}\" is not a stage of the track",
+                        excerpt(&raw.0)
+                    ),
                 );
             }
             found
         });
 
-        let transition_tables = self.tables(root, "transition", place);
+        let transition_tables = self.file.tables(root, "transition", place);
         let mut transitions = Vec::new();
         for (i, (t, at)) in transition_tables.into_iter().enumerate() {
             let raw = self.raw_transition(t, at, i + 1);
@@ -605,23 +279,28 @@ impl Parser<'_> {
             stages,
             transitions,
             policy: policy?,
-            text: self.text.to_owned(),
+            text: self.file.text().to_owned(),
         })
     }
 
     fn policy(&mut self, root: &DeTable<'_>) -> Option<BatchPolicy> {
-        let mut policy = BatchPolicy::default();
-        let track_place = self.place("流程".into(), "the track".into());
-        let Some((t, _)) = self.sub_table(root, "policy", &track_place) else {
-            return root.get("policy").is_none().then_some(policy);
+        let default = BatchPolicy::default();
+        let mut batches = default.priority_batches();
+        let mut days = None;
+        let track_place = self.file.place("流程".into(), "the track".into());
+        let Some((t, _)) = self.file.sub_table(root, "policy", &track_place) else {
+            return root
+                .get("policy")
+                .is_none()
+                .then(|| default.with_priority(&batches, days));
         };
         let place = "[policy]";
-        self.unknown_fields(t, POLICY_FIELDS, place);
+        self.file.unknown_fields(t, POLICY_FIELDS, place);
         let mut ok = true;
         if let Some(v) = t.get("priority_batches") {
             match v.get_ref().as_array() {
                 Some(items) => {
-                    policy.priority_batches.clear();
+                    batches.clear();
                     for item in items.iter() {
                         let b = match item.get_ref() {
                             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
@@ -631,13 +310,11 @@ impl Parser<'_> {
                             _ => None,
                         };
                         match b {
-                            Some(b) if !policy.priority_batches.contains(&b) => {
-                                policy.priority_batches.push(b);
-                            }
+                            Some(b) if !batches.contains(&b) => batches.push(b),
                             Some(_) => {}
                             None => {
                                 ok = false;
-                                self.push(
+                                self.file.push(
                                     item.span().start,
                                     ProblemCode::BadValue,
                                     "[policy] 的 priority_batches 只能包含 1 到 4 的批次号".to_owned(),
@@ -647,11 +324,11 @@ impl Parser<'_> {
                             }
                         }
                     }
-                    policy.priority_batches.sort();
+                    batches.sort();
                 }
                 None => {
                     ok = false;
-                    self.wrong_type(
+                    self.file.wrong_type(
                         v,
                         "priority_batches",
                         place,
@@ -661,41 +338,47 @@ impl Parser<'_> {
             }
         }
         if t.get("factor_guarantee_working_days").is_some() {
-            match self.integer(t, "factor_guarantee_working_days", place, 0, MAX_DAYS) {
-                Some(n) => policy.factor_guarantee_working_days = Some(n),
+            match self
+                .file
+                .integer(t, "factor_guarantee_working_days", place, 0, MAX_DAYS)
+            {
+                Some(n) => days = Some(n),
                 None => ok = false,
             }
         }
-        ok.then_some(policy)
+        ok.then(|| default.with_priority(&batches, days))
     }
 
     fn stage(&mut self, t: &DeTable<'_>, at: usize, index: usize) -> Option<RawStage> {
-        let line = self.line(at);
-        let anon = self.place(
+        let line = self.file.line(at);
+        let anon = self.file.place(
             format!("第 {index} 个阶段（第 {line} 行）"),
             format!("stage #{index} (line {line})"),
         );
-        let key_raw = self.required_string(t, "key", &anon, at);
+        let key_raw = self.file.required_string(t, "key", &anon, at);
         let key = key_raw
             .as_ref()
             .and_then(|raw| self.key(raw, "key", &anon, StageKey::new));
         let place = match key.as_ref() {
-            Some(k) => self.place(format!("阶段 \"{k}\""), format!("stage \"{k}\"")),
+            Some(k) => self
+                .file
+                .place(format!("阶段 \"{k}\""), format!("stage \"{k}\"")),
             None => anon,
         };
-        self.unknown_fields(t, STAGE_FIELDS, &place);
-        let label = self.label(t, "label", &place, at, true);
-        let terminal = self.boolean(t, "terminal", &place).unwrap_or(false);
+        self.file.unknown_fields(t, STAGE_FIELDS, &place);
+        let label = self.file.label(t, "label", &place, at, true);
+        let terminal = self.file.boolean(t, "terminal", &place).unwrap_or(false);
         let valid_for = self
+            .file
             .string(t, "valid_for", &place)
             .and_then(|raw| self.period(&raw, "valid_for", &place));
 
-        let review = match self.sub_table(t, "review", &place) {
+        let review = match self.file.sub_table(t, "review", &place) {
             Some((rt, rat)) => {
                 let r = self.review(rt, rat, &place);
                 if let (Some(r), Some(v)) = (&r, valid_for) {
                     if r.before.approx_days() >= v.approx_days() {
-                        self.push(
+                        self.file.push(
                             rat,
                             ProblemCode::Inconsistent,
                             format!("{place} 的复审提前期 {} 不短于有效期 {}", r.before.key(), v.key()),
@@ -707,7 +390,7 @@ impl Parser<'_> {
                         );
                     }
                 } else if r.is_some() && t.get("valid_for").is_none() {
-                    self.push(
+                    self.file.push(
                         rat,
                         ProblemCode::Inconsistent,
                         format!("{place} 有 [stage.review] 但没有 valid_for：复审任务需要有效期"),
@@ -719,7 +402,7 @@ impl Parser<'_> {
             None => None,
         };
         if terminal && valid_for.is_some() {
-            self.push(
+            self.file.push(
                 at,
                 ProblemCode::Inconsistent,
                 format!("{place} 是终止阶段，不能有 valid_for"),
@@ -728,14 +411,16 @@ impl Parser<'_> {
         }
 
         let mut tasks = Vec::new();
-        for (tt, tat) in self.tables(t, "task", &place) {
+        for (tt, tat) in self.file.tables(t, "task", &place) {
             if let Some(tpl) = self.template(tt, tat, &place) {
                 tasks.push(tpl);
             }
         }
         let mut close = Vec::new();
-        let close_place = self.place(format!("{place} 的 close"), format!("\"close\" of {place}"));
-        if let Some(items) = self.strings(t, "close", &place) {
+        let close_place = self
+            .file
+            .place(format!("{place} 的 close"), format!("\"close\" of {place}"));
+        if let Some(items) = self.file.strings(t, "close", &place) {
             for raw in items {
                 let rule = match raw.0.as_str() {
                     "previous_stage" => Some(CloseRule::PreviousStage),
@@ -769,11 +454,11 @@ impl Parser<'_> {
         at: usize,
         place: &str,
     ) -> (Option<TaskKind>, Option<Text>, Option<AssigneeRule>) {
-        let kind = self.required_string(t, "kind", place, at).and_then(|raw| {
+        let kind = self.file.required_string(t, "kind", place, at).and_then(|raw| {
             match self.kind_pattern(&raw, place)? {
                 KindPattern::Exact(k) => Some(k),
                 KindPattern::AnyFactorGuarantee => {
-                    self.push(
+                    self.file.push(
                         raw.1,
                         ProblemCode::UnknownTaskKind,
                         format!("{place}：要素保障任务需要写明类别，如 factor_guarantee:land"),
@@ -783,23 +468,23 @@ impl Parser<'_> {
                 }
             }
         });
-        let title = self.label(t, "title", place, at, true);
-        let assignee = match self.string(t, "assignee", place) {
+        let title = self.file.label(t, "title", place, at, true);
+        let assignee = match self.file.string(t, "assignee", place) {
             None if t.get("assignee").is_none() => Some(AssigneeRule::ResponsibleOfficer),
             None => None,
             Some(raw) => {
                 let a = AssigneeRule::parse(&raw.0);
                 if a.is_none() {
-                    self.push(
+                    self.file.push(
                         raw.1,
                         ProblemCode::BadValue,
                         format!(
                             "{place} 中未知的指派规则 \"{}\"：应为 responsible_officer、team_lead 或 role:<角色>",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                         format!(
                             "unknown assignee \"{}\" in {place}: expected responsible_officer, team_lead or role:<role>",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                     );
                 }
@@ -810,12 +495,12 @@ impl Parser<'_> {
     }
 
     fn template(&mut self, t: &DeTable<'_>, at: usize, stage_place: &str) -> Option<TaskTemplate> {
-        let line = self.line(at);
-        let place = self.place(
+        let line = self.file.line(at);
+        let place = self.file.place(
             format!("{stage_place} 第 {line} 行的任务"),
             format!("the task on line {line} of {stage_place}"),
         );
-        self.unknown_fields(t, TASK_FIELDS, &place);
+        self.file.unknown_fields(t, TASK_FIELDS, &place);
         let (kind, title, assignee) = self.template_common(t, at, &place);
 
         let given: Vec<&str> = DUE_FIELDS
@@ -825,7 +510,7 @@ impl Parser<'_> {
             .collect();
         let due = match given.as_slice() {
             [] => {
-                self.push(
+                self.file.push(
                     at,
                     ProblemCode::MissingField,
                     format!("{place} 没有期限：需要 working_days、calendar_days、day_of_next_month、end_of_month 或 end_of_quarter 之一"),
@@ -835,19 +520,22 @@ impl Parser<'_> {
             }
             [one] => match *one {
                 "working_days" => self
+                    .file
                     .integer(t, one, &place, 0, MAX_DAYS)
                     .map(DueRule::WorkingDays),
                 "calendar_days" => self
+                    .file
                     .integer(t, one, &place, 0, MAX_DAYS)
                     .map(DueRule::CalendarDays),
                 "day_of_next_month" => self
+                    .file
                     .integer(t, one, &place, 1, 31)
                     .map(DueRule::DayOfNextMonth),
-                flag => match self.boolean(t, flag, &place) {
+                flag => match self.file.boolean(t, flag, &place) {
                     Some(true) if flag == "end_of_month" => Some(DueRule::EndOfMonth),
                     Some(true) => Some(DueRule::EndOfQuarter),
                     Some(false) => {
-                        self.push(
+                        self.file.push(
                             at,
                             ProblemCode::BadDuration,
                             format!("{place} 的 {flag} 只能写 true"),
@@ -860,7 +548,7 @@ impl Parser<'_> {
             },
             many => {
                 let list = many.join(", ");
-                self.push(
+                self.file.push(
                     at,
                     ProblemCode::BadDuration,
                     format!("{place} 同时给出了多个期限（{list}），只能有一个"),
@@ -869,9 +557,9 @@ impl Parser<'_> {
                 None
             }
         };
-        let roll = self.boolean(t, "roll_to_working_day", &place);
+        let roll = self.file.boolean(t, "roll_to_working_day", &place);
         if roll == Some(true) && matches!(due, Some(DueRule::WorkingDays(_))) {
-            self.push(
+            self.file.push(
                 at,
                 ProblemCode::Inconsistent,
                 format!("{place}：按工作日计算的期限本身就是工作日，无需 roll_to_working_day"),
@@ -879,26 +567,28 @@ impl Parser<'_> {
             );
         }
         let priority = if t.get("priority_working_days").is_some() {
-            let p = self.integer(t, "priority_working_days", &place, 0, MAX_DAYS);
+            let p = self
+                .file
+                .integer(t, "priority_working_days", &place, 0, MAX_DAYS);
             p?;
             p
         } else {
             None
         };
-        let repeat = match self.string(t, "repeat", &place) {
+        let repeat = match self.file.string(t, "repeat", &place) {
             Some(raw) => {
                 let r = Repeat::parse(&raw.0);
                 if r.is_none() {
-                    self.push(
+                    self.file.push(
                         raw.1,
                         ProblemCode::BadValue,
                         format!(
                             "{place} 的 repeat \"{}\" 无效：应为 monthly、quarterly 或 yearly",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                         format!(
                             "bad repeat \"{}\" in {place}: expected monthly, quarterly or yearly",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                     );
                     return None;
@@ -921,13 +611,14 @@ impl Parser<'_> {
     }
 
     fn review(&mut self, t: &DeTable<'_>, at: usize, stage_place: &str) -> Option<ReviewRule> {
-        let line = self.line(at);
-        let place = self.place(
+        let line = self.file.line(at);
+        let place = self.file.place(
             format!("{stage_place} 的 [stage.review]"),
             format!("[stage.review] of {stage_place}"),
         );
-        self.unknown_fields(t, REVIEW_FIELDS, &place);
+        self.file.unknown_fields(t, REVIEW_FIELDS, &place);
         let before = self
+            .file
             .required_string(t, "before", &place, at)
             .and_then(|raw| self.period(&raw, "before", &place));
         let (kind, title, assignee) = self.template_common(t, at, &place);
@@ -952,25 +643,25 @@ impl Parser<'_> {
         at: usize,
         index: usize,
     ) -> Option<RawTransition> {
-        let line = self.line(at);
-        let place = self.place(
+        let line = self.file.line(at);
+        let place = self.file.place(
             format!("第 {line} 行的流转"),
             format!("transition #{index} (line {line})"),
         );
-        self.unknown_fields(t, TRANSITION_FIELDS, &place);
+        self.file.unknown_fields(t, TRANSITION_FIELDS, &place);
         let mut from = Vec::new();
         let mut from_any = None;
         match t.get("from") {
             None => {
-                self.missing(at, "from", &place);
+                self.file.missing(at, "from", &place);
             }
             Some(v) => match v.get_ref() {
                 DeValue::String(s) if s.as_ref() == "*" => from_any = Some(v.span().start),
                 DeValue::String(s) => from.push((s.to_string(), v.span().start)),
-                DeValue::Array(_) => match self.strings(t, "from", &place) {
+                DeValue::Array(_) => match self.file.strings(t, "from", &place) {
                     Some(list) if !list.is_empty() => from = list,
                     Some(_) => {
-                        self.push(
+                        self.file.push(
                             v.span().start,
                             ProblemCode::BadValue,
                             format!("{place} 的 from 列表为空"),
@@ -980,7 +671,7 @@ impl Parser<'_> {
                     None => {}
                 },
                 _ => {
-                    self.wrong_type(
+                    self.file.wrong_type(
                         v,
                         "from",
                         &place,
@@ -992,18 +683,18 @@ impl Parser<'_> {
                 }
             },
         }
-        let before = self.string(t, "before", &place);
+        let before = self.file.string(t, "before", &place);
         if before.is_some() && from_any.is_none() {
-            self.push(
+            self.file.push(
                 at,
                 ProblemCode::Inconsistent,
                 format!("{place}：before 只能与 from = \"*\" 一起使用"),
                 format!("{place}: before only goes with from = \"*\""),
             );
         }
-        let to = self.required_string(t, "to", &place, at);
-        let label = self.label(t, "label", &place, at, false);
-        let roles = match self.strings(t, "roles", &place) {
+        let to = self.file.required_string(t, "to", &place, at);
+        let label = self.file.label(t, "label", &place, at, false);
+        let roles = match self.file.strings(t, "roles", &place) {
             Some(list) => {
                 let mut roles = Vec::new();
                 for raw in list {
@@ -1018,12 +709,12 @@ impl Parser<'_> {
             None => vec![Role::Officer, Role::Lead, Role::Admin],
         };
         let mut guards = self.guards(t, &place);
-        if self.boolean(t, "reason_required", &place) == Some(true)
+        if self.file.boolean(t, "reason_required", &place) == Some(true)
             && !guards.contains(&Guard::ReasonRequired)
         {
             guards.push(Guard::ReasonRequired);
         }
-        let on_expiry = self.boolean(t, "on_expiry", &place).unwrap_or(false);
+        let on_expiry = self.file.boolean(t, "on_expiry", &place).unwrap_or(false);
         if on_expiry && !guards.contains(&Guard::StageExpired) {
             guards.insert(0, Guard::StageExpired);
         }
@@ -1046,7 +737,8 @@ impl Parser<'_> {
             return out;
         };
         let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(v, "guards", place, ("数组", "an array"));
+            self.file
+                .wrong_type(v, "guards", place, ("数组", "an array"));
             return out;
         };
         for item in items.iter() {
@@ -1065,7 +757,7 @@ impl Parser<'_> {
             DeValue::Table(t) => match t.get("kind").and_then(|k| k.get_ref().as_str()) {
                 Some(k) => (k.to_owned(), t),
                 None => {
-                    self.push(
+                    self.file.push(
                         at,
                         ProblemCode::MissingField,
                         format!("{place} 的条件表缺少 kind（条件名）"),
@@ -1075,7 +767,7 @@ impl Parser<'_> {
                 }
             },
             _ => {
-                self.wrong_type(
+                self.file.wrong_type(
                     item,
                     "guards",
                     place,
@@ -1087,9 +779,10 @@ impl Parser<'_> {
                 return None;
             }
         };
-        let gplace = self.place(
-            format!("{place} 的条件 \"{name}\""),
-            format!("guard \"{name}\" of {place}"),
+        let shown = excerpt(&name);
+        let gplace = self.file.place(
+            format!("{place} 的条件 \"{shown}\""),
+            format!("guard \"{shown}\" of {place}"),
         );
         let allowed: &[&str] = match name.as_str() {
             "revenue_at_least_threshold" => &["kind", "basis", "output_value"],
@@ -1099,20 +792,21 @@ impl Parser<'_> {
             n if GUARD_KEYS.contains(&n) => &["kind"],
             _ => {
                 let list = GUARD_KEYS.join(", ");
-                self.push(
+                self.file.push(
                     at,
                     ProblemCode::UnknownGuard,
-                    format!("{place} 中未知的条件 \"{name}\"（可用：{list}）"),
-                    format!("unknown guard \"{name}\" in {place} (known guards: {list})"),
+                    format!("{place} 中未知的条件 \"{shown}\"（可用：{list}）"),
+                    format!("unknown guard \"{shown}\" in {place} (known guards: {list})"),
                 );
                 return None;
             }
         };
-        self.unknown_fields(params, allowed, &gplace);
+        self.file.unknown_fields(params, allowed, &gplace);
         match name.as_str() {
             "revenue_at_least_threshold" => {
                 let bases = self.bases(params, &gplace)?;
                 let output_value = self
+                    .file
                     .boolean(params, "output_value", &gplace)
                     .unwrap_or(false);
                 Some(Guard::RevenueAtLeastThreshold {
@@ -1122,14 +816,14 @@ impl Parser<'_> {
             }
             "tasks_done" => {
                 if params.get("kinds").is_none() {
-                    self.missing(at, "kinds", &gplace);
+                    self.file.missing(at, "kinds", &gplace);
                     return None;
                 }
-                let list = self.strings(params, "kinds", &gplace)?;
+                let list = self.file.strings(params, "kinds", &gplace)?;
                 let mut kinds = Vec::new();
                 let mut ok = !list.is_empty();
                 if list.is_empty() {
-                    self.push(
+                    self.file.push(
                         at,
                         ProblemCode::BadValue,
                         format!("{gplace} 的 kinds 为空"),
@@ -1146,18 +840,19 @@ impl Parser<'_> {
             }
             "min_days_in_stage" => {
                 if params.get("days").is_none() {
-                    self.missing(at, "days", &gplace);
+                    self.file.missing(at, "days", &gplace);
                     return None;
                 }
-                self.integer(params, "days", &gplace, 0, 3660)
+                self.file
+                    .integer(params, "days", &gplace, 0, 3660)
                     .map(|days| Guard::MinDaysInStage { days })
             }
             "role_required" => {
                 if params.get("roles").is_none() {
-                    self.missing(at, "roles", &gplace);
+                    self.file.missing(at, "roles", &gplace);
                     return None;
                 }
-                let list = self.strings(params, "roles", &gplace)?;
+                let list = self.file.strings(params, "roles", &gplace)?;
                 let mut roles = Vec::new();
                 let mut ok = !list.is_empty();
                 for raw in list {
@@ -1179,8 +874,8 @@ impl Parser<'_> {
     fn bases(&mut self, params: &DeTable<'_>, place: &str) -> Option<Vec<Basis>> {
         let raws = match params.get("basis") {
             None => return Some(vec![Basis::YearToDate]),
-            Some(v) if v.get_ref().is_str() => vec![self.string(params, "basis", place)?],
-            Some(_) => self.strings(params, "basis", place)?,
+            Some(v) if v.get_ref().is_str() => vec![self.file.string(params, "basis", place)?],
+            Some(_) => self.file.strings(params, "basis", place)?,
         };
         let mut bases = Vec::new();
         let mut ok = !raws.is_empty();
@@ -1190,16 +885,16 @@ impl Parser<'_> {
                 Some(_) => {}
                 None => {
                     ok = false;
-                    self.push(
+                    self.file.push(
                         raw.1,
                         ProblemCode::BadValue,
                         format!(
                             "{place} 的 basis \"{}\" 无效：应为 ytd 或 trailing_12m",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                         format!(
                             "bad basis \"{}\" in {place}: expected ytd or trailing_12m",
-                            raw.0
+                            excerpt(&raw.0)
                         ),
                     );
                 }
@@ -1226,16 +921,18 @@ impl Parser<'_> {
                 }
             }
             let known = known.join(", ");
-            self.push(
+            self.file.push(
                 raw.1,
                 ProblemCode::UnknownStage,
                 format!(
                     "{}中的阶段 \"{}\" 不存在（已有阶段：{known}）",
-                    what.0, raw.0
+                    what.0,
+                    excerpt(&raw.0)
                 ),
                 format!(
                     "{} names the unknown stage \"{}\" (stages: {known})",
-                    what.1, raw.0
+                    what.1,
+                    excerpt(&raw.0)
                 ),
             );
         }
@@ -1244,7 +941,7 @@ impl Parser<'_> {
 
     fn resolve(&mut self, raw: Option<RawTransition>, stages: &[Stage]) -> Option<Transition> {
         let raw = raw?;
-        let line = self.line(raw.at);
+        let line = self.file.line(raw.at);
         let what_zh = format!("第 {line} 行的流转");
         let what_en = format!("the transition on line {line}");
         let to = raw
@@ -1267,7 +964,7 @@ impl Parser<'_> {
                 .map(|s| s.key.clone())
                 .collect();
             if from.is_empty() {
-                self.push(
+                self.file.push(
                     any_at,
                     ProblemCode::Inconsistent,
                     format!("{what_zh}：from = \"*\" 没有匹配任何阶段"),
@@ -1278,7 +975,7 @@ impl Parser<'_> {
             for r in &raw.from {
                 if let Some(k) = self.stage_ref(r, stages, (&what_zh, &what_en)) {
                     if stages.iter().any(|s| s.key == k && s.terminal) {
-                        self.push(
+                        self.file.push(
                             r.1,
                             ProblemCode::Inconsistent,
                             format!("{what_zh}从终止阶段 \"{k}\" 出发，终止阶段不能再流转"),
@@ -1294,7 +991,7 @@ impl Parser<'_> {
         if raw.on_expiry {
             for k in &from {
                 if stages.iter().any(|s| &s.key == k && s.valid_for.is_none()) {
-                    self.push(
+                    self.file.push(
                         raw.at,
                         ProblemCode::Inconsistent,
                         format!("{what_zh} 标记为 on_expiry，但阶段 \"{k}\" 没有 valid_for"),
@@ -1324,14 +1021,12 @@ impl Parser<'_> {
                         let first = *first;
                         let to = &t.to;
                         let line = t.line;
-                        self.problems.push(TrackProblem {
+                        self.file.push_on_line(
                             line,
-                            code: ProblemCode::DuplicateTransition,
-                            message: Text::new(
-                                format!("从 \"{f}\" 到 \"{to}\" 的流转重复（第 {first} 行已定义）"),
-                                format!("the move from \"{f}\" to \"{to}\" is defined twice (first on line {first})"),
-                            ),
-                        });
+                            ProblemCode::DuplicateTransition,
+                            format!("从 \"{f}\" 到 \"{to}\" 的流转重复（第 {first} 行已定义）"),
+                            format!("the move from \"{f}\" to \"{to}\" is defined twice (first on line {first})"),
+                        );
                     }
                     None => {
                         seen.insert(pair, t.line);
@@ -1354,14 +1049,12 @@ impl Parser<'_> {
         for s in stages {
             if !reached.contains(&s.key) {
                 let k = &s.key;
-                self.problems.push(TrackProblem {
-                    line: s.line,
-                    code: ProblemCode::UnreachableStage,
-                    message: Text::new(
-                        format!("阶段 \"{k}\" 无法从起始阶段 \"{start}\" 到达"),
-                        format!("stage \"{k}\" cannot be reached from the start stage \"{start}\""),
-                    ),
-                });
+                self.file.push_on_line(
+                    s.line,
+                    ProblemCode::UnreachableStage,
+                    format!("阶段 \"{k}\" 无法从起始阶段 \"{start}\" 到达"),
+                    format!("stage \"{k}\" cannot be reached from the start stage \"{start}\""),
+                );
             }
         }
     }

@@ -1,3 +1,5 @@
+use peiyu_domain::Batch;
+
 use super::*;
 use crate::figures::Basis;
 
@@ -78,7 +80,14 @@ fn industrial_track_shape() {
         ]
     );
     assert_eq!(t.move_label(q).en(), "qualified");
-    assert_eq!(t.policy().factor_guarantee_working_days, Some(10));
+    assert_eq!(
+        t.policy().factor_guarantee_working_days(Batch::new(1).ok()),
+        Some(10)
+    );
+    assert_eq!(
+        t.policy().factor_guarantee_working_days(Batch::new(3).ok()),
+        None
+    );
     assert!(t.policy().is_priority(Batch::new(2).ok()));
     assert!(!t.policy().is_priority(Batch::new(3).ok()));
     assert!(!t.policy().is_priority(None));
@@ -380,4 +389,64 @@ fn periods() {
     );
     assert_eq!(Period::Years(3).label().zh(), "3年");
     assert_eq!(Period::Days(1).label().en(), "1 day");
+}
+
+#[test]
+fn fifty_thousand_unknown_keys_are_each_reported_on_their_line() {
+    let n = 50_000;
+    let mut text: String = (0..n).map(|i| format!("unknown_{i} = {i}\n")).collect();
+    text.push_str(SHIPPED[0].text);
+    let got = problems(&text);
+    assert_eq!(got.len(), n);
+    assert!(
+        got.iter()
+            .enumerate()
+            .all(|(i, p)| *p == (i + 1, ProblemCode::UnknownField))
+    );
+}
+
+#[test]
+fn a_message_quotes_at_most_a_hundred_characters_of_a_value() {
+    let long = "z".repeat(150);
+    let text = format!(
+        r#"key = "{long}"
+label = {{ zh = "甲", en = "a", {long} = "x" }}
+start = "{long}"
+{long} = 1
+
+[[stage]]
+key = "a"
+label = {{ zh = "甲", en = "a" }}
+valid_for = "{long}"
+
+[[stage.task]]
+kind = "{long}"
+title = {{ zh = "走访", en = "visit" }}
+assignee = "{long}"
+repeat = "{long}"
+working_days = 5
+
+[[stage.task]]
+kind = "factor_guarantee:{long}"
+title = {{ zh = "用地", en = "land" }}
+working_days = 5
+
+[[transition]]
+from = "{long}"
+to = "a"
+roles = ["{long}"]
+guards = ["{long}", {{ kind = "revenue_at_least_threshold", basis = "{long}" }}]
+"#
+    );
+    let errors = Track::parse(&text).unwrap_err();
+    // Each long value is quoted, cut to its first 100 characters, in both languages: the key,
+    // the label's extra key, the start, the unknown field, valid_for, the two kinds, the
+    // assignee, the repeat, from, the role, the guard and the basis.
+    assert_eq!(errors.problems.len(), 13, "{errors}");
+    for p in &errors.problems {
+        for m in [p.message.zh(), p.message.en()] {
+            assert!(!m.contains(&"z".repeat(101)), "{m}");
+            assert!(m.contains("z…"), "{m}");
+        }
+    }
 }
