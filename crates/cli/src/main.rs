@@ -8,7 +8,6 @@ mod args;
 mod commands;
 mod ledger;
 mod output;
-mod render;
 
 use std::process::ExitCode;
 

@@ -21,13 +21,7 @@ pub fn table(lang: Lang, headers: &[(&str, &str)]) -> Table {
     t
 }
 
-/// Picks the text for the language.
-pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
+pub use peiyu_formats::{mark, tr};
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::Failure> {
@@ -53,9 +47,4 @@ pub fn parse_opt_date(
     text: &Option<String>,
 ) -> Result<Option<chrono::NaiveDate>, crate::Failure> {
     text.as_deref().map(|t| parse_date(field, t)).transpose()
-}
-
-/// A check mark or a cross.
-pub fn mark(passed: bool) -> &'static str {
-    if passed { "✓" } else { "✗" }
 }

@@ -1,12 +1,12 @@
 //! `peiyu weekly`: an officer's, a team's or the bureau's week, in every format officers use.
 
 use peiyu_domain::{Lang, Officer, Week};
+use peiyu_formats::weekly::{self as render, Format};
 use peiyu_service::Service;
 use peiyu_service::weekly_list::WeeklyQuery;
 
 use crate::Failure;
 use crate::output::{parse_opt_date, tr};
-use crate::render::{self, Format};
 
 /// The parsed `peiyu weekly` arguments.
 pub struct WeeklyArgs {

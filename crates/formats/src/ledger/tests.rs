@@ -11,7 +11,7 @@ use peiyu_service::Service;
 
 use super::columns::Ledger;
 use super::read::FileFormat;
-use super::{ExportRequest, ImportReport, ImportRequest, import_file};
+use super::{ExportQuery, ImportReport, ImportRequest, import_file};
 
 /// A valid USCC for `n`.
 pub fn uscc(n: u32) -> String {
@@ -189,23 +189,19 @@ async fn amounts_follow_the_unit_in_each_header() {
     assert_eq!(m.energy, None, "no such column");
 }
 
+/// What `peiyu export LEDGER -o OUTPUT` writes (the 2023 batch list).
 async fn export(service: &Service, admin: &Officer, ledger: Ledger, output: PathBuf, lang: Lang) {
-    super::run_export(
-        service,
-        admin,
-        ExportRequest {
-            ledger,
-            list: Some(2023),
-            from: None,
-            to: None,
-            format: None,
-            output,
-        },
-        true,
-        lang,
-    )
-    .await
-    .unwrap();
+    let query = ExportQuery {
+        ledger,
+        list: Some(2023),
+        from: None,
+        to: None,
+    };
+    let sheet = super::export_sheet(service, admin, &query, lang)
+        .await
+        .unwrap();
+    let format = FileFormat::of_path(&output).unwrap();
+    super::write::write_file(&output, format, &sheet).unwrap();
 }
 
 #[tokio::test]

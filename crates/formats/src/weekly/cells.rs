@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use peiyu_domain::{Batch, Lang};
 use peiyu_service::weekly::{WatchItem, WatchReason, WeeklyList, WeeklyScope, WeeklyTask};
 
-use crate::output::tr;
+use crate::tr;
 
 /// A part of the weekly list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -729,7 +729,7 @@ pub fn reason_summary(reason: &WatchReason, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixture;
+    use crate::weekly::fixture;
 
     #[test]
     fn percent_trims_zeros() {

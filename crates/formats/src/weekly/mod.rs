@@ -21,8 +21,10 @@ mod fixture;
 use std::fmt;
 use std::str::FromStr;
 
-use peiyu_domain::{Lang, Localize, Text};
+use peiyu_domain::Lang;
 use peiyu_service::weekly::WeeklyList;
+
+use crate::FormatError;
 
 pub use self::csv::csv;
 pub use self::html::html;
@@ -97,32 +99,11 @@ impl fmt::Display for Format {
     }
 }
 
-/// A text that names no weekly-list format.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FormatError {
-    /// Not one of the format keys.
-    #[error("unknown format \"{input}\": expected text, md, csv, xlsx, html, ics or json")]
-    Unknown {
-        /// The text as given.
-        input: String,
-    },
-}
-
-impl Localize for FormatError {
-    fn localize(&self, _lang: Lang) -> Text {
-        match self {
-            FormatError::Unknown { input } => Text::new(
-                format!("未知的格式 \"{input}\"：应为 text、md、csv、xlsx、html、ics 或 json"),
-                self.to_string(),
-            ),
-        }
-    }
-}
-
 impl FromStr for Format {
     type Err = FormatError;
 
-    /// Reads a key (any ASCII case, surrounding whitespace ignored); `markdown` is also `md`.
+    /// Reads a key (any ASCII case, surrounding whitespace ignored); `markdown` is also `md`;
+    /// anything else is [`FormatError::UnknownWeeklyFormat`].
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim().to_ascii_lowercase();
         if t == "markdown" {
@@ -131,46 +112,18 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.key() == t)
-            .ok_or_else(|| FormatError::Unknown {
+            .ok_or_else(|| FormatError::UnknownWeeklyFormat {
                 input: s.to_owned(),
             })
-    }
-}
-
-/// Why a weekly list could not be rendered. Only the formats built by a library can fail; text,
-/// Markdown, iCalendar and JSON always render.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    /// The CSV writer failed.
-    #[error("cannot write the CSV file: {0}")]
-    Csv(#[from] ::csv::Error),
-    /// The XLSX writer failed.
-    #[error("cannot write the XLSX workbook: {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    /// The HTML template failed.
-    #[error("cannot render the HTML page: {0}")]
-    Html(#[from] askama::Error),
-    /// JSON serialisation failed.
-    #[error("cannot write the JSON document: {0}")]
-    Json(#[from] serde_json::Error),
-}
-
-impl Localize for RenderError {
-    fn localize(&self, _lang: Lang) -> Text {
-        let zh = match self {
-            RenderError::Csv(e) => format!("无法生成 CSV 文件：{e}"),
-            RenderError::Xlsx(e) => format!("无法生成 XLSX 工作簿：{e}"),
-            RenderError::Html(e) => format!("无法生成 HTML 页面：{e}"),
-            RenderError::Json(e) => format!("无法生成 JSON 文档：{e}"),
-        };
-        Text::new(zh, self.to_string())
     }
 }
 
 /// Renders `list` in `format`: the bytes to print or write to a file. Text formats are UTF-8
 /// (CSV with a byte-order mark); JSON is pretty-printed with a final newline; `lang` picks the
 /// language of headings and labels (JSON carries stable keys and both languages instead).
-pub fn render(list: &WeeklyList, format: Format, lang: Lang) -> Result<Vec<u8>, RenderError> {
+/// Only the formats built by a library can fail (CSV, XLSX, HTML, JSON); text, Markdown and
+/// iCalendar always render.
+pub fn render(list: &WeeklyList, format: Format, lang: Lang) -> Result<Vec<u8>, FormatError> {
     Ok(match format {
         Format::Text => text(list, lang).into_bytes(),
         Format::Md => markdown(list, lang).into_bytes(),
@@ -193,10 +146,10 @@ mod tests {
     #[test]
     fn format_keys_round_trip() {
         for f in Format::ALL {
-            assert_eq!(f.key().parse::<Format>(), Ok(f));
-            assert_eq!(f.to_string().to_uppercase().parse::<Format>(), Ok(f));
+            assert_eq!(f.key().parse::<Format>().ok(), Some(f));
+            assert_eq!(f.to_string().to_uppercase().parse::<Format>().ok(), Some(f));
         }
-        assert_eq!(" markdown ".parse::<Format>(), Ok(Format::Md));
+        assert_eq!(" markdown ".parse::<Format>().ok(), Some(Format::Md));
         assert_eq!(Format::Text.extension(), "txt");
         assert_eq!(Format::Xlsx.extension(), "xlsx");
         assert!(Format::Xlsx.is_binary());
@@ -205,12 +158,11 @@ mod tests {
 
     #[test]
     fn unknown_format_names_the_choices() {
+        use peiyu_domain::Localize;
         let err = "pdf".parse::<Format>().unwrap_err();
-        assert_eq!(
-            err,
-            FormatError::Unknown {
-                input: "pdf".into()
-            }
+        assert!(
+            matches!(&err, FormatError::UnknownWeeklyFormat { input } if input == "pdf"),
+            "{err:?}"
         );
         assert!(err.to_string().contains("xlsx"));
         assert!(err.localize(Lang::Zh).zh().contains("未知的格式"));
@@ -254,7 +206,8 @@ mod tests {
 
     #[test]
     fn render_error_speaks_both_languages() {
-        let err = RenderError::from(rust_xlsxwriter::XlsxError::RowColumnLimitError);
+        use peiyu_domain::Localize;
+        let err = FormatError::from(rust_xlsxwriter::XlsxError::RowColumnLimitError);
         assert!(err.localize(Lang::Zh).zh().starts_with("无法生成 XLSX"));
         assert_eq!(err.localize(Lang::En).en(), err.to_string());
     }

@@ -102,7 +102,7 @@ fn watch(w: &WatchItem) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixture;
+    use crate::weekly::fixture;
 
     #[test]
     fn json_snapshot() {

@@ -17,138 +17,43 @@ pub mod write;
 pub(crate) mod tests;
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use peiyu_domain::{Lang, Officer, UsccMode, UsccWarning, YearMonth};
-use peiyu_service::{ImportMode, ImportOutcome, Progress, RowProblem, Service};
+use peiyu_service::{ImportMode, ImportOutcome, Progress, RowProblem, Service, ServiceError};
 
-use crate::Failure;
-use crate::output::tr;
+use crate::{FormatError, tr};
 use columns::{Layout, Ledger, Mapping};
 use read::{Encoding, FileFormat, Rows};
 use write::{Cell, Sheet};
 
-/// Why a ledger file cannot be read or written.
+/// Why importing or exporting a ledger failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    /// The file system refused.
-    #[error("{path}: {source}")]
-    Io {
+    /// A file (the ledger, its mapping file or the rejects file) could not be read, understood
+    /// or written.
+    #[error("{error}")]
+    File {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// Why.
         #[source]
-        source: std::io::Error,
+        error: FormatError,
     },
-    /// The bytes are not text in the encoding.
-    #[error("the file is not valid {encoding} text; try --encoding utf-8 or --encoding gb18030")]
-    Encoding {
-        /// The encoding tried.
-        encoding: &'static str,
-    },
-    /// The CSV is malformed.
-    #[error("CSV{}: {detail}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
-    Csv {
-        /// Where.
-        line: Option<u64>,
-        /// What.
-        detail: String,
-    },
-    /// The workbook cannot be read.
-    #[error("cannot read the workbook {path}: {detail}")]
-    Workbook {
-        /// The file.
-        path: String,
-        /// Why.
-        detail: String,
-    },
-    /// No such sheet.
-    #[error("no sheet \"{sheet}\" in the workbook; its sheets: {}", sheets.join(", "))]
-    NoSheet {
-        /// The sheet asked for.
-        sheet: String,
-        /// The sheets there are.
-        sheets: Vec<String>,
-    },
-    /// Writing the workbook failed.
-    #[error("cannot write the workbook: {detail}")]
-    XlsxWrite {
-        /// Why.
-        detail: String,
-    },
-    /// The mapping file is wrong.
-    #[error("mapping file {path}: {detail}")]
-    Mapping {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        detail: String,
-    },
-    /// Two columns name the same field.
-    #[error(
-        "the columns \"{first}\" and \"{second}\" name the same field; keep one, or map one to ignore with --mapping"
-    )]
-    DuplicateColumn {
-        /// The first.
-        first: String,
-        /// The second.
-        second: String,
-    },
-    /// No row looks like a header row.
-    #[error("no header row found in the first {scanned} rows: expected headers such as {expected}")]
-    NoHeader {
-        /// How many rows were looked at.
-        scanned: usize,
-        /// Some headers the ledger reads.
-        expected: String,
-    },
-    /// Required columns are missing.
-    #[error("the file lacks the column(s) {}", missing.join("; "))]
-    MissingColumns {
-        /// Each missing group, as `zh/en` headers.
-        missing: Vec<String>,
-    },
+    /// There is no batch list to export.
+    #[error("there is no batch list yet")]
+    NoBatchList,
+    /// The use case refused or failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }
 
 impl LedgerError {
-    fn zh(&self) -> String {
-        match self {
-            LedgerError::Io { path, source } => format!("{path}：{source}"),
-            LedgerError::Encoding { encoding } => format!(
-                "文件不是有效的 {encoding} 文本；请试 --encoding utf-8 或 --encoding gb18030"
-            ),
-            LedgerError::Csv { line, detail } => format!(
-                "CSV{}格式错误：{detail}",
-                line.map(|l| format!(" 第 {l} 行")).unwrap_or_default()
-            ),
-            LedgerError::Workbook { path, detail } => format!("无法读取工作簿 {path}：{detail}"),
-            LedgerError::NoSheet { sheet, sheets } => {
-                format!("工作簿中没有工作表「{sheet}」；现有：{}", sheets.join("、"))
-            }
-            LedgerError::XlsxWrite { detail } => format!("无法写入工作簿：{detail}"),
-            LedgerError::Mapping { path, detail } => format!("列映射文件 {path} 有误：{detail}"),
-            LedgerError::DuplicateColumn { first, second } => format!(
-                "列「{first}」和「{second}」对应同一字段：请保留一列，或用 --mapping 把其中一列设为 ignore"
-            ),
-            LedgerError::NoHeader { scanned, expected } => {
-                format!("前 {scanned} 行中找不到表头：应有 {expected} 等列")
-            }
-            LedgerError::MissingColumns { missing } => {
-                format!("文件缺少列：{}", missing.join("；"))
-            }
-        }
-    }
-
-    /// As a command failure: a file the user named that cannot be used is bad input (exit 2),
-    /// except when the file system itself fails.
-    pub fn failure(self, file: &Path) -> Failure {
-        match self {
-            LedgerError::Io { source, .. } if source.kind() != std::io::ErrorKind::NotFound => {
-                Failure::Io(source)
-            }
-            other => Failure::usage(file.display().to_string(), other.zh(), other.to_string()),
+    /// A [`LedgerError::File`] for `path`, to `map_err` with.
+    fn file(path: &Path) -> impl FnOnce(FormatError) -> LedgerError + '_ {
+        move |error| LedgerError::File {
+            path: path.to_owned(),
+            error,
         }
     }
 }
@@ -174,9 +79,9 @@ pub struct ImportRequest {
     pub lenient_uscc: bool,
 }
 
-/// What `peiyu export` was asked to do.
+/// Which rows `peiyu export` writes.
 #[derive(Clone, Debug)]
-pub struct ExportRequest {
+pub struct ExportQuery {
     /// Which ledger.
     pub ledger: Ledger,
     /// The batch list's year (default: the latest list).
@@ -185,10 +90,6 @@ pub struct ExportRequest {
     pub from: Option<YearMonth>,
     /// Metrics to this month.
     pub to: Option<YearMonth>,
-    /// csv or xlsx (default: from the extension).
-    pub format: Option<String>,
-    /// The file to write.
-    pub output: PathBuf,
 }
 
 /// How many rows are looked at to find the header row (title rows above it are skipped).
@@ -203,7 +104,7 @@ struct Opened {
 }
 
 impl Opened {
-    fn next_row(&mut self) -> Result<Option<(u64, Vec<String>)>, LedgerError> {
+    fn next_row(&mut self) -> Result<Option<(u64, Vec<String>)>, FormatError> {
         match self.pending.next() {
             Some(row) => Ok(Some(row)),
             None => self.rows.next_row(),
@@ -213,7 +114,7 @@ impl Opened {
 
 /// Opens a ledger file and finds its header row: the first of the first rows with two or more
 /// known headers (title rows above it are skipped), else the first with one.
-fn open(req: &ImportRequest, format: FileFormat, mapping: &Mapping) -> Result<Opened, LedgerError> {
+fn open(req: &ImportRequest, format: FileFormat, mapping: &Mapping) -> Result<Opened, FormatError> {
     let mut rows = Rows::open(&req.file, format, req.sheet.as_deref(), req.encoding)?;
     let mut scanned: Vec<(u64, Vec<String>)> = Vec::new();
     while scanned.len() < HEADER_SCAN {
@@ -243,7 +144,7 @@ fn open(req: &ImportRequest, format: FileFormat, mapping: &Mapping) -> Result<Op
             .map(|c| format!("{}/{}", c.zh, c.key))
             .collect::<Vec<_>>()
             .join(", ");
-        return Err(LedgerError::NoHeader {
+        return Err(FormatError::NoHeader {
             scanned: scanned.len(),
             expected,
         });
@@ -316,7 +217,7 @@ struct Read {
     rows: usize,
 }
 
-fn read_all(req: &ImportRequest) -> Result<Read, LedgerError> {
+fn read_all(req: &ImportRequest) -> Result<Read, FormatError> {
     let format = FileFormat::of_path(&req.file).unwrap_or(FileFormat::Csv);
     let mapping = match &req.mapping {
         Some(path) => Mapping::with_file(req.ledger, path)?,
@@ -326,7 +227,7 @@ fn read_all(req: &ImportRequest) -> Result<Read, LedgerError> {
     let layout = opened.layout.clone();
     let missing = layout.missing(req.ledger);
     if !missing.is_empty() {
-        return Err(LedgerError::MissingColumns { missing });
+        return Err(FormatError::MissingColumns { missing });
     }
     let mode = if req.lenient_uscc {
         UsccMode::Lenient
@@ -354,26 +255,6 @@ fn read_all(req: &ImportRequest) -> Result<Read, LedgerError> {
         format,
         rows: count,
     })
-}
-
-/// A progress bar on stderr when it is a terminal (and not for `--json`); none in scripts.
-fn progress_bar(json: bool, lang: Lang) -> Option<(indicatif::ProgressBar, Progress)> {
-    if json || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(0);
-    let style = indicatif::ProgressStyle::with_template(
-        "{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} ({eta})",
-    )
-    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.set_message(tr(lang, "写入中", "writing").to_owned());
-    let handle = bar.clone();
-    let progress: Progress = Arc::new(move |done, total| {
-        handle.set_length(total);
-        handle.set_position(done);
-    });
-    Some((bar, progress))
 }
 
 /// What importing a file found and did.
@@ -410,7 +291,7 @@ pub async fn import_file(
     req: &ImportRequest,
     progress: Option<Progress>,
     lang: Lang,
-) -> Result<ImportReport, Failure> {
+) -> Result<ImportReport, LedgerError> {
     let Read {
         layout,
         parsed,
@@ -418,7 +299,7 @@ pub async fn import_file(
         warnings,
         format,
         rows,
-    } = read_all(req).map_err(|e| e.failure(&req.file))?;
+    } = read_all(req).map_err(LedgerError::file(&req.file))?;
     let mode = match (problems.is_empty(), req.skip_invalid) {
         (_, true) => ImportMode::SkipInvalid,
         (true, false) => ImportMode::AllOrNothing,
@@ -445,7 +326,7 @@ pub async fn import_file(
             .clone()
             .unwrap_or_else(|| default_rejects_path(&req.file, format));
         write_rejects(req, format, &layout, &problems, &path, lang)
-            .map_err(|e| e.failure(&path))?;
+            .map_err(LedgerError::file(&path))?;
         rejects_file = Some(path);
     }
     Ok(ImportReport {
@@ -456,99 +337,6 @@ pub async fn import_file(
         warnings,
         rejects_file,
     })
-}
-
-/// `peiyu import LEDGER FILE …`: imports, then prints the summary (or every problem, exiting 2
-/// when nothing was written).
-pub async fn run_import(
-    service: &Service,
-    actor: &Officer,
-    req: ImportRequest,
-    json: bool,
-    lang: Lang,
-) -> Result<(), Failure> {
-    let bar = progress_bar(json, lang);
-    let progress = bar.as_ref().map(|(_, p)| p.clone());
-    let report = import_file(service, actor, &req, progress, lang).await;
-    if let Some((bar, _)) = &bar {
-        bar.finish_and_clear();
-    }
-    let report = report?;
-    let layout = &report.layout;
-    for unknown in &layout.unknown {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("提示：不认识的列「{unknown}」，已忽略（可用 --mapping 指定）"),
-                Lang::En => format!("note: unknown column \"{unknown}\" ignored (see --mapping)"),
-            }
-        );
-    }
-    for (line, w) in &report.warnings {
-        let text = peiyu_domain::Localize::localize(&w.error, lang);
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!(
-                    "警告：第 {line} 行的统一社会信用代码按宽松模式接受：{}",
-                    text.zh()
-                ),
-                Lang::En => format!(
-                    "warning: line {line}: USCC accepted leniently: {}",
-                    text.en()
-                ),
-            }
-        );
-    }
-    let problems = &report.problems;
-    let outcome = &report.outcome;
-    let bad_lines = report.bad_lines();
-    let rejects_file = report.rejects_file.as_deref();
-    if json {
-        crate::output::print_json(&serde_json::json!({
-            "ledger": req.ledger.key(),
-            "rows": report.rows,
-            "inserted": outcome.inserted,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "rejected": bad_lines.len(),
-            "written": outcome.written,
-            "rejects_file": rejects_file.map(|p| p.display().to_string()),
-            "problems": problems.iter().map(|p| serde_json::json!({
-                "line": p.line,
-                "column": layout.header_of(&p.field),
-                "field": p.field,
-                "value": p.value,
-                "message": p.message.get(lang),
-            })).collect::<Vec<_>>(),
-        }))?;
-    } else if !req.skip_invalid && !problems.is_empty() {
-        for p in problems {
-            eprintln!("{}", describe(p, layout, lang));
-        }
-    }
-    if !req.skip_invalid && !problems.is_empty() {
-        if !json {
-            eprintln!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "{} 行有误，未导入任何数据：请改正后重新导入，或用 --skip-invalid 先导入正确的行",
-                        bad_lines.len()
-                    ),
-                    Lang::En => format!(
-                        "{} rows have problems; nothing was imported: fix them and import again, or use --skip-invalid to import the good rows",
-                        bad_lines.len()
-                    ),
-                }
-            );
-        }
-        return Err(Failure::Reported(2));
-    }
-    if !json {
-        print_summary(outcome, bad_lines.len(), rejects_file, lang);
-    }
-    Ok(())
 }
 
 /// One problem as a line of the report: the line, the column's header, the value, why.
@@ -572,31 +360,6 @@ pub fn describe(p: &RowProblem, layout: &Layout, lang: Lang) -> String {
     }
 }
 
-fn print_summary(outcome: &ImportOutcome, rejected: usize, rejects: Option<&Path>, lang: Lang) {
-    match lang {
-        Lang::Zh => println!(
-            "新增 {}，更新 {}，未变 {}，拒绝 {}",
-            outcome.inserted, outcome.updated, outcome.unchanged, rejected
-        ),
-        Lang::En => println!(
-            "inserted {}, updated {}, unchanged {}, rejected {}",
-            outcome.inserted, outcome.updated, outcome.unchanged, rejected
-        ),
-    }
-    if let Some(path) = rejects {
-        match lang {
-            Lang::Zh => println!(
-                "被拒绝的行及原因已写入 {}：改正后可直接重新导入",
-                path.display()
-            ),
-            Lang::En => println!(
-                "the rejected rows and why are in {}: fix them and import that file",
-                path.display()
-            ),
-        }
-    }
-}
-
 /// `<dir>/<stem>.rejects.<ext>` beside the imported file.
 pub fn default_rejects_path(file: &Path, format: FileFormat) -> PathBuf {
     let stem = file
@@ -615,7 +378,7 @@ fn write_rejects(
     problems: &[RowProblem],
     path: &Path,
     lang: Lang,
-) -> Result<(), LedgerError> {
+) -> Result<(), FormatError> {
     let mut why: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for p in problems {
         let column = layout.header_of(&p.field);
@@ -661,70 +424,34 @@ fn write_rejects(
     write::write_file(path, format, &sheet)
 }
 
-/// `peiyu export LEDGER -o FILE …`.
-pub async fn run_export(
+/// The table of `query.ledger` as `peiyu export` writes it, with headers in `lang` (the batch
+/// list of the latest year when `query.list` is not given).
+pub async fn export_sheet(
     service: &Service,
     actor: &Officer,
-    req: ExportRequest,
-    json: bool,
+    query: &ExportQuery,
     lang: Lang,
-) -> Result<(), Failure> {
-    let format = match &req.format {
-        Some(f) => FileFormat::parse(f).ok_or_else(|| {
-            Failure::usage(
-                "--format",
-                format!("不支持的格式「{f}」：应为 csv 或 xlsx"),
-                format!("unsupported format \"{f}\": use csv or xlsx"),
-            )
-        })?,
-        None => FileFormat::of_path(&req.output).ok_or_else(|| {
-            Failure::usage(
-                "-o",
-                "无法从文件扩展名判断格式：请用 .csv 或 .xlsx，或给出 --format",
-                "cannot tell the format from the file's extension: use .csv or .xlsx, or --format",
-            )
-        })?,
-    };
-    let sheet = match req.ledger {
+) -> Result<Sheet, LedgerError> {
+    Ok(match query.ledger {
         Ledger::Enterprises => export::enterprises(&service.export_enterprises(actor).await?, lang),
         Ledger::Metrics => export::metrics(
-            &service.export_metrics(actor, req.from, req.to).await?,
+            &service.export_metrics(actor, query.from, query.to).await?,
             lang,
         ),
         Ledger::Batches => {
-            let year = match req.list {
+            let year = match query.list {
                 Some(y) => y,
                 None => service
                     .batch_lists(actor)
                     .await?
                     .last()
                     .map(|l| l.value.year)
-                    .ok_or_else(|| {
-                        Failure::usage("--list", "还没有任何名单", "there is no batch list yet")
-                    })?,
+                    .ok_or(LedgerError::NoBatchList)?,
             };
             export::batches(&service.batch_list(actor, year, None).await?, lang)
         }
         Ledger::Tasks => export::tasks(&service.export_tasks(actor).await?, lang),
-    };
-    write::write_file(&req.output, format, &sheet).map_err(|e| e.failure(&req.output))?;
-    if json {
-        return crate::output::print_json(&serde_json::json!({
-            "ledger": req.ledger.key(),
-            "rows": sheet.rows.len(),
-            "file": req.output.display().to_string(),
-            "format": format.extension(),
-        }));
-    }
-    match lang {
-        Lang::Zh => println!("已导出 {} 行到 {}", sheet.rows.len(), req.output.display()),
-        Lang::En => println!(
-            "exported {} rows to {}",
-            sheet.rows.len(),
-            req.output.display()
-        ),
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use peiyu_domain::Lang;
 use peiyu_service::weekly::{WeeklyList, WeeklyTask};
 
 use super::cells::{self, Section, weekday_name};
-use crate::output::tr;
+use crate::tr;
 
 /// The sections whose tasks become events: the open ones.
 const OPEN: [Section; 3] = [Section::Overdue, Section::ThisWeek, Section::NextWeek];
@@ -107,7 +107,7 @@ mod tests {
     use icalendar::{CalendarComponent, DatePerhapsTime};
 
     use super::*;
-    use crate::render::fixture::{self, d};
+    use crate::weekly::fixture::{self, d};
 
     #[test]
     fn ics_zh() {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader};
 
-use super::LedgerError;
+use crate::FormatError;
 
 /// A file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl Encoding {
 /// Decodes a CSV file's bytes. Without `forced`: a UTF-8 byte-order mark means UTF-8; bytes
 /// that are valid UTF-8 are UTF-8; anything else is GB18030. A forced encoding that does not fit
 /// the bytes is refused rather than guessed around.
-pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encoding), LedgerError> {
+pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encoding), FormatError> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let encoding = match forced {
         Some(e) => e,
@@ -81,7 +81,7 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encodin
             let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
             let (text, had_errors) = encoding_rs::UTF_8.decode_without_bom_handling(body);
             if had_errors {
-                return Err(LedgerError::Encoding {
+                return Err(FormatError::Encoding {
                     encoding: encoding.name(),
                 });
             }
@@ -90,7 +90,7 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encodin
         Encoding::Gb18030 => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors {
-                return Err(LedgerError::Encoding {
+                return Err(FormatError::Encoding {
                     encoding: encoding.name(),
                 });
             }
@@ -132,8 +132,8 @@ impl Rows {
         format: FileFormat,
         sheet: Option<&str>,
         encoding: Option<Encoding>,
-    ) -> Result<Rows, LedgerError> {
-        let io = |source| LedgerError::Io {
+    ) -> Result<Rows, FormatError> {
+        let io = |source| FormatError::Io {
             path: path.display().to_string(),
             source,
         };
@@ -146,7 +146,7 @@ impl Rows {
             }
             FileFormat::Xlsx => {
                 let mut book =
-                    calamine::open_workbook_auto(path).map_err(|e| LedgerError::Workbook {
+                    calamine::open_workbook_auto(path).map_err(|e| FormatError::Workbook {
                         path: path.display().to_string(),
                         detail: e.to_string(),
                     })?;
@@ -157,19 +157,19 @@ impl Rows {
                             .iter()
                             .find(|n| n.as_str() == s)
                             .cloned()
-                            .ok_or_else(|| LedgerError::NoSheet {
+                            .ok_or_else(|| FormatError::NoSheet {
                                 sheet: s.to_owned(),
                                 sheets: names.clone(),
                             })?
                     }
-                    None => names.first().cloned().ok_or_else(|| LedgerError::NoSheet {
+                    None => names.first().cloned().ok_or_else(|| FormatError::NoSheet {
                         sheet: String::new(),
                         sheets: Vec::new(),
                     })?,
                 };
                 let range = book
                     .worksheet_range(&name)
-                    .map_err(|e| LedgerError::Workbook {
+                    .map_err(|e| FormatError::Workbook {
                         path: path.display().to_string(),
                         detail: e.to_string(),
                     })?;
@@ -198,7 +198,7 @@ impl Rows {
     }
 
     /// The next row: the line (CSV) or row number (XLSX) it starts on, and its cells as text.
-    pub fn next_row(&mut self) -> Result<Option<(u64, Vec<String>)>, LedgerError> {
+    pub fn next_row(&mut self) -> Result<Option<(u64, Vec<String>)>, FormatError> {
         match self {
             Rows::Csv {
                 reader,
@@ -206,7 +206,7 @@ impl Rows {
                 counted_to,
                 breaks,
             } => {
-                let more = reader.read_record(record).map_err(|e| LedgerError::Csv {
+                let more = reader.read_record(record).map_err(|e| FormatError::Csv {
                     line: e.position().map(|p| p.line()),
                     detail: e.to_string(),
                 })?;
@@ -308,7 +308,7 @@ mod tests {
         // Forcing UTF-8 on GB18030 bytes is refused, not guessed around.
         assert!(matches!(
             decode(&gbk, Some(Encoding::Utf8)),
-            Err(LedgerError::Encoding { .. })
+            Err(FormatError::Encoding { .. })
         ));
     }
 

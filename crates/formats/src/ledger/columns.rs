@@ -11,7 +11,7 @@ use std::path::Path;
 
 use peiyu_domain::{Lang, MoneyUnit};
 
-use super::LedgerError;
+use crate::FormatError;
 
 /// A list officers keep as a file.
 ///
@@ -364,12 +364,12 @@ impl Mapping {
     /// "所属镇街" = "town"
     /// "联系电话" = "ignore"
     /// ```
-    pub fn with_file(ledger: Ledger, path: &Path) -> Result<Mapping, LedgerError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LedgerError::Io {
+    pub fn with_file(ledger: Ledger, path: &Path) -> Result<Mapping, FormatError> {
+        let text = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Mapping::with_toml(ledger, &text).map_err(|detail| LedgerError::Mapping {
+        Mapping::with_toml(ledger, &text).map_err(|detail| FormatError::Mapping {
             path: path.display().to_string(),
             detail,
         })
@@ -456,7 +456,7 @@ impl Layout {
         mapping: &Mapping,
         headers: Vec<String>,
         header_line: u64,
-    ) -> Result<Layout, LedgerError> {
+    ) -> Result<Layout, FormatError> {
         let mut fields = HashMap::new();
         let mut units = HashMap::new();
         let mut unknown = Vec::new();
@@ -464,7 +464,7 @@ impl Layout {
             match mapping.meaning(h) {
                 Some(Meaning::Field(key)) => {
                     if let Some(first) = fields.insert(*key, i) {
-                        return Err(LedgerError::DuplicateColumn {
+                        return Err(FormatError::DuplicateColumn {
                             first: headers.get(first).cloned().unwrap_or_default(),
                             second: h.clone(),
                         });
@@ -616,7 +616,7 @@ mod tests {
     fn two_columns_for_one_field_are_refused_and_missing_ones_named() {
         let m = Mapping::default_for(Ledger::Enterprises);
         let err = Layout::new(&m, vec!["统一社会信用代码".into(), "uscc".into()], 1).unwrap_err();
-        assert!(matches!(err, LedgerError::DuplicateColumn { .. }));
+        assert!(matches!(err, FormatError::DuplicateColumn { .. }));
         let l = layout(Ledger::Batches, &["统一社会信用代码", "原因"]);
         assert_eq!(l.missing(Ledger::Batches).len(), 2);
     }

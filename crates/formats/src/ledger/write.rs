@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::LedgerError;
 use super::read::FileFormat;
+use crate::FormatError;
 
 /// The UTF-8 byte-order mark: Excel reads a CSV file without one in the local code page.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -48,30 +48,21 @@ pub struct Sheet {
 }
 
 /// The table as CSV bytes.
-pub fn csv_bytes(sheet: &Sheet) -> Result<Vec<u8>, LedgerError> {
+pub fn csv_bytes(sheet: &Sheet) -> Result<Vec<u8>, FormatError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
-    let csv_err = |e: csv::Error| LedgerError::Csv {
-        line: None,
-        detail: e.to_string(),
-    };
-    w.write_record(&sheet.headers).map_err(csv_err)?;
+    w.write_record(&sheet.headers)?;
     for row in &sheet.rows {
-        w.write_record(row.iter().map(Cell::text))
-            .map_err(csv_err)?;
+        w.write_record(row.iter().map(Cell::text))?;
     }
-    w.into_inner().map_err(|e| LedgerError::Csv {
-        line: None,
-        detail: e.to_string(),
-    })
+    w.into_inner()
+        .map_err(|e| FormatError::from(csv::Error::from(e.into_error())))
 }
 
 /// The table as an XLSX workbook's bytes.
-pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, LedgerError> {
-    let x = |e: rust_xlsxwriter::XlsxError| LedgerError::XlsxWrite {
-        detail: e.to_string(),
-    };
+pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, FormatError> {
+    let x = FormatError::from;
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name(&sheet.name).map_err(x)?;
@@ -87,9 +78,7 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, LedgerError> {
         ws.set_column_width(c, width.max(10.0) + 2.0).map_err(x)?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| LedgerError::XlsxWrite {
-            detail: "more rows than a worksheet holds".into(),
-        })?;
+        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, cell) in row.iter().enumerate() {
             let c = col(c)?;
             match cell {
@@ -115,20 +104,15 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, LedgerError> {
     book.save_to_buffer().map_err(x)
 }
 
-fn col(c: usize) -> Result<u16, LedgerError> {
-    u16::try_from(c).map_err(|_| LedgerError::XlsxWrite {
-        detail: "more columns than a worksheet holds".into(),
-    })
+fn col(c: usize) -> Result<u16, FormatError> {
+    u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError.into())
 }
 
 /// Writes the table to `path` in `format`.
-pub fn write_file(path: &Path, format: FileFormat, sheet: &Sheet) -> Result<(), LedgerError> {
+pub fn write_file(path: &Path, format: FileFormat, sheet: &Sheet) -> Result<(), FormatError> {
     let bytes = match format {
         FileFormat::Csv => csv_bytes(sheet)?,
         FileFormat::Xlsx => xlsx_bytes(sheet)?,
     };
-    std::fs::write(path, bytes).map_err(|source| LedgerError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    std::fs::write(path, bytes).map_err(|source| FormatError::io(path, source))
 }

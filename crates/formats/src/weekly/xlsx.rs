@@ -129,7 +129,7 @@ mod tests {
     use calamine::{Data, DataType, Range, Reader, Xlsx, open_workbook_from_rs};
 
     use super::*;
-    use crate::render::fixture::{self, d};
+    use crate::weekly::fixture::{self, d};
 
     fn read(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
         open_workbook_from_rs(Cursor::new(bytes)).unwrap()

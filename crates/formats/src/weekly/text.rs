@@ -102,7 +102,7 @@ fn push_table<'h>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixture;
+    use crate::weekly::fixture;
 
     #[test]
     fn text_zh() {

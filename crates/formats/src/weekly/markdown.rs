@@ -4,7 +4,7 @@ use peiyu_domain::Lang;
 use peiyu_service::weekly::{WeeklyList, WeeklyTask};
 
 use super::cells::{self, Cell, Section, TaskCol, WatchCol};
-use crate::output::tr;
+use crate::tr;
 
 /// Renders `list` as Markdown: `#` title, `##` per section, `###` per day of this week, one
 /// pipe table per group, and the legend and seal at the end. Cell text is escaped so that a `|`,
@@ -128,7 +128,7 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixture;
+    use crate::weekly::fixture;
 
     #[test]
     fn markdown_zh() {

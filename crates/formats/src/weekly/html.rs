@@ -6,7 +6,7 @@ use peiyu_domain::Lang;
 use peiyu_service::weekly::{WeeklyList, WeeklyTask};
 
 use super::cells::{self, Cell, Section, TaskCol, WatchCol};
-use crate::output::tr;
+use crate::tr;
 
 /// The page.
 #[derive(Template)]
@@ -171,7 +171,7 @@ pub fn html(list: &WeeklyList, lang: Lang) -> Result<String, askama::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixture;
+    use crate::weekly::fixture;
 
     #[test]
     fn html_zh() {

@@ -3,7 +3,7 @@
 //! time and the peak memory (VmHWM) after each step. Ignored by default; run it in release:
 //!
 //! ```sh
-//! cargo test --release -p peiyu ledger::bench -- --ignored --nocapture
+//! cargo test --release -p peiyu-formats ledger::bench -- --ignored --nocapture
 //! ```
 //!
 //! `PEIYU_BENCH_ENTERPRISES` changes the number of enterprises (the metrics file has 12 rows

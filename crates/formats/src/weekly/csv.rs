@@ -4,9 +4,9 @@ use csv::{Terminator, WriterBuilder};
 use peiyu_domain::Lang;
 use peiyu_service::weekly::WeeklyList;
 
-use super::RenderError;
 use super::cells::{Cell, Section, TaskCol, WatchCol};
-use crate::output::tr;
+use crate::FormatError;
+use crate::tr;
 
 /// The UTF-8 byte-order mark: Excel on Windows reads a CSV file as the local code page (GBK)
 /// unless it starts with one.
@@ -20,7 +20,7 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// `done_last_week`, `watch`) and the second its name in `lang`. Task rows leave the watch
 /// columns empty; watch rows fill only batch, enterprise and USCC among the task columns. The
 /// English header is the stable key of each column; the Chinese header is for people.
-pub fn csv(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, RenderError> {
+pub fn csv(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, FormatError> {
     let mut w = WriterBuilder::new()
         .terminator(Terminator::CRLF)
         .from_writer(BOM.to_vec());
@@ -75,7 +75,7 @@ pub fn csv(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, RenderError> {
         w.write_record(&row)?;
     }
     w.into_inner()
-        .map_err(|e| RenderError::Csv(e.into_error().into()))
+        .map_err(|e| FormatError::from(::csv::Error::from(e.into_error())))
 }
 
 /// A cell's text in the file. Free text that starts like a spreadsheet formula (`=`, `+`, `-`,
@@ -93,7 +93,7 @@ fn field(cell: &Cell, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixture;
+    use crate::weekly::fixture;
 
     fn body(bytes: &[u8]) -> String {
         let text = std::str::from_utf8(bytes.strip_prefix(BOM).unwrap()).unwrap();

@@ -1,0 +1,31 @@
+//! peiyu-formats: every file and wire format of peiyu, in one place.
+//!
+//! It turns the service's views into the bytes officers take away — the weekly list as a
+//! terminal table, Markdown, CSV, XLSX, HTML, iCalendar or JSON ([`weekly`]); the ledgers
+//! (台账) of `peiyu export` — and turns the files officers bring into the rows of the import use
+//! cases ([`ledger`]: CSV in UTF-8 or GB18030, XLSX, header mapping, rejects files).
+//!
+//! It decides nothing (the workflow does), touches the database only through the service's
+//! public API, and knows nothing of argument parsing, HTTP or exit codes: front ends pass it
+//! values and map its [`FormatError`] to their own errors.
+
+mod error;
+pub mod ledger;
+pub mod weekly;
+
+use peiyu_domain::Lang;
+
+pub use error::FormatError;
+
+/// Picks the text for the language: `zh` for [`Lang::Zh`], `en` for [`Lang::En`].
+pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A check mark (`✓`) for a passed check, a cross (`✗`) for a failed one.
+pub fn mark(passed: bool) -> &'static str {
+    if passed { "✓" } else { "✗" }
+}
