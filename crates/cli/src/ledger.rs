@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use peiyu_domain::{Lang, Officer, YearMonth};
-use peiyu_formats::FormatError;
 use peiyu_formats::ledger::{ExportQuery, LedgerError, describe, export_sheet, import_file};
+use peiyu_formats::{FormatError, Output};
 use peiyu_service::{ImportOutcome, Progress, Service};
 
 pub use peiyu_formats::ledger::{ImportRequest, columns, read};
@@ -200,7 +200,7 @@ fn print_summary(outcome: &ImportOutcome, rejected: usize, rejects: Option<&Path
     }
 }
 
-/// `peiyu export LEDGER -o FILE …`.
+/// `peiyu export LEDGER -o FILE …` (`-o -`: the ledger on standard output).
 pub async fn run_export(
     service: &Service,
     actor: &Officer,
@@ -233,21 +233,29 @@ pub async fn run_export(
     let sheet = export_sheet(service, actor, &query, lang).await?;
     peiyu_formats::ledger::write::write_file(&req.output, format, &sheet)
         .map_err(|e| file_failure(e, &req.output))?;
-    if json {
-        return crate::output::print_json(&serde_json::json!({
+    let summary = if json {
+        serde_json::to_string_pretty(&serde_json::json!({
             "ledger": req.ledger.key(),
             "rows": sheet.rows.len(),
             "file": req.output.display().to_string(),
             "format": format.extension(),
-        }));
-    }
-    match lang {
-        Lang::Zh => println!("已导出 {} 行到 {}", sheet.rows.len(), req.output.display()),
-        Lang::En => println!(
-            "exported {} rows to {}",
-            sheet.rows.len(),
-            req.output.display()
-        ),
+        }))
+        .map_err(std::io::Error::other)?
+    } else {
+        match lang {
+            Lang::Zh => format!("已导出 {} 行到 {}", sheet.rows.len(), req.output.display()),
+            Lang::En => format!(
+                "exported {} rows to {}",
+                sheet.rows.len(),
+                req.output.display()
+            ),
+        }
+    };
+    // `-o -`: the ledger is on stdout, so the summary goes to stderr.
+    if Output::of(Some(&req.output)).is_stdout() {
+        eprintln!("{summary}");
+    } else {
+        println!("{summary}");
     }
     Ok(())
 }

@@ -5,17 +5,28 @@
 //! (台账) of `peiyu export` — and turns the files officers bring into the rows of the import use
 //! cases ([`ledger`]: CSV in UTF-8 or GB18030, XLSX, header mapping, rejects files).
 //!
+//! Every CSV file goes through the one CSV writer ([`csv::write`]: UTF-8 with a byte-order
+//! mark, CRLF), every workbook through the one XLSX writer ([`xlsx::write`]), both from the one
+//! table model ([`sheet::Sheet`]) whose text cells pass [`escape_formula`]; every file or
+//! standard output is written by [`Output::write`].
+//!
 //! It decides nothing (the workflow does), touches the database only through the service's
 //! public API, and knows nothing of argument parsing, HTTP or exit codes: front ends pass it
 //! values and map its [`FormatError`] to their own errors.
 
+pub mod csv;
 mod error;
 pub mod ledger;
+pub mod output;
+pub mod sheet;
 pub mod weekly;
+pub mod xlsx;
 
 use peiyu_domain::Lang;
 
 pub use error::FormatError;
+pub use output::Output;
+pub use sheet::{Cell, Sheet, escape_formula};
 
 /// Picks the text for the language: `zh` for [`Lang::Zh`], `en` for [`Lang::En`].
 pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {

@@ -38,9 +38,9 @@ fn money(v: Option<Yuan>, lang: Lang) -> Cell {
         (None, _) => Cell::Empty,
         (Some(y), Lang::Zh) => {
             let s = y.format_in(MoneyUnit::Wan);
-            Cell::Number(s.trim_end_matches(MoneyUnit::Wan.suffix()).to_owned())
+            Cell::decimal(s.trim_end_matches(MoneyUnit::Wan.suffix()).to_owned())
         }
-        (Some(y), Lang::En) => Cell::Number(y.amount().to_string()),
+        (Some(y), Lang::En) => Cell::decimal(y.amount().to_string()),
     }
 }
 
@@ -70,11 +70,7 @@ fn status(s: TaskStatus, lang: Lang) -> Cell {
 }
 
 fn sheet(ledger: Ledger, lang: Lang, rows: Vec<Vec<Cell>>) -> Sheet {
-    Sheet {
-        name: ledger.sheet_name(lang).to_owned(),
-        headers: headers(ledger, lang),
-        rows,
-    }
+    Sheet::new(ledger.sheet_name(lang), headers(ledger, lang), rows)
 }
 
 /// The enterprise ledger.
@@ -90,7 +86,7 @@ pub fn enterprises(list: &[EnterpriseView], lang: Lang) -> Sheet {
                 text(&e.town),
                 text(&e.address),
                 e.land_area
-                    .map_or(Cell::Empty, |a| Cell::Number(a.to_string())),
+                    .map_or(Cell::Empty, |a| Cell::decimal(a.to_string())),
                 legal_form(e.legal_form, lang),
                 v.responsible
                     .as_ref()
@@ -113,9 +109,9 @@ pub fn metrics(list: &[(Enterprise, Metrics)], lang: Lang) -> Sheet {
                 money(m.revenue, lang),
                 money(m.output_value, lang),
                 m.energy
-                    .map_or(Cell::Empty, |t| Cell::Number(t.to_string())),
+                    .map_or(Cell::Empty, |t| Cell::decimal(t.to_string())),
                 m.employees
-                    .map_or(Cell::Empty, |n| Cell::Number(n.to_string())),
+                    .map_or(Cell::Empty, |n| Cell::decimal(n.to_string())),
                 money(m.tax, lang),
                 money(m.rnd_spend, lang),
             ]
@@ -132,10 +128,10 @@ pub fn batches(view: &BatchListView, lang: Lang) -> Sheet {
         .iter()
         .map(|(entry, e): &(BatchEntry, Enterprise)| {
             vec![
-                Cell::Number(year.to_string()),
+                Cell::decimal(year.to_string()),
                 Cell::Text(e.uscc.as_str().to_owned()),
                 text(&e.name),
-                Cell::Number(entry.batch.number().to_string()),
+                Cell::decimal(entry.batch.number().to_string()),
                 entry.reason.as_deref().map_or(Cell::Empty, text),
                 Cell::Date(entry.since),
             ]
@@ -177,19 +173,16 @@ mod tests {
     fn money_is_written_exactly_in_the_headers_unit() {
         assert_eq!(
             money(Some(Yuan(13_605_000)), Lang::Zh),
-            Cell::Number("1360.5".into())
+            Cell::decimal("1360.5")
         );
-        assert_eq!(
-            money(Some(Yuan(1)), Lang::Zh),
-            Cell::Number("0.0001".into())
-        );
+        assert_eq!(money(Some(Yuan(1)), Lang::Zh), Cell::decimal("0.0001"));
         assert_eq!(
             money(Some(Yuan(123_456_789)), Lang::Zh),
-            Cell::Number("12345.6789".into())
+            Cell::decimal("12345.6789")
         );
         assert_eq!(
             money(Some(Yuan(13_605_000)), Lang::En),
-            Cell::Number("13605000".into())
+            Cell::decimal("13605000")
         );
         assert_eq!(money(None, Lang::Zh), Cell::Empty);
     }

@@ -416,11 +416,7 @@ fn write_rejects(
         }
         out.push(row);
     }
-    let sheet = Sheet {
-        name: req.ledger.sheet_name(lang).to_owned(),
-        headers,
-        rows: out,
-    };
+    let sheet = Sheet::new(req.ledger.sheet_name(lang), headers, out);
     write::write_file(path, format, &sheet)
 }
 

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use calamine::{Data, Reader};
 
+use crate::sheet::unescape_formula;
+
 use crate::FormatError;
 
 /// A file format.
@@ -197,7 +199,8 @@ impl Rows {
         }
     }
 
-    /// The next row: the line (CSV) or row number (XLSX) it starts on, and its cells as text.
+    /// The next row: the line (CSV) or row number (XLSX) it starts on, and its cells as text,
+    /// with the `'` that [`crate::escape_formula`] puts before a formula-like text removed.
     pub fn next_row(&mut self) -> Result<Option<(u64, Vec<String>)>, FormatError> {
         match self {
             Rows::Csv {
@@ -229,7 +232,10 @@ impl Rows {
                 }
                 Ok(Some((
                     *breaks + 1,
-                    record.iter().map(str::to_owned).collect(),
+                    record
+                        .iter()
+                        .map(|c| unescape_formula(c).to_owned())
+                        .collect(),
                 )))
             }
             Rows::Sheet { range, next, first } => {
@@ -238,7 +244,13 @@ impl Rows {
                     return Ok(None);
                 }
                 let cells = (0..width)
-                    .map(|c| range.get((*next, c)).map(cell_text).unwrap_or_default())
+                    .map(|c| {
+                        let text = range.get((*next, c)).map(cell_text).unwrap_or_default();
+                        match unescape_formula(&text) {
+                            same if same.len() == text.len() => text,
+                            unescaped => unescaped.to_owned(),
+                        }
+                    })
                     .collect();
                 let line = *first + *next as u64;
                 *next += 1;
@@ -323,6 +335,15 @@ mod tests {
         let rows = all(Rows::from_csv_text("a,b\n1,2\n\n4,5\n".to_owned()));
         let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
         assert_eq!(lines, vec![1, 2, 4]);
+    }
+
+    #[test]
+    fn escaped_formulas_read_back_as_written() {
+        let rows = all(Rows::from_csv_text(
+            "a,b\r\n'-二期,'=1+1\r\n'x,-3\r\n".to_owned(),
+        ));
+        assert_eq!(rows[1].1, ["-二期", "=1+1"]);
+        assert_eq!(rows[2].1, ["'x", "-3"]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use peiyu_domain::{Batch, Lang};
 use peiyu_service::weekly::{WatchItem, WatchReason, WeeklyList, WeeklyScope, WeeklyTask};
 
+use crate::sheet::{self, Number, NumberStyle};
 use crate::tr;
 
 /// A part of the weekly list.
@@ -275,6 +276,25 @@ impl Cell {
     /// Whether the cell is a number, to align right.
     pub fn is_numeric(&self) -> bool {
         matches!(self, Cell::Int(_) | Cell::Share(_))
+    }
+
+    /// The cell in a data file (CSV, XLSX): days and batches as whole numbers, the share of the
+    /// threshold as a percentage (`92.5%` in CSV, 0.925 shown `0.0%` in XLSX), dates as dates,
+    /// flags as the text 是/否 or yes/no.
+    pub fn to_data(&self, lang: Lang) -> sheet::Cell {
+        match self {
+            Cell::Empty => sheet::Cell::Empty,
+            Cell::Text(s) => sheet::Cell::Text(s.clone()),
+            Cell::Flag(_) => sheet::Cell::Text(self.data(lang)),
+            Cell::Date(d) => sheet::Cell::Date(*d),
+            Cell::Int(n) => sheet::Cell::int(*n),
+            Cell::Batch(b) => sheet::Cell::int(i64::from(b.number())),
+            Cell::Share(bp) => sheet::Cell::Number(Number {
+                text: percent(*bp),
+                value: *bp as f64 / 10_000.0,
+                style: NumberStyle::Percent,
+            }),
+        }
     }
 }
 

@@ -1,16 +1,12 @@
 //! The CSV rendering: one flat table, a row per task and per watch item, for Excel and scripts.
 
-use csv::{Terminator, WriterBuilder};
 use peiyu_domain::Lang;
 use peiyu_service::weekly::WeeklyList;
 
 use super::cells::{Cell, Section, TaskCol, WatchCol};
 use crate::FormatError;
+use crate::sheet::{self, Sheet};
 use crate::tr;
-
-/// The UTF-8 byte-order mark: Excel on Windows reads a CSV file as the local code page (GBK)
-/// unless it starts with one.
-pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Renders `list` as CSV: UTF-8 with a byte-order mark, CRLF line ends (RFC 4180), one header
 /// row, then one row per task in section order (overdue, this week, next week, done last week),
@@ -19,45 +15,45 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The first column `section` holds the stable key (`overdue`, `this_week`, `next_week`,
 /// `done_last_week`, `watch`) and the second its name in `lang`. Task rows leave the watch
 /// columns empty; watch rows fill only batch, enterprise and USCC among the task columns. The
-/// English header is the stable key of each column; the Chinese header is for people.
+/// English header is the stable key of each column; the Chinese header is for people. Text that
+/// starts like a formula is escaped ([`crate::escape_formula`]).
 pub fn csv(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, FormatError> {
-    let mut w = WriterBuilder::new()
-        .terminator(Terminator::CRLF)
-        .from_writer(BOM.to_vec());
-    let mut header = vec![
-        tr(lang, "分区代码", "section"),
-        tr(lang, "分区", "section_label"),
+    crate::csv::write(&table(list, lang))
+}
+
+/// The CSV file's table.
+fn table(list: &WeeklyList, lang: Lang) -> Sheet {
+    let mut headers = vec![
+        tr(lang, "分区代码", "section").to_owned(),
+        tr(lang, "分区", "section_label").to_owned(),
     ];
-    let name = |key: &'static str, zh: &'static str| tr(lang, zh, key);
-    header.extend(
+    let name = |key: &'static str, zh: &'static str| tr(lang, zh, key).to_owned();
+    headers.extend(
         TaskCol::CSV
             .iter()
             .map(|c| name(c.key(), c.header(Lang::Zh))),
     );
-    header.extend(
+    headers.extend(
         WatchCol::CSV
             .iter()
             .map(|c| name(c.key(), c.header(Lang::Zh))),
     );
-    w.write_record(&header)?;
-    let blank_watch = || WatchCol::CSV.iter().map(|_| String::new());
+    let mut rows = Vec::new();
+    let blank_watch = || WatchCol::CSV.iter().map(|_| sheet::Cell::Empty);
     for section in Section::TASKS {
         for task in section.tasks(list) {
-            let mut row = vec![section.key().to_owned(), section.heading(lang).to_owned()];
+            let mut row = section_cells(section, lang);
             row.extend(
                 TaskCol::CSV
                     .iter()
-                    .map(|c| field(&c.cell(task, lang), lang)),
+                    .map(|c| c.cell(task, lang).to_data(lang)),
             );
             row.extend(blank_watch());
-            w.write_record(&row)?;
+            rows.push(row);
         }
     }
     for item in &list.watch {
-        let mut row = vec![
-            Section::Watch.key().to_owned(),
-            Section::Watch.heading(lang).to_owned(),
-        ];
+        let mut row = section_cells(Section::Watch, lang);
         row.extend(TaskCol::CSV.iter().map(|c| {
             let shared = match c {
                 TaskCol::Batch => Some(WatchCol::Batch),
@@ -65,34 +61,32 @@ pub fn csv(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, FormatError> {
                 TaskCol::Uscc => Some(WatchCol::Uscc),
                 _ => None,
             };
-            field(&shared.map_or(Cell::Empty, |wc| wc.cell(item, lang)), lang)
+            shared
+                .map_or(Cell::Empty, |wc| wc.cell(item, lang))
+                .to_data(lang)
         }));
         row.extend(
             WatchCol::CSV
                 .iter()
-                .map(|c| field(&c.cell(item, lang), lang)),
+                .map(|c| c.cell(item, lang).to_data(lang)),
         );
-        w.write_record(&row)?;
+        rows.push(row);
     }
-    w.into_inner()
-        .map_err(|e| FormatError::from(::csv::Error::from(e.into_error())))
+    Sheet::new(String::new(), headers, rows)
 }
 
-/// A cell's text in the file. Free text that starts like a spreadsheet formula (`=`, `+`, `-`,
-/// `@`, a tab or a carriage return) gets a leading `'`, so Excel shows it as text instead of
-/// evaluating it (OWASP's advice on CSV injection); numbers and dates we write never start so.
-fn field(cell: &Cell, lang: Lang) -> String {
-    let s = cell.data(lang);
-    if matches!(cell, Cell::Text(_)) && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s
-    }
+/// The section's key and name, the first two cells of each row.
+fn section_cells(section: Section, lang: Lang) -> Vec<sheet::Cell> {
+    vec![
+        sheet::Cell::Text(section.key().to_owned()),
+        sheet::Cell::Text(section.heading(lang).to_owned()),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csv::BOM;
     use crate::weekly::fixture;
 
     fn body(bytes: &[u8]) -> String {
@@ -103,13 +97,14 @@ mod tests {
 
     #[test]
     fn formulas_stay_text() {
-        let text = |s: &str| field(&Cell::Text(s.into()), Lang::Zh);
+        let text = |s: &str| Cell::Text(s.into()).to_data(Lang::Zh).csv_text();
         assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(text("+1"), "'+1");
         assert_eq!(text("-二期"), "'-二期");
         assert_eq!(text("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(text("二期 = 一期 + 1"), "二期 = 一期 + 1");
-        assert_eq!(field(&Cell::Int(-3), Lang::Zh), "-3");
+        assert_eq!(Cell::Int(-3).to_data(Lang::Zh).csv_text(), "-3");
+        assert_eq!(Cell::Share(-50).to_data(Lang::Zh).csv_text(), "-0.5%");
         let mut list = fixture::week27();
         list.overdue[0].task.title = "=1+1".into();
         let out = body(&csv(&list, Lang::En).unwrap());

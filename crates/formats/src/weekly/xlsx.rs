@@ -3,123 +3,81 @@
 use chrono::NaiveTime;
 use peiyu_domain::Lang;
 use peiyu_service::weekly::WeeklyList;
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::cells::{self, Cell, Section, TaskCol, WatchCol};
-
-/// The date format of date cells.
-const DATE_FORMAT: &str = "yyyy-mm-dd";
-
-/// The formats a sheet writes with.
-struct Styles {
-    header: Format,
-    date: Format,
-    percent: Format,
-}
+use super::cells::{self, Section, TaskCol, WatchCol};
+use crate::FormatError;
+use crate::sheet::{Sheet, Widths};
+use crate::xlsx::{Look, Properties, Workbook};
 
 /// Renders `list` as an XLSX workbook: sheets 逾期, 本周, 下周, 上周完成, 关注 (Overdue, This
 /// week, Next week, Done last week, Watch in English), each with a bold, frozen, filterable
-/// header row and sensible column widths. Dates are real Excel dates formatted `yyyy-mm-dd`;
-/// batches, working days overdue and days without a move are numbers; the share of the
-/// threshold is a percentage. Rows keep the list's order (batches 1 and 2 first, then by due
-/// date). The document's creation time is the list's day, so the same list gives the same bytes.
-pub fn xlsx(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let created = list.as_of.and_time(NaiveTime::MIN);
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(cells::title(list, lang))
-            .set_subject(cells::subtitle(list, lang))
-            .set_comment(cells::seal_line(list, lang).unwrap_or_default())
-            .set_author("peiyu")
-            .set_creation_datetime(&created),
-    );
-    let styles = Styles {
-        header: Format::new()
-            .set_bold()
-            .set_background_color("#DDE4EE")
-            .set_align(FormatAlign::VerticalCenter),
-        date: Format::new()
-            .set_num_format(DATE_FORMAT)
-            .set_align(FormatAlign::Left),
-        percent: Format::new().set_num_format("0.0%"),
+/// header row and sensible column widths, printed landscape with the header on every page.
+/// Dates are real Excel dates formatted `yyyy-mm-dd`; batches, working days overdue and days
+/// without a move are numbers; the share of the threshold is a percentage. Rows keep the list's
+/// order (batches 1 and 2 first, then by due date). The document's creation time is the list's
+/// day, so the same list gives the same bytes.
+pub fn xlsx(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, FormatError> {
+    let properties = Properties {
+        title: cells::title(list, lang),
+        subject: cells::subtitle(list, lang),
+        comment: cells::seal_line(list, lang).unwrap_or_default(),
+        author: "peiyu".to_owned(),
+        created: list.as_of.and_time(NaiveTime::MIN),
     };
-    for section in Section::TASKS {
-        let cols = TaskCol::for_sheet(section);
-        let sheet = book.add_worksheet();
-        sheet.set_name(section.sheet_name(lang))?;
-        let rows: Vec<Vec<Cell>> = section
-            .tasks(list)
-            .into_iter()
-            .map(|t| cols.iter().map(|c| c.cell(t, lang)).collect())
-            .collect();
-        let headers: Vec<(&str, f64)> = cols
-            .iter()
-            .map(|c| (c.header(lang), c.xlsx_width()))
-            .collect();
-        write_sheet(sheet, &headers, &rows, &styles, lang)?;
-    }
-    let sheet = book.add_worksheet();
-    sheet.set_name(Section::Watch.sheet_name(lang))?;
-    let rows: Vec<Vec<Cell>> = list
+    let mut sheets: Vec<Sheet> = Section::TASKS
+        .into_iter()
+        .map(|section| {
+            let cols = TaskCol::for_sheet(section);
+            let rows = section
+                .tasks(list)
+                .into_iter()
+                .map(|t| cols.iter().map(|c| c.cell(t, lang).to_data(lang)).collect())
+                .collect();
+            let headers = cols.iter().map(|c| c.header(lang).to_owned()).collect();
+            let widths = cols.iter().map(|c| Some(c.xlsx_width())).collect();
+            sheet(section, headers, rows, widths, lang)
+        })
+        .collect();
+    let rows = list
         .watch
         .iter()
         .map(|item| {
             WatchCol::FOR_SHEET
                 .iter()
-                .map(|c| c.cell(item, lang))
+                .map(|c| c.cell(item, lang).to_data(lang))
                 .collect()
         })
         .collect();
-    let headers: Vec<(&str, f64)> = WatchCol::FOR_SHEET
+    let headers = WatchCol::FOR_SHEET
         .iter()
-        .map(|c| (c.header(lang), c.xlsx_width()))
+        .map(|c| c.header(lang).to_owned())
         .collect();
-    write_sheet(sheet, &headers, &rows, &styles, lang)?;
-    book.save_to_buffer()
+    let widths = WatchCol::FOR_SHEET
+        .iter()
+        .map(|c| Some(c.xlsx_width()))
+        .collect();
+    sheets.push(sheet(Section::Watch, headers, rows, widths, lang));
+    crate::xlsx::write(&Workbook {
+        sheets: &sheets,
+        look: Look::Meeting,
+        properties: Some(&properties),
+    })
 }
 
-fn write_sheet(
-    sheet: &mut Worksheet,
-    headers: &[(&str, f64)],
-    rows: &[Vec<Cell>],
-    styles: &Styles,
+/// A section's sheet: filterable, printed landscape.
+fn sheet(
+    section: Section,
+    headers: Vec<String>,
+    rows: Vec<Vec<crate::sheet::Cell>>,
+    widths: Vec<Option<f64>>,
     lang: Lang,
-) -> Result<(), XlsxError> {
-    for (col, (header, width)) in (0u16..).zip(headers) {
-        sheet.write_string_with_format(0, col, *header, &styles.header)?;
-        sheet.set_column_width(col, *width)?;
+) -> Sheet {
+    Sheet {
+        widths: Widths::Fixed(widths),
+        filter: true,
+        landscape: true,
+        ..Sheet::new(section.sheet_name(lang), headers, rows)
     }
-    for (row, cells) in (1u32..).zip(rows) {
-        for (col, cell) in (0u16..).zip(cells) {
-            match cell {
-                Cell::Empty => {}
-                Cell::Date(d) => {
-                    sheet.write_date_with_format(row, col, d, &styles.date)?;
-                }
-                Cell::Int(n) => {
-                    // Counts of days: far below 2^53, so exact as an f64.
-                    sheet.write_number(row, col, *n as f64)?;
-                }
-                Cell::Batch(b) => {
-                    sheet.write_number(row, col, f64::from(b.number()))?;
-                }
-                Cell::Share(bp) => {
-                    let share = *bp as f64 / 10_000.0;
-                    sheet.write_number_with_format(row, col, share, &styles.percent)?;
-                }
-                Cell::Text(_) | Cell::Flag(_) => {
-                    sheet.write_string(row, col, cell.data(lang))?;
-                }
-            }
-        }
-    }
-    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
-    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, last_row, last_col)?;
-    sheet.set_landscape().set_repeat_rows(0, 0)?;
-    Ok(())
 }
 
 #[cfg(test)]
