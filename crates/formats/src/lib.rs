@@ -2,8 +2,9 @@
 //!
 //! It turns the service's views into the bytes officers take away — the weekly list as a
 //! terminal table, Markdown, CSV, XLSX, HTML, iCalendar or JSON ([`weekly`]); the ledgers
-//! (台账) of `peiyu export` — and turns the files officers bring into the rows of the import use
-//! cases ([`ledger`]: CSV in UTF-8 or GB18030, XLSX, header mapping, rejects files).
+//! (台账) of `peiyu export`, an enterprise's history ([`history`]) and the progress report
+//! ([`report`]) as CSV or XLSX — and turns the files officers bring into the rows of the import
+//! use cases ([`ledger`]: CSV in UTF-8 or GB18030, XLSX, header mapping, rejects files).
 //!
 //! Every CSV file goes through the one CSV writer ([`csv::write`]: UTF-8 with a byte-order
 //! mark, CRLF), every workbook through the one XLSX writer ([`xlsx::write`]), both from the one
@@ -16,8 +17,10 @@
 
 pub mod csv;
 mod error;
+pub mod history;
 pub mod ledger;
 pub mod output;
+pub mod report;
 pub mod sheet;
 pub mod weekly;
 pub mod xlsx;

@@ -51,6 +51,16 @@ impl Cell {
         })
     }
 
+    /// A count (of enterprises, of tasks).
+    pub fn count(n: usize) -> Cell {
+        Cell::Number(Number {
+            text: n.to_string(),
+            // Counts of rows: far below 2^53, so exact.
+            value: n as f64,
+            style: NumberStyle::General,
+        })
+    }
+
     /// A number given as its exact decimal text (`1360.5`): a number cell in XLSX when the
     /// text reads as one, else text.
     pub fn decimal(text: impl Into<String>) -> Cell {
