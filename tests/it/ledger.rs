@@ -1,6 +1,6 @@
 //! Ledgers through the service: bulk imports check every row, write all or nothing (or the
 //! valid rows), change nothing when repeated, and read back what the exports give — on every
-//! backend. The file formats themselves are tested in crates/cli/src/ledger.
+//! backend. The file formats themselves are tested in crates/formats/src/ledger.
 
 use chrono::NaiveDate;
 use peiyu_domain::{

@@ -27,6 +27,73 @@ fn dependencies(crate_dir: &str) -> Vec<String> {
     deps
 }
 
+/// The crate directories of the workspace's members, from the root Cargo.toml.
+fn members() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let list = text
+        .split_once("\nmembers = [")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| list)
+        .unwrap();
+    list.split(',')
+        .map(|m| m.trim().trim_matches('"').to_owned())
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// The crates that read and write file formats: peiyu-formats is their one user.
+const FORMAT_CRATES: [&str; 5] = [
+    "rust_xlsxwriter",
+    "csv",
+    "calamine",
+    "encoding_rs",
+    "icalendar",
+];
+
+#[test]
+fn only_formats_reads_and_writes_file_formats() {
+    let members = members();
+    assert!(
+        members.contains(&"crates/formats".to_owned()),
+        "{members:?}"
+    );
+    for krate in members.iter().filter(|m| *m != "crates/formats") {
+        for dep in dependencies(krate) {
+            assert!(
+                !FORMAT_CRATES.contains(&dep.as_str()),
+                "{krate} depends on {dep}: file formats belong in peiyu-formats (crates/formats)"
+            );
+            // The server keeps askama for its own web pages, for now; every other template
+            // (the weekly list's printable page) is peiyu-formats'.
+            assert!(
+                dep != "askama" || krate == "crates/server",
+                "{krate} depends on askama: templates belong in peiyu-formats"
+            );
+        }
+    }
+}
+
+#[test]
+fn formats_knows_no_front_end_and_reaches_the_database_only_through_the_service() {
+    let deps = dependencies("crates/formats");
+    for forbidden in [
+        "clap",
+        "axum",
+        "tokio",
+        "indicatif",
+        "peiyu-server",
+        "peiyu-storage",
+        "peiyu-workflow",
+        "sea-orm",
+    ] {
+        assert!(
+            !deps.iter().any(|d| d == forbidden),
+            "crates/formats must not depend on {forbidden}"
+        );
+    }
+    assert!(deps.contains(&"peiyu-service".to_owned()));
+}
+
 #[test]
 fn domain_and_workflow_stay_pure() {
     for krate in ["crates/domain", "crates/workflow"] {
@@ -47,6 +114,7 @@ fn only_storage_and_migrations_import_sea_orm() {
         "crates/domain",
         "crates/workflow",
         "crates/service",
+        "crates/formats",
         "crates/server",
         "crates/cli",
     ] {
@@ -83,6 +151,7 @@ fn every_crate_has_its_architecture_section() {
         "peiyu-storage",
         "peiyu-migrations",
         "peiyu-service",
+        "peiyu-formats",
         "peiyu-server",
         "peiyu (`crates/cli`)",
         "peiyu-tests",

@@ -89,7 +89,7 @@ pub enum Command {
         /// text (default), csv, xlsx or json.
         #[arg(long, default_value = "text")]
         format: String,
-        /// Write to this file (required for xlsx).
+        /// Write to this file (`-`: standard output); xlsx needs -o.
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
@@ -135,7 +135,7 @@ pub enum Command {
         /// text, md, csv, xlsx, html, ics or json (default: from -o's extension, else text).
         #[arg(long)]
         format: Option<String>,
-        /// Write to this file.
+        /// Write to this file (`-`: standard output); xlsx needs -o.
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
@@ -844,7 +844,7 @@ pub enum ReportCommand {
         /// text, md, xlsx or json.
         #[arg(long, default_value = "text")]
         format: String,
-        /// Write to this file instead of the terminal (required for xlsx).
+        /// Write to this file instead of the terminal (`-`: standard output); xlsx needs -o.
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
@@ -918,7 +918,7 @@ pub struct ExportArgs {
     /// csv or xlsx (default: from -o's extension).
     #[arg(long)]
     pub format: Option<String>,
-    /// The file to write.
+    /// The file to write (`-`: standard output, with --format).
     #[arg(short = 'o', long)]
     pub output: std::path::PathBuf,
 }

@@ -8,12 +8,12 @@ mod args;
 mod commands;
 mod ledger;
 mod output;
-mod render;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use peiyu_domain::{Lang, Localize};
+use peiyu_formats::FormatError;
 use peiyu_service::{ErrorKind, ServiceError};
 
 use crate::args::{Cli, LangArg};
@@ -86,6 +86,8 @@ pub enum Failure {
     },
     /// Writing the output failed.
     Io(std::io::Error),
+    /// A file could not be built or written.
+    Format(FormatError),
     /// The check ran and found a problem (e.g. a broken audit chain); already reported.
     CheckFailed,
     /// The problem was already printed; exit with this code.
@@ -101,6 +103,16 @@ impl From<ServiceError> for Failure {
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
         Failure::Io(e)
+    }
+}
+
+impl From<FormatError> for Failure {
+    /// The file system's errors stay I/O errors; the others are reported in the user's language.
+    fn from(e: FormatError) -> Self {
+        match e {
+            FormatError::Io { source, .. } => Failure::Io(source),
+            other => Failure::Format(other),
+        }
     }
 }
 
@@ -139,6 +151,7 @@ impl Failure {
                 },
             ),
             Failure::Io(e) => (1, e.to_string()),
+            Failure::Format(e) => (1, e.localize(lang).get(lang).to_owned()),
             Failure::CheckFailed => return ExitCode::from(1),
             Failure::Reported(code) => return ExitCode::from(*code),
         };

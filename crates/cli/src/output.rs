@@ -1,8 +1,11 @@
 //! Printing: tables for people (zh or en), JSON for scripts.
 
+use std::path::Path;
+
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use peiyu_domain::Lang;
+use peiyu_formats::Output;
 use serde::Serialize;
 
 /// A table with a bilingual header.
@@ -21,12 +24,37 @@ pub fn table(lang: Lang, headers: &[(&str, &str)]) -> Table {
     t
 }
 
-/// Picks the text for the language.
-pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
+pub use peiyu_formats::{mark, tr};
+
+/// Where `-o` sends a command's file: nothing when it was not given, standard output for `-`.
+pub fn destination(output: Option<&Path>) -> Option<Output> {
+    output.map(|p| Output::of(Some(p)))
+}
+
+/// Writes a command's file to `output` (standard output when there is none), saying on stderr
+/// where a file went. A binary format (XLSX) needs `-o`.
+pub fn emit(
+    output: Option<Output>,
+    bytes: &[u8],
+    binary: bool,
+    lang: Lang,
+) -> Result<(), crate::Failure> {
+    let dest = match output {
+        Some(dest) => dest,
+        None if binary => {
+            return Err(crate::Failure::usage(
+                "-o",
+                "XLSX 需要用 -o 指定输出文件",
+                "XLSX needs an output file: -o FILE",
+            ));
+        }
+        None => Output::Stdout,
+    };
+    dest.write(bytes)?;
+    if let Output::File(path) = &dest {
+        eprintln!("{} {}", tr(lang, "已写入", "wrote"), path.display());
     }
+    Ok(())
 }
 
 /// Prints a value as pretty JSON on stdout.
@@ -53,9 +81,4 @@ pub fn parse_opt_date(
     text: &Option<String>,
 ) -> Result<Option<chrono::NaiveDate>, crate::Failure> {
     text.as_deref().map(|t| parse_date(field, t)).transpose()
-}
-
-/// A check mark or a cross.
-pub fn mark(passed: bool) -> &'static str {
-    if passed { "✓" } else { "✗" }
 }

@@ -4,11 +4,11 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{Lang, MoneyUnit, Week};
+use peiyu_formats::weekly::{Format, render};
 use peiyu_service::WeeklyQuery;
 
 use crate::Failure;
 use crate::output::tr;
-use crate::render::{Format, render};
 
 /// The week the demo's weekly list shows (its Monday is the demo's last day).
 const DEMO_WEEK: &str = "2023-W27";

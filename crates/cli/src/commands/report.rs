@@ -2,11 +2,10 @@
 
 use peiyu_domain::{Lang, Officer, Yuan};
 use peiyu_service::{Breakdown, ProgressReport, Service, target_label};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde_json::json;
 
 use crate::Failure;
-use crate::output::{table, tr};
+use crate::output::{destination, emit, table, tr};
 
 fn wan(y: Yuan) -> String {
     y.format_wan_rounded(0)
@@ -234,128 +233,6 @@ fn markdown(r: &ProgressReport, lang: Lang) -> String {
     out
 }
 
-fn xlsx(r: &ProgressReport, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("#,##0");
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    {
-        let ws = wb
-            .add_worksheet()
-            .set_name(tr(lang, "新增入统", "newly registered"))?;
-        ws.write_string(0, 0, target_line(r, lang))?;
-        let headers = [
-            tr(lang, "企业名称", "name"),
-            tr(lang, "统一社会信用代码", "USCC"),
-            tr(lang, "乡镇", "town"),
-            tr(lang, "入统日期", "registered on"),
-            tr(lang, "产值（元，1月至今）", "output value (yuan, YTD)"),
-            tr(lang, "营业收入（元，1月至今）", "revenue (yuan, YTD)"),
-        ];
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(1, c as u16, *h, &bold)?;
-        }
-        for (i, n) in r
-            .new_above_scale
-            .iter()
-            .chain(r.new_above_limit.iter())
-            .enumerate()
-        {
-            let row = i as u32 + 2;
-            ws.write_string(row, 0, &n.enterprise.name)?;
-            ws.write_string(row, 1, n.enterprise.uscc.as_str())?;
-            ws.write_string(row, 2, &n.enterprise.town)?;
-            ws.write_date_with_format(row, 3, n.registered_on, &date)?;
-            ws.write_number_with_format(row, 4, n.output_value.amount() as f64, &money)?;
-            ws.write_number_with_format(row, 5, n.revenue.amount() as f64, &money)?;
-        }
-        ws.set_freeze_panes(2, 0)?;
-        ws.set_column_width(0, 28)?;
-        ws.set_column_width(1, 22)?;
-        ws.set_column_width(3, 12)?;
-        ws.set_column_width(4, 20)?;
-        ws.set_column_width(5, 20)?;
-    }
-    {
-        let ws = wb
-            .add_worksheet()
-            .set_name(tr(lang, "阶段漏斗", "funnel"))?;
-        for (c, h) in [
-            tr(lang, "流程", "track"),
-            tr(lang, "阶段", "stage"),
-            tr(lang, "企业数", "enterprises"),
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        let mut row = 1;
-        for f in &r.funnels {
-            for (_, label, n) in &f.stages {
-                ws.write_string(row, 0, f.label.get(lang))?;
-                ws.write_string(row, 1, label.get(lang))?;
-                ws.write_number(row, 2, *n as f64)?;
-                row += 1;
-            }
-        }
-        ws.set_freeze_panes(1, 0)?;
-        ws.set_column_width(0, 18)?;
-        ws.set_column_width(1, 14)?;
-    }
-    for (zh, en, list) in [
-        ("按批次", "by batch", &r.by_batch),
-        ("按乡镇", "by town", &r.by_town),
-        ("按行业", "by sector", &r.by_sector),
-    ] {
-        let ws = wb.add_worksheet().set_name(tr(lang, zh, en))?;
-        for (c, h) in [
-            "",
-            tr(lang, "新增入统", "newly registered"),
-            tr(lang, "培育中", "in cultivation"),
-            tr(lang, "新增产值（元）", "output (yuan)"),
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (i, b) in list.iter().enumerate() {
-            let row = i as u32 + 1;
-            ws.write_string(row, 0, &b.key)?;
-            ws.write_number(row, 1, b.newly_registered as f64)?;
-            ws.write_number(row, 2, b.in_cultivation as f64)?;
-            ws.write_number_with_format(row, 3, b.output_value.amount() as f64, &money)?;
-        }
-        ws.set_freeze_panes(1, 0)?;
-        ws.set_column_width(0, 18)?;
-        ws.set_column_width(3, 18)?;
-    }
-    {
-        let ws = wb
-            .add_worksheet()
-            .set_name(tr(lang, "逾期任务", "overdue"))?;
-        for (c, h) in [
-            tr(lang, "干部", "officer"),
-            tr(lang, "登录名", "login"),
-            tr(lang, "逾期任务", "overdue"),
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (i, (name, login, n)) in r.overdue_by_officer.iter().enumerate() {
-            let row = i as u32 + 1;
-            ws.write_string(row, 0, name)?;
-            ws.write_string(row, 1, login)?;
-            ws.write_number(row, 2, *n as f64)?;
-        }
-        ws.set_freeze_panes(1, 0)?;
-    }
-    wb.save_to_buffer()
-}
-
 /// Runs `peiyu report progress`.
 #[allow(clippy::too_many_arguments)]
 pub async fn progress(
@@ -370,11 +247,11 @@ pub async fn progress(
 ) -> Result<(), Failure> {
     let r = service.progress_report(actor, year, as_of).await?;
     let format = if json { "json" } else { format };
-    let bytes: Vec<u8> = match format {
+    let mut bytes: Vec<u8> = match format {
         "text" => text(&r, lang).into_bytes(),
         "md" => markdown(&r, lang).into_bytes(),
         "json" => serde_json::to_vec_pretty(&json_of(&r, lang)).map_err(std::io::Error::other)?,
-        "xlsx" => xlsx(&r, lang).map_err(std::io::Error::other)?,
+        "xlsx" => peiyu_formats::report::xlsx(&r, &target_line(&r, lang), lang)?,
         other => {
             return Err(Failure::usage(
                 "--format",
@@ -383,25 +260,11 @@ pub async fn progress(
             ));
         }
     };
-    match output {
-        Some(path) => {
-            std::fs::write(&path, &bytes)?;
-            eprintln!("{} {}", tr(lang, "已写入", "wrote"), path.display());
-        }
-        None if format == "xlsx" => {
-            return Err(Failure::usage(
-                "-o",
-                "XLSX 需要用 -o 指定输出文件",
-                "XLSX needs an output file: -o FILE",
-            ));
-        }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
-            if format == "json" {
-                println!();
-            }
-        }
+    let output = destination(output.as_deref());
+    if format == "json" && output.as_ref().is_none_or(peiyu_formats::Output::is_stdout) {
+        // JSON on the terminal ends with a line break.
+        bytes.push(b'\n');
     }
+    emit(output, &bytes, format == "xlsx", lang)?;
     Ok(())
 }

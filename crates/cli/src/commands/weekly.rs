@@ -1,12 +1,12 @@
 //! `peiyu weekly`: an officer's, a team's or the bureau's week, in every format officers use.
 
 use peiyu_domain::{Lang, Officer, Week};
+use peiyu_formats::weekly::{self as render, Format};
 use peiyu_service::Service;
 use peiyu_service::weekly_list::WeeklyQuery;
 
 use crate::Failure;
-use crate::output::{parse_opt_date, tr};
-use crate::render::{self, Format};
+use crate::output::{destination, emit, parse_opt_date};
 
 /// The parsed `peiyu weekly` arguments.
 pub struct WeeklyArgs {
@@ -87,25 +87,8 @@ pub async fn run(
             format!("cannot render {}: {e}", format.key()),
         )
     })?;
-    match args.output {
-        Some(mut path) => {
-            if path.extension().is_none() {
-                path.set_extension(format.extension());
-            }
-            std::fs::write(&path, &bytes)?;
-            eprintln!("{} {}", tr(lang, "已写入", "wrote"), path.display());
-        }
-        None if format.is_binary() => {
-            return Err(Failure::usage(
-                "-o",
-                "XLSX 需要用 -o 指定输出文件",
-                "XLSX needs an output file: -o FILE",
-            ));
-        }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
-        }
-    }
+    let output =
+        destination(args.output.as_deref()).map(|o| o.with_default_extension(format.extension()));
+    emit(output, &bytes, format.is_binary(), lang)?;
     Ok(())
 }
