@@ -315,7 +315,7 @@ fn print_load(load: &NoticeLoad, json: bool, lang: Lang) -> Result<(), Failure> 
         }));
     }
     println!("{} · {}", load.year, load.source);
-    let weekday = |d: &NaiveDate| crate::render::weekday_name(*d, lang);
+    let weekday = |d: &NaiveDate| peiyu_formats::weekly::weekday_name(*d, lang);
     for h in &load.holidays {
         let ranges: Vec<String> = h
             .ranges
