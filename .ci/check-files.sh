@@ -4,7 +4,7 @@
 # `icalendar` package parses the iCalendar file, with one event per open task.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${PEIYU_BIN:-target/debug/peiyu}
+bin=${PEIYU_BIN:-${CARGO_TARGET_DIR:-target}/debug/peiyu}
 [ -x "$bin" ] || cargo build -p peiyu
 bin=$(realpath "$bin")
 

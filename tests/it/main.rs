@@ -14,4 +14,5 @@ mod tasks;
 mod tidy;
 mod tracks;
 mod weekly;
+mod words;
 mod write_path;

@@ -43,14 +43,26 @@ pub fn cells(e: &TimelineEntry, lang: Lang) -> [String; 12] {
     [
         CountyZone::default().local(e.recorded_at),
         e.effective_on.map(|d| d.to_string()).unwrap_or_default(),
-        e.actor.clone(),
-        e.on_behalf_of.clone().unwrap_or_default(),
+        e.actor_name.clone(),
+        e.on_behalf_of_name.clone().unwrap_or_default(),
         e.kind.label(lang).to_owned(),
-        e.action.clone(),
-        e.track.clone().unwrap_or_default(),
-        e.subject.clone(),
-        e.from.clone().unwrap_or_default(),
-        e.to.clone().unwrap_or_default(),
+        e.action_label.get(lang).to_owned(),
+        e.track_label
+            .as_ref()
+            .map(|t| t.get(lang).to_owned())
+            .unwrap_or_default(),
+        match (&e.kind, &e.track_label) {
+            (peiyu_service::TimelineKind::Stage, Some(track)) => track.get(lang).to_owned(),
+            _ => e.subject.clone(),
+        },
+        e.from_label
+            .as_ref()
+            .map(|t| t.get(lang).to_owned())
+            .unwrap_or_default(),
+        e.to_label
+            .as_ref()
+            .map(|t| t.get(lang).to_owned())
+            .unwrap_or_default(),
         e.reason.clone().unwrap_or_default(),
         extra.join("\n"),
     ]
@@ -96,13 +108,19 @@ mod tests {
             recorded_at: Utc.with_ymd_and_hms(2023, 3, 1, 1, 0, 0).unwrap(),
             effective_on: NaiveDate::from_ymd_opt(2023, 3, 1),
             actor: "lan.xm".into(),
+            actor_name: "蓝晓敏".into(),
             on_behalf_of: None,
+            on_behalf_of_name: None,
             kind: TimelineKind::Stage,
             action: "case.advance".into(),
+            action_label: Text::new("推进阶段", "stage moved"),
             track: Some("industrial".into()),
+            track_label: Some(Text::new("工业企业上规入统培育", "industrial above-scale")),
             from: Some("cultivating".into()),
             to: Some("qualified".into()),
-            subject: "industrial".into(),
+            from_label: Some(Text::new("培育中", "cultivating")),
+            to_label: Some(Text::new("达标", "qualified")),
+            subject: "工业企业上规入统培育".into(),
             reason: Some("-达标".into()),
             evidence: vec!["月报.pdf".into()],
             overridden: false,
@@ -120,7 +138,7 @@ mod tests {
         assert_eq!(
             text,
             "recorded at,effective on,actor,on behalf of,kind,action,track,subject,from,to,reason,evidence / guards\r\n\
-             2023-03-01 09:00,2023-03-01,lan.xm,,stage,case.advance,industrial,industrial,cultivating,qualified,'-达标,\"月报.pdf\n✓ revenue meets the threshold\"\r\n"
+             2023-03-01 09:00,2023-03-01,蓝晓敏,,stage,stage moved,industrial above-scale,industrial above-scale,cultivating,qualified,'-达标,\"月报.pdf\n✓ revenue meets the threshold\"\r\n"
         );
     }
 

@@ -865,20 +865,32 @@ pub struct TimelineEntryDto {
     pub effective_on: Option<NaiveDate>,
     /// Who (login).
     pub actor: String,
-    /// On whose behalf.
+    /// Who, by name.
+    pub actor_name: String,
+    /// On whose behalf (login).
     pub on_behalf_of: Option<String>,
+    /// On whose behalf, by name.
+    pub on_behalf_of_name: Option<String>,
     /// `stage`, `batch`, `task`, `record` or `metrics`.
     pub kind: String,
     /// The kind in the request's language.
     pub kind_label: String,
     /// The recorded action (`case.advance`, `batch.move`, …).
     pub action: String,
-    /// The track, for stage moves and tasks.
+    /// The action in the request's language.
+    pub action_label: String,
+    /// The track's key, for stage moves and tasks.
     pub track: Option<String>,
-    /// From (a stage, a batch, a status).
+    /// The track's name in the request's language.
+    pub track_label: Option<String>,
+    /// From (a stage, a batch, a status), as a key.
     pub from: Option<String>,
-    /// To.
+    /// To, as a key.
     pub to: Option<String>,
+    /// From, in the request's language.
+    pub from_label: Option<String>,
+    /// To, in the request's language.
+    pub to_label: Option<String>,
     /// What it is about.
     pub subject: String,
     /// Why.
@@ -898,13 +910,19 @@ impl TimelineEntryDto {
             recorded_at: t.recorded_at,
             effective_on: t.effective_on,
             actor: t.actor.clone(),
+            actor_name: t.actor_name.clone(),
             on_behalf_of: t.on_behalf_of.clone(),
+            on_behalf_of_name: t.on_behalf_of_name.clone(),
             kind: t.kind.key().to_owned(),
             kind_label: t.kind.label(lang).to_owned(),
             action: t.action.clone(),
+            action_label: t.action_label.get(lang).to_owned(),
             track: t.track.clone(),
+            track_label: t.track_label.as_ref().map(|l| l.get(lang).to_owned()),
             from: t.from.clone(),
             to: t.to.clone(),
+            from_label: t.from_label.as_ref().map(|l| l.get(lang).to_owned()),
+            to_label: t.to_label.as_ref().map(|l| l.get(lang).to_owned()),
             subject: t.subject.clone(),
             reason: t.reason.clone(),
             evidence: t.evidence.clone(),

@@ -1078,10 +1078,15 @@ async fn enterprise(
                     let day = t
                         .effective_on
                         .unwrap_or_else(|| service.zone().date_of(t.recorded_at));
-                    let what = match (&t.from, &t.to) {
-                        (Some(from), Some(to)) => format!("{} · {from} → {to}", t.subject),
-                        (None, Some(to)) => format!("{} · → {to}", t.subject),
-                        _ => t.subject.clone(),
+                    let label =
+                        |l: &Option<peiyu_domain::Text>| l.as_ref().map(|t| t.get(lang).to_owned());
+                    let action = t.action_label.get(lang);
+                    let what = match (label(&t.from_label), label(&t.to_label)) {
+                        (Some(from), Some(to)) => {
+                            format!("{action}：{} · {from} → {to}", t.subject)
+                        }
+                        (None, Some(to)) => format!("{action}：{} · {to}", t.subject),
+                        _ => format!("{action}：{}", t.subject),
                     };
                     Row::new(vec![
                         Cell::date(day),
@@ -1091,7 +1096,7 @@ async fn enterprise(
                             lines: guard_lines_recorded(&t.guards, lang),
                             ..Cell::default()
                         },
-                        Cell::text(&t.actor),
+                        Cell::text(&t.actor_name),
                         Cell::text(t.reason.clone().unwrap_or_default()),
                     ])
                 })

@@ -3,11 +3,13 @@
 //! effective), on whose behalf, from what to what, why, on what evidence, with which guards.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use peiyu_domain::{Enterprise, Officer, Text};
+use peiyu_domain::{Batch, Enterprise, Lang, Officer, StageKey, TaskStatus, Text};
 use peiyu_storage::audit::{self, AuditEntry, AuditFilter, enterprise_chain};
-use peiyu_storage::{cultivations, tracks};
+use peiyu_storage::{cultivations, officers, tracks};
+use peiyu_workflow::Track;
 use serde_json::Value;
 
 use crate::Service;
@@ -65,20 +67,32 @@ pub struct TimelineEntry {
     pub recorded_at: DateTime<Utc>,
     /// When it took effect, if set.
     pub effective_on: Option<NaiveDate>,
-    /// Who recorded it.
+    /// Who recorded it (login).
     pub actor: String,
-    /// On whose behalf.
+    /// Who recorded it, by name (the login when the officer is unknown).
+    pub actor_name: String,
+    /// On whose behalf (login).
     pub on_behalf_of: Option<String>,
+    /// On whose behalf, by name.
+    pub on_behalf_of_name: Option<String>,
     /// What part of the enterprise's life.
     pub kind: TimelineKind,
     /// The action (`case.advance`, `batch.move`, `task.done`, …).
     pub action: String,
-    /// The track, for stage moves and their tasks.
+    /// The action in words (推进阶段, moved a stage).
+    pub action_label: Text,
+    /// The track's key, for stage moves and their tasks.
     pub track: Option<String>,
-    /// What it was before (a stage, a batch, a status).
+    /// The track's name (工业企业上规入统培育).
+    pub track_label: Option<Text>,
+    /// What it was before (a stage, a batch, a status), as a key.
     pub from: Option<String>,
-    /// What it became.
+    /// What it became, as a key.
     pub to: Option<String>,
+    /// `from` in words (the stage's label, 第3批, 未完成).
+    pub from_label: Option<Text>,
+    /// `to` in words.
+    pub to_label: Option<Text>,
     /// What it is about, in words (a task's title, a month).
     pub subject: String,
     /// Why.
@@ -135,11 +149,21 @@ impl Service {
             },
         )
         .await?;
-        // Track keys by cultivation and by track version.
-        let track_keys: BTreeMap<String, String> = tracks::list_tracks(conn)
+        // Tracks by version id, to name tracks and stages; officers by login.
+        let mut track_versions: BTreeMap<String, Arc<Track>> = BTreeMap::new();
+        for record in tracks::list_tracks(conn).await? {
+            if let Ok(view) = self.track_version(record.id).await {
+                track_versions.insert(record.id.to_string(), view.track);
+            }
+        }
+        let track_keys: BTreeMap<String, String> = track_versions
+            .iter()
+            .map(|(id, t)| (id.clone(), t.key().to_string()))
+            .collect();
+        let names: BTreeMap<String, String> = officers::list_officers(conn)
             .await?
             .into_iter()
-            .map(|t| (t.id.to_string(), t.key.to_string()))
+            .map(|o| (o.login.as_str().to_owned(), o.name.to_string()))
             .collect();
         let cultivation_track: BTreeMap<String, String> = cultivations::cultivations_of(conn, e.id)
             .await?
@@ -149,9 +173,10 @@ impl Service {
         let zone = self.zone();
         let mut out = Vec::new();
         for entry in entries {
-            let Some(line) = timeline_line(&entry, &track_keys, &cultivation_track) else {
+            let Some(mut line) = timeline_line(&entry, &track_keys, &cultivation_track) else {
                 continue;
             };
+            name_line(&mut line, &entry, &track_versions, &names);
             let day = line
                 .effective_on
                 .unwrap_or_else(|| zone.date_of(line.recorded_at));
@@ -169,6 +194,122 @@ impl Service {
     }
 }
 
+/// The track of a stage line: by the entry's track version, else the latest of that key.
+fn track_of<'a>(
+    entry: &AuditEntry,
+    key: Option<&str>,
+    versions: &'a BTreeMap<String, Arc<Track>>,
+) -> Option<&'a Arc<Track>> {
+    let after = parse(&entry.after);
+    text(&after, "track")
+        .and_then(|id| versions.get(&id))
+        .or_else(|| {
+            let key = key?;
+            versions.values().rev().find(|t| t.key().as_str() == key)
+        })
+}
+
+/// Adds the names and labels people read to a line built from keys.
+fn name_line(
+    line: &mut TimelineEntry,
+    entry: &AuditEntry,
+    versions: &BTreeMap<String, Arc<Track>>,
+    names: &BTreeMap<String, String>,
+) {
+    line.actor_name = names
+        .get(&line.actor)
+        .cloned()
+        .unwrap_or_else(|| line.actor.clone());
+    line.on_behalf_of_name = line
+        .on_behalf_of
+        .as_ref()
+        .map(|l| names.get(l).cloned().unwrap_or_else(|| l.clone()));
+    line.action_label = action_label(&line.action);
+    let track = track_of(entry, line.track.as_deref(), versions);
+    line.track_label = track.map(|t| t.label().clone());
+    let label = |key: &Option<String>| -> Option<Text> {
+        let key = key.as_deref()?;
+        Some(match line.kind {
+            TimelineKind::Stage => StageKey::new(key)
+                .ok()
+                .and_then(|k| track.and_then(|t| t.stage(&k)).map(|s| s.label.clone()))
+                .unwrap_or_else(|| Text::new(key, key)),
+            TimelineKind::Batch => match key.parse::<u8>().ok().and_then(|n| Batch::new(n).ok()) {
+                Some(b) => Text::new(
+                    format!("第{}批（{}）", b.number(), b.default_label(Lang::Zh)),
+                    format!("batch {} ({})", b.number(), b.default_label(Lang::En)),
+                ),
+                None => Text::new(key, key),
+            },
+            TimelineKind::Task if key == "escalated" => Text::new("已升级督办", "escalated"),
+            TimelineKind::Task => match TaskStatus::parse(key) {
+                Ok(status) => Text::new(status.label(Lang::Zh), status.label(Lang::En)),
+                Err(_) => Text::new(key, key),
+            },
+            _ => Text::new(key, key),
+        })
+    };
+    line.from_label = label(&line.from);
+    line.to_label = label(&line.to);
+    if line.kind == TimelineKind::Stage
+        && let Some(t) = &line.track_label
+    {
+        line.subject = t.zh().to_owned();
+    }
+}
+
+/// An audit action in words, zh and en; an action this table does not know shows as its key.
+pub fn action_label(action: &str) -> Text {
+    let (zh, en) = match action {
+        "enterprise.add" => ("建档", "added to the register"),
+        "enterprise.edit" => ("修改档案", "record changed"),
+        "enterprise.archive" => ("归档", "archived"),
+        "enterprise.import" => ("导入档案", "imported"),
+        "metrics.add" => ("录入月度指标", "monthly figures entered"),
+        "metrics.import" => ("导入月度指标", "monthly figures imported"),
+        "metrics.edit" => ("修改月度指标", "monthly figures changed"),
+        "case.open" => ("立案培育", "case opened"),
+        "case.advance" => ("推进阶段", "stage moved"),
+        "case.withdraw" => ("退出培育", "withdrawn"),
+        "case.migrate" => ("迁移流程版本", "moved to a newer track version"),
+        "case.lapse" => ("认定到期失效", "certification lapsed"),
+        "batch.assign" => ("列入批次", "put on a batch"),
+        "batch.move" => ("调整批次", "batch changed"),
+        "batch.remove" => ("移出名单", "taken off the list"),
+        "batch.copy" => ("沿用上年名单", "carried over from last year"),
+        "batch.accept" => ("采纳建议批次", "suggested batch accepted"),
+        "batch.import" => ("导入批次", "batch imported"),
+        "task.create" => ("新建任务", "task created"),
+        "task.done" => ("完成任务", "task done"),
+        "task.assign" => ("指派任务", "task assigned"),
+        "task.transfer" => ("转交任务", "task transferred"),
+        "task.delegate" => ("委派任务", "task delegated"),
+        "task.reopen" => ("重新打开任务", "task reopened"),
+        "task.cancel" => ("取消任务", "task cancelled"),
+        "task.escalate" => ("逾期升级督办", "escalated to the lead"),
+        "task.recount" => (
+            "截止日期随节假日安排调整",
+            "due date recounted on the holiday notice",
+        ),
+        "task.import" => ("导入任务", "task imported"),
+        "task.undelegate" => ("收回委派", "delegation withdrawn"),
+        "task.close" => ("随阶段关闭任务", "task closed by a stage move"),
+        "officer.add" => ("新增干部", "officer added"),
+        "team.add" => ("新建专班", "team added"),
+        "team.join" => ("加入专班", "joined a team"),
+        "track.load" => ("载入培育流程", "track loaded"),
+        "token.create" => ("创建访问令牌", "token created"),
+        "token.revoke" => ("吊销访问令牌", "token revoked"),
+        "target.set" => ("设定年度目标", "target set"),
+        "batch_list.create" => ("新建四个一批名单", "four-batches list created"),
+        "batch_list.publish" => ("发布名单", "list published"),
+        "audit.seal" => ("审计日封签", "daily audit seal"),
+        "calendar.load" => ("录入节假日安排", "holiday notice loaded"),
+        other => return Text::new(other, other),
+    };
+    Text::new(zh, en)
+}
+
 fn timeline_line(
     entry: &AuditEntry,
     track_keys: &BTreeMap<String, String>,
@@ -180,12 +321,18 @@ fn timeline_line(
         recorded_at: entry.recorded_at,
         effective_on: entry.effective_on,
         actor: entry.actor_login.clone(),
+        actor_name: entry.actor_login.clone(),
         on_behalf_of: entry.on_behalf_of.clone(),
+        on_behalf_of_name: None,
         kind: TimelineKind::Record,
         action: entry.action.clone(),
+        action_label: Text::new(entry.action.clone(), entry.action.clone()),
         track: None,
+        track_label: None,
         from: None,
         to: None,
+        from_label: None,
+        to_label: None,
         subject: entry.subject_id.clone(),
         reason: entry.reason.clone(),
         evidence: Vec::new(),

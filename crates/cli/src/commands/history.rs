@@ -37,7 +37,7 @@ pub async fn run(
                 let c = cells(l, lang);
                 let date = if c[1].is_empty() { c[0].clone() } else { c[1].clone() };
                 let who = if c[3].is_empty() { c[2].clone() } else { format!("{} ({})", c[2], c[3]) };
-                let what = if c[6].is_empty() { format!("{} {}", c[4], c[5]) } else { format!("{} {}\n{}", c[4], c[5], c[6]) };
+                let what = if c[6].is_empty() { format!("{} · {}", c[4], c[5]) } else { format!("{} · {}\n{}", c[4], c[5], c[6]) };
                 let change = match (c[8].is_empty(), c[9].is_empty()) {
                     (true, true) => String::new(),
                     _ => format!("{} → {}", c[8], c[9]),
@@ -53,13 +53,20 @@ pub async fn run(
                 "recorded_at": l.recorded_at.to_rfc3339(),
                 "effective_on": l.effective_on.map(|d| d.to_string()),
                 "actor": l.actor,
+                "actor_name": l.actor_name,
                 "on_behalf_of": l.on_behalf_of,
+                "on_behalf_of_name": l.on_behalf_of_name,
                 "kind": l.kind.key(),
+                "kind_label": l.kind.label(lang),
                 "action": l.action,
+                "action_label": l.action_label.get(lang),
                 "track": l.track,
+                "track_label": l.track_label.as_ref().map(|t| t.get(lang)),
                 "subject": l.subject,
                 "from": l.from,
+                "from_label": l.from_label.as_ref().map(|t| t.get(lang)),
                 "to": l.to,
+                "to_label": l.to_label.as_ref().map(|t| t.get(lang)),
                 "reason": l.reason,
                 "evidence": l.evidence,
                 "overridden": l.overridden,
