@@ -52,7 +52,7 @@ async fn an_enterprises_history_names_everything_in_words() {
             .unwrap();
         let (_, lines) = w
             .service
-            .enterprise_history(&w.wang, &e.uscc.to_string(), &HistoryQuery::default())
+            .enterprise_history(&w.wang, e.uscc.as_str(), &HistoryQuery::default())
             .await
             .unwrap();
         assert!(lines.len() >= 5, "{lines:?}");
