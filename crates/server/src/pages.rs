@@ -406,7 +406,11 @@ fn weekly_table(tasks: &[WeeklyTask], lang: Lang, caption: Option<String>, overd
                     Cell::text(t.task.kind.label(lang)),
                     Cell::text(match &t.delegate_name {
                         Some(d) => {
-                            format!("{}（{} {d}）", t.assignee_name, tr(lang, "委托", "via"))
+                            format!(
+                                "{}（{} {d}）",
+                                t.assignee_name,
+                                tr(lang, "委派", "delegated to")
+                            )
                         }
                         None => t.assignee_name.clone(),
                     }),
@@ -436,11 +440,7 @@ fn weekly_table(tasks: &[WeeklyTask], lang: Lang, caption: Option<String>, overd
 }
 
 fn weekday(d: NaiveDate, lang: Lang) -> &'static str {
-    let i = d.weekday().num_days_from_monday() as usize;
-    match lang {
-        Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
-        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
-    }
+    peiyu_formats::weekly::weekday_name(d, lang)
 }
 
 async fn week(
@@ -474,11 +474,7 @@ async fn week(
         .collect();
     let sections = vec![
         Section {
-            heading: format!(
-                "{}（{}）",
-                tr(lang, "已逾期", "Overdue"),
-                list.overdue.len()
-            ),
+            heading: format!("{}（{}）", tr(lang, "逾期", "Overdue"), list.overdue.len()),
             alert: !list.overdue.is_empty(),
             note: None,
             empty: empty.clone(),
@@ -862,13 +858,9 @@ fn case_section(
             .moves
             .iter()
             .map(|m| {
-                let (state, class) = if !m.role_allowed {
-                    (tr(lang, "你的角色不能做", "not for your role"), "blocked")
-                } else if m.ready() {
-                    (tr(lang, "可以推进", "possible now"), "ok")
-                } else {
-                    (tr(lang, "条件未满足", "blocked"), "blocked")
-                };
+                let state = m.state();
+                let class = if state.is_ready() { "ok" } else { "blocked" };
+                let state = state.label().get(lang).to_owned();
                 Row::new(vec![
                     Cell::text(m.label.get(lang)),
                     Cell::text(stage_label(&m.to)),

@@ -54,7 +54,10 @@ pub use peiyu_storage::{BrokenSeal, Seal, Target, TrackRecord, TrackStored, Upse
 pub use peiyu_workflow::batch_rules;
 pub use peiyu_workflow::calendar;
 pub use peiyu_workflow::weekly;
-pub use peiyu_workflow::{GuardResult, MoveOption, Plan, Stage, Track, TrackErrors, TrackProblem};
+pub use peiyu_workflow::{
+    GuardResult, MoveOption, MoveState, Plan, Stage, Track, TrackErrors, TrackProblem,
+    is_given_with_the_move,
+};
 pub use people::{NewOfficer, TeamView};
 pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
 pub use setup::InitReport;

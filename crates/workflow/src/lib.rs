@@ -40,8 +40,8 @@ pub use batch_policy::{BatchPolicy, BatchService};
 pub use figures::{Basis, Figure, Growth, Ratio, Total};
 pub use guard::{GUARD_KEYS, Guard, GuardContext, GuardResult, KindPattern, TaskFact};
 pub use plan::{
-    MoveChoice, MoveOption, MoveRequest, OpenPlan, Plan, PlanError, Snapshot, TaskClosing,
-    available_moves, lapse_due, open_plan, plan,
+    MoveChoice, MoveOption, MoveRequest, MoveState, OpenPlan, Plan, PlanError, Snapshot,
+    TaskClosing, available_moves, is_given_with_the_move, lapse_due, open_plan, plan,
 };
 pub use template::{AssigneeRule, DueRule, Repeat, TaskDraft, TaskTemplate, TemplateOrigin};
 pub use track::{

@@ -117,7 +117,72 @@ pub struct MoveOption {
     pub on_expiry: bool,
 }
 
+/// Where a possible move stands, in the words every screen uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveState {
+    /// Every guard passes.
+    Ready,
+    /// Every guard passes but the reason or evidence, which are given with the move.
+    ReadyWithItemsToGive,
+    /// A guard fails.
+    Blocked,
+    /// The role may not take this move.
+    NotYourRole,
+}
+
+impl MoveState {
+    /// A stable key: `ready`, `ready_to_give`, `blocked`, `not_your_role`.
+    pub fn key(self) -> &'static str {
+        match self {
+            MoveState::Ready => "ready",
+            MoveState::ReadyWithItemsToGive => "ready_to_give",
+            MoveState::Blocked => "blocked",
+            MoveState::NotYourRole => "not_your_role",
+        }
+    }
+
+    /// The state in words: 可推进, 可推进（推进时补充 ○ 项）, 受阻, 无权限.
+    pub fn label(self) -> Text {
+        match self {
+            MoveState::Ready => Text::new("可推进", "ready"),
+            MoveState::ReadyWithItemsToGive => Text::new(
+                "可推进（推进时补充 ○ 项）",
+                "ready (give the ○ items with the move)",
+            ),
+            MoveState::Blocked => Text::new("受阻", "blocked"),
+            MoveState::NotYourRole => Text::new("无权限", "not your role"),
+        }
+    }
+
+    /// Whether the move can be taken now.
+    pub fn is_ready(self) -> bool {
+        matches!(self, MoveState::Ready | MoveState::ReadyWithItemsToGive)
+    }
+}
+
+/// Whether a guard is given with the move itself (a reason, evidence) rather than met before it.
+pub fn is_given_with_the_move(guard: &str) -> bool {
+    matches!(guard, "reason_required" | "evidence_required")
+}
+
 impl MoveOption {
+    /// Where the move stands for the role asked about.
+    pub fn state(&self) -> MoveState {
+        if !self.role_allowed {
+            MoveState::NotYourRole
+        } else if !self.ready() {
+            MoveState::Blocked
+        } else if self
+            .guards
+            .iter()
+            .any(|g| !g.passed && is_given_with_the_move(g.guard))
+        {
+            MoveState::ReadyWithItemsToGive
+        } else {
+            MoveState::Ready
+        }
+    }
+
     /// Whether the move could be taken now by that role without an override, apart from the
     /// reason and evidence still to be given.
     pub fn ready(&self) -> bool {
@@ -125,7 +190,7 @@ impl MoveOption {
             && self
                 .guards
                 .iter()
-                .all(|g| g.passed || matches!(g.guard, "reason_required" | "evidence_required"))
+                .all(|g| g.passed || is_given_with_the_move(g.guard))
     }
 }
 

@@ -239,22 +239,12 @@ fn print_cases(
         for m in &v.moves {
             // The reason and the evidence are given with the move itself: not yet given is not
             // a failure, so those guards show as ○ (to give) beside a ready move.
-            let procedural = |g: &peiyu_service::GuardResult| {
-                matches!(g.guard, "reason_required" | "evidence_required")
-            };
-            let to_give = m.guards.iter().any(|g| !g.passed && procedural(g));
-            let status = if !m.role_allowed {
-                tr(lang, "无权限", "not your role")
-            } else if m.ready() && to_give {
-                tr(lang, "可推进（推进时补充 ○ 项）", "ready (give the ○ items with the move)")
-            } else if m.ready() {
-                tr(lang, "可推进", "ready")
-            } else {
-                tr(lang, "受阻", "blocked")
-            };
+            let procedural =
+                |g: &peiyu_service::GuardResult| peiyu_service::is_given_with_the_move(g.guard);
+            let status = m.state().label().get(lang).to_owned();
             t.add_row(vec![
                 format!("{}\n--to {}", m.label.get(lang), m.to),
-                status.to_owned(),
+                status,
                 m.guards
                     .iter()
                     .map(|g| {

@@ -42,7 +42,7 @@ async fn logging_in_sets_an_http_only_cookie_and_the_pages_render_in_chinese() {
     let r = page("/week").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("我的一周"), "{}", r.body);
-    assert!(r.body.contains("已逾期"));
+    assert!(r.body.contains("逾期（"));
     assert!(r.body.contains("王伟"));
 
     let r = page(&format!("/enterprises/{}", w.factory.uscc)).await;
