@@ -18,6 +18,7 @@
 pub mod csv;
 mod error;
 pub mod history;
+pub mod json;
 pub mod ledger;
 pub mod output;
 pub mod report;

@@ -13,9 +13,9 @@ use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::auth::Authed;
-use crate::dto::*;
 use crate::error::{ApiError, ApiResult};
 use crate::lang::ApiLang;
+use peiyu_formats::json::*;
 
 /// The longest `Idempotency-Key` accepted (the request id column's width).
 const MAX_IDEMPOTENCY_KEY: usize = 64;

@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Lang, Localize, Text};
 use peiyu_service::{ErrorKind, ServiceError};
 
-use crate::dto::{ErrorBody, ErrorDetail};
 use crate::lang::accept_language;
+use peiyu_formats::json::{ErrorBody, ErrorDetail};
 
 /// Why a request was refused, ready to become a response.
 #[derive(Debug, Clone, thiserror::Error)]

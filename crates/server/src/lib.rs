@@ -9,7 +9,6 @@
 pub mod api;
 pub mod auth;
 pub mod background;
-pub mod dto;
 pub mod error;
 pub mod lang;
 pub mod openapi;

@@ -116,18 +116,7 @@ pub async fn run(
             let verification = service.verify_audit(actor).await?;
             let report = &verification.chains;
             if json {
-                print_json(&serde_json::json!({
-                    "chains": report.chains,
-                    "entries": report.entries,
-                    "ok": verification.ok(),
-                    "seals": verification.seals,
-                    "broken_seals": verification.broken_seals.iter().map(|b| serde_json::json!({"day": b.day.to_string(), "chain": b.chain_key})).collect::<Vec<_>>(),
-                    "broken": report.broken.iter().map(|b| serde_json::json!({
-                        "chain": b.chain_key,
-                        "problem": describe(&b.problem, Lang::En),
-                        "entry": b.entry.as_ref().map(entry_json),
-                    })).collect::<Vec<_>>(),
-                }))?;
+                print_json(&peiyu_formats::json::AuditVerifyDto::from(&verification))?;
             } else if verification.ok() {
                 println!(
                     "{}: {} {}, {} {}, {} {}",

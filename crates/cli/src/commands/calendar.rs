@@ -169,20 +169,14 @@ pub async fn run(cmd: CalendarCommand, g: &Global, lang: Lang) -> Result<(), Fai
                 None => clock_today,
             };
             if json {
-                let outlook = calendar.outlook(today);
-                let attention = outlook.iter().any(|y| y.needs_attention);
-                print_json(&serde_json::json!({
-                    "today": today.to_string(),
-                    "years": outlook.iter().map(|y| serde_json::json!({
-                        "year": y.year,
-                        "status": status_key(&y.status),
-                        "label": status_label(&y.status, lang),
-                        "starts_in_days": y.starts_in_days,
-                        "needs_attention": y.needs_attention,
-                    })).collect::<Vec<_>>(),
-                    "needs_attention": attention,
-                }))?;
-                return if attention {
+                let years: Vec<peiyu_service::OutlookYear> = calendar
+                    .outlook(today)
+                    .iter()
+                    .map(peiyu_service::OutlookYear::from)
+                    .collect();
+                let view = peiyu_formats::json::CalendarOutlookDto::new(today, &years, lang);
+                print_json(&view)?;
+                return if view.needs_attention {
                     Err(Failure::Reported(1))
                 } else {
                     Ok(())

@@ -9,41 +9,9 @@ use serde::Serialize;
 
 use crate::Failure;
 use crate::args::{EnterpriseAddArgs, EnterpriseCommand, EnterpriseEditArgs, EnterpriseListArgs};
+use peiyu_formats::json::EnterpriseDto;
+
 use crate::output::{print_json, table, tr};
-
-#[derive(Serialize)]
-struct EnterpriseJson {
-    id: String,
-    uscc: String,
-    name: String,
-    sector: &'static str,
-    town: String,
-    address: String,
-    land_area_mu: Option<String>,
-    legal_form: &'static str,
-    responsible_officer: Option<String>,
-    archived: bool,
-    version: i64,
-}
-
-impl From<&EnterpriseView> for EnterpriseJson {
-    fn from(v: &EnterpriseView) -> Self {
-        let e = &v.enterprise;
-        EnterpriseJson {
-            id: e.id.to_string(),
-            uscc: e.uscc.as_str().to_owned(),
-            name: e.name.clone(),
-            sector: e.sector.key(),
-            town: e.town.clone(),
-            address: e.address.clone(),
-            land_area_mu: e.land_area.map(|a| a.to_string()),
-            legal_form: e.legal_form.key(),
-            responsible_officer: v.responsible.as_ref().map(|o| o.login.as_str().to_owned()),
-            archived: e.archived,
-            version: v.version,
-        }
-    }
-}
 
 #[derive(Serialize)]
 struct MetricsJson {
@@ -96,7 +64,12 @@ fn parse_area(text: &str) -> Result<Option<LandArea>, Failure> {
 
 fn print_list(views: &[EnterpriseView], json: bool, lang: Lang) -> Result<(), Failure> {
     if json {
-        return print_json(&views.iter().map(EnterpriseJson::from).collect::<Vec<_>>());
+        return print_json(
+            &views
+                .iter()
+                .map(|v| EnterpriseDto::from_view(v, lang))
+                .collect::<Vec<_>>(),
+        );
     }
     let mut t = table(
         lang,
@@ -152,7 +125,7 @@ fn print_detail(d: &EnterpriseDetail, json: bool, lang: Lang) -> Result<(), Fail
         .collect();
     if json {
         return print_json(&serde_json::json!({
-            "enterprise": EnterpriseJson::from(&d.view),
+            "enterprise": EnterpriseDto::from_view(&d.view, lang),
             "recent_metrics": metrics,
         }));
     }

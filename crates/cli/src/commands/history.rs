@@ -2,8 +2,8 @@
 
 use peiyu_domain::{Lang, Officer};
 use peiyu_formats::history::{self, cells};
+use peiyu_formats::json::{EnterpriseRef, HistoryDto, TimelineEntryDto};
 use peiyu_service::{HistoryQuery, Service};
-use serde_json::json;
 
 use crate::Failure;
 use crate::output::{destination, emit, table};
@@ -35,44 +35,44 @@ pub async fn run(
             );
             for l in &lines {
                 let c = cells(l, lang);
-                let date = if c[1].is_empty() { c[0].clone() } else { c[1].clone() };
-                let who = if c[3].is_empty() { c[2].clone() } else { format!("{} ({})", c[2], c[3]) };
-                let what = if c[6].is_empty() { format!("{} · {}", c[4], c[5]) } else { format!("{} · {}\n{}", c[4], c[5], c[6]) };
+                let date = if c[1].is_empty() {
+                    c[0].clone()
+                } else {
+                    c[1].clone()
+                };
+                let who = if c[3].is_empty() {
+                    c[2].clone()
+                } else {
+                    format!("{} ({})", c[2], c[3])
+                };
+                let what = if c[6].is_empty() {
+                    format!("{} · {}", c[4], c[5])
+                } else {
+                    format!("{} · {}\n{}", c[4], c[5], c[6])
+                };
                 let change = match (c[8].is_empty(), c[9].is_empty()) {
                     (true, true) => String::new(),
                     _ => format!("{} → {}", c[8], c[9]),
                 };
-                t.add_row(vec![date, who, what, c[7].clone(), change, c[10].clone(), c[11].clone()]);
+                t.add_row(vec![
+                    date,
+                    who,
+                    what,
+                    c[7].clone(),
+                    change,
+                    c[10].clone(),
+                    c[11].clone(),
+                ]);
             }
             format!("{} ({})\n{t}\n", e.name, e.uscc).into_bytes()
         }
-        "json" => serde_json::to_vec_pretty(&json!({
-            "enterprise": e.name,
-            "uscc": e.uscc.as_str(),
-            "timeline": lines.iter().map(|l| json!({
-                "recorded_at": l.recorded_at.to_rfc3339(),
-                "effective_on": l.effective_on.map(|d| d.to_string()),
-                "actor": l.actor,
-                "actor_name": l.actor_name,
-                "on_behalf_of": l.on_behalf_of,
-                "on_behalf_of_name": l.on_behalf_of_name,
-                "kind": l.kind.key(),
-                "kind_label": l.kind.label(lang),
-                "action": l.action,
-                "action_label": l.action_label.get(lang),
-                "track": l.track,
-                "track_label": l.track_label.as_ref().map(|t| t.get(lang)),
-                "subject": l.subject,
-                "from": l.from,
-                "from_label": l.from_label.as_ref().map(|t| t.get(lang)),
-                "to": l.to,
-                "to_label": l.to_label.as_ref().map(|t| t.get(lang)),
-                "reason": l.reason,
-                "evidence": l.evidence,
-                "overridden": l.overridden,
-                "guards": l.guards.iter().map(|(p, m)| json!({"passed": p, "message": m.get(lang)})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        }))
+        "json" => serde_json::to_vec_pretty(&HistoryDto {
+            enterprise: EnterpriseRef::from(&e),
+            entries: lines
+                .iter()
+                .map(|l| TimelineEntryDto::new(l, lang))
+                .collect(),
+        })
         .map_err(std::io::Error::other)?,
         "csv" => history::csv(&lines, lang)?,
         "xlsx" => history::xlsx(&lines, lang)?,

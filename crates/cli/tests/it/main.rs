@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod basics;
+mod json_views;
 
 use std::path::Path;
 use std::process::{Command, Output};

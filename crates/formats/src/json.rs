@@ -1,5 +1,6 @@
-//! The wire format: JSON bodies of the API, with their OpenAPI schemas, converted by hand from
-//! the domain and service types (which are deliberately not `Serialize`).
+//! The JSON views: the bodies of the API, with their OpenAPI schemas, and the CLI's `--json`
+//! output of the same views — one serializer for both. Converted by hand from the domain and
+//! service types (which are deliberately not `Serialize`).
 //!
 //! Labels (`*_label`, `message`) are in the request's language; keys (`sector`, `stage`,
 //! `status`, …) are stable identifiers in English.
@@ -87,6 +88,8 @@ impl From<&Enterprise> for EnterpriseRef {
 /// An enterprise on the county's books.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EnterpriseDto {
+    /// Its id.
+    pub id: Uuid,
     /// Its unified social credit code (统一社会信用代码), the key used in paths.
     pub uscc: String,
     /// Its name.
@@ -115,6 +118,7 @@ impl EnterpriseDto {
     /// The wire form of an enterprise and its responsible officer.
     pub fn new(e: &Enterprise, version: i64, responsible: Option<&Officer>, lang: Lang) -> Self {
         EnterpriseDto {
+            id: e.id.0,
             uscc: e.uscc.as_str().to_owned(),
             name: e.name.clone(),
             sector: e.sector.key().to_owned(),

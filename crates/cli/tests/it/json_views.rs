@@ -1,0 +1,168 @@
+//! One serializer for one view: `peiyu --json …` prints exactly the JSON that the matching
+//! `GET /api/v1/…` answers, for every view both have.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use crate::{peiyu_env, stderr};
+
+const CLOCK: (&str, &str) = ("PEIYU_CLOCK", "2026-12-02");
+
+/// `peiyu serve` on an ephemeral port in `dir`; killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_peiyu"))
+        .current_dir(dir)
+        .env_remove("PEIYU_DATABASE_URL")
+        .env_remove("PEIYU_CALENDAR_OVERRIDE")
+        .env(CLOCK.0, CLOCK.1)
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-tick"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // "peiyu 服务已启动： http://127.0.0.1:PORT/ · …"
+    let start = line.find("http://").unwrap() + "http://".len();
+    let addr = line[start..].split('/').next().unwrap().to_owned();
+    Server { child, addr }
+}
+
+/// The JSON body of `GET path` with a bearer token.
+fn get(server: &Server, path: &str, token: &str) -> serde_json::Value {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}\n{body}");
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    loop {
+        let (size, rest) = body.split_once("\r\n").unwrap();
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.push_str(&rest[..size]);
+        body = &rest[size + 2..];
+    }
+}
+
+fn cli_json(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = peiyu_env(dir, &[CLOCK], &all);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stderr(&out)))
+}
+
+#[test]
+fn the_cli_and_the_api_give_the_same_json_for_the_same_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = peiyu_env(dir.path(), &[CLOCK], args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        out
+    };
+    run(&["init"]);
+    run(&[
+        "enterprise",
+        "add",
+        "--uscc",
+        "914403001922038216",
+        "--name",
+        "华为技术有限公司",
+        "--sector",
+        "工业",
+        "--town",
+        "石龙镇",
+    ]);
+    run(&[
+        "case",
+        "open",
+        "华为",
+        "--track",
+        "industrial",
+        "--on",
+        "2026-11-20",
+    ]);
+    run(&[
+        "case",
+        "advance",
+        "华为",
+        "--track",
+        "industrial",
+        "--to",
+        "cultivating",
+        "--on",
+        "2026-12-01",
+    ]);
+    let token = cli_json(dir.path(), &["token", "create", "--name", "test"]);
+    let token = token["secret"].as_str().unwrap().to_owned();
+    let server = serve(dir.path());
+
+    let pairs: [(&[&str], &str); 4] = [
+        (&["enterprise", "list"], "/api/v1/enterprises"),
+        (
+            &["history", "914403001922038216", "--format", "json"],
+            "/api/v1/enterprises/914403001922038216/history",
+        ),
+        (&["audit", "verify"], "/api/v1/audit/verify"),
+        (&["calendar", "check"], "/api/v1/calendar"),
+    ];
+    let mut seen = Vec::new();
+    for (args, path) in pairs {
+        let cli = cli_json(dir.path(), args);
+        let api = get(&server, path, &token);
+        assert_eq!(
+            cli,
+            api,
+            "`peiyu --json {}` and GET {path} differ",
+            args.join(" ")
+        );
+        assert!(cli.is_object() || cli.is_array(), "{cli}");
+        seen.push(cli);
+    }
+    // The views are not empty: the comparison compared something.
+    assert_eq!(seen[0].as_array().map(Vec::len), Some(1));
+    assert!(
+        seen[1]["entries"].as_array().unwrap().len() >= 4,
+        "{}",
+        seen[1]
+    );
+    assert_eq!(seen[1]["entries"][1]["action_label"], "立案培育");
+    assert_eq!(seen[2]["ok"], true);
+    assert_eq!(seen[3]["years"][1]["status"], "provisional");
+}
