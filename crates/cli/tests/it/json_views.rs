@@ -1,7 +1,7 @@
 //! One serializer for one view: `peiyu --json …` prints exactly the JSON that the matching
 //! `GET /api/v1/…` answers, for every view both have.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
@@ -23,20 +23,27 @@ impl Drop for Server {
 }
 
 fn serve(dir: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_peiyu"))
+    // The server's stdout goes to a file that stays open: a closed pipe would end it at its
+    // second line.
+    let log = dir.join("serve.out");
+    let child = Command::new(env!("CARGO_BIN_EXE_peiyu"))
         .current_dir(dir)
         .env_remove("PEIYU_DATABASE_URL")
         .env_remove("PEIYU_CALENDAR_OVERRIDE")
         .env(CLOCK.0, CLOCK.1)
         .args(["serve", "--listen", "127.0.0.1:0", "--no-tick"])
-        .stdout(Stdio::piped())
+        .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    for _ in 0..200 {
+        line = std::fs::read_to_string(&log).unwrap_or_default();
+        if line.contains("http://") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     // "peiyu 服务已启动： http://127.0.0.1:PORT/ · …"
     let start = line.find("http://").unwrap() + "http://".len();
     let addr = line[start..].split('/').next().unwrap().to_owned();
