@@ -85,6 +85,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let (service, actor) = session(&g, lang).await?;
             enterprise::run(&service, &actor, cmd, g.json, lang).await
         }
+        Command::Track(crate::args::TrackCommand::Validate { file }) => {
+            track::validate(&file, lang)
+        }
         Command::Track(cmd) => {
             let (service, actor) = session(&g, lang).await?;
             track::run(&service, &actor, cmd, g.json, lang).await

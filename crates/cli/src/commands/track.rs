@@ -137,6 +137,31 @@ fn print_problems(errors: &peiyu_service::TrackErrors, lang: Lang) {
     }
 }
 
+/// Runs `peiyu track validate FILE`: needs no database.
+pub fn validate(file: &std::path::Path, lang: Lang) -> Result<(), Failure> {
+    let text = read(file)?;
+    match validate_track(&text) {
+        Ok(track) => {
+            let t: &Track = &track;
+            println!(
+                "{}: {} ({}) · {} {} · {} {}",
+                tr(lang, "有效", "valid"),
+                t.label().get(lang),
+                t.key(),
+                t.stages().len(),
+                tr(lang, "个阶段", "stages"),
+                t.transitions().len(),
+                tr(lang, "条流转", "moves")
+            );
+            Ok(())
+        }
+        Err(errors) => {
+            print_problems(&errors, lang);
+            Err(Failure::Reported(2))
+        }
+    }
+}
+
 /// Runs `peiyu track …`.
 pub async fn run(
     service: &Service,
@@ -191,29 +216,7 @@ pub async fn run(
             let view = service.latest_track(&track).await?;
             print_track(&view, json, lang)
         }
-        TrackCommand::Validate { file } => {
-            let text = read(&file)?;
-            match validate_track(&text) {
-                Ok(track) => {
-                    let t: &Track = &track;
-                    println!(
-                        "{}: {} ({}) · {} {} · {} {}",
-                        tr(lang, "有效", "valid"),
-                        t.label().get(lang),
-                        t.key(),
-                        t.stages().len(),
-                        tr(lang, "个阶段", "stages"),
-                        t.transitions().len(),
-                        tr(lang, "条流转", "moves")
-                    );
-                    Ok(())
-                }
-                Err(errors) => {
-                    print_problems(&errors, lang);
-                    Err(Failure::Reported(2))
-                }
-            }
-        }
+        TrackCommand::Validate { file } => validate(&file, lang),
         TrackCommand::Load { file } => {
             let text = read(&file)?;
             if let Err(errors) = validate_track(&text) {

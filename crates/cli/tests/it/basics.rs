@@ -361,3 +361,16 @@ fn at_the_years_end_tick_runs_every_phase_and_a_notice_loads_from_its_text() {
     let out = peiyu(dir.path(), &["audit", "verify"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn track_validate_needs_no_database_and_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../workflow/tracks/industrial.toml"
+    );
+    let out = peiyu(dir.path(), &["track", "validate", file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("有效"), "{}", stdout(&out));
+    assert!(!dir.path().join("peiyu.db").exists());
+}
