@@ -529,24 +529,7 @@ async fn week(
             user.name
         )),
         filters: Vec::new(),
-        notice: (!list.provisional_years.is_empty()).then(|| {
-            let years = list
-                .provisional_years
-                .iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(tr(lang, "、", ", "));
-            match lang {
-                Lang::Zh => format!(
-                    "※ {years} 年：{}",
-                    peiyu_service::calendar::PROVISIONAL_NOTE_ZH
-                ),
-                Lang::En => format!(
-                    "※ {years}: {}",
-                    peiyu_service::calendar::PROVISIONAL_NOTE_EN
-                ),
-            }
-        }),
+        notice: peiyu_formats::weekly::provisional_legend(&list, lang),
         sections,
         footer: footer(&state.service, lang),
     };

@@ -26,7 +26,7 @@ use peiyu_service::weekly::WeeklyList;
 
 use crate::FormatError;
 
-pub use self::cells::weekday_name;
+pub use self::cells::{provisional_legend, weekday_name};
 pub use self::csv::csv;
 pub use self::html::html;
 pub use self::ics::ics;
