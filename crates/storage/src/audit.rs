@@ -5,6 +5,10 @@
 //! bureau-level subjects (`bureau`). Appending locks only that chain's head row, so writers on
 //! different enterprises never wait on each other. An entry's hash is SHA-256 over its canonical
 //! serialisation ([`canonical_bytes`]), which includes the previous entry's hash.
+//!
+//! One function appends: the unit of work's [`UnitOfWork::record`] and [`UnitOfWork::record_many`]
+//! (the bulk writes of [`crate::bulk`]) both go through it, and it places each entry on its chain
+//! with [`ChainHead::append`], which numbers, links and hashes it.
 
 use std::collections::BTreeMap;
 
@@ -121,6 +125,52 @@ pub fn enterprise_chain(id: EnterpriseId) -> String {
     format!("enterprise:{}", id.0)
 }
 
+/// The chain a fact goes to: its enterprise's, or the bureau's.
+fn chain_of(fact: &AuditFact) -> String {
+    fact.enterprise
+        .map(enterprise_chain)
+        .unwrap_or_else(|| BUREAU_CHAIN.to_owned())
+}
+
+/// A chain's head: its key and its last entry's sequence number and hash (0 and
+/// [`GENESIS_HASH`] for an empty chain). [`ChainHead::append`] is the one place an entry is
+/// numbered, linked and hashed; the unit of work appends through it, bulk writes too, and so do
+/// tests that build chains by hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainHead {
+    /// The chain.
+    pub chain_key: String,
+    /// The last entry's sequence number, 0 for an empty chain.
+    pub seq: i64,
+    /// The last entry's hash, [`GENESIS_HASH`] for an empty chain.
+    pub hash: String,
+}
+
+impl ChainHead {
+    /// The head of a chain with no entries yet.
+    pub fn genesis(chain_key: impl Into<String>) -> ChainHead {
+        ChainHead {
+            chain_key: chain_key.into(),
+            seq: 0,
+            hash: GENESIS_HASH.to_owned(),
+        }
+    }
+
+    /// Places `entry` after this head and returns it: its `chain_key` becomes this chain's, its
+    /// `seq` the next number, its `prev_hash` this head's hash, and its `hash` the SHA-256 of its
+    /// [`canonical_bytes`] ([`entry_hash`]); the head then stands on it. Every other field is kept
+    /// as given.
+    pub fn append(&mut self, mut entry: AuditEntry) -> AuditEntry {
+        entry.chain_key = self.chain_key.clone();
+        entry.seq = self.seq + 1;
+        entry.prev_hash = std::mem::take(&mut self.hash);
+        entry.hash = entry_hash(&entry);
+        self.seq = entry.seq;
+        self.hash = entry.hash.clone();
+        entry
+    }
+}
+
 /// A unit of work: one database transaction, the acting officer, and the clock reading for
 /// everything it records. Changes made through it and their audit entries commit together in
 /// [`UnitOfWork::commit`]; dropping it without committing rolls everything back.
@@ -186,18 +236,95 @@ impl UnitOfWork {
         &self.entries
     }
 
-    /// Appends one audit entry to its chain, inside this unit's transaction.
+    /// Appends one audit entry to its chain, inside this unit's transaction, and returns it.
+    /// The same write as [`UnitOfWork::record_many`] with one fact.
     #[tracing::instrument(skip_all, fields(action = %fact.action, subject = %fact.subject_id))]
     pub async fn record(&mut self, fact: AuditFact) -> StorageResult<AuditEntry> {
-        let chain_key = fact
-            .enterprise
-            .map(enterprise_chain)
-            .unwrap_or_else(|| BUREAU_CHAIN.to_owned());
-        let (prev_seq, prev_hash) = self.lock_head(&chain_key).await?;
-        let mut entry = AuditEntry {
+        let subject = fact.subject_id.clone();
+        self.append(vec![fact])
+            .await?
+            .pop()
+            .ok_or_else(|| StorageError::NotFound {
+                entity: "audit entry",
+                key: subject,
+            })
+    }
+
+    /// Appends many audit entries at once, in order within each chain, and returns how many:
+    /// the chain heads touched are created if new and locked in key order (so two writers never
+    /// deadlock on each other's heads), the entries inserted in multi-row statements and the
+    /// heads moved in one upsert per chunk. For bulk writes; the entries are exactly those
+    /// [`UnitOfWork::record`] would write one by one.
+    #[tracing::instrument(skip_all, fields(facts = facts.len()))]
+    pub async fn record_many(&mut self, facts: Vec<AuditFact>) -> StorageResult<usize> {
+        Ok(self.append(facts).await?.len())
+    }
+
+    /// The one append to the audit log: numbers, links and hashes each fact's entry on its
+    /// chain ([`ChainHead::append`]), writes the entries and moves the heads, all inside this
+    /// unit's transaction. Returns the entries written, in chain-key order and, within a chain,
+    /// in the order given.
+    async fn append(&mut self, facts: Vec<AuditFact>) -> StorageResult<Vec<AuditEntry>> {
+        if facts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut by_chain: BTreeMap<String, Vec<AuditFact>> = BTreeMap::new();
+        for fact in facts {
+            by_chain.entry(chain_of(&fact)).or_default().push(fact);
+        }
+        let keys: Vec<String> = by_chain.keys().cloned().collect();
+        let mut heads = self.lock_heads(&keys).await?;
+        let mut written = Vec::new();
+        let mut moved = Vec::with_capacity(keys.len());
+        for (chain_key, facts) in by_chain {
+            let mut head = heads
+                .remove(&chain_key)
+                .ok_or_else(|| StorageError::NotFound {
+                    entity: "audit chain head",
+                    key: chain_key.clone(),
+                })?;
+            for fact in facts {
+                let entry = self.unchained_entry(fact);
+                written.push(head.append(entry));
+            }
+            moved.push(head);
+        }
+        for chunk in written.chunks(crate::bulk::rows_per_statement(18)) {
+            insert_entries(&self.txn, chunk).await?;
+        }
+        let now = instant::to_text(self.now);
+        for chunk in moved.chunks(crate::bulk::rows_per_statement(4)) {
+            let models = chunk.iter().map(|h| audit_chain_heads::ActiveModel {
+                chain_key: Set(h.chain_key.clone()),
+                seq: Set(h.seq),
+                hash: Set(h.hash.clone()),
+                updated_at: Set(now.clone()),
+            });
+            audit_chain_heads::Entity::insert_many(models)
+                .on_conflict(
+                    OnConflict::column(audit_chain_heads::Column::ChainKey)
+                        .update_columns([
+                            audit_chain_heads::Column::Seq,
+                            audit_chain_heads::Column::Hash,
+                            audit_chain_heads::Column::UpdatedAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.txn)
+                .await
+                .map_err(StorageError::db("moving audit chain heads"))?;
+        }
+        self.entries.extend(written.iter().cloned());
+        Ok(written)
+    }
+
+    /// The entry a fact becomes in this unit (its actor, clock reading and request), before it
+    /// is placed on a chain: `seq`, `prev_hash` and `hash` are left for [`ChainHead::append`].
+    fn unchained_entry(&self, fact: AuditFact) -> AuditEntry {
+        AuditEntry {
             id: Uuid::now_v7(),
-            chain_key,
-            seq: prev_seq + 1,
+            chain_key: chain_of(&fact),
+            seq: 0,
             recorded_at: self.now,
             effective_on: fact.effective_on,
             actor_id: self.actor.id.map(|o| o.0),
@@ -211,151 +338,56 @@ impl UnitOfWork {
             after: fact.after.as_ref().map(canonical_json),
             reason: fact.reason,
             request_id: self.request_id.clone(),
-            prev_hash,
+            prev_hash: String::new(),
             hash: String::new(),
-        };
-        entry.hash = entry_hash(&entry);
-
-        audit_entries::Entity::insert(model_of(&entry))
-            .exec_without_returning(&self.txn)
-            .await
-            .map_err(|source| match source.sql_err() {
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StorageError::Conflict {
-                    entity: "audit chain",
-                    key: entry.chain_key.clone(),
-                    expected: prev_seq,
-                },
-                _ => StorageError::Database {
-                    context: "appending an audit entry",
-                    source,
-                },
-            })?;
-
-        audit_chain_heads::Entity::update_many()
-            .col_expr(audit_chain_heads::Column::Seq, entry.seq.into())
-            .col_expr(audit_chain_heads::Column::Hash, entry.hash.clone().into())
-            .col_expr(
-                audit_chain_heads::Column::UpdatedAt,
-                instant::to_text(self.now).into(),
-            )
-            .filter(audit_chain_heads::Column::ChainKey.eq(entry.chain_key.clone()))
-            .exec(&self.txn)
-            .await
-            .map_err(StorageError::db("moving an audit chain head"))?;
-
-        self.entries.push(entry.clone());
-        Ok(entry)
+        }
     }
 
-    /// Appends many audit entries at once, in order within each chain: one head lock and one
-    /// multi-row insert per chain and chunk instead of three statements per entry. For bulk
-    /// imports; the entries are exactly those [`UnitOfWork::record`] would write one by one.
-    #[tracing::instrument(skip_all, fields(facts = facts.len()))]
-    pub async fn record_many(&mut self, facts: Vec<AuditFact>) -> StorageResult<usize> {
-        const CHUNK: usize = 500;
-        let mut by_chain: BTreeMap<String, Vec<AuditFact>> = BTreeMap::new();
-        for fact in facts {
-            let key = fact
-                .enterprise
-                .map(enterprise_chain)
-                .unwrap_or_else(|| BUREAU_CHAIN.to_owned());
-            by_chain.entry(key).or_default().push(fact);
-        }
-        let mut written = 0;
-        for (chain_key, facts) in by_chain {
-            let (mut seq, mut prev_hash) = self.lock_head(&chain_key).await?;
-            let mut models = Vec::with_capacity(facts.len());
-            for fact in facts {
-                seq += 1;
-                let mut entry = AuditEntry {
-                    id: Uuid::now_v7(),
-                    chain_key: chain_key.clone(),
-                    seq,
-                    recorded_at: self.now,
-                    effective_on: fact.effective_on,
-                    actor_id: self.actor.id.map(|o| o.0),
-                    actor_login: self.actor.login.clone(),
-                    on_behalf_of: self.actor.on_behalf_of.clone(),
-                    action: fact.action,
-                    subject_type: fact.subject_type,
-                    subject_id: fact.subject_id,
-                    enterprise_id: fact.enterprise.map(|e| e.0),
-                    before: fact.before.as_ref().map(canonical_json),
-                    after: fact.after.as_ref().map(canonical_json),
-                    reason: fact.reason,
-                    request_id: self.request_id.clone(),
-                    prev_hash: prev_hash.clone(),
-                    hash: String::new(),
-                };
-                entry.hash = entry_hash(&entry);
-                prev_hash = entry.hash.clone();
-                models.push(model_of(&entry));
-                written += 1;
-            }
-            for chunk in models.chunks(CHUNK) {
-                audit_entries::Entity::insert_many(chunk.to_vec())
-                    .exec_without_returning(&self.txn)
-                    .await
-                    .map_err(|source| match source.sql_err() {
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-                            StorageError::Conflict {
-                                entity: "audit chain",
-                                key: chain_key.clone(),
-                                expected: seq,
-                            }
-                        }
-                        _ => StorageError::Database {
-                            context: "appending audit entries",
-                            source,
-                        },
-                    })?;
-            }
-            audit_chain_heads::Entity::update_many()
-                .col_expr(audit_chain_heads::Column::Seq, seq.into())
-                .col_expr(audit_chain_heads::Column::Hash, prev_hash.clone().into())
-                .col_expr(
-                    audit_chain_heads::Column::UpdatedAt,
-                    instant::to_text(self.now).into(),
-                )
-                .filter(audit_chain_heads::Column::ChainKey.eq(chain_key.clone()))
-                .exec(&self.txn)
-                .await
-                .map_err(StorageError::db("moving an audit chain head"))?;
-        }
-        Ok(written)
-    }
-
-    /// Locks a chain's head row for the rest of the transaction, creating it if the chain is
-    /// new, and returns the last sequence number and hash.
-    async fn lock_head(&self, chain_key: &str) -> StorageResult<(i64, String)> {
+    /// Creates the heads of new chains and locks every head in `keys` (sorted) for the rest of
+    /// the transaction; returns each chain's head.
+    async fn lock_heads(&self, keys: &[String]) -> StorageResult<BTreeMap<String, ChainHead>> {
+        let txn = &self.txn;
+        let now = instant::to_text(self.now);
         let mut on_conflict = OnConflict::column(audit_chain_heads::Column::ChainKey);
-        if self.txn.get_database_backend() == sea_orm::DbBackend::MySql {
+        if txn.get_database_backend() == sea_orm::DbBackend::MySql {
             // MySQL has no DO NOTHING: a no-op update leaves an existing head as it is.
             on_conflict.update_column(audit_chain_heads::Column::ChainKey);
         } else {
             on_conflict.do_nothing();
         }
-        audit_chain_heads::Entity::insert(audit_chain_heads::ActiveModel {
-            chain_key: Set(chain_key.to_owned()),
-            seq: Set(0),
-            hash: Set(GENESIS_HASH.to_owned()),
-            updated_at: Set(instant::to_text(self.now)),
-        })
-        .on_conflict(on_conflict)
-        .exec_without_returning(&self.txn)
-        .await
-        .map_err(StorageError::db("creating an audit chain head"))?;
-
-        let head = audit_chain_heads::Entity::find_by_id(chain_key.to_owned())
-            .lock_exclusive()
-            .one(&self.txn)
-            .await
-            .map_err(StorageError::db("locking an audit chain head"))?
-            .ok_or_else(|| StorageError::NotFound {
-                entity: "audit chain head",
-                key: chain_key.to_owned(),
-            })?;
-        Ok((head.seq, head.hash))
+        let mut heads = BTreeMap::new();
+        // Lock in bounded groups: an IN list of a thousand keys is cheap on every backend.
+        for chunk in keys.chunks(1_000) {
+            let fresh = chunk.iter().map(|key| audit_chain_heads::ActiveModel {
+                chain_key: Set(key.clone()),
+                seq: Set(0),
+                hash: Set(GENESIS_HASH.to_owned()),
+                updated_at: Set(now.clone()),
+            });
+            audit_chain_heads::Entity::insert_many(fresh)
+                .on_conflict(on_conflict.clone())
+                .exec_without_returning(txn)
+                .await
+                .map_err(StorageError::db("creating audit chain heads"))?;
+            let rows = audit_chain_heads::Entity::find()
+                .filter(audit_chain_heads::Column::ChainKey.is_in(chunk.iter().cloned()))
+                .order_by_asc(audit_chain_heads::Column::ChainKey)
+                .lock_exclusive()
+                .all(txn)
+                .await
+                .map_err(StorageError::db("locking audit chain heads"))?;
+            for head in rows {
+                heads.insert(
+                    head.chain_key.clone(),
+                    ChainHead {
+                        chain_key: head.chain_key,
+                        seq: head.seq,
+                        hash: head.hash,
+                    },
+                );
+            }
+        }
+        Ok(heads)
     }
 
     /// Commits the changes and their audit entries together, returning the entries.
@@ -374,6 +406,29 @@ impl UnitOfWork {
             .await
             .map_err(StorageError::db("rolling back a transaction"))
     }
+}
+
+/// Inserts chained entries in one statement; a clash on (chain, seq) means another writer
+/// appended to the chain first: a [`StorageError::Conflict`] on the first entry's chain.
+async fn insert_entries(txn: &DatabaseTransaction, entries: &[AuditEntry]) -> StorageResult<()> {
+    let Some(first) = entries.first() else {
+        return Ok(());
+    };
+    audit_entries::Entity::insert_many(entries.iter().map(model_of))
+        .exec_without_returning(txn)
+        .await
+        .map_err(|source| match source.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StorageError::Conflict {
+                entity: "audit chain",
+                key: first.chain_key.clone(),
+                expected: first.seq - 1,
+            },
+            _ => StorageError::Database {
+                context: "appending audit entries",
+                source,
+            },
+        })?;
+    Ok(())
 }
 
 fn model_of(entry: &AuditEntry) -> audit_entries::ActiveModel {
@@ -762,6 +817,19 @@ mod tests {
     }
 
     #[test]
+    fn appending_to_a_new_chain_hashes_the_canonical_bytes() {
+        let mut chain = ChainHead::genesis(BUREAU_CHAIN);
+        let first = chain.append(sample());
+        assert_eq!(first.hash, entry_hash(&sample()));
+        assert_eq!(
+            hex::encode(Sha256::digest(canonical_bytes(&first))),
+            first.hash
+        );
+        assert_eq!(chain.seq, 1);
+        assert_eq!(chain.hash, first.hash);
+    }
+
+    #[test]
     fn any_field_change_changes_the_hash() {
         let e = sample();
         let h = entry_hash(&e);
@@ -778,12 +846,12 @@ mod tests {
 
     #[test]
     fn chain_checks_find_each_kind_of_break() {
-        let mut a = sample();
-        a.hash = entry_hash(&a);
-        let mut b = sample();
-        b.seq = 2;
-        b.prev_hash = a.hash.clone();
-        b.hash = entry_hash(&b);
+        let mut chain = ChainHead::genesis(BUREAU_CHAIN);
+        let a = chain.append(sample());
+        let b = chain.append(sample());
+        assert_eq!((a.seq, b.seq), (1, 2));
+        assert_eq!(a.prev_hash, GENESIS_HASH);
+        assert_eq!(b.prev_hash, a.hash);
         let head = audit_chain_heads::Model {
             chain_key: BUREAU_CHAIN.into(),
             seq: 2,

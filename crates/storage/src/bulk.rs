@@ -2,27 +2,20 @@
 //! inside the caller's unit of work.
 //!
 //! Rows go in as multi-row `INSERT`s (or upserts) in chunks that stay under every backend's
-//! limit on bound parameters (SQLite's 32 766 is the lowest). Audit entries go in the same way
-//! ([`record_facts`]): the chain heads a batch touches are created and locked in a few
-//! statements, the entries inserted in chunks and the heads moved in one upsert per chunk — the
-//! same entries, hashes and chain order that [`UnitOfWork::record`] writes one at a time.
-
-use std::collections::{BTreeMap, HashMap};
+//! limit on bound parameters (SQLite's 32 766 is the lowest). Their audit entries go through the
+//! unit of work's one append ([`UnitOfWork::record_many`]): the chain heads a batch touches are
+//! created and locked in a few statements, the entries inserted in chunks and the heads moved in
+//! one upsert per chunk — the same entries, hashes and chain order as one at a time.
 
 use peiyu_domain::{Enterprise, EnterpriseId, Metrics, YearMonth, Yuan};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
-use uuid::Uuid;
 
-use crate::audit::{
-    AuditEntry, AuditFact, BUREAU_CHAIN, GENESIS_HASH, UnitOfWork, canonical_json,
-    enterprise_chain, entry_hash,
-};
+use crate::audit::{AuditFact, UnitOfWork};
 use crate::enterprises::{Versioned, enterprise_json};
-use crate::entities::{audit_chain_heads, audit_entries, enterprises, metrics};
+use crate::entities::{enterprises, metrics};
 use crate::error::{StorageError, StorageResult};
 use crate::instant;
 use crate::metrics::metrics_json;
@@ -32,7 +25,7 @@ use crate::metrics::metrics_json;
 const MAX_PARAMS: usize = 30_000;
 
 /// How many rows of `columns` columns fit in one statement.
-fn rows_per_statement(columns: usize) -> usize {
+pub(crate) fn rows_per_statement(columns: usize) -> usize {
     (MAX_PARAMS / columns.max(1)).max(1)
 }
 
@@ -99,7 +92,7 @@ pub async fn insert_enterprises(
                 effective_on: None,
             })
             .collect();
-        record_facts(uow, facts).await?;
+        uow.record_many(facts).await?;
     }
     Ok(())
 }
@@ -170,7 +163,7 @@ pub async fn update_enterprises(
             effective_on: None,
         });
     }
-    record_facts(uow, facts).await?;
+    uow.record_many(facts).await?;
     Ok(())
 }
 
@@ -287,190 +280,7 @@ pub async fn upsert_metrics(
                 effective_on: Some(m.month.first_day()),
             })
             .collect();
-        record_facts(uow, facts).await?;
+        uow.record_many(facts).await?;
     }
     Ok(())
-}
-
-/// Appends many audit entries inside `uow`'s transaction, in order within each chain, in a
-/// handful of statements per few thousand entries: the chain heads touched are created if new
-/// and locked (in key order, so two bulk writers never deadlock), the entries inserted in
-/// chunks, and the heads moved with one upsert per chunk. The entries and hashes are exactly
-/// those [`UnitOfWork::record`] would write one by one; `peiyu audit verify` checks them the
-/// same way.
-#[tracing::instrument(skip_all, fields(facts = facts.len()))]
-pub async fn record_facts(uow: &mut UnitOfWork, facts: Vec<AuditFact>) -> StorageResult<usize> {
-    if facts.is_empty() {
-        return Ok(0);
-    }
-    let mut by_chain: BTreeMap<String, Vec<AuditFact>> = BTreeMap::new();
-    for fact in facts {
-        let key = fact
-            .enterprise
-            .map(enterprise_chain)
-            .unwrap_or_else(|| BUREAU_CHAIN.to_owned());
-        by_chain.entry(key).or_default().push(fact);
-    }
-    let keys: Vec<String> = by_chain.keys().cloned().collect();
-    let mut heads = lock_heads(uow, &keys).await?;
-
-    let now = uow.now();
-    let actor = uow.actor().clone();
-    let request_id = uow.request_id().map(str::to_owned);
-    let entry_chunk = rows_per_statement(18);
-    let mut pending: Vec<audit_entries::ActiveModel> = Vec::with_capacity(entry_chunk);
-    let mut moved: Vec<audit_chain_heads::ActiveModel> = Vec::with_capacity(keys.len());
-    let mut written = 0;
-    for (chain_key, facts) in by_chain {
-        let (mut seq, mut prev_hash) =
-            heads
-                .remove(&chain_key)
-                .ok_or_else(|| StorageError::NotFound {
-                    entity: "audit chain head",
-                    key: chain_key.clone(),
-                })?;
-        for fact in facts {
-            seq += 1;
-            let mut entry = AuditEntry {
-                id: Uuid::now_v7(),
-                chain_key: chain_key.clone(),
-                seq,
-                recorded_at: now,
-                effective_on: fact.effective_on,
-                actor_id: actor.id.map(|o| o.0),
-                actor_login: actor.login.clone(),
-                on_behalf_of: actor.on_behalf_of.clone(),
-                action: fact.action,
-                subject_type: fact.subject_type,
-                subject_id: fact.subject_id,
-                enterprise_id: fact.enterprise.map(|e| e.0),
-                before: fact.before.as_ref().map(canonical_json),
-                after: fact.after.as_ref().map(canonical_json),
-                reason: fact.reason,
-                request_id: request_id.clone(),
-                prev_hash: prev_hash.clone(),
-                hash: String::new(),
-            };
-            entry.hash = entry_hash(&entry);
-            prev_hash = entry.hash.clone();
-            pending.push(entry_model(entry));
-            written += 1;
-            if pending.len() >= entry_chunk {
-                insert_entries(uow, std::mem::take(&mut pending)).await?;
-            }
-        }
-        moved.push(audit_chain_heads::ActiveModel {
-            chain_key: Set(chain_key),
-            seq: Set(seq),
-            hash: Set(prev_hash),
-            updated_at: Set(instant::to_text(now)),
-        });
-    }
-    insert_entries(uow, pending).await?;
-    for chunk in moved.chunks(rows_per_statement(4)) {
-        audit_chain_heads::Entity::insert_many(chunk.to_vec())
-            .on_conflict(
-                OnConflict::column(audit_chain_heads::Column::ChainKey)
-                    .update_columns([
-                        audit_chain_heads::Column::Seq,
-                        audit_chain_heads::Column::Hash,
-                        audit_chain_heads::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(uow.txn())
-            .await
-            .map_err(StorageError::db("moving audit chain heads"))?;
-    }
-    Ok(written)
-}
-
-/// Creates the heads of new chains and locks every head in `keys` (sorted) for the rest of the
-/// transaction; returns each chain's last sequence number and hash.
-async fn lock_heads(
-    uow: &UnitOfWork,
-    keys: &[String],
-) -> StorageResult<HashMap<String, (i64, String)>> {
-    let txn = uow.txn();
-    let now = instant::to_text(uow.now());
-    let mut on_conflict = OnConflict::column(audit_chain_heads::Column::ChainKey);
-    if txn.get_database_backend() == DbBackend::MySql {
-        // MySQL has no DO NOTHING: a no-op update leaves an existing head as it is.
-        on_conflict.update_column(audit_chain_heads::Column::ChainKey);
-    } else {
-        on_conflict.do_nothing();
-    }
-    let mut heads = HashMap::with_capacity(keys.len());
-    // Lock in bounded groups: an IN list of a thousand keys is cheap on every backend.
-    for chunk in keys.chunks(1_000) {
-        let fresh = chunk.iter().map(|key| audit_chain_heads::ActiveModel {
-            chain_key: Set(key.clone()),
-            seq: Set(0),
-            hash: Set(GENESIS_HASH.to_owned()),
-            updated_at: Set(now.clone()),
-        });
-        audit_chain_heads::Entity::insert_many(fresh)
-            .on_conflict(on_conflict.clone())
-            .exec_without_returning(txn)
-            .await
-            .map_err(StorageError::db("creating audit chain heads"))?;
-        let rows = audit_chain_heads::Entity::find()
-            .filter(audit_chain_heads::Column::ChainKey.is_in(chunk.iter().cloned()))
-            .order_by_asc(audit_chain_heads::Column::ChainKey)
-            .lock_exclusive()
-            .all(txn)
-            .await
-            .map_err(StorageError::db("locking audit chain heads"))?;
-        for head in rows {
-            heads.insert(head.chain_key, (head.seq, head.hash));
-        }
-    }
-    Ok(heads)
-}
-
-async fn insert_entries(
-    uow: &UnitOfWork,
-    models: Vec<audit_entries::ActiveModel>,
-) -> StorageResult<()> {
-    if models.is_empty() {
-        return Ok(());
-    }
-    audit_entries::Entity::insert_many(models)
-        .exec_without_returning(uow.txn())
-        .await
-        .map_err(|source| match source.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StorageError::Conflict {
-                entity: "audit chain",
-                key: "bulk".to_owned(),
-                expected: 0,
-            },
-            _ => StorageError::Database {
-                context: "appending audit entries",
-                source,
-            },
-        })?;
-    Ok(())
-}
-
-fn entry_model(entry: AuditEntry) -> audit_entries::ActiveModel {
-    audit_entries::ActiveModel {
-        id: Set(entry.id),
-        chain_key: Set(entry.chain_key),
-        seq: Set(entry.seq),
-        recorded_at: Set(instant::to_text(entry.recorded_at)),
-        effective_on: Set(entry.effective_on),
-        actor_id: Set(entry.actor_id),
-        actor_login: Set(entry.actor_login),
-        on_behalf_of: Set(entry.on_behalf_of),
-        action: Set(entry.action),
-        subject_type: Set(entry.subject_type),
-        subject_id: Set(entry.subject_id),
-        enterprise_id: Set(entry.enterprise_id),
-        before_state: Set(entry.before),
-        after_state: Set(entry.after),
-        reason: Set(entry.reason),
-        request_id: Set(entry.request_id),
-        prev_hash: Set(entry.prev_hash),
-        hash: Set(entry.hash),
-    }
 }

@@ -24,7 +24,8 @@ pub mod tokens;
 pub mod tracks;
 
 pub use audit::{
-    Actor, AuditEntry, AuditFact, AuditFilter, BrokenChain, ChainBreak, UnitOfWork, VerifyReport,
+    Actor, AuditEntry, AuditFact, AuditFilter, BrokenChain, ChainBreak, ChainHead, UnitOfWork,
+    VerifyReport,
 };
 pub use batches::BatchChange;
 pub use connect::{Backend, DEFAULT_DATABASE_URL, Store};
