@@ -1,6 +1,7 @@
 //! The audit log's hash chains: a clean history verifies; edits, deletions, insertions and swaps
 //! made directly in the database are each caught; the database itself refuses UPDATE and DELETE.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{Enterprise, EnterpriseId, LegalForm, Sector};
 use peiyu_storage::audit::{self, ChainBreak};
 use peiyu_storage::{Actor, Store, enterprises};
@@ -36,7 +37,7 @@ async fn history(store: &Store) -> String {
             &e,
             &next,
             version,
-            "enterprise.edit",
+            AuditAction::EnterpriseEdit,
             Some(format!("迁至{town}")),
         )
         .await

@@ -1,5 +1,6 @@
 //! Enterprises through the service: the register officers keep, with its rules on who may act.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{LandArea, LegalForm, Login, NewEnterprise, Officer, Role, Sector};
 use peiyu_service::{EnterpriseEdit, ErrorKind, ListEnterprises, NewOfficer, Service};
 use peiyu_tests::{midyear, on_every_backend, service_at, uscc};
@@ -252,7 +253,7 @@ async fn two_edits_from_the_same_version_record_one_and_report_a_conflict() {
             .audit_log(
                 &admin,
                 &peiyu_service::AuditQuery {
-                    action: Some("enterprise.edit".into()),
+                    action: Some(AuditAction::EnterpriseEdit),
                     ..Default::default()
                 },
             )

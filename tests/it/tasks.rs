@@ -2,6 +2,7 @@
 //! escalating once even when run by several processes at once.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use peiyu_domain::AuditAction;
 use peiyu_domain::{Login, Role, Task, TaskId, TaskKind, TaskStatus};
 use peiyu_service::{AuditQuery, BulkTransfer, ListTasks, NewOfficer};
 use peiyu_storage::{Actor, tasks};
@@ -61,7 +62,7 @@ async fn transferring_a_thousand_tasks_is_one_transaction_with_a_thousand_audit_
                 evidence: None,
                 cancel_reason: None,
             };
-            tasks::insert_task(&mut uow, &t, "task.create")
+            tasks::insert_task(&mut uow, &t, AuditAction::TaskCreate)
                 .await
                 .unwrap();
         }
@@ -106,7 +107,7 @@ async fn transferring_a_thousand_tasks_is_one_transaction_with_a_thousand_audit_
             .audit_log(
                 &admin,
                 &AuditQuery {
-                    action: Some("task.transfer".into()),
+                    action: Some(AuditAction::TaskTransfer),
                     ..AuditQuery::default()
                 },
             )
@@ -200,7 +201,7 @@ async fn tick_escalates_an_overdue_task_to_the_team_lead_once_even_when_run_twic
                 evidence: None,
                 cancel_reason: None,
             };
-            tasks::insert_task(&mut uow, &t, "task.create")
+            tasks::insert_task(&mut uow, &t, AuditAction::TaskCreate)
                 .await
                 .unwrap();
         }

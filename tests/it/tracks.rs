@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Enterprise, LegalForm, Login, Metrics, NewEnterprise, Officer, Role, Sector, Task, TaskKind,
     TaskStatus, YearMonth, Yuan,
@@ -389,12 +390,12 @@ pub(crate) async fn footprint(w: &World, e: &Enterprise, track: &str) -> Footpri
 }
 
 /// How many audit entries record `action`.
-pub(crate) async fn audited(w: &World, action: &str) -> usize {
+pub(crate) async fn audited(w: &World, action: AuditAction) -> usize {
     w.service
         .audit_log(
             &w.admin,
             &AuditQuery {
-                action: Some(action.into()),
+                action: Some(action),
                 ..AuditQuery::default()
             },
         )

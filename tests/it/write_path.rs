@@ -1,5 +1,6 @@
 //! The one write path: every change and its audit entry commit together, or neither does.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{Enterprise, EnterpriseId, LegalForm, Officer, OfficerId, Role, Sector};
 use peiyu_storage::audit::{self, AuditFilter};
 use peiyu_storage::{Actor, StorageError, enterprises, officers};
@@ -102,7 +103,7 @@ async fn every_write_leaves_exactly_one_audit_entry() {
             &e,
             &edited,
             1,
-            "enterprise.edit",
+            AuditAction::EnterpriseEdit,
             Some("迁址".into()),
         )
         .await
@@ -225,7 +226,7 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
         let mut a = e.clone();
         a.name = "甲".into();
         let mut uow = store.begin(Actor::system(), None, midyear()).await.unwrap();
-        enterprises::update_enterprise(&mut uow, &e, &a, 1, "enterprise.edit", None)
+        enterprises::update_enterprise(&mut uow, &e, &a, 1, AuditAction::EnterpriseEdit, None)
             .await
             .unwrap();
         uow.commit().await.unwrap();
@@ -233,9 +234,10 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
         let mut b = e.clone();
         b.name = "乙".into();
         let mut uow = store.begin(Actor::system(), None, midyear()).await.unwrap();
-        let err = enterprises::update_enterprise(&mut uow, &e, &b, 1, "enterprise.edit", None)
-            .await
-            .unwrap_err();
+        let err =
+            enterprises::update_enterprise(&mut uow, &e, &b, 1, AuditAction::EnterpriseEdit, None)
+                .await
+                .unwrap_err();
         assert!(
             matches!(err, StorageError::Conflict { expected: 1, .. }),
             "{err:?}"
@@ -273,7 +275,7 @@ async fn many_entries_appended_at_once_chain_like_one_by_one() {
             .unwrap();
         let facts: Vec<AuditFact> = (0..1200)
             .map(|i| AuditFact {
-                action: "metrics.add".into(),
+                action: AuditAction::MetricsAdd,
                 subject_type: "metrics".into(),
                 subject_id: format!("m{i}"),
                 enterprise: Some(if i % 2 == 0 { a.id } else { b.id }),

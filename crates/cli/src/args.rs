@@ -398,7 +398,7 @@ pub enum AuditCommand {
         /// Only entries about this enterprise (USCC or name).
         #[arg(long)]
         enterprise: Option<String>,
-        /// Only this action, e.g. enterprise.edit.
+        /// Only this action: its key (enterprise.edit) or its label (修改企业信息, enterprise edited).
         #[arg(long)]
         action: Option<String>,
         /// Only entries recorded on or after this day.

@@ -3,6 +3,7 @@
 //! Pure by design: no IO, no async, no ORM and no serde. Wire formats live at the boundary
 //! (server, cli); storage maps these types to rows by hand.
 
+pub mod audit;
 pub mod batch;
 pub mod batch_list;
 pub mod cultivation;
@@ -19,6 +20,7 @@ pub mod task;
 pub mod uscc;
 pub mod week;
 
+pub use audit::{AuditAction, AuditActionError};
 pub use batch::{Batch, BatchError};
 pub use batch_list::{BatchEntry, BatchList, BatchListStatus, BatchListStatusError, BatchMove};
 pub use cultivation::{Cultivation, GuardOutcome, Transition};

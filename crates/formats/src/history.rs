@@ -29,7 +29,7 @@ const WIDTHS: [f64; 12] = [
 ];
 
 /// One entry's cells, in the order of [`HEADERS`]: when it was recorded (in the county's time
-/// zone), the day it took effect, who, on whose behalf, its kind, the action, the track, the
+/// zone), the day it took effect, who, on whose behalf, its kind, the action (its label), the track, the
 /// subject, from and to, the reason, and the evidence, an override and each guard (`✓`/`✗` and
 /// its message) one a line. Absent values are empty.
 pub fn cells(e: &TimelineEntry, lang: Lang) -> [String; 12] {

@@ -1,6 +1,7 @@
 //! Reading and verifying the audit log.
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use peiyu_domain::{Officer, Role};
 use peiyu_storage::audit::{self, AuditEntry, AuditFilter, VerifyReport};
 use peiyu_storage::{BrokenSeal, Seal, seal};
@@ -34,7 +35,7 @@ pub struct AuditQuery {
     /// Only entries about this enterprise (USCC or name).
     pub enterprise: Option<String>,
     /// Only this action.
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     /// Only entries recorded on or after this day (county time).
     pub from: Option<NaiveDate>,
     /// Only entries recorded on or before this day (county time).
@@ -93,7 +94,7 @@ impl Service {
         let filter = AuditFilter {
             enterprise,
             actor_login: query.actor.clone(),
-            action: query.action.clone(),
+            action: query.action,
             chain_key: None,
             subject_id: None,
         };

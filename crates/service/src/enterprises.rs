@@ -1,5 +1,6 @@
 //! Enterprises: adding, listing, showing, editing and archiving the firms on the county's books.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Enterprise, EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Officer, Role, Sector,
     Text, Uscc, UsccMode,
@@ -336,7 +337,7 @@ impl Service {
                 &before,
                 &after,
                 expected,
-                "enterprise.edit",
+                AuditAction::EnterpriseEdit,
                 reason.clone(),
             )
             .await?)
@@ -393,7 +394,7 @@ impl Service {
                 &before,
                 &after,
                 expected,
-                "enterprise.archive",
+                AuditAction::EnterpriseArchive,
                 Some(reason.to_owned()),
             )
             .await?)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use peiyu_domain::{Batch, Enterprise, Lang, Officer, StageKey, TaskStatus, Text};
+use peiyu_domain::{AuditAction, Batch, Enterprise, Lang, Officer, StageKey, TaskStatus, Text};
 use peiyu_storage::audit::{self, AuditEntry, AuditFilter, enterprise_chain};
 use peiyu_storage::{cultivations, officers, tracks};
 use peiyu_workflow::Track;
@@ -258,56 +258,13 @@ fn name_line(
     }
 }
 
-/// An audit action in words, zh and en; an action this table does not know shows as its key.
+/// An audit action in words, zh and en, from [`AuditAction::label_of`]: an action peiyu does
+/// not know shows as its key.
 pub fn action_label(action: &str) -> Text {
-    let (zh, en) = match action {
-        "enterprise.add" => ("建档", "added to the register"),
-        "enterprise.edit" => ("修改档案", "record changed"),
-        "enterprise.archive" => ("归档", "archived"),
-        "enterprise.import" => ("导入档案", "imported"),
-        "metrics.add" => ("录入月度指标", "monthly figures entered"),
-        "metrics.import" => ("导入月度指标", "monthly figures imported"),
-        "metrics.edit" => ("修改月度指标", "monthly figures changed"),
-        "case.open" => ("立案培育", "case opened"),
-        "case.advance" => ("推进阶段", "stage moved"),
-        "case.withdraw" => ("退出培育", "withdrawn"),
-        "case.migrate" => ("迁移流程版本", "moved to a newer track version"),
-        "case.lapse" => ("认定到期失效", "certification lapsed"),
-        "batch.assign" => ("列入批次", "put on a batch"),
-        "batch.move" => ("调整批次", "batch changed"),
-        "batch.remove" => ("移出名单", "taken off the list"),
-        "batch.copy" => ("沿用上年名单", "carried over from last year"),
-        "batch.accept" => ("采纳建议批次", "suggested batch accepted"),
-        "batch.import" => ("导入批次", "batch imported"),
-        "task.create" => ("新建任务", "task created"),
-        "task.done" => ("完成任务", "task done"),
-        "task.assign" => ("指派任务", "task assigned"),
-        "task.transfer" => ("转交任务", "task transferred"),
-        "task.delegate" => ("委派任务", "task delegated"),
-        "task.reopen" => ("重新打开任务", "task reopened"),
-        "task.cancel" => ("取消任务", "task cancelled"),
-        "task.escalate" => ("逾期升级督办", "escalated to the lead"),
-        "task.recount" => (
-            "截止日期随节假日安排调整",
-            "due date recounted on the holiday notice",
-        ),
-        "task.import" => ("导入任务", "task imported"),
-        "task.undelegate" => ("收回委派", "delegation withdrawn"),
-        "task.close" => ("随阶段关闭任务", "task closed by a stage move"),
-        "officer.add" => ("新增干部", "officer added"),
-        "team.add" => ("新建专班", "team added"),
-        "team.join" => ("加入专班", "joined a team"),
-        "track.load" => ("载入培育流程", "track loaded"),
-        "token.create" => ("创建访问令牌", "token created"),
-        "token.revoke" => ("吊销访问令牌", "token revoked"),
-        "target.set" => ("设定年度目标", "target set"),
-        "batch_list.create" => ("新建四个一批名单", "four-batches list created"),
-        "batch_list.publish" => ("发布名单", "list published"),
-        "audit.seal" => ("审计日封签", "daily audit seal"),
-        "calendar.load" => ("录入节假日安排", "holiday notice loaded"),
-        other => return Text::new(other, other),
-    };
-    Text::new(zh, en)
+    Text::new(
+        AuditAction::label_of(action, Lang::Zh),
+        AuditAction::label_of(action, Lang::En),
+    )
 }
 
 fn timeline_line(
@@ -391,7 +348,7 @@ fn timeline_line(
                 .unwrap_or_else(|| entry.subject_id.clone());
             line.from = text(&before, "status");
             line.to = text(&after, "status");
-            if entry.action == "task.escalate" {
+            if entry.action() == Some(AuditAction::TaskEscalate) {
                 line.to = Some("escalated".into());
             }
             if let Some(evidence) = text(&after, "evidence") {

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Batch, Enterprise, EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Officer,
     OfficerId, Role, Sector, Task, TaskId, TaskKind, TaskStatus, Tce, Text, Uscc, YearMonth, Yuan,
@@ -591,7 +592,7 @@ impl Service {
                 let total = plan.inserts.len() + plan.updates.len();
                 let mut done = 0usize;
                 for task in &plan.inserts {
-                    tasks::insert_task(uow, task, "task.import").await?;
+                    tasks::insert_task(uow, task, AuditAction::TaskImport).await?;
                     done += 1;
                     if done.is_multiple_of(STEP) {
                         report(&progress, done, total);
@@ -603,7 +604,7 @@ impl Service {
                         &before.value,
                         after,
                         before.version,
-                        "task.import",
+                        AuditAction::TaskImport,
                         Some(IMPORT_REASON.to_owned()),
                     )
                     .await?;

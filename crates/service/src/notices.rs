@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use peiyu_domain::{Officer, Role, Text};
 use peiyu_storage::calendar::{self as stored, CalendarYear};
 use peiyu_storage::tasks;
@@ -424,7 +425,7 @@ impl Service {
                     task,
                     &moved,
                     *version,
-                    "task.recount",
+                    AuditAction::TaskRecount,
                     Some(RECOUNT_REASON.to_owned()),
                 )
                 .await?;

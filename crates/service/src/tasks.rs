@@ -1,6 +1,7 @@
 //! Tasks: listing an officer's work and completing it.
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use peiyu_domain::{DueCount, Officer, Role, Task, TaskStatus, Text};
 use peiyu_storage::{TaskFilter, Versioned, tasks};
 
@@ -178,10 +179,15 @@ impl Service {
         after.evidence = evidence.filter(|n| !n.trim().is_empty());
         let before = task.clone();
         let version = in_unit!(self, &actor_of(actor), |uow| {
-            Ok(
-                tasks::update_task(uow, &before, &after, current.version, "task.done", None)
-                    .await?,
+            Ok(tasks::update_task(
+                uow,
+                &before,
+                &after,
+                current.version,
+                AuditAction::TaskDone,
+                None,
             )
+            .await?)
         })?;
         Ok(Versioned {
             value: after,
@@ -478,7 +484,7 @@ impl Service {
             cancel_reason: None,
         };
         in_unit!(self, &actor_of(actor), |uow| {
-            tasks::insert_task(uow, &task, "task.create").await?;
+            tasks::insert_task(uow, &task, AuditAction::TaskCreate).await?;
             Ok(())
         })?;
         Ok(task)
@@ -488,7 +494,7 @@ impl Service {
         &self,
         actor: &Officer,
         key: &str,
-        action: &str,
+        action: AuditAction,
         reason: Option<String>,
         change: impl FnOnce(&mut Task) -> ServiceResult<()>,
     ) -> ServiceResult<Versioned<Task>> {
@@ -524,7 +530,7 @@ impl Service {
     ) -> ServiceResult<Versioned<Task>> {
         let reason = need_reason("--reason", reason)?;
         let to = self.officer_named("--to", to).await?;
-        self.change_task(actor, key, "task.transfer", Some(reason), |t| {
+        self.change_task(actor, key, AuditAction::TaskTransfer, Some(reason), |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
             }
@@ -555,7 +561,7 @@ impl Service {
             ));
         }
         let to = self.officer_named("--to", to).await?;
-        self.change_task(actor, key, "task.assign", None, |t| {
+        self.change_task(actor, key, AuditAction::TaskAssign, None, |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
             }
@@ -578,9 +584,9 @@ impl Service {
             None => None,
         };
         let action = if to.is_some() {
-            "task.delegate"
+            AuditAction::TaskDelegate
         } else {
-            "task.undelegate"
+            AuditAction::TaskUndelegate
         };
         self.change_task(actor, key, action, None, |t| {
             if t.status != TaskStatus::Open {
@@ -618,7 +624,7 @@ impl Service {
         reason: &str,
     ) -> ServiceResult<Versioned<Task>> {
         let reason = need_reason("--reason", reason)?;
-        self.change_task(actor, key, "task.reopen", Some(reason), |t| {
+        self.change_task(actor, key, AuditAction::TaskReopen, Some(reason), |t| {
             if t.status == TaskStatus::Open {
                 return Err(ServiceError::invalid(
                     "TASK",
@@ -642,14 +648,20 @@ impl Service {
     ) -> ServiceResult<Versioned<Task>> {
         let reason = need_reason("--reason", reason)?;
         let r = reason.clone();
-        self.change_task(actor, key, "task.cancel", Some(reason), move |t| {
-            if t.status != TaskStatus::Open {
-                return Err(not_open(t));
-            }
-            t.status = TaskStatus::Cancelled;
-            t.cancel_reason = Some(r);
-            Ok(())
-        })
+        self.change_task(
+            actor,
+            key,
+            AuditAction::TaskCancel,
+            Some(reason),
+            move |t| {
+                if t.status != TaskStatus::Open {
+                    return Err(not_open(t));
+                }
+                t.status = TaskStatus::Cancelled;
+                t.cancel_reason = Some(r);
+                Ok(())
+            },
+        )
         .await
     }
 
@@ -715,7 +727,7 @@ impl Service {
                     &t.value,
                     &after,
                     t.version,
-                    "task.transfer",
+                    AuditAction::TaskTransfer,
                     Some(reason.clone()),
                 )
                 .await?;

@@ -3,6 +3,7 @@
 //! safe to run from several processes at once: every change is conditional on the row's version.
 
 use chrono::{Months, NaiveDate};
+use peiyu_domain::AuditAction;
 use peiyu_domain::{DueCount, Officer, Role, Task, TaskId, TaskKind, TaskStatus, Text};
 use peiyu_storage::{cultivations, officers, tasks};
 use peiyu_workflow::lapse_due;
@@ -137,7 +138,7 @@ impl Service {
             let escalated = in_unit!(self, &actor_of(actor), |uow| {
                 let won = tasks::mark_escalated(uow, &t.value, t.version, lead.id, days).await?;
                 if won {
-                    tasks::insert_task(uow, &follow_up, "task.create").await?;
+                    tasks::insert_task(uow, &follow_up, AuditAction::TaskCreate).await?;
                 }
                 Ok(won)
             })?;
@@ -238,7 +239,7 @@ impl Service {
                                 x.value.kind == t.kind && x.value.created_on == t.created_on
                             });
                             if !exists {
-                                tasks::insert_task(uow, t, "task.create").await?;
+                                tasks::insert_task(uow, t, AuditAction::TaskCreate).await?;
                                 inserted.push(t.clone());
                             }
                         }

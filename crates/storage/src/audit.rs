@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use peiyu_domain::{EnterpriseId, OfficerId};
+use peiyu_domain::{AuditAction, EnterpriseId, OfficerId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -61,8 +61,8 @@ impl Actor {
 /// One change to record: what happened to which subject, with the state before and after.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditFact {
-    /// What happened, as `noun.verb` (`enterprise.add`, `team.join`).
-    pub action: String,
+    /// What happened; stored as its key, `noun.verb` (`enterprise.add`, `team.join`).
+    pub action: AuditAction,
     /// The kind of subject (`enterprise`, `officer`, `team`, `metrics`).
     pub subject_type: String,
     /// The subject's key (a UUID, a login, `uscc/2023-06`).
@@ -98,7 +98,7 @@ pub struct AuditEntry {
     pub actor_login: String,
     /// On whose behalf.
     pub on_behalf_of: Option<String>,
-    /// What happened.
+    /// What happened: an [`AuditAction`]'s key as stored (see [`AuditEntry::action`]).
     pub action: String,
     /// The kind of subject.
     pub subject_type: String,
@@ -118,6 +118,22 @@ pub struct AuditEntry {
     pub prev_hash: String,
     /// SHA-256 of this entry's canonical bytes, lower-case hex.
     pub hash: String,
+}
+
+impl AuditEntry {
+    /// The recorded action, when the stored key is one peiyu writes; `None` for any other text
+    /// (which verification still hashes as stored).
+    pub fn action(&self) -> Option<AuditAction> {
+        AuditAction::parse(&self.action)
+            .ok()
+            .filter(|a| a.key() == self.action)
+    }
+
+    /// The action as people are shown it in `lang`: its label, or the stored text when it is
+    /// not an action peiyu writes.
+    pub fn action_label(&self, lang: peiyu_domain::Lang) -> &str {
+        AuditAction::label_of(&self.action, lang)
+    }
 }
 
 /// The chain an enterprise's changes go to.
@@ -330,7 +346,7 @@ impl UnitOfWork {
             actor_id: self.actor.id.map(|o| o.0),
             actor_login: self.actor.login.clone(),
             on_behalf_of: self.actor.on_behalf_of.clone(),
-            action: fact.action,
+            action: fact.action.key().to_owned(),
             subject_type: fact.subject_type,
             subject_id: fact.subject_id,
             enterprise_id: fact.enterprise.map(|e| e.0),
@@ -727,8 +743,8 @@ pub async fn list_entries(
     if let Some(login) = &filter.actor_login {
         query = query.filter(audit_entries::Column::ActorLogin.eq(login.clone()));
     }
-    if let Some(action) = &filter.action {
-        query = query.filter(audit_entries::Column::Action.eq(action.clone()));
+    if let Some(action) = filter.action {
+        query = query.filter(audit_entries::Column::Action.eq(action.key()));
     }
     if let Some(chain) = &filter.chain_key {
         query = query.filter(audit_entries::Column::ChainKey.eq(chain.clone()));
@@ -754,7 +770,7 @@ pub struct AuditFilter {
     /// Only entries by this officer.
     pub actor_login: Option<String>,
     /// Only entries with this action.
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     /// Only entries of this chain.
     pub chain_key: Option<String>,
     /// Only entries about this subject (a task id, a login, a USCC).

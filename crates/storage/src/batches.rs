@@ -2,6 +2,7 @@
 //! made them so.
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Batch, BatchEntry, BatchList, BatchListId, BatchListStatus, BatchMove, EnterpriseId, OfficerId,
 };
@@ -109,7 +110,7 @@ pub async fn create_list(uow: &mut UnitOfWork, year: i32) -> StorageResult<Batch
         year.to_string(),
     ))?;
     uow.record(AuditFact {
-        action: "batch_list.create".into(),
+        action: AuditAction::BatchListCreate,
         subject_type: "batch_list".into(),
         subject_id: year.to_string(),
         enterprise: None,
@@ -157,7 +158,7 @@ pub async fn publish_list(
         });
     }
     uow.record(AuditFact {
-        action: "batch_list.publish".into(),
+        action: AuditAction::BatchListPublish,
         subject_type: "batch_list".into(),
         subject_id: list.year.to_string(),
         enterprise: None,
@@ -349,12 +350,12 @@ pub async fn apply_change(uow: &mut UnitOfWork, change: &BatchChange) -> Storage
     .await
     .map_err(StorageError::db("recording a batch move"))?;
     let action = match (mv.from, mv.to) {
-        (None, Some(_)) => "batch.assign",
-        (Some(_), Some(_)) => "batch.move",
-        _ => "batch.remove",
+        (None, Some(_)) => AuditAction::BatchAssign,
+        (Some(_), Some(_)) => AuditAction::BatchMove,
+        _ => AuditAction::BatchRemove,
     };
     uow.record(AuditFact {
-        action: action.into(),
+        action,
         subject_type: "batch_entry".into(),
         subject_id: format!("{}/{}", list.year, change.enterprise),
         enterprise: Some(change.enterprise),

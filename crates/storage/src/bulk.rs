@@ -7,6 +7,7 @@
 //! created and locked in a few statements, the entries inserted in chunks and the heads moved in
 //! one upsert per chunk — the same entries, hashes and chain order as one at a time.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{Enterprise, EnterpriseId, Metrics, YearMonth, Yuan};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -82,7 +83,7 @@ pub async fn insert_enterprises(
         let facts = chunk
             .iter()
             .map(|e| AuditFact {
-                action: "enterprise.add".into(),
+                action: AuditAction::EnterpriseAdd,
                 subject_type: "enterprise".into(),
                 subject_id: e.uscc.as_str().to_owned(),
                 enterprise: Some(e.id),
@@ -153,7 +154,7 @@ pub async fn update_enterprises(
             });
         }
         facts.push(AuditFact {
-            action: "enterprise.edit".into(),
+            action: AuditAction::EnterpriseEdit,
             subject_type: "enterprise".into(),
             subject_id: after.uscc.as_str().to_owned(),
             enterprise: Some(after.id),
@@ -267,9 +268,9 @@ pub async fn upsert_metrics(
             .iter()
             .map(|(before, m)| AuditFact {
                 action: if before.is_some() {
-                    "metrics.edit".into()
+                    AuditAction::MetricsEdit
                 } else {
-                    "metrics.add".into()
+                    AuditAction::MetricsAdd
                 },
                 subject_type: "metrics".into(),
                 subject_id: m.month.to_string(),

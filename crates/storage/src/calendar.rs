@@ -3,6 +3,7 @@
 //! dates; what they mean for working days is the workflow's calendar.
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -155,7 +156,7 @@ pub async fn store_year(
         }
     }
     uow.record(AuditFact {
-        action: "calendar.load".into(),
+        action: AuditAction::CalendarLoad,
         subject_type: "calendar_year".into(),
         subject_id: year.year.to_string(),
         enterprise: None,

@@ -1,5 +1,6 @@
 //! Cultivations and their transitions: recording stage moves exactly as the service planned them.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Cultivation, CultivationId, EnterpriseId, GuardOutcome, OfficerId, StageKey, Task, TrackId,
     TrackKey, Transition, TransitionId,
@@ -119,7 +120,7 @@ fn transition_from_model(m: transitions::Model) -> StorageResult<Transition> {
 async fn insert_transition(
     uow: &mut UnitOfWork,
     t: &Transition,
-    action: &str,
+    action: AuditAction,
     request_id: Option<String>,
 ) -> StorageResult<()> {
     transitions::Entity::insert(transitions::ActiveModel {
@@ -157,7 +158,7 @@ async fn insert_transition(
         },
     })?;
     uow.record(AuditFact {
-        action: action.to_owned(),
+        action,
         subject_type: "cultivation".into(),
         subject_id: t.cultivation.to_string(),
         enterprise: Some(t.enterprise),
@@ -221,9 +222,9 @@ pub async fn insert_cultivation(
         "track",
         c.track_key.as_str(),
     ))?;
-    insert_transition(uow, opening, "case.open", request_id).await?;
+    insert_transition(uow, opening, AuditAction::CaseOpen, request_id).await?;
     for t in new_tasks {
-        tasks::insert_task(uow, t, "task.create").await?;
+        tasks::insert_task(uow, t, AuditAction::TaskCreate).await?;
     }
     Ok(())
 }
@@ -271,15 +272,15 @@ pub async fn apply_stage_change(uow: &mut UnitOfWork, change: &StageChange) -> S
     insert_transition(
         uow,
         &change.transition,
-        "case.advance",
+        AuditAction::CaseAdvance,
         change.request_id.clone(),
     )
     .await?;
     for t in &change.new_tasks {
-        tasks::insert_task(uow, t, "task.create").await?;
+        tasks::insert_task(uow, t, AuditAction::TaskCreate).await?;
     }
     for (before, after, version) in &change.closed_tasks {
-        tasks::update_task(uow, before, after, *version, "task.close", None).await?;
+        tasks::update_task(uow, before, after, *version, AuditAction::TaskClose, None).await?;
     }
     Ok(change.expected_version + 1)
 }
@@ -314,7 +315,7 @@ pub async fn migrate_cultivation(
         });
     }
     uow.record(AuditFact {
-        action: "case.migrate".into(),
+        action: AuditAction::CaseMigrate,
         subject_type: "cultivation".into(),
         subject_id: c.id.to_string(),
         enterprise: Some(c.enterprise),

@@ -1,5 +1,6 @@
 //! Enterprises: recording and reading the firms on the county's books.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Enterprise, EnterpriseId, LandArea, LegalForm, OfficerId, Sector, Uscc, UsccMode,
 };
@@ -98,7 +99,7 @@ pub async fn insert_enterprise(
         e.uscc.as_str(),
     ))?;
     uow.record(AuditFact {
-        action: "enterprise.add".into(),
+        action: AuditAction::EnterpriseAdd,
         subject_type: "enterprise".into(),
         subject_id: e.uscc.as_str().to_owned(),
         enterprise: Some(e.id),
@@ -119,7 +120,7 @@ pub async fn update_enterprise(
     before: &Enterprise,
     after: &Enterprise,
     expected_version: i64,
-    action: &str,
+    action: AuditAction,
     reason: Option<String>,
 ) -> StorageResult<i64> {
     let expected = i32::try_from(expected_version).map_err(|_| StorageError::Conflict {
@@ -169,7 +170,7 @@ pub async fn update_enterprise(
         });
     }
     uow.record(AuditFact {
-        action: action.to_owned(),
+        action,
         subject_type: "enterprise".into(),
         subject_id: after.uscc.as_str().to_owned(),
         enterprise: Some(after.id),

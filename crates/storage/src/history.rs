@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use peiyu_domain::{
-    Batch, CultivationId, EnterpriseId, OfficerId, StageKey, Task, TaskId, TaskKind, TaskStatus,
+    AuditAction, Batch, CultivationId, EnterpriseId, OfficerId, StageKey, Task, TaskId, TaskKind,
+    TaskStatus,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
@@ -22,7 +23,7 @@ use crate::instant;
 
 /// Audit actions on tasks whose after-state is not the task itself (an escalation records
 /// whom the task went to, and leaves the task as it was).
-const NOT_A_TASK_STATE: [&str; 1] = ["task.escalate"];
+const NOT_A_TASK_STATE: [AuditAction; 1] = [AuditAction::TaskEscalate];
 
 fn corrupt(subject: &str, detail: impl Into<String>) -> StorageError {
     StorageError::Corrupt {
@@ -119,7 +120,7 @@ pub async fn task_states_as_of(
     let rows = audit_entries::Entity::find()
         .filter(audit_entries::Column::SubjectType.eq("task"))
         .filter(audit_entries::Column::RecordedAt.lte(instant::to_text(until)))
-        .filter(audit_entries::Column::Action.is_not_in(NOT_A_TASK_STATE))
+        .filter(audit_entries::Column::Action.is_not_in(NOT_A_TASK_STATE.map(AuditAction::key)))
         .order_by_asc(audit_entries::Column::RecordedAt)
         .order_by_asc(audit_entries::Column::ChainKey)
         .order_by_asc(audit_entries::Column::Seq)

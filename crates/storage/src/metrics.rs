@@ -1,5 +1,6 @@
 //! Monthly metrics: one row per enterprise per month.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{EnterpriseId, Metrics, Tce, YearMonth, Yuan};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -113,8 +114,8 @@ pub async fn upsert_metrics(
     };
     uow.record(AuditFact {
         action: match outcome {
-            Upserted::Inserted => "metrics.add".into(),
-            _ => "metrics.edit".into(),
+            Upserted::Inserted => AuditAction::MetricsAdd,
+            _ => AuditAction::MetricsEdit,
         },
         subject_type: "metrics".into(),
         subject_id: month,

@@ -1,5 +1,6 @@
 //! Officers and teams: recording and reading who acts.
 
+use peiyu_domain::AuditAction;
 use peiyu_domain::{Login, Officer, OfficerId, Role, Team, TeamId};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -58,7 +59,7 @@ pub async fn insert_officer(uow: &mut UnitOfWork, officer: &Officer) -> StorageR
         officer.login.as_str(),
     ))?;
     uow.record(AuditFact {
-        action: "officer.add".into(),
+        action: AuditAction::OfficerAdd,
         subject_type: "officer".into(),
         subject_id: officer.login.as_str().to_owned(),
         enterprise: None,
@@ -154,7 +155,7 @@ pub async fn insert_team(uow: &mut UnitOfWork, team: &Team) -> StorageResult<()>
         team.name.clone(),
     ))?;
     uow.record(AuditFact {
-        action: "team.add".into(),
+        action: AuditAction::TeamAdd,
         subject_type: "team".into(),
         subject_id: team.name.clone(),
         enterprise: None,
@@ -187,7 +188,7 @@ pub async fn insert_membership(
         officer.login.as_str(),
     ))?;
     uow.record(AuditFact {
-        action: "team.join".into(),
+        action: AuditAction::TeamJoin,
         subject_type: "team".into(),
         subject_id: team.name.clone(),
         enterprise: None,

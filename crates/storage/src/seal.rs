@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -141,7 +142,7 @@ pub async fn seal_day(uow: &mut UnitOfWork, day: NaiveDate) -> StorageResult<(Se
         return Ok((from_model(existing)?, false));
     }
     uow.record(AuditFact {
-        action: "audit.seal".into(),
+        action: AuditAction::AuditSeal,
         subject_type: "seal".into(),
         subject_id: day.to_string(),
         enterprise: None,

@@ -1,5 +1,6 @@
 //! The year's targets (e.g. 14 newly above-scale industrial enterprises).
 
+use peiyu_domain::AuditAction;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -65,7 +66,7 @@ pub async fn set_target(uow: &mut UnitOfWork, target: &Target) -> StorageResult<
         }
     }
     uow.record(AuditFact {
-        action: "target.set".into(),
+        action: AuditAction::TargetSet,
         subject_type: "target".into(),
         subject_id: format!("{}/{}", target.year, target.metric),
         enterprise: None,

@@ -1,6 +1,7 @@
 //! Tasks: recording and reading officers' work.
 
 use chrono::NaiveDate;
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     CultivationId, DueCount, EnterpriseId, OfficerId, Task, TaskId, TaskKind, TaskStatus,
 };
@@ -110,7 +111,7 @@ fn from_model(m: tasks::Model) -> StorageResult<Versioned<Task>> {
 }
 
 /// Records a new task at version 1, with its audit entry (`action`, e.g. `task.create`).
-pub async fn insert_task(uow: &mut UnitOfWork, t: &Task, action: &str) -> StorageResult<()> {
+pub async fn insert_task(uow: &mut UnitOfWork, t: &Task, action: AuditAction) -> StorageResult<()> {
     let now = instant::to_text(uow.now());
     tasks::Entity::insert(tasks::ActiveModel {
         id: Set(t.id.0),
@@ -143,7 +144,7 @@ pub async fn insert_task(uow: &mut UnitOfWork, t: &Task, action: &str) -> Storag
     .await
     .map_err(StorageError::db("recording a task"))?;
     uow.record(AuditFact {
-        action: action.to_owned(),
+        action,
         subject_type: "task".into(),
         subject_id: t.id.to_string(),
         enterprise: t.enterprise,
@@ -162,7 +163,7 @@ pub async fn update_task(
     before: &Task,
     after: &Task,
     expected_version: i64,
-    action: &str,
+    action: AuditAction,
     reason: Option<String>,
 ) -> StorageResult<i64> {
     let expected = i32::try_from(expected_version).map_err(|_| StorageError::Conflict {
@@ -214,7 +215,7 @@ pub async fn update_task(
         });
     }
     uow.record(AuditFact {
-        action: action.to_owned(),
+        action,
         subject_type: "task".into(),
         subject_id: after.id.to_string(),
         enterprise: after.enterprise,
@@ -255,7 +256,7 @@ pub async fn mark_escalated(
         return Ok(false);
     }
     uow.record(AuditFact {
-        action: "task.escalate".into(),
+        action: AuditAction::TaskEscalate,
         subject_type: "task".into(),
         subject_id: task.id.to_string(),
         enterprise: task.enterprise,

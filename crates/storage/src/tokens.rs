@@ -5,6 +5,7 @@
 //! the audit log.
 
 use chrono::{DateTime, Utc};
+use peiyu_domain::AuditAction;
 use peiyu_domain::OfficerId;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -103,7 +104,7 @@ pub async fn insert_token(
         token.id.to_string(),
     ))?;
     uow.record(AuditFact {
-        action: "token.create".into(),
+        action: AuditAction::TokenCreate,
         subject_type: "api_token".into(),
         subject_id: token.id.to_string(),
         enterprise: None,
@@ -138,7 +139,7 @@ pub async fn revoke_token(
         ..token.clone()
     };
     uow.record(AuditFact {
-        action: "token.revoke".into(),
+        action: AuditAction::TokenRevoke,
         subject_type: "api_token".into(),
         subject_id: token.id.to_string(),
         enterprise: None,

@@ -1,6 +1,7 @@
 //! Stored track versions: the exact TOML text of every version ever loaded.
 
 use chrono::{DateTime, Utc};
+use peiyu_domain::AuditAction;
 use peiyu_domain::{TrackId, TrackKey};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -103,7 +104,7 @@ pub async fn store_track(
         },
     })?;
     uow.record(AuditFact {
-        action: "track.load".into(),
+        action: AuditAction::TrackLoad,
         subject_type: "track".into(),
         subject_id: format!("{}@{version}", key.as_str()),
         enterprise: None,

@@ -50,7 +50,7 @@ async fn two_clients_advancing_from_the_same_version_record_one_move_and_the_oth
         assert_eq!(after.version, 2);
         assert_eq!(after.transitions.len(), 2, "exactly one move recorded");
         assert_eq!(after.tasks.len(), 2, "the stage's tasks created once");
-        assert_eq!(audited(&w, "case.advance").await, 1);
+        assert_eq!(audited(&w, AuditAction::CaseAdvance).await, 1);
         // One transition and its two tasks, nothing from the loser.
         assert_eq!(after.audit_entries, audit_before + 3);
     })

@@ -193,8 +193,8 @@ async fn industrial_walks_from_candidate_through_registration_to_upgrading_and_d
             ]
         );
         assert!(view.history.iter().all(|t| !t.overridden));
-        assert_eq!(audited(&w, "case.open").await, 1);
-        assert_eq!(audited(&w, "case.advance").await, 8);
+        assert_eq!(audited(&w, AuditAction::CaseOpen).await, 1);
+        assert_eq!(audited(&w, AuditAction::CaseAdvance).await, 8);
     })
     .await;
 }

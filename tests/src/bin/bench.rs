@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Cultivation, CultivationId, Enterprise, EnterpriseId, LegalForm, Login, Officer, OfficerId,
     Role, Sector, StageKey, Task, TaskId, TaskKind, TaskStatus, Team, TeamId, TrackKey, Transition,
@@ -600,7 +601,7 @@ async fn generate_enterprises(
                 updated_at: Set(stamp.clone()),
             });
             facts.push(AuditFact {
-                action: "enterprise.add".into(),
+                action: AuditAction::EnterpriseAdd,
                 subject_type: "enterprise".into(),
                 subject_id: firm.uscc.as_str().to_owned(),
                 enterprise: Some(firm.id),
@@ -676,7 +677,7 @@ async fn generate_enterprises(
                 request_id: Set(None),
             });
             facts.push(AuditFact {
-                action: "case.open".into(),
+                action: AuditAction::CaseOpen,
                 subject_type: "cultivation".into(),
                 subject_id: cultivation.id.to_string(),
                 enterprise: Some(firm.id),
@@ -720,7 +721,7 @@ async fn generate_enterprises(
                 };
                 task_rows.push(task_model(&task, &stamp));
                 facts.push(AuditFact {
-                    action: "task.create".into(),
+                    action: AuditAction::TaskCreate,
                     subject_type: "task".into(),
                     subject_id: task.id.to_string(),
                     enterprise: task.enterprise,
@@ -840,7 +841,7 @@ async fn explain_task_queries(
                 .filter(
                     audit_entries::Column::RecordedAt.lte(peiyu_storage::instant::to_text(until)),
                 )
-                .filter(audit_entries::Column::Action.is_not_in(["task.escalate"]))
+                .filter(audit_entries::Column::Action.is_not_in([AuditAction::TaskEscalate.key()]))
                 .order_by_asc(audit_entries::Column::RecordedAt)
                 .order_by_asc(audit_entries::Column::ChainKey)
                 .order_by_asc(audit_entries::Column::Seq)

@@ -1,6 +1,6 @@
 //! `peiyu audit …`.
 
-use peiyu_domain::{Lang, Officer};
+use peiyu_domain::{AuditAction, Lang, Officer};
 use peiyu_service::{AuditEntry, AuditQuery, ChainBreak, Service};
 use serde::Serialize;
 
@@ -162,7 +162,7 @@ pub async fn run(
                             .unwrap_or_default(),
                         b.entry
                             .as_ref()
-                            .map(|e| e.action.clone())
+                            .map(|e| e.action_label(lang).to_owned())
                             .unwrap_or_default(),
                         b.entry
                             .as_ref()
@@ -193,6 +193,10 @@ pub async fn run(
         } => {
             let from = crate::output::parse_opt_date("--from", &from)?;
             let to = crate::output::parse_opt_date("--to", &to)?;
+            let action = action
+                .as_deref()
+                .map(|a| AuditAction::parse(a).map_err(|e| Failure::invalid("--action", &e)))
+                .transpose()?;
             let entries = service
                 .audit_log(
                     actor,
@@ -222,7 +226,7 @@ pub async fn run(
                 t.add_row(vec![
                     peiyu_service::CountyZone::default().local(e.recorded_at),
                     e.actor_login.clone(),
-                    e.action.clone(),
+                    e.action_label(lang).to_owned(),
                     e.subject_id.clone(),
                     e.reason.clone().unwrap_or_default(),
                 ]);

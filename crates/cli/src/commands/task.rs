@@ -179,7 +179,7 @@ pub async fn run(
                 table.add_row(vec![
                     peiyu_service::CountyZone::default().local(e.recorded_at),
                     e.actor_login.clone(),
-                    e.action.clone(),
+                    e.action_label(lang).to_owned(),
                     e.reason.clone().unwrap_or_default(),
                 ]);
             }

@@ -298,6 +298,24 @@ fn an_import_with_bad_rows_exits_2_names_each_and_writes_nothing() {
         1,
         "re-import wrote nothing"
     );
+    assert_eq!(entries[0]["action"], "enterprise.add", "JSON keeps the key");
+    // People read the action's label; --action takes the key or the label.
+    let out = peiyu(dir.path(), &["audit", "log", "--action", "新增企业"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("新增企业"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("enterprise.add"), "{}", stdout(&out));
+    let out = peiyu(
+        dir.path(),
+        &["--lang", "en", "audit", "log", "--action", "enterprise.add"],
+    );
+    assert!(
+        stdout(&out).contains("enterprise added"),
+        "{}",
+        stdout(&out)
+    );
+    let out = peiyu(dir.path(), &["audit", "log", "--action", "enterprise.fly"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--action"), "{}", stderr(&out));
 }
 
 #[test]
