@@ -5,6 +5,7 @@
 
 mod asof;
 mod audit_chain;
+mod audit_fields;
 mod batches;
 mod calendar;
 mod demo;

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -163,7 +163,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
         (status = 500, description = "The database is not initialised or does not answer", body = ErrorBody),
     )
 )]
-pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+pub async fn health(state: AppState) -> ApiResult<Json<Health>> {
     state.service.ensure_initialised().await?;
     Ok(Json(Health {
         status: "ok".into(),
@@ -183,7 +183,7 @@ pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     )
 )]
 pub async fn list_enterprises(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
@@ -226,7 +226,7 @@ pub async fn list_enterprises(
     )
 )]
 pub async fn show_enterprise(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path(key): Path<String>,
@@ -252,7 +252,7 @@ pub async fn show_enterprise(
     )
 )]
 pub async fn show_cases(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path(key): Path<String>,
@@ -313,7 +313,7 @@ pub async fn show_cases(
     )
 )]
 pub async fn advance(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path((key, track)): Path<(String, String)>,
@@ -364,7 +364,7 @@ pub async fn advance(
     )
 )]
 pub async fn list_tasks(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<TaskQuery>,
@@ -405,7 +405,7 @@ pub async fn list_tasks(
     )
 )]
 pub async fn complete_task(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path(id): Path<String>,
@@ -433,7 +433,7 @@ pub async fn complete_task(
     )
 )]
 pub async fn batch_list(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path(year): Path<String>,
@@ -471,7 +471,7 @@ fn parse_year(s: &str) -> ApiResult<i32> {
     )
 )]
 pub async fn progress(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<ProgressQuery>,
@@ -495,7 +495,7 @@ pub async fn progress(
     )
 )]
 pub async fn history(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path(key): Path<String>,
@@ -532,7 +532,7 @@ pub async fn history(
     )
 )]
 pub async fn verify_audit(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
 ) -> ApiResult<Json<AuditVerifyDto>> {
     let verification = state.service.verify_audit(&actor).await?;
@@ -549,7 +549,7 @@ pub async fn verify_audit(
     )
 )]
 pub async fn calendar_outlook(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(_actor): Authed,
     ApiLang(lang): ApiLang,
 ) -> ApiResult<Json<CalendarOutlookDto>> {
@@ -572,7 +572,7 @@ pub async fn calendar_outlook(
     )
 )]
 pub async fn load_notice(
-    State(state): State<AppState>,
+    state: AppState,
     Authed(actor): Authed,
     body: Bytes,
 ) -> ApiResult<Json<NoticeLoadDto>> {

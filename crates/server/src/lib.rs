@@ -28,10 +28,65 @@ use peiyu_service::Service;
 use tracing::Instrument;
 
 /// What every handler shares: the use cases.
+///
+/// Extracted as `state: AppState` (rather than `State<AppState>`), it is the service acting
+/// for the request: [`Service::with_request_id`] with the request's [`RequestId`], so every
+/// audit entry the handler's use cases write carries it.
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The service the handlers call.
     pub service: Service,
+}
+
+impl axum::extract::FromRequestParts<AppState> for AppState {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let service = match parts.extensions.get::<RequestId>() {
+            Some(RequestId(id)) => state.service.with_request_id(id.clone()),
+            None => state.service.clone(),
+        };
+        Ok(AppState { service })
+    }
+}
+
+/// The header that names a request: taken from the client when usable, made otherwise, and
+/// always sent back.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The longest `X-Request-Id` taken from a client.
+const MAX_REQUEST_ID: usize = 128;
+
+/// The request's id ([`request_ids`]), in its extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+/// Names every request: its `X-Request-Id` when that is 1 to 128 visible ASCII characters,
+/// otherwise a new UUID v7. The id goes into the request's extensions (and so into the audit
+/// entries its use cases write, through [`AppState`]), into the request's span, and back to the
+/// client in the response's `X-Request-Id`.
+async fn request_ids(mut request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| {
+            !v.is_empty() && v.len() <= MAX_REQUEST_ID && v.chars().all(|c| c.is_ascii_graphic())
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    tracing::Span::current().record("request_id", id.as_str());
+    let header = HeaderValue::from_str(&id);
+    request.extensions_mut().insert(RequestId(id));
+    let mut response = next.run(request).await;
+    if let Ok(value) = header {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
 }
 
 /// Why the server could not start or stopped with an error.
@@ -96,6 +151,7 @@ pub fn router(service: Service) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(pages::routes())
+        .layer(middleware::from_fn(request_ids))
         .layer(middleware::from_fn(trace_requests))
         .with_state(state)
 }
@@ -119,6 +175,7 @@ async fn trace_requests(request: Request, next: Next) -> Response {
         method = %request.method(),
         path = %request.uri().path(),
         officer = tracing::field::Empty,
+        request_id = tracing::field::Empty,
     );
     let started = Instant::now();
     async move {

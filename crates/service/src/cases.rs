@@ -57,7 +57,9 @@ pub struct AdvanceCase {
     pub expected_version: Option<i64>,
     /// The effective date (default today; not in the future, not before the last move).
     pub on: Option<NaiveDate>,
-    /// A client-chosen id: repeating a request with the same id returns the first result.
+    /// A client-chosen id: repeating a request with the same id returns the first result. It
+    /// is also the request id of every audit entry the move writes (in place of the service's,
+    /// [`crate::Service::with_request_id`]).
     pub request_id: Option<String>,
 }
 
@@ -569,9 +571,12 @@ impl Service {
                 new_tasks: created.iter().map(|c| c.task.clone()).collect(),
                 closed_tasks: closed.clone(),
             };
-            let outcome = in_unit!(self, &actor_of(actor), |uow| {
-                Ok(cultivations::apply_stage_change(uow, &change).await?)
-            });
+            let outcome = in_unit!(
+                self,
+                &actor_of(actor),
+                request = cmd.request_id.clone(),
+                |uow| { Ok(cultivations::apply_stage_change(uow, &change).await?) }
+            );
             match outcome {
                 Ok(version) => {
                     return Ok(AdvanceOutcome {

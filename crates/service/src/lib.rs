@@ -81,6 +81,7 @@ pub struct Service {
     calendar: Arc<notices::CalendarSource>,
     batch_policy: Arc<peiyu_workflow::BatchPolicy>,
     track_cache: Arc<tracks::TrackCache>,
+    request_id: Option<Arc<str>>,
 }
 
 impl Service {
@@ -109,6 +110,7 @@ impl Service {
             calendar: Arc::new(notices::CalendarSource::new(calendar, None)),
             batch_policy: Arc::new(batch_policy),
             track_cache: Arc::default(),
+            request_id: None,
         }
     }
 
@@ -146,6 +148,22 @@ impl Service {
     /// The parsed tracks, by the SHA-256 of their text (shared by every clone of the service).
     pub(crate) fn track_cache(&self) -> &tracks::TrackCache {
         &self.track_cache
+    }
+
+    /// The same service acting for one request: every audit entry its use cases write carries
+    /// `request_id` (in `audit_entries.request_id`), unless a use case is given its own (an
+    /// advance's [`AdvanceCase::request_id`]). A front end makes one per request; the clone
+    /// shares everything else (the store, the clock, the calendar and the caches).
+    pub fn with_request_id(&self, request_id: impl Into<String>) -> Service {
+        Service {
+            request_id: Some(Arc::from(request_id.into())),
+            ..self.clone()
+        }
+    }
+
+    /// The request this service acts for, if a front end named one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     /// The same service reading another clock (tests, and `--today`).
@@ -246,15 +264,23 @@ impl Service {
 /// Runs a block in one unit of work for an actor and commits it, or rolls it back when the
 /// block fails: `in_unit!(service, &actor, |uow| { …; Ok(value) })`. Inside, `uow` is the
 /// `&mut UnitOfWork`; `?` leaves the block with its error. A lost race re-runs the block, so it
-/// must re-read through `uow` whatever it depends on.
+/// must re-read through `uow` whatever it depends on. The unit carries the service's request id
+/// ([`Service::with_request_id`]) into every audit entry it writes;
+/// `in_unit!(service, &actor, request = id, |uow| …)` names the request instead (an
+/// `Option<String>`: `None` falls back to the service's).
 macro_rules! in_unit {
-    ($service:expr, $actor:expr, |$uow:ident| $body:block) => {{
+    ($service:expr, $actor:expr, |$uow:ident| $body:block) => {
+        $crate::in_unit!($service, $actor, request = None, |$uow| $body)
+    };
+    ($service:expr, $actor:expr, request = $request:expr, |$uow:ident| $body:block) => {{
+        let request: Option<String> = $request;
+        let request = request.or_else(|| $service.request_id().map(str::to_owned));
         let mut attempt = 0usize;
         loop {
             attempt += 1;
             let mut unit = $service
                 .store()
-                .begin(($actor).clone(), None, $service.now())
+                .begin(($actor).clone(), request.clone(), $service.now())
                 .await?;
             let outcome: $crate::ServiceResult<_> = async {
                 let $uow = &mut unit;

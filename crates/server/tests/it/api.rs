@@ -405,3 +405,65 @@ async fn the_openapi_document_lists_every_route() {
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["schemas"]["AdvanceRequest"].is_object());
 }
+
+/// The factory's audit entries after its first `skip`, newest last.
+async fn entries_after(w: &crate::world::World, skip: usize) -> Vec<peiyu_service::AuditEntry> {
+    let query = peiyu_service::AuditQuery {
+        enterprise: Some(w.factory.uscc.to_string()),
+        ..peiyu_service::AuditQuery::default()
+    };
+    let log = w.service.audit_log(&w.admin, &query).await.unwrap();
+    log.into_iter().skip(skip).collect()
+}
+
+#[tokio::test]
+async fn every_response_names_its_request_and_the_audit_entries_carry_it() {
+    let w = world().await;
+    // Without X-Request-Id the server makes one (a UUID v7).
+    let r = get(w.addr, "/api/v1/health").send().await;
+    let made = r.header("x-request-id").expect("an X-Request-Id");
+    assert_eq!(uuid::Uuid::parse_str(made).unwrap().get_version_num(), 7);
+    // An unusable one is replaced.
+    let r = get(w.addr, "/api/v1/health")
+        .header("X-Request-Id", &"x".repeat(200))
+        .send()
+        .await;
+    assert_eq!(r.header("x-request-id").unwrap().len(), 36);
+
+    // A client's id comes back and lands in every entry the request writes.
+    let (etag, _) = case(&w).await;
+    let seen = entries_after(&w, 0).await.len();
+    let r = post(w.addr, &advance_path(&w))
+        .bearer(&w.wang_token)
+        .header("If-Match", &etag)
+        .header("X-Request-Id", "trace-2023-06-30-a")
+        .json(json!({"to": "cultivating", "reason": "进入培育"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("x-request-id"), Some("trace-2023-06-30-a"));
+    let written = entries_after(&w, seen).await;
+    assert!(written.len() > 1, "{written:?}");
+    for e in &written {
+        assert_eq!(e.request_id.as_deref(), Some("trace-2023-06-30-a"), "{e:?}");
+    }
+
+    // An advance's Idempotency-Key is its entries' request id.
+    let (etag, _) = case(&w).await;
+    let seen = seen + written.len();
+    let r = post(w.addr, &advance_path(&w))
+        .bearer(&w.wang_token)
+        .header("If-Match", &etag)
+        .header("X-Request-Id", "trace-2023-06-30-b")
+        .header("Idempotency-Key", "req-2023-06-30-002")
+        .json(json!({"to": "withdrawn", "reason": "企业迁出"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("x-request-id"), Some("trace-2023-06-30-b"));
+    let written = entries_after(&w, seen).await;
+    assert!(!written.is_empty());
+    for e in &written {
+        assert_eq!(e.request_id.as_deref(), Some("req-2023-06-30-002"), "{e:?}");
+    }
+}
