@@ -1,5 +1,6 @@
-//! What an audit entry says about the request behind it: the request id lands in every entry
-//! its unit of work writes, on every backend.
+//! What an audit entry says about who asked and for whom: the request id lands in every entry
+//! its unit of work writes, and a delegate's completion names the assignee in `on_behalf_of`, on
+//! every backend.
 
 use peiyu_domain::{AuditAction, Enterprise};
 use peiyu_service::{AdvanceCase, AuditEntry, AuditQuery};
@@ -127,6 +128,79 @@ async fn a_front_ends_request_id_lands_in_every_entry_of_any_use_case() {
                 .all(|x| x.request_id.as_deref() == Some("req-own")),
             "{written:?}"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_delegates_completion_is_recorded_on_the_assignees_behalf() {
+    on_every_backend(async |db| {
+        let w = world(db, "2024-03-05").await;
+        let e = factory(&w, 803, "代办机械有限公司").await;
+        open(&w, &e, INDUSTRIAL, "2024-03-01").await;
+        advance(
+            &w,
+            &w.wang,
+            step(&e, INDUSTRIAL, "cultivating", "2024-03-05"),
+        )
+        .await;
+        let open_tasks: Vec<_> = crate::tracks::tasks_of(&w, &e)
+            .await
+            .into_iter()
+            .filter(|t| t.assignee == w.wang.id && t.status == peiyu_domain::TaskStatus::Open)
+            .collect();
+        assert!(open_tasks.len() >= 2, "{open_tasks:?}");
+        let (delegated, own) = (&open_tasks[0], &open_tasks[1]);
+        let key = delegated.id.0.to_string();
+        w.service
+            .delegate_task(&w.wang, &key, Some("li"))
+            .await
+            .unwrap();
+        w.service
+            .complete_task(&w.li, &key, Some("代为办结".into()), None, None)
+            .await
+            .unwrap();
+        w.service
+            .complete_task(&w.wang, &own.id.0.to_string(), None, None, None)
+            .await
+            .unwrap();
+
+        let done: Vec<AuditEntry> = entries(&w, &e)
+            .await
+            .into_iter()
+            .filter(|x| x.action() == Some(AuditAction::TaskDone))
+            .collect();
+        assert_eq!(done.len(), 2, "{done:?}");
+        let by_delegate = done.iter().find(|x| x.subject_id == key).unwrap();
+        assert_eq!(by_delegate.actor_login, "li");
+        assert_eq!(by_delegate.on_behalf_of.as_deref(), Some("wang"));
+        let by_assignee = done.iter().find(|x| x.subject_id != key).unwrap();
+        assert_eq!(by_assignee.actor_login, "wang");
+        assert_eq!(by_assignee.on_behalf_of, None);
+        // The delegation itself was the assignee's own act.
+        let delegation = entries(&w, &e)
+            .await
+            .into_iter()
+            .find(|x| x.action() == Some(AuditAction::TaskDelegate))
+            .unwrap();
+        assert_eq!(delegation.on_behalf_of, None);
+
+        // The timeline says so too, and the chain still verifies.
+        let (_, timeline) = w
+            .service
+            .enterprise_history(&w.admin, e.uscc.as_str(), &Default::default())
+            .await
+            .unwrap();
+        assert!(
+            timeline
+                .iter()
+                .any(|l| l.actor == "li" && l.on_behalf_of.as_deref() == Some("wang")),
+            "{timeline:?}"
+        );
+        let report = peiyu_storage::audit::verify_chains(w.service.store().conn())
+            .await
+            .unwrap();
+        assert!(report.broken.is_empty(), "{report:?}");
     })
     .await;
 }

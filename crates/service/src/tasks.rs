@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
 use peiyu_domain::{DueCount, Officer, Role, Task, TaskStatus, Text};
-use peiyu_storage::{TaskFilter, Versioned, tasks};
+use peiyu_storage::{Actor, StorageError, TaskFilter, Versioned, officers, tasks};
 
 use crate::authz::{acting_scope, require_writer};
 use crate::error::{ServiceError, ServiceResult};
@@ -106,7 +106,8 @@ impl Service {
     }
 
     /// Marks a task done with a note and optional evidence, effective `on` (default today). Its
-    /// assignee, delegate, or anyone who may act on its enterprise may complete it.
+    /// assignee, delegate, or anyone who may act on its enterprise may complete it; a delegate
+    /// completes it on the assignee's behalf (the audit entry's `on_behalf_of`).
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn complete_task(
         &self,
@@ -178,7 +179,8 @@ impl Service {
         after.completion_note = note.filter(|n| !n.trim().is_empty());
         after.evidence = evidence.filter(|n| !n.trim().is_empty());
         let before = task.clone();
-        let version = in_unit!(self, &actor_of(actor), |uow| {
+        let acting = self.task_actor(actor, task).await?;
+        let version = in_unit!(self, &acting, |uow| {
             Ok(tasks::update_task(
                 uow,
                 &before,
@@ -395,6 +397,23 @@ impl Service {
             })
     }
 
+    /// Who the audit log says changed `task` when `actor` does: `actor`, on the assignee's
+    /// behalf (`on_behalf_of` = the assignee's login) when `actor` is the task's delegate and not
+    /// its assignee.
+    async fn task_actor(&self, actor: &Officer, task: &Task) -> ServiceResult<Actor> {
+        let mut acting = actor_of(actor);
+        if task.delegate == Some(actor.id) && task.assignee != actor.id {
+            let assignee = officers::find_officer(self.store().conn(), task.assignee)
+                .await?
+                .ok_or_else(|| StorageError::NotFound {
+                    entity: "officer",
+                    key: task.assignee.to_string(),
+                })?;
+            acting.on_behalf_of = Some(assignee.login.as_str().to_owned());
+        }
+        Ok(acting)
+    }
+
     /// Checks `actor` may change `task`: its assignee or delegate, someone who may act on its
     /// enterprise, or an admin.
     async fn require_task_access(&self, actor: &Officer, task: &Task) -> ServiceResult<()> {
@@ -490,6 +509,8 @@ impl Service {
         Ok(task)
     }
 
+    /// Changes a task as `actor` (a delegate on the assignee's behalf, [`Service::task_actor`])
+    /// and records it as `action`.
     async fn change_task(
         &self,
         actor: &Officer,
@@ -503,7 +524,8 @@ impl Service {
         let before = current.value.clone();
         let mut after = current.value.clone();
         change(&mut after)?;
-        let version = in_unit!(self, &actor_of(actor), |uow| {
+        let acting = self.task_actor(actor, &before).await?;
+        let version = in_unit!(self, &acting, |uow| {
             Ok(tasks::update_task(
                 uow,
                 &before,
