@@ -178,23 +178,8 @@ impl Service {
         after.completed_on = Some(on);
         after.completion_note = note.filter(|n| !n.trim().is_empty());
         after.evidence = evidence.filter(|n| !n.trim().is_empty());
-        let before = task.clone();
-        let acting = self.task_actor(actor, task).await?;
-        let version = in_unit!(self, &acting, |uow| {
-            Ok(tasks::update_task(
-                uow,
-                &before,
-                &after,
-                current.version,
-                AuditAction::TaskDone,
-                None,
-            )
-            .await?)
-        })?;
-        Ok(Versioned {
-            value: after,
-            version,
-        })
+        self.record_task_change(actor, &current, after, AuditAction::TaskDone, None)
+            .await
     }
 }
 
@@ -509,8 +494,7 @@ impl Service {
         Ok(task)
     }
 
-    /// Changes a task as `actor` (a delegate on the assignee's behalf, [`Service::task_actor`])
-    /// and records it as `action`.
+    /// Changes a task as `actor` and records it as `action` ([`Service::record_task_change`]).
     async fn change_task(
         &self,
         actor: &Officer,
@@ -521,14 +505,27 @@ impl Service {
     ) -> ServiceResult<Versioned<Task>> {
         let current = self.resolve_task(key).await?;
         self.require_task_access(actor, &current.value).await?;
-        let before = current.value.clone();
         let mut after = current.value.clone();
         change(&mut after)?;
-        let acting = self.task_actor(actor, &before).await?;
+        self.record_task_change(actor, &current, after, action, reason)
+            .await
+    }
+
+    /// Records `current` becoming `after` as `action` in one unit of work, as `actor` — a
+    /// delegate on the assignee's behalf ([`Service::task_actor`]) — and returns the new value.
+    async fn record_task_change(
+        &self,
+        actor: &Officer,
+        current: &Versioned<Task>,
+        after: Task,
+        action: AuditAction,
+        reason: Option<String>,
+    ) -> ServiceResult<Versioned<Task>> {
+        let acting = self.task_actor(actor, &current.value).await?;
         let version = in_unit!(self, &acting, |uow| {
             Ok(tasks::update_task(
                 uow,
-                &before,
+                &current.value,
                 &after,
                 current.version,
                 action,
