@@ -1,8 +1,12 @@
 //! Enterprises through the service: the register officers keep, with its rules on who may act.
 
-use peiyu_domain::AuditAction;
-use peiyu_domain::{LandArea, LegalForm, Login, NewEnterprise, Officer, Role, Sector};
-use peiyu_service::{EnterpriseEdit, ErrorKind, ListEnterprises, NewOfficer, Service};
+use peiyu_domain::{
+    AuditAction, Enterprise, LandArea, LegalForm, Login, Metrics, NewEnterprise, Officer, Role,
+    Sector, YearMonth, Yuan,
+};
+use peiyu_service::{
+    AuditQuery, EnterpriseEdit, ErrorKind, ListEnterprises, NewOfficer, Service, Upserted,
+};
 use peiyu_tests::{midyear, on_every_backend, service_at, uscc};
 
 fn new_enterprise(n: u32, name: &str) -> NewEnterprise {
@@ -273,6 +277,88 @@ async fn init_is_idempotent_and_an_unknown_actor_is_refused() {
         let err = service.actor("nobody").await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid);
         assert!(err.to_string().contains("nobody"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_month_of_figures_for_many_firms_is_recorded_all_or_nothing() {
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        let wang = officer(&service, &admin, "wang", Role::Officer).await;
+        officer(&service, &admin, "zhao", Role::Officer).await;
+        let mine = service
+            .add_enterprise(&wang, new_enterprise(5, "加美木业"), None)
+            .await
+            .unwrap()
+            .enterprise;
+        let theirs = service
+            .add_enterprise(&admin, new_enterprise(6, "吉天木业"), Some("zhao"))
+            .await
+            .unwrap()
+            .enterprise;
+        let may = YearMonth::parse("2023-05").unwrap();
+        let figures = |e: &Enterprise, wan: i64| {
+            (
+                e.uscc.as_str().to_owned(),
+                Metrics {
+                    output_value: Some(Yuan(wan * 10_000)),
+                    ..Metrics::empty(e.id, may)
+                },
+            )
+        };
+        let reason = Some("2023-05 统计月报".to_owned());
+
+        // One firm wang may not act on: nothing is written.
+        let err = service
+            .record_metrics_many(
+                &wang,
+                &[figures(&mine, 100), figures(&theirs, 200)],
+                reason.clone(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden);
+        let (_, recorded) = service
+            .list_metrics(&admin, "加美", None, None)
+            .await
+            .unwrap();
+        assert!(recorded.is_empty());
+
+        // The admin records both; each is audited on its own enterprise with the reason, and
+        // recording the same figures again changes nothing.
+        let pairs = [figures(&mine, 100), figures(&theirs, 200)];
+        let done = service
+            .record_metrics_many(&admin, &pairs, reason.clone())
+            .await
+            .unwrap();
+        assert_eq!(done, vec![Upserted::Inserted, Upserted::Inserted]);
+        for (name, wan) in [("加美", 100), ("吉天", 200)] {
+            let (_, recorded) = service
+                .list_metrics(&admin, name, None, None)
+                .await
+                .unwrap();
+            assert_eq!(recorded.len(), 1);
+            assert_eq!(recorded[0].output_value, Some(Yuan(wan * 10_000)));
+            let entries = service
+                .audit_log(
+                    &admin,
+                    &AuditQuery {
+                        enterprise: Some(name.to_owned()),
+                        action: Some(AuditAction::MetricsAdd),
+                        ..AuditQuery::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(entries.len(), 1, "{name}");
+            assert_eq!(entries[0].reason, reason);
+        }
+        let again = service
+            .record_metrics_many(&admin, &pairs, reason.clone())
+            .await
+            .unwrap();
+        assert_eq!(again, vec![Upserted::Unchanged, Upserted::Unchanged]);
     })
     .await;
 }

@@ -30,6 +30,38 @@ impl Service {
         })
     }
 
+    /// Records many enterprises' figures in one unit of work: a month's statistics report
+    /// entered for every firm at once. Each `(enterprise, figures)` pair is what
+    /// [`Service::record_metrics`] takes (the enterprise by USCC or unambiguous name; the
+    /// figures' own `enterprise` is ignored), checked the same way (it exists, the actor may act
+    /// on it) and recorded the same way, with its own audit entry on that enterprise's chain and
+    /// `reason`. All or nothing: the first pair that fails a check is reported and nothing is
+    /// written. Returns what each record did, in the order given.
+    #[tracing::instrument(skip_all, fields(actor = %actor.login.as_str(), records = figures.len()))]
+    pub async fn record_metrics_many(
+        &self,
+        actor: &Officer,
+        figures: &[(String, Metrics)],
+        reason: Option<String>,
+    ) -> ServiceResult<Vec<Upserted>> {
+        let mut checked = Vec::with_capacity(figures.len());
+        for (key, m) in figures {
+            let enterprise = self.resolve_enterprise(key).await?.value;
+            require_enterprise_access(self.store(), actor, &enterprise).await?;
+            checked.push(Metrics {
+                enterprise: enterprise.id,
+                ..m.clone()
+            });
+        }
+        in_unit!(self, &actor_of(actor), |uow| {
+            let mut done = Vec::with_capacity(checked.len());
+            for m in &checked {
+                done.push(metrics::upsert_metrics(uow, m, reason.clone()).await?);
+            }
+            Ok(done)
+        })
+    }
+
     /// One enterprise's monthly figures, oldest first, optionally within `[from, to]`.
     #[tracing::instrument(skip(self, _actor))]
     pub async fn list_metrics(
