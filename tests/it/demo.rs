@@ -19,7 +19,9 @@ async fn the_demo_county_reproduces_the_mid_year_report() {
         let now = Utc.with_ymd_and_hms(2023, 7, 3, 10, 0, 0).single().unwrap();
         let (service, admin) = service_at(db, now).await;
         let started = Instant::now();
-        let report = service.demo(day("2023-07-03")).await.unwrap();
+        let report = peiyu_demo::build(&service, day("2023-07-03"))
+            .await
+            .unwrap();
         eprintln!("demo built in {:?}: {report:?}", started.elapsed());
         assert_eq!(report.above_scale, 75);
         assert!(report.invented > 0 && report.invented < report.enterprises);
@@ -79,7 +81,9 @@ async fn the_demo_county_reproduces_the_mid_year_report() {
         assert!(verified.chains.entries > 1_000);
 
         // A second run refuses and changes nothing.
-        let again = service.demo(day("2023-07-03")).await.unwrap_err();
+        let again = peiyu_demo::build(&service, day("2023-07-03"))
+            .await
+            .unwrap_err();
         assert_eq!(again.kind(), ErrorKind::Invalid);
         let after = service.verify_audit(&admin).await.unwrap();
         assert_eq!(after.chains.entries, verified.chains.entries);
@@ -92,7 +96,9 @@ async fn the_demo_is_not_built_before_its_last_day() {
     on_every_backend(async |db| {
         let now = Utc.with_ymd_and_hms(2023, 6, 30, 1, 0, 0).single().unwrap();
         let (service, _) = service_at(db, now).await;
-        let err = service.demo(day("2023-06-30")).await.unwrap_err();
+        let err = peiyu_demo::build(&service, day("2023-06-30"))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid);
     })
     .await;

@@ -11,7 +11,6 @@ pub mod authz;
 pub mod batches;
 pub mod cases;
 pub mod clock;
-pub mod demo;
 pub mod enterprises;
 pub mod error;
 pub mod history;
@@ -38,7 +37,6 @@ pub use audit::{AuditQuery, AuditVerification};
 pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
-pub use demo::DemoReport;
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, ServiceError, ServiceResult};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
@@ -166,7 +164,7 @@ impl Service {
         self.request_id.as_deref()
     }
 
-    /// The same service reading another clock (tests, and `--today`).
+    /// The same service reading another clock (tests, `--today`, and the demo's replay).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Service {
         self.clock = clock;
         self

@@ -19,7 +19,7 @@ const DEMO_WEEK: &str = "2023-W27";
 pub async fn run(db: &str, as_login: &str, json: bool, lang: Lang) -> Result<(), Failure> {
     let service = super::connect(db, lang).await?;
     service.init("admin", "管理员").await?;
-    let built = service.demo(service.today()).await?;
+    let built = peiyu_demo::build(&service, service.today()).await?;
     let actor = service.actor(as_login).await?;
     let mid_year = NaiveDate::from_ymd_opt(2023, 6, 30).unwrap_or_default();
     let progress = service

@@ -1,6 +1,7 @@
-//! The demo county (`peiyu demo`): the bureau of the 2023 mid-year report in `../shared/seed/`,
-//! rebuilt on an empty database from the data files in `crates/service/data/demo/` and a seeded
-//! generator, through the service's own use cases.
+//! peiyu-demo: the demo county (`peiyu demo`), the bureau of the 2023 mid-year report in
+//! `../shared/seed/`, rebuilt on an empty database from the data files in `crates/demo/data/` and
+//! a seeded generator, through the service's public use cases — the ones an officer's front end
+//! calls. It never touches storage or anything but [`peiyu_service`]'s public API.
 //!
 //! The county's first half of 2023 is replayed in date order on a simulated clock: every action
 //! (adding an officer, recording a month's figures, moving a case, adding or completing a task,
@@ -16,34 +17,29 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use peiyu_domain::{
     Batch, CultivationId, LandArea, LegalForm, Login, Metrics, NewEnterprise, Officer, OfficerId,
     Role, Sector, StageKey, Task, TaskId, TaskKind, Text, Uscc, YearMonth, Yuan,
 };
-use peiyu_storage::{enterprises, metrics, officers};
-
-use crate::authz::require_enterprise_access;
-use crate::cases::{AdvanceCase, OpenCase};
-use crate::clock::Clock;
-use crate::error::{ServiceError, ServiceResult};
-use crate::tasks::{Due, NewTask};
-use crate::{ListChange, NewOfficer, Service, actor_of, in_unit};
+use peiyu_service::{
+    AdvanceCase, Due, ListChange, ListEnterprises, ListTasks, NewOfficer, NewTask, OpenCase,
+    Service, ServiceError, ServiceResult, SettableClock,
+};
 
 /// The officers, with their roles and teams.
-const OFFICERS_CSV: &str = include_str!("../data/demo/officers.csv");
+const OFFICERS_CSV: &str = include_str!("../data/officers.csv");
 /// The teams and their leads.
-const TEAMS_CSV: &str = include_str!("../data/demo/teams.csv");
+const TEAMS_CSV: &str = include_str!("../data/teams.csv");
 /// The enterprises, their groups, batches and the parameters of their generated figures.
-const ENTERPRISES_CSV: &str = include_str!("../data/demo/enterprises.csv");
+const ENTERPRISES_CSV: &str = include_str!("../data/enterprises.csv");
 /// The cultivation histories: one line per move.
-const CASES_CSV: &str = include_str!("../data/demo/cases.csv");
+const CASES_CSV: &str = include_str!("../data/cases.csv");
 /// The tasks officers created by hand, with when they were done.
-const TASKS_CSV: &str = include_str!("../data/demo/tasks.csv");
+const TASKS_CSV: &str = include_str!("../data/tasks.csv");
 /// Changes to the 2023 four-batch list after it was first drawn up.
-const BATCH_MOVES_CSV: &str = include_str!("../data/demo/batch_moves.csv");
+const BATCH_MOVES_CSV: &str = include_str!("../data/batch_moves.csv");
 
 /// The seed of the generator; change it and every generated figure and code changes.
 pub const DEMO_SEED: u64 = 0x000C_4BC4_520D_8B42;
@@ -589,22 +585,6 @@ fn metrics_of(e: &DemoEnterprise, month: YearMonth, value_x100: i64) -> Metrics 
 // ------------------------------------------------------------------------------------------
 // The replay.
 
-/// A clock the replay moves forward.
-#[derive(Debug, Default)]
-struct ReplayClock(AtomicI64);
-
-impl ReplayClock {
-    fn set(&self, t: DateTime<Utc>) {
-        self.0.store(t.timestamp_micros(), Ordering::SeqCst);
-    }
-}
-
-impl Clock for ReplayClock {
-    fn now(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp_micros(self.0.load(Ordering::SeqCst)).unwrap_or_default()
-    }
-}
-
 /// What happens at one point of the replay, in the order of the variants on the same day.
 #[derive(Clone, Debug)]
 enum Event {
@@ -792,7 +772,7 @@ fn at_step(step: &str, e: ServiceError) -> ServiceError {
 /// The state of the replay.
 struct Replay {
     sim: Service,
-    clock: Arc<ReplayClock>,
+    clock: Arc<SettableClock>,
     admin: Officer,
     officers: HashMap<String, Officer>,
     by_id: HashMap<OfficerId, Officer>,
@@ -810,6 +790,8 @@ struct Replay {
     report: DemoReport,
     tick_of_day: u32,
     current_day: Option<NaiveDate>,
+    /// The enterprises added so far (indexes into `enterprises`).
+    on_books: BTreeSet<usize>,
 }
 
 /// The Monday of the week before the demo's week: tasks due from here on are done "last week".
@@ -969,7 +951,7 @@ impl Replay {
                     .sim
                     .list_tasks(
                         &self.admin,
-                        &crate::ListTasks {
+                        &ListTasks {
                             all: false,
                             ..Default::default()
                         },
@@ -1072,6 +1054,7 @@ impl Replay {
             .add_enterprise(&self.admin, new, Some(&e.officer))
             .await
             .map_err(|err| at_step(&e.name, err))?;
+        self.on_books.insert(i);
         self.report.enterprises += 1;
         if e.invented {
             self.report.invented += 1;
@@ -1082,10 +1065,10 @@ impl Replay {
         Ok(())
     }
 
-    /// Records one month's figures of every enterprise in one unit of work, as the monthly
-    /// statistics come in; each enterprise's record is audited on its own chain.
+    /// Records one month's figures of every enterprise on the books in one unit of work, as the
+    /// monthly statistics come in ([`Service::record_metrics_many`]); each enterprise's record
+    /// is audited on its own chain.
     async fn record_figures(&mut self, month: YearMonth) -> ServiceResult<()> {
-        let conn = self.sim.store().conn();
         let mut batch = Vec::new();
         for (i, e) in self.enterprises.iter().enumerate() {
             let Some(v) = self.figures[i].get(&month) else {
@@ -1094,29 +1077,18 @@ impl Replay {
             let Some(uscc) = self.usccs.get(&e.key) else {
                 continue;
             };
-            let Some(found) = enterprises::find_enterprise_by_uscc(conn, uscc.as_str()).await?
-            else {
+            if !self.on_books.contains(&i) {
                 continue;
-            };
-            require_enterprise_access(self.sim.store(), &self.admin, &found.value).await?;
-            let m = metrics_of(e, month, *v);
-            batch.push(Metrics {
-                enterprise: found.value.id,
-                ..m
-            });
+            }
+            batch.push((uscc.as_str().to_owned(), metrics_of(e, month, *v)));
         }
         let reason = Some(format!("{month} 统计月报（演示数据）"));
-        let admin = self.admin.clone();
-        let sim = self.sim.clone();
-        let written = in_unit!(sim, &actor_of(&admin), |uow| {
-            let mut n = 0usize;
-            for m in &batch {
-                metrics::upsert_metrics(uow, m, reason.clone()).await?;
-                n += 1;
-            }
-            Ok(n)
-        })?;
-        self.report.metric_months += written;
+        let written = self
+            .sim
+            .record_metrics_many(&self.admin, &batch, reason)
+            .await
+            .map_err(|e| at_step(&format!("{month} 统计月报"), e))?;
+        self.report.metric_months += written.len();
         Ok(())
     }
 
@@ -1351,153 +1323,153 @@ fn batch_list_day() -> NaiveDate {
     date(2023, 2, 15)
 }
 
-impl Service {
-    /// Builds the demo county on an empty, initialised database: officers and the cultivation
-    /// task force, the enterprises of the bureau's 2023 mid-year report (and invented ones, marked
-    /// （示例）), their monthly figures for 2022 and the first half of 2023, the 2023 four-batch
-    /// list, the year's targets, cultivation cases with their 2023 histories, and tasks — all
-    /// through the service's use cases, replayed on a simulated clock up to Monday 2023-07-03.
-    ///
-    /// `today` is the day the demo is built on; it must not be before 2023-07-03, so that nothing
-    /// of the replay lies in the future. Refuses a database that already holds enterprises,
-    /// officers other than admins, batch lists or targets.
-    #[tracing::instrument(skip(self))]
-    pub async fn demo(&self, today: NaiveDate) -> ServiceResult<DemoReport> {
-        self.ensure_initialised().await?;
-        let as_of = demo_as_of();
-        if today < as_of {
-            return Err(ServiceError::invalid(
-                "today",
-                Text::new(
-                    format!("演示县回放到 {as_of}，今天 {today} 早于该日：请在 {as_of} 之后构建"),
-                    format!(
-                        "the demo county is replayed up to {as_of}; today {today} is before it: build it on or after {as_of}"
-                    ),
+/// Builds the demo county on the empty, initialised database of `service`: officers and the
+/// cultivation task force, the enterprises of the bureau's 2023 mid-year report (and invented
+/// ones, marked （示例）), their monthly figures for 2022 and the first half of 2023, the 2023
+/// four-batch list, the year's targets, cultivation cases with their 2023 histories, and tasks —
+/// all through the service's public use cases, acting as the database's admin and the demo's
+/// officers, replayed on a simulated clock up to Monday 2023-07-03. The replay runs on a clone
+/// of `service` with a clock of its own ([`Service::with_clock`]); `service`'s clock is not
+/// moved.
+///
+/// `today` is the day the demo is built on; it must not be before 2023-07-03, so that nothing
+/// of the replay lies in the future (else [`ServiceError::Invalid`], field `today`). Refuses a
+/// database that has no admin or already holds enterprises, officers other than admins, batch
+/// lists or targets ([`ServiceError::Invalid`], field `--db`), before changing anything. A data
+/// file or step that fails stops the build with the service's error, naming the step; what was
+/// recorded until then stays recorded and audited.
+#[tracing::instrument(skip(service))]
+pub async fn build(service: &Service, today: NaiveDate) -> ServiceResult<DemoReport> {
+    service.ensure_initialised().await?;
+    let as_of = demo_as_of();
+    if today < as_of {
+        return Err(ServiceError::invalid(
+            "today",
+            Text::new(
+                format!("演示县回放到 {as_of}，今天 {today} 早于该日：请在 {as_of} 之后构建"),
+                format!(
+                    "the demo county is replayed up to {as_of}; today {today} is before it: build it on or after {as_of}"
                 ),
-            ));
-        }
-        let conn = self.store().conn();
-        let all_officers = officers::list_officers(conn).await?;
-        let admin = all_officers
-            .iter()
-            .find(|o| o.role == Role::Admin && o.active)
-            .cloned()
-            .ok_or_else(|| {
-                ServiceError::invalid(
-                    "--db",
-                    Text::new(
-                        "数据库中没有管理员：先运行 `peiyu init`",
-                        "the database has no admin: run `peiyu init` first",
-                    ),
-                )
-            })?;
-        let enterprise_count = enterprises::list_enterprises(
-            conn,
-            &peiyu_storage::EnterpriseFilter {
+            ),
+        ));
+    }
+    let admin = service.admin_officer().await?.ok_or_else(|| {
+        ServiceError::invalid(
+            "--db",
+            Text::new(
+                "数据库中没有管理员：先运行 `peiyu init`",
+                "the database has no admin: run `peiyu init` first",
+            ),
+        )
+    })?;
+    let enterprise_count = service
+        .list_enterprises(
+            &admin,
+            &ListEnterprises {
                 include_archived: true,
-                ..Default::default()
+                ..ListEnterprises::default()
             },
         )
         .await?
         .len();
-        let other_officers = all_officers
-            .iter()
-            .filter(|o| o.role != Role::Admin)
-            .count();
-        let lists = peiyu_storage::batches::list_lists(conn).await?.len();
-        let targets = peiyu_storage::targets::targets_of(conn, DEMO_YEAR)
-            .await?
-            .len();
-        if enterprise_count + other_officers + lists + targets > 0 {
-            return Err(ServiceError::invalid(
-                "--db",
-                Text::new(
-                    format!(
-                        "数据库不是空的（{enterprise_count} 家企业、{other_officers} 名干部、{lists} 份名单、{targets} 个目标）：演示县只能建在新数据库上。请用 --db 指定另一个数据库，或删除该数据库文件后重试"
-                    ),
-                    format!(
-                        "the database is not empty ({enterprise_count} enterprises, {other_officers} officers, {lists} batch lists, {targets} targets): the demo county is built only on a new database. Give another --db, or delete the database file and try again"
-                    ),
+    let other_officers = service
+        .list_officers(&admin)
+        .await?
+        .iter()
+        .filter(|o| o.role != Role::Admin)
+        .count();
+    let lists = service.batch_lists(&admin).await?.len();
+    let targets = service.targets(&admin, DEMO_YEAR).await?.len();
+    if enterprise_count + other_officers + lists + targets > 0 {
+        return Err(ServiceError::invalid(
+            "--db",
+            Text::new(
+                format!(
+                    "数据库不是空的（{enterprise_count} 家企业、{other_officers} 名干部、{lists} 份名单、{targets} 个目标）：演示县只能建在新数据库上。请用 --db 指定另一个数据库，或删除该数据库文件后重试"
                 ),
-            ));
-        }
-
-        let list = load_enterprises()?;
-        let mut taken = BTreeSet::new();
-        let mut usccs = HashMap::new();
-        for e in &list {
-            usccs.insert(e.key.clone(), uscc_for(&e.key, &mut taken)?);
-        }
-        let figures = generate_figures(&list);
-        let clock = Arc::new(ReplayClock::default());
-        let sim = self.clone().with_clock(clock.clone());
-        let mut replay = Replay {
-            sim,
-            clock,
-            admin,
-            officers: HashMap::new(),
-            by_id: HashMap::new(),
-            enterprises: list,
-            usccs,
-            figures,
-            cases: load_cases()?,
-            tasks: load_tasks()?,
-            batch_moves: load_batch_moves()?,
-            events: BTreeMap::new(),
-            seq: 0,
-            known: HashMap::new(),
-            cultivation_of: HashMap::new(),
-            report: DemoReport {
-                as_of: Some(as_of),
-                ..DemoReport::default()
-            },
-            tick_of_day: 0,
-            current_day: None,
-        };
-
-        // Schedule the year.
-        replay.push(replay_start(), Event::Setup);
-        for i in 0..replay.enterprises.len() {
-            let on = replay.added_on(i);
-            if on != replay_start() {
-                replay.push(on, Event::AddEnterprise(i));
-            }
-        }
-        for m in demo_months() {
-            // 2022's figures are taken in on the first day; each 2023 month on the first day of
-            // the next (the monthly flash figures).
-            let on = if m.year() < DEMO_YEAR {
-                replay_start()
-            } else {
-                m.next().first_day()
-            };
-            replay.push(on, Event::Figures(m));
-        }
-        replay.push(batch_list_day(), Event::BatchList);
-        replay.push(date(2023, 2, 20), Event::PublishBatchList);
-        replay.push(date(2023, 2, 17), Event::Targets);
-        for i in 0..replay.batch_moves.len() {
-            let on = replay.batch_moves[i].on;
-            replay.push(on, Event::BatchMove(i));
-        }
-        for i in 0..replay.cases.len() {
-            let on = replay.cases[i].on;
-            replay.push(on, Event::Case(i));
-        }
-        for i in 0..replay.tasks.len() {
-            let on = replay.tasks[i].created;
-            replay.push(on, Event::AddTask(i));
-        }
-        // `tick` on the first working day of each month from April, and on the demo's Monday.
-        for d in [date(2023, 4, 3), date(2023, 5, 4), date(2023, 6, 1), as_of] {
-            replay.push(d, Event::Tick);
-        }
-        replay.run().await?;
-        let mut report = replay.report;
-        report.tasks_open = replay.known.values().filter(|k| k.open).count();
-        tracing::info!(?report, "demo county built");
-        Ok(report)
+                format!(
+                    "the database is not empty ({enterprise_count} enterprises, {other_officers} officers, {lists} batch lists, {targets} targets): the demo county is built only on a new database. Give another --db, or delete the database file and try again"
+                ),
+            ),
+        ));
     }
+
+    let list = load_enterprises()?;
+    let mut taken = BTreeSet::new();
+    let mut usccs = HashMap::new();
+    for e in &list {
+        usccs.insert(e.key.clone(), uscc_for(&e.key, &mut taken)?);
+    }
+    let figures = generate_figures(&list);
+    let clock = Arc::new(SettableClock::default());
+    let sim = service.clone().with_clock(clock.clone());
+    let mut replay = Replay {
+        sim,
+        clock,
+        admin,
+        officers: HashMap::new(),
+        by_id: HashMap::new(),
+        enterprises: list,
+        usccs,
+        figures,
+        cases: load_cases()?,
+        tasks: load_tasks()?,
+        batch_moves: load_batch_moves()?,
+        events: BTreeMap::new(),
+        seq: 0,
+        known: HashMap::new(),
+        cultivation_of: HashMap::new(),
+        report: DemoReport {
+            as_of: Some(as_of),
+            ..DemoReport::default()
+        },
+        tick_of_day: 0,
+        current_day: None,
+        on_books: BTreeSet::new(),
+    };
+
+    // Schedule the year.
+    replay.push(replay_start(), Event::Setup);
+    for i in 0..replay.enterprises.len() {
+        let on = replay.added_on(i);
+        if on != replay_start() {
+            replay.push(on, Event::AddEnterprise(i));
+        }
+    }
+    for m in demo_months() {
+        // 2022's figures are taken in on the first day; each 2023 month on the first day of
+        // the next (the monthly flash figures).
+        let on = if m.year() < DEMO_YEAR {
+            replay_start()
+        } else {
+            m.next().first_day()
+        };
+        replay.push(on, Event::Figures(m));
+    }
+    replay.push(batch_list_day(), Event::BatchList);
+    replay.push(date(2023, 2, 20), Event::PublishBatchList);
+    replay.push(date(2023, 2, 17), Event::Targets);
+    for i in 0..replay.batch_moves.len() {
+        let on = replay.batch_moves[i].on;
+        replay.push(on, Event::BatchMove(i));
+    }
+    for i in 0..replay.cases.len() {
+        let on = replay.cases[i].on;
+        replay.push(on, Event::Case(i));
+    }
+    for i in 0..replay.tasks.len() {
+        let on = replay.tasks[i].created;
+        replay.push(on, Event::AddTask(i));
+    }
+    // `tick` on the first working day of each month from April, and on the demo's Monday.
+    for d in [date(2023, 4, 3), date(2023, 5, 4), date(2023, 6, 1), as_of] {
+        replay.push(d, Event::Tick);
+    }
+    replay.run().await?;
+    let mut report = replay.report;
+    report.tasks_open = replay.known.values().filter(|k| k.open).count();
+    tracing::info!(?report, "demo county built");
+    Ok(report)
 }
 
 #[cfg(test)]
