@@ -11,13 +11,19 @@ fn manifest(crate_dir: &str) -> String {
 }
 
 fn dependencies(crate_dir: &str) -> Vec<String> {
+    dependencies_in(crate_dir, &["[dependencies]"])
+}
+
+/// The dependencies of a crate in any of the manifest's `sections` (`[dependencies]`,
+/// `[dev-dependencies]`, …).
+fn dependencies_in(crate_dir: &str, sections: &[&str]) -> Vec<String> {
     let text = manifest(crate_dir);
     let mut deps = Vec::new();
     let mut in_deps = false;
     for line in text.lines() {
         let line = line.trim();
         if line.starts_with('[') {
-            in_deps = line == "[dependencies]";
+            in_deps = sections.contains(&line);
             continue;
         }
         if in_deps && let Some((name, _)) = line.split_once('=') {
@@ -115,6 +121,7 @@ fn only_storage_and_migrations_import_sea_orm() {
         "crates/workflow",
         "crates/service",
         "crates/formats",
+        "crates/demo",
         "crates/server",
         "crates/cli",
     ] {
@@ -152,6 +159,7 @@ fn every_crate_has_its_architecture_section() {
         "peiyu-migrations",
         "peiyu-service",
         "peiyu-formats",
+        "peiyu-demo",
         "peiyu-server",
         "peiyu (`crates/cli`)",
         "peiyu-tests",
@@ -159,6 +167,52 @@ fn every_crate_has_its_architecture_section() {
         assert!(
             doc.contains(&format!("### {krate}")),
             "docs/ARCHITECTURE.md lacks a section for {krate}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_uses_only_the_services_public_api_and_nothing_but_the_cli_knows_it() {
+    let members = members();
+    assert!(members.contains(&"crates/demo".to_owned()), "{members:?}");
+    // Every section, tests included: the demo reaches the database through the service only.
+    let deps = dependencies_in(
+        "crates/demo",
+        &[
+            "[dependencies]",
+            "[dev-dependencies]",
+            "[build-dependencies]",
+        ],
+    );
+    assert!(deps.contains(&"peiyu-service".to_owned()), "{deps:?}");
+    for dep in &deps {
+        assert!(
+            ![
+                "peiyu-storage",
+                "peiyu-workflow",
+                "peiyu-migrations",
+                "peiyu-server"
+            ]
+            .contains(&dep.as_str())
+                && !dep.starts_with("sea-orm")
+                && !dep.starts_with("sqlx"),
+            "crates/demo depends on {dep}: the demo county is built through the service's public API only"
+        );
+    }
+    // The service (and everything under it) and the server never depend on the demo.
+    for krate in [
+        "crates/domain",
+        "crates/workflow",
+        "crates/storage",
+        "crates/service",
+        "crates/formats",
+        "crates/server",
+        "migrations",
+    ] {
+        assert!(
+            !dependencies_in(krate, &["[dependencies]", "[dev-dependencies]"])
+                .contains(&"peiyu-demo".to_owned()),
+            "{krate} must not depend on peiyu-demo"
         );
     }
 }
