@@ -1196,7 +1196,9 @@ impl Replay {
         }
         // Before a move, the officer finishes the open work of the stage being left.
         let cultivation = self.cultivation_of.get(&key).copied();
-        let leaving: Vec<TaskId> = self
+        // In a fixed order (the known tasks are a hash map), so the audit log is the same on
+        // every build.
+        let mut leaving: Vec<(NaiveDate, NaiveDate, String, TaskId)> = self
             .known
             .values()
             .filter(|k| {
@@ -1206,9 +1208,17 @@ impl Replay {
                     && k.task.created_on <= on
                     && k.task.origin.starts_with("template:")
             })
-            .map(|k| k.task.id)
+            .map(|k| {
+                (
+                    k.task.created_on,
+                    k.task.due_on,
+                    k.task.title.clone(),
+                    k.task.id,
+                )
+            })
             .collect();
-        for id in leaving {
+        leaving.sort();
+        for (_, _, _, id) in leaving {
             self.complete(id, on, Some("随阶段推进办结".to_owned()))
                 .await?;
         }
