@@ -300,9 +300,9 @@ fn an_import_with_bad_rows_exits_2_names_each_and_writes_nothing() {
     );
     assert_eq!(entries[0]["action"], "enterprise.add", "JSON keeps the key");
     // People read the action's label; --action takes the key or the label.
-    let out = peiyu(dir.path(), &["audit", "log", "--action", "新增企业"]);
+    let out = peiyu(dir.path(), &["audit", "log", "--action", "建档"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("新增企业"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("建档"), "{}", stdout(&out));
     assert!(!stdout(&out).contains("enterprise.add"), "{}", stdout(&out));
     let out = peiyu(
         dir.path(),
