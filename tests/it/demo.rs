@@ -35,8 +35,8 @@ async fn the_demo_county_reproduces_the_mid_year_report() {
             .unwrap()
         {
             let key = e.enterprise.uscc.as_str().to_owned();
-            let (_, cases) = service.show_cases(&admin, &key).await.unwrap();
-            for case in cases {
+            let cases = service.show_cases(&admin, &key).await.unwrap();
+            for case in cases.cases {
                 if case.track.record.key.as_str() == "industrial"
                     && case.history.iter().any(|t| {
                         t.to.as_str() == "registered"

@@ -91,7 +91,7 @@ async fn transferring_a_thousand_tasks_is_one_transaction_with_a_thousand_audit_
             )
             .await
             .unwrap();
-        assert!(left.is_empty());
+        assert!(left.tasks.is_empty());
         let taken = service
             .list_tasks(
                 &admin,
@@ -102,7 +102,7 @@ async fn transferring_a_thousand_tasks_is_one_transaction_with_a_thousand_audit_
             )
             .await
             .unwrap();
-        assert_eq!(taken.len(), 1000);
+        assert_eq!(taken.tasks.len(), 1000);
         let entries = service
             .audit_log(
                 &admin,
@@ -227,9 +227,9 @@ async fn tick_escalates_an_overdue_task_to_the_team_lead_once_even_when_run_twic
             )
             .await
             .unwrap();
-        assert_eq!(lead_tasks.len(), 1);
-        assert!(lead_tasks[0].value.title.starts_with("督办："));
-        assert_eq!(lead_tasks[0].value.due_on, d("2024-03-22"));
+        assert_eq!(lead_tasks.tasks.len(), 1);
+        assert!(lead_tasks.tasks[0].value.title.starts_with("督办："));
+        assert_eq!(lead_tasks.tasks[0].value.due_on, d("2024-03-22"));
     })
     .await;
 }

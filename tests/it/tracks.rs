@@ -286,6 +286,7 @@ pub(crate) async fn tasks_of(w: &World, e: &Enterprise) -> Vec<Task> {
         )
         .await
         .unwrap()
+        .tasks
         .into_iter()
         .map(|t| t.value)
         .collect()
@@ -320,12 +321,13 @@ pub(crate) async fn complete(w: &World, e: &Enterprise, kind: TaskKind, on: &str
 
 /// The cultivation of `e` on `track`, as `case show` presents it to the administrator.
 pub(crate) async fn case(w: &World, e: &Enterprise, track: &str) -> CaseView {
-    let (_, views) = w
+    let views = w
         .service
         .show_cases(&w.admin, e.uscc.as_str())
         .await
         .unwrap();
     views
+        .cases
         .into_iter()
         .find(|v| v.cultivation.value.track_key.as_str() == track)
         .unwrap_or_else(|| panic!("{} is not on {track}", e.name))

@@ -206,7 +206,7 @@ impl Bureau {
             )
             .await
             .unwrap();
-        let found: Vec<_> = all.iter().filter(|t| t.value.kind == kind).collect();
+        let found: Vec<_> = all.tasks.iter().filter(|t| t.value.kind == kind).collect();
         assert_eq!(found.len(), 1, "one {kind:?} task about {}", e.name);
         found[0].value.id.to_string()
     }
@@ -329,6 +329,7 @@ async fn scene(db: &TestDb) -> (Bureau, [Enterprise; 6]) {
         .list_tasks(&wang, &peiyu_service::ListTasks::default())
         .await
         .unwrap()
+        .tasks
         .into_iter()
         .find(|t| t.value.title == "已取消的任务")
         .unwrap();

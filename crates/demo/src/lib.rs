@@ -957,7 +957,7 @@ impl Replay {
                         },
                     )
                     .await?;
-                for t in follow_ups {
+                for t in follow_ups.tasks {
                     if !self.known.contains_key(&t.value.id) {
                         self.learn(t.value, Some(None));
                     }

@@ -5,13 +5,11 @@
 //! Labels (`*_label`, `message`) are in the request's language; keys (`sector`, `stage`,
 //! `status`, …) are stable identifiers in English.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use peiyu_domain::{Enterprise, EnterpriseId, Lang, Metrics, Officer, OfficerId, Task, Transition};
+use peiyu_domain::{Enterprise, Lang, Metrics, Officer, Task, Transition};
 use peiyu_service::{
-    AdvanceOutcome, AuditVerification, BatchListView, CaseView, EnterpriseView, GuardResult,
-    MoveOption, ProgressReport, TimelineEntry, Versioned, short_id,
+    AdvanceOutcome, AuditVerification, BatchListView, CaseView, CasesView, EnterpriseView,
+    GuardResult, MoveOption, Names, ProgressReport, TaskList, TimelineEntry, Versioned, short_id,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -181,6 +179,16 @@ pub struct EnterpriseDetailDto {
     pub recent_metrics: Vec<MetricsDto>,
 }
 
+impl EnterpriseDetailDto {
+    /// The wire form of one enterprise with its recent monthly figures.
+    pub fn new(d: &peiyu_service::enterprises::EnterpriseDetail, lang: Lang) -> Self {
+        EnterpriseDetailDto {
+            enterprise: EnterpriseDto::from_view(&d.view, lang),
+            recent_metrics: d.recent_metrics.iter().map(MetricsDto::from).collect(),
+        }
+    }
+}
+
 /// One guard of a move and whether it passes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GuardDto {
@@ -256,30 +264,6 @@ pub struct TransitionDto {
     pub overridden: bool,
     /// The guards as judged when the move was made.
     pub guards: Vec<GuardDto>,
-}
-
-/// Officers and enterprises by id, to name what tasks and moves point at.
-#[derive(Debug, Default)]
-pub struct Names {
-    /// Officers by id.
-    pub officers: HashMap<OfficerId, Officer>,
-    /// Enterprises by id.
-    pub enterprises: HashMap<EnterpriseId, Enterprise>,
-}
-
-impl Names {
-    /// The login of an officer, if known.
-    pub fn login(&self, id: OfficerId) -> Option<String> {
-        self.officers.get(&id).map(|o| o.login.as_str().to_owned())
-    }
-
-    /// The name of an officer, or their id.
-    pub fn officer_name(&self, id: OfficerId) -> String {
-        self.officers
-            .get(&id)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    }
 }
 
 impl TransitionDto {
@@ -375,6 +359,14 @@ impl TaskDto {
     pub fn versioned(t: &Versioned<Task>, names: &Names, lang: Lang) -> Self {
         TaskDto::new(&t.value, Some(t.version), names, lang)
     }
+
+    /// The wire form of a task list (`task list`, `GET /tasks`).
+    pub fn list(list: &TaskList, lang: Lang) -> Vec<TaskDto> {
+        list.tasks
+            .iter()
+            .map(|t| TaskDto::versioned(t, &list.names, lang))
+            .collect()
+    }
 }
 
 /// One cultivation: an enterprise on a track.
@@ -416,7 +408,8 @@ pub struct CaseDto {
 
 impl CaseDto {
     /// The wire form of a case.
-    pub fn new(c: &CaseView, names: &Names, lang: Lang) -> Self {
+    pub fn new(c: &CaseView, lang: Lang) -> Self {
+        let names = &c.names;
         let cultivation = &c.cultivation.value;
         let track = &c.track.track;
         let stage = track.stage(&cultivation.stage);
@@ -461,6 +454,16 @@ pub struct CasesDto {
     pub enterprise: EnterpriseRef,
     /// Its cultivations (one when `?track=` is given).
     pub cases: Vec<CaseDto>,
+}
+
+impl CasesDto {
+    /// The wire form of an enterprise's cultivations.
+    pub fn new(v: &CasesView, lang: Lang) -> Self {
+        CasesDto {
+            enterprise: EnterpriseRef::from(&v.enterprise),
+            cases: v.cases.iter().map(|c| CaseDto::new(c, lang)).collect(),
+        }
+    }
 }
 
 /// `POST /enterprises/{key}/cases/{track}/advance`: the move asked for.
@@ -554,7 +557,8 @@ pub struct AdvanceDto {
 
 impl AdvanceDto {
     /// The wire form of an advance's outcome.
-    pub fn new(out: &AdvanceOutcome, names: &Names, lang: Lang) -> Self {
+    pub fn new(out: &AdvanceOutcome, lang: Lang) -> Self {
+        let names = &out.names;
         let plan = out.plan.as_ref();
         let transition = out.transition.as_ref();
         AdvanceDto {

@@ -7,8 +7,8 @@ use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use peiyu_domain::{Batch, Officer, Sector};
-use peiyu_service::{AdvanceCase, HistoryQuery, ListEnterprises, ListTasks, Service, ServiceError};
+use peiyu_domain::{Batch, Sector};
+use peiyu_service::{AdvanceCase, HistoryQuery, ListEnterprises, ListTasks, ServiceError};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -66,40 +66,6 @@ fn parse_json<T: DeserializeOwned + Default>(body: &Bytes, empty_ok: bool) -> Ap
             format!("请求体不是有效的 JSON：{text}"),
             format!("the body is not valid JSON for this request: {text}"),
         )
-    })
-}
-
-/// Names for the officers and enterprises a response mentions.
-async fn names(service: &Service, actor: &Officer) -> ApiResult<Names> {
-    let officers = service.list_officers(actor).await?;
-    let enterprises = service
-        .list_enterprises(
-            actor,
-            &ListEnterprises {
-                include_archived: true,
-                ..ListEnterprises::default()
-            },
-        )
-        .await?;
-    Ok(Names {
-        officers: officers.into_iter().map(|o| (o.id, o)).collect(),
-        enterprises: enterprises
-            .into_iter()
-            .map(|v| (v.enterprise.id, v.enterprise))
-            .collect(),
-    })
-}
-
-/// Names for a response about one enterprise: every officer, and that enterprise.
-async fn names_for(
-    service: &Service,
-    actor: &Officer,
-    enterprise: &peiyu_domain::Enterprise,
-) -> ApiResult<Names> {
-    let officers = service.list_officers(actor).await?;
-    Ok(Names {
-        officers: officers.into_iter().map(|o| (o.id, o)).collect(),
-        enterprises: [(enterprise.id, enterprise.clone())].into_iter().collect(),
     })
 }
 
@@ -232,10 +198,7 @@ pub async fn show_enterprise(
     Path(key): Path<String>,
 ) -> ApiResult<Json<EnterpriseDetailDto>> {
     let detail = state.service.show_enterprise(&actor, &key).await?;
-    Ok(Json(EnterpriseDetailDto {
-        enterprise: EnterpriseDto::from_view(&detail.view, lang),
-        recent_metrics: detail.recent_metrics.iter().map(MetricsDto::from).collect(),
-    }))
+    Ok(Json(EnterpriseDetailDto::new(&detail, lang)))
 }
 
 /// An enterprise's cultivations: stage, version, the moves possible now with their guards,
@@ -258,26 +221,20 @@ pub async fn show_cases(
     Path(key): Path<String>,
     ApiQuery(q): ApiQuery<CasesQuery>,
 ) -> ApiResult<Response> {
-    let (enterprise, mut cases) = state.service.show_cases(&actor, &key).await?;
+    let mut view = state.service.show_cases(&actor, &key).await?;
     if let Some(track) = &q.track {
-        cases.retain(|c| c.cultivation.value.track_key.as_str() == track.trim());
-        if cases.is_empty() {
+        view.cases
+            .retain(|c| c.cultivation.value.track_key.as_str() == track.trim());
+        if view.cases.is_empty() {
             return Err(ServiceError::not_found(
-                format!("「{}」不在流程 {track} 上", enterprise.name),
-                format!("\"{}\" is not on the track {track}", enterprise.name),
+                format!("「{}」不在流程 {track} 上", view.enterprise.name),
+                format!("\"{}\" is not on the track {track}", view.enterprise.name),
             )
             .into());
         }
     }
-    let names = names_for(&state.service, &actor, &enterprise).await?;
-    let body = CasesDto {
-        enterprise: EnterpriseRef::from(&enterprise),
-        cases: cases
-            .iter()
-            .map(|c| CaseDto::new(c, &names, lang))
-            .collect(),
-    };
-    let single = match (&q.track, cases.as_slice()) {
+    let body = CasesDto::new(&view, lang);
+    let single = match (&q.track, view.cases.as_slice()) {
         (Some(_), [only]) => Some(only.cultivation.version),
         _ => None,
     };
@@ -344,8 +301,7 @@ pub async fn advance(
             },
         )
         .await?;
-    let names = names_for(&state.service, &actor, &outcome.enterprise).await?;
-    let mut response = Json(AdvanceDto::new(&outcome, &names, lang)).into_response();
+    let mut response = Json(AdvanceDto::new(&outcome, lang)).into_response();
     response
         .headers_mut()
         .insert(header::ETAG, etag(outcome.version));
@@ -380,13 +336,7 @@ pub async fn list_tasks(
             },
         )
         .await?;
-    let names = names(&state.service, &actor).await?;
-    Ok(Json(
-        tasks
-            .iter()
-            .map(|t| TaskDto::versioned(t, &names, lang))
-            .collect(),
-    ))
+    Ok(Json(TaskDto::list(&tasks, lang)))
 }
 
 /// Marks a task done (its id or short id), with an optional note, evidence and day.
@@ -416,7 +366,7 @@ pub async fn complete_task(
         .service
         .complete_task(&actor, &id, request.note, request.evidence, request.on)
         .await?;
-    let names = names(&state.service, &actor).await?;
+    let names = state.service.task_names([&task.value]).await?;
     Ok(Json(TaskDto::versioned(&task, &names, lang)))
 }
 

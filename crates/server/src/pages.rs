@@ -793,11 +793,8 @@ fn guard_lines(guards: &[peiyu_service::GuardResult], lang: Lang) -> Vec<Line> {
         .collect()
 }
 
-fn case_section(
-    case: &CaseView,
-    names: &std::collections::HashMap<peiyu_domain::OfficerId, String>,
-    lang: Lang,
-) -> Section {
+fn case_section(case: &CaseView, lang: Lang) -> Section {
+    let names = &case.names;
     let c = &case.cultivation.value;
     let track = &case.track.track;
     let stage_label = |key: &peiyu_domain::StageKey| {
@@ -872,7 +869,7 @@ fn case_section(
                 Row::new(vec![
                     Cell::text(short_id(t)).class("id"),
                     Cell::text(&t.title),
-                    Cell::text(names.get(&t.assignee).cloned().unwrap_or_default()),
+                    Cell::text(names.officer_name(t.assignee)),
                     Cell::date(t.due_on),
                 ])
             })
@@ -905,7 +902,7 @@ fn case_section(
                     Cell::date(t.effective_on),
                     Cell::text(t.from.as_ref().map(&stage_label).unwrap_or_default()),
                     Cell::text(stage_label(&t.to)),
-                    Cell::text(names.get(&t.actor).cloned().unwrap_or_default()),
+                    Cell::text(names.officer_name(t.actor)),
                     Cell::text(why),
                 ])
             })
@@ -934,16 +931,13 @@ async fn enterprise(
     };
     let uscc = detail.view.enterprise.uscc.as_str().to_owned();
     let everything = HistoryQuery::default();
-    let (cases, history, officers) = match tokio::try_join!(
+    let (cases, history) = match tokio::try_join!(
         service.show_cases(&user, &uscc),
         service.enterprise_history(&user, &uscc, &everything),
-        service.list_officers(&user),
     ) {
         Ok(found) => found,
         Err(e) => return error_page(&uri, lang, &user, e),
     };
-    let names: std::collections::HashMap<_, _> =
-        officers.iter().map(|o| (o.id, o.name.clone())).collect();
     let e = &detail.view.enterprise;
     let facts = vec![
         (tr(lang, "统一社会信用代码", "USCC"), uscc.clone()),
@@ -989,7 +983,7 @@ async fn enterprise(
                 .collect(),
         }],
     }];
-    if cases.1.is_empty() {
+    if cases.cases.is_empty() {
         sections.push(Section {
             heading: tr(lang, "培育流程", "Cultivation").to_owned(),
             alert: false,
@@ -998,7 +992,7 @@ async fn enterprise(
             tables: Vec::new(),
         });
     }
-    sections.extend(cases.1.iter().map(|c| case_section(c, &names, lang)));
+    sections.extend(cases.cases.iter().map(|c| case_section(c, lang)));
     if !detail.recent_metrics.is_empty() {
         let money = |y: Option<peiyu_domain::Yuan>| y.map(|y| y.to_string()).unwrap_or_default();
         sections.push(Section {
@@ -1112,37 +1106,18 @@ async fn tasks(
 ) -> Response {
     let service = &state.service;
     let open = ListTasks::default();
-    let all = ListEnterprises {
-        include_archived: true,
-        ..ListEnterprises::default()
-    };
-    let (list, officers, register) = match tokio::try_join!(
-        service.list_tasks(&user, &open),
-        service.list_officers(&user),
-        service.list_enterprises(&user, &all),
-    ) {
+    let list = match service.list_tasks(&user, &open).await {
         Ok(found) => found,
         Err(e) => return error_page(&uri, lang, &user, e),
     };
     let today = service.today();
-    let officer_name = |id| {
-        officers
-            .iter()
-            .find(|o: &&Officer| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    };
-    let enterprise_cell = |t: &Task| match t
-        .enterprise
-        .and_then(|id| register.iter().find(|v| v.enterprise.id == id))
-    {
-        Some(v) => Cell::link(
-            &v.enterprise.name,
-            enterprise_href(v.enterprise.uscc.as_str(), lang),
-        ),
+    let names = &list.names;
+    let enterprise_cell = |t: &Task| match t.enterprise.and_then(|id| names.enterprise(id)) {
+        Some(e) => Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
         None => Cell::text("—"),
     };
     let rows: Vec<Row> = list
+        .tasks
         .iter()
         .map(|v| {
             let t = &v.value;
@@ -1153,7 +1128,7 @@ async fn tasks(
                     enterprise_cell(t),
                     Cell::text(&t.title),
                     Cell::text(t.kind.label(lang)),
-                    Cell::text(officer_name(t.assignee)),
+                    Cell::text(names.officer_name(t.assignee)),
                     Cell::date(t.due_on),
                     Cell::text(t.status.label(lang)),
                 ],

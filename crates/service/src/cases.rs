@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{
-    Cultivation, CultivationId, Enterprise, GuardOutcome, Lang, Localize, Officer, OfficerId, Role,
-    StageKey, Task, TaskId, TaskStatus, Text, Thresholds, Transition, TransitionId,
+    Cultivation, CultivationId, Enterprise, GuardOutcome, Lang, Localize, Officer, Role, StageKey,
+    Task, TaskId, TaskStatus, Text, Thresholds, Transition, TransitionId,
 };
 use peiyu_storage::{StageChange, TaskFilter, Versioned, cultivations, metrics, officers, tasks};
 use peiyu_workflow::{
@@ -14,6 +14,7 @@ use peiyu_workflow::{
 
 use crate::authz::require_enterprise_access;
 use crate::error::{ServiceError, ServiceResult};
+use crate::names::{NameIds, Names};
 use crate::tracks::{TrackView, parse_track_key};
 use crate::{Service, actor_of, in_unit};
 
@@ -100,6 +101,17 @@ pub struct AdvanceOutcome {
     pub applied: bool,
     /// Whether this answers a repeated request id.
     pub replayed: bool,
+    /// The officers and enterprise the outcome names (the mover, the tasks' assignees).
+    pub names: Names,
+}
+
+/// An enterprise's cultivations, as `case show` and `GET /enterprises/{key}/cases` present them.
+#[derive(Clone, Debug)]
+pub struct CasesView {
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// Its cultivations, each with the names it mentions.
+    pub cases: Vec<CaseView>,
 }
 
 /// One cultivation as `case show` presents it.
@@ -119,6 +131,8 @@ pub struct CaseView {
     pub history: Vec<Transition>,
     /// Its open tasks.
     pub open_tasks: Vec<Task>,
+    /// The officers and enterprise the view names (movers, assignees, delegates).
+    pub names: Names,
 }
 
 fn origin_of(track: &str, stage: &StageKey, origin: TemplateOrigin) -> String {
@@ -443,6 +457,30 @@ impl Service {
         actor: &Officer,
         cmd: AdvanceCase,
     ) -> ServiceResult<AdvanceOutcome> {
+        let mut outcome = self.advance_unnamed(actor, cmd).await?;
+        let mut ids = NameIds::default();
+        ids.enterprise(outcome.enterprise.id);
+        if let Some(t) = &outcome.transition {
+            ids.officer(t.actor);
+            if let Some(o) = t.on_behalf_of {
+                ids.officer(o);
+            }
+        }
+        for t in &outcome.tasks {
+            ids.task(&t.task);
+        }
+        for t in &outcome.closed {
+            ids.task(t);
+        }
+        outcome.names = self.names(&ids).await?;
+        Ok(outcome)
+    }
+
+    async fn advance_unnamed(
+        &self,
+        actor: &Officer,
+        cmd: AdvanceCase,
+    ) -> ServiceResult<AdvanceOutcome> {
         let key = parse_track_key("--track", &cmd.track)?;
         let to =
             StageKey::new(cmd.to.trim()).map_err(|e| ServiceError::invalid_from("--to", &e))?;
@@ -531,6 +569,7 @@ impl Service {
                     version: current.version,
                     applied: false,
                     replayed: false,
+                    names: Names::default(),
                 });
             }
             let mut after = current.value.clone();
@@ -589,6 +628,7 @@ impl Service {
                         version,
                         applied: true,
                         replayed: false,
+                        names: Names::default(),
                     });
                 }
                 Err(ServiceError::Conflict { .. })
@@ -680,6 +720,7 @@ impl Service {
             version: current.version,
             applied: true,
             replayed: true,
+            names: Names::default(),
         })
     }
 
@@ -725,16 +766,30 @@ impl Service {
             actor.role
         };
         let moves = available_moves(&track.track, &snapshot, role, today);
+        let open_tasks: Vec<Task> = stored_tasks
+            .into_iter()
+            .filter(|t| t.value.status == TaskStatus::Open)
+            .map(|t| t.value)
+            .collect();
+        let mut ids = NameIds::default();
+        ids.enterprise(enterprise.id);
+        for t in &history {
+            ids.officer(t.actor);
+            if let Some(o) = t.on_behalf_of {
+                ids.officer(o);
+            }
+        }
+        for t in &open_tasks {
+            ids.task(t);
+        }
+        let names = self.names(&ids).await?;
         Ok(CaseView {
             enterprise: enterprise.clone(),
             days_in_stage: (today - current.value.stage_since).num_days(),
             moves,
             history,
-            open_tasks: stored_tasks
-                .into_iter()
-                .filter(|t| t.value.status == TaskStatus::Open)
-                .map(|t| t.value)
-                .collect(),
+            open_tasks,
+            names,
             cultivation: current,
             track,
         })
@@ -743,20 +798,16 @@ impl Service {
     /// Every cultivation of an enterprise: stage, version, days in stage, target, the moves
     /// possible now and the guards that block the others, history and open tasks.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
-    pub async fn show_cases(
-        &self,
-        actor: &Officer,
-        enterprise: &str,
-    ) -> ServiceResult<(Enterprise, Vec<CaseView>)> {
+    pub async fn show_cases(&self, actor: &Officer, enterprise: &str) -> ServiceResult<CasesView> {
         let enterprise = self.resolve_enterprise(enterprise).await?.value;
-        let mut views = Vec::new();
+        let mut cases = Vec::new();
         for c in cultivations::cultivations_of(self.store().conn(), enterprise.id).await? {
-            views.push(
+            cases.push(
                 self.case_view(actor, &enterprise, c.value.track_key.as_str())
                     .await?,
             );
         }
-        Ok((enterprise, views))
+        Ok(CasesView { enterprise, cases })
     }
 
     /// Moves a cultivation onto the newest version of its track (admin only), keeping its stage
@@ -813,12 +864,6 @@ impl Service {
             )
         })?;
         Ok((from, to))
-    }
-
-    /// The officers with these ids, for display.
-    pub async fn officers_by_id(&self, ids: &[OfficerId]) -> ServiceResult<Vec<Officer>> {
-        let all = officers::list_officers(self.store().conn()).await?;
-        Ok(all.into_iter().filter(|o| ids.contains(&o.id)).collect())
     }
 }
 

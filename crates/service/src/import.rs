@@ -683,6 +683,7 @@ impl Service {
             )
             .await?;
         Ok(list
+            .tasks
             .into_iter()
             .filter_map(|v| {
                 let task = v.value;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod history;
 pub mod import;
 pub mod metrics;
+pub mod names;
 pub mod notices;
 pub mod people;
 pub mod report;
@@ -35,7 +36,7 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
 pub use audit::{AuditQuery, AuditVerification};
 pub use batches::{BatchDiff, BatchListView, ListChange};
-pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CreatedTask, OpenCase};
+pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, ServiceError, ServiceResult};
@@ -44,6 +45,7 @@ pub use import::{
     BatchRow, EnterpriseRow, ImportMode, ImportOutcome, MetricsRow, Progress, RowProblem,
     TaskRecord, TaskRow,
 };
+pub use names::{NameIds, Names};
 pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHoliday};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
@@ -61,7 +63,7 @@ pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_label};
 pub use tasks::{
-    BulkTransfer, Due, ListTasks, NewTask, PhaseReport, TickPhase, TickReport, short_id,
+    BulkTransfer, Due, ListTasks, NewTask, PhaseReport, TaskList, TickPhase, TickReport, short_id,
 };
 pub use tokens::{ApiToken, CreatedToken};
 pub use tracks::{TrackView, validate_track};

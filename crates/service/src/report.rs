@@ -309,7 +309,7 @@ impl Service {
             }
         }
         let ids: Vec<_> = overdue.keys().copied().collect();
-        let officers = self.officers_by_id(&ids).await?;
+        let officers = peiyu_storage::officers::officers_by_ids(conn, &ids).await?;
         let mut overdue_by_officer: Vec<(String, String, usize)> = overdue
             .into_iter()
             .filter_map(|(id, n)| {

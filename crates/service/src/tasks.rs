@@ -7,6 +7,7 @@ use peiyu_storage::{Actor, StorageError, TaskFilter, Versioned, officers, tasks}
 
 use crate::authz::{acting_scope, require_writer};
 use crate::error::{ServiceError, ServiceResult};
+use crate::names::{NameIds, Names};
 use crate::{Service, actor_of, in_unit};
 
 /// Which tasks to list.
@@ -26,6 +27,15 @@ pub fn short_id(task: &Task) -> String {
     // The random tail of a UUID v7.
     let simple = task.id.0.simple().to_string();
     simple[simple.len() - 8..].to_owned()
+}
+
+/// Tasks as `task list` and `GET /tasks` show them: by due date, with the names they point at.
+#[derive(Clone, Debug, Default)]
+pub struct TaskList {
+    /// The tasks with their versions.
+    pub tasks: Vec<Versioned<Task>>,
+    /// Their assignees, delegates and enterprises.
+    pub names: Names,
 }
 
 impl Service {
@@ -61,11 +71,7 @@ impl Service {
 
     /// Tasks by due date: the acting officer's own and their team's by default.
     #[tracing::instrument(skip(self, actor, query), fields(actor = %actor.login.as_str()))]
-    pub async fn list_tasks(
-        &self,
-        actor: &Officer,
-        query: &ListTasks,
-    ) -> ServiceResult<Vec<Versioned<Task>>> {
+    pub async fn list_tasks(&self, actor: &Officer, query: &ListTasks) -> ServiceResult<TaskList> {
         let conn = self.store().conn();
         let assignees = match &query.officer {
             Some(login) => Some(vec![
@@ -89,7 +95,7 @@ impl Service {
             Some(key) => Some(self.resolve_enterprise(key).await?.value.id),
             None => None,
         };
-        Ok(tasks::list_tasks(
+        let tasks = tasks::list_tasks(
             conn,
             &TaskFilter {
                 cultivation: None,
@@ -102,7 +108,22 @@ impl Service {
                 },
             },
         )
-        .await?)
+        .await?;
+        let names = self.task_names(tasks.iter().map(|t| &t.value)).await?;
+        Ok(TaskList { tasks, names })
+    }
+
+    /// The names the tasks point at (assignees, delegates, enterprises), for a front end that
+    /// shows a task it was handed back by a change.
+    pub async fn task_names<'a>(
+        &self,
+        tasks: impl IntoIterator<Item = &'a Task>,
+    ) -> ServiceResult<Names> {
+        let mut ids = NameIds::default();
+        for t in tasks {
+            ids.task(t);
+        }
+        self.names(&ids).await
     }
 
     /// Marks a task done with a note and optional evidence, effective `on` (default today). Its

@@ -200,6 +200,26 @@ pub async fn get_enterprise(
         })
 }
 
+/// The enterprises with these ids (unknown ids are skipped), read in chunks of
+/// [`crate::IN_CHUNK`] so a long list stays within every backend's parameter limit.
+pub async fn enterprises_by_ids(
+    conn: &impl ConnectionTrait,
+    ids: &[EnterpriseId],
+) -> StorageResult<Vec<Enterprise>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let rows = enterprises::Entity::find()
+            .filter(enterprises::Column::Id.is_in(chunk.iter().map(|id| id.0)))
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading enterprises"))?;
+        for row in rows {
+            out.push(from_model(row)?.value);
+        }
+    }
+    Ok(out)
+}
+
 /// The enterprise with this USCC, if any.
 pub async fn find_enterprise_by_uscc(
     conn: &impl ConnectionTrait,

@@ -38,3 +38,7 @@ pub use seal::{BrokenSeal, Seal};
 pub use targets::Target;
 pub use tasks::TaskFilter;
 pub use tracks::{TrackRecord, TrackStored};
+
+/// How many ids one `IN (…)` list holds at most: well within SQLite's 32,766, PostgreSQL's
+/// 65,535 and MySQL's 65,535 bound parameters, with room for the rest of the statement.
+pub const IN_CHUNK: usize = 1_000;

@@ -84,6 +84,26 @@ pub async fn list_officers(conn: &impl ConnectionTrait) -> StorageResult<Vec<Off
         .collect()
 }
 
+/// The officers with these ids (unknown ids are skipped), read in chunks of
+/// [`crate::IN_CHUNK`] so a long list stays within every backend's parameter limit.
+pub async fn officers_by_ids(
+    conn: &impl ConnectionTrait,
+    ids: &[OfficerId],
+) -> StorageResult<Vec<Officer>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let rows = officers::Entity::find()
+            .filter(officers::Column::Id.is_in(chunk.iter().map(|id| id.0)))
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading officers"))?;
+        for row in rows {
+            out.push(officer_from_model(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The officer with this login, if any.
 pub async fn find_officer_by_login(
     conn: &impl ConnectionTrait,

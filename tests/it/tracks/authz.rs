@@ -90,14 +90,14 @@ async fn a_bureau_leader_reads_cases_but_cannot_advance_them() {
         assert!(msg.contains("can read but not change anything"), "{msg}");
         assert_eq!(footprint(&w, &e, INDUSTRIAL).await, before);
 
-        let (_, views) = w
+        let views = w
             .service
             .show_cases(&w.boss, e.uscc.as_str())
             .await
             .unwrap();
-        assert_eq!(views.len(), 1);
-        assert_eq!(views[0].cultivation.value.stage.as_str(), "candidate");
-        assert!(!views[0].moves.is_empty());
+        assert_eq!(views.cases.len(), 1);
+        assert_eq!(views.cases[0].cultivation.value.stage.as_str(), "candidate");
+        assert!(!views.cases[0].moves.is_empty());
     })
     .await;
 }

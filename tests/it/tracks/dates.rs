@@ -40,7 +40,7 @@ async fn a_move_dated_in_the_future_is_refused_and_changes_nothing() {
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid);
         assert!(message(&err).contains("in the future"), "{err}");
-        assert!(w.service.show_cases(&w.admin, e.uscc.as_str()).await.unwrap().1.is_empty());
+        assert!(w.service.show_cases(&w.admin, e.uscc.as_str()).await.unwrap().cases.is_empty());
 
         open(&w, &e, INDUSTRIAL, "2024-12-02").await;
         let before = footprint(&w, &e, INDUSTRIAL).await;

@@ -24,18 +24,7 @@ fn label(b: Batch, lang: Lang) -> String {
 fn print_list(view: &BatchListView, json: bool, lang: Lang) -> Result<(), Failure> {
     let l = &view.list.value;
     if json {
-        return print_json(&json!({
-            "year": l.year,
-            "status": l.status.key(),
-            "version": view.list.version,
-            "entries": view.entries.iter().map(|(entry, e)| json!({
-                "uscc": e.uscc.as_str(),
-                "name": e.name,
-                "batch": entry.batch.number(),
-                "since": entry.since.to_string(),
-                "reason": entry.reason,
-            })).collect::<Vec<_>>(),
-        }));
+        return print_json(&peiyu_formats::json::BatchListDto::new(view, lang));
     }
     println!(
         "{} {} · {} · {} {}",

@@ -1,7 +1,8 @@
 //! `peiyu case …`: opening, advancing, withdrawing and showing cultivations.
 
 use peiyu_domain::{Lang, Officer, StageKey};
-use peiyu_service::{AdvanceCase, AdvanceOutcome, CaseView, OpenCase, Service, short_id};
+use peiyu_formats::json::{AdvanceDto, CasesDto};
+use peiyu_service::{AdvanceCase, AdvanceOutcome, CasesView, OpenCase, Service, short_id};
 use serde_json::json;
 
 use crate::Failure;
@@ -16,42 +17,8 @@ fn stage_label(view: &peiyu_service::TrackView, key: &StageKey, lang: Lang) -> S
 }
 
 fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failure> {
-    let guards: Vec<serde_json::Value> = o
-        .plan
-        .as_ref()
-        .map(|p| {
-            p.guards
-                .iter()
-                .map(|g| json!({"guard": g.guard, "passed": g.passed, "message": g.message.get(lang)}))
-                .collect()
-        })
-        .unwrap_or_default();
     if json {
-        return print_json(&json!({
-            "enterprise": o.enterprise.name,
-            "uscc": o.enterprise.uscc.as_str(),
-            "track": o.track.record.key.as_str(),
-            "track_version": o.track.record.version,
-            "applied": o.applied,
-            "replayed": o.replayed,
-            "from": o.plan.as_ref().map(|p| p.from.as_str().to_owned()).or_else(|| o.transition.as_ref().and_then(|t| t.from.as_ref().map(|s| s.to_string()))),
-            "to": o.plan.as_ref().map(|p| p.to.as_str().to_owned()).or_else(|| o.transition.as_ref().map(|t| t.to.to_string())),
-            "effective_on": o.plan.as_ref().map(|p| p.effective_on.to_string()).or_else(|| o.transition.as_ref().map(|t| t.effective_on.to_string())),
-            "overridden": o.plan.as_ref().map(|p| p.overridden),
-            "version": o.version,
-            "expires_on": o.plan.as_ref().and_then(|p| p.expires_on.map(|d| d.to_string())),
-            "guards": guards,
-            "tasks_created": o.tasks.iter().map(|t| json!({
-                "id": t.task.id.to_string(),
-                "kind": t.task.kind.key(),
-                "title": t.title.get(lang),
-                "assignee": t.assignee.login.as_str(),
-                "due_on": t.task.due_on.to_string(),
-                "provisional": t.due_provisional,
-                "priority": t.priority,
-            })).collect::<Vec<_>>(),
-            "tasks_closed": o.closed.iter().map(|t| json!({"id": t.id.to_string(), "title": t.title})).collect::<Vec<_>>(),
-        }));
+        return print_json(&AdvanceDto::new(o, lang));
     }
     let (from, to, on) = match (&o.plan, &o.transition) {
         (Some(p), _) => (Some(p.from.clone()), p.to.clone(), p.effective_on),
@@ -148,46 +115,12 @@ fn print_outcome(o: &AdvanceOutcome, json: bool, lang: Lang) -> Result<(), Failu
     Ok(())
 }
 
-fn print_cases(
-    enterprise: &peiyu_domain::Enterprise,
-    views: &[CaseView],
-    json: bool,
-    lang: Lang,
-) -> Result<(), Failure> {
+fn print_cases(view: &CasesView, json: bool, lang: Lang) -> Result<(), Failure> {
     if json {
-        return print_json(&json!({
-            "enterprise": enterprise.name,
-            "uscc": enterprise.uscc.as_str(),
-            "cases": views.iter().map(|v| json!({
-                "track": v.track.record.key.as_str(),
-                "track_version": v.track.record.version,
-                "stage": v.cultivation.value.stage.as_str(),
-                "stage_label": stage_label(&v.track, &v.cultivation.value.stage, lang),
-                "stage_since": v.cultivation.value.stage_since.to_string(),
-                "days_in_stage": v.days_in_stage,
-                "version": v.cultivation.version,
-                "target_stage": v.cultivation.value.target_stage.as_ref().map(|s| s.as_str()),
-                "target_date": v.cultivation.value.target_date.map(|d| d.to_string()),
-                "expires_on": v.cultivation.value.expires_on.map(|d| d.to_string()),
-                "moves": v.moves.iter().map(|m| json!({
-                    "to": m.to.as_str(),
-                    "label": m.label.get(lang),
-                    "ready": m.ready(),
-                    "role_allowed": m.role_allowed,
-                    "guards": m.guards.iter().map(|g| json!({"guard": g.guard, "passed": g.passed, "message": g.message.get(lang)})).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "history": v.history.iter().map(|t| json!({
-                    "from": t.from.as_ref().map(|s| s.as_str()),
-                    "to": t.to.as_str(),
-                    "effective_on": t.effective_on.to_string(),
-                    "reason": t.reason,
-                    "evidence": t.evidence,
-                    "overridden": t.overridden,
-                })).collect::<Vec<_>>(),
-                "open_tasks": v.open_tasks.iter().map(|t| json!({"id": t.id.to_string(), "title": t.title, "due_on": t.due_on.to_string()})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        }));
+        return print_json(&CasesDto::new(view, lang));
     }
+    let enterprise = &view.enterprise;
+    let views = &view.cases;
     if views.is_empty() {
         println!(
             "{}「{}」{}",
@@ -311,12 +244,11 @@ pub async fn run(
                     },
                 )
                 .await?;
-            print_cases(
-                &view.enterprise.clone(),
-                std::slice::from_ref(&view),
-                json,
-                lang,
-            )
+            let view = CasesView {
+                enterprise: view.enterprise.clone(),
+                cases: vec![view],
+            };
+            print_cases(&view, json, lang)
         }
         CaseCommand::Advance(args) => advance(service, actor, args, json, lang).await,
         CaseCommand::Withdraw {
@@ -361,8 +293,8 @@ pub async fn run(
             Ok(())
         }
         CaseCommand::Show { enterprise } => {
-            let (e, views) = service.show_cases(actor, &enterprise).await?;
-            print_cases(&e, &views, json, lang)
+            let view = service.show_cases(actor, &enterprise).await?;
+            print_cases(&view, json, lang)
         }
     }
 }

@@ -3,26 +3,15 @@
 use peiyu_domain::{
     LandArea, Lang, LegalForm, Localize, NewEnterprise, Officer, Sector, Uscc, UsccMode,
 };
+use peiyu_formats::json::EnterpriseDetailDto;
 use peiyu_service::enterprises::EnterpriseDetail;
 use peiyu_service::{EnterpriseEdit, EnterpriseView, ListEnterprises, Service};
-use serde::Serialize;
 
 use crate::Failure;
 use crate::args::{EnterpriseAddArgs, EnterpriseCommand, EnterpriseEditArgs, EnterpriseListArgs};
 use peiyu_formats::json::EnterpriseDto;
 
 use crate::output::{print_json, table, tr};
-
-#[derive(Serialize)]
-struct MetricsJson {
-    month: String,
-    revenue: Option<i64>,
-    output_value: Option<i64>,
-    energy_tce: Option<String>,
-    employees: Option<u32>,
-    tax: Option<i64>,
-    rnd_spend: Option<i64>,
-}
 
 fn parse_uscc(field: &str, text: &str, lenient: bool, lang: Lang) -> Result<Uscc, Failure> {
     let mode = if lenient {
@@ -110,24 +99,8 @@ fn print_list(views: &[EnterpriseView], json: bool, lang: Lang) -> Result<(), Fa
 }
 
 fn print_detail(d: &EnterpriseDetail, json: bool, lang: Lang) -> Result<(), Failure> {
-    let metrics: Vec<MetricsJson> = d
-        .recent_metrics
-        .iter()
-        .map(|m| MetricsJson {
-            month: m.month.to_string(),
-            revenue: m.revenue.map(|y| y.amount()),
-            output_value: m.output_value.map(|y| y.amount()),
-            energy_tce: m.energy.map(|e| e.to_string()),
-            employees: m.employees,
-            tax: m.tax.map(|y| y.amount()),
-            rnd_spend: m.rnd_spend.map(|y| y.amount()),
-        })
-        .collect();
     if json {
-        return print_json(&serde_json::json!({
-            "enterprise": EnterpriseDto::from_view(&d.view, lang),
-            "recent_metrics": metrics,
-        }));
+        return print_json(&EnterpriseDetailDto::new(d, lang));
     }
     let e = &d.view.enterprise;
     let mut t = table(lang, &[("项目", "field"), ("内容", "value")]);

@@ -1,8 +1,7 @@
 //! `peiyu report progress`: progress against the year's targets.
 
 use peiyu_domain::{Lang, Officer, Yuan};
-use peiyu_service::{Breakdown, ProgressReport, Service, target_label};
-use serde_json::json;
+use peiyu_service::{ProgressReport, Service};
 
 use crate::Failure;
 use crate::output::{destination, emit, table, tr};
@@ -46,55 +45,6 @@ fn target_line(r: &ProgressReport, lang: Lang) -> String {
             r.as_of
         ),
     }
-}
-
-fn json_of(r: &ProgressReport, lang: Lang) -> serde_json::Value {
-    let newly = |list: &[peiyu_service::NewlyRegistered]| {
-        list.iter()
-            .map(|n| {
-                json!({
-                    "name": n.enterprise.name,
-                    "uscc": n.enterprise.uscc.as_str(),
-                    "town": n.enterprise.town,
-                    "sector": n.enterprise.sector.key(),
-                    "registered_on": n.registered_on.to_string(),
-                    "output_value": n.output_value.amount(),
-                    "revenue": n.revenue.amount(),
-                    "batch": n.batch.map(|b| b.number()),
-                })
-            })
-            .collect::<Vec<_>>()
-    };
-    let breakdown = |list: &[Breakdown]| {
-        list.iter()
-            .map(|b| json!({"key": b.key, "newly_registered": b.newly_registered, "in_cultivation": b.in_cultivation, "output_value": b.output_value.amount()}))
-            .collect::<Vec<_>>()
-    };
-    json!({
-        "year": r.year,
-        "as_of": r.as_of.to_string(),
-        "targets": r.targets.iter().map(|t| json!({"metric": t.metric, "label": target_label(&t.metric, lang), "value": t.value})).collect::<Vec<_>>(),
-        "new_above_scale": {
-            "count": r.new_above_scale.len(),
-            "target": r.target("new_above_scale"),
-            "output_value": r.new_above_scale_output().amount(),
-            "enterprises": newly(&r.new_above_scale),
-        },
-        "new_above_limit": {
-            "count": r.new_above_limit.len(),
-            "target": r.target("new_above_limit"),
-            "enterprises": newly(&r.new_above_limit),
-        },
-        "funnels": r.funnels.iter().map(|f| json!({
-            "track": f.track,
-            "label": f.label.get(lang),
-            "stages": f.stages.iter().map(|(k, l, n)| json!({"stage": k, "label": l.get(lang), "count": n})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "by_batch": breakdown(&r.by_batch),
-        "by_town": breakdown(&r.by_town),
-        "by_sector": breakdown(&r.by_sector),
-        "overdue_by_officer": r.overdue_by_officer.iter().map(|(name, login, n)| json!({"name": name, "login": login, "overdue": n})).collect::<Vec<_>>(),
-    })
 }
 
 fn text(r: &ProgressReport, lang: Lang) -> String {
@@ -250,7 +200,8 @@ pub async fn progress(
     let mut bytes: Vec<u8> = match format {
         "text" => text(&r, lang).into_bytes(),
         "md" => markdown(&r, lang).into_bytes(),
-        "json" => serde_json::to_vec_pretty(&json_of(&r, lang)).map_err(std::io::Error::other)?,
+        "json" => serde_json::to_vec_pretty(&peiyu_formats::json::ProgressDto::new(&r, lang))
+            .map_err(std::io::Error::other)?,
         "xlsx" => peiyu_formats::report::xlsx(&r, &target_line(&r, lang), lang)?,
         other => {
             return Err(Failure::usage(

@@ -2,6 +2,7 @@
 
 use peiyu_domain::{Batch, TaskKind};
 use peiyu_domain::{Lang, Officer};
+use peiyu_formats::json::TaskDto;
 use peiyu_service::{BulkTransfer, Due, ListTasks, NewTask, Service, Versioned, short_id};
 use serde_json::json;
 
@@ -33,36 +34,8 @@ pub async fn run(
                     },
                 )
                 .await?;
-            let ids: Vec<_> = tasks.iter().map(|t| t.value.assignee).collect();
-            let officers = service.officers_by_id(&ids).await?;
-            let name = |id| {
-                officers
-                    .iter()
-                    .find(|o| o.id == id)
-                    .map(|o| o.name.clone())
-                    .unwrap_or_default()
-            };
             if json {
-                return print_json(
-                    &tasks
-                        .iter()
-                        .map(|t| {
-                            let t = &t.value;
-                            json!({
-                                "id": t.id.to_string(),
-                                "short_id": short_id(t),
-                                "kind": t.kind.key(),
-                                "title": t.title,
-                                "assignee": officers.iter().find(|o| o.id == t.assignee).map(|o| o.login.as_str()),
-                                "status": t.status.key(),
-                                "created_on": t.created_on.to_string(),
-                                "due_on": t.due_on.to_string(),
-                                "completed_on": t.completed_on.map(|d| d.to_string()),
-                                "origin": t.origin,
-                            })
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                return print_json(&TaskDto::list(&tasks, lang));
             }
             let mut table = table(
                 lang,
@@ -75,19 +48,19 @@ pub async fn run(
                     ("状态", "status"),
                 ],
             );
-            for t in &tasks {
+            for t in &tasks.tasks {
                 let t = &t.value;
                 table.add_row(vec![
                     short_id(t),
                     t.title.clone(),
                     t.kind.label(lang),
-                    name(t.assignee),
+                    tasks.names.officer_name(t.assignee),
                     t.due_on.to_string(),
                     t.status.label(lang).to_owned(),
                 ]);
             }
             println!("{table}");
-            println!("{} {}", tasks.len(), tr(lang, "个任务", "tasks"));
+            println!("{} {}", tasks.tasks.len(), tr(lang, "个任务", "tasks"));
             Ok(())
         }
         TaskCommand::Done {

@@ -309,7 +309,7 @@ fn an_import_with_bad_rows_exits_2_names_each_and_writes_nothing() {
         &["--lang", "en", "audit", "log", "--action", "enterprise.add"],
     );
     assert!(
-        stdout(&out).contains("enterprise added"),
+        stdout(&out).contains("added to the register"),
         "{}",
         stdout(&out)
     );

@@ -136,11 +136,22 @@ fn the_cli_and_the_api_give_the_same_json_for_the_same_view() {
         "--on",
         "2026-12-01",
     ]);
+    run(&[
+        "batch",
+        "assign",
+        "华为",
+        "--list",
+        "2026",
+        "--batch",
+        "2",
+        "--reason",
+        "年度名单",
+    ]);
     let token = cli_json(dir.path(), &["token", "create", "--name", "test"]);
     let token = token["secret"].as_str().unwrap().to_owned();
     let server = serve(dir.path());
 
-    let pairs: [(&[&str], &str); 4] = [
+    let pairs: [(&[&str], &str); 9] = [
         (&["enterprise", "list"], "/api/v1/enterprises"),
         (
             &["history", "914403001922038216", "--format", "json"],
@@ -148,6 +159,20 @@ fn the_cli_and_the_api_give_the_same_json_for_the_same_view() {
         ),
         (&["audit", "verify"], "/api/v1/audit/verify"),
         (&["calendar", "check"], "/api/v1/calendar"),
+        (&["task", "list"], "/api/v1/tasks"),
+        (
+            &["case", "show", "914403001922038216"],
+            "/api/v1/enterprises/914403001922038216/cases",
+        ),
+        (&["batch", "list", "--list", "2026"], "/api/v1/batches/2026"),
+        (
+            &["report", "progress", "--year", "2026"],
+            "/api/v1/reports/progress?year=2026",
+        ),
+        (
+            &["enterprise", "show", "914403001922038216"],
+            "/api/v1/enterprises/914403001922038216",
+        ),
     ];
     let mut seen = Vec::new();
     for (args, path) in pairs {
@@ -172,4 +197,14 @@ fn the_cli_and_the_api_give_the_same_json_for_the_same_view() {
     assert_eq!(seen[1]["entries"][1]["action_label"], "立案培育");
     assert_eq!(seen[2]["ok"], true);
     assert_eq!(seen[3]["years"][1]["status"], "provisional");
+    // Tasks and cases name the officer and the enterprise without a second read.
+    let tasks = seen[4].as_array().unwrap();
+    assert!(!tasks.is_empty(), "{}", seen[4]);
+    assert_eq!(tasks[0]["assignee"], "admin");
+    assert_eq!(tasks[0]["enterprise"]["name"], "华为技术有限公司");
+    assert_eq!(seen[5]["cases"][0]["stage"], "cultivating");
+    assert_eq!(seen[5]["cases"][0]["history"][1]["actor"], "admin");
+    assert_eq!(seen[6]["entries"][0]["batch"], 2);
+    assert_eq!(seen[7]["year"], 2026);
+    assert_eq!(seen[8]["enterprise"]["name"], "华为技术有限公司");
 }
