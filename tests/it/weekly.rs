@@ -437,7 +437,11 @@ async fn an_officers_week_across_national_day_has_every_section() {
                     jia.name.as_str(),
                     &WatchReason::TargetAtRisk {
                         target_date: d("2023-11-15"),
-                        target_stage: Some("registered".into())
+                        target_stage: Some("registered".into()),
+                        target_label: Some(peiyu_domain::Text::new(
+                            "上规入统",
+                            "registered above scale"
+                        )),
                     }
                 ),
                 (

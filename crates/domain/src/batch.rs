@@ -66,6 +66,15 @@ impl Batch {
             (_, Lang::En) => "adjust and revitalise",
         }
     }
+
+    /// The batch as tables and lists name it, number and name together: 第1批 重点保障 /
+    /// batch 1 (key support).
+    pub fn full_label(self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("第{}批 {}", self.0, self.default_label(lang)),
+            Lang::En => format!("batch {} ({})", self.0, self.default_label(lang)),
+        }
+    }
 }
 
 impl fmt::Display for Batch {

@@ -5,11 +5,14 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use peiyu_domain::{Batch, CultivationId, Enterprise, EnterpriseId, Officer, Text};
+use peiyu_domain::{
+    Batch, CultivationId, Enterprise, EnterpriseId, Officer, StageKey, Text, TrackId,
+};
 use peiyu_storage::{batches, cultivations, enterprises};
 
 use crate::Service;
 use crate::error::{ServiceError, ServiceResult};
+use crate::tracks::TrackView;
 
 /// What to rebuild.
 #[derive(Clone, Debug, Default)]
@@ -40,12 +43,16 @@ pub struct ListedAsOf {
 /// One cultivation's stage on the day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StagedAsOf {
-    /// The track.
+    /// The track's key.
     pub track: String,
+    /// The track's name.
+    pub track_label: Text,
     /// The enterprise.
     pub enterprise: Enterprise,
-    /// The stage.
+    /// The stage's key.
     pub stage: String,
+    /// The stage's name (from the track version the cultivation follows).
+    pub stage_label: Text,
     /// Since when.
     pub since: NaiveDate,
 }
@@ -144,17 +151,27 @@ impl Service {
                 ))
         });
 
-        let tracks: BTreeMap<CultivationId, (String, EnterpriseId)> =
-            cultivations::list_cultivations(conn, None, None)
-                .await?
-                .into_iter()
-                .map(|c| {
+        let cultivations = cultivations::list_cultivations(conn, None, None).await?;
+        let mut versions: BTreeMap<TrackId, TrackView> = BTreeMap::new();
+        for c in &cultivations {
+            if let std::collections::btree_map::Entry::Vacant(slot) = versions.entry(c.value.track)
+            {
+                slot.insert(self.track_version(c.value.track).await?);
+            }
+        }
+        let tracks: BTreeMap<CultivationId, (String, EnterpriseId, TrackId)> = cultivations
+            .into_iter()
+            .map(|c| {
+                (
+                    c.value.id,
                     (
-                        c.value.id,
-                        (c.value.track_key.to_string(), c.value.enterprise),
-                    )
-                })
-                .collect();
+                        c.value.track_key.to_string(),
+                        c.value.enterprise,
+                        c.value.track,
+                    ),
+                )
+            })
+            .collect();
         let mut stage_of: BTreeMap<CultivationId, (String, NaiveDate)> = BTreeMap::new();
         for t in cultivations::all_transitions(conn, Some(date)).await? {
             // Transitions of a cultivation arrive in sequence order, which is effective order.
@@ -162,7 +179,7 @@ impl Service {
         }
         let mut staged = Vec::new();
         for (id, (stage, since)) in stage_of {
-            let Some((track, enterprise)) = tracks.get(&id) else {
+            let Some((track, enterprise, version)) = tracks.get(&id) else {
                 continue;
             };
             if query.track.as_ref().is_some_and(|t| t != track)
@@ -171,10 +188,24 @@ impl Service {
                 continue;
             }
             if let Some(e) = all.get(enterprise) {
+                let definition = versions.get(version).map(|v| &v.track);
+                let track_label = definition
+                    .map(|t| t.label().clone())
+                    .unwrap_or_else(|| Text::new(track.clone(), track.clone()));
+                let stage_label = definition
+                    .and_then(|t| {
+                        StageKey::new(&stage)
+                            .ok()
+                            .and_then(|k| t.stage(&k).cloned())
+                    })
+                    .map(|s| s.label)
+                    .unwrap_or_else(|| Text::new(stage.clone(), stage.clone()));
                 staged.push(StagedAsOf {
                     track: track.clone(),
+                    track_label,
                     enterprise: e.clone(),
                     stage,
+                    stage_label,
                     since,
                 });
             }

@@ -6,8 +6,29 @@ use peiyu_domain::{Officer, Role};
 use peiyu_storage::audit::{self, AuditEntry, AuditFilter, VerifyReport};
 use peiyu_storage::{BrokenSeal, Seal, seal};
 
+use std::collections::HashMap;
+
+use peiyu_domain::{EnterpriseId, Lang, OfficerId, Text};
+
 use crate::error::{ServiceError, ServiceResult};
+use crate::names::NameIds;
+use crate::targets::target_label;
 use crate::{Service, actor_of, in_unit};
+
+/// One audit entry as people read it (`audit log`): the entry, who made it by name, and what
+/// it is about in words (the enterprise's name, the officer's name, the list's year, the
+/// track's name, the target's metric), never an id.
+#[derive(Clone, Debug)]
+pub struct AuditLine {
+    /// The entry as stored.
+    pub entry: AuditEntry,
+    /// The actor's name (their login when the officer is unknown).
+    pub actor_name: String,
+    /// On whose behalf, by name.
+    pub on_behalf_of_name: Option<String>,
+    /// The entry's subject in words, zh and en.
+    pub subject: Text,
+}
 
 /// The outcome of `audit verify`: every hash chain and every daily seal.
 #[derive(Clone, Debug, Default)]
@@ -107,5 +128,142 @@ impl Service {
                 query.from.is_none_or(|f| day >= f) && query.to.is_none_or(|t| day <= t)
             })
             .collect())
+    }
+
+    /// [`Service::audit_log`] for people: each entry with its actor's name and its subject in
+    /// words. Reads only the officers, enterprises and tracks the entries name.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn audit_lines(
+        &self,
+        actor: &Officer,
+        query: &AuditQuery,
+    ) -> ServiceResult<Vec<AuditLine>> {
+        let entries = self.audit_log(actor, query).await?;
+        let mut ids = NameIds::default();
+        for e in &entries {
+            if let Some(a) = e.actor_id {
+                ids.officer(OfficerId(a));
+            }
+            if let Some(en) = e.enterprise_id {
+                ids.enterprise(EnterpriseId(en));
+            }
+        }
+        let names = self.names(&ids).await?;
+        // Officers are few (a bureau's staff): logins to names for officer subjects and
+        // on-behalf-of, which entries name by login.
+        let by_login: HashMap<String, String> =
+            peiyu_storage::officers::list_officers(self.store().conn())
+                .await?
+                .into_iter()
+                .map(|o| (o.login.as_str().to_owned(), o.name))
+                .collect();
+        let mut track_names: HashMap<String, Text> = HashMap::new();
+        let mut lines = Vec::with_capacity(entries.len());
+        for e in entries {
+            let actor_name = e
+                .actor_id
+                .and_then(|a| names.officers.get(&OfficerId(a)))
+                .map(|o| o.name.clone())
+                .or_else(|| by_login.get(&e.actor_login).cloned())
+                .unwrap_or_else(|| e.actor_login.clone());
+            let on_behalf_of_name = e
+                .on_behalf_of
+                .as_ref()
+                .map(|l| by_login.get(l).cloned().unwrap_or_else(|| l.clone()));
+            let enterprise = e
+                .enterprise_id
+                .and_then(|id| names.enterprise(EnterpriseId(id)))
+                .map(|en| en.name.clone());
+            let subject = match (e.subject_type.as_str(), enterprise) {
+                ("metrics", Some(name)) => {
+                    let s = format!("{name} · {}", e.subject_id);
+                    Text::new(s.clone(), s)
+                }
+                ("batch_entry", Some(name)) => {
+                    let year = e.subject_id.split('/').next().unwrap_or_default();
+                    Text::new(
+                        format!("{name} · {year} 年名单"),
+                        format!("{name} · {year} list"),
+                    )
+                }
+                (_, Some(name)) => Text::new(name.clone(), name),
+                ("officer", None) => {
+                    let n = by_login
+                        .get(&e.subject_id)
+                        .cloned()
+                        .unwrap_or_else(|| e.subject_id.clone());
+                    Text::new(n.clone(), n)
+                }
+                ("batch_list", None) => Text::new(
+                    format!("{} 年「四个一批」名单", e.subject_id),
+                    format!("{} four-batches list", e.subject_id),
+                ),
+                ("target", None) => {
+                    let (year, metric) = e.subject_id.split_once('/').unwrap_or(("", ""));
+                    Text::new(
+                        format!("{year} · {}", target_label(metric, Lang::Zh)),
+                        format!("{year} · {}", target_label(metric, Lang::En)),
+                    )
+                }
+                ("track", None) => {
+                    let (key, version) = e
+                        .subject_id
+                        .split_once('@')
+                        .unwrap_or((e.subject_id.as_str(), ""));
+                    if !track_names.contains_key(key) {
+                        let label = match self.latest_track(key).await {
+                            Ok(t) => t.track.label().clone(),
+                            Err(_) => Text::new(key, key),
+                        };
+                        track_names.insert(key.to_owned(), label);
+                    }
+                    let label = track_names
+                        .get(key)
+                        .cloned()
+                        .unwrap_or_else(|| Text::new(key, key));
+                    Text::new(
+                        format!("{} v{version}", label.zh()),
+                        format!("{} v{version}", label.en()),
+                    )
+                }
+                ("api_token", None) => {
+                    let after: Option<serde_json::Value> = e
+                        .after
+                        .as_deref()
+                        .and_then(|a| serde_json::from_str(a).ok());
+                    let field = |k: &str| {
+                        after
+                            .as_ref()
+                            .and_then(|v| v.get(k))
+                            .and_then(|v| v.as_str())
+                            .map(str::to_owned)
+                    };
+                    let owner = field("officer")
+                        .map(|l| by_login.get(&l).cloned().unwrap_or(l))
+                        .unwrap_or_default();
+                    let name = field("name").unwrap_or_default();
+                    Text::new(
+                        format!("{owner} 的访问令牌「{name}」"),
+                        format!("{owner}'s API token \"{name}\""),
+                    )
+                }
+                ("calendar_year", None) => Text::new(
+                    format!("{} 年节假日安排", e.subject_id),
+                    format!("{} holiday notice", e.subject_id),
+                ),
+                ("seal", None) => Text::new(
+                    format!("{} 审计日封签", e.subject_id),
+                    format!("audit seal of {}", e.subject_id),
+                ),
+                _ => Text::new(e.subject_id.clone(), e.subject_id.clone()),
+            };
+            lines.push(AuditLine {
+                entry: e,
+                actor_name,
+                on_behalf_of_name,
+                subject,
+            });
+        }
+        Ok(lines)
     }
 }

@@ -34,7 +34,7 @@ use peiyu_domain::Officer;
 use peiyu_storage::{Actor, Store, UnitOfWork};
 
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
-pub use audit::{AuditQuery, AuditVerification};
+pub use audit::{AuditLine, AuditQuery, AuditVerification};
 pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};

@@ -339,7 +339,7 @@ impl Service {
         for firm in watched {
             let figures = metrics::list_metrics(conn, firm.id, from, to).await?;
             let batch = batch_of.get(&firm.id).copied();
-            let mut on_track: Option<(String, Text)> = None;
+            let mut on_track: Option<(String, Text, Text)> = None;
             for c in cultivations::cultivations_of(conn, firm.id).await? {
                 let c = c.value;
                 let Some(stage_then) = stages.get(&c.id) else {
@@ -400,13 +400,18 @@ impl Service {
                     _ => None,
                 };
                 if !terminal && on_track.is_none() {
-                    on_track = Some((c.track_key.as_str().to_owned(), stage_label.clone()));
+                    on_track = Some((
+                        c.track_key.as_str().to_owned(),
+                        track.label().clone(),
+                        stage_label.clone(),
+                    ));
                 }
                 cultivation_facts.push(CultivationFacts {
                     enterprise_name: firm.name.clone(),
                     enterprise_uscc: firm.uscc.as_str().to_owned(),
                     batch,
                     track: c.track_key.as_str().to_owned(),
+                    track_label: track.label().clone(),
                     stage: stage_label,
                     // A certified stage (valid for a period) is where a firm should rest until
                     // its re-review: not "stalled".
@@ -422,9 +427,9 @@ impl Service {
                     next_move,
                 });
             }
-            let (track, stage) = match on_track {
-                Some((track, stage)) => (Some(track), Some(stage)),
-                None => (None, None),
+            let (track, track_label, stage) = match on_track {
+                Some((track, label, stage)) => (Some(track), Some(label), Some(stage)),
+                None => (None, None, None),
             };
             enterprise_facts.push(EnterpriseFacts {
                 name: firm.name.clone(),
@@ -432,6 +437,7 @@ impl Service {
                 batch,
                 sector: firm.sector,
                 track,
+                track_label,
                 stage,
                 metrics: figures,
             });

@@ -75,8 +75,10 @@ pub enum WatchReason {
     TargetAtRisk {
         /// The target date.
         target_date: NaiveDate,
-        /// The stage to reach by then.
+        /// The stage to reach by then (its key).
         target_stage: Option<String>,
+        /// That stage's name.
+        target_label: Option<Text>,
     },
     /// Revenue within 10% below the sector's threshold (a firm about to cross it).
     NearThreshold {
@@ -101,8 +103,10 @@ pub struct WatchItem {
     pub enterprise_uscc: String,
     /// Its batch, if any.
     pub batch: Option<Batch>,
-    /// The track concerned, if any.
+    /// The track concerned (its key), if any.
     pub track: Option<String>,
+    /// The track's name, if any.
+    pub track_label: Option<Text>,
     /// The current stage's label, if a cultivation is concerned.
     pub stage: Option<Text>,
     /// What to look at, in a sentence.
@@ -211,6 +215,8 @@ pub struct CultivationFacts {
     pub batch: Option<Batch>,
     /// The track's key.
     pub track: String,
+    /// The track's name.
+    pub track_label: Text,
     /// The stage's label on the list's day.
     pub stage: Text,
     /// Whether that stage is terminal (withdrawn, delisted, …): such a cultivation is never
@@ -240,8 +246,10 @@ pub struct EnterpriseFacts {
     pub batch: Option<Batch>,
     /// Its sector, which decides the threshold.
     pub sector: Sector,
-    /// The track of a cultivation it is on, if any.
+    /// The track of a cultivation it is on (its key), if any.
     pub track: Option<String>,
+    /// That track's name.
+    pub track_label: Option<Text>,
     /// That cultivation's stage label on the list's day.
     pub stage: Option<Text>,
     /// Its monthly figures (any order).
@@ -487,6 +495,7 @@ fn watch_list(
                 enterprise_uscc: c.enterprise_uscc.clone(),
                 batch: c.batch,
                 track: Some(c.track.clone()),
+                track_label: Some(c.track_label.clone()),
                 stage: Some(c.stage.clone()),
                 detail: Text::new(
                     format!(
@@ -555,11 +564,13 @@ fn target_at_risk(
         reason: WatchReason::TargetAtRisk {
             target_date,
             target_stage: c.target_stage.as_ref().map(|s| s.as_str().to_owned()),
+            target_label: c.target_label.clone(),
         },
         enterprise_name: c.enterprise_name.clone(),
         enterprise_uscc: c.enterprise_uscc.clone(),
         batch: c.batch,
         track: Some(c.track.clone()),
+        track_label: Some(c.track_label.clone()),
         stage: Some(c.stage.clone()),
         detail: Text::new(
             format!(
@@ -624,6 +635,7 @@ fn near_threshold(
         enterprise_uscc: e.uscc,
         batch: e.batch,
         track: e.track,
+        track_label: e.track_label,
         stage: e.stage,
     })
 }
@@ -1115,6 +1127,7 @@ mod tests {
             enterprise_uscc: "91450000100000017X".into(),
             batch: None,
             track: "industrial".into(),
+            track_label: Text::new("工业小升规", "industrial above-scale cultivation"),
             stage: Text::new("培育中", "cultivating"),
             terminal: false,
             last_move_on: d(last_move),
@@ -1145,6 +1158,7 @@ mod tests {
             batch: None,
             sector,
             track: None,
+            track_label: None,
             stage: None,
             metrics: months_of(monthly, YearMonth::new(2022, 6).unwrap(), months),
         }
@@ -1179,7 +1193,8 @@ mod tests {
             items[1].reason,
             WatchReason::TargetAtRisk {
                 target_date: d("2023-08-28"),
-                target_stage: Some("registered".into())
+                target_stage: Some("registered".into()),
+                target_label: Some(Text::new("上规入统", "registered above scale")),
             }
         );
         assert!(

@@ -76,7 +76,7 @@ pub async fn run(
         for l in &view.listed {
             t.add_row(vec![
                 l.year.to_string(),
-                format!("{} {}", l.batch, l.batch.default_label(lang)),
+                l.batch.full_label(lang),
                 l.enterprise.name.clone(),
                 l.enterprise.uscc.as_str().to_owned(),
                 l.since.to_string(),
@@ -97,8 +97,8 @@ pub async fn run(
         );
         for s in &view.staged {
             t.add_row(vec![
-                s.track.clone(),
-                s.stage.clone(),
+                s.track_label.get(lang).to_owned(),
+                s.stage_label.get(lang).to_owned(),
                 s.enterprise.name.clone(),
                 s.enterprise.uscc.as_str().to_owned(),
                 s.since.to_string(),

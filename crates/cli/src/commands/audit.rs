@@ -197,21 +197,18 @@ pub async fn run(
                 .as_deref()
                 .map(|a| AuditAction::parse(a).map_err(|e| Failure::invalid("--action", &e)))
                 .transpose()?;
-            let entries = service
-                .audit_log(
-                    actor,
-                    &AuditQuery {
-                        actor: by,
-                        enterprise,
-                        action,
-                        from,
-                        to,
-                    },
-                )
-                .await?;
+            let query = AuditQuery {
+                actor: by,
+                enterprise,
+                action,
+                from,
+                to,
+            };
             if json {
+                let entries = service.audit_log(actor, &query).await?;
                 return print_json(&entries.iter().map(entry_json).collect::<Vec<_>>());
             }
+            let lines = service.audit_lines(actor, &query).await?;
             let mut t = table(
                 lang,
                 &[
@@ -222,12 +219,17 @@ pub async fn run(
                     ("原因", "reason"),
                 ],
             );
-            for e in &entries {
+            for line in &lines {
+                let e = &line.entry;
+                let actor = match &line.on_behalf_of_name {
+                    Some(o) => format!("{}（{} {o}）", line.actor_name, tr(lang, "代", "for")),
+                    None => line.actor_name.clone(),
+                };
                 t.add_row(vec![
                     peiyu_service::CountyZone::default().local(e.recorded_at),
-                    e.actor_login.clone(),
+                    actor,
                     e.action_label(lang).to_owned(),
-                    e.subject_id.clone(),
+                    line.subject.get(lang).to_owned(),
                     e.reason.clone().unwrap_or_default(),
                 ]);
             }

@@ -15,10 +15,7 @@ fn batch(text: &str) -> Result<Batch, Failure> {
 }
 
 fn label(b: Batch, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("第{}批 {}", b.number(), b.default_label(lang)),
-        Lang::En => format!("batch {} ({})", b.number(), b.default_label(lang)),
-    }
+    b.full_label(lang)
 }
 
 fn print_list(view: &BatchListView, json: bool, lang: Lang) -> Result<(), Failure> {

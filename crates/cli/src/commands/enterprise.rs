@@ -127,7 +127,7 @@ fn print_detail(d: &EnterpriseDetail, json: bool, lang: Lang) -> Result<(), Fail
             d.view
                 .responsible
                 .as_ref()
-                .map(|o| format!("{} ({})", o.name, o.login.as_str()))
+                .map(|o| o.name.clone())
                 .unwrap_or_default(),
         ),
         (

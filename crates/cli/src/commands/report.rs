@@ -72,7 +72,7 @@ fn text(r: &ProgressReport, lang: Lang) -> String {
     }
     out.push_str(&format!("{t}\n"));
     for f in &r.funnels {
-        out.push_str(&format!("{} ({})\n", f.label.get(lang), f.track));
+        out.push_str(&format!("{}\n", f.label.get(lang)));
         let mut t = table(lang, &[("阶段", "stage"), ("企业数", "enterprises")]);
         for (_, label, n) in &f.stages {
             t.add_row(vec![label.get(lang).to_owned(), n.to_string()]);
@@ -109,8 +109,8 @@ fn text(r: &ProgressReport, lang: Lang) -> String {
         tr(lang, "逾期任务（按干部）", "overdue tasks by officer")
     ));
     let mut t = table(lang, &[("干部", "officer"), ("逾期任务", "overdue")]);
-    for (name, login, n) in &r.overdue_by_officer {
-        t.add_row(vec![format!("{name} ({login})"), n.to_string()]);
+    for (name, _, n) in &r.overdue_by_officer {
+        t.add_row(vec![name.clone(), n.to_string()]);
     }
     out.push_str(&format!("{t}\n"));
     out
@@ -177,8 +177,8 @@ fn markdown(r: &ProgressReport, lang: Lang) -> String {
         tr(lang, "干部", "officer"),
         tr(lang, "逾期", "overdue")
     ));
-    for (name, login, n) in &r.overdue_by_officer {
-        out.push_str(&format!("| {name} ({login}) | {n} |\n"));
+    for (name, _, n) in &r.overdue_by_officer {
+        out.push_str(&format!("| {name} | {n} |\n"));
     }
     out
 }

@@ -47,8 +47,9 @@ fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> 
         }));
     }
     println!(
-        "{} ({}) v{} · {}",
+        "{} · {} {} · v{} · {}",
         t.label().get(lang),
+        tr(lang, "代码", "key"),
         t.key(),
         view.record.version,
         &view.record.content_hash[..12]
@@ -56,8 +57,8 @@ fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> 
     let mut stages = table(
         lang,
         &[
+            ("阶段代码（--to）", "stage key (--to)"),
             ("阶段", "stage"),
-            ("名称", "label"),
             ("进入时生成的任务", "tasks on entering"),
         ],
     );
@@ -97,14 +98,19 @@ fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> 
             ("条件", "guards"),
         ],
     );
+    let stage_name = |k: &peiyu_domain::StageKey| {
+        t.stage(k)
+            .map(|s| s.label.get(lang).to_owned())
+            .unwrap_or_else(|| k.to_string())
+    };
     for x in t.transitions() {
         moves.add_row(vec![
             x.from
                 .iter()
-                .map(|s| s.to_string())
+                .map(&stage_name)
                 .collect::<Vec<_>>()
-                .join(", "),
-            x.to.to_string(),
+                .join("、"),
+            stage_name(&x.to),
             t.move_label(x).get(lang).to_owned(),
             x.guards
                 .iter()

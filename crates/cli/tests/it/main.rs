@@ -4,6 +4,7 @@
 
 mod basics;
 mod json_views;
+mod words;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -716,13 +716,13 @@ impl WatchCol {
             (WatchCol::Batch, _) => item.batch.map_or(Cell::Empty, Cell::Batch),
             (WatchCol::Enterprise, _) => Cell::Text(item.enterprise_name.clone()),
             (WatchCol::Uscc, _) => Cell::Text(item.enterprise_uscc.clone()),
-            (WatchCol::Track, _) => Cell::opt_text(item.track.as_deref()),
+            (WatchCol::Track, _) => Cell::opt_text(item.track_label.as_ref().map(|t| t.get(lang))),
             (WatchCol::Stage, _) => Cell::opt_text(item.stage.as_ref().map(|s| s.get(lang))),
             (WatchCol::TargetDate, WatchReason::TargetAtRisk { target_date, .. }) => {
                 Cell::Date(*target_date)
             }
-            (WatchCol::TargetStage, WatchReason::TargetAtRisk { target_stage, .. }) => {
-                Cell::opt_text(target_stage.as_deref())
+            (WatchCol::TargetStage, WatchReason::TargetAtRisk { target_label, .. }) => {
+                Cell::opt_text(target_label.as_ref().map(|t| t.get(lang)))
             }
             (WatchCol::Share, WatchReason::NearThreshold { share_bp }) => Cell::Share(*share_bp),
             (WatchCol::StalledDays, WatchReason::Stalled { days }) => Cell::Int(*days),
@@ -802,8 +802,9 @@ pub fn reason_summary(reason: &WatchReason, lang: Lang) -> String {
     let figure = match reason {
         WatchReason::TargetAtRisk {
             target_date,
-            target_stage: Some(stage),
-        } => format!("{target_date} → {stage}"),
+            target_label: Some(stage),
+            ..
+        } => format!("{target_date} → {}", stage.get(lang)),
         WatchReason::TargetAtRisk { target_date, .. } => target_date.to_string(),
         WatchReason::NearThreshold { share_bp } => percent(*share_bp),
         WatchReason::Stalled { days } => match lang {

@@ -193,11 +193,13 @@ pub fn week27() -> WeeklyList {
             reason: WatchReason::TargetAtRisk {
                 target_date: d(8, 31),
                 target_stage: Some("qualified".into()),
+                target_label: Some(Text::new("达标", "qualified")),
             },
             enterprise_name: firms[0].name.into(),
             enterprise_uscc: firms[0].uscc.into(),
             batch: firms[0].batch,
             track: Some("industrial".into()),
+            track_label: Some(Text::new("工业小升规", "industrial above-scale cultivation")),
             stage: Some(Text::new("培育中", "cultivating")),
             detail: Text::new(
                 "营业收入未达 2000 万元；规上条件仍不满足",
@@ -210,6 +212,7 @@ pub fn week27() -> WeeklyList {
             enterprise_uscc: firms[1].uscc.into(),
             batch: firms[1].batch,
             track: Some("industrial".into()),
+            track_label: Some(Text::new("工业小升规", "industrial above-scale cultivation")),
             stage: Some(Text::new("培育中", "cultivating")),
             detail: Text::new(
                 "营收 1850 万元，达规上标准 2000 万元的 92.5%",
@@ -222,6 +225,7 @@ pub fn week27() -> WeeklyList {
             enterprise_uscc: firms[3].uscc.into(),
             batch: None,
             track: Some("industrial".into()),
+            track_label: Some(Text::new("工业小升规", "industrial above-scale cultivation")),
             stage: Some(Text::new("入库候选", "candidate")),
             detail: Text::new("自 4 月 19 日起未推进", "no move since 19 April"),
         },

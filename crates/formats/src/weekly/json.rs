@@ -77,6 +77,7 @@ fn watch(w: &WatchItem) -> Value {
         WatchReason::TargetAtRisk {
             target_date,
             target_stage,
+            ..
         } => (
             Some(target_date.to_string()),
             target_stage.clone(),
@@ -96,6 +97,7 @@ fn watch(w: &WatchItem) -> Value {
         "enterprise_uscc": w.enterprise_uscc,
         "batch": w.batch.map(|b| b.number()),
         "track": w.track,
+        "track_label": w.track_label.as_ref().map(text),
         "stage": w.stage.as_ref().map(text),
         "detail": text(&w.detail),
     })
