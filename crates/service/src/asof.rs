@@ -9,7 +9,7 @@ use peiyu_domain::{Batch, CultivationId, Enterprise, EnterpriseId, Officer, Text
 use peiyu_storage::{batches, cultivations, enterprises};
 
 use crate::Service;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 
 /// What to rebuild.
 #[derive(Clone, Debug, Default)]
@@ -74,7 +74,7 @@ impl Service {
     ) -> ServiceResult<AsOfView> {
         if date > self.today() {
             return Err(ServiceError::invalid(
-                "DATE",
+                Field::Date,
                 Text::new(
                     format!("{date} 还没到，不能回看"),
                     format!("{date} is in the future: nothing to rebuild yet"),
