@@ -216,3 +216,52 @@ fn the_demo_uses_only_the_services_public_api_and_nothing_but_the_cli_knows_it()
         );
     }
 }
+
+/// The places in `text` where the service would speak as one front end: a CLI flag (`--` and a
+/// letter) or a backticked `peiyu …` command, outside comments.
+fn front_end_words(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        let flag = code
+            .match_indices("--")
+            .any(|(at, _)| code[at + 2..].starts_with(|c: char| c.is_ascii_alphabetic()));
+        if flag || code.contains("`peiyu ") {
+            found.push(format!("line {}: {}", i + 1, code));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_service_names_fields_neutrally_and_gives_no_cli_hints() {
+    assert_eq!(
+        front_end_words("    ServiceError::invalid(\"--to\", t)").len(),
+        1
+    );
+    assert_eq!(
+        front_end_words("    \"用 `peiyu case show` 查看\"").len(),
+        1
+    );
+    assert!(front_end_words("    /// as `peiyu init` does\n    let a = b - 1;").is_empty());
+
+    let dir = root().join("crates/service/src");
+    let mut offenders = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for place in front_end_words(&text) {
+                offenders.push(format!("{}: {place}", path.display()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "the service names fields by `Field` and says what to do in words; each front end adds its own flags and commands:\n{}",
+        offenders.join("\n")
+    );
+}

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use peiyu_domain::{Lang, Localize};
 use peiyu_formats::FormatError;
-use peiyu_service::{ErrorKind, ServiceError};
+use peiyu_service::{ErrorKind, Field, ServiceError};
 
 use crate::args::{Cli, LangArg};
 
@@ -141,7 +141,7 @@ impl Failure {
                     ErrorKind::NotFound => 4,
                     ErrorKind::Forbidden | ErrorKind::Internal => 1,
                 };
-                (code, e.localize(lang).get(lang).to_owned())
+                (code, service_message(e, lang))
             }
             Failure::Usage { field, zh, en } => (
                 2,
@@ -160,5 +160,100 @@ impl Failure {
             Lang::En => eprintln!("error: {message}"),
         }
         ExitCode::from(code)
+    }
+}
+
+/// A service error in the words of the command line: the field as the flag or argument the user
+/// typed, and what to run when the database has no schema yet.
+fn service_message(e: &ServiceError, lang: Lang) -> String {
+    match e {
+        ServiceError::Invalid { field, message } => match lang {
+            Lang::Zh => format!("{}：{}", cli_field(field), message.zh()),
+            Lang::En => format!("{}: {}", cli_field(field), message.en()),
+        },
+        ServiceError::Uninitialised => match lang {
+            Lang::Zh => "数据库尚未初始化：请先运行 `peiyu init`".to_owned(),
+            Lang::En => "the database is not initialised: run `peiyu init` first".to_owned(),
+        },
+        other => other.localize(lang).get(lang).to_owned(),
+    }
+}
+
+/// The flag, argument or setting a user gives for each of the service's fields: the one table
+/// of the command line's field names. A named column or record field keeps its key.
+fn cli_field(field: &Field) -> &str {
+    match field {
+        Field::Reason => "--reason",
+        Field::List => "--list",
+        Field::On => "--on",
+        Field::Batch => "--batch",
+        Field::To => "--to",
+        Field::From => "--from",
+        Field::Rules => "--rules",
+        Field::Override => "--override",
+        Field::Track => "--track",
+        Field::TargetStage => "--target-stage",
+        Field::Target => "--target",
+        Field::RequestId => "--request-id",
+        Field::ExpectVersion => "--expect-version",
+        Field::AsOf => "--as-of",
+        Field::Officer => "--officer",
+        Field::Assignee => "--assignee",
+        Field::Title => "--title",
+        Field::Due => "--due",
+        Field::Name => "--name",
+        Field::TokenHolder => "--for",
+        Field::Expires => "--expires",
+        Field::Actor => "--as",
+        Field::Today => "--today",
+        Field::Week => "--week",
+        Field::Year => "--year",
+        Field::Lead => "--lead",
+        Field::Metric => "--metric",
+        Field::Value => "--value",
+        Field::Admin => "--admin",
+        Field::AdminName => "--admin-name",
+        Field::Database => "--db",
+        Field::Enterprise => "ENTERPRISE",
+        Field::Task => "TASK",
+        Field::TokenId => "ID",
+        Field::Date => "DATE",
+        Field::File => "FILE",
+        Field::CalendarOverride => "PEIYU_CALENDAR_OVERRIDE",
+        Field::Case | Field::Edit | Field::Calendar | Field::Notice | Field::Named(_) => {
+            field.key()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use peiyu_domain::Text;
+
+    #[test]
+    fn every_field_has_a_distinct_name_on_the_command_line() {
+        let mut seen = std::collections::HashSet::new();
+        for field in &Field::ALL {
+            let name = cli_field(field);
+            assert!(
+                !name.is_empty(),
+                "{field:?} has no name on the command line"
+            );
+            assert!(seen.insert(name), "{field:?} shares the name {name}");
+        }
+        assert_eq!(cli_field(&Field::AsOf), "--as-of");
+        assert_eq!(cli_field(&Field::Enterprise), "ENTERPRISE");
+        assert_eq!(cli_field(&Field::named("uscc")), "uscc");
+    }
+
+    #[test]
+    fn an_invalid_value_names_the_flag_and_uninitialised_says_what_to_run() {
+        let e = ServiceError::invalid(Field::Reason, Text::new("不能为空", "is required"));
+        assert_eq!(service_message(&e, Lang::Zh), "--reason：不能为空");
+        assert_eq!(service_message(&e, Lang::En), "--reason: is required");
+        let e = ServiceError::Uninitialised;
+        assert!(service_message(&e, Lang::En).contains("`peiyu init`"));
+        assert!(!e.localize(Lang::En).en().contains("peiyu"));
     }
 }

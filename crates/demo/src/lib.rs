@@ -24,7 +24,7 @@ use peiyu_domain::{
     Role, Sector, StageKey, Task, TaskId, TaskKind, Text, Uscc, YearMonth, Yuan,
 };
 use peiyu_service::{
-    AdvanceCase, Due, ListChange, ListEnterprises, ListTasks, NewOfficer, NewTask, OpenCase,
+    AdvanceCase, Due, Field, ListChange, ListEnterprises, ListTasks, NewOfficer, NewTask, OpenCase,
     Service, ServiceError, ServiceResult, SettableClock,
 };
 
@@ -153,13 +153,14 @@ fn uscc_for(name: &str, taken: &mut BTreeSet<String>) -> ServiceResult<Uscc> {
             org.push(char::from(USCC_CHARS[i]));
         }
         let org_check = Uscc::organisation_check_character(&org)
-            .map_err(|e| ServiceError::invalid_from("uscc", &e))?;
+            .map_err(|e| ServiceError::invalid_from(Field::named("uscc"), &e))?;
         let first17 = format!("91{DEMO_AREA_CODE}{org}{org_check}");
-        let check =
-            Uscc::check_character(&first17).map_err(|e| ServiceError::invalid_from("uscc", &e))?;
+        let check = Uscc::check_character(&first17)
+            .map_err(|e| ServiceError::invalid_from(Field::named("uscc"), &e))?;
         let code = format!("{first17}{check}");
         if taken.insert(code.clone()) {
-            return Uscc::parse(&code).map_err(|e| ServiceError::invalid_from("uscc", &e));
+            return Uscc::parse(&code)
+                .map_err(|e| ServiceError::invalid_from(Field::named("uscc"), &e));
         }
     }
 }
@@ -299,7 +300,7 @@ fn rows<'a>(
 
 fn data_error(file: &str, line: usize, zh: &str, en: &str) -> ServiceError {
     ServiceError::invalid(
-        format!("demo/{file}:{line}"),
+        Field::Named(format!("demo/{file}:{line}")),
         Text::new(
             format!("演示数据 {file} 第 {line} 行：{zh}"),
             format!("demo data {file} line {line}: {en}"),
@@ -414,24 +415,32 @@ fn load_enterprises() -> ServiceResult<Vec<DemoEnterprise>> {
     let mut out = Vec::new();
     for (line, f) in rows(F, ENTERPRISES_CSV, &ENTERPRISE_COLUMNS)? {
         let bad = |zh: &str, en: &str| data_error(F, line, zh, en);
-        let sector = Sector::parse(f[2]).map_err(|e| ServiceError::invalid_from(F, &e))?;
-        let legal_form = LegalForm::parse(f[4]).map_err(|e| ServiceError::invalid_from(F, &e))?;
+        let sector =
+            Sector::parse(f[2]).map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?;
+        let legal_form =
+            LegalForm::parse(f[4]).map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?;
         let land = if f[5].is_empty() {
             None
         } else {
-            Some(LandArea::parse(f[5]).map_err(|e| ServiceError::invalid_from(F, &e))?)
+            Some(
+                LandArea::parse(f[5])
+                    .map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?,
+            )
         };
         let group = Group::parse(f[7]).ok_or_else(|| bad("未知的分组", "unknown group"))?;
         let batch = if f[8].is_empty() {
             None
         } else {
             let n = u8::try_from(parse_num(F, line, f[8])?).unwrap_or(0);
-            Some(Batch::new(n).map_err(|e| ServiceError::invalid_from(F, &e))?)
+            Some(Batch::new(n).map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?)
         };
         let since = if f[9].is_empty() {
             None
         } else {
-            Some(YearMonth::parse(f[9]).map_err(|e| ServiceError::invalid_from(F, &e))?)
+            Some(
+                YearMonth::parse(f[9])
+                    .map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?,
+            )
         };
         let base_wan_x100 = if f[10].is_empty() {
             None
@@ -714,7 +723,8 @@ fn load_tasks() -> ServiceResult<Vec<TaskRow>> {
         .map(|(line, f)| {
             Ok(TaskRow {
                 enterprise: Some(f[0].to_owned()).filter(|s| !s.is_empty()),
-                kind: TaskKind::parse(f[1]).map_err(|e| ServiceError::invalid_from(F, &e))?,
+                kind: TaskKind::parse(f[1])
+                    .map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?,
                 title: f[2].to_owned(),
                 assignee: f[3].to_owned(),
                 by: f[4].to_owned(),
@@ -736,7 +746,8 @@ fn load_batch_moves() -> ServiceResult<Vec<BatchMoveRow>> {
             Ok(BatchMoveRow {
                 enterprise: f[0].to_owned(),
                 on: parse_date(F, line, f[1])?,
-                batch: Batch::new(n).map_err(|e| ServiceError::invalid_from(F, &e))?,
+                batch: Batch::new(n)
+                    .map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?,
                 reason: f[3].to_owned(),
             })
         })
@@ -823,7 +834,7 @@ impl Replay {
     fn officer(&self, login: &str) -> ServiceResult<Officer> {
         self.officers.get(login).cloned().ok_or_else(|| {
             ServiceError::invalid(
-                "demo",
+                Field::named("demo"),
                 Text::new(
                     format!("演示数据引用了未知的干部「{login}」"),
                     format!("the demo data names an unknown officer \"{login}\""),
@@ -839,7 +850,7 @@ impl Replay {
             .position(|e| e.key == key)
             .ok_or_else(|| {
                 ServiceError::invalid(
-                    "demo",
+                    Field::named("demo"),
                     Text::new(
                         format!("演示数据引用了未知的企业「{key}」"),
                         format!("the demo data names an unknown enterprise \"{key}\""),
@@ -976,8 +987,10 @@ impl Replay {
             OFFICERS_CSV,
             &["login", "name", "role", "teams", "title", "invented"],
         )? {
-            let login = Login::new(f[0]).map_err(|e| ServiceError::invalid_from(F, &e))?;
-            let role = Role::parse(f[2]).map_err(|e| ServiceError::invalid_from(F, &e))?;
+            let login =
+                Login::new(f[0]).map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?;
+            let role =
+                Role::parse(f[2]).map_err(|e| ServiceError::invalid_from(Field::named(F), &e))?;
             let officer = self
                 .sim
                 .add_officer(
@@ -1036,7 +1049,7 @@ impl Replay {
         let e = self.enterprises[i].clone();
         let uscc = self.usccs.get(&e.key).cloned().ok_or_else(|| {
             ServiceError::invalid(
-                "demo",
+                Field::named("demo"),
                 Text::new("缺少统一社会信用代码", "no USCC generated"),
             )
         })?;
@@ -1169,7 +1182,8 @@ impl Replay {
         if row.to == "candidate" {
             let target_stage = match &row.target_stage {
                 Some(s) => Some(
-                    StageKey::new(s).map_err(|e| ServiceError::invalid_from("cases.csv", &e))?,
+                    StageKey::new(s)
+                        .map_err(|e| ServiceError::invalid_from(Field::named("cases.csv"), &e))?,
                 ),
                 None => None,
             };
@@ -1343,9 +1357,9 @@ fn batch_list_day() -> NaiveDate {
 /// moved.
 ///
 /// `today` is the day the demo is built on; it must not be before 2023-07-03, so that nothing
-/// of the replay lies in the future (else [`ServiceError::Invalid`], field `today`). Refuses a
+/// of the replay lies in the future (else [`ServiceError::Invalid`], field [`Field::Today`]). Refuses a
 /// database that has no admin or already holds enterprises, officers other than admins, batch
-/// lists or targets ([`ServiceError::Invalid`], field `--db`), before changing anything. A data
+/// lists or targets ([`ServiceError::Invalid`], field [`Field::Database`]), before changing anything. A data
 /// file or step that fails stops the build with the service's error, naming the step; what was
 /// recorded until then stays recorded and audited.
 #[tracing::instrument(skip(service))]
@@ -1354,7 +1368,7 @@ pub async fn build(service: &Service, today: NaiveDate) -> ServiceResult<DemoRep
     let as_of = demo_as_of();
     if today < as_of {
         return Err(ServiceError::invalid(
-            "today",
+            Field::Today,
             Text::new(
                 format!("演示县回放到 {as_of}，今天 {today} 早于该日：请在 {as_of} 之后构建"),
                 format!(
@@ -1365,7 +1379,7 @@ pub async fn build(service: &Service, today: NaiveDate) -> ServiceResult<DemoRep
     }
     let admin = service.admin_officer().await?.ok_or_else(|| {
         ServiceError::invalid(
-            "--db",
+            Field::Database,
             Text::new(
                 "数据库中没有管理员：先运行 `peiyu init`",
                 "the database has no admin: run `peiyu init` first",
@@ -1392,7 +1406,7 @@ pub async fn build(service: &Service, today: NaiveDate) -> ServiceResult<DemoRep
     let targets = service.targets(&admin, DEMO_YEAR).await?.len();
     if enterprise_count + other_officers + lists + targets > 0 {
         return Err(ServiceError::invalid(
-            "--db",
+            Field::Database,
             Text::new(
                 format!(
                     "数据库不是空的（{enterprise_count} 家企业、{other_officers} 名干部、{lists} 份名单、{targets} 个目标）：演示县只能建在新数据库上。请用 --db 指定另一个数据库，或删除该数据库文件后重试"

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Batch, Sector};
-use peiyu_service::{AdvanceCase, HistoryQuery, ListEnterprises, ListTasks, ServiceError};
+use peiyu_service::{AdvanceCase, Field, HistoryQuery, ListEnterprises, ListTasks, ServiceError};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -58,8 +58,10 @@ fn parse_json<T: DeserializeOwned + Default>(body: &Bytes, empty_ok: bool) -> Ap
                 .and_then(|(_, rest)| rest.split('`').next())
                 .map(str::to_owned)
         };
+        // A body field is named by its JSON pointer, as the service's errors name it.
         let field = quoted("missing field `")
             .or_else(|| quoted("unknown field `"))
+            .map(|f| format!("/{f}"))
             .unwrap_or_else(|| "body".to_owned());
         ApiError::invalid(
             field,
@@ -159,7 +161,7 @@ pub async fn list_enterprises(
         .as_deref()
         .map(Sector::parse)
         .transpose()
-        .map_err(|e| ServiceError::invalid_from("sector", &e))?;
+        .map_err(|e| ServiceError::invalid_from(Field::named("sector"), &e))?;
     let list = state
         .service
         .list_enterprises(
@@ -394,7 +396,7 @@ pub async fn batch_list(
         .batch
         .map(Batch::new)
         .transpose()
-        .map_err(|e| ServiceError::invalid_from("batch", &e))?;
+        .map_err(|e| ServiceError::invalid_from(Field::Batch, &e))?;
     let view = state.service.batch_list(&actor, year, batch).await?;
     Ok(Json(BatchListDto::new(&view, lang)))
 }
@@ -535,14 +537,11 @@ pub async fn load_notice(
         "toml" => peiyu_service::NoticeInput::Toml(request.text),
         other => {
             let shown: String = other.chars().take(100).collect();
-            return Err(ServiceError::invalid(
-                "format",
-                peiyu_domain::Text::new(
-                    format!("「{shown}」不是通知格式：应为 text 或 toml"),
-                    format!("\"{shown}\" is not a notice format: expected text or toml"),
-                ),
-            )
-            .into());
+            return Err(ApiError::invalid(
+                "/format",
+                format!("「{shown}」不是通知格式：应为 text 或 toml"),
+                format!("\"{shown}\" is not a notice format: expected text or toml"),
+            ));
         }
     };
     let load = state

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Lang, Localize, Text};
-use peiyu_service::{ErrorKind, ServiceError};
+use peiyu_service::{ErrorKind, Field, ServiceError};
 
 use crate::lang::accept_language;
 use peiyu_formats::json::{ErrorBody, ErrorDetail};
@@ -111,12 +111,60 @@ impl ApiError {
     }
 }
 
-/// The API's name for a field the service names as the CLI does: `--as-of` → `as_of`.
-pub fn api_field(field: &str) -> String {
+/// The API's name for an input the service names neutrally: a body field as a JSON pointer
+/// (`/to`, `/reason`), a path or query parameter by its name (`key`, `as_of`), a header by its
+/// name (`Idempotency-Key`, `If-Match`). An input the API does not take is named by its neutral
+/// key; a named column or record field (`uscc`, `sector`) keeps its key. The one table of the
+/// API's field names.
+pub fn api_field(field: &Field) -> &str {
     match field {
-        "--request-id" => "Idempotency-Key".to_owned(),
-        "--expect-version" => "If-Match".to_owned(),
-        _ => field.trim_start_matches('-').replace('-', "_"),
+        // Headers.
+        Field::RequestId => "Idempotency-Key",
+        Field::ExpectVersion => "If-Match",
+        // Path parameters.
+        Field::Enterprise => "key",
+        Field::Task => "id",
+        Field::Track => "track",
+        // Body fields: advancing a case, completing a task, loading a notice.
+        Field::To => "/to",
+        Field::On => "/on",
+        Field::Reason => "/reason",
+        Field::Override => "/override_guards",
+        Field::File => "/text",
+        // Query parameters.
+        Field::AsOf => "as_of",
+        Field::Year => "year",
+        Field::Batch => "batch",
+        Field::Officer => "officer",
+        // Inputs the API does not take, and named columns and record fields.
+        Field::List
+        | Field::From
+        | Field::Rules
+        | Field::TargetStage
+        | Field::Target
+        | Field::Assignee
+        | Field::Title
+        | Field::Due
+        | Field::Name
+        | Field::TokenHolder
+        | Field::Expires
+        | Field::Actor
+        | Field::Today
+        | Field::Week
+        | Field::Lead
+        | Field::Metric
+        | Field::Value
+        | Field::Admin
+        | Field::AdminName
+        | Field::TokenId
+        | Field::Date
+        | Field::Case
+        | Field::Edit
+        | Field::Calendar
+        | Field::Notice
+        | Field::CalendarOverride
+        | Field::Database
+        | Field::Named(_) => field.key(),
     }
 }
 
@@ -137,7 +185,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid { field, message } => ApiError {
                 status,
                 kind,
-                field: Some(api_field(&field)),
+                field: Some(api_field(&field).to_owned()),
                 message,
             },
             ServiceError::Uninitialised => ApiError {
@@ -186,18 +234,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cli_field_names_become_api_names() {
-        assert_eq!(api_field("--as-of"), "as_of");
-        assert_eq!(api_field("to"), "to");
+    fn fields_become_the_apis_names() {
+        assert_eq!(api_field(&Field::AsOf), "as_of");
+        assert_eq!(api_field(&Field::To), "/to");
+        assert_eq!(api_field(&Field::Reason), "/reason");
+        assert_eq!(api_field(&Field::RequestId), "Idempotency-Key");
+        assert_eq!(api_field(&Field::ExpectVersion), "If-Match");
+        assert_eq!(api_field(&Field::named("uscc")), "uscc");
+    }
+
+    #[test]
+    fn every_field_has_a_distinct_api_name() {
+        let mut seen = std::collections::HashSet::new();
+        for field in &Field::ALL {
+            let name = api_field(field);
+            assert!(!name.is_empty(), "{field:?} has no API name");
+            assert!(
+                !name.starts_with("--"),
+                "{field:?} is named as a CLI flag: {name}"
+            );
+            assert!(seen.insert(name), "{field:?} shares the API name {name}");
+        }
     }
 
     #[test]
     fn service_kinds_map_to_statuses() {
         let e: ApiError = ServiceError::not_found("无", "none").into();
         assert_eq!(e.status, StatusCode::NOT_FOUND);
-        let e: ApiError = ServiceError::invalid("--to", Text::new("错", "bad")).into();
+        let e: ApiError = ServiceError::invalid(Field::To, Text::new("错", "bad")).into();
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(e.field.as_deref(), Some("to"));
+        assert_eq!(e.field.as_deref(), Some("/to"));
         let e: ApiError = ServiceError::forbidden("不可", "no").into();
         assert_eq!(e.status, StatusCode::FORBIDDEN);
         assert_eq!(e.body(Lang::En).error.message, "no");

@@ -11,7 +11,7 @@ use peiyu_domain::{
 use peiyu_storage::{batches, cultivations, enterprises};
 
 use crate::Service;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::tracks::TrackView;
 
 /// What to rebuild.
@@ -81,7 +81,7 @@ impl Service {
     ) -> ServiceResult<AsOfView> {
         if date > self.today() {
             return Err(ServiceError::invalid(
-                "DATE",
+                Field::Date,
                 Text::new(
                     format!("{date} 还没到，不能回看"),
                     format!("{date} is in the future: nothing to rebuild yet"),

@@ -7,7 +7,7 @@ use peiyu_domain::{
 };
 use peiyu_storage::{BatchChange, Versioned, batches, enterprises};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, actor_of, in_unit};
 
 /// A list with its entries and their enterprises.
@@ -66,7 +66,7 @@ fn require_reason(reason: &str) -> ServiceResult<String> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ServiceError::invalid(
-            "--reason",
+            Field::Reason,
             Text::new(
                 "调整名单必须说明原因，如「产值下滑，调入第四批」",
                 "a list change needs a reason, e.g. \"output fell; moved to batch 4\"",
@@ -81,7 +81,7 @@ fn check_year(year: i32) -> ServiceResult<i32> {
         Ok(year)
     } else {
         Err(ServiceError::invalid(
-            "--list",
+            Field::List,
             Text::new(
                 format!("名单年份应为 2000 到 2100 之间的年份，收到 {year}"),
                 format!("a list's year must be between 2000 and 2100, got {year}"),
@@ -96,7 +96,7 @@ impl Service {
         let on = on.unwrap_or(today);
         if on > today {
             return Err(ServiceError::invalid(
-                "--on",
+                Field::On,
                 Text::new(
                     format!("生效日期 {on} 在今天 {today} 之后"),
                     format!("the effective date {on} is after today {today}"),
@@ -111,8 +111,8 @@ impl Service {
             .await?
             .ok_or_else(|| {
                 ServiceError::not_found(
-                    format!("没有 {year} 年的名单：用 `peiyu batch assign … --list {year}` 或 `peiyu batch copy` 建立"),
-                    format!("there is no {year} list: start one with `peiyu batch assign … --list {year}` or `peiyu batch copy`"),
+                    format!("没有 {year} 年的名单：请先为该年分配批次，或复制上一年的名单"),
+                    format!("there is no {year} list: start one by assigning batches for that year, or copy an earlier list"),
                 )
             })
     }
@@ -167,7 +167,7 @@ impl Service {
         let enterprise = self.resolve_enterprise(&cmd.enterprise).await?.value;
         if enterprise.archived && to.is_some() {
             return Err(ServiceError::invalid(
-                "ENTERPRISE",
+                Field::Enterprise,
                 Text::new(
                     format!("「{}」已归档，不能列入名单", enterprise.name),
                     format!(
@@ -192,14 +192,14 @@ impl Service {
             match (&current, to) {
                 (Some(c), Some(_)) if create_list => {
                     return Err(ServiceError::invalid(
-                        "--batch",
+                        Field::Batch,
                         Text::new(
                             format!(
-                                "「{}」已在 {year} 年名单的第{}批：每家企业在一份名单中只能属于一个批次；调整请用 `peiyu batch move`",
+                                "「{}」已在 {year} 年名单的第{}批：每家企业在一份名单中只能属于一个批次；调整请改为移动批次",
                                 enterprise.name, c.batch
                             ),
                             format!(
-                                "\"{}\" is already in batch {} of the {year} list: an enterprise is in one batch per list; use `peiyu batch move`",
+                                "\"{}\" is already in batch {} of the {year} list: an enterprise is in one batch per list; move it to another batch instead",
                                 enterprise.name, c.batch
                             ),
                         ),
@@ -207,7 +207,7 @@ impl Service {
                 }
                 (Some(c), Some(t)) if c.batch == t => {
                     return Err(ServiceError::invalid(
-                        "--batch",
+                        Field::Batch,
                         Text::new(
                             format!("「{}」已在第{t}批", enterprise.name),
                             format!("\"{}\" is already in batch {t}", enterprise.name),
@@ -217,11 +217,11 @@ impl Service {
                 (None, _) if !create_list => {
                     return Err(ServiceError::not_found(
                         format!(
-                            "「{}」不在 {year} 年名单上：先用 `peiyu batch assign`",
+                            "「{}」不在 {year} 年名单上：请先将其分配到该名单",
                             enterprise.name
                         ),
                         format!(
-                            "\"{}\" is not on the {year} list: use `peiyu batch assign` first",
+                            "\"{}\" is not on the {year} list: assign it to the list first",
                             enterprise.name
                         ),
                     ));
@@ -232,7 +232,7 @@ impl Service {
                 && on < c.since
             {
                 return Err(ServiceError::invalid(
-                    "--on",
+                    Field::On,
                     Text::new(
                         format!("生效日期 {on} 早于上一次调整 {}", c.since),
                         format!(
@@ -265,7 +265,7 @@ impl Service {
     ) -> ServiceResult<BatchMove> {
         let batch = cmd.batch.ok_or_else(|| {
             ServiceError::invalid(
-                "--batch",
+                Field::Batch,
                 Text::new("请给出批次（1 到 4）", "give a batch (1 to 4)"),
             )
         })?;
@@ -277,7 +277,7 @@ impl Service {
     pub async fn move_batch(&self, actor: &Officer, cmd: &ListChange) -> ServiceResult<BatchMove> {
         let batch = cmd.batch.ok_or_else(|| {
             ServiceError::invalid(
-                "--batch",
+                Field::Batch,
                 Text::new("请给出批次（1 到 4）", "give a batch (1 to 4)"),
             )
         })?;
@@ -309,7 +309,7 @@ impl Service {
         check_year(to)?;
         if batches::find_list(self.store().conn(), to).await?.is_some() {
             return Err(ServiceError::invalid(
-                "--to",
+                Field::To,
                 Text::new(
                     format!("{to} 年的名单已存在，不能覆盖"),
                     format!("a {to} list exists already and is not overwritten"),
@@ -391,7 +391,7 @@ impl Service {
         let list = self.list_for(year).await?;
         if list.value.status == BatchListStatus::Published {
             return Err(ServiceError::invalid(
-                "--list",
+                Field::List,
                 Text::new(
                     format!("{year} 年名单已发布"),
                     format!("the {year} list is already published"),
@@ -453,7 +453,7 @@ pub fn batch_rules(text: Option<&str>) -> ServiceResult<peiyu_workflow::batch_ru
         Some(t) => peiyu_workflow::batch_rules::Rules::parse(t),
         None => peiyu_workflow::batch_rules::Rules::shipped(),
     };
-    parsed.map_err(|e| ServiceError::invalid("--rules", e.localize(peiyu_domain::Lang::Zh)))
+    parsed.map_err(|e| ServiceError::invalid(Field::Rules, e.localize(peiyu_domain::Lang::Zh)))
 }
 
 impl Service {
@@ -525,7 +525,7 @@ impl Service {
                     .find(|s| s.enterprise == e.id)
                     .ok_or_else(|| {
                         ServiceError::invalid(
-                            "ENTERPRISE",
+                            Field::Enterprise,
                             Text::new(
                                 format!("「{}」没有建议批次（非工业企业或无数据）", e.name),
                                 format!(
@@ -540,10 +540,10 @@ impl Service {
             None => {
                 if batch.is_some() {
                     return Err(ServiceError::invalid(
-                        "--batch",
+                        Field::Batch,
                         Text::new(
-                            "--batch 只能用于单个企业",
-                            "--batch applies to one enterprise only",
+                            "指定批次只能用于单个企业",
+                            "a batch can be named for one enterprise only",
                         ),
                     ));
                 }
@@ -561,11 +561,11 @@ impl Service {
                 (None, Some(b)) => b,
                 (None, None) => {
                     return Err(ServiceError::invalid(
-                        "--batch",
+                        Field::Batch,
                         Text::new(
-                            format!("「{}」没有建议批次：请用 --batch 指定并说明原因", s.name),
+                            format!("「{}」没有建议批次：请指定批次并说明原因", s.name),
                             format!(
-                                "\"{}\" has no suggested batch: give --batch and a reason",
+                                "\"{}\" has no suggested batch: name a batch and give a reason",
                                 s.name
                             ),
                         ),
@@ -577,7 +577,7 @@ impl Service {
                 Some(r) => r.to_owned(),
                 None if differs => {
                     return Err(ServiceError::invalid(
-                        "--reason",
+                        Field::Reason,
                         Text::new(
                             format!(
                                 "「{}」的建议批次是{}，改列第{target}批必须说明原因",

@@ -13,7 +13,7 @@ use peiyu_workflow::{
 };
 
 use crate::authz::require_enterprise_access;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::names::{NameIds, Names};
 use crate::tracks::{TrackView, parse_track_key};
 use crate::{Service, actor_of, in_unit};
@@ -166,7 +166,7 @@ fn plan_error(e: PlanError) -> ServiceError {
     let text = e.localize(Lang::Zh);
     match e {
         PlanError::GuardsFailed(guards) => ServiceError::invalid(
-            "--to",
+            Field::To,
             failing_guards(
                 &Text::new("流转条件未满足", "the move's guards do not pass"),
                 &guards,
@@ -174,16 +174,16 @@ fn plan_error(e: PlanError) -> ServiceError {
         ),
         PlanError::OverrideNotAllowed { ref guards, .. }
         | PlanError::OverrideNeedsReason { ref guards } => {
-            ServiceError::invalid("--override", failing_guards(&text, guards))
+            ServiceError::invalid(Field::Override, failing_guards(&text, guards))
         }
         PlanError::EffectiveInFuture { .. } | PlanError::EffectiveBeforeLastMove { .. } => {
-            ServiceError::invalid("--on", text)
+            ServiceError::invalid(Field::On, text)
         }
         PlanError::RoleNotAllowed { .. } => ServiceError::Forbidden { message: text },
-        PlanError::NoSuchMove { .. } => ServiceError::invalid("--to", text),
+        PlanError::NoSuchMove { .. } => ServiceError::invalid(Field::To, text),
         PlanError::CurrentStageUnknown { .. }
         | PlanError::Calendar { .. }
-        | PlanError::ExpiryOutOfRange { .. } => ServiceError::invalid("case", text),
+        | PlanError::ExpiryOutOfRange { .. } => ServiceError::invalid(Field::Case, text),
     }
 }
 
@@ -281,12 +281,9 @@ impl Service {
             .await?
             .ok_or_else(|| {
                 ServiceError::not_found(
+                    format!("「{}」不在流程 {track_key} 上：请先立案", enterprise.name),
                     format!(
-                        "「{}」不在流程 {track_key} 上：先用 `peiyu case open` 立案",
-                        enterprise.name
-                    ),
-                    format!(
-                        "\"{}\" is not on the track {track_key}: open a case first with `peiyu case open`",
+                        "\"{}\" is not on the track {track_key}: open a case first",
                         enterprise.name
                     ),
                 )
@@ -297,7 +294,7 @@ impl Service {
     /// start stage, creating the start stage's tasks.
     #[tracing::instrument(skip(self, actor, cmd), fields(actor = %actor.login.as_str(), enterprise = %cmd.enterprise, track = %cmd.track))]
     pub async fn open_case(&self, actor: &Officer, cmd: OpenCase) -> ServiceResult<CaseView> {
-        let key = parse_track_key("--track", &cmd.track)?;
+        let key = parse_track_key(Field::Track, &cmd.track)?;
         let enterprise = self.resolve_enterprise(&cmd.enterprise).await?.value;
         require_enterprise_access(self.store(), actor, &enterprise).await?;
         let track = self.latest_track(key.as_str()).await?;
@@ -305,14 +302,14 @@ impl Service {
             cultivations::find_cultivation(self.store().conn(), enterprise.id, key.as_str()).await?
         {
             return Err(ServiceError::invalid(
-                "--track",
+                Field::Track,
                 Text::new(
                     format!(
-                        "「{}」已在流程 {key} 上（当前阶段：{}）：用 `peiyu case show` 查看",
+                        "「{}」已在流程 {key} 上（当前阶段：{}）：请查看该企业的培育情况",
                         enterprise.name, existing.value.stage
                     ),
                     format!(
-                        "\"{}\" is already on the track {key} (now at {}): see `peiyu case show`",
+                        "\"{}\" is already on the track {key} (now at {}): look at the case",
                         enterprise.name, existing.value.stage
                     ),
                 ),
@@ -324,7 +321,7 @@ impl Service {
             && track.track.stage(target).is_none()
         {
             return Err(ServiceError::invalid(
-                "--target-stage",
+                Field::TargetStage,
                 Text::new(
                     format!("流程 {key} 没有阶段「{target}」"),
                     format!("the track {key} has no stage \"{target}\""),
@@ -335,7 +332,7 @@ impl Service {
             && date < on
         {
             return Err(ServiceError::invalid(
-                "--target",
+                Field::Target,
                 Text::new(
                     format!("目标日期 {date} 早于立案日期 {on}"),
                     format!("the target date {date} is before the case opens on {on}"),
@@ -481,9 +478,9 @@ impl Service {
         actor: &Officer,
         cmd: AdvanceCase,
     ) -> ServiceResult<AdvanceOutcome> {
-        let key = parse_track_key("--track", &cmd.track)?;
+        let key = parse_track_key(Field::Track, &cmd.track)?;
         let to =
-            StageKey::new(cmd.to.trim()).map_err(|e| ServiceError::invalid_from("--to", &e))?;
+            StageKey::new(cmd.to.trim()).map_err(|e| ServiceError::invalid_from(Field::To, &e))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -671,7 +668,7 @@ impl Service {
             || first.to.as_str() != cmd.to.trim()
         {
             return Err(ServiceError::invalid(
-                "--request-id",
+                Field::RequestId,
                 Text::new(
                     "该请求编号已用于另一项推进：请换一个编号",
                     "this request id was already used for a different move: use a new one",
@@ -826,14 +823,14 @@ impl Service {
                 "only an admin migrates a running case to a new track version",
             ));
         }
-        let key = parse_track_key("--track", track)?;
+        let key = parse_track_key(Field::Track, track)?;
         let enterprise = self.resolve_enterprise(enterprise).await?.value;
         let current = self.cultivation_of(&enterprise, key.as_str()).await?;
         let from = self.track_version(current.value.track).await?;
         let to = self.latest_track(key.as_str()).await?;
         if to.record.id == from.record.id {
             return Err(ServiceError::invalid(
-                "--track",
+                Field::Track,
                 Text::new(
                     format!("已在最新版本 v{}", to.record.version),
                     format!("already on the newest version, v{}", to.record.version),
@@ -842,7 +839,7 @@ impl Service {
         }
         if to.track.stage(&current.value.stage).is_none() {
             return Err(ServiceError::invalid(
-                "--track",
+                Field::Track,
                 Text::new(
                     format!(
                         "新版本 v{} 没有当前阶段「{}」：请先在旧版本中推进到两版都有的阶段",
@@ -871,11 +868,11 @@ fn stale(enterprise: &Enterprise, track: &str, expected: i64, found: i64) -> Ser
     ServiceError::Conflict {
         message: Text::new(
             format!(
-                "「{}」在流程 {track} 上已被他人推进（预期版本 {expected}，当前版本 {found}）：请用 `peiyu case show` 查看后再操作",
+                "「{}」在流程 {track} 上已被他人推进（预期版本 {expected}，当前版本 {found}）：请重新查看该企业的培育情况后再操作",
                 enterprise.name
             ),
             format!(
-                "\"{}\" on the track {track} was moved by someone else (expected version {expected}, now {found}): look with `peiyu case show` and try again",
+                "\"{}\" on the track {track} was moved by someone else (expected version {expected}, now {found}): look at the case again and retry",
                 enterprise.name
             ),
         ),

@@ -8,7 +8,7 @@ use peiyu_domain::{
 use peiyu_storage::{EnterpriseFilter, Versioned, enterprises, metrics, officers};
 
 use crate::authz::{acting_scope, require_enterprise_access, require_writer};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, actor_of, in_unit};
 
 /// An enterprise with what a reader wants beside it.
@@ -101,7 +101,7 @@ impl Service {
                     .map(|e| format!("{}（{}）", e.value.name, e.value.uscc))
                     .collect();
                 Err(ServiceError::invalid(
-                    "ENTERPRISE",
+                    Field::Enterprise,
                     Text::new(
                         format!(
                             "「{key}」对应 {n} 家企业（{}{}）：请用统一社会信用代码指明",
@@ -137,10 +137,10 @@ impl Service {
             .await?
             .ok_or_else(|| {
                 ServiceError::invalid(
-                    "--officer",
+                    Field::Officer,
                     Text::new(
-                        format!("没有登录名为「{login}」的干部：用 `peiyu officer list` 查看"),
-                        format!("no officer has the login \"{login}\": see `peiyu officer list`"),
+                        format!("没有登录名为「{login}」的干部：请查看干部名单"),
+                        format!("no officer has the login \"{login}\": see the list of officers"),
                     ),
                 )
             })?;
@@ -168,7 +168,7 @@ impl Service {
     ) -> ServiceResult<EnterpriseView> {
         require_writer(actor)?;
         new.validate()
-            .map_err(|e| ServiceError::invalid_from(e.field(), &e))?;
+            .map_err(|e| ServiceError::invalid_from(Field::named(e.field()), &e))?;
         let responsible = match responsible_login {
             Some(login) => Some(self.responsible_officer(actor, login).await?),
             None if actor.role == Role::Admin => None,
@@ -217,7 +217,7 @@ impl Service {
                 .await?
                 .ok_or_else(|| {
                     ServiceError::invalid(
-                        "--officer",
+                        Field::Officer,
                         Text::new(
                             format!("没有登录名为「{login}」的干部"),
                             format!("no officer has the login \"{login}\""),
@@ -274,10 +274,10 @@ impl Service {
     ) -> ServiceResult<EnterpriseView> {
         if edit.is_empty() {
             return Err(ServiceError::invalid(
-                "edit",
+                Field::Edit,
                 Text::new(
-                    "没有要修改的内容：请给出至少一个字段，如 --name、--town",
-                    "nothing to change: give at least one field, such as --name or --town",
+                    "没有要修改的内容：请给出至少一个字段，如名称、乡镇",
+                    "nothing to change: give at least one field, such as the name or the town",
                 ),
             ));
         }
@@ -328,7 +328,7 @@ impl Service {
             responsible_officer: after.responsible_officer,
         }
         .validate()
-        .map_err(|e| ServiceError::invalid_from(e.field(), &e))?;
+        .map_err(|e| ServiceError::invalid_from(Field::named(e.field()), &e))?;
         let expected = expected_version.unwrap_or(current.version);
         let before = current.value;
         let version = in_unit!(self, &actor_of(actor), |uow| {
@@ -366,7 +366,7 @@ impl Service {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(ServiceError::invalid(
-                "--reason",
+                Field::Reason,
                 Text::new(
                     "归档企业必须说明原因，如「已注销」「迁出本县」",
                     "archiving needs a reason, such as \"deregistered\" or \"moved out of the county\"",
@@ -377,7 +377,7 @@ impl Service {
         require_enterprise_access(self.store(), actor, &current.value).await?;
         if current.value.archived {
             return Err(ServiceError::invalid(
-                "ENTERPRISE",
+                Field::Enterprise,
                 Text::new(
                     format!("「{}」已经归档", current.value.name),
                     format!("\"{}\" is already archived", current.value.name),

@@ -1,6 +1,7 @@
-//! The errors every use case returns, each with a message in zh and en that names the field and
-//! says what to do. The CLI maps them to exit codes and the server to HTTP statuses, in one place
-//! each, by [`ServiceError::kind`].
+//! The errors every use case returns, each with a message in zh and en that says what is wrong and
+//! what to do, in words that suit any front end. The CLI maps them to exit codes and the server
+//! to HTTP statuses, in one place each, by [`ServiceError::kind`]; a bad input is named by a
+//! neutral [`Field`], which each front end turns into its own name (a flag, a JSON pointer).
 
 use peiyu_domain::{Lang, Localize, Text};
 use peiyu_storage::StorageError;
@@ -20,14 +21,212 @@ pub enum ErrorKind {
     Internal,
 }
 
+/// An input of a use case, by the service's own neutral name. Each front end names it its own
+/// way in an error (the CLI a flag or argument, the server a JSON pointer, parameter or header):
+/// the service holds no front end's names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The reason given for a change (an exit, an override, a transfer, an archive, a batch move).
+    Reason,
+    /// The year of a batch list.
+    List,
+    /// The day a change takes effect or a task was done.
+    On,
+    /// A batch (第一批, 第二批, …) within a year's list.
+    Batch,
+    /// Where something goes: the stage a case moves to, or the officer a task goes to.
+    To,
+    /// Where something comes from: the officer a task is taken from.
+    From,
+    /// A batch-rules file.
+    Rules,
+    /// The request to override failing guards.
+    Override,
+    /// The track (流程) a case is on.
+    Track,
+    /// The stage a new case aims to reach.
+    TargetStage,
+    /// The date by which a new case aims to reach its target stage.
+    Target,
+    /// The id that makes a request idempotent.
+    RequestId,
+    /// The version the caller last read, for an optimistic check.
+    ExpectVersion,
+    /// The day a report or view stands as of.
+    AsOf,
+    /// An officer named by login (a filter, a responsible officer, a team member).
+    Officer,
+    /// The officer a task is assigned to.
+    Assignee,
+    /// A task's title.
+    Title,
+    /// A task's due date.
+    Due,
+    /// A name given to something new (a team, an officer, a token).
+    Name,
+    /// The officer a token is made for.
+    TokenHolder,
+    /// The last day a token works.
+    Expires,
+    /// The officer acting.
+    Actor,
+    /// The day taken for today.
+    Today,
+    /// An ISO week (2023-W27).
+    Week,
+    /// A year (of a report, a target).
+    Year,
+    /// The lead of a team.
+    Lead,
+    /// A metric a target is set on.
+    Metric,
+    /// A number given for a metric.
+    Value,
+    /// The login of the first admin.
+    Admin,
+    /// The name of the first admin.
+    AdminName,
+    /// The enterprise a command is about (its USCC or name).
+    Enterprise,
+    /// The task a command is about (its id).
+    Task,
+    /// A token, by its id.
+    TokenId,
+    /// A day a command is about (the day a view is rebuilt for).
+    Date,
+    /// A file's content given to a command (a track, a holiday notice).
+    File,
+    /// A case as a whole: its state does not allow the change.
+    Case,
+    /// The set of changes to an enterprise, as a whole.
+    Edit,
+    /// The working-day calendar in force.
+    Calendar,
+    /// A holiday notice being applied to the calendar.
+    Notice,
+    /// The county's calendar override, as configured.
+    CalendarOverride,
+    /// The database a command writes to.
+    Database,
+    /// A column of an imported file or a field of a record, by its neutral key (`uscc`,
+    /// `sector`), or a place in a data file (`demo/enterprises.csv:3`).
+    Named(String),
+}
+
+impl Field {
+    /// Every field but [`Field::Named`], for front ends to check their tables against.
+    pub const ALL: [Field; 41] = [
+        Field::Reason,
+        Field::List,
+        Field::On,
+        Field::Batch,
+        Field::To,
+        Field::From,
+        Field::Rules,
+        Field::Override,
+        Field::Track,
+        Field::TargetStage,
+        Field::Target,
+        Field::RequestId,
+        Field::ExpectVersion,
+        Field::AsOf,
+        Field::Officer,
+        Field::Assignee,
+        Field::Title,
+        Field::Due,
+        Field::Name,
+        Field::TokenHolder,
+        Field::Expires,
+        Field::Actor,
+        Field::Today,
+        Field::Week,
+        Field::Year,
+        Field::Lead,
+        Field::Metric,
+        Field::Value,
+        Field::Admin,
+        Field::AdminName,
+        Field::Enterprise,
+        Field::Task,
+        Field::TokenId,
+        Field::Date,
+        Field::File,
+        Field::Case,
+        Field::Edit,
+        Field::Calendar,
+        Field::Notice,
+        Field::CalendarOverride,
+        Field::Database,
+    ];
+
+    /// A column or record field by its neutral key (`uscc`).
+    pub fn named(key: impl Into<String>) -> Field {
+        Field::Named(key.into())
+    }
+
+    /// The neutral snake_case name: `reason`, `as_of`, `expect_version`, or a named key as given.
+    pub fn key(&self) -> &str {
+        match self {
+            Field::Reason => "reason",
+            Field::List => "list",
+            Field::On => "on",
+            Field::Batch => "batch",
+            Field::To => "to",
+            Field::From => "from",
+            Field::Rules => "rules",
+            Field::Override => "override",
+            Field::Track => "track",
+            Field::TargetStage => "target_stage",
+            Field::Target => "target",
+            Field::RequestId => "request_id",
+            Field::ExpectVersion => "expect_version",
+            Field::AsOf => "as_of",
+            Field::Officer => "officer",
+            Field::Assignee => "assignee",
+            Field::Title => "title",
+            Field::Due => "due",
+            Field::Name => "name",
+            Field::TokenHolder => "token_holder",
+            Field::Expires => "expires_on",
+            Field::Actor => "actor",
+            Field::Today => "today",
+            Field::Week => "week",
+            Field::Year => "year",
+            Field::Lead => "lead",
+            Field::Metric => "metric",
+            Field::Value => "value",
+            Field::Admin => "admin",
+            Field::AdminName => "admin_name",
+            Field::Enterprise => "enterprise",
+            Field::Task => "task",
+            Field::TokenId => "token_id",
+            Field::Date => "date",
+            Field::File => "file",
+            Field::Case => "case",
+            Field::Edit => "edit",
+            Field::Calendar => "calendar",
+            Field::Notice => "notice",
+            Field::CalendarOverride => "calendar_override",
+            Field::Database => "database",
+            Field::Named(key) => key,
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 /// Why a use case did not happen. Nothing was changed when one of these is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// A field's value is not acceptable.
     #[error("{field}: {}", message.en())]
     Invalid {
-        /// The field, as the user named it (`uscc`, `--batch`, a column header).
-        field: String,
+        /// The input at fault, by its neutral name; each front end names it its own way.
+        field: Field,
         /// What is wrong and what is expected.
         message: Text,
     },
@@ -50,7 +249,7 @@ pub enum ServiceError {
         message: Text,
     },
     /// The database has no schema yet.
-    #[error("the database is not initialised: run `peiyu init` first")]
+    #[error("the database is not initialised: initialise it first")]
     Uninitialised,
     /// The database failed.
     #[error(transparent)]
@@ -70,15 +269,12 @@ impl ServiceError {
     }
 
     /// A bad value in `field`.
-    pub fn invalid(field: impl Into<String>, message: Text) -> ServiceError {
-        ServiceError::Invalid {
-            field: field.into(),
-            message,
-        }
+    pub fn invalid(field: Field, message: Text) -> ServiceError {
+        ServiceError::Invalid { field, message }
     }
 
     /// A bad value in `field`, from a domain error that can say what is wrong in both languages.
-    pub fn invalid_from(field: impl Into<String>, err: &impl Localize) -> ServiceError {
+    pub fn invalid_from(field: Field, err: &impl Localize) -> ServiceError {
         ServiceError::invalid(field, err.localize(Lang::Zh))
     }
 
@@ -108,8 +304,8 @@ impl Localize for ServiceError {
             | ServiceError::Conflict { message }
             | ServiceError::Forbidden { message } => message.clone(),
             ServiceError::Uninitialised => Text::new(
-                "数据库尚未初始化：请先运行 `peiyu init`",
-                "the database is not initialised: run `peiyu init` first",
+                "数据库尚未初始化：请先初始化",
+                "the database is not initialised: initialise it first",
             ),
             ServiceError::Storage(e) => {
                 Text::new(format!("数据库错误：{e}"), format!("database error: {e}"))
@@ -126,7 +322,7 @@ impl From<StorageError> for ServiceError {
                 field,
                 value,
             } => ServiceError::invalid(
-                field,
+                Field::named(field),
                 Text::new(
                     format!("已有{}使用 {value}，不能重复登记", entity_zh(entity)),
                     format!("{value} is already used by another {entity}"),
@@ -170,3 +366,32 @@ fn entity_zh(entity: &str) -> &str {
 
 /// Shorthand for use-case results.
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_a_distinct_snake_case_key() {
+        let mut seen = std::collections::HashSet::new();
+        for field in &Field::ALL {
+            let key = field.key();
+            assert!(
+                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{field:?} has the key {key:?}"
+            );
+            assert!(seen.insert(key), "{field:?} shares the key {key}");
+        }
+        assert_eq!(Field::AsOf.key(), "as_of");
+        assert_eq!(Field::named("uscc").key(), "uscc");
+    }
+
+    #[test]
+    fn a_message_names_the_field_by_its_key_and_no_command() {
+        let e = ServiceError::invalid(Field::ExpectVersion, Text::new("不对", "wrong"));
+        assert_eq!(e.localize(Lang::En).en(), "expect_version: wrong");
+        assert_eq!(e.localize(Lang::Zh).zh(), "expect_version：不对");
+        let text = ServiceError::Uninitialised.localize(Lang::Zh);
+        assert!(!text.zh().contains("peiyu") && !text.en().contains("peiyu"));
+    }
+}

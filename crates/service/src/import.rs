@@ -250,8 +250,8 @@ impl OfficerIndex {
                 field,
                 key,
                 t(
-                    format!("没有登录名或姓名为「{key}」的干部：用 `peiyu officer list` 查看"),
-                    format!("no officer has the login or name \"{key}\": see `peiyu officer list`"),
+                    format!("没有登录名或姓名为「{key}」的干部：请查看干部名单"),
+                    format!("no officer has the login or name \"{key}\": see the list of officers"),
                 ),
             )),
         }
@@ -1152,11 +1152,11 @@ async fn plan_tasks(
                         status.label(peiyu_domain::Lang::Zh),
                         t(
                             format!(
-                                "导入不改变任务状态（现为「{}」）：请用 peiyu task done / cancel / reopen",
+                                "导入不改变任务状态（现为「{}」）：请逐项完成、取消或重新打开任务",
                                 current.value.status.label(peiyu_domain::Lang::Zh)
                             ),
                             format!(
-                                "an import does not change a task's status (now {}): use peiyu task done / cancel / reopen",
+                                "an import does not change a task's status (now {}): complete, cancel or reopen the task itself",
                                 current.value.status.label(peiyu_domain::Lang::En)
                             ),
                         ),

@@ -39,7 +39,7 @@ pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
-pub use error::{ErrorKind, ServiceError, ServiceResult};
+pub use error::{ErrorKind, Field, ServiceError, ServiceResult};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
 pub use import::{
     BatchRow, EnterpriseRow, ImportMode, ImportOutcome, MetricsRow, Progress, RowProblem,
@@ -210,10 +210,10 @@ impl Service {
             .await?
             .ok_or_else(|| {
                 ServiceError::invalid(
-                    "--as",
+                    Field::Actor,
                     peiyu_domain::Text::new(
-                        format!("没有登录名为「{login}」的干部：用 `peiyu officer list` 查看，或用 --as 指定"),
-                        format!("no officer has the login \"{login}\": see `peiyu officer list`, or pass --as"),
+                        format!("没有登录名为「{login}」的干部：请查看干部名单，或以另一位干部的身份操作"),
+                        format!("no officer has the login \"{login}\": see the list of officers, or act as another officer"),
                     ),
                 )
             })?;

@@ -20,7 +20,7 @@ use peiyu_workflow::calendar::{
 };
 use peiyu_workflow::notice::{Notice, parse_notice};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, actor_of, in_unit};
 
 /// The reason recorded on a deadline moved by a loaded notice.
@@ -256,7 +256,7 @@ fn runs(dates: &BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
     out
 }
 
-fn calendar_error(field: &str, e: &CalendarError) -> ServiceError {
+fn calendar_error(field: Field, e: &CalendarError) -> ServiceError {
     ServiceError::invalid(field, Text::new(e.message_zh(), e.to_string()))
 }
 
@@ -311,7 +311,7 @@ impl Service {
         let (data, holidays, notice_text) = match &input {
             NoticeInput::Text { text, year } => {
                 let notice = parse_notice(text, *year).map_err(|e| {
-                    ServiceError::invalid("FILE", Text::new(e.message_zh(), e.message_en()))
+                    ServiceError::invalid(Field::File, Text::new(e.message_zh(), e.message_en()))
                 })?;
                 let source = notice.title.clone().unwrap_or_else(|| {
                     format!("国务院办公厅关于{}年部分节假日安排的通知", notice.year)
@@ -327,11 +327,11 @@ impl Service {
             NoticeInput::Toml(text) => {
                 let parsed = Calendar::empty()
                     .with_toml(text, NoticeOrigin::Loaded)
-                    .map_err(|e| calendar_error("toml", &e))?;
+                    .map_err(|e| calendar_error(Field::File, &e))?;
                 let years = parsed.covered_years();
                 let [year] = years.as_slice() else {
                     return Err(ServiceError::invalid(
-                        "toml",
+                        Field::File,
                         Text::new(
                             format!(
                                 "一次只能录入一年的安排，文件中有 {} 个年份表（[years.YYYY]）",
@@ -346,12 +346,12 @@ impl Service {
                 };
                 let days_off: BTreeSet<NaiveDate> = parsed
                     .days_off(*year)
-                    .map_err(|e| calendar_error("toml", &e))?
+                    .map_err(|e| calendar_error(Field::File, &e))?
                     .into_iter()
                     .collect();
                 let makeup: BTreeSet<NaiveDate> = parsed
                     .makeup_workdays(*year)
-                    .map_err(|e| calendar_error("toml", &e))?
+                    .map_err(|e| calendar_error(Field::File, &e))?
                     .into_iter()
                     .collect();
                 let holidays = vec![UnderstoodHoliday {
@@ -375,21 +375,21 @@ impl Service {
         let after = (*before)
             .clone()
             .with_year(&data, NoticeOrigin::Loaded)
-            .map_err(|e| calendar_error("notice", &e))?;
+            .map_err(|e| calendar_error(Field::Notice, &e))?;
         // The override file stays on top of a loaded notice.
         let after = match &self.calendar.override_text {
             Some(text) => after
                 .with_override(text)
-                .map_err(|e| calendar_error("PEIYU_CALENDAR_OVERRIDE", &e))?,
+                .map_err(|e| calendar_error(Field::CalendarOverride, &e))?,
             None => after,
         };
         let year = data.year;
         let working_days_before = before
             .working_day_count(year)
-            .map_err(|e| calendar_error("notice", &e))?;
+            .map_err(|e| calendar_error(Field::Notice, &e))?;
         let working_days_after = after
             .working_day_count(year)
-            .map_err(|e| calendar_error("notice", &e))?;
+            .map_err(|e| calendar_error(Field::Notice, &e))?;
         let was_provisional = before.is_provisional(year);
         let mut result = NoticeLoad {
             year,

@@ -4,7 +4,7 @@ use peiyu_domain::{Login, Officer, OfficerId, Role, Team, TeamId, Text};
 use peiyu_storage::officers;
 
 use crate::authz::require_admin;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, actor_of, in_unit};
 
 /// A new officer, as entered.
@@ -29,7 +29,7 @@ pub struct TeamView {
     pub members: Vec<Officer>,
 }
 
-fn check_name(field: &str, name: &str) -> ServiceResult<String> {
+fn check_name(field: Field, name: &str) -> ServiceResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ServiceError::invalid(
@@ -51,7 +51,7 @@ impl Service {
         let officer = Officer {
             id: OfficerId::new(),
             login: new.login,
-            name: check_name("--name", &new.name)?,
+            name: check_name(Field::Name, &new.name)?,
             role: new.role,
             active: true,
         };
@@ -68,7 +68,7 @@ impl Service {
         Ok(officers::list_officers(self.store().conn()).await?)
     }
 
-    async fn officer_by_login(&self, field: &str, login: &str) -> ServiceResult<Officer> {
+    async fn officer_by_login(&self, field: Field, login: &str) -> ServiceResult<Officer> {
         officers::find_officer_by_login(self.store().conn(), login)
             .await?
             .ok_or_else(|| {
@@ -87,8 +87,8 @@ impl Service {
             .await?
             .ok_or_else(|| {
                 ServiceError::not_found(
-                    format!("没有名为「{name}」的专班：用 `peiyu team list` 查看"),
-                    format!("no team is named \"{name}\": see `peiyu team list`"),
+                    format!("没有名为「{name}」的专班：请查看专班名单"),
+                    format!("no team is named \"{name}\": see the list of teams"),
                 )
             })
     }
@@ -102,9 +102,9 @@ impl Service {
         lead_login: Option<&str>,
     ) -> ServiceResult<Team> {
         require_admin(actor, "添加专班", "add teams")?;
-        let name = check_name("--name", name)?;
+        let name = check_name(Field::Name, name)?;
         let lead = match lead_login {
-            Some(login) => Some(self.officer_by_login("--lead", login).await?),
+            Some(login) => Some(self.officer_by_login(Field::Lead, login).await?),
             None => None,
         };
         let team = Team {
@@ -141,7 +141,7 @@ impl Service {
                 ),
             ));
         }
-        let officer = self.officer_by_login("--officer", officer_login).await?;
+        let officer = self.officer_by_login(Field::Officer, officer_login).await?;
         in_unit!(self, &actor_of(actor), |uow| {
             officers::insert_membership(uow, &team, &officer).await?;
             Ok(())

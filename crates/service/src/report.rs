@@ -11,7 +11,7 @@ use peiyu_domain::{
 use peiyu_storage::{Target, TaskFilter, batches, cultivations, enterprises, metrics, tasks};
 
 use crate::Service;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 
 /// An enterprise that reached its track's `registered` stage in the year.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +119,7 @@ impl Service {
         let as_of = as_of.unwrap_or_else(|| year_end.min(self.today()));
         if as_of < year_start || as_of > year_end {
             return Err(ServiceError::invalid(
-                "--as-of",
+                Field::AsOf,
                 Text::new(
                     format!("截至日期 {as_of} 不在 {year} 年内"),
                     format!("the as-of date {as_of} is not in {year}"),
@@ -338,7 +338,7 @@ impl Service {
 
 fn bad_year(year: i32) -> ServiceError {
     ServiceError::invalid(
-        "--year",
+        Field::Year,
         Text::new(
             format!("年份 {year} 无效"),
             format!("{year} is not a valid year"),

@@ -3,7 +3,7 @@
 use peiyu_domain::{Login, Officer, OfficerId, Role, Text};
 use peiyu_storage::{Actor, officers};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, in_unit};
 
 /// What `init` did.
@@ -23,10 +23,10 @@ impl Service {
     #[tracing::instrument(skip(self))]
     pub async fn init(&self, admin_login: &str, admin_name: &str) -> ServiceResult<InitReport> {
         let login =
-            Login::new(admin_login).map_err(|e| ServiceError::invalid_from("--admin", &e))?;
+            Login::new(admin_login).map_err(|e| ServiceError::invalid_from(Field::Admin, &e))?;
         if admin_name.trim().is_empty() {
             return Err(ServiceError::invalid(
-                "--admin-name",
+                Field::AdminName,
                 Text::new("姓名不能为空", "the name must not be empty"),
             ));
         }

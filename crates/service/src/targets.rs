@@ -3,7 +3,7 @@
 use peiyu_domain::{Officer, Role, Text};
 use peiyu_storage::{Target, targets};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, actor_of, in_unit};
 
 /// The metrics a target may be set for, with their labels.
@@ -61,7 +61,7 @@ impl Service {
         if !TARGET_METRICS.iter().any(|(k, _, _)| *k == metric) {
             let keys: Vec<&str> = TARGET_METRICS.iter().map(|(k, _, _)| *k).collect();
             return Err(ServiceError::invalid(
-                "--metric",
+                Field::Metric,
                 Text::new(
                     format!("未知的目标指标「{metric}」：可用 {}", keys.join("、")),
                     format!(
@@ -73,7 +73,7 @@ impl Service {
         }
         if !(2000..=2100).contains(&year) || value < 0 {
             return Err(ServiceError::invalid(
-                if value < 0 { "--value" } else { "--year" },
+                if value < 0 { Field::Value } else { Field::Year },
                 Text::new(
                     "年份应在 2000 到 2100 之间，目标值不能为负",
                     "the year must be 2000 to 2100 and the value not negative",

@@ -6,7 +6,7 @@ use peiyu_domain::{DueCount, Officer, Role, Task, TaskStatus, Text};
 use peiyu_storage::{Actor, StorageError, TaskFilter, Versioned, officers, tasks};
 
 use crate::authz::{acting_scope, require_writer};
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::names::{NameIds, Names};
 use crate::{Service, actor_of, in_unit};
 
@@ -56,11 +56,11 @@ impl Service {
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => Err(ServiceError::not_found(
-                format!("找不到任务「{key}」：用 `peiyu task list` 查看任务编号"),
-                format!("no task matches \"{key}\": see `peiyu task list` for task ids"),
+                format!("找不到任务「{key}」：请在任务列表中查看任务编号"),
+                format!("no task matches \"{key}\": see the task list for task ids"),
             )),
             n => Err(ServiceError::invalid(
-                "TASK",
+                Field::Task,
                 Text::new(
                     format!("「{key}」对应 {n} 个任务：请给出更长的编号"),
                     format!("\"{key}\" matches {n} tasks: give more of the id"),
@@ -79,7 +79,7 @@ impl Service {
                     .await
                     .map_err(|_| {
                         ServiceError::invalid(
-                            "--officer",
+                            Field::Officer,
                             Text::new(
                                 format!("没有登录名为「{login}」的干部"),
                                 format!("no officer has the login \"{login}\""),
@@ -162,7 +162,7 @@ impl Service {
         }
         if task.status != TaskStatus::Open {
             return Err(ServiceError::invalid(
-                "TASK",
+                Field::Task,
                 Text::new(
                     format!(
                         "任务「{}」已是「{}」状态",
@@ -181,7 +181,7 @@ impl Service {
         let on = on.unwrap_or(today);
         if on > today || on < task.created_on {
             return Err(ServiceError::invalid(
-                "--on",
+                Field::On,
                 Text::new(
                     format!(
                         "完成日期 {on} 应在任务创建日 {} 与今天 {today} 之间",
@@ -374,7 +374,7 @@ impl Service {
 /// Working days overdue after which `tick` escalates a task to the team lead.
 pub const ESCALATE_AFTER_WORKING_DAYS: u32 = 3;
 
-fn need_reason(field: &str, reason: &str) -> ServiceResult<String> {
+fn need_reason(field: Field, reason: &str) -> ServiceResult<String> {
     let r = reason.trim();
     if r.is_empty() {
         return Err(ServiceError::invalid(
@@ -386,7 +386,7 @@ fn need_reason(field: &str, reason: &str) -> ServiceResult<String> {
 }
 
 impl Service {
-    async fn officer_named(&self, field: &str, login: &str) -> ServiceResult<Officer> {
+    async fn officer_named(&self, field: Field, login: &str) -> ServiceResult<Officer> {
         peiyu_storage::officers::find_officer_by_login(self.store().conn(), login)
             .await?
             .filter(|o| o.active)
@@ -394,9 +394,9 @@ impl Service {
                 ServiceError::invalid(
                     field,
                     Text::new(
-                        format!("没有在岗的干部登录名为「{login}」：用 `peiyu officer list` 查看"),
+                        format!("没有在岗的干部登录名为「{login}」：请查看干部名单"),
                         format!(
-                            "no active officer has the login \"{login}\": see `peiyu officer list`"
+                            "no active officer has the login \"{login}\": see the list of officers"
                         ),
                     ),
                 )
@@ -449,7 +449,7 @@ impl Service {
         let title = new.title.trim().to_owned();
         if title.is_empty() || title.chars().count() > 200 {
             return Err(ServiceError::invalid(
-                "--title",
+                Field::Title,
                 Text::new(
                     "任务标题不能为空，且不超过 200 字",
                     "a title is required, at most 200 characters",
@@ -465,19 +465,19 @@ impl Service {
             None => None,
         };
         let assignee = match &new.assignee {
-            Some(login) => self.officer_named("--assignee", login).await?,
+            Some(login) => self.officer_named(Field::Assignee, login).await?,
             None => actor.clone(),
         };
         let today = self.today();
         let due_on = match new.due {
             Due::On(d) => d,
             Due::WorkingDays(n) => self.calendar().add_working_days(today, n).map_err(|e| {
-                ServiceError::invalid("--due", Text::new(e.message_zh(), e.to_string()))
+                ServiceError::invalid(Field::Due, Text::new(e.message_zh(), e.to_string()))
             })?,
         };
         if due_on < today {
             return Err(ServiceError::invalid(
-                "--due",
+                Field::Due,
                 Text::new(
                     format!("截止日期 {due_on} 已过（今天 {today}）"),
                     format!("the due date {due_on} is already past (today is {today})"),
@@ -568,15 +568,15 @@ impl Service {
         to: &str,
         reason: &str,
     ) -> ServiceResult<Versioned<Task>> {
-        let reason = need_reason("--reason", reason)?;
-        let to = self.officer_named("--to", to).await?;
+        let reason = need_reason(Field::Reason, reason)?;
+        let to = self.officer_named(Field::To, to).await?;
         self.change_task(actor, key, AuditAction::TaskTransfer, Some(reason), |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
             }
             if t.assignee == to.id {
                 return Err(ServiceError::invalid(
-                    "--to",
+                    Field::To,
                     Text::new("任务已由该干部负责", "the task is already theirs"),
                 ));
             }
@@ -596,11 +596,11 @@ impl Service {
     ) -> ServiceResult<Versioned<Task>> {
         if !matches!(actor.role, Role::Admin | Role::Lead) {
             return Err(ServiceError::forbidden(
-                "只有组长或管理员可以分派任务；负责人可用 `peiyu task transfer` 转办",
-                "only a lead or an admin assigns tasks; the assignee may `peiyu task transfer` it",
+                "只有组长或管理员可以分派任务；负责人可将任务转办",
+                "only a lead or an admin assigns tasks; the assignee may transfer it",
             ));
         }
-        let to = self.officer_named("--to", to).await?;
+        let to = self.officer_named(Field::To, to).await?;
         self.change_task(actor, key, AuditAction::TaskAssign, None, |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
@@ -620,7 +620,7 @@ impl Service {
         to: Option<&str>,
     ) -> ServiceResult<Versioned<Task>> {
         let to = match to {
-            Some(login) => Some(self.officer_named("--to", login).await?),
+            Some(login) => Some(self.officer_named(Field::To, login).await?),
             None => None,
         };
         let action = if to.is_some() {
@@ -635,7 +635,7 @@ impl Service {
             match &to {
                 Some(o) if o.id == t.assignee => {
                     return Err(ServiceError::invalid(
-                        "--to",
+                        Field::To,
                         Text::new(
                             "不能委派给负责人本人",
                             "cannot delegate a task to its own assignee",
@@ -644,7 +644,7 @@ impl Service {
                 }
                 None if t.delegate.is_none() => {
                     return Err(ServiceError::invalid(
-                        "TASK",
+                        Field::Task,
                         Text::new("任务没有被委派", "the task is not delegated"),
                     ));
                 }
@@ -663,11 +663,11 @@ impl Service {
         key: &str,
         reason: &str,
     ) -> ServiceResult<Versioned<Task>> {
-        let reason = need_reason("--reason", reason)?;
+        let reason = need_reason(Field::Reason, reason)?;
         self.change_task(actor, key, AuditAction::TaskReopen, Some(reason), |t| {
             if t.status == TaskStatus::Open {
                 return Err(ServiceError::invalid(
-                    "TASK",
+                    Field::Task,
                     Text::new("任务本来就未完成", "the task is already open"),
                 ));
             }
@@ -686,7 +686,7 @@ impl Service {
         key: &str,
         reason: &str,
     ) -> ServiceResult<Versioned<Task>> {
-        let reason = need_reason("--reason", reason)?;
+        let reason = need_reason(Field::Reason, reason)?;
         let r = reason.clone();
         self.change_task(
             actor,
@@ -719,13 +719,16 @@ impl Service {
                 "only a lead or an admin transfers tasks in bulk",
             ));
         }
-        let reason = need_reason("--reason", &cmd.reason)?;
-        let from = self.officer_named("--from", &cmd.from).await?;
-        let to = self.officer_named("--to", &cmd.to).await?;
+        let reason = need_reason(Field::Reason, &cmd.reason)?;
+        let from = self.officer_named(Field::From, &cmd.from).await?;
+        let to = self.officer_named(Field::To, &cmd.to).await?;
         if from.id == to.id {
             return Err(ServiceError::invalid(
-                "--to",
-                Text::new("转出与转入是同一人", "--from and --to are the same officer"),
+                Field::To,
+                Text::new(
+                    "转出与转入是同一人",
+                    "the officer handing over and the one taking over are the same",
+                ),
             ));
         }
         let enterprise = match &cmd.enterprise {
@@ -781,7 +784,7 @@ impl Service {
 
 fn not_open(t: &Task) -> ServiceError {
     ServiceError::invalid(
-        "TASK",
+        Field::Task,
         Text::new(
             format!(
                 "任务「{}」已是「{}」状态",

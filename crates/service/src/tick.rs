@@ -8,7 +8,7 @@ use peiyu_domain::{DueCount, Officer, Role, Task, TaskId, TaskKind, TaskStatus, 
 use peiyu_storage::{cultivations, officers, tasks};
 use peiyu_workflow::lapse_due;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::tasks::{ESCALATE_AFTER_WORKING_DAYS, TickPhase, TickReport};
 use crate::{AdvanceCase, Service, actor_of, in_unit};
 
@@ -195,7 +195,7 @@ impl Service {
                                 .draft(next, priority, &self.calendar())
                                 .map_err(|e| {
                                     ServiceError::invalid(
-                                        "calendar",
+                                        Field::Calendar,
                                         Text::new(e.message_zh(), e.to_string()),
                                     )
                                 })?;

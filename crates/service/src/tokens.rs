@@ -9,7 +9,7 @@ use peiyu_domain::{Officer, Role, Text};
 use peiyu_storage::{officers, tokens};
 use uuid::Uuid;
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, actor_of, in_unit};
 
 pub use peiyu_storage::tokens::ApiToken;
@@ -44,7 +44,7 @@ fn check_token_name(name: &str) -> ServiceResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ServiceError::invalid(
-            "--name",
+            Field::Name,
             Text::new(
                 "令牌名称不能为空，且不超过 100 个字",
                 "the token's name must not be empty and at most 100 characters",
@@ -78,7 +78,7 @@ impl Service {
                     .await?
                     .ok_or_else(|| {
                         ServiceError::invalid(
-                            "--for",
+                            Field::TokenHolder,
                             Text::new(
                                 format!("没有登录名为「{login}」的干部"),
                                 format!("no officer has the login \"{login}\""),
@@ -87,7 +87,7 @@ impl Service {
                     })?;
                 if !officer.active {
                     return Err(ServiceError::invalid(
-                        "--for",
+                        Field::TokenHolder,
                         Text::new(
                             format!("干部「{login}」已停用，不能为其创建令牌"),
                             format!("officer \"{login}\" is inactive: no token can be created"),
@@ -104,7 +104,7 @@ impl Service {
             Some(day) => {
                 if day < self.today() {
                     return Err(ServiceError::invalid(
-                        "--expires",
+                        Field::Expires,
                         Text::new(
                             format!("到期日 {day} 已过"),
                             format!("the expiry date {day} is in the past"),
@@ -174,10 +174,10 @@ impl Service {
     pub async fn revoke_token(&self, actor: &Officer, id: &str) -> ServiceResult<ApiToken> {
         let uuid = Uuid::parse_str(id.trim()).map_err(|_| {
             ServiceError::invalid(
-                "ID",
+                Field::TokenId,
                 Text::new(
-                    format!("「{id}」不是令牌编号：用 `peiyu token list` 查看"),
-                    format!("\"{id}\" is not a token id: see `peiyu token list`"),
+                    format!("「{id}」不是令牌编号：请查看令牌列表"),
+                    format!("\"{id}\" is not a token id: see the list of tokens"),
                 ),
             )
         })?;
@@ -243,7 +243,7 @@ fn midnight_after(zone: crate::CountyZone, day: NaiveDate) -> ServiceResult<Date
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| {
             ServiceError::invalid(
-                "--expires",
+                Field::Expires,
                 Text::new(
                     format!("到期日 {day} 无效"),
                     format!("the expiry date {day} is not valid"),

@@ -12,7 +12,7 @@ use peiyu_workflow::{SHIPPED, Track, TrackErrors};
 use sha2::{Digest, Sha256};
 
 use crate::authz::require_admin;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, actor_of, in_unit};
 
 /// A stored track version with its definition parsed.
@@ -103,7 +103,7 @@ impl Service {
         for shipped in SHIPPED {
             let track = Track::parse(shipped.text).map_err(|e| {
                 ServiceError::invalid(
-                    shipped.file_name,
+                    Field::named(shipped.file_name),
                     peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh),
                 )
             })?;
@@ -127,7 +127,7 @@ impl Service {
         require_admin(actor, "载入流程定义", "load tracks")?;
         let track = Track::parse(text).map_err(|e| {
             ServiceError::invalid(
-                "FILE",
+                Field::File,
                 peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh),
             )
         })?;
@@ -155,8 +155,8 @@ impl Service {
             .await?
             .ok_or_else(|| {
                 ServiceError::not_found(
-                    format!("没有名为「{key}」的流程：用 `peiyu track list` 查看（industrial、commerce、technology 由 `peiyu init` 载入）"),
-                    format!("no track is named \"{key}\": see `peiyu track list` (industrial, commerce and technology are loaded by `peiyu init`)"),
+                    format!("没有名为「{key}」的流程：请查看流程列表（industrial、commerce、technology 在初始化数据库时载入）"),
+                    format!("no track is named \"{key}\": see the list of tracks (industrial, commerce and technology are loaded when the database is initialised)"),
                 )
             })?;
         let track = parse_stored(self.track_cache(), &record)?;
@@ -175,7 +175,7 @@ impl Service {
 }
 
 /// Checks a track key typed by a user.
-pub fn parse_track_key(field: &str, s: &str) -> ServiceResult<TrackKey> {
+pub fn parse_track_key(field: Field, s: &str) -> ServiceResult<TrackKey> {
     TrackKey::new(s.trim()).map_err(|e| {
         ServiceError::invalid(
             field,

@@ -26,7 +26,7 @@ use peiyu_workflow::weekly::{
 };
 use peiyu_workflow::{Snapshot, TaskFact, Track};
 
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::{Service, short_id};
 
 /// Whose list, for which week, as of which day.
@@ -96,7 +96,7 @@ impl Service {
             .and_then(|t| self.zone.0.from_local_datetime(&t).single())
             .ok_or_else(|| {
                 ServiceError::invalid(
-                    "--today",
+                    Field::Today,
                     Text::new(
                         format!("日期 {day} 超出范围"),
                         format!("the date {day} is out of range"),
@@ -114,10 +114,10 @@ impl Service {
             + usize::from(query.all);
         if chosen > 1 {
             return Err(ServiceError::invalid(
-                "--officer",
+                Field::Officer,
                 Text::new(
-                    "--officer、--team、--all 只能选一个",
-                    "give at most one of --officer, --team and --all",
+                    "干部、专班、全部三者只能选一个",
+                    "name at most one of an officer, a team or everyone",
                 ),
             ));
         }
@@ -140,8 +140,8 @@ impl Service {
                 .await?
                 .ok_or_else(|| {
                     ServiceError::not_found(
-                        format!("没有名为「{name}」的专班：用 `peiyu team list` 查看"),
-                        format!("no team is named \"{name}\": see `peiyu team list`"),
+                        format!("没有名为「{name}」的专班：请查看专班名单"),
+                        format!("no team is named \"{name}\": see the list of teams"),
                     )
                 })?;
             if !sees_all && !my_teams.contains(&team.id) && team.lead != Some(actor.id) {
@@ -168,11 +168,11 @@ impl Service {
                 .await?
                 .ok_or_else(|| {
                     ServiceError::invalid(
-                        "--officer",
+                        Field::Officer,
                         Text::new(
-                            format!("没有登录名为「{login}」的干部：用 `peiyu officer list` 查看"),
+                            format!("没有登录名为「{login}」的干部：请查看干部名单"),
                             format!(
-                                "no officer has the login \"{login}\": see `peiyu officer list`"
+                                "no officer has the login \"{login}\": see the list of officers"
                             ),
                         ),
                     )
@@ -459,8 +459,9 @@ impl Service {
             policy: self.batch_policy().clone(),
             seal,
         };
-        assemble(input, &self.calendar())
-            .map_err(|e| ServiceError::invalid("--week", Text::new(e.message_zh(), e.to_string())))
+        assemble(input, &self.calendar()).map_err(|e| {
+            ServiceError::invalid(Field::Week, Text::new(e.message_zh(), e.to_string()))
+        })
     }
 }
 

@@ -293,7 +293,7 @@ async fn a_422_names_the_field_in_the_requested_language() {
     assert_eq!(r.status, 422, "{}", r.body);
     let body = r.json();
     assert_eq!(body["error"]["kind"], "invalid");
-    assert_eq!(body["error"]["field"], "to");
+    assert_eq!(body["error"]["field"], "/to");
 
     let r = post(w.addr, &advance_path(&w))
         .bearer(&w.wang_token)
@@ -303,7 +303,7 @@ async fn a_422_names_the_field_in_the_requested_language() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "to");
+    assert_eq!(r.json()["error"]["field"], "/to");
     assert!(r.json()["error"]["message"].as_str().unwrap().is_ascii());
 
     let r = post(w.addr, &advance_path(&w))
@@ -322,7 +322,7 @@ async fn a_422_names_the_field_in_the_requested_language() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "on");
+    assert_eq!(r.json()["error"]["field"], "/on");
 }
 
 #[tokio::test]
