@@ -15,7 +15,7 @@ use sea_orm::{
 };
 
 use crate::audit::{AuditFact, UnitOfWork};
-use crate::enterprises::{Versioned, enterprise_json};
+use crate::enterprises::{Versioned, enterprise_json, write_enterprise};
 use crate::entities::{enterprises, metrics};
 use crate::error::{StorageError, StorageResult};
 use crate::instant;
@@ -109,60 +109,19 @@ pub async fn update_enterprises(
     let now = instant::to_text(uow.now());
     let mut facts = Vec::with_capacity(changes.len());
     for (before, after) in changes {
-        let expected = i32::try_from(before.version).map_err(|_| StorageError::Conflict {
-            entity: "enterprise",
-            key: after.uscc.as_str().to_owned(),
-            expected: before.version,
-        })?;
         // One statement per changed row: each carries its own optimistic-lock check.
-        let result = enterprises::Entity::update_many()
-            .col_expr(enterprises::Column::Uscc, after.uscc.as_str().into())
-            .col_expr(enterprises::Column::Name, after.name.clone().into())
-            .col_expr(enterprises::Column::Sector, after.sector.key().into())
-            .col_expr(enterprises::Column::Town, after.town.clone().into())
-            .col_expr(enterprises::Column::Address, after.address.clone().into())
-            .col_expr(
-                enterprises::Column::LandAreaCentiMu,
-                after.land_area.map(|a| a.centi_mu()).into(),
+        facts.push(
+            write_enterprise(
+                uow,
+                &before.value,
+                after,
+                before.version,
+                &now,
+                AuditAction::EnterpriseEdit,
+                reason.map(str::to_owned),
             )
-            .col_expr(
-                enterprises::Column::LegalForm,
-                after.legal_form.key().into(),
-            )
-            .col_expr(
-                enterprises::Column::ResponsibleOfficerId,
-                after.responsible_officer.map(|o| o.0).into(),
-            )
-            .col_expr(enterprises::Column::Archived, after.archived.into())
-            .col_expr(enterprises::Column::Version, (expected + 1).into())
-            .col_expr(enterprises::Column::UpdatedAt, now.clone().into())
-            .filter(enterprises::Column::Id.eq(after.id.0))
-            .filter(enterprises::Column::Version.eq(expected))
-            .exec(uow.txn())
-            .await
-            .map_err(StorageError::db_unique(
-                "changing an enterprise",
-                "enterprise",
-                "uscc",
-                after.uscc.as_str(),
-            ))?;
-        if result.rows_affected != 1 {
-            return Err(StorageError::Conflict {
-                entity: "enterprise",
-                key: after.uscc.as_str().to_owned(),
-                expected: before.version,
-            });
-        }
-        facts.push(AuditFact {
-            action: AuditAction::EnterpriseEdit,
-            subject_type: "enterprise".into(),
-            subject_id: after.uscc.as_str().to_owned(),
-            enterprise: Some(after.id),
-            before: Some(enterprise_json(&before.value)),
-            after: Some(enterprise_json(after)),
-            reason: reason.map(str::to_owned),
-            effective_on: None,
-        });
+            .await?,
+        );
     }
     uow.record_many(facts).await?;
     Ok(())

@@ -123,11 +123,31 @@ pub async fn update_enterprise(
     action: AuditAction,
     reason: Option<String>,
 ) -> StorageResult<i64> {
-    let expected = i32::try_from(expected_version).map_err(|_| StorageError::Conflict {
+    let now = instant::to_text(uow.now());
+    let fact = write_enterprise(uow, before, after, expected_version, &now, action, reason).await?;
+    uow.record(fact).await?;
+    Ok(expected_version + 1)
+}
+
+/// The one versioned UPDATE of an enterprise row, shared by [`update_enterprise`] and the bulk
+/// import: writes `after` if the row is still at `expected_version` (else
+/// [`StorageError::Conflict`]) and returns the audit fact to record, unchained, so that a bulk
+/// write can chain many at once.
+pub(crate) async fn write_enterprise(
+    uow: &mut UnitOfWork,
+    before: &Enterprise,
+    after: &Enterprise,
+    expected_version: i64,
+    now: &str,
+    action: AuditAction,
+    reason: Option<String>,
+) -> StorageResult<AuditFact> {
+    let conflict = || StorageError::Conflict {
         entity: "enterprise",
         key: after.uscc.as_str().to_owned(),
         expected: expected_version,
-    })?;
+    };
+    let expected = i32::try_from(expected_version).map_err(|_| conflict())?;
     let result = enterprises::Entity::update_many()
         .col_expr(enterprises::Column::Uscc, after.uscc.as_str().into())
         .col_expr(enterprises::Column::Name, after.name.clone().into())
@@ -148,10 +168,7 @@ pub async fn update_enterprise(
         )
         .col_expr(enterprises::Column::Archived, after.archived.into())
         .col_expr(enterprises::Column::Version, (expected + 1).into())
-        .col_expr(
-            enterprises::Column::UpdatedAt,
-            instant::to_text(uow.now()).into(),
-        )
+        .col_expr(enterprises::Column::UpdatedAt, now.into())
         .filter(enterprises::Column::Id.eq(after.id.0))
         .filter(enterprises::Column::Version.eq(expected))
         .exec(uow.txn())
@@ -163,13 +180,9 @@ pub async fn update_enterprise(
             after.uscc.as_str(),
         ))?;
     if result.rows_affected != 1 {
-        return Err(StorageError::Conflict {
-            entity: "enterprise",
-            key: after.uscc.as_str().to_owned(),
-            expected: expected_version,
-        });
+        return Err(conflict());
     }
-    uow.record(AuditFact {
+    Ok(AuditFact {
         action,
         subject_type: "enterprise".into(),
         subject_id: after.uscc.as_str().to_owned(),
@@ -179,8 +192,6 @@ pub async fn update_enterprise(
         reason,
         effective_on: None,
     })
-    .await?;
-    Ok(expected_version + 1)
 }
 
 /// The enterprise with this id.
