@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use peiyu_domain::{Batch, Lang, Officer, Task};
-use peiyu_service::weekly::WeeklyTask;
 use peiyu_service::{
     CaseView, ErrorKind, HistoryQuery, ListEnterprises, ListTasks, Service, ServiceError,
     WeeklyQuery, short_id,
@@ -151,6 +150,8 @@ struct Page {
     subtitle: Option<String>,
     filters: Vec<Link>,
     notice: Option<String>,
+    /// A list rendered by peiyu-formats (the weekly list), shown instead of the heading.
+    list_html: Option<String>,
     sections: Vec<Section>,
     footer: String,
 }
@@ -245,6 +246,7 @@ fn error_page(uri: &Uri, lang: Lang, user: &Officer, error: ServiceError) -> Res
         subtitle: None,
         filters: Vec::new(),
         notice: Some(api.message.get(lang).to_owned()),
+        list_html: None,
         sections: Vec::new(),
         footer: String::new(),
     };
@@ -376,73 +378,6 @@ async fn logout() -> Response {
 
 // ---- my week ----
 
-fn weekly_table(tasks: &[WeeklyTask], lang: Lang, caption: Option<String>, overdue: bool) -> Table {
-    let mut headers = vec![
-        tr(lang, "编号", "ID"),
-        tr(lang, "企业", "Enterprise"),
-        tr(lang, "任务", "Task"),
-        tr(lang, "类别", "Kind"),
-        tr(lang, "负责人", "Assignee"),
-        tr(lang, "截止", "Due"),
-    ];
-    if overdue {
-        headers.push(tr(lang, "逾期（工作日）", "Overdue (working days)"));
-    }
-    Table {
-        caption,
-        headers: headers.into_iter().map(str::to_owned).collect(),
-        rows: tasks
-            .iter()
-            .map(|t| {
-                let enterprise = match (&t.enterprise_name, &t.enterprise_uscc) {
-                    (Some(name), Some(uscc)) => Cell::link(name, enterprise_href(uscc, lang)),
-                    (Some(name), None) => Cell::text(name),
-                    _ => Cell::text("—"),
-                };
-                let mut cells = vec![
-                    Cell::text(&t.short_id).class("id"),
-                    enterprise,
-                    Cell::text(&t.task.title),
-                    Cell::text(t.task.kind.label(lang)),
-                    Cell::text(match &t.delegate_name {
-                        Some(d) => {
-                            format!(
-                                "{}（{} {d}）",
-                                t.assignee_name,
-                                tr(lang, "委派", "delegated to")
-                            )
-                        }
-                        None => t.assignee_name.clone(),
-                    }),
-                    if t.due_provisional {
-                        Cell::text(format!("{} ※", t.task.due_on))
-                    } else {
-                        Cell::date(t.task.due_on)
-                    },
-                ];
-                if overdue {
-                    cells.push(
-                        Cell::text(
-                            t.working_days_overdue
-                                .map(|d| d.to_string())
-                                .unwrap_or_default(),
-                        )
-                        .class("num"),
-                    );
-                }
-                Row {
-                    class: if overdue { "overdue" } else { "" },
-                    cells,
-                }
-            })
-            .collect(),
-    }
-}
-
-fn weekday(d: NaiveDate, lang: Lang) -> &'static str {
-    peiyu_formats::weekly::weekday_name(d, lang)
-}
-
 async fn week(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -453,66 +388,11 @@ async fn week(
         Ok(list) => list,
         Err(e) => return error_page(&uri, lang, &user, e),
     };
-    let empty = tr(lang, "无", "None").to_owned();
-    let this_week: Vec<Table> = list
-        .this_week
-        .iter()
-        .filter(|day| !day.tasks.is_empty())
-        .map(|day| {
-            let caption = format!(
-                "{} {}{}",
-                day.date,
-                weekday(day.date, lang),
-                if day.working_day {
-                    ""
-                } else {
-                    tr(lang, "（休息日）", " (day off)")
-                }
-            );
-            weekly_table(&day.tasks, lang, Some(caption), false)
-        })
-        .collect();
-    let sections = vec![
-        Section {
-            heading: format!("{}（{}）", tr(lang, "逾期", "Overdue"), list.overdue.len()),
-            alert: !list.overdue.is_empty(),
-            note: None,
-            empty: empty.clone(),
-            tables: if list.overdue.is_empty() {
-                Vec::new()
-            } else {
-                vec![weekly_table(&list.overdue, lang, None, true)]
-            },
-        },
-        Section {
-            heading: format!(
-                "{}（{} – {}）",
-                tr(lang, "本周到期", "Due this week"),
-                list.week.monday(),
-                list.week.sunday()
-            ),
-            alert: false,
-            note: None,
-            empty: empty.clone(),
-            tables: this_week,
-        },
-        Section {
-            heading: format!(
-                "{}（{} – {}）",
-                tr(lang, "下周到期", "Due next week"),
-                list.week.next().monday(),
-                list.week.next().sunday()
-            ),
-            alert: false,
-            note: None,
-            empty,
-            tables: if list.next_week.is_empty() {
-                Vec::new()
-            } else {
-                vec![weekly_table(&list.next_week, lang, None, false)]
-            },
-        },
-    ];
+    let link = |uscc: &str| enterprise_href(uscc, lang);
+    let list_html = match peiyu_formats::weekly::html_fragment(&list, lang, Some(&link)) {
+        Ok(body) => body,
+        Err(e) => return html(StatusCode::INTERNAL_SERVER_ERROR, Err(e)),
+    };
     let page = Page {
         chrome: chrome(
             &uri,
@@ -522,15 +402,11 @@ async fn week(
             "/week",
         ),
         heading: format!("{} · {}", tr(lang, "我的一周", "My week"), list.week),
-        subtitle: Some(format!(
-            "{} {} · {}",
-            tr(lang, "截至", "As of"),
-            list.as_of,
-            user.name
-        )),
+        subtitle: None,
         filters: Vec::new(),
-        notice: peiyu_formats::weekly::provisional_legend(&list, lang),
-        sections,
+        notice: None,
+        list_html: Some(list_html),
+        sections: Vec::new(),
         footer: footer(&state.service, lang),
     };
     html(StatusCode::OK, page.render())
@@ -585,6 +461,7 @@ async fn calendar_page(
             )
             .to_owned()
         }),
+        list_html: None,
         sections: vec![Section {
             heading: tr(lang, "今年和此后两年", "This year and the next two").to_owned(),
             alert: attention,
@@ -771,6 +648,7 @@ async fn enterprises(
         ),
         filters,
         notice,
+        list_html: None,
         sections,
         footer: footer(&state.service, lang),
     };
@@ -1080,6 +958,7 @@ async fn enterprise(
         notice: e
             .archived
             .then(|| tr(lang, "该企业已归档", "This enterprise is archived").to_owned()),
+        list_html: None,
         sections,
         footer: footer(service, lang),
     };
@@ -1151,6 +1030,7 @@ async fn tasks(
         }),
         filters: Vec::new(),
         notice: None,
+        list_html: None,
         sections: vec![Section {
             heading: tr(lang, "按截止日期", "By due date").to_owned(),
             alert: false,
@@ -1401,6 +1281,7 @@ async fn progress(
             )
             .to_owned()
         }),
+        list_html: None,
         sections,
         footer: footer(service, lang),
     };

@@ -1,5 +1,7 @@
-//! The HTML rendering: one standalone page to print for the meeting (inline CSS, no scripts,
-//! nothing fetched), from the askama template `templates/weekly.html`, which escapes every value.
+//! The HTML rendering: the list itself (`templates/weekly_list.html`: heading, sections, legend
+//! and seal), which the web page `/week` embeds, and one standalone page to print for the
+//! meeting around it (`templates/weekly.html`: inline CSS, no scripts, nothing fetched). The
+//! templates escape every value.
 
 use askama::Template;
 use peiyu_domain::Lang;
@@ -8,13 +10,22 @@ use peiyu_service::weekly::{WeeklyList, WeeklyTask};
 use super::cells::{self, Cell, Section, TaskCol, WatchCol};
 use crate::tr;
 
-/// The page.
+/// The standalone page around the list.
 #[derive(Template)]
 #[template(path = "weekly.html")]
 struct Page {
     lang: &'static str,
     title: String,
     week: String,
+    /// The list, already rendered (and escaped) by [`List`].
+    body: String,
+}
+
+/// The list: heading, sections, legends and seal.
+#[derive(Template)]
+#[template(path = "weekly_list.html")]
+struct List {
+    title: String,
     subtitle: String,
     sections: Vec<PageSection>,
     legend: String,
@@ -52,7 +63,12 @@ struct Row {
 struct HtmlCell {
     text: String,
     class: &'static str,
+    href: Option<String>,
 }
+
+/// Where an enterprise's name links to, given its USCC (the web page's enterprise page); none
+/// in the standalone file.
+pub type EnterpriseLink<'a> = &'a dyn Fn(&str) -> String;
 
 fn html_cell(cell: &Cell, lang: Lang, id: bool) -> HtmlCell {
     let class = match cell {
@@ -64,7 +80,16 @@ fn html_cell(cell: &Cell, lang: Lang, id: bool) -> HtmlCell {
     HtmlCell {
         text: cell.display(lang),
         class,
+        href: None,
     }
+}
+
+/// `cell` linked to the enterprise `uscc`, when there is a link and a USCC.
+fn linked(mut cell: HtmlCell, uscc: Option<&str>, link: Option<EnterpriseLink>) -> HtmlCell {
+    if let (Some(link), Some(uscc)) = (link, uscc) {
+        cell.href = Some(link(uscc));
+    }
+    cell
 }
 
 fn task_group<'a>(
@@ -73,6 +98,7 @@ fn task_group<'a>(
     off_day: bool,
     tasks: impl Iterator<Item = &'a WeeklyTask>,
     lang: Lang,
+    link: Option<EnterpriseLink>,
 ) -> Group {
     let cols = TaskCol::for_people(section);
     Group {
@@ -92,7 +118,11 @@ fn task_group<'a>(
                     .iter()
                     .map(|c| {
                         let id = matches!(c, TaskCol::MarkedId | TaskCol::ShortId);
-                        html_cell(&c.cell(t, lang), lang, id)
+                        let cell = html_cell(&c.cell(t, lang), lang, id);
+                        match c {
+                            TaskCol::Enterprise => linked(cell, t.enterprise_uscc.as_deref(), link),
+                            _ => cell,
+                        }
                     })
                     .collect(),
             })
@@ -104,6 +134,24 @@ fn task_group<'a>(
 /// terminal table, A4 landscape when printed, table headers repeated on every page, carried-over
 /// rows shaded. Every text is HTML-escaped by the template.
 pub fn html(list: &WeeklyList, lang: Lang) -> Result<String, askama::Error> {
+    Page {
+        lang: tr(lang, "zh-CN", "en"),
+        title: cells::title(list, lang),
+        week: list.week.to_string(),
+        body: fragment(list, lang, None)?,
+    }
+    .render()
+}
+
+/// The list as an HTML fragment to embed in a page (`<header>`, one `<section>` per part with
+/// the class of its key — `overdue`, `this_week`, … — and a `<footer>` with the legends and the
+/// seal): what [`html`] prints, without the document around it, each enterprise's name linked
+/// by `link` when one is given. Every text is escaped.
+pub fn fragment(
+    list: &WeeklyList,
+    lang: Lang,
+    link: Option<EnterpriseLink>,
+) -> Result<String, askama::Error> {
     let sections = Section::ALL
         .into_iter()
         .map(|section| {
@@ -126,7 +174,15 @@ pub fn html(list: &WeeklyList, lang: Lang) -> Result<String, askama::Error> {
                             carried: false,
                             cells: WatchCol::FOR_PEOPLE
                                 .iter()
-                                .map(|c| html_cell(&c.cell(item, lang), lang, false))
+                                .map(|c| {
+                                    let cell = html_cell(&c.cell(item, lang), lang, false);
+                                    match c {
+                                        WatchCol::Enterprise => {
+                                            linked(cell, Some(&item.enterprise_uscc), link)
+                                        }
+                                        _ => cell,
+                                    }
+                                })
                                 .collect(),
                         })
                         .collect(),
@@ -137,7 +193,14 @@ pub fn html(list: &WeeklyList, lang: Lang) -> Result<String, askama::Error> {
                     .filter(|d| !d.tasks.is_empty())
                     .map(|d| {
                         let caption = cells::day_heading(d.date, d.working_day, lang);
-                        task_group(section, Some(caption), !d.working_day, d.tasks.iter(), lang)
+                        task_group(
+                            section,
+                            Some(caption),
+                            !d.working_day,
+                            d.tasks.iter(),
+                            lang,
+                            link,
+                        )
                     })
                     .collect(),
                 _ => vec![task_group(
@@ -146,6 +209,7 @@ pub fn html(list: &WeeklyList, lang: Lang) -> Result<String, askama::Error> {
                     false,
                     section.tasks(list).into_iter(),
                     lang,
+                    link,
                 )],
             };
             PageSection {
@@ -156,10 +220,8 @@ pub fn html(list: &WeeklyList, lang: Lang) -> Result<String, askama::Error> {
             }
         })
         .collect();
-    Page {
-        lang: tr(lang, "zh-CN", "en"),
+    List {
         title: cells::title(list, lang),
-        week: list.week.to_string(),
         subtitle: cells::subtitle(list, lang),
         sections,
         legend: cells::carried_legend(list, lang).unwrap_or_default(),
@@ -193,6 +255,27 @@ mod tests {
         for external in ["<script", "<link", "src=", "href=", "@import", "url("] {
             assert!(!page.contains(external), "{external}");
         }
+    }
+
+    #[test]
+    fn the_fragment_is_the_list_without_the_document_and_can_link_enterprises() {
+        let list = fixture::week27();
+        let plain = fragment(&list, Lang::Zh, None).unwrap();
+        assert!(plain.starts_with("<header>"), "{plain}");
+        assert!(!plain.contains("<html") && !plain.contains("href="));
+        assert!(html(&list, Lang::Zh).unwrap().contains(&plain));
+        let link = |uscc: &str| format!("/enterprises/{uscc}");
+        let linked = fragment(&list, Lang::Zh, Some(&link)).unwrap();
+        let uscc = list.overdue[0].enterprise_uscc.clone().unwrap();
+        assert!(
+            linked.contains(&format!("<a href=\"/enterprises/{uscc}\">")),
+            "{linked}"
+        );
+        // The watch list links its enterprises too.
+        assert!(linked.contains(&format!(
+            "<a href=\"/enterprises/{}\">",
+            list.watch[0].enterprise_uscc
+        )));
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::FormatError;
 
 pub use self::cells::{provisional_legend, weekday_name};
 pub use self::csv::csv;
-pub use self::html::html;
+pub use self::html::{EnterpriseLink, fragment as html_fragment, html};
 pub use self::ics::ics;
 pub use self::json::json;
 pub use self::markdown::markdown;

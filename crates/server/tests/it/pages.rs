@@ -136,7 +136,25 @@ async fn at_the_years_end_my_week_shows_provisional_deadlines_marked() {
         .to_owned();
     let r = get(w.addr, "/week").header("Cookie", &cookie).send().await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("2027-01-06 ※"), "{}", r.body);
+    // The page embeds the weekly list of peiyu-formats: the row of a provisional deadline is
+    // marked ※ and the legend says why.
+    assert!(r.body.contains("<td class=\"id\">※ "), "{}", r.body);
+    assert!(r.body.contains("2027-01-06"), "{}", r.body);
+    // Every section of the CLI's list, with the enterprise linked to its page.
+    for section in [
+        "overdue",
+        "this_week",
+        "next_week",
+        "done_last_week",
+        "watch",
+    ] {
+        assert!(
+            r.body.contains(&format!("<section class=\"{section}\">")),
+            "{section}: {}",
+            r.body
+        );
+    }
+    assert!(r.body.contains("<a href=\"/enterprises/"), "{}", r.body);
     assert!(
         r.body
             .contains("2027 年：暂按法定节假日计算，待国务院通知发布后核定"),
