@@ -106,26 +106,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             calendar_warnings(&service, lang);
             let report = service.tick(&actor, today).await?;
             if g.json {
-                return crate::output::print_json(&serde_json::json!({
-                    "today": report.today.map(|d| d.to_string()),
-                    "escalated": report.escalated.iter().map(|(t, lead, days)| serde_json::json!({
-                        "task": t.id.to_string(), "title": t.title, "lead": lead.login.as_str(), "working_days_overdue": days,
-                    })).collect::<Vec<_>>(),
-                    "materialised": report.materialised.iter().map(|t| serde_json::json!({
-                        "task": t.id.to_string(), "title": t.title, "due_on": t.due_on.to_string(),
-                    })).collect::<Vec<_>>(),
-                    "lapsed": report.lapsed.iter().map(|(e, track, stage)| serde_json::json!({
-                        "enterprise": e, "track": track, "stage": stage,
-                    })).collect::<Vec<_>>(),
-                    "phases": report.phases.iter().map(|p| serde_json::json!({
-                        "phase": p.phase.key(),
-                        "label": p.phase.label().get(lang),
-                        "count": p.count,
-                        "ok": p.error.is_none(),
-                        "error": p.error.as_ref().map(|e| e.get(lang)),
-                    })).collect::<Vec<_>>(),
-                    "all_ran": report.all_ran(),
-                }));
+                return crate::output::print_json(&peiyu_formats::json::TickDto::new(
+                    &report, lang,
+                ));
             }
             for (t, lead, days) in &report.escalated {
                 println!(

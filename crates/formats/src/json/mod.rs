@@ -5,6 +5,7 @@
 //! Labels (`*_label`, `message`) are in the request's language; keys (`sector`, `stage`,
 //! `status`, …) are stable identifiers in English.
 
+mod asof;
 mod audit;
 mod batches;
 mod calendar;
@@ -15,6 +16,7 @@ mod history;
 mod reports;
 mod tasks;
 
+pub use asof::*;
 pub use audit::*;
 pub use batches::*;
 pub use calendar::*;
