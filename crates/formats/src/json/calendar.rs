@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::Lang;
+use peiyu_service::calendar::{Calendar, CalendarError, YearStatus};
+use peiyu_service::notices::{year_status_key, year_status_label};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -127,6 +129,10 @@ pub struct NoticeLoadDto {
     pub working_days_after: u32,
     /// The holidays as understood.
     pub holidays: Vec<NoticeHolidayDto>,
+    /// Every day off in the year with the notice, ascending.
+    pub days_off: Vec<NaiveDate>,
+    /// Every make-up workday in the year with the notice, ascending.
+    pub makeup_workdays: Vec<NaiveDate>,
     /// The deadlines that move (moved, when applied).
     pub recounted: Vec<RecountedDto>,
 }
@@ -158,6 +164,8 @@ impl From<&peiyu_service::NoticeLoad> for NoticeLoadDto {
                     makeup_workdays: h.makeup_workdays.clone(),
                 })
                 .collect(),
+            days_off: l.days_off.clone(),
+            makeup_workdays: l.makeup_workdays.clone(),
             recounted: l
                 .recounted
                 .iter()
@@ -170,6 +178,77 @@ impl From<&peiyu_service::NoticeLoad> for NoticeLoadDto {
                     due_after: r.after,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// `calendar show YEAR`: a year's days off and make-up workdays.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CalendarYearDaysDto {
+    /// The year.
+    pub year: i32,
+    /// `official`, `county_override`, `provisional` or `unsupported`.
+    pub status: String,
+    /// The status in the request's language, with the notice's source.
+    pub status_label: String,
+    /// Whether the year is provisional (the statutory holidays only, no notice yet).
+    pub provisional: bool,
+    /// Every day off (weekends apart from make-up workdays, and holidays), ascending.
+    pub days_off: Vec<NaiveDate>,
+    /// Every make-up workday (调休上班), ascending.
+    pub makeup_workdays: Vec<NaiveDate>,
+    /// Working days in the year.
+    pub working_days: u32,
+    /// Which notice, when one is known.
+    pub source: Option<String>,
+}
+
+impl CalendarYearDaysDto {
+    /// The wire form of `year` on `calendar`; an error for a year the calendar cannot count.
+    pub fn new(calendar: &Calendar, year: i32, lang: Lang) -> Result<Self, CalendarError> {
+        let status = calendar.year_status(year);
+        Ok(CalendarYearDaysDto {
+            year,
+            status: year_status_key(&status).to_owned(),
+            status_label: year_status_label(&status).get(lang).to_owned(),
+            provisional: status == YearStatus::Provisional,
+            days_off: calendar.days_off(year)?,
+            makeup_workdays: calendar.makeup_workdays(year)?,
+            working_days: calendar.working_day_count(year)?,
+            source: calendar.source(year).map(str::to_owned),
+        })
+    }
+}
+
+/// `calendar add-days DATE N`: the day N working days after DATE.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AddDaysDto {
+    /// The day counted from.
+    pub from: NaiveDate,
+    /// How many working days were added.
+    pub working_days: u32,
+    /// The day reached.
+    pub date: NaiveDate,
+    /// Whether the count crossed a provisional year (to be checked when its notice is out).
+    pub provisional: bool,
+    /// The provisional years it crossed.
+    pub provisional_years: Vec<i32>,
+}
+
+impl AddDaysDto {
+    /// The wire form of a count of `working_days` from `from` to `date`.
+    pub fn new(
+        from: NaiveDate,
+        working_days: u32,
+        date: NaiveDate,
+        provisional_years: &[i32],
+    ) -> Self {
+        AddDaysDto {
+            from,
+            working_days,
+            date,
+            provisional: !provisional_years.is_empty(),
+            provisional_years: provisional_years.to_vec(),
         }
     }
 }

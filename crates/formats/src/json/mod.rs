@@ -15,6 +15,7 @@ mod enterprises;
 mod history;
 mod reports;
 mod tasks;
+mod tracks;
 
 pub use asof::*;
 pub use audit::*;
@@ -26,3 +27,4 @@ pub use enterprises::*;
 pub use history::*;
 pub use reports::*;
 pub use tasks::*;
+pub use tracks::*;
