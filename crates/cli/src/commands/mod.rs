@@ -33,11 +33,10 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let service = connect(&g.db, lang).await?;
             let report = service.init(&args.admin, &args.admin_name).await?;
             if g.json {
-                return crate::output::print_json(&serde_json::json!({
-                    "database": redact(&g.db),
-                    "backend": report.backend,
-                    "created_admin": report.created_admin.as_ref().map(|o| o.login.as_str()),
-                }));
+                return crate::output::print_json(&peiyu_formats::json::InitDto::new(
+                    redact(&g.db),
+                    &report,
+                ));
             }
             println!(
                 "{} {} ({})",
@@ -240,9 +239,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     };
                     let previous = service.set_target(&actor, year, &metric, amount).await?;
                     if g.json {
-                        return crate::output::print_json(
-                            &serde_json::json!({"year": year, "metric": metric, "value": amount, "previous": previous}),
-                        );
+                        return crate::output::print_json(&peiyu_formats::json::TargetSetDto::new(
+                            year, &metric, amount, previous, lang,
+                        ));
                     }
                     println!(
                         "{year} {}: {amount}",
@@ -253,7 +252,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                 crate::args::TargetCommand::List { year } => {
                     let targets = service.targets(&actor, year).await?;
                     if g.json {
-                        return crate::output::print_json(&targets.iter().map(|t| serde_json::json!({"year": t.year, "metric": t.metric, "value": t.value})).collect::<Vec<_>>());
+                        return crate::output::print_json(
+                            &peiyu_formats::json::YearTargetDto::list(&targets, lang),
+                        );
                     }
                     let mut t =
                         crate::output::table(lang, &[("指标", "metric"), ("目标", "target")]);

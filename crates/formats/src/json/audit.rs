@@ -1,7 +1,7 @@
 //! The audit log's verification.
 
 use chrono::NaiveDate;
-use peiyu_service::AuditVerification;
+use peiyu_service::{AuditVerification, Seal};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -80,6 +80,31 @@ impl From<&AuditVerification> for AuditVerifyDto {
                     chain: s.chain_key.clone(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// `audit seal`: a day's seal.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SealDto {
+    /// The day sealed.
+    pub day: NaiveDate,
+    /// SHA-256 of the day's chain heads.
+    pub hash: String,
+    /// How many chains it seals.
+    pub chains: usize,
+    /// Whether this run made it (false: the day was sealed already).
+    pub new: bool,
+}
+
+impl SealDto {
+    /// The wire form of a seal, `new` when just made.
+    pub fn new(seal: &Seal, new: bool) -> Self {
+        SealDto {
+            day: seal.day,
+            hash: seal.hash.clone(),
+            chains: seal.heads.len(),
+            new,
         }
     }
 }

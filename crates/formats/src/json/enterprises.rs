@@ -1,7 +1,7 @@
 //! Enterprises and their monthly figures.
 
-use peiyu_domain::{Enterprise, Lang, Metrics, Officer};
-use peiyu_service::EnterpriseView;
+use peiyu_domain::{Enterprise, Lang, Metrics, Officer, YearMonth};
+use peiyu_service::{EnterpriseView, Upserted};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -73,6 +73,8 @@ pub struct MetricsDto {
     pub output_value: Option<i64>,
     /// Energy use, tce, as written.
     pub energy_tce: Option<String>,
+    /// Energy use, kilograms of standard coal.
+    pub energy_kgce: Option<i64>,
     /// Employees.
     pub employees: Option<u32>,
     /// Tax paid, yuan.
@@ -88,6 +90,7 @@ impl From<&Metrics> for MetricsDto {
             revenue: m.revenue.map(|y| y.amount()),
             output_value: m.output_value.map(|y| y.amount()),
             energy_tce: m.energy.map(|t| t.to_string()),
+            energy_kgce: m.energy.map(|t| t.kgce()),
             employees: m.employees,
             tax: m.tax.map(|y| y.amount()),
             rnd_spend: m.rnd_spend.map(|y| y.amount()),
@@ -128,4 +131,31 @@ pub struct EnterpriseQuery {
     /// Include archived enterprises.
     #[serde(default)]
     pub archived: Option<bool>,
+}
+
+/// `metrics record`: what recording a month's figures did.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MetricsRecordedDto {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `inserted`, `updated` or `unchanged`.
+    pub outcome: String,
+    /// The outcome in the request's language.
+    pub outcome_label: String,
+}
+
+impl MetricsRecordedDto {
+    /// The wire form of recording `month`.
+    pub fn new(month: YearMonth, outcome: Upserted, lang: Lang) -> Self {
+        let (key, zh, en) = match outcome {
+            Upserted::Inserted => ("inserted", "已录入", "recorded"),
+            Upserted::Updated => ("updated", "已更正", "corrected"),
+            Upserted::Unchanged => ("unchanged", "数据相同，未做更改", "unchanged"),
+        };
+        MetricsRecordedDto {
+            month: month.to_string(),
+            outcome: key.to_owned(),
+            outcome_label: crate::tr(lang, zh, en).to_owned(),
+        }
+    }
 }

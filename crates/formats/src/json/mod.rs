@@ -13,7 +13,9 @@ mod cases;
 mod common;
 mod enterprises;
 mod history;
+mod ledger;
 mod reports;
+mod setup;
 mod tasks;
 mod tracks;
 
@@ -25,6 +27,8 @@ pub use cases::*;
 pub use common::*;
 pub use enterprises::*;
 pub use history::*;
+pub use ledger::*;
 pub use reports::*;
+pub use setup::*;
 pub use tasks::*;
 pub use tracks::*;

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::Lang;
-use peiyu_service::ProgressReport;
+use peiyu_service::{ProgressReport, Target};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -184,4 +184,60 @@ pub struct ProgressQuery {
     pub year: Option<i32>,
     /// The day to report as of (default the end of the year, or today if sooner).
     pub as_of: Option<NaiveDate>,
+}
+
+/// `target set`: a year's target set, with the value it replaced.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TargetSetDto {
+    /// The year.
+    pub year: i32,
+    /// The metric's key (`new_above_scale`, …).
+    pub metric: String,
+    /// Its name in the request's language.
+    pub label: String,
+    /// The value aimed at now.
+    pub value: i64,
+    /// The value it replaced, if one was set.
+    pub previous: Option<i64>,
+}
+
+impl TargetSetDto {
+    /// The wire form of setting `metric` for `year` to `value`.
+    pub fn new(year: i32, metric: &str, value: i64, previous: Option<i64>, lang: Lang) -> Self {
+        TargetSetDto {
+            year,
+            metric: metric.to_owned(),
+            label: peiyu_service::target_label(metric, lang),
+            value,
+            previous,
+        }
+    }
+}
+
+/// `target list`: a year's target for a metric.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct YearTargetDto {
+    /// The year.
+    pub year: i32,
+    /// The metric's key (`new_above_scale`, …).
+    pub metric: String,
+    /// Its name in the request's language.
+    pub label: String,
+    /// The value aimed at.
+    pub value: i64,
+}
+
+impl YearTargetDto {
+    /// The wire form of a year's targets.
+    pub fn list(targets: &[Target], lang: Lang) -> Vec<Self> {
+        targets
+            .iter()
+            .map(|t| YearTargetDto {
+                year: t.year,
+                metric: t.metric.clone(),
+                label: peiyu_service::target_label(&t.metric, lang),
+                value: t.value,
+            })
+            .collect()
+    }
 }
