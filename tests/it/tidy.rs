@@ -265,3 +265,38 @@ fn the_service_names_fields_neutrally_and_gives_no_cli_hints() {
         offenders.join("\n")
     );
 }
+
+/// Every `.rs` file under `dir` (relative to the workspace root), recursively.
+fn rust_files(dir: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut todo = vec![root().join(dir)];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn no_front_end_writes_json_by_hand() {
+    let mut checked = 0;
+    for dir in ["crates/cli/src", "crates/server/src"] {
+        for file in rust_files(dir) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                !text.contains("json!("),
+                "{} builds JSON with json!(…): JSON bodies live in peiyu-formats \
+                 (crates/formats/src/json/), as a DTO with a `new(view, lang)`",
+                file.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} files checked");
+}

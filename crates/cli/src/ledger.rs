@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use peiyu_domain::{Lang, Officer, YearMonth};
+use peiyu_formats::json::{ExportReportDto, ImportReportDto};
 use peiyu_formats::ledger::{ExportQuery, LedgerError, describe, export_sheet, import_file};
 use peiyu_formats::{FormatError, Output};
 use peiyu_service::{ImportOutcome, Progress, Service};
@@ -129,23 +130,7 @@ pub async fn run_import(
     let bad_lines = report.bad_lines();
     let rejects_file = report.rejects_file.as_deref();
     if json {
-        crate::output::print_json(&serde_json::json!({
-            "ledger": req.ledger.key(),
-            "rows": report.rows,
-            "inserted": outcome.inserted,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "rejected": bad_lines.len(),
-            "written": outcome.written,
-            "rejects_file": rejects_file.map(|p| p.display().to_string()),
-            "problems": problems.iter().map(|p| serde_json::json!({
-                "line": p.line,
-                "column": layout.header_of(&p.field),
-                "field": p.field,
-                "value": p.value,
-                "message": p.message.get(lang),
-            })).collect::<Vec<_>>(),
-        }))?;
+        crate::output::print_json(&ImportReportDto::new(req.ledger, &report, lang))?;
     } else if !req.skip_invalid && !problems.is_empty() {
         for p in problems {
             eprintln!("{}", describe(p, layout, lang));
@@ -234,12 +219,12 @@ pub async fn run_export(
     peiyu_formats::ledger::write::write_file(&req.output, format, &sheet)
         .map_err(|e| file_failure(e, &req.output))?;
     let summary = if json {
-        serde_json::to_string_pretty(&serde_json::json!({
-            "ledger": req.ledger.key(),
-            "rows": sheet.rows.len(),
-            "file": req.output.display().to_string(),
-            "format": format.extension(),
-        }))
+        serde_json::to_string_pretty(&ExportReportDto::new(
+            req.ledger,
+            sheet.rows.len(),
+            &req.output,
+            format,
+        ))
         .map_err(std::io::Error::other)?
     } else {
         match lang {

@@ -1,8 +1,8 @@
 //! `peiyu asof DATE`: the lists as they stood, rebuilt from history.
 
 use peiyu_domain::{Batch, Lang, Officer};
+use peiyu_formats::json::AsOfDto;
 use peiyu_service::{AsOfQuery, Service};
-use serde_json::json;
 
 use crate::Failure;
 use crate::output::{parse_date, print_json, table, tr};
@@ -45,17 +45,7 @@ pub async fn run(
         )
         .await?;
     if json {
-        return print_json(&json!({
-            "date": date.to_string(),
-            "listed": if show_lists { view.listed.iter().map(|l| json!({
-                "list": l.year, "uscc": l.enterprise.uscc.as_str(), "name": l.enterprise.name,
-                "batch": l.batch.number(), "since": l.since.to_string(),
-            })).collect::<Vec<_>>() } else { Vec::new() },
-            "staged": if show_stages { view.staged.iter().map(|s| json!({
-                "track": s.track, "uscc": s.enterprise.uscc.as_str(), "name": s.enterprise.name,
-                "stage": s.stage, "since": s.since.to_string(),
-            })).collect::<Vec<_>>() } else { Vec::new() },
-        }));
+        return print_json(&AsOfDto::new(date, &view, show_lists, show_stages, lang));
     }
     println!(
         "{} {date} {}",

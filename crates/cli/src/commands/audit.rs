@@ -94,9 +94,7 @@ pub async fn run(
             };
             let (seal, new) = service.seal_day(actor, Some(day)).await?;
             if json {
-                return print_json(
-                    &serde_json::json!({"day": seal.day.to_string(), "hash": seal.hash, "chains": seal.heads.len(), "new": new}),
-                );
+                return print_json(&peiyu_formats::json::SealDto::new(&seal, new));
             }
             println!(
                 "{} {}: {} ({} {})",

@@ -1,9 +1,12 @@
 //! `peiyu batch …`: the four-batches lists.
 
 use chrono::Datelike;
-use peiyu_domain::{Batch, BatchMove, Enterprise, Lang, Officer};
+use peiyu_domain::{Batch, BatchMove, Lang, Officer};
+use peiyu_formats::json::{
+    AcceptedMoveDto, BatchDiffDto, BatchHistoryEntryDto, BatchMoveDto, BatchPublishedDto,
+    SuggestionDto,
+};
 use peiyu_service::{BatchListView, ListChange, Service};
-use serde_json::json;
 
 use crate::Failure;
 use crate::args::{BatchChangeArgs, BatchCommand};
@@ -58,13 +61,7 @@ fn print_list(view: &BatchListView, json: bool, lang: Lang) -> Result<(), Failur
 
 fn print_move(e: &str, m: &BatchMove, json: bool, lang: Lang) -> Result<(), Failure> {
     if json {
-        return print_json(&json!({
-            "enterprise": e,
-            "from": m.from.map(|b| b.number()),
-            "to": m.to.map(|b| b.number()),
-            "effective_on": m.effective_on.to_string(),
-            "reason": m.reason,
-        }));
+        return print_json(&BatchMoveDto::new(e, m, lang));
     }
     let show = |b: Option<Batch>| {
         b.map(|b| label(b, lang))
@@ -133,16 +130,8 @@ pub async fn run(
         }
         BatchCommand::Diff { a, b } => {
             let d = service.diff_batch_lists(actor, a, b).await?;
-            let one = |(e, b): &(Enterprise, Batch)| json!({"name": e.name, "uscc": e.uscc.as_str(), "batch": b.number()});
-            let two = |(e, x, y): &(Enterprise, Batch, Batch)| json!({"name": e.name, "uscc": e.uscc.as_str(), "from": x.number(), "to": y.number()});
             if json {
-                return print_json(&json!({
-                    "entered": d.entered.iter().map(one).collect::<Vec<_>>(),
-                    "left": d.left.iter().map(one).collect::<Vec<_>>(),
-                    "moved_up": d.moved_up.iter().map(two).collect::<Vec<_>>(),
-                    "moved_down": d.moved_down.iter().map(two).collect::<Vec<_>>(),
-                    "unchanged": d.unchanged,
-                }));
+                return print_json(&BatchDiffDto::new(&d, lang));
             }
             let mut t = table(
                 lang,
@@ -188,9 +177,7 @@ pub async fn run(
         BatchCommand::Publish { list } => {
             let l = service.publish_batch_list(actor, list, None).await?;
             if json {
-                return print_json(
-                    &json!({"year": l.value.year, "status": l.value.status.key(), "version": l.version}),
-                );
+                return print_json(&BatchPublishedDto::new(&l, lang));
             }
             println!(
                 "{} {} {}",
@@ -241,21 +228,7 @@ pub async fn run(
                 )
                 .await?;
             if json {
-                return print_json(
-                    &moves
-                        .iter()
-                        .map(|(e, m)| {
-                            json!({
-                                "enterprise": e.name,
-                                "uscc": e.uscc.as_str(),
-                                "from": m.from.map(|b| b.number()),
-                                "to": m.to.map(|b| b.number()),
-                                "suggested": m.suggested.map(|b| b.number()),
-                                "reason": m.reason,
-                            })
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                return print_json(&AcceptedMoveDto::list(&moves, lang));
             }
             for (e, m) in &moves {
                 print_move(&e.name, m, false, lang)?;
@@ -266,21 +239,7 @@ pub async fn run(
         BatchCommand::History { enterprise } => {
             let (e, moves) = service.batch_history(actor, &enterprise).await?;
             if json {
-                return print_json(
-                    &moves
-                        .iter()
-                        .map(|(year, m)| {
-                            json!({
-                                "list": year,
-                                "from": m.from.map(|b| b.number()),
-                                "to": m.to.map(|b| b.number()),
-                                "effective_on": m.effective_on.to_string(),
-                                "recorded_at": m.recorded_at.to_rfc3339(),
-                                "reason": m.reason,
-                            })
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                return print_json(&BatchHistoryEntryDto::list(&moves, lang));
             }
             println!("{}", e.name);
             let mut t = table(
@@ -343,27 +302,7 @@ fn print_suggestions(
 ) -> Result<(), Failure> {
     use peiyu_service::batch_rules::Standing;
     if json {
-        return print_json(&suggestions.iter().map(|s| json!({
-            "uscc": s.uscc.as_str(),
-            "name": s.name,
-            "batch": s.batch.map(|b| b.number()),
-            "grade": s.grade.as_ref().map(|g| g.to_string()),
-            "score": s.score.map(|x| x.to_string()),
-            "standing": match &s.standing {
-                Standing::Graded { rank, of } => json!({"graded": {"rank": rank, "of": of}}),
-                Standing::Exempt { since } => json!({"exempt": {"since": since.to_string()}}),
-                Standing::NoData => json!("no_data"),
-                Standing::OutOfScope => json!("out_of_scope"),
-            },
-            "reason": s.reason.get(lang),
-            "breakdown": s.breakdown.iter().map(|i| json!({
-                "indicator": i.indicator.key(),
-                "value": i.value.map(|v| v.format(3)),
-                "benchmark": i.benchmark,
-                "weight": i.weight,
-                "points": i.points.to_string(),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>());
+        return print_json(&SuggestionDto::list(suggestions, lang));
     }
     let mut t = table(
         lang,

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::Lang;
+use peiyu_formats::json::{AddDaysDto, CalendarYearDaysDto, NoticeLoadDto};
 use peiyu_service::calendar::{Calendar, CalendarError, YearStatus};
 use peiyu_service::{NoticeInput, NoticeLoad};
 
@@ -48,10 +49,6 @@ fn status_label(status: &YearStatus, lang: Lang) -> String {
     peiyu_service::notices::year_status_label(status)
         .get(lang)
         .to_owned()
-}
-
-fn status_key(status: &YearStatus) -> &'static str {
-    peiyu_service::notices::year_status_key(status)
 }
 
 /// Prints this year and the next two with their status (used by `calendar check` and `init`);
@@ -100,15 +97,10 @@ pub async fn run(cmd: CalendarCommand, g: &Global, lang: Lang) -> Result<(), Fai
                 .map_err(|e| cal_err("YEAR", e))?;
             let status = calendar.year_status(year);
             if json {
-                return print_json(&serde_json::json!({
-                    "year": year,
-                    "status": status_key(&status),
-                    "provisional": status == YearStatus::Provisional,
-                    "days_off": off.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-                    "makeup_workdays": makeup.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-                    "working_days": count,
-                    "source": calendar.source(year),
-                }));
+                return print_json(
+                    &CalendarYearDaysDto::new(&calendar, year, lang)
+                        .map_err(|e| cal_err("YEAR", e))?,
+                );
             }
             println!("{year} {}: {count}", tr(lang, "年工作日", "working days"));
             let fmt = |days: &[NaiveDate]| {
@@ -137,13 +129,7 @@ pub async fn run(cmd: CalendarCommand, g: &Global, lang: Lang) -> Result<(), Fai
                 .map_err(|e| cal_err("DATE", e))?;
             let provisional = calendar.provisional_years(from, due);
             if json {
-                return print_json(&serde_json::json!({
-                    "from": from.to_string(),
-                    "working_days": n,
-                    "date": due.to_string(),
-                    "provisional": !provisional.is_empty(),
-                    "provisional_years": provisional,
-                }));
+                return print_json(&AddDaysDto::new(from, n, due, &provisional));
             }
             if provisional.is_empty() {
                 println!("{due}");
@@ -280,33 +266,8 @@ async fn load(
 }
 
 fn print_load(load: &NoticeLoad, json: bool, lang: Lang) -> Result<(), Failure> {
-    let dates = |ds: &[NaiveDate]| ds.iter().map(|d| d.to_string()).collect::<Vec<_>>();
     if json {
-        return print_json(&serde_json::json!({
-            "year": load.year,
-            "source": load.source,
-            "applied": load.applied,
-            "was_provisional": load.was_provisional,
-            "working_days_before": load.working_days_before,
-            "working_days_after": load.working_days_after,
-            "holidays": load.holidays.iter().map(|h| serde_json::json!({
-                "line": h.line,
-                "name": h.name,
-                "days_off": h.ranges.iter().map(|(a, b)| serde_json::json!({"from": a.to_string(), "to": b.to_string()})).collect::<Vec<_>>(),
-                "stated_days": h.stated_days,
-                "makeup_workdays": dates(&h.makeup_workdays),
-            })).collect::<Vec<_>>(),
-            "days_off": dates(&load.days_off),
-            "makeup_workdays": dates(&load.makeup_workdays),
-            "recounted": load.recounted.iter().map(|r| serde_json::json!({
-                "task": r.short_id,
-                "title": r.title,
-                "enterprise_name": r.enterprise_name,
-                "assignee_name": r.assignee_name,
-                "due_before": r.before.to_string(),
-                "due_after": r.after.to_string(),
-            })).collect::<Vec<_>>(),
-        }));
+        return print_json(&NoticeLoadDto::from(load));
     }
     println!("{} · {}", load.year, load.source);
     let weekday = |d: &NaiveDate| peiyu_formats::weekly::weekday_name(*d, lang);

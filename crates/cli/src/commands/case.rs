@@ -1,9 +1,8 @@
 //! `peiyu case …`: opening, advancing, withdrawing and showing cultivations.
 
 use peiyu_domain::{Lang, Officer, StageKey};
-use peiyu_formats::json::{AdvanceDto, CasesDto};
+use peiyu_formats::json::{AdvanceDto, CaseMigratedDto, CasesDto};
 use peiyu_service::{AdvanceCase, AdvanceOutcome, CasesView, OpenCase, Service, short_id};
-use serde_json::json;
 
 use crate::Failure;
 use crate::args::{CaseAdvanceArgs, CaseCommand};
@@ -279,9 +278,7 @@ pub async fn run(
                 .migrate_case(actor, &enterprise, &track, reason)
                 .await?;
             if json {
-                return print_json(
-                    &json!({"track": to.record.key.as_str(), "from_version": from.record.version, "to_version": to.record.version}),
-                );
+                return print_json(&CaseMigratedDto::new(&from, &to));
             }
             println!(
                 "{}: {enterprise} {} v{} → v{}",

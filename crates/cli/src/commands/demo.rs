@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{Lang, MoneyUnit, Week};
+use peiyu_formats::json::{DemoCountyDto, DemoDto};
 use peiyu_formats::weekly::{Format, render};
 use peiyu_service::WeeklyQuery;
 
@@ -40,30 +41,28 @@ pub async fn run(db: &str, as_login: &str, json: bool, lang: Lang) -> Result<(),
         .await?;
 
     if json {
-        return crate::output::print_json(&serde_json::json!({
-            "database": super::redact(db),
-            "as_of": built.as_of.map(|d| d.to_string()),
-            "officers": built.officers,
-            "teams": built.teams,
-            "enterprises": built.enterprises,
-            "invented": built.invented,
-            "above_scale": built.above_scale,
-            "metric_months": built.metric_months,
-            "cases": built.cases,
-            "moves": built.moves,
-            "batch_entries": built.batch_entries,
-            "tasks_created": built.tasks_created,
-            "tasks_done": built.tasks_done,
-            "tasks_open": built.tasks_open,
-            "escalated": built.escalated,
-            "new_above_scale_h1": progress.new_above_scale.len(),
-            "new_above_scale_output_h1": output.amount(),
-            "new_above_scale_target": target,
-            "weekly_overdue": list.overdue.len(),
-            "weekly_this_week": list.this_week.iter().map(|d| d.tasks.len()).sum::<usize>(),
-            "weekly_next_week": list.next_week.len(),
-            "weekly_done_last_week": list.done_last_week.len(),
-        }));
+        let county = DemoCountyDto {
+            as_of: built.as_of,
+            officers: built.officers,
+            teams: built.teams,
+            enterprises: built.enterprises,
+            invented: built.invented,
+            above_scale: built.above_scale,
+            metric_months: built.metric_months,
+            cases: built.cases,
+            moves: built.moves,
+            batch_entries: built.batch_entries,
+            tasks_created: built.tasks_created,
+            tasks_done: built.tasks_done,
+            tasks_open: built.tasks_open,
+            escalated: built.escalated,
+        };
+        return crate::output::print_json(&DemoDto::new(
+            super::redact(db),
+            county,
+            &progress,
+            &list,
+        ));
     }
 
     println!(

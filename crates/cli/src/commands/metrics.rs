@@ -1,12 +1,12 @@
 //! `peiyu metrics …`.
 
 use peiyu_domain::{Lang, Metrics, Officer, Tce, YearMonth, Yuan};
-use peiyu_service::{Service, Upserted};
-use serde_json::json;
+use peiyu_formats::json::{MetricsDto, MetricsRecordedDto};
+use peiyu_service::Service;
 
 use crate::Failure;
 use crate::args::MetricsCommand;
-use crate::output::{print_json, table, tr};
+use crate::output::{print_json, table};
 
 fn money(field: &str, text: &Option<String>) -> Result<Option<Yuan>, Failure> {
     text.as_deref()
@@ -61,17 +61,11 @@ pub async fn run(
             let outcome = service
                 .record_metrics(actor, &enterprise, figures, reason)
                 .await?;
-            let word = match outcome {
-                Upserted::Inserted => tr(lang, "已录入", "recorded"),
-                Upserted::Updated => tr(lang, "已更正", "corrected"),
-                Upserted::Unchanged => tr(lang, "数据相同，未做更改", "unchanged"),
-            };
+            let recorded = MetricsRecordedDto::new(ym, outcome, lang);
             if json {
-                return print_json(
-                    &json!({"month": ym.to_string(), "outcome": format!("{outcome:?}").to_lowercase()}),
-                );
+                return print_json(&recorded);
             }
-            println!("{word}: {enterprise} {ym}");
+            println!("{}: {enterprise} {ym}", recorded.outcome_label);
             Ok(())
         }
         MetricsCommand::List {
@@ -83,22 +77,7 @@ pub async fn run(
             let to = to.as_deref().map(|t| month("--to", t)).transpose()?;
             let (e, list) = service.list_metrics(actor, &enterprise, from, to).await?;
             if json {
-                return print_json(
-                    &list
-                        .iter()
-                        .map(|m| {
-                            json!({
-                                "month": m.month.to_string(),
-                                "revenue": m.revenue.map(Yuan::amount),
-                                "output_value": m.output_value.map(Yuan::amount),
-                                "energy_kgce": m.energy.map(|x| x.kgce()),
-                                "employees": m.employees,
-                                "tax": m.tax.map(Yuan::amount),
-                                "rnd_spend": m.rnd_spend.map(Yuan::amount),
-                            })
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                return print_json(&list.iter().map(MetricsDto::from).collect::<Vec<_>>());
             }
             println!("{} ({})", e.name, e.uscc);
             let mut t = table(

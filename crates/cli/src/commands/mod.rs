@@ -33,11 +33,10 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let service = connect(&g.db, lang).await?;
             let report = service.init(&args.admin, &args.admin_name).await?;
             if g.json {
-                return crate::output::print_json(&serde_json::json!({
-                    "database": redact(&g.db),
-                    "backend": report.backend,
-                    "created_admin": report.created_admin.as_ref().map(|o| o.login.as_str()),
-                }));
+                return crate::output::print_json(&peiyu_formats::json::InitDto::new(
+                    redact(&g.db),
+                    &report,
+                ));
             }
             println!(
                 "{} {} ({})",
@@ -106,26 +105,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             calendar_warnings(&service, lang);
             let report = service.tick(&actor, today).await?;
             if g.json {
-                return crate::output::print_json(&serde_json::json!({
-                    "today": report.today.map(|d| d.to_string()),
-                    "escalated": report.escalated.iter().map(|(t, lead, days)| serde_json::json!({
-                        "task": t.id.to_string(), "title": t.title, "lead": lead.login.as_str(), "working_days_overdue": days,
-                    })).collect::<Vec<_>>(),
-                    "materialised": report.materialised.iter().map(|t| serde_json::json!({
-                        "task": t.id.to_string(), "title": t.title, "due_on": t.due_on.to_string(),
-                    })).collect::<Vec<_>>(),
-                    "lapsed": report.lapsed.iter().map(|(e, track, stage)| serde_json::json!({
-                        "enterprise": e, "track": track, "stage": stage,
-                    })).collect::<Vec<_>>(),
-                    "phases": report.phases.iter().map(|p| serde_json::json!({
-                        "phase": p.phase.key(),
-                        "label": p.phase.label().get(lang),
-                        "count": p.count,
-                        "ok": p.error.is_none(),
-                        "error": p.error.as_ref().map(|e| e.get(lang)),
-                    })).collect::<Vec<_>>(),
-                    "all_ran": report.all_ran(),
-                }));
+                return crate::output::print_json(&peiyu_formats::json::TickDto::new(
+                    &report, lang,
+                ));
             }
             for (t, lead, days) in &report.escalated {
                 println!(
@@ -257,9 +239,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     };
                     let previous = service.set_target(&actor, year, &metric, amount).await?;
                     if g.json {
-                        return crate::output::print_json(
-                            &serde_json::json!({"year": year, "metric": metric, "value": amount, "previous": previous}),
-                        );
+                        return crate::output::print_json(&peiyu_formats::json::TargetSetDto::new(
+                            year, &metric, amount, previous, lang,
+                        ));
                     }
                     println!(
                         "{year} {}: {amount}",
@@ -270,7 +252,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                 crate::args::TargetCommand::List { year } => {
                     let targets = service.targets(&actor, year).await?;
                     if g.json {
-                        return crate::output::print_json(&targets.iter().map(|t| serde_json::json!({"year": t.year, "metric": t.metric, "value": t.value})).collect::<Vec<_>>());
+                        return crate::output::print_json(
+                            &peiyu_formats::json::YearTargetDto::list(&targets, lang),
+                        );
                     }
                     let mut t =
                         crate::output::table(lang, &[("指标", "metric"), ("目标", "target")]);

@@ -2,9 +2,8 @@
 
 use peiyu_domain::{Batch, TaskKind};
 use peiyu_domain::{Lang, Officer};
-use peiyu_formats::json::TaskDto;
+use peiyu_formats::json::{TaskChangedDto, TaskDto, TaskShowDto, TransferDto};
 use peiyu_service::{BulkTransfer, Due, ListTasks, NewTask, Service, Versioned, short_id};
-use serde_json::json;
 
 use crate::Failure;
 use crate::args::TaskCommand;
@@ -72,7 +71,7 @@ pub async fn run(
             let done = service
                 .complete_task(actor, &task, note, evidence, parse_opt_date("--on", &on)?)
                 .await?;
-            changed(&done, tr(lang, "已完成", "done"), json)
+            changed(&done, tr(lang, "已完成", "done"), json, lang)
         }
         TaskCommand::Add {
             title,
@@ -109,25 +108,13 @@ pub async fn run(
                 },
                 tr(lang, "已创建", "created"),
                 json,
+                lang,
             )
         }
         TaskCommand::Show { task } => {
             let (t, entries) = service.task_history(actor, &task).await?;
             if json {
-                return print_json(&json!({
-                    "id": t.value.id.to_string(),
-                    "title": t.value.title,
-                    "kind": t.value.kind.key(),
-                    "status": t.value.status.key(),
-                    "due_on": t.value.due_on.to_string(),
-                    "version": t.version,
-                    "history": entries.iter().map(|e| json!({
-                        "recorded_at": e.recorded_at.to_rfc3339(),
-                        "actor": e.actor_login,
-                        "action": e.action,
-                        "reason": e.reason,
-                    })).collect::<Vec<_>>(),
-                }));
+                return print_json(&TaskShowDto::new(&t, &entries, lang));
             }
             println!(
                 "{} · {} · {} · {} {} · {} {}",
@@ -161,11 +148,11 @@ pub async fn run(
         }
         TaskCommand::Assign { task, to } => {
             let t = service.assign_task(actor, &task, &to).await?;
-            changed(&t, tr(lang, "已分派", "assigned"), json)
+            changed(&t, tr(lang, "已分派", "assigned"), json, lang)
         }
         TaskCommand::Transfer { task, to, reason } => {
             let t = service.transfer_task(actor, &task, &to, &reason).await?;
-            changed(&t, tr(lang, "已转办", "transferred"), json)
+            changed(&t, tr(lang, "已转办", "transferred"), json, lang)
         }
         TaskCommand::Delegate { task, to } => {
             let t = service.delegate_task(actor, &task, to.as_deref()).await?;
@@ -174,15 +161,15 @@ pub async fn run(
             } else {
                 tr(lang, "已收回委派", "delegation ended")
             };
-            changed(&t, word, json)
+            changed(&t, word, json, lang)
         }
         TaskCommand::Reopen { task, reason } => {
             let t = service.reopen_task(actor, &task, &reason).await?;
-            changed(&t, tr(lang, "已重新打开", "reopened"), json)
+            changed(&t, tr(lang, "已重新打开", "reopened"), json, lang)
         }
         TaskCommand::Cancel { task, reason } => {
             let t = service.cancel_task(actor, &task, &reason).await?;
-            changed(&t, tr(lang, "已取消", "cancelled"), json)
+            changed(&t, tr(lang, "已取消", "cancelled"), json, lang)
         }
         TaskCommand::BulkTransfer {
             from,
@@ -211,7 +198,7 @@ pub async fn run(
                 )
                 .await?;
             if json {
-                return print_json(&json!({"transferred": moved.len(), "from": from, "to": to}));
+                return print_json(&TransferDto::new(&moved, &from, &to));
             }
             println!(
                 "{} {} {} {from} → {to}",
@@ -224,17 +211,14 @@ pub async fn run(
     }
 }
 
-fn changed(t: &Versioned<peiyu_domain::Task>, word: &str, json: bool) -> Result<(), Failure> {
+fn changed(
+    t: &Versioned<peiyu_domain::Task>,
+    word: &str,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
     if json {
-        return print_json(&json!({
-            "id": t.value.id.to_string(),
-            "short_id": short_id(&t.value),
-            "title": t.value.title,
-            "status": t.value.status.key(),
-            "due_on": t.value.due_on.to_string(),
-            "completed_on": t.value.completed_on.map(|d| d.to_string()),
-            "version": t.version,
-        }));
+        return print_json(&TaskChangedDto::new(t, lang));
     }
     println!(
         "{word}: {} {} ({})",

@@ -1,6 +1,7 @@
 //! `peiyu token`: bearer tokens for the HTTP API and the web pages.
 
 use peiyu_domain::{Lang, Officer};
+use peiyu_formats::json::{TokenCreatedDto, TokenDto, TokenRevokedDto};
 use peiyu_service::Service;
 
 use crate::Failure;
@@ -27,13 +28,7 @@ pub async fn run(
                 .create_token(actor, for_login.as_deref(), &name, expires)
                 .await?;
             if json {
-                return crate::output::print_json(&serde_json::json!({
-                    "id": created.token.id.to_string(),
-                    "officer": created.officer.login.as_str(),
-                    "name": created.token.name,
-                    "expires_at": created.token.expires_at.map(|t| t.to_rfc3339()),
-                    "secret": created.secret,
-                }));
+                return crate::output::print_json(&TokenCreatedDto::new(&created));
             }
             println!(
                 "{} {} ({}) · {} {}",
@@ -62,10 +57,7 @@ pub async fn run(
         TokenCommand::Revoke { id } => {
             let token = service.revoke_token(actor, &id).await?;
             if json {
-                return crate::output::print_json(&serde_json::json!({
-                    "id": token.id.to_string(),
-                    "revoked": true,
-                }));
+                return crate::output::print_json(&TokenRevokedDto::new(&token));
             }
             println!("{} {}", tr(lang, "已吊销令牌", "revoked token"), token.id);
             Ok(())
@@ -73,22 +65,7 @@ pub async fn run(
         TokenCommand::List => {
             let tokens = service.list_tokens(actor).await?;
             if json {
-                return crate::output::print_json(
-                    &tokens
-                        .iter()
-                        .map(|(t, o)| {
-                            serde_json::json!({
-                                "id": t.id.to_string(),
-                                "officer": o.login.as_str(),
-                                "name": t.name,
-                                "created_at": t.created_at.to_rfc3339(),
-                                "expires_at": t.expires_at.map(|x| x.to_rfc3339()),
-                                "last_used_at": t.last_used_at.map(|x| x.to_rfc3339()),
-                                "revoked": t.revoked,
-                            })
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                return crate::output::print_json(&TokenDto::list(&tokens));
             }
             let mut table = crate::output::table(
                 lang,

@@ -1,6 +1,7 @@
 //! `peiyu track …`.
 
 use peiyu_domain::{Lang, Officer};
+use peiyu_formats::json::{TrackDto, TrackSummaryDto};
 use peiyu_service::{Service, Track, TrackStored, TrackView, validate_track};
 
 use crate::Failure;
@@ -20,31 +21,7 @@ fn read(path: &std::path::Path) -> Result<String, Failure> {
 fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> {
     let t = &view.track;
     if json {
-        return print_json(&serde_json::json!({
-            "key": t.key().as_str(),
-            "version": view.record.version,
-            "content_hash": view.record.content_hash,
-            "label": t.label().get(lang),
-            "start": t.start().key.as_str(),
-            "stages": t.stages().iter().map(|s| serde_json::json!({
-                "key": s.key.as_str(),
-                "label": s.label.get(lang),
-                "terminal": s.terminal,
-                "valid_for": s.valid_for.map(|p| p.key()),
-                "tasks": s.tasks.iter().map(|x| serde_json::json!({
-                    "kind": x.kind.key(),
-                    "title": x.title.get(lang),
-                    "assignee": x.assignee.key(),
-                    "due": x.due.label().get(lang),
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "transitions": t.transitions().iter().map(|x| serde_json::json!({
-                "from": x.from.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                "to": x.to.as_str(),
-                "label": t.move_label(x).get(lang),
-                "guards": x.guards.iter().map(|g| g.describe().get(lang).to_owned()).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        }));
+        return print_json(&TrackDto::new(view, lang));
     }
     println!(
         "{} · {} {} · v{} · {}",
@@ -180,21 +157,7 @@ pub async fn run(
         TrackCommand::List => {
             let tracks = service.list_tracks(actor).await?;
             if json {
-                return print_json(
-                    &tracks
-                        .iter()
-                        .map(|v| {
-                            serde_json::json!({
-                                "key": v.record.key.as_str(),
-                                "version": v.record.version,
-                                "content_hash": v.record.content_hash,
-                                "label": v.track.label().get(lang),
-                                "stages": v.track.stages().len(),
-                                "loaded_at": v.record.loaded_at.to_rfc3339(),
-                            })
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                return print_json(&TrackSummaryDto::list(&tracks, lang));
             }
             let mut t = table(
                 lang,
