@@ -13,6 +13,7 @@ pub mod error;
 pub mod lang;
 pub mod openapi;
 pub mod pages;
+pub mod views;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -139,6 +140,7 @@ pub fn router(service: Service) -> Router {
         )
         .route("/enterprises/{key}/history", get(api::history))
         .route("/tasks", get(api::list_tasks))
+        .route("/weekly", get(views::weekly))
         .route("/tasks/{id}/done", post(api::complete_task))
         .route("/batches/{year}", get(api::batch_list))
         .route("/reports/progress", get(api::progress))

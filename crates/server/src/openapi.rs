@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api;
+use crate::{api, views};
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
@@ -23,6 +23,7 @@ use crate::api;
         api::show_cases,
         api::advance,
         api::list_tasks,
+        views::weekly,
         api::complete_task,
         api::batch_list,
         api::progress,

@@ -18,6 +18,7 @@ mod reports;
 mod setup;
 mod tasks;
 mod tracks;
+mod weekly;
 
 pub use asof::*;
 pub use audit::*;
@@ -32,3 +33,4 @@ pub use reports::*;
 pub use setup::*;
 pub use tasks::*;
 pub use tracks::*;
+pub use weekly::*;

@@ -91,6 +91,33 @@ impl Format {
     pub fn is_binary(self) -> bool {
         self == Format::Xlsx
     }
+
+    /// The media type of the bytes [`render`] gives (what an HTTP `Content-Type` says), text
+    /// types in UTF-8.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain; charset=utf-8",
+            Format::Md => "text/markdown; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Ics => "text/calendar; charset=utf-8",
+            Format::Json => "application/json",
+        }
+    }
+
+    /// The format an HTTP `Accept` header asks for: the first media range (in the header's
+    /// order, `q` weights ignored) that names one of these formats; `None` for `*/*` or nothing
+    /// known.
+    pub fn from_accept(accept: &str) -> Option<Format> {
+        accept.split(',').find_map(|range| {
+            let essence = range.split(';').next().unwrap_or("").trim();
+            Format::ALL.into_iter().find(|f| {
+                let ours = f.media_type().split(';').next().unwrap_or("");
+                essence.eq_ignore_ascii_case(ours)
+            })
+        })
+    }
 }
 
 impl fmt::Display for Format {
@@ -143,6 +170,26 @@ pub fn render(list: &WeeklyList, format: Format, lang: Lang) -> Result<Vec<u8>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_picks_the_first_known_media_type() {
+        assert_eq!(Format::from_accept("text/csv"), Some(Format::Csv));
+        assert_eq!(
+            Format::from_accept("text/html;q=0.9, application/json"),
+            Some(Format::Html)
+        );
+        assert_eq!(
+            Format::from_accept(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+            Some(Format::Xlsx)
+        );
+        assert_eq!(Format::from_accept("*/*"), None);
+        assert_eq!(Format::from_accept("image/png"), None);
+        for f in Format::ALL {
+            assert_eq!(Format::from_accept(f.media_type()), Some(f));
+        }
+    }
 
     #[test]
     fn format_keys_round_trip() {

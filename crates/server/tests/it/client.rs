@@ -10,7 +10,10 @@ use tokio::net::TcpStream;
 pub struct Reply {
     pub status: u16,
     pub headers: BTreeMap<String, Vec<String>>,
+    /// The body as text (lossy for a binary body; see `bytes`).
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -124,7 +127,8 @@ fn parse(raw: &[u8]) -> Reply {
     Reply {
         status,
         headers,
-        body: String::from_utf8(body).expect("a UTF-8 body"),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body,
     }
 }
 

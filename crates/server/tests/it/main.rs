@@ -7,4 +7,5 @@ mod api;
 mod client;
 mod pages;
 mod tokens;
+mod weekly;
 mod world;
