@@ -290,6 +290,11 @@ fn no_front_end_writes_json_by_hand() {
         for file in rust_files(dir) {
             let text = std::fs::read_to_string(&file).unwrap();
             assert!(
+                !text.contains("Serialize)]") && !text.contains("Serialize, "),
+                "{} derives Serialize: a JSON view lives in peiyu-formats (crates/formats/src/json/)",
+                file.display()
+            );
+            assert!(
                 !text.contains("json!("),
                 "{} builds JSON with json!(…): JSON bodies live in peiyu-formats \
                  (crates/formats/src/json/), as a DTO with a `new(view, lang)`",

@@ -2,12 +2,20 @@
 //! format the request names (`?format=` first, else `Accept`), as JSON or as a file to
 //! download.
 
+use axum::Json;
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use peiyu_domain::{Localize, Week};
-use peiyu_formats::json::{ErrorBody, WeeklyParams};
+use chrono::NaiveDate;
+use peiyu_domain::{AuditAction, Batch, Localize, Week, YearMonth};
+use peiyu_formats::json::{
+    AsOfDto, AsOfParams, AuditEntryDto, AuditLogParams, BatchDiffDto, BatchHistoryEntryDto,
+    DiffParams, ErrorBody, MetricsDto, MetricsParams, OfficerDto, SuggestionDto, TargetParams,
+    TaskShowDto, TeamDto, TrackDto, TrackSummaryDto, WeeklyParams, YearTargetDto,
+};
 use peiyu_formats::weekly::{self as render, Format};
 use peiyu_service::weekly_list::WeeklyQuery;
+use peiyu_service::{AsOfQuery, AuditQuery};
 
 use crate::AppState;
 use crate::api::ApiQuery;
@@ -89,12 +97,7 @@ pub async fn weekly(
     let week = q
         .week
         .as_deref()
-        .map(|w| {
-            w.parse::<Week>().map_err(|e| {
-                let text = e.localize(peiyu_domain::Lang::Zh);
-                ApiError::invalid("week", text.zh(), text.en())
-            })
-        })
+        .map(|w| w.parse::<Week>().map_err(|e| invalid("week", &e)))
         .transpose()?;
     let list = state
         .service
@@ -121,4 +124,316 @@ pub async fn weekly(
         format,
         &format!("weekly-{}", list.week),
     ))
+}
+
+/// A 422 naming `field`, from a domain error that says what is wrong in both languages.
+fn invalid(field: &str, e: &impl Localize) -> ApiError {
+    let text = e.localize(peiyu_domain::Lang::Zh);
+    ApiError::invalid(field, text.zh(), text.en())
+}
+
+/// The officers, by login (`peiyu officer list`).
+#[utoipa::path(
+    get, path = "/api/v1/officers", tag = "people",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The officers", body = Vec<OfficerDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn officers(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+) -> ApiResult<Json<Vec<OfficerDto>>> {
+    let officers = state.service.list_officers(&actor).await?;
+    Ok(Json(OfficerDto::list(&officers, lang)))
+}
+
+/// The teams (专班) with their leads and members (`peiyu team list`).
+#[utoipa::path(
+    get, path = "/api/v1/teams", tag = "people",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The teams", body = Vec<TeamDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn teams(state: AppState, Authed(actor): Authed) -> ApiResult<Json<Vec<TeamDto>>> {
+    let teams = state.service.list_teams(&actor).await?;
+    Ok(Json(TeamDto::list(&teams)))
+}
+
+/// The audit log, oldest first, each entry with its actor and subject named
+/// (`peiyu audit log`).
+#[utoipa::path(
+    get, path = "/api/v1/audit/log", tag = "audit",
+    params(AuditLogParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The entries", body = Vec<AuditEntryDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such enterprise", body = ErrorBody),
+        (status = 422, description = "An unknown action or a bad date", body = ErrorBody),
+    )
+)]
+pub async fn audit_log(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    ApiQuery(q): ApiQuery<AuditLogParams>,
+) -> ApiResult<Json<Vec<AuditEntryDto>>> {
+    let action = q
+        .action
+        .as_deref()
+        .map(|a| AuditAction::parse(a).map_err(|e| invalid("action", &e)))
+        .transpose()?;
+    let lines = state
+        .service
+        .audit_lines(
+            &actor,
+            &AuditQuery {
+                actor: q.actor,
+                enterprise: q.enterprise,
+                action,
+                from: q.from,
+                to: q.to,
+            },
+        )
+        .await?;
+    Ok(Json(AuditEntryDto::list(&lines, lang)))
+}
+
+/// The tracks loaded, each at its newest version (`peiyu track list`).
+#[utoipa::path(
+    get, path = "/api/v1/tracks", tag = "tracks",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tracks", body = Vec<TrackSummaryDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn tracks(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+) -> ApiResult<Json<Vec<TrackSummaryDto>>> {
+    let tracks = state.service.list_tracks(&actor).await?;
+    Ok(Json(TrackSummaryDto::list(&tracks, lang)))
+}
+
+/// One track's newest version: stages, moves with their guards, task templates
+/// (`peiyu track show`).
+#[utoipa::path(
+    get, path = "/api/v1/tracks/{track}", tag = "tracks",
+    params(("track" = String, Path, description = "The track's key: industrial, commerce, technology, …")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The track", body = TrackDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such track", body = ErrorBody),
+    )
+)]
+pub async fn track(
+    state: AppState,
+    Authed(_actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(track): Path<String>,
+) -> ApiResult<Json<TrackDto>> {
+    let view = state.service.latest_track(&track).await?;
+    Ok(Json(TrackDto::new(&view, lang)))
+}
+
+/// One task (full or short id) with its history (`peiyu task show`).
+#[utoipa::path(
+    get, path = "/api/v1/tasks/{id}", tag = "tasks",
+    params(("id" = String, Path, description = "The task's id or short id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The task and its history", body = TaskShowDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such task", body = ErrorBody),
+        (status = 422, description = "The id matches several tasks", body = ErrorBody),
+    )
+)]
+pub async fn task(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TaskShowDto>> {
+    let (task, entries) = state.service.task_history(&actor, &id).await?;
+    Ok(Json(TaskShowDto::new(&task, &entries, lang)))
+}
+
+/// Who entered, left, moved up or down between two years' lists (`peiyu batch diff`).
+#[utoipa::path(
+    get, path = "/api/v1/batches/{year}/diff", tag = "batches",
+    params(("year" = i32, Path, description = "The later list's year"), DiffParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The differences", body = BatchDiffDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No list for one of the years", body = ErrorBody),
+    )
+)]
+pub async fn batch_diff(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(year): Path<i32>,
+    ApiQuery(q): ApiQuery<DiffParams>,
+) -> ApiResult<Json<BatchDiffDto>> {
+    let from = q.from.unwrap_or(year - 1);
+    let diff = state.service.diff_batch_lists(&actor, from, year).await?;
+    Ok(Json(BatchDiffDto::new(&diff, lang)))
+}
+
+/// The batch the county's rules suggest for each enterprise, scored on the year before, with
+/// each indicator's part (`peiyu batch suggest`).
+#[utoipa::path(
+    get, path = "/api/v1/batches/{year}/suggestions", tag = "batches",
+    params(("year" = i32, Path, description = "The list's year (scored on the year before)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The suggestions", body = Vec<SuggestionDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn batch_suggestions(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(year): Path<i32>,
+) -> ApiResult<Json<Vec<SuggestionDto>>> {
+    let suggestions = state.service.suggest_batches(&actor, year, None).await?;
+    Ok(Json(SuggestionDto::list(&suggestions, lang)))
+}
+
+/// An enterprise's places on every year's list, move by move (`peiyu batch history`).
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{key}/batches", tag = "batches",
+    params(("key" = String, Path, description = "USCC or an unambiguous name")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The moves, oldest first", body = Vec<BatchHistoryEntryDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such enterprise", body = ErrorBody),
+    )
+)]
+pub async fn batch_history(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(key): Path<String>,
+) -> ApiResult<Json<Vec<BatchHistoryEntryDto>>> {
+    let (_, moves) = state.service.batch_history(&actor, &key).await?;
+    Ok(Json(BatchHistoryEntryDto::list(&moves, lang)))
+}
+
+/// The county's lists as they stood at the end of a day, rebuilt from history: batch places
+/// and stages (`peiyu asof`).
+#[utoipa::path(
+    get, path = "/api/v1/asof/{date}", tag = "reports",
+    params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD (not in the future)"), AsOfParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The lists as they stood", body = AsOfDto),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "A bad day or filter", body = ErrorBody),
+    )
+)]
+pub async fn as_of(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(date): Path<String>,
+    ApiQuery(q): ApiQuery<AsOfParams>,
+) -> ApiResult<Json<AsOfDto>> {
+    let date: NaiveDate = date.trim().parse().map_err(|_| {
+        ApiError::invalid(
+            "date",
+            format!("「{date}」不是有效日期：应为 YYYY-MM-DD，且该日存在"),
+            format!("\"{date}\" is not a day: expected YYYY-MM-DD, a day that exists"),
+        )
+    })?;
+    let batch = q
+        .batch
+        .map(Batch::new)
+        .transpose()
+        .map_err(|e| invalid("batch", &e))?;
+    let lists_asked = q.list.is_some() || batch.is_some();
+    let stages_asked = q.track.is_some() || q.stage.is_some();
+    let view = state
+        .service
+        .as_of(
+            &actor,
+            date,
+            &AsOfQuery {
+                list: q.list,
+                batch,
+                track: q.track,
+                stage: q.stage,
+            },
+        )
+        .await?;
+    Ok(Json(AsOfDto::new(
+        date,
+        &view,
+        lists_asked || !stages_asked,
+        stages_asked || !lists_asked,
+        lang,
+    )))
+}
+
+/// An enterprise's monthly figures (`peiyu metrics list`).
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{key}/metrics", tag = "enterprises",
+    params(("key" = String, Path, description = "USCC or an unambiguous name"), MetricsParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The months, oldest first", body = Vec<MetricsDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such enterprise", body = ErrorBody),
+        (status = 422, description = "A bad month", body = ErrorBody),
+    )
+)]
+pub async fn metrics(
+    state: AppState,
+    Authed(actor): Authed,
+    Path(key): Path<String>,
+    ApiQuery(q): ApiQuery<MetricsParams>,
+) -> ApiResult<Json<Vec<MetricsDto>>> {
+    let month = |field: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|t| t.parse::<YearMonth>().map_err(|e| invalid(field, &e)))
+            .transpose()
+    };
+    let from = month("from", &q.from)?;
+    let to = month("to", &q.to)?;
+    let (_, list) = state.service.list_metrics(&actor, &key, from, to).await?;
+    Ok(Json(list.iter().map(MetricsDto::from).collect()))
+}
+
+/// A year's targets (`peiyu target list`).
+#[utoipa::path(
+    get, path = "/api/v1/targets", tag = "reports",
+    params(TargetParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The targets", body = Vec<YearTargetDto>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+pub async fn targets(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    ApiQuery(q): ApiQuery<TargetParams>,
+) -> ApiResult<Json<Vec<YearTargetDto>>> {
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&state.service.today()));
+    let targets = state.service.targets(&actor, year).await?;
+    Ok(Json(YearTargetDto::list(&targets, lang)))
 }

@@ -1,50 +1,11 @@
 //! `peiyu audit …`.
 
 use peiyu_domain::{AuditAction, Lang, Officer};
-use peiyu_service::{AuditEntry, AuditQuery, ChainBreak, Service};
-use serde::Serialize;
+use peiyu_service::{AuditQuery, ChainBreak, Service};
 
 use crate::Failure;
 use crate::args::AuditCommand;
 use crate::output::{print_json, table, tr};
-
-#[derive(Serialize)]
-struct EntryJson<'a> {
-    chain: &'a str,
-    seq: i64,
-    recorded_at: String,
-    effective_on: Option<String>,
-    actor: &'a str,
-    on_behalf_of: Option<&'a str>,
-    action: &'a str,
-    subject_type: &'a str,
-    subject_id: &'a str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    reason: Option<&'a str>,
-    request_id: Option<&'a str>,
-    hash: &'a str,
-}
-
-fn entry_json(e: &AuditEntry) -> EntryJson<'_> {
-    let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str(t).ok());
-    EntryJson {
-        chain: &e.chain_key,
-        seq: e.seq,
-        recorded_at: e.recorded_at.to_rfc3339(),
-        effective_on: e.effective_on.map(|d| d.to_string()),
-        actor: &e.actor_login,
-        on_behalf_of: e.on_behalf_of.as_deref(),
-        action: &e.action,
-        subject_type: &e.subject_type,
-        subject_id: &e.subject_id,
-        before: parse(&e.before),
-        after: parse(&e.after),
-        reason: e.reason.as_deref(),
-        request_id: e.request_id.as_deref(),
-        hash: &e.hash,
-    }
-}
 
 fn describe(problem: &ChainBreak, lang: Lang) -> String {
     match (problem, lang) {
@@ -202,11 +163,10 @@ pub async fn run(
                 from,
                 to,
             };
-            if json {
-                let entries = service.audit_log(actor, &query).await?;
-                return print_json(&entries.iter().map(entry_json).collect::<Vec<_>>());
-            }
             let lines = service.audit_lines(actor, &query).await?;
+            if json {
+                return print_json(&peiyu_formats::json::AuditEntryDto::list(&lines, lang));
+            }
             let mut t = table(
                 lang,
                 &[

@@ -1,60 +1,16 @@
 //! `peiyu officer …` and `peiyu team …`.
 
 use peiyu_domain::{Lang, Login, Officer, Role};
+use peiyu_formats::json::{OfficerDto, TeamDto};
 use peiyu_service::{NewOfficer, Service, TeamView};
-use serde::Serialize;
 
 use crate::Failure;
 use crate::args::{OfficerCommand, TeamCommand};
 use crate::output::{print_json, table, tr};
 
-#[derive(Serialize)]
-struct OfficerJson {
-    id: String,
-    login: String,
-    name: String,
-    role: &'static str,
-    active: bool,
-}
-
-impl From<&Officer> for OfficerJson {
-    fn from(o: &Officer) -> Self {
-        OfficerJson {
-            id: o.id.to_string(),
-            login: o.login.as_str().to_owned(),
-            name: o.name.clone(),
-            role: o.role.key(),
-            active: o.active,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct TeamJson {
-    id: String,
-    name: String,
-    lead: Option<String>,
-    members: Vec<String>,
-}
-
-impl From<&TeamView> for TeamJson {
-    fn from(t: &TeamView) -> Self {
-        TeamJson {
-            id: t.team.id.to_string(),
-            name: t.team.name.clone(),
-            lead: t.lead.as_ref().map(|o| o.login.as_str().to_owned()),
-            members: t
-                .members
-                .iter()
-                .map(|o| o.login.as_str().to_owned())
-                .collect(),
-        }
-    }
-}
-
 fn print_officers(officers: &[Officer], json: bool, lang: Lang) -> Result<(), Failure> {
     if json {
-        return print_json(&officers.iter().map(OfficerJson::from).collect::<Vec<_>>());
+        return print_json(&OfficerDto::list(officers, lang));
     }
     let mut t = table(
         lang,
@@ -108,7 +64,7 @@ pub async fn officer(
 
 fn print_teams(teams: &[TeamView], json: bool, lang: Lang) -> Result<(), Failure> {
     if json {
-        return print_json(&teams.iter().map(TeamJson::from).collect::<Vec<_>>());
+        return print_json(&TeamDto::list(teams));
     }
     let mut t = table(
         lang,

@@ -151,6 +151,64 @@ fn the_cli_and_the_api_give_the_same_json_for_the_same_view() {
     let token = token["secret"].as_str().unwrap().to_owned();
     let server = serve(dir.path());
 
+    let tasks = cli_json(dir.path(), &["task", "list"]);
+    let task_id = tasks[0]["short_id"].as_str().unwrap().to_owned();
+    let task_path = format!("/api/v1/tasks/{task_id}");
+    let later: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["officer", "list"], "/api/v1/officers"),
+        (vec!["team", "list"], "/api/v1/teams"),
+        (vec!["audit", "log"], "/api/v1/audit/log"),
+        (
+            vec![
+                "audit",
+                "log",
+                "--enterprise",
+                "华为",
+                "--action",
+                "推进阶段",
+            ],
+            "/api/v1/audit/log?enterprise=%E5%8D%8E%E4%B8%BA&action=case.advance",
+        ),
+        (vec!["track", "list"], "/api/v1/tracks"),
+        (
+            vec!["track", "show", "industrial"],
+            "/api/v1/tracks/industrial",
+        ),
+        (vec!["task", "show", &task_id], &task_path),
+        (
+            vec!["batch", "history", "914403001922038216"],
+            "/api/v1/enterprises/914403001922038216/batches",
+        ),
+        (vec!["asof", "2026-12-01"], "/api/v1/asof/2026-12-01"),
+        (
+            vec!["metrics", "list", "914403001922038216"],
+            "/api/v1/enterprises/914403001922038216/metrics",
+        ),
+        (
+            vec!["target", "list", "--year", "2026"],
+            "/api/v1/targets?year=2026",
+        ),
+    ];
+    for (args, path) in &later {
+        let cli = cli_json(dir.path(), args);
+        let api = get(&server, path, &token);
+        assert_eq!(
+            cli,
+            api,
+            "`peiyu --json {}` and GET {path} differ",
+            args.join(" ")
+        );
+    }
+    let audit = cli_json(dir.path(), &["audit", "log", "--enterprise", "华为"]);
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["subject_label"] == "华为技术有限公司" && e["actor_name"] == "管理员"),
+        "{audit}"
+    );
+
     let pairs: [(&[&str], &str); 9] = [
         (&["enterprise", "list"], "/api/v1/enterprises"),
         (

@@ -1,7 +1,8 @@
-//! The audit log's verification.
+//! The audit log: its entries, their verification and the daily seals.
 
-use chrono::NaiveDate;
-use peiyu_service::{AuditVerification, Seal};
+use chrono::{DateTime, NaiveDate, Utc};
+use peiyu_domain::Lang;
+use peiyu_service::{AuditLine, AuditVerification, Seal};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -106,5 +107,82 @@ impl SealDto {
             chains: seal.heads.len(),
             new,
         }
+    }
+}
+
+/// One audit entry (`audit log`, `GET /audit/log`): the fields its hash covers, and for people
+/// the actor's name, the action and the subject in words.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryDto {
+    /// The chain (`bureau`, `enterprise:<uuid>`).
+    pub chain: String,
+    /// Its place in the chain, from 1.
+    pub seq: i64,
+    /// When it was recorded (UTC).
+    pub recorded_at: DateTime<Utc>,
+    /// The day the change took effect, when it says.
+    pub effective_on: Option<NaiveDate>,
+    /// The actor's login.
+    pub actor: String,
+    /// The actor's name.
+    pub actor_name: String,
+    /// On whose behalf (a login), for a delegate's change.
+    pub on_behalf_of: Option<String>,
+    /// That officer's name.
+    pub on_behalf_of_name: Option<String>,
+    /// The action's key (`case.advance`, …).
+    pub action: String,
+    /// The action in the request's language.
+    pub action_label: String,
+    /// What kind of thing changed (`enterprise`, `cultivation`, `task`, …).
+    pub subject_type: String,
+    /// Its key as stored (a USCC, an id, a year).
+    pub subject_id: String,
+    /// The subject in words, in the request's language (the enterprise's name, …).
+    pub subject_label: String,
+    /// The state before, as recorded.
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    /// The state after, as recorded.
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    /// The reason given.
+    pub reason: Option<String>,
+    /// The request that made the change.
+    pub request_id: Option<String>,
+    /// The entry's hash.
+    pub hash: String,
+}
+
+impl AuditEntryDto {
+    /// The wire form of an audit entry as people read it.
+    pub fn new(line: &AuditLine, lang: Lang) -> Self {
+        let e = &line.entry;
+        let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str(t).ok());
+        AuditEntryDto {
+            chain: e.chain_key.clone(),
+            seq: e.seq,
+            recorded_at: e.recorded_at,
+            effective_on: e.effective_on,
+            actor: e.actor_login.clone(),
+            actor_name: line.actor_name.clone(),
+            on_behalf_of: e.on_behalf_of.clone(),
+            on_behalf_of_name: line.on_behalf_of_name.clone(),
+            action: e.action.clone(),
+            action_label: e.action_label(lang).to_owned(),
+            subject_type: e.subject_type.clone(),
+            subject_id: e.subject_id.clone(),
+            subject_label: line.subject.get(lang).to_owned(),
+            before: parse(&e.before),
+            after: parse(&e.after),
+            reason: e.reason.clone(),
+            request_id: e.request_id.clone(),
+            hash: e.hash.clone(),
+        }
+    }
+
+    /// The wire form of a list of entries.
+    pub fn list(lines: &[AuditLine], lang: Lang) -> Vec<Self> {
+        lines.iter().map(|l| AuditEntryDto::new(l, lang)).collect()
     }
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod client;
+mod openapi;
 mod pages;
 mod tokens;
 mod weekly;

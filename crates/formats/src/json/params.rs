@@ -1,0 +1,61 @@
+//! The query parameters of the API's read endpoints that have no body of their own.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// `GET /audit/log` filters.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditLogParams {
+    /// Only entries by this officer (login).
+    pub actor: Option<String>,
+    /// Only entries about this enterprise (USCC or an unambiguous name).
+    pub enterprise: Option<String>,
+    /// Only this action: its key (`case.advance`) or its label (推进阶段).
+    pub action: Option<String>,
+    /// Only entries recorded on or after this day (county time).
+    pub from: Option<NaiveDate>,
+    /// Only entries recorded on or before this day.
+    pub to: Option<NaiveDate>,
+}
+
+/// `GET /asof/{date}` filters: the batch lists, the stages, or both (default).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfParams {
+    /// Only this year's batch list.
+    pub list: Option<i32>,
+    /// Only this batch, 1 to 4.
+    pub batch: Option<u8>,
+    /// Only this track (its key).
+    pub track: Option<String>,
+    /// Only this stage (its key).
+    pub stage: Option<String>,
+}
+
+/// `GET /enterprises/{key}/metrics`: the months to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MetricsParams {
+    /// From this month, `YYYY-MM`.
+    pub from: Option<String>,
+    /// To this month, `YYYY-MM`.
+    pub to: Option<String>,
+}
+
+/// `GET /targets`: the year.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TargetParams {
+    /// The year (default: this year).
+    pub year: Option<i32>,
+}
+
+/// `GET /batches/{year}/diff`: the earlier list to compare with.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffParams {
+    /// The earlier year (default: the year before).
+    pub from: Option<i32>,
+}
