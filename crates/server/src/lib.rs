@@ -20,12 +20,14 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use peiyu_service::Service;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
 /// What every handler shares: the use cases.
@@ -53,6 +55,14 @@ impl axum::extract::FromRequestParts<AppState> for AppState {
         Ok(AppState { service })
     }
 }
+
+/// The largest request body the API reads: 1 MiB (a holiday notice is about 3 KB, a move's
+/// body well under 1 KB). A larger one is refused with 413 before it is read.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long one API request may take before the server gives up on it and answers 503 (its
+/// unit of work, not yet committed, rolls back).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The header that names a request: taken from the client when usable, made otherwise, and
 /// always sent back.
@@ -161,7 +171,13 @@ pub fn router(service: Service) -> Router {
         .route("/calendar/notices", post(api::load_notice))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::wrong_method)
-        .layer(middleware::from_fn(error::localize_errors));
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(error::localize_errors))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CompressionLayer::new());
     Router::new()
         .nest("/api/v1", api)
         .merge(pages::routes())

@@ -113,3 +113,31 @@ async fn the_weekly_list_comes_in_every_format_the_cli_writes() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+#[tokio::test]
+async fn answers_are_gzipped_when_asked_and_bodies_are_bounded() {
+    let w = world().await;
+    let r = get(w.addr, "/api/v1/weekly?format=html")
+        .bearer(&w.wang_token)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-encoding"), Some("gzip"));
+    assert!(r.bytes.starts_with(&[0x1f, 0x8b]), "a gzip stream");
+    let plain = get(w.addr, "/api/v1/weekly?format=html")
+        .bearer(&w.wang_token)
+        .send()
+        .await;
+    assert_eq!(plain.header("content-encoding"), None);
+    assert!(plain.body.contains("<section"));
+
+    // A body over 1 MiB is refused before it is read, and nothing is loaded.
+    let text = "一".repeat(400_000);
+    let r = crate::client::post(w.addr, "/api/v1/calendar/notices")
+        .bearer(&w.admin_token)
+        .json(serde_json::json!({ "text": text }))
+        .send()
+        .await;
+    assert_eq!(r.status, 413, "{}", r.body);
+}
