@@ -5,6 +5,7 @@
 
 mod api;
 mod client;
+mod matrix;
 mod openapi;
 mod pages;
 mod tokens;

@@ -17,6 +17,8 @@ pub struct World {
     pub admin_token: String,
     pub wang_token: String,
     pub addr: SocketAddr,
+    /// The database's URL, for a second service on the same database.
+    pub url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
@@ -126,6 +128,7 @@ pub async fn world_at(now: chrono::DateTime<Utc>) -> World {
         admin_token,
         wang_token,
         addr,
+        url,
         stop: Some(stop),
         _dir: dir,
     }

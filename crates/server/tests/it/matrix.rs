@@ -1,0 +1,324 @@
+//! The authorisation matrix: every role × every endpoint, with the status each gets, from one
+//! table ([`MATRIX`]). docs/authorisation.md prints the same table; a test fails when they
+//! differ (and prints the table to paste).
+
+use chrono::{Duration, Utc};
+
+use peiyu_domain::{Login, Role};
+use peiyu_service::NewOfficer;
+
+use crate::client::{Reply, get, post};
+use crate::world::{World, world_at};
+
+/// Who asks, in the order of [`MATRIX`]'s columns.
+const WHO: [&str; 8] = [
+    "officer of the enterprise",
+    "officer of another",
+    "lead",
+    "leader",
+    "admin",
+    "no token",
+    "revoked token",
+    "expired token",
+];
+
+/// `(method, path, the status for each of WHO)`. `{e}` is the factory of the officer `wang`,
+/// `{t}` one of wang's open tasks; `#preview`/`#apply` say which body a POST sends. Writes are
+/// dry runs or previews wherever the API has one, so every row can run against the same world;
+/// the one real write (loading a notice) comes last.
+const MATRIX: &[(&str, &str, [u16; 8])] = &[
+    (
+        "GET",
+        "/api/v1/health",
+        [200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/api/v1/enterprises",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/enterprises/{e}",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/enterprises/{e}/cases",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/enterprises/{e}/history",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/enterprises/{e}/metrics",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/enterprises/{e}/batches",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{e}/cases/industrial/advance",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/tasks",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/tasks/{t}",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/weekly",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/weekly?officer=wang",
+        [200, 403, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/weekly?all=true",
+        [403, 403, 403, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/officers",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/teams",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/tracks",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/tracks/industrial",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/batches/2023/suggestions",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/asof/2023-06-29",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/targets?year=2023",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/reports/progress?year=2023",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/audit/log",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/audit/verify",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/calendar",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/calendar/notices#preview",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/calendar/notices#apply",
+        [403, 403, 403, 403, 200, 401, 401, 401],
+    ),
+];
+
+/// The body a row's POST sends: a dry run, a preview, or (`#apply`) the real thing.
+fn body(path: &str) -> serde_json::Value {
+    if path.ends_with("/advance") {
+        serde_json::json!({ "to": "cultivating", "dry_run": true })
+    } else {
+        serde_json::json!({
+            "text": "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日放假，与周末连休。",
+            "apply": path.ends_with("#apply")
+        })
+    }
+}
+
+/// The matrix as docs/authorisation.md prints it.
+fn markdown() -> String {
+    let mut out = String::from("| endpoint |");
+    for who in WHO {
+        out.push_str(&format!(" {who} |"));
+    }
+    out.push_str("\n|---|");
+    for _ in WHO {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for (method, path, statuses) in MATRIX {
+        let (path, note) = match path.split_once('#') {
+            Some((path, note)) => (path, format!(" ({note})")),
+            None => (*path, String::new()),
+        };
+        out.push_str(&format!("| `{method} {path}`{note} |"));
+        for s in statuses {
+            out.push_str(&format!(" {s} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn docs_authorisation_prints_the_matrix() {
+    let doc = include_str!("../../../../docs/authorisation.md");
+    let table = markdown();
+    assert!(
+        doc.contains(&table),
+        "docs/authorisation.md must print the matrix of crates/server/tests/it/matrix.rs:\n{table}"
+    );
+}
+
+struct Tokens {
+    secrets: [Option<String>; 8],
+}
+
+async fn tokens(w: &World) -> Tokens {
+    let s = &w.service;
+    let add = |login: &'static str, name: &'static str, role: Role| async move {
+        s.add_officer(
+            &w.admin,
+            NewOfficer {
+                login: Login::new(login).unwrap(),
+                name: name.into(),
+                role,
+            },
+        )
+        .await
+        .unwrap()
+    };
+    let li = add("li", "李明", Role::Officer).await;
+    let lead = add("zhao", "赵组长", Role::Lead).await;
+    let leader = add("qian", "钱局长", Role::Leader).await;
+    s.add_team(&w.admin, "专班", Some("zhao")).await.unwrap();
+    s.join_team(&w.admin, "专班", "wang").await.unwrap();
+    let token = |o: peiyu_domain::Officer, expires| async move {
+        s.create_token(&w.admin, Some(o.login.as_str()), "matrix", expires)
+            .await
+            .unwrap()
+    };
+    let other = token(li.clone(), None).await.secret;
+    let lead = token(lead, None).await.secret;
+    let leader = token(leader, None).await.secret;
+    let revoked = token(li.clone(), None).await;
+    s.revoke_token(&w.admin, &revoked.token.id.to_string())
+        .await
+        .unwrap();
+    // A token made ten days ago that expired yesterday: made by a service on the same
+    // database whose clock reads ten days earlier.
+    let earlier = peiyu_service::Service::connect(&w.url)
+        .await
+        .unwrap()
+        .with_clock(std::sync::Arc::new(peiyu_service::FixedClock(
+            Utc::now().min(w.service.now()) - Duration::days(10),
+        )));
+    let yesterday = w.service.today() - Duration::days(1);
+    let expired = earlier
+        .create_token(&w.admin, Some("li"), "old", Some(yesterday))
+        .await
+        .unwrap()
+        .secret;
+    Tokens {
+        secrets: [
+            Some(w.wang_token.clone()),
+            Some(other),
+            Some(lead),
+            Some(leader),
+            Some(w.admin_token.clone()),
+            None,
+            Some(revoked.secret),
+            Some(expired),
+        ],
+    }
+}
+
+#[tokio::test]
+async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
+    let w = world_at(
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2023, 6, 30, 1, 0, 0)
+            .single()
+            .unwrap(),
+    )
+    .await;
+    let tokens = tokens(&w).await;
+    let task = w
+        .service
+        .add_task(
+            &w.wang,
+            peiyu_service::NewTask {
+                enterprise: Some(w.factory.uscc.to_string()),
+                kind: peiyu_domain::TaskKind::Visit,
+                title: "走访".into(),
+                description: None,
+                assignee: None,
+                due: peiyu_service::Due::WorkingDays(5),
+                follow_up_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    let task = peiyu_service::short_id(&task);
+    let mut wrong = Vec::new();
+    for (method, path, statuses) in MATRIX {
+        let concrete = path
+            .split('#')
+            .next()
+            .unwrap_or(path)
+            .replace("{e}", w.factory.uscc.as_str())
+            .replace("{t}", &task);
+        for (i, who) in WHO.iter().enumerate() {
+            let mut request = match *method {
+                "GET" => get(w.addr, &concrete),
+                _ => post(w.addr, &concrete).json(body(path)),
+            };
+            if let Some(secret) = &tokens.secrets[i] {
+                request = request.bearer(secret);
+            }
+            let r: Reply = request.send().await;
+            if r.status != statuses[i] {
+                wrong.push(format!(
+                    "{method} {concrete} as {who}: {} (expected {}) {}",
+                    r.status, statuses[i], r.body
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
