@@ -191,6 +191,7 @@ pub async fn list_enterprises(
         (status = 200, description = "The enterprise", body = EnterpriseDetailDto),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such enterprise", body = ErrorBody),
+        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = ErrorBody),
     )
 )]
 pub async fn show_enterprise(
@@ -214,6 +215,7 @@ pub async fn show_enterprise(
             headers(("ETag" = String, description = "\"<version>\" of the cultivation, with ?track="))),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such enterprise, or not on that track", body = ErrorBody),
+        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = ErrorBody),
     )
 )]
 pub async fn show_cases(
@@ -444,6 +446,7 @@ pub async fn progress(
         (status = 200, description = "The timeline", body = HistoryDto),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such enterprise", body = ErrorBody),
+        (status = 422, description = "A bad date or format", body = ErrorBody),
     )
 )]
 pub async fn history(

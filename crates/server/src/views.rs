@@ -132,6 +132,21 @@ fn invalid(field: &str, e: &impl Localize) -> ApiError {
     ApiError::invalid(field, text.zh(), text.en())
 }
 
+/// A year in a path: four digits, 1 to 9999, or a 422 naming `year` (never axum's plain 400).
+fn year_of(text: &str) -> ApiResult<i32> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1..=9999).contains(y))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "year",
+                format!("年份「{text}」无效：应为如 2023 的四位数"),
+                format!("\"{text}\" is not a year: expected four digits such as 2023"),
+            )
+        })
+}
+
 /// The officers, by login (`peiyu officer list`).
 #[utoipa::path(
     get, path = "/api/v1/officers", tag = "people",
@@ -275,15 +290,17 @@ pub async fn task(
         (status = 200, description = "The differences", body = BatchDiffDto),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No list for one of the years", body = ErrorBody),
+        (status = 422, description = "A year that is not a number", body = ErrorBody),
     )
 )]
 pub async fn batch_diff(
     state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
-    Path(year): Path<i32>,
+    Path(year): Path<String>,
     ApiQuery(q): ApiQuery<DiffParams>,
 ) -> ApiResult<Json<BatchDiffDto>> {
+    let year = year_of(&year)?;
     let from = q.from.unwrap_or(year - 1);
     let diff = state.service.diff_batch_lists(&actor, from, year).await?;
     Ok(Json(BatchDiffDto::new(&diff, lang)))
@@ -298,14 +315,16 @@ pub async fn batch_diff(
     responses(
         (status = 200, description = "The suggestions", body = Vec<SuggestionDto>),
         (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "A year that is not a number", body = ErrorBody),
     )
 )]
 pub async fn batch_suggestions(
     state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
-    Path(year): Path<i32>,
+    Path(year): Path<String>,
 ) -> ApiResult<Json<Vec<SuggestionDto>>> {
+    let year = year_of(&year)?;
     let suggestions = state.service.suggest_batches(&actor, year, None).await?;
     Ok(Json(SuggestionDto::list(&suggestions, lang)))
 }
@@ -319,6 +338,7 @@ pub async fn batch_suggestions(
         (status = 200, description = "The moves, oldest first", body = Vec<BatchHistoryEntryDto>),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such enterprise", body = ErrorBody),
+        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = ErrorBody),
     )
 )]
 pub async fn batch_history(
@@ -423,6 +443,7 @@ pub async fn metrics(
     responses(
         (status = 200, description = "The targets", body = Vec<YearTargetDto>),
         (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "A year that is not a number", body = ErrorBody),
     )
 )]
 pub async fn targets(
