@@ -10,6 +10,7 @@ mod batches;
 mod calendar;
 mod demo;
 mod enterprises;
+mod idempotency;
 mod ledger;
 mod tasks;
 mod tidy;

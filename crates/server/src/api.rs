@@ -3,12 +3,15 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, OriginalUri, Path, Query};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Batch, Sector};
-use peiyu_service::{AdvanceCase, Field, HistoryQuery, ListEnterprises, ListTasks, ServiceError};
+use peiyu_service::{
+    AdvanceCase, AdvanceOutcome, Answer, Field, HistoryQuery, Idempotent, ListEnterprises,
+    ListTasks, NoticeLoad, ServiceError, StoredAnswer, TaskDone,
+};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -121,6 +124,84 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
         ));
     }
     Ok(Some(key.to_owned()))
+}
+
+/// The response header that marks a replayed answer.
+pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+
+/// A body as JSON text, for an answer kept with its idempotency key.
+fn json_text<T: serde::Serialize>(body: &T) -> String {
+    serde_json::to_string(body).unwrap_or_else(|e| {
+        // Our DTOs always serialise; should one not, the answer says so rather than panicking.
+        tracing::error!(error = %e, "a response body does not serialise");
+        "{}".to_owned()
+    })
+}
+
+/// The response an answer becomes: its status, its JSON body and its `ETag`, and
+/// `Idempotent-Replayed: true` when it answers a repeat.
+fn answer_response(answer: &StoredAnswer, replayed: bool) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, answer.body.clone()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(tag) = answer
+        .etag
+        .as_deref()
+        .and_then(|t| HeaderValue::from_str(t).ok())
+    {
+        headers.insert(header::ETAG, tag);
+    }
+    if replayed {
+        headers.insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// The response to a request with an idempotency key: the answer stored with the key (the first
+/// request's, replayed verbatim to a repeat), or the outcome rendered when nothing was stored.
+fn answered<T>(once: &Idempotent<'_, T>, answer: Answer<T>) -> Response {
+    match answer {
+        Answer::First {
+            answer: Some(stored),
+            ..
+        } => answer_response(&stored, false),
+        Answer::First {
+            value,
+            answer: None,
+        } => answer_response(&once.render(&value), false),
+        Answer::Replayed(stored) => answer_response(&stored, true),
+    }
+}
+
+/// A service error about the idempotency key, with the header named in its message.
+fn key_error(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Invalid {
+            field: Field::RequestId,
+            message,
+        } => ApiError::invalid(
+            "Idempotency-Key",
+            format!("Idempotency-Key：{}", message.zh()),
+            format!("Idempotency-Key: {}", message.en()),
+        ),
+        other => other.into(),
+    }
+}
+
+/// The key of a request, bound to its method, its path (as sent) and its body.
+fn idempotent<'a, T>(
+    key: String,
+    action: &'static str,
+    uri: &axum::http::Uri,
+    body: &[u8],
+    render: impl Fn(&T) -> StoredAnswer + Send + Sync + 'a,
+) -> Idempotent<'a, T> {
+    let fingerprint = peiyu_service::fingerprint("POST", uri.path(), body);
+    Idempotent::new(key, action, fingerprint, render)
 }
 
 /// Whether the server answers and its database is initialised. Needs no token.
@@ -251,25 +332,29 @@ pub async fn show_cases(
 
 /// Moves a cultivation to another stage. `If-Match: "<version>"` (from the cases' `ETag`) is
 /// required unless `dry_run`; a stale one is a 409 and nothing changes. A repeated
-/// `Idempotency-Key` returns the first result instead of moving twice.
+/// `Idempotency-Key` returns the first answer verbatim (`Idempotent-Replayed: true`) instead of
+/// moving twice.
 #[utoipa::path(
     post, path = "/api/v1/enterprises/{key}/cases/{track}/advance", tag = "cases",
     params(
         ("key" = String, Path, description = "USCC or an unambiguous name"),
         ("track" = String, Path, description = "The track's key"),
         ("If-Match" = Option<String>, Header, description = "\"<version>\" of the cultivation; required unless dry_run"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen id (≤ 64 characters): a repeat returns the first result"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim; the same key for another request is a 422"),
     ),
     request_body = AdvanceRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Moved (or planned, for a dry run)", body = AdvanceDto,
-            headers(("ETag" = String, description = "\"<version>\" after the move"))),
+        (status = 200, description = "Moved (or planned, for a dry run); a replay of the first answer carries Idempotent-Replayed: true", body = AdvanceDto,
+            headers(
+                ("ETag" = String, description = "\"<version>\" after the move"),
+                ("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"),
+            )),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not yours or your team's, or your role may not", body = ErrorBody),
         (status = 404, description = "No such enterprise, or not on that track", body = ErrorBody),
         (status = 409, description = "The cultivation changed since that version", body = ErrorBody),
-        (status = 422, description = "A guard fails, or a field is invalid", body = ErrorBody),
+        (status = 422, description = "A guard fails, a field is invalid, or the Idempotency-Key was used for another request", body = ErrorBody),
         (status = 428, description = "If-Match is missing", body = ErrorBody),
     )
 )]
@@ -277,6 +362,7 @@ pub async fn advance(
     state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
+    OriginalUri(uri): OriginalUri,
     Path((key, track)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -287,29 +373,34 @@ pub async fn advance(
         return Err(ApiError::precondition_required());
     }
     let request_id = idempotency_key(&headers)?;
-    let outcome = state
+    let cmd = AdvanceCase {
+        enterprise: key,
+        track,
+        to: request.to,
+        reason: request.reason,
+        evidence: request.evidence,
+        override_guards: request.override_guards,
+        dry_run: request.dry_run,
+        expected_version: expected.flatten(),
+        on: request.on,
+        request_id: request_id.clone(),
+    };
+    let render = move |outcome: &AdvanceOutcome| StoredAnswer {
+        status: 200,
+        body: json_text(&AdvanceDto::new(outcome, lang)),
+        etag: etag(outcome.version).to_str().ok().map(str::to_owned),
+    };
+    let Some(request_id) = request_id else {
+        let outcome = state.service.advance_case(&actor, cmd).await?;
+        return Ok(answer_response(&render(&outcome), false));
+    };
+    let once = idempotent(request_id, "case.advance", &uri, &body, render);
+    let answer = state
         .service
-        .advance_case(
-            &actor,
-            AdvanceCase {
-                enterprise: key,
-                track,
-                to: request.to,
-                reason: request.reason,
-                evidence: request.evidence,
-                override_guards: request.override_guards,
-                dry_run: request.dry_run,
-                expected_version: expected.flatten(),
-                on: request.on,
-                request_id,
-            },
-        )
-        .await?;
-    let mut response = Json(AdvanceDto::new(&outcome, lang)).into_response();
-    response
-        .headers_mut()
-        .insert(header::ETAG, etag(outcome.version));
-    Ok(response)
+        .advance_case_once(&actor, cmd, &once)
+        .await
+        .map_err(key_error)?;
+    Ok(answered(&once, answer))
 }
 
 /// Tasks by due date: yours and your team's open tasks by default.
@@ -343,35 +434,63 @@ pub async fn list_tasks(
     Ok(Json(TaskDto::list(&tasks, lang)))
 }
 
-/// Marks a task done (its id or short id), with an optional note, evidence and day.
+/// Marks a task done (its id or short id), with an optional note, evidence and day. A repeated
+/// `Idempotency-Key` returns the first answer verbatim (`Idempotent-Replayed: true`).
 #[utoipa::path(
     post, path = "/api/v1/tasks/{id}/done", tag = "tasks",
-    params(("id" = String, Path, description = "The task's id or short id")),
+    params(
+        ("id" = String, Path, description = "The task's id or short id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim; the same key for another request is a 422"),
+    ),
     request_body(content = Option<CompleteTaskRequest>, description = "Optional"),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The task, done", body = TaskDto),
+        (status = 200, description = "The task, done; a replay of the first answer carries Idempotent-Replayed: true", body = TaskDto,
+            headers(("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"))),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Not yours to complete", body = ErrorBody),
         (status = 404, description = "No such task", body = ErrorBody),
         (status = 409, description = "Changed meanwhile", body = ErrorBody),
-        (status = 422, description = "Invalid", body = ErrorBody),
+        (status = 422, description = "Invalid, or the Idempotency-Key was used for another request", body = ErrorBody),
     )
 )]
 pub async fn complete_task(
     state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
+    OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<Json<TaskDto>> {
+) -> ApiResult<Response> {
     let request: CompleteTaskRequest = parse_json(&body, true)?;
-    let task = state
+    let render = move |done: &TaskDone| StoredAnswer {
+        status: 200,
+        body: json_text(&TaskDto::versioned(&done.task, &done.names, lang)),
+        etag: None,
+    };
+    let Some(key) = idempotency_key(&headers)? else {
+        let task = state
+            .service
+            .complete_task(&actor, &id, request.note, request.evidence, request.on)
+            .await?;
+        let names = state.service.task_names([&task.value]).await?;
+        return Ok(answer_response(&render(&TaskDone { task, names }), false));
+    };
+    let once = idempotent(key, "task.done", &uri, &body, render);
+    let answer = state
         .service
-        .complete_task(&actor, &id, request.note, request.evidence, request.on)
-        .await?;
-    let names = state.service.task_names([&task.value]).await?;
-    Ok(Json(TaskDto::versioned(&task, &names, lang)))
+        .complete_task_once(
+            &actor,
+            &id,
+            request.note,
+            request.evidence,
+            request.on,
+            &once,
+        )
+        .await
+        .map_err(key_error)?;
+    Ok(answered(&once, answer))
 }
 
 /// A year's four-batches list, optionally one batch.
@@ -514,23 +633,30 @@ pub async fn calendar_outlook(
 }
 
 /// Checks a year's holiday notice (its text as published, or a TOML year table) and, with
-/// `apply` (admin), stores it and moves the deadlines it changes.
+/// `apply` (admin), stores it and moves the deadlines it changes. An applied notice with an
+/// `Idempotency-Key` is applied once: a repeat gets the first answer verbatim.
 #[utoipa::path(
     post, path = "/api/v1/calendar/notices", tag = "calendar",
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim; the same key for another request is a 422. A notice only checked (no apply) stores no key"),
+    ),
     request_body = NoticeRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "What the notice says and what it moves (moved, when applied)", body = NoticeLoadDto),
+        (status = 200, description = "What the notice says and what it moves (moved, when applied); a replay of the first answer carries Idempotent-Replayed: true", body = NoticeLoadDto,
+            headers(("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"))),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Only an admin applies a notice", body = ErrorBody),
-        (status = 422, description = "The notice is refused: the field names the line", body = ErrorBody),
+        (status = 422, description = "The notice is refused (the field names the line), or the Idempotency-Key was used for another request", body = ErrorBody),
     )
 )]
 pub async fn load_notice(
     state: AppState,
     Authed(actor): Authed,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<Json<NoticeLoadDto>> {
+) -> ApiResult<Response> {
     let request: NoticeRequest = parse_json(&body, false)?;
     let input = match request.format.as_deref().unwrap_or("text") {
         "text" => peiyu_service::NoticeInput::Text {
@@ -547,11 +673,25 @@ pub async fn load_notice(
             ));
         }
     };
-    let load = state
+    let render = |load: &NoticeLoad| StoredAnswer {
+        status: 200,
+        body: json_text(&NoticeLoadDto::from(load)),
+        etag: None,
+    };
+    let Some(key) = idempotency_key(&headers)? else {
+        let load = state
+            .service
+            .load_notice(&actor, input, request.apply)
+            .await?;
+        return Ok(answer_response(&render(&load), false));
+    };
+    let once = idempotent(key, "calendar.notice", &uri, &body, render);
+    let answer = state
         .service
-        .load_notice(&actor, input, request.apply)
-        .await?;
-    Ok(Json(NoticeLoadDto::from(&load)))
+        .load_notice_once(&actor, input, request.apply, &once)
+        .await
+        .map_err(key_error)?;
+    Ok(answered(&once, answer))
 }
 
 /// Any path under `/api/v1` that names no endpoint.

@@ -14,6 +14,7 @@ use peiyu_workflow::{
 
 use crate::authz::require_enterprise_access;
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{self, Answer, Idempotent};
 use crate::names::{NameIds, Names};
 use crate::tracks::{TrackView, parse_track_key};
 use crate::{Service, actor_of, in_unit};
@@ -35,6 +36,26 @@ pub struct OpenCase {
     pub target_date: Option<NaiveDate>,
     /// The effective date (default today).
     pub on: Option<NaiveDate>,
+}
+
+/// The officers and the enterprise an advance's outcome names: the enterprise, the mover (and
+/// on whose behalf) and the officers of the tasks created and closed.
+fn outcome_names(outcome: &AdvanceOutcome) -> NameIds {
+    let mut ids = NameIds::default();
+    ids.enterprise(outcome.enterprise.id);
+    if let Some(t) = &outcome.transition {
+        ids.officer(t.actor);
+        if let Some(o) = t.on_behalf_of {
+            ids.officer(o);
+        }
+    }
+    for t in &outcome.tasks {
+        ids.task(&t.task);
+    }
+    for t in &outcome.closed {
+        ids.task(t);
+    }
+    ids
 }
 
 /// Move a cultivation to another stage.
@@ -454,22 +475,32 @@ impl Service {
         actor: &Officer,
         cmd: AdvanceCase,
     ) -> ServiceResult<AdvanceOutcome> {
-        let mut outcome = self.advance_unnamed(actor, cmd).await?;
-        let mut ids = NameIds::default();
-        ids.enterprise(outcome.enterprise.id);
-        if let Some(t) = &outcome.transition {
-            ids.officer(t.actor);
-            if let Some(o) = t.on_behalf_of {
-                ids.officer(o);
-            }
-        }
-        for t in &outcome.tasks {
-            ids.task(&t.task);
-        }
-        for t in &outcome.closed {
-            ids.task(t);
-        }
-        outcome.names = self.names(&ids).await?;
+        self.advance_named(actor, cmd, None).await
+    }
+
+    /// [`Service::advance_case`] at most once per idempotency key ([`Service::once`]): the key
+    /// is claimed in the unit of work that records the move, and its answer (`once`'s rendering
+    /// of the outcome) stored with it; a repeat gets that answer back, whatever happened to the
+    /// case since. A dry run stores no key.
+    #[tracing::instrument(skip(self, actor, cmd, once), fields(actor = %actor.login.as_str(), enterprise = %cmd.enterprise, track = %cmd.track, to = %cmd.to, key = %once.key()))]
+    pub async fn advance_case_once(
+        &self,
+        actor: &Officer,
+        cmd: AdvanceCase,
+        once: &Idempotent<'_, AdvanceOutcome>,
+    ) -> ServiceResult<Answer<AdvanceOutcome>> {
+        self.once(actor, once, self.advance_named(actor, cmd, Some(once)))
+            .await
+    }
+
+    async fn advance_named(
+        &self,
+        actor: &Officer,
+        cmd: AdvanceCase,
+        once: Option<&Idempotent<'_, AdvanceOutcome>>,
+    ) -> ServiceResult<AdvanceOutcome> {
+        let mut outcome = self.advance_unnamed(actor, cmd, once).await?;
+        outcome.names = self.names(&outcome_names(&outcome)).await?;
         Ok(outcome)
     }
 
@@ -477,6 +508,7 @@ impl Service {
         &self,
         actor: &Officer,
         cmd: AdvanceCase,
+        once: Option<&Idempotent<'_, AdvanceOutcome>>,
     ) -> ServiceResult<AdvanceOutcome> {
         let key = parse_track_key(Field::Track, &cmd.track)?;
         let to =
@@ -607,26 +639,42 @@ impl Service {
                 new_tasks: created.iter().map(|c| c.task.clone()).collect(),
                 closed_tasks: closed.clone(),
             };
+            let mut applied = AdvanceOutcome {
+                enterprise,
+                track,
+                plan: Some(planned),
+                tasks: created,
+                closed: closed.into_iter().map(|(_, after, _)| after).collect(),
+                transition: Some(transition),
+                version: current.version,
+                applied: true,
+                replayed: false,
+                names: Names::default(),
+            };
+            if once.is_some() {
+                // The stored answer names officers and the enterprise: read them before the
+                // unit (SQLite's one connection is the unit's until it ends).
+                applied.names = self.names(&outcome_names(&applied)).await?;
+            }
             let outcome = in_unit!(
                 self,
                 &actor_of(actor),
                 request = cmd.request_id.clone(),
-                |uow| { Ok(cultivations::apply_stage_change(uow, &change).await?) }
+                |uow| {
+                    idempotency::claim(once, uow).await?;
+                    let version = cultivations::apply_stage_change(uow, &change).await?;
+                    if let Some(once) = once {
+                        let mut answered = applied.clone();
+                        answered.version = version;
+                        once.answer(uow, &answered).await?;
+                    }
+                    Ok(version)
+                }
             );
             match outcome {
                 Ok(version) => {
-                    return Ok(AdvanceOutcome {
-                        enterprise,
-                        track,
-                        plan: Some(planned),
-                        tasks: created,
-                        closed: closed.into_iter().map(|(_, after, _)| after).collect(),
-                        transition: Some(transition),
-                        version,
-                        applied: true,
-                        replayed: false,
-                        names: Names::default(),
-                    });
+                    applied.version = version;
+                    return Ok(applied);
                 }
                 Err(ServiceError::Conflict { .. })
                     if cmd.expected_version.is_none() && attempt < MAX_REPLANS =>
@@ -634,9 +682,11 @@ impl Service {
                     tracing::info!(attempt, "cultivation changed meanwhile; planning again");
                 }
                 Err(ServiceError::Conflict { .. }) => {
-                    let now = self.cultivation_of(&enterprise, key.as_str()).await?;
+                    let now = self
+                        .cultivation_of(&applied.enterprise, key.as_str())
+                        .await?;
                     return Err(stale(
-                        &enterprise,
+                        &applied.enterprise,
                         key.as_str(),
                         current.version,
                         now.version,

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod enterprises;
 pub mod error;
 pub mod history;
+pub mod idempotency;
 pub mod import;
 pub mod metrics;
 pub mod names;
@@ -41,6 +42,7 @@ pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, Field, ServiceError, ServiceResult};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
+pub use idempotency::{Answer, Idempotent, fingerprint};
 pub use import::{
     BatchRow, EnterpriseRow, ImportMode, ImportOutcome, MetricsRow, Progress, RowProblem,
     TaskRecord, TaskRow,
@@ -50,7 +52,9 @@ pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHol
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
-pub use peiyu_storage::{BrokenSeal, Seal, Target, TrackRecord, TrackStored, Upserted};
+pub use peiyu_storage::{
+    BrokenSeal, Seal, StoredAnswer, Target, TrackRecord, TrackStored, Upserted,
+};
 pub use peiyu_workflow::batch_rules;
 pub use peiyu_workflow::calendar;
 pub use peiyu_workflow::weekly;
@@ -63,7 +67,8 @@ pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_label};
 pub use tasks::{
-    BulkTransfer, Due, ListTasks, NewTask, PhaseReport, TaskList, TickPhase, TickReport, short_id,
+    BulkTransfer, Due, ListTasks, NewTask, PhaseReport, TaskDone, TaskList, TickPhase, TickReport,
+    short_id,
 };
 pub use tokens::{ApiToken, CreatedToken};
 pub use tracks::{TrackView, validate_track};

@@ -21,6 +21,7 @@ use peiyu_workflow::calendar::{
 use peiyu_workflow::notice::{Notice, parse_notice};
 
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{self, Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 /// The reason recorded on a deadline moved by a loaded notice.
@@ -302,6 +303,35 @@ impl Service {
         input: NoticeInput,
         apply: bool,
     ) -> ServiceResult<NoticeLoad> {
+        self.load_notice_with(actor, input, apply, None).await
+    }
+
+    /// [`Service::load_notice`] at most once per idempotency key ([`Service::once`]): applying
+    /// claims the key in the unit of work that stores the notice, with `once`'s rendering of the
+    /// outcome; a repeat gets that answer back. A notice only checked (no `apply`) stores no key.
+    #[tracing::instrument(skip(self, actor, input, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn load_notice_once(
+        &self,
+        actor: &Officer,
+        input: NoticeInput,
+        apply: bool,
+        once: &Idempotent<'_, NoticeLoad>,
+    ) -> ServiceResult<Answer<NoticeLoad>> {
+        self.once(
+            actor,
+            once,
+            self.load_notice_with(actor, input, apply, Some(once)),
+        )
+        .await
+    }
+
+    async fn load_notice_with(
+        &self,
+        actor: &Officer,
+        input: NoticeInput,
+        apply: bool,
+        once: Option<&Idempotent<'_, NoticeLoad>>,
+    ) -> ServiceResult<NoticeLoad> {
         if apply && actor.role != Role::Admin {
             return Err(ServiceError::forbidden(
                 "只有管理员可以录入国务院节假日安排",
@@ -415,7 +445,10 @@ impl Service {
         if !apply {
             return Ok(result);
         }
+        let mut applied = result.clone();
+        applied.applied = true;
         in_unit!(self, &actor_of(actor), |uow| {
+            idempotency::claim(once, uow).await?;
             stored::store_year(uow, &record).await?;
             for (task, version, due_on) in &moves {
                 let mut moved = task.clone();
@@ -430,11 +463,11 @@ impl Service {
                 )
                 .await?;
             }
+            idempotency::answer(once, uow, &applied).await?;
             Ok(())
         })?;
         self.refresh_calendar().await;
-        result.applied = true;
-        Ok(result)
+        Ok(applied)
     }
 
     /// The open tasks whose counted deadlines touch `year` and fall elsewhere on `after`.

@@ -7,6 +7,7 @@ use peiyu_storage::{Actor, StorageError, TaskFilter, Versioned, officers, tasks}
 
 use crate::authz::{acting_scope, require_writer};
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{self, Answer, Idempotent};
 use crate::names::{NameIds, Names};
 use crate::{Service, actor_of, in_unit};
 
@@ -138,6 +139,50 @@ impl Service {
         evidence: Option<String>,
         on: Option<NaiveDate>,
     ) -> ServiceResult<Versioned<Task>> {
+        let done = TaskDoneRequest {
+            key,
+            note,
+            evidence,
+            on,
+        };
+        Ok(self.complete(actor, done, None).await?.task)
+    }
+
+    /// [`Service::complete_task`] at most once per idempotency key ([`Service::once`]): the key
+    /// is claimed in the unit of work that records the completion and holds `once`'s rendering
+    /// of the outcome (the task and the names it points at); a repeat gets that answer back.
+    #[tracing::instrument(skip(self, actor, note, evidence, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn complete_task_once(
+        &self,
+        actor: &Officer,
+        key: &str,
+        note: Option<String>,
+        evidence: Option<String>,
+        on: Option<NaiveDate>,
+        once: &Idempotent<'_, TaskDone>,
+    ) -> ServiceResult<Answer<TaskDone>> {
+        let done = TaskDoneRequest {
+            key,
+            note,
+            evidence,
+            on,
+        };
+        self.once(actor, once, self.complete(actor, done, Some(once)))
+            .await
+    }
+
+    async fn complete(
+        &self,
+        actor: &Officer,
+        request: TaskDoneRequest<'_>,
+        once: Option<&Idempotent<'_, TaskDone>>,
+    ) -> ServiceResult<TaskDone> {
+        let TaskDoneRequest {
+            key,
+            note,
+            evidence,
+            on,
+        } = request;
         require_writer(actor)?;
         let current = self.resolve_task(key).await?;
         let task = &current.value;
@@ -199,9 +244,51 @@ impl Service {
         after.completed_on = Some(on);
         after.completion_note = note.filter(|n| !n.trim().is_empty());
         after.evidence = evidence.filter(|n| !n.trim().is_empty());
-        self.record_task_change(actor, &current, after, AuditAction::TaskDone, None)
-            .await
+        // Read before the unit: SQLite's one connection is the unit's until it ends.
+        let names = self.task_names([&after]).await?;
+        let acting = self.task_actor(actor, &current.value).await?;
+        let mut done = TaskDone {
+            task: Versioned {
+                value: after,
+                version: current.version,
+            },
+            names,
+        };
+        done.task.version = in_unit!(self, &acting, |uow| {
+            idempotency::claim(once, uow).await?;
+            let version = tasks::update_task(
+                uow,
+                &current.value,
+                &done.task.value,
+                current.version,
+                AuditAction::TaskDone,
+                None,
+            )
+            .await?;
+            let mut answered = done.clone();
+            answered.task.version = version;
+            idempotency::answer(once, uow, &answered).await?;
+            Ok(version)
+        })?;
+        Ok(done)
     }
+}
+
+/// What completing a task asks for.
+struct TaskDoneRequest<'a> {
+    key: &'a str,
+    note: Option<String>,
+    evidence: Option<String>,
+    on: Option<NaiveDate>,
+}
+
+/// A task just completed, with the names it points at (its assignee, delegate and enterprise).
+#[derive(Clone, Debug)]
+pub struct TaskDone {
+    /// The task, done, and its new version.
+    pub task: Versioned<Task>,
+    /// The names it points at.
+    pub names: Names,
 }
 
 /// A task created by hand.

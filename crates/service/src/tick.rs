@@ -65,6 +65,13 @@ impl Service {
                 }
             }
         }
+        // Bookkeeping, not a change to the record: idempotency keys past their retention go
+        // (by the clock, not by `today`), unaudited; a failure only delays it to the next tick.
+        match self.forget_expired_keys().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired idempotency keys deleted"),
+            Err(e) => tracing::warn!(error = %e, "cannot delete expired idempotency keys"),
+        }
         Ok(report)
     }
 

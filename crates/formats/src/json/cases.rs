@@ -279,7 +279,10 @@ pub struct AdvanceDto {
     pub track: String,
     /// Whether anything was recorded (false for a dry run).
     pub applied: bool,
-    /// Whether this answers a repeated `Idempotency-Key` with the first result.
+    /// Whether this answers a repeated request id with the first move, rebuilt from its record
+    /// (the CLI's `--request-id`). Over the API a repeated `Idempotency-Key` gets the first
+    /// answer back verbatim, this field included, marked by the `Idempotent-Replayed: true`
+    /// header instead.
     pub replayed: bool,
     /// The cultivation's version after the move; also the response's `ETag`.
     pub version: i64,

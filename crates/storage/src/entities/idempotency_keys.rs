@@ -7,6 +7,9 @@ pub struct Model {
     pub request_id: String,
     pub action: String,
     pub actor_login: String,
+    pub fingerprint: String,
+    pub status: i32,
+    pub etag: Option<String>,
     pub response: String,
     pub created_at: String,
 }
