@@ -507,6 +507,30 @@ mod tests {
         assert!(check_password(Field::Password, "密码密码密码密码").is_ok());
     }
 
+    /// A timed run, not an assertion (docs/PERFORMANCE.md):
+    /// `cargo test -p peiyu-service --lib time_argon2 -- --ignored --nocapture`.
+    #[tokio::test]
+    #[ignore]
+    async fn time_argon2() {
+        let runs = 20u32;
+        let started = std::time::Instant::now();
+        let mut hash = String::new();
+        for _ in 0..runs {
+            hash = hash_password("correct horse battery").await.unwrap();
+        }
+        let per_hash = started.elapsed() / runs;
+        let started = std::time::Instant::now();
+        for _ in 0..runs {
+            assert!(
+                verify_password("correct horse battery", &hash)
+                    .await
+                    .unwrap()
+            );
+        }
+        let per_verify = started.elapsed() / runs;
+        println!("argon2id default params: hash {per_hash:?}, verify {per_verify:?} ({hash})");
+    }
+
     #[test]
     fn waits_are_whole_minutes_rounded_up() {
         assert_eq!(wait_text(1).1, "1 minute");
