@@ -19,6 +19,7 @@ mod m20261128_000001_initial;
 mod m20261128_000002_append_only;
 mod m20261201_000001_calendar;
 mod m20261202_000001_idempotency;
+mod m20261202_000002_accounts;
 
 /// The ordered list of peiyu's migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_append_only::Migration),
             Box::new(m20261201_000001_calendar::Migration),
             Box::new(m20261202_000001_idempotency::Migration),
+            Box::new(m20261202_000002_accounts::Migration),
         ]
     }
 }

@@ -201,6 +201,13 @@ pub enum OfficerCommand {
     },
     /// List officers.
     List,
+    /// Set an officer's password for the web pages: your own, or as an admin anyone's (who then
+    /// must change it at their first login). Read without echo from the terminal, twice; or one
+    /// line from standard input when it is not a terminal.
+    Password {
+        /// The officer's login.
+        login: String,
+    },
 }
 
 /// `peiyu team …`

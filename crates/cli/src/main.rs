@@ -139,7 +139,10 @@ impl Failure {
                     ErrorKind::Invalid => 2,
                     ErrorKind::Conflict => 3,
                     ErrorKind::NotFound => 4,
-                    ErrorKind::Forbidden | ErrorKind::Internal => 1,
+                    ErrorKind::Forbidden
+                    | ErrorKind::Unauthenticated
+                    | ErrorKind::RateLimited
+                    | ErrorKind::Internal => 1,
                 };
                 (code, service_message(e, lang))
             }
@@ -214,15 +217,20 @@ fn cli_field(field: &Field) -> &str {
         Field::Admin => "--admin",
         Field::AdminName => "--admin-name",
         Field::Database => "--db",
+        Field::Login => "LOGIN",
+        Field::Password => "PASSWORD",
         Field::Enterprise => "ENTERPRISE",
         Field::Task => "TASK",
         Field::TokenId => "ID",
         Field::Date => "DATE",
         Field::File => "FILE",
         Field::CalendarOverride => "PEIYU_CALENDAR_OVERRIDE",
-        Field::Case | Field::Edit | Field::Calendar | Field::Notice | Field::Named(_) => {
-            field.key()
-        }
+        Field::Case
+        | Field::Edit
+        | Field::Calendar
+        | Field::Notice
+        | Field::CurrentPassword
+        | Field::Named(_) => field.key(),
     }
 }
 

@@ -13,6 +13,13 @@ use crate::i18n::{Lang, Localize, Text};
 pub enum AuditAction {
     /// `officer.add`: an officer was added.
     OfficerAdd,
+    /// `officer.password`: an officer's password was set or changed (the entry never holds the
+    /// password or its hash).
+    OfficerPassword,
+    /// `session.start`: an officer logged in to the web pages.
+    SessionStart,
+    /// `session.end`: an officer logged out of the web pages.
+    SessionEnd,
     /// `team.add`: a team (专班) was created.
     TeamAdd,
     /// `team.join`: an officer joined a team.
@@ -73,9 +80,9 @@ pub enum AuditAction {
     TargetSet,
     /// `calendar.load`: a State Council holiday notice was loaded.
     CalendarLoad,
-    /// `token.create`: an API token (or a session) was issued.
+    /// `token.create`: an API token was issued.
     TokenCreate,
-    /// `token.revoke`: an API token (or a session) was revoked.
+    /// `token.revoke`: an API token was revoked.
     TokenRevoke,
     /// `audit.seal`: a day of the audit log was sealed.
     AuditSeal,
@@ -107,8 +114,11 @@ impl Localize for AuditActionError {
 
 impl AuditAction {
     /// Every action, grouped by noun in the order the nouns appear in a county's life.
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::OfficerAdd,
+        AuditAction::OfficerPassword,
+        AuditAction::SessionStart,
+        AuditAction::SessionEnd,
         AuditAction::TeamAdd,
         AuditAction::TeamJoin,
         AuditAction::EnterpriseAdd,
@@ -149,6 +159,9 @@ impl AuditAction {
     pub fn key(self) -> &'static str {
         match self {
             AuditAction::OfficerAdd => "officer.add",
+            AuditAction::OfficerPassword => "officer.password",
+            AuditAction::SessionStart => "session.start",
+            AuditAction::SessionEnd => "session.end",
             AuditAction::TeamAdd => "team.add",
             AuditAction::TeamJoin => "team.join",
             AuditAction::EnterpriseAdd => "enterprise.add",
@@ -208,6 +221,9 @@ impl AuditAction {
     pub fn label(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
             AuditAction::OfficerAdd => ("新增干部", "officer added"),
+            AuditAction::OfficerPassword => ("设置登录密码", "password set"),
+            AuditAction::SessionStart => ("登录网页", "logged in"),
+            AuditAction::SessionEnd => ("退出网页", "logged out"),
             AuditAction::TeamAdd => ("新建专班", "team added"),
             AuditAction::TeamJoin => ("加入专班", "joined a team"),
             AuditAction::EnterpriseAdd => ("建档", "added to the register"),

@@ -164,6 +164,9 @@ pub fn api_field(field: &Field) -> &str {
         | Field::Notice
         | Field::CalendarOverride
         | Field::Database
+        | Field::Login
+        | Field::Password
+        | Field::CurrentPassword
         | Field::Named(_) => field.key(),
     }
 }
@@ -175,6 +178,8 @@ impl From<ServiceError> for ApiError {
             ErrorKind::Conflict => (StatusCode::CONFLICT, "conflict"),
             ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ErrorKind::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ErrorKind::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         if kind == "internal" {

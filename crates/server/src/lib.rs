@@ -245,6 +245,8 @@ pub async fn serve_on(
         stop_rx.clone(),
     ));
     let app = router(service);
+    // The peer's address is the login rate limit's (auth::ClientInfo).
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

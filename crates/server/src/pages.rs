@@ -1,10 +1,12 @@
-//! The web pages officers read: log in with a token, my week, enterprises by batch, one
+//! The web pages officers read: log in (login name and password, or a token), change one's
+//! password, my week, enterprises by batch, one
 //! enterprise (its cases, the moves possible now and what blocks them, its history), tasks, and
 //! progress against the year's targets.
 //!
 //! Standalone HTML from askama templates (`templates/`), which escape every value; inline CSS,
 //! no scripts, nothing fetched from elsewhere. Chinese unless `?lang=en`. The pages only read;
-//! changes go through the API or the CLI.
+//! changes go through the API or the CLI. Every page is sent with `Cache-Control: no-store`, so
+//! Back after logout shows nothing cached; an unknown path is a 404 page in the same frame.
 
 use askama::Template;
 use axum::Form;
@@ -22,7 +24,10 @@ use peiyu_service::{
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{COOKIE, PageUser, cookie};
+use crate::auth::{
+    ClientInfo, PageSession, PageUser, came_over_tls, cleared_cookie, cookie, password_href,
+    safe_next, session_cookie, session_of,
+};
 use crate::error::ApiError;
 use crate::lang::{PageLang, query_lang, tr};
 
@@ -38,6 +43,18 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks", get(tasks))
         .route("/progress", get(progress))
         .route("/calendar", get(calendar_page))
+        .route("/password", get(password_page).post(change_password))
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(no_store))
+}
+
+/// Pages show one officer's data: no browser or proxy keeps a copy (Back after logout shows
+/// nothing).
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The frame every page shares.
@@ -135,10 +152,31 @@ struct LoginPage {
     chrome: Chrome,
     heading: &'static str,
     intro: &'static str,
-    error: Option<&'static str>,
-    token_label: &'static str,
+    error: Option<String>,
+    login_label: &'static str,
+    login: String,
+    password_label: &'static str,
+    next: String,
     button: &'static str,
+    token_heading: &'static str,
+    token_label: &'static str,
+    token_button: &'static str,
     hint: &'static str,
+}
+
+/// The change-password page.
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    heading: &'static str,
+    intro: &'static str,
+    error: Option<String>,
+    current_label: &'static str,
+    new_label: &'static str,
+    repeat_label: &'static str,
+    next: String,
+    button: &'static str,
 }
 
 /// Every other page: a heading, filters, a notice and sections of tables.
@@ -272,31 +310,66 @@ fn enterprise_href(uscc: &str, lang: Lang) -> String {
 
 // ---- login ----
 
-/// The login form's fields.
+/// The login form's fields: a login name and password, or (the second form) a token.
 #[derive(Debug, Default, Deserialize)]
 struct LoginForm {
     #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
     token: String,
+    #[serde(default)]
+    next: Option<String>,
     #[serde(default)]
     lang: Option<String>,
 }
 
-fn login_form(uri: &Uri, lang: Lang, error: Option<&'static str>, status: StatusCode) -> Response {
+/// `?next=` of the login and password pages.
+#[derive(Debug, Default, Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn form_lang(lang: Option<&str>) -> Lang {
+    query_lang(lang.map(|l| format!("lang={l}")).as_deref())
+}
+
+/// Where to go once logged in: the page asked for, else my week.
+fn after_login(next: Option<&str>, lang: Lang) -> String {
+    safe_next(next).unwrap_or_else(|| with_lang("/week", lang))
+}
+
+fn login_form(
+    uri: &Uri,
+    lang: Lang,
+    login: &str,
+    next: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
     let page = LoginPage {
         chrome: chrome(uri, lang, None, tr(lang, "登录", "Log in"), ""),
         heading: tr(lang, "登录", "Log in"),
         intro: tr(
             lang,
-            "用访问令牌登录：令牌由管理员或你自己用 `peiyu token create` 创建，只显示一次。",
-            "Log in with an API token: an admin (or you) creates it with `peiyu token create`; it is shown once.",
+            "用登录名和密码登录。还没有密码？请管理员用 `peiyu officer password 登录名` 设置。",
+            "Log in with your login name and password. No password yet? An admin sets one with `peiyu officer password LOGIN`.",
         ),
         error,
-        token_label: tr(lang, "访问令牌", "API token"),
+        login_label: tr(lang, "登录名", "Login name"),
+        login: login.to_owned(),
+        password_label: tr(lang, "密码", "Password"),
+        next: safe_next(next).unwrap_or_default(),
         button: tr(lang, "登录", "Log in"),
+        token_heading: tr(lang, "或用访问令牌登录", "Or log in with an API token"),
+        token_label: tr(lang, "访问令牌", "API token"),
+        token_button: tr(lang, "用令牌登录", "Log in with the token"),
         hint: tr(
             lang,
-            "令牌保存在本浏览器的 HttpOnly Cookie 中，退出即清除。",
-            "The token is kept in an HttpOnly cookie in this browser and cleared when you log out.",
+            "登录后本浏览器保存一个会话 Cookie（HttpOnly）：8 小时无操作或 7 天后失效，退出即在服务器端结束。",
+            "Logging in keeps a session cookie (HttpOnly) in this browser: it ends after 8 hours idle or 7 days, and on the server when you log out.",
         ),
     };
     html(status, page.render())
@@ -307,73 +380,246 @@ async fn login_page(
     PageLang(lang): PageLang,
     uri: Uri,
     headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<NextQuery>,
 ) -> Response {
-    if let Some(secret) = cookie(&headers)
-        && let Ok(Some(_)) = state.service.authenticate(secret).await
-    {
-        return Redirect::to(&with_lang("/week", lang)).into_response();
+    if let Ok(Some((_, s))) = session_of(&state, &headers).await {
+        let to = if s.must_change_password {
+            password_href(lang, q.next.as_deref())
+        } else {
+            after_login(q.next.as_deref(), lang)
+        };
+        return Redirect::to(&to).into_response();
     }
-    login_form(&uri, lang, None, StatusCode::OK)
+    login_form(&uri, lang, "", q.next.as_deref(), None, StatusCode::OK)
+}
+
+/// A redirect that also sets (or clears) the session cookie.
+fn redirect_with_cookie(to: &str, cookie: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
 }
 
 async fn login(
-    State(state): State<AppState>,
+    state: AppState,
     uri: Uri,
     headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let lang = query_lang(form.lang.as_deref().map(|l| format!("lang={l}")).as_deref());
-    let secret = form.token.trim();
-    let valid = secret.starts_with(peiyu_service::tokens::TOKEN_PREFIX)
-        && secret
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let officer = if valid {
-        match state.service.authenticate(secret).await {
-            Ok(officer) => officer,
-            Err(e) => return ApiError::from(e).into_response(),
-        }
+    let lang = form_lang(form.lang.as_deref());
+    let next = form.next.as_deref();
+    let token = form.token.trim();
+    let outcome = if token.is_empty() {
+        state
+            .service
+            .login(&form.login, &form.password, &client)
+            .await
     } else {
-        None
+        state.service.login_with_token(token, &client).await
     };
-    if officer.is_none() {
-        return login_form(
+    let session = match outcome {
+        Ok(session) => session,
+        Err(e) => {
+            let status = match e.kind() {
+                ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+                ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+                ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => return ApiError::from(e).into_response(),
+            };
+            let retry = match &e {
+                ServiceError::RateLimited {
+                    retry_after_secs, ..
+                } => Some(*retry_after_secs),
+                _ => None,
+            };
+            let message = ApiError::from(e).message.get(lang).to_owned();
+            let mut response =
+                login_form(&uri, lang, form.login.trim(), next, Some(message), status);
+            if let Some(secs) = retry
+                && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
+    };
+    let to = if session.must_change_password {
+        password_href(lang, next)
+    } else {
+        after_login(next, lang)
+    };
+    redirect_with_cookie(
+        &to,
+        &session_cookie(&session.secret, came_over_tls(&headers)),
+    )
+}
+
+async fn logout(state: AppState, headers: HeaderMap) -> Response {
+    if let Some(secret) = cookie(&headers)
+        && let Err(e) = state.service.logout(secret).await
+    {
+        return ApiError::from(e).into_response();
+    }
+    redirect_with_cookie("/", &cleared_cookie(came_over_tls(&headers)))
+}
+
+// ---- password ----
+
+/// The change-password form's fields.
+#[derive(Debug, Default, Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+fn password_form(
+    uri: &Uri,
+    lang: Lang,
+    session: &PageSession,
+    next: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let page = PasswordPage {
+        chrome: chrome(
+            uri,
+            lang,
+            Some(&session.signed_in.officer),
+            tr(lang, "修改密码", "Change your password"),
+            "",
+        ),
+        heading: tr(lang, "修改密码", "Change your password"),
+        intro: if session.signed_in.must_change_password {
+            tr(
+                lang,
+                "你的密码由管理员设置：请先改为只有你知道的密码，再使用其他页面。",
+                "Your password was set by an admin: change it to one only you know before using the other pages.",
+            )
+        } else {
+            tr(
+                lang,
+                "新密码至少 8 个字符。修改后，你在其他浏览器的登录都会结束。",
+                "A new password has at least 8 characters. Changing it ends your sessions in other browsers.",
+            )
+        },
+        error,
+        current_label: tr(lang, "当前密码", "Current password"),
+        new_label: tr(
+            lang,
+            "新密码（至少 8 个字符）",
+            "New password (at least 8 characters)",
+        ),
+        repeat_label: tr(lang, "再输入一次新密码", "New password again"),
+        next: safe_next(next).unwrap_or_default(),
+        button: tr(lang, "修改密码", "Change password"),
+    };
+    html(status, page.render())
+}
+
+async fn password_page(
+    session: PageSession,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    axum::extract::Query(q): axum::extract::Query<NextQuery>,
+) -> Response {
+    password_form(
+        &uri,
+        lang,
+        &session,
+        q.next.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+async fn change_password(
+    state: AppState,
+    session: PageSession,
+    uri: Uri,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let lang = form_lang(form.lang.as_deref());
+    let next = form.next.as_deref();
+    if form.new != form.repeat {
+        let message = tr(
+            lang,
+            "两次输入的新密码不一致",
+            "the two new passwords differ",
+        );
+        return password_form(
             &uri,
             lang,
-            Some(tr(
-                lang,
-                "令牌无效、已吊销或已过期",
-                "the token is not valid, revoked or expired",
-            )),
-            StatusCode::UNAUTHORIZED,
+            &session,
+            next,
+            Some(message.to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    // Behind a TLS-terminating proxy the cookie is marked Secure too.
-    let secure = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
-    let cookie = format!(
-        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict{}",
-        if secure { "; Secure" } else { "" }
-    );
-    let mut response = Redirect::to(&with_lang("/week", lang)).into_response();
-    match HeaderValue::from_str(&cookie) {
-        Ok(value) => {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-            response
+    match state
+        .service
+        .change_password(&session.secret, &form.current, &form.new)
+        .await
+    {
+        Ok(()) => Redirect::to(&after_login(next, lang)).into_response(),
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            let message = match &e {
+                ServiceError::Invalid { message, .. } => message.get(lang).to_owned(),
+                other => other.to_string(),
+            };
+            password_form(
+                &uri,
+                lang,
+                &session,
+                next,
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
-        Err(_) => login_form(&uri, lang, None, StatusCode::UNAUTHORIZED),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
-async fn logout() -> Response {
-    let mut response = Redirect::to("/").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("peiyu_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
-    response
+// ---- not found ----
+
+async fn not_found(
+    state: AppState,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let user = match session_of(&state, &headers).await {
+        Ok(Some((_, s))) if !s.must_change_password => Some(s.officer),
+        _ => None,
+    };
+    let page = Page {
+        chrome: chrome(&uri, lang, user.as_ref(), tr(lang, "找不到页面", "Page not found"), ""),
+        heading: tr(lang, "找不到此页", "There is no such page").to_owned(),
+        subtitle: None,
+        filters: Vec::new(),
+        notice: Some(
+            tr(
+                lang,
+                "地址有误或页面已不存在：请从导航或首页（/）进入。",
+                "The address is wrong or the page is gone: start from the links above or the home page (/).",
+            )
+            .to_owned(),
+        ),
+        list_html: None,
+        sections: Vec::new(),
+        footer: String::new(),
+    };
+    html(StatusCode::NOT_FOUND, page.render())
 }
 
 // ---- my week ----

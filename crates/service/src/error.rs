@@ -17,6 +17,11 @@ pub enum ErrorKind {
     NotFound,
     /// The actor may not do this: exit 1, HTTP 403.
     Forbidden,
+    /// Who is asking could not be established (a wrong login name or password): exit 1,
+    /// HTTP 401.
+    Unauthenticated,
+    /// Too many failed attempts: wait and try again. Exit 1, HTTP 429.
+    RateLimited,
     /// Anything else: exit 1, HTTP 500.
     Internal,
 }
@@ -108,6 +113,12 @@ pub enum Field {
     CalendarOverride,
     /// The database a command writes to.
     Database,
+    /// An officer's login name, given to log in or to say whose password is set.
+    Login,
+    /// A password being set (the new one).
+    Password,
+    /// The password in use, given to change it.
+    CurrentPassword,
     /// A column of an imported file or a field of a record, by its neutral key (`uscc`,
     /// `sector`), or a place in a data file (`demo/enterprises.csv:3`).
     Named(String),
@@ -115,7 +126,7 @@ pub enum Field {
 
 impl Field {
     /// Every field but [`Field::Named`], for front ends to check their tables against.
-    pub const ALL: [Field; 41] = [
+    pub const ALL: [Field; 44] = [
         Field::Reason,
         Field::List,
         Field::On,
@@ -157,6 +168,9 @@ impl Field {
         Field::Notice,
         Field::CalendarOverride,
         Field::Database,
+        Field::Login,
+        Field::Password,
+        Field::CurrentPassword,
     ];
 
     /// A column or record field by its neutral key (`uscc`).
@@ -208,6 +222,9 @@ impl Field {
             Field::Notice => "notice",
             Field::CalendarOverride => "calendar_override",
             Field::Database => "database",
+            Field::Login => "login",
+            Field::Password => "password",
+            Field::CurrentPassword => "current_password",
             Field::Named(key) => key,
         }
     }
@@ -248,6 +265,26 @@ pub enum ServiceError {
         /// Who may do it instead.
         message: Text,
     },
+    /// Who is asking could not be established.
+    #[error("{}", message.en())]
+    Unauthenticated {
+        /// What was wrong, in words that give nothing away (which of login and password).
+        message: Text,
+    },
+    /// Too many failed attempts; the caller may try again after `retry_after_secs`.
+    #[error("{}", message.en())]
+    RateLimited {
+        /// Why, and how long to wait.
+        message: Text,
+        /// How many seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
+    /// Something failed that is no one's input (hashing a password); the detail is logged.
+    #[error("{}", message.en())]
+    Internal {
+        /// What failed, in words for people.
+        message: Text,
+    },
     /// The database has no schema yet.
     #[error("the database is not initialised: initialise it first")]
     Uninitialised,
@@ -264,7 +301,11 @@ impl ServiceError {
             ServiceError::NotFound { .. } => ErrorKind::NotFound,
             ServiceError::Conflict { .. } => ErrorKind::Conflict,
             ServiceError::Forbidden { .. } => ErrorKind::Forbidden,
-            ServiceError::Uninitialised | ServiceError::Storage(_) => ErrorKind::Internal,
+            ServiceError::Unauthenticated { .. } => ErrorKind::Unauthenticated,
+            ServiceError::RateLimited { .. } => ErrorKind::RateLimited,
+            ServiceError::Internal { .. }
+            | ServiceError::Uninitialised
+            | ServiceError::Storage(_) => ErrorKind::Internal,
         }
     }
 
@@ -302,7 +343,10 @@ impl Localize for ServiceError {
             ),
             ServiceError::NotFound { message }
             | ServiceError::Conflict { message }
-            | ServiceError::Forbidden { message } => message.clone(),
+            | ServiceError::Forbidden { message }
+            | ServiceError::Unauthenticated { message }
+            | ServiceError::RateLimited { message, .. }
+            | ServiceError::Internal { message } => message.clone(),
             ServiceError::Uninitialised => Text::new(
                 "数据库尚未初始化：请先初始化",
                 "the database is not initialised: initialise it first",

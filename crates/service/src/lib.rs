@@ -5,6 +5,7 @@
 //! changes to record in one unit of work. Nothing here knows about HTTP, terminals or files
 //! chosen by a user.
 
+pub mod accounts;
 pub mod asof;
 pub mod audit;
 pub mod authz;
@@ -34,6 +35,7 @@ use std::sync::Arc;
 use peiyu_domain::Officer;
 use peiyu_storage::{Actor, Store, UnitOfWork};
 
+pub use accounts::{Client, Session, SignedIn};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
 pub use audit::{AuditLine, AuditQuery, AuditVerification};
 pub use batches::{BatchDiff, BatchListView, ListChange};

@@ -4,6 +4,7 @@
 //! changes and audit entries commit together or not at all), the hash-chained audit log and the
 //! queries. It never decides: no guard, no authorisation, no business rule lives here.
 
+pub mod accounts;
 pub mod audit;
 pub mod batches;
 pub mod bulk;

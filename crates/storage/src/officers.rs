@@ -49,6 +49,9 @@ pub async fn insert_officer(uow: &mut UnitOfWork, officer: &Officer) -> StorageR
         active: Set(officer.active),
         created_at: Set(now.clone()),
         updated_at: Set(now),
+        password_hash: Set(None),
+        must_change_password: Set(false),
+        password_set_at: Set(None),
     })
     .exec_without_returning(uow.txn())
     .await

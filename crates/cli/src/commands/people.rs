@@ -59,7 +59,61 @@ pub async fn officer(
             let officers = service.list_officers(actor).await?;
             print_officers(&officers, json, lang)
         }
+        OfficerCommand::Password { login } => {
+            let password = read_password(lang)?;
+            service.set_password(actor, &login, &password).await?;
+            let own = login.trim() == actor.login.as_str();
+            println!(
+                "{}",
+                match (lang, own) {
+                    (Lang::Zh, true) => format!("已设置 {login} 的密码"),
+                    (Lang::En, true) => format!("the password of {login} is set"),
+                    (Lang::Zh, false) => format!(
+                        "已设置 {login} 的密码：首次登录时须修改；其已登录的网页会话均已结束"
+                    ),
+                    (Lang::En, false) => format!(
+                        "the password of {login} is set: it must be changed at the first login; their web sessions have ended"
+                    ),
+                }
+            );
+            Ok(())
+        }
     }
+}
+
+/// The new password: typed twice without echo on a terminal, else one line of standard input
+/// (its line ending removed, nothing else).
+fn read_password(lang: Lang) -> Result<String, Failure> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    let failed = |e: std::io::Error| {
+        Failure::usage(
+            "PASSWORD",
+            format!("无法读取密码：{e}"),
+            format!("cannot read the password: {e}"),
+        )
+    };
+    if stdin.is_terminal() {
+        let (first, again) = match lang {
+            Lang::Zh => ("新密码：", "再输入一次："),
+            Lang::En => ("New password: ", "Again: "),
+        };
+        let password = rpassword::prompt_password(first).map_err(failed)?;
+        let repeated = rpassword::prompt_password(again).map_err(failed)?;
+        if password != repeated {
+            return Err(Failure::usage(
+                "PASSWORD",
+                "两次输入的密码不一致",
+                "the two passwords typed differ",
+            ));
+        }
+        return Ok(password);
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(failed)?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    Ok(password.to_owned())
 }
 
 fn print_teams(teams: &[TeamView], json: bool, lang: Lang) -> Result<(), Failure> {

@@ -392,3 +392,75 @@ fn track_validate_needs_no_database_and_creates_no_file() {
     assert!(stdout(&out).contains("有效"), "{}", stdout(&out));
     assert!(!dir.path().join("peiyu.db").exists());
 }
+
+/// Runs `peiyu` in `dir` with `input` on standard input (not a terminal).
+fn peiyu_with_input(dir: &std::path::Path, input: &str, args: &[&str]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_peiyu"))
+        .current_dir(dir)
+        .env_remove("PEIYU_CLOCK")
+        .env_remove("PEIYU_DATABASE_URL")
+        .env_remove("PEIYU_AS")
+        .env_remove("PEIYU_LANG")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn officer_password_reads_a_line_from_standard_input_and_is_audited() {
+    let dir = initialised();
+    let out = peiyu(dir.path(), &["officer", "add", "wang", "--name", "王芳"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = peiyu_with_input(
+        dir.path(),
+        "admin-secret-1\n",
+        &["officer", "password", "admin"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("已设置 admin 的密码"),
+        "{}",
+        stdout(&out)
+    );
+    let out = peiyu_with_input(
+        dir.path(),
+        "temporary-1\r\n",
+        &["--lang", "en", "officer", "password", "wang"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("must be changed at the first login"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Too short: exit 2, the minimum stated; an officer may not set another's: exit 1.
+    let out = peiyu_with_input(dir.path(), "short\n", &["officer", "password", "wang"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("8"), "{}", stderr(&out));
+    let out = peiyu_with_input(
+        dir.path(),
+        "whatever-long\n",
+        &["--as", "wang", "officer", "password", "admin"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    let out = peiyu(dir.path(), &["--json", "audit", "log"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stdout(&out);
+    assert_eq!(log.matches("officer.password").count(), 2, "{log}");
+    assert!(!log.contains("argon2") && !log.contains("secret"), "{log}");
+}

@@ -1,52 +1,86 @@
-//! The web pages: logging in with a token, and each page rendering in Chinese (and English).
+//! The web pages: logging in with a password (or a token), sessions, the change-password page,
+//! and each page rendering in Chinese (and English).
 
 use crate::client::{get, post};
-use crate::world::world;
+use crate::world::{WANG_PASSWORD, World, world};
+
+/// The `name=value` part of a reply's `Set-Cookie`.
+fn cookie_of(r: &crate::client::Reply) -> String {
+    r.header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn log_in(w: &World, login: &str, password: &str) -> crate::client::Reply {
+    post(w.addr, "/login")
+        .form(&format!("login={login}&password={password}&lang=zh"))
+        .send()
+        .await
+}
 
 #[tokio::test]
-async fn logging_in_sets_an_http_only_cookie_and_the_pages_render_in_chinese() {
+async fn logging_in_sets_an_http_only_lax_cookie_and_the_pages_render_in_chinese() {
     let w = world().await;
     let r = get(w.addr, "/").send().await;
     assert_eq!(r.status, 200);
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
-    assert!(r.body.contains("访问令牌"), "{}", r.body);
+    assert!(
+        r.body.contains("登录名") && r.body.contains("密码"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("访问令牌"),
+        "the token form is still offered"
+    );
     assert!(!r.body.contains("<script"), "no scripts");
     assert!(
         !r.body.contains("http://") && !r.body.contains("https://"),
         "nothing fetched from elsewhere"
     );
 
-    // Not logged in: the pages send the browser to the login form.
+    // Not logged in: the pages send the browser to the login form, which will come back.
     let r = get(w.addr, "/week").send().await;
     assert_eq!(r.status, 303);
-    assert_eq!(r.header("location"), Some("/?lang=zh"));
+    assert_eq!(r.header("location"), Some("/?lang=zh&next=%2Fweek"));
 
-    let r = post(w.addr, "/login")
-        .form("token=py_nope&lang=zh")
-        .send()
-        .await;
+    let r = log_in(&w, "wang", "not-the-password").await;
     assert_eq!(r.status, 401);
-    assert!(r.body.contains("令牌无效"));
+    assert!(r.body.contains("登录名或密码不正确"), "{}", r.body);
+    assert!(r.header("set-cookie").is_none());
+    let r = log_in(&w, "nobody", WANG_PASSWORD).await;
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("登录名或密码不正确"), "{}", r.body);
 
-    let r = post(w.addr, "/login")
-        .form(&format!("token={}&lang=zh", w.wang_token))
-        .send()
-        .await;
+    let r = log_in(&w, "wang", WANG_PASSWORD).await;
     assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/week"));
     let set_cookie = r.header("set-cookie").unwrap().to_owned();
+    assert!(set_cookie.starts_with("peiyu_session=ps_"), "{set_cookie}");
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
-    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(set_cookie.contains("Path=/"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain HTTP: {set_cookie}");
+    assert!(
+        !set_cookie.contains(&w.wang_token),
+        "the cookie holds no token"
+    );
+    let cookie = cookie_of(&r);
 
     let page = |path: &str| get(w.addr, path).header("Cookie", &cookie).send();
     let r = page("/week").await;
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
     assert!(r.body.contains("我的一周"), "{}", r.body);
     assert!(r.body.contains("逾期（"));
     assert!(r.body.contains("王伟"));
 
     let r = page(&format!("/enterprises/{}", w.factory.uscc)).await;
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
     assert!(r.body.contains("柳州精密机械有限公司"));
     assert!(r.body.contains("现在可做的推进"));
     assert!(r.body.contains("时间线"));
@@ -61,11 +95,17 @@ async fn logging_in_sets_an_http_only_cookie_and_the_pages_render_in_chinese() {
 
     let r = page("/tasks").await;
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
     assert!(r.body.contains("待办任务"));
 
     let r = page("/progress?year=2023").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("目标进度"));
+
+    // Logged in, the login page goes straight to the week.
+    let r = page("/").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/week"));
 
     // English on request; a bearer token works for pages too.
     let r = get(w.addr, "/week?lang=en")
@@ -76,12 +116,183 @@ async fn logging_in_sets_an_http_only_cookie_and_the_pages_render_in_chinese() {
     assert!(r.body.contains("My week"));
     assert!(r.body.contains("lang=\"en\""));
 
+    // Logout ends the session on the server: the old cookie is refused afterwards.
     let r = post(w.addr, "/logout")
         .header("Cookie", &cookie)
         .send()
         .await;
     assert_eq!(r.status, 303);
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let r = page("/week").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/?lang=zh&next=%2Fweek"));
+    let r = page("/tasks?status=open").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location"),
+        Some("/?lang=zh&next=%2Ftasks%3Fstatus%3Dopen")
+    );
+}
+
+#[tokio::test]
+async fn a_token_still_opens_a_session_and_tls_makes_the_cookie_secure() {
+    let w = world().await;
+    let r = post(w.addr, "/login")
+        .form("token=py_nope&lang=zh")
+        .send()
+        .await;
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("令牌无效"), "{}", r.body);
+
+    let r = post(w.addr, "/login")
+        .header("X-Forwarded-Proto", "https")
+        .form(&format!("token={}&lang=zh", w.wang_token))
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let set_cookie = r.header("set-cookie").unwrap().to_owned();
+    assert!(set_cookie.starts_with("peiyu_session=ps_"), "{set_cookie}");
+    assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+    let r = get(w.addr, "/week")
+        .header("Cookie", &cookie_of(&r))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
+    let w = world().await;
+    let r = post(w.addr, "/login")
+        .form(&format!(
+            "login=wang&password={WANG_PASSWORD}&next=%2Ftasks%3Flang%3Den"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/tasks?lang=en"));
+
+    for evil in [
+        "https%3A%2F%2Fevil.example%2F",
+        "%2F%2Fevil.example%2F",
+        "%2F%5Cevil.example",
+    ] {
+        let r = post(w.addr, "/login")
+            .form(&format!("login=wang&password={WANG_PASSWORD}&next={evil}"))
+            .send()
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.header("location"), Some("/week"), "{evil}");
+    }
+
+    // The login page carries `next` into its form, escaped.
+    let r = get(w.addr, "/?next=%2Fprogress%3Fyear%3D2023").send().await;
+    assert!(
+        r.body
+            .contains("name=\"next\" value=\"/progress?year=2023\""),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn an_admin_set_password_leads_to_the_change_password_page_first() {
+    let w = world().await;
+    w.service
+        .set_password(&w.admin, "wang", "temporary-1")
+        .await
+        .unwrap();
+    let r = post(w.addr, "/login")
+        .form("login=wang&password=temporary-1&next=%2Ftasks")
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        Some("/password?lang=zh&next=%2Ftasks")
+    );
+    let cookie = cookie_of(&r);
+    // Every other page sends it there too.
+    let r = get(w.addr, "/week").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/password?lang=zh&next=%2Fweek"));
+    let r = get(w.addr, "/password?next=%2Ftasks")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("由管理员设置"), "{}", r.body);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+
+    let r = post(w.addr, "/password")
+        .header("Cookie", &cookie)
+        .form("current=temporary-1&new=mine-only-1&repeat=mine-only-2&next=%2Ftasks")
+        .send()
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不一致"), "{}", r.body);
+    let r = post(w.addr, "/password")
+        .header("Cookie", &cookie)
+        .form("current=temporary-1&new=short&repeat=short")
+        .send()
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("至少 8 个字符"), "{}", r.body);
+    let r = post(w.addr, "/password")
+        .header("Cookie", &cookie)
+        .form("current=temporary-1&new=mine-only-1&repeat=mine-only-1&next=%2Ftasks")
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/tasks"));
+    let r = get(w.addr, "/week").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn an_unknown_path_is_a_404_page_in_the_applications_frame() {
+    let w = world().await;
+    let r = get(w.addr, "/no/such/page").send().await;
+    assert_eq!(r.status, 404);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.body.contains("培育 · 企业培育工作台"), "{}", r.body);
+    assert!(r.body.contains("找不到此页"), "{}", r.body);
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let r = get(w.addr, "/nope?lang=en")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("There is no such page"), "{}", r.body);
+    assert!(
+        r.body.contains("href=\"/week?lang=en\""),
+        "the nav: {}",
+        r.body
+    );
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    // The API keeps its JSON 404.
+    let r = get(w.addr, "/api/v1/nope")
+        .bearer(&w.wang_token)
+        .send()
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(
+        r.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
+}
+
+#[tokio::test]
+async fn too_many_failed_logins_are_refused_with_the_wait() {
+    let w = world().await;
+    for _ in 0..5 {
+        assert_eq!(log_in(&w, "wang", "wrong-password").await.status, 401);
+    }
+    let r = log_in(&w, "wang", WANG_PASSWORD).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("15 分钟后再试"), "{}", r.body);
+    assert!(r.header("retry-after").is_some());
 }
 
 #[tokio::test]

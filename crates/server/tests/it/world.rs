@@ -40,6 +40,9 @@ pub fn uscc(n: u32) -> Uscc {
     Uscc::parse(&format!("{first17}{check}")).unwrap()
 }
 
+/// The password `wang` set for himself.
+pub const WANG_PASSWORD: &str = "wang-secret-1";
+
 pub async fn world() -> World {
     // 2023-06-30 09:00 in the county.
     world_at(Utc.with_ymd_and_hms(2023, 6, 30, 1, 0, 0).single().unwrap()).await
@@ -108,6 +111,10 @@ pub async fn world_at(now: chrono::DateTime<Utc>) -> World {
         .await
         .unwrap()
         .secret;
+    service
+        .set_password(&wang, "wang", WANG_PASSWORD)
+        .await
+        .unwrap();
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -12,6 +12,9 @@ pub struct Model {
     pub active: bool,
     pub created_at: String,
     pub updated_at: String,
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+    pub password_set_at: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
