@@ -383,3 +383,64 @@ async fn at_the_years_end_my_week_shows_provisional_deadlines_marked() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn my_week_has_a_week_picker_scopes_and_the_same_list_as_files() {
+    let w = world().await;
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let r = get(w.addr, "/week?week=2023-W20")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("2023-W20"), "{}", r.body);
+    // Previous and next week, this week, and the downloads, all for the week shown.
+    for href in [
+        "/week?week=2023-W19",
+        "/week?week=2023-W21",
+        "/week/file?week=2023-W20&#38;format=xlsx",
+        "/week/file?week=2023-W20&#38;format=ics",
+        "/week/file?week=2023-W20&#38;format=html",
+    ] {
+        assert!(r.body.contains(href), "{href}: {}", r.body);
+    }
+    // An officer sees no bureau scope.
+    assert!(!r.body.contains("all=true"), "{}", r.body);
+    let bad = get(w.addr, "/week?week=2023-W60")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+
+    let file = get(w.addr, "/week/file?week=2023-W20&format=csv")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(file.status, 200, "{}", file.body);
+    assert!(file.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(
+        file.header("content-disposition"),
+        Some("attachment; filename=\"weekly-2023-W20.csv\"")
+    );
+    let list = w
+        .service
+        .weekly(
+            &w.wang,
+            peiyu_service::weekly_list::WeeklyQuery {
+                week: Some("2023-W20".parse().unwrap()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let csv = peiyu_formats::weekly::render(
+        &list,
+        peiyu_formats::weekly::Format::Csv,
+        peiyu_domain::Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(file.bytes, csv, "the page's file is the CLI's");
+    // Without a session, no file.
+    let anon = get(w.addr, "/week/file?format=csv").send().await;
+    assert_ne!(anon.status, 200);
+}
