@@ -636,29 +636,42 @@ struct WeekParams {
 }
 
 impl WeekParams {
-    /// The query string of these parameters (without `format`), for links.
+    /// The query string of these parameters for `week` (without `format`), for links.
     fn query(&self, week: &str) -> String {
-        let mut q = format!("week={week}");
+        let mut pairs: Vec<(&str, &str)> = vec![("week", week)];
         if let Some(team) = &self.team {
-            q.push_str(&format!("&team={}", urlencoding_component(team)));
+            pairs.push(("team", team));
         }
         if self.all == Some(true) {
-            q.push_str("&all=true");
+            pairs.push(("all", "true"));
         }
-        q
+        serde_urlencoded::to_string(&pairs).unwrap_or_else(|_| format!("week={week}"))
     }
-}
 
-/// `text` percent-encoded for a query value (letters, digits and `-._~` stay as they are).
-fn urlencoding_component(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    /// The parameters of `uri`, or the page that names the one that does not parse.
+    fn of(uri: &Uri, lang: Lang, user: &Officer) -> Result<WeekParams, Box<Response>> {
+        axum::extract::Query::<WeekParams>::try_from_uri(uri)
+            .map(|q| q.0)
+            .map_err(|e| {
+                let text = e.body_text();
+                Box::new(error_page(
+                    uri,
+                    lang,
+                    user,
+                    ServiceError::invalid(
+                        peiyu_service::Field::Named("query".into()),
+                        peiyu_domain::Text::new(
+                            format!(
+                                "网址参数无效：{text}（week 如 2026-W49，all 为 true 或 false）"
+                            ),
+                            format!(
+                                "invalid parameter: {text} (week like 2026-W49, all true or false)"
+                            ),
+                        ),
+                    ),
+                ))
+            })
+    }
 }
 
 /// The weekly list `params` ask for, or the page that says why not.
@@ -703,9 +716,10 @@ async fn week(
     PageLang(lang): PageLang,
     uri: Uri,
 ) -> Response {
-    let params = axum::extract::Query::<WeekParams>::try_from_uri(&uri)
-        .map(|q| q.0)
-        .unwrap_or_default();
+    let params = match WeekParams::of(&uri, lang, &user) {
+        Ok(p) => p,
+        Err(page) => return *page,
+    };
     let list = match week_list(&state, &user, lang, &uri, &params).await {
         Ok(list) => list,
         Err(page) => return page,
@@ -824,9 +838,10 @@ async fn week_file(
     PageLang(lang): PageLang,
     uri: Uri,
 ) -> Response {
-    let params = axum::extract::Query::<WeekParams>::try_from_uri(&uri)
-        .map(|q| q.0)
-        .unwrap_or_default();
+    let params = match WeekParams::of(&uri, lang, &user) {
+        Ok(p) => p,
+        Err(page) => return *page,
+    };
     let format = match params
         .format
         .as_deref()
@@ -858,20 +873,7 @@ async fn week_file(
                 .into_response();
         }
     };
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.media_type()),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"weekly-{}.{}\"",
-        list.week,
-        format.extension()
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    crate::views::file_response(bytes, format, &format!("weekly-{}", list.week))
 }
 
 // ---- the working-day calendar ----

@@ -43,8 +43,9 @@ fn format_of(asked: Option<&str>, headers: &HeaderMap) -> ApiResult<Format> {
 }
 
 /// `bytes` as a response in `format`: its media type, and for a file (not JSON) a
-/// `Content-Disposition` that saves it as `<stem>.<extension>`.
-fn file_response(bytes: Vec<u8>, format: Format, stem: &str) -> Response {
+/// `Content-Disposition` that saves it as `<stem>.<extension>`. The API's lists and the pages'
+/// downloads both answer through it.
+pub(crate) fn file_response(bytes: Vec<u8>, format: Format, stem: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -277,6 +277,42 @@ impl Service {
         if let Err(e) = accounts::clear_failed_logins(conn, &name, since).await {
             tracing::warn!(error = %e, "could not clear the failed logins of a login name");
         }
+        self.start_session(
+            officer,
+            credentials.is_some_and(|c| c.must_change),
+            client,
+            now,
+        )
+        .await
+    }
+
+    /// Starts a web session for the officer of an API token (the pages' second way in).
+    /// Fails like a wrong password when the token is not usable.
+    #[tracing::instrument(skip_all)]
+    pub async fn login_with_token(&self, token: &str, client: &Client) -> ServiceResult<Session> {
+        let Some(officer) = self.authenticate(token).await? else {
+            return Err(ServiceError::Unauthenticated {
+                message: Text::new(
+                    "令牌无效、已吊销或已过期",
+                    "the token is not valid, revoked or expired",
+                ),
+            });
+        };
+        let credentials = accounts::credentials(self.store().conn(), officer.id).await?;
+        let must_change = credentials.is_some_and(|c| c.must_change);
+        self.start_session(officer, must_change, client, self.now())
+            .await
+    }
+
+    /// Records a new web session of `officer` starting `now` (audited `session.start`) and
+    /// hands back its secret; only the secret's SHA-256 is stored.
+    async fn start_session(
+        &self,
+        officer: Officer,
+        must_change_password: bool,
+        client: &Client,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> ServiceResult<Session> {
         let secret = new_secret();
         let now = peiyu_storage::instant::truncate(now);
         let session = WebSession {
@@ -295,44 +331,7 @@ impl Service {
         })?;
         Ok(Session {
             secret,
-            must_change_password: credentials.is_some_and(|c| c.must_change),
-            expires_at: session.expires_at,
-            officer,
-        })
-    }
-
-    /// Starts a web session for the officer of an API token (the pages' second way in).
-    /// Fails like a wrong password when the token is not usable.
-    #[tracing::instrument(skip_all)]
-    pub async fn login_with_token(&self, token: &str, client: &Client) -> ServiceResult<Session> {
-        let Some(officer) = self.authenticate(token).await? else {
-            return Err(ServiceError::Unauthenticated {
-                message: Text::new(
-                    "令牌无效、已吊销或已过期",
-                    "the token is not valid, revoked or expired",
-                ),
-            });
-        };
-        let credentials = accounts::credentials(self.store().conn(), officer.id).await?;
-        let secret = new_secret();
-        let now = peiyu_storage::instant::truncate(self.now());
-        let session = WebSession {
-            id: tokens::secret_hash(&secret),
-            officer: officer.id,
-            created_at: now,
-            last_seen_at: now,
-            expires_at: now + Duration::days(ABSOLUTE_DAYS),
-            ended_at: None,
-            user_agent: client.user_agent.clone(),
-            address: client.address.clone(),
-        };
-        in_unit!(self, &actor_of(&officer), |uow| {
-            accounts::start_session(uow, &session, officer.login.as_str()).await?;
-            Ok(())
-        })?;
-        Ok(Session {
-            secret,
-            must_change_password: credentials.is_some_and(|c| c.must_change),
+            must_change_password,
             expires_at: session.expires_at,
             officer,
         })

@@ -411,6 +411,24 @@ async fn my_week_has_a_week_picker_scopes_and_the_same_list_as_files() {
         .send()
         .await;
     assert_eq!(bad.status, 422, "{}", bad.body);
+    let bad = get(w.addr, "/week?all=yes")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(
+        bad.status, 422,
+        "a parameter that does not parse is named: {}",
+        bad.body
+    );
+    assert!(bad.body.contains("all"), "{}", bad.body);
+    // Across the year's end: 2026 has 53 ISO weeks, and 2027 has no notice yet.
+    let r = get(w.addr, "/week?week=2027-W01")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("/week?week=2026-W53"), "{}", r.body);
+    assert!(r.body.contains("/week?week=2027-W02"), "{}", r.body);
 
     let file = get(w.addr, "/week/file?week=2023-W20&format=csv")
         .header("Cookie", &cookie)
