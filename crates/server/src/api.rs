@@ -49,29 +49,91 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Parses a JSON body; an empty body is `T::default()` when `empty_ok`.
-fn parse_json<T: DeserializeOwned + Default>(body: &Bytes, empty_ok: bool) -> ApiResult<T> {
+/// Parses a JSON body (`Content-Type: application/json`, or any `+json`); an empty body is
+/// `T::default()` when `empty_ok`. A body that is not JSON is a 400 about the whole body; a
+/// field that is missing, unknown or of the wrong value is a 422 naming it by its JSON pointer
+/// (`/on` for a date that does not exist), never the body.
+pub(crate) fn parse_json<T: DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    body: &Bytes,
+    empty_ok: bool,
+) -> ApiResult<T> {
     if empty_ok && body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
-        let text = e.to_string();
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if media != "application/json" && !media.ends_with("+json") {
+        return Err(ApiError {
+            field: Some("Content-Type".into()),
+            ..ApiError::from_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "")
+        });
+    }
+    let not_json = |text: String| {
+        ApiError::bad_json(
+            format!("请求体不是有效的 JSON：{text}"),
+            format!("the body is not valid JSON: {text}"),
+        )
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let inner = e.inner();
+        let text = inner.to_string();
+        if matches!(
+            inner.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        ) {
+            return not_json(text);
+        }
+        let mut pointer = json_pointer(e.path());
+        // A missing field is reported at its parent: name the field itself.
         let quoted = |marker: &str| {
             text.split_once(marker)
                 .and_then(|(_, rest)| rest.split('`').next())
                 .map(str::to_owned)
         };
-        // A body field is named by its JSON pointer, as the service's errors name it.
-        let field = quoted("missing field `")
-            .or_else(|| quoted("unknown field `"))
-            .map(|f| format!("/{f}"))
-            .unwrap_or_else(|| "body".to_owned());
+        if let Some(name) = quoted("missing field `") {
+            pointer.push('/');
+            pointer.push_str(&escape_pointer(&name));
+        }
+        let shown = text.split(" at line ").next().unwrap_or(&text).to_owned();
         ApiError::invalid(
-            field,
-            format!("请求体不是有效的 JSON：{text}"),
-            format!("the body is not valid JSON for this request: {text}"),
+            pointer,
+            format!("请求体字段无效：{shown}"),
+            format!("invalid field in the body: {shown}"),
         )
-    })
+    })?;
+    deserializer.end().map_err(|e| not_json(e.to_string()))?;
+    Ok(value)
+}
+
+/// The JSON pointer (RFC 6901) of a path serde walked: `/rows/3/uscc`; `""` for the root.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push('/');
+                pointer.push_str(&escape_pointer(key));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// A key as a JSON pointer's reference token: `~` as `~0`, `/` as `~1`.
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// `"<version>"`, the entity tag of a cultivation's version.
@@ -209,7 +271,7 @@ fn idempotent<'a, T>(
     get, path = "/api/v1/health", tag = "system",
     responses(
         (status = 200, description = "The server and its database are up", body = Health),
-        (status = 500, description = "The database is not initialised or does not answer", body = ErrorBody),
+        (status = 500, description = "The database is not initialised or does not answer", body = Problem),
     )
 )]
 pub async fn health(state: AppState) -> ApiResult<Json<Health>> {
@@ -227,8 +289,8 @@ pub async fn health(state: AppState) -> ApiResult<Json<Health>> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The enterprises", body = Vec<EnterpriseDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 422, description = "A filter is invalid", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "A filter is invalid", body = Problem),
     )
 )]
 pub async fn list_enterprises(
@@ -270,9 +332,9 @@ pub async fn list_enterprises(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The enterprise", body = EnterpriseDetailDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such enterprise", body = ErrorBody),
-        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = Problem),
     )
 )]
 pub async fn show_enterprise(
@@ -294,9 +356,9 @@ pub async fn show_enterprise(
     responses(
         (status = 200, description = "The cultivations", body = CasesDto,
             headers(("ETag" = String, description = "\"<version>\" of the cultivation, with ?track="))),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such enterprise, or not on that track", body = ErrorBody),
-        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such enterprise, or not on that track", body = Problem),
+        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = Problem),
     )
 )]
 pub async fn show_cases(
@@ -350,12 +412,12 @@ pub async fn show_cases(
                 ("ETag" = String, description = "\"<version>\" after the move"),
                 ("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"),
             )),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not yours or your team's, or your role may not", body = ErrorBody),
-        (status = 404, description = "No such enterprise, or not on that track", body = ErrorBody),
-        (status = 409, description = "The cultivation changed since that version", body = ErrorBody),
-        (status = 422, description = "A guard fails, a field is invalid, or the Idempotency-Key was used for another request", body = ErrorBody),
-        (status = 428, description = "If-Match is missing", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Not yours or your team's, or your role may not", body = Problem),
+        (status = 404, description = "No such enterprise, or not on that track", body = Problem),
+        (status = 409, description = "The cultivation changed since that version", body = Problem),
+        (status = 422, description = "A guard fails, a field is invalid, or the Idempotency-Key was used for another request", body = Problem),
+        (status = 428, description = "If-Match is missing", body = Problem),
     )
 )]
 pub async fn advance(
@@ -367,7 +429,7 @@ pub async fn advance(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let request: AdvanceRequest = parse_json(&body, false)?;
+    let request: AdvanceRequest = parse_json(&headers, &body, false)?;
     let expected = if_match(&headers)?;
     if expected.is_none() && !request.dry_run {
         return Err(ApiError::precondition_required());
@@ -410,8 +472,8 @@ pub async fn advance(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The tasks", body = Vec<TaskDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 422, description = "No such officer", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "No such officer", body = Problem),
     )
 )]
 pub async fn list_tasks(
@@ -447,11 +509,11 @@ pub async fn list_tasks(
     responses(
         (status = 200, description = "The task, done; a replay of the first answer carries Idempotent-Replayed: true", body = TaskDto,
             headers(("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"))),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not yours to complete", body = ErrorBody),
-        (status = 404, description = "No such task", body = ErrorBody),
-        (status = 409, description = "Changed meanwhile", body = ErrorBody),
-        (status = 422, description = "Invalid, or the Idempotency-Key was used for another request", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Not yours to complete", body = Problem),
+        (status = 404, description = "No such task", body = Problem),
+        (status = 409, description = "Changed meanwhile", body = Problem),
+        (status = 422, description = "Invalid, or the Idempotency-Key was used for another request", body = Problem),
     )
 )]
 pub async fn complete_task(
@@ -463,7 +525,7 @@ pub async fn complete_task(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let request: CompleteTaskRequest = parse_json(&body, true)?;
+    let request: CompleteTaskRequest = parse_json(&headers, &body, true)?;
     let render = move |done: &TaskDone| StoredAnswer {
         status: 200,
         body: json_text(&TaskDto::versioned(&done.task, &done.names, lang)),
@@ -500,9 +562,9 @@ pub async fn complete_task(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The list", body = BatchListDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No list for that year", body = ErrorBody),
-        (status = 422, description = "Invalid year or batch", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No list for that year", body = Problem),
+        (status = 422, description = "Invalid year or batch", body = Problem),
     )
 )]
 pub async fn batch_list(
@@ -539,8 +601,8 @@ fn parse_year(s: &str) -> ApiResult<i32> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = ProgressDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 422, description = "Invalid year or day", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "Invalid year or day", body = Problem),
     )
 )]
 pub async fn progress(
@@ -563,9 +625,9 @@ pub async fn progress(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The timeline", body = HistoryDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such enterprise", body = ErrorBody),
-        (status = 422, description = "A bad date or format", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "A bad date or format", body = Problem),
     )
 )]
 pub async fn history(
@@ -602,7 +664,7 @@ pub async fn history(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The verification (see `ok`)", body = AuditVerifyDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
     )
 )]
 pub async fn verify_audit(
@@ -619,7 +681,7 @@ pub async fn verify_audit(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "This year and the next two", body = CalendarOutlookDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
     )
 )]
 pub async fn calendar_outlook(
@@ -645,9 +707,9 @@ pub async fn calendar_outlook(
     responses(
         (status = 200, description = "What the notice says and what it moves (moved, when applied); a replay of the first answer carries Idempotent-Replayed: true", body = NoticeLoadDto,
             headers(("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"))),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Only an admin applies a notice", body = ErrorBody),
-        (status = 422, description = "The notice is refused (the field names the line), or the Idempotency-Key was used for another request", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Only an admin applies a notice", body = Problem),
+        (status = 422, description = "The notice is refused (the field names the line), or the Idempotency-Key was used for another request", body = Problem),
     )
 )]
 pub async fn load_notice(
@@ -657,7 +719,7 @@ pub async fn load_notice(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let request: NoticeRequest = parse_json(&body, false)?;
+    let request: NoticeRequest = parse_json(&headers, &body, false)?;
     let input = match request.format.as_deref().unwrap_or("text") {
         "text" => peiyu_service::NoticeInput::Text {
             text: request.text,
@@ -701,13 +763,5 @@ pub async fn no_route() -> ApiError {
 
 /// A known path with a method it does not take.
 pub async fn wrong_method() -> ApiError {
-    ApiError {
-        status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        kind: "method_not_allowed",
-        field: None,
-        message: peiyu_domain::Text::new(
-            "此接口不支持该请求方法：见 /api/v1/openapi.json",
-            "this endpoint does not take that method: see /api/v1/openapi.json",
-        ),
-    }
+    ApiError::wrong_method()
 }

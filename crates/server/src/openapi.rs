@@ -4,6 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::error::PROBLEM_JSON;
 use crate::{api, views};
 
 /// The API's OpenAPI document.
@@ -44,7 +45,7 @@ use crate::{api, views};
         api::calendar_outlook,
         api::load_notice,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Problems),
     tags(
         (name = "system", description = "Health"),
         (name = "enterprises", description = "Enterprises and their history"),
@@ -75,6 +76,55 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Every error response as `application/problem+json` (the handlers' docs name the body, the
+/// content type is set here, once), and a `default` response on every operation for the
+/// refusals any request may meet (an unreadable body, a body, target or headers too large, a
+/// wrong content type, the timeout).
+struct Problems;
+
+impl Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                for (status, response) in responses.iter_mut() {
+                    if let RefOr::T(response) = response
+                        && (status.starts_with('4') || status.starts_with('5'))
+                        && let Some(content) = response.content.shift_remove("application/json")
+                    {
+                        response.content.insert(PROBLEM_JSON.to_owned(), content);
+                    }
+                }
+                responses.insert(
+                    "default".to_owned(),
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description(
+                                "Any other refusal, as a problem: 400 a body that is not JSON, \
+                                 413 a body over 1 MiB, 414 a target over 8 KiB, 415 a body \
+                                 that is not application/json, 431 headers over 32 KiB, 503 \
+                                 the request took over 60 s (nothing changed)",
+                            )
+                            .content(
+                                PROBLEM_JSON,
+                                Content::new(Some(Ref::from_schema_name("Problem"))),
+                            )
+                            .build(),
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use peiyu_domain::{AuditAction, Batch, Localize, Week, YearMonth};
 use peiyu_formats::json::{
     AsOfDto, AsOfParams, AuditEntryDto, AuditLogParams, BatchDiffDto, BatchHistoryEntryDto,
-    DiffParams, ErrorBody, MetricsDto, MetricsParams, OfficerDto, SuggestionDto, TargetParams,
+    DiffParams, MetricsDto, MetricsParams, OfficerDto, Problem, SuggestionDto, TargetParams,
     TaskShowDto, TeamDto, TrackDto, TrackSummaryDto, WeeklyParams, YearTargetDto,
 };
 use peiyu_formats::weekly::{self as render, Format};
@@ -81,10 +81,10 @@ pub(crate) fn file_response(bytes: Vec<u8>, format: Format, stem: &str) -> Respo
                 ("text/html"),
                 ("text/plain"),
             )),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not your team's, or the bureau's list without the role", body = ErrorBody),
-        (status = 404, description = "No such officer or team", body = ErrorBody),
-        (status = 422, description = "An invalid week, day, scope or format", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Not your team's, or the bureau's list without the role", body = Problem),
+        (status = 404, description = "No such officer or team", body = Problem),
+        (status = 422, description = "An invalid week, day, scope or format", body = Problem),
     )
 )]
 pub async fn weekly(
@@ -154,7 +154,7 @@ fn year_of(text: &str) -> ApiResult<i32> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The officers", body = Vec<OfficerDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
     )
 )]
 pub async fn officers(
@@ -172,7 +172,7 @@ pub async fn officers(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The teams", body = Vec<TeamDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
     )
 )]
 pub async fn teams(state: AppState, Authed(actor): Authed) -> ApiResult<Json<Vec<TeamDto>>> {
@@ -188,9 +188,9 @@ pub async fn teams(state: AppState, Authed(actor): Authed) -> ApiResult<Json<Vec
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The entries", body = Vec<AuditEntryDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such enterprise", body = ErrorBody),
-        (status = 422, description = "An unknown action or a bad date", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "An unknown action or a bad date", body = Problem),
     )
 )]
 pub async fn audit_log(
@@ -226,7 +226,7 @@ pub async fn audit_log(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The tracks", body = Vec<TrackSummaryDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
     )
 )]
 pub async fn tracks(
@@ -246,8 +246,8 @@ pub async fn tracks(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The track", body = TrackDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such track", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such track", body = Problem),
     )
 )]
 pub async fn track(
@@ -267,9 +267,9 @@ pub async fn track(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The task and its history", body = TaskShowDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such task", body = ErrorBody),
-        (status = 422, description = "The id matches several tasks", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such task", body = Problem),
+        (status = 422, description = "The id matches several tasks", body = Problem),
     )
 )]
 pub async fn task(
@@ -289,9 +289,9 @@ pub async fn task(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The differences", body = BatchDiffDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No list for one of the years", body = ErrorBody),
-        (status = 422, description = "A year that is not a number", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No list for one of the years", body = Problem),
+        (status = 422, description = "A year that is not a number", body = Problem),
     )
 )]
 pub async fn batch_diff(
@@ -315,8 +315,8 @@ pub async fn batch_diff(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The suggestions", body = Vec<SuggestionDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 422, description = "A year that is not a number", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "A year that is not a number", body = Problem),
     )
 )]
 pub async fn batch_suggestions(
@@ -337,9 +337,9 @@ pub async fn batch_suggestions(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The moves, oldest first", body = Vec<BatchHistoryEntryDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such enterprise", body = ErrorBody),
-        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = Problem),
     )
 )]
 pub async fn batch_history(
@@ -360,8 +360,8 @@ pub async fn batch_history(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The lists as they stood", body = AsOfDto),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 422, description = "A bad day or filter", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "A bad day or filter", body = Problem),
     )
 )]
 pub async fn as_of(
@@ -414,9 +414,9 @@ pub async fn as_of(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The months, oldest first", body = Vec<MetricsDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such enterprise", body = ErrorBody),
-        (status = 422, description = "A bad month", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "A bad month", body = Problem),
     )
 )]
 pub async fn metrics(
@@ -443,8 +443,8 @@ pub async fn metrics(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The targets", body = Vec<YearTargetDto>),
-        (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 422, description = "A year that is not a number", body = ErrorBody),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "A year that is not a number", body = Problem),
     )
 )]
 pub async fn targets(

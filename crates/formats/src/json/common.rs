@@ -13,24 +13,51 @@ pub struct Health {
     pub version: String,
 }
 
-/// Every error response.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ErrorBody {
-    /// What went wrong.
-    pub error: ErrorDetail,
+/// Every error response: an RFC 9457 problem, sent as `application/problem+json`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// What kind of problem: `urn:peiyu:problem:<kind>`, the kind one of `invalid`,
+    /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `method_not_allowed`,
+    /// `not_acceptable`, `conflict`, `precondition_failed`, `payload_too_large`, `uri_too_long`,
+    /// `unsupported_media_type`, `precondition_required`, `rate_limited`, `headers_too_large`,
+    /// `internal` or `unavailable` (docs/api.md#errors).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The kind in words, in the request's language.
+    pub title: String,
+    /// The HTTP status, repeated.
+    pub status: u16,
+    /// What is wrong and what to do, in the request's language.
+    pub detail: String,
+    /// The path of the request that was refused.
+    pub instance: String,
+    /// Each input at fault: a body field by its JSON pointer, a query or path parameter, or a
+    /// header.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    /// The request's id (its `X-Request-Id`), to quote when asking an admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// For a stale `If-Match` (409): the resource's current `ETag`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_etag: Option<String>,
 }
 
-/// What went wrong.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ErrorDetail {
-    /// `invalid`, `conflict`, `not_found`, `forbidden`, `internal`, `unauthorized`,
-    /// `precondition_required` or `method_not_allowed`.
-    pub kind: String,
-    /// The field, parameter or header at fault, when one is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// What is wrong and what to do, in the request's language.
-    pub message: String,
+/// One input at fault in a [`Problem`]: exactly one of `pointer`, `parameter` and `header`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProblemField {
+    /// A body field, as a JSON pointer in the API's names (`/on`, `/rows/3/uscc`); `""` is the
+    /// whole body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// A query or path parameter by its name (`as_of`, `key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// A request header by its name (`If-Match`, `Idempotency-Key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// What is wrong with it, in the request's language.
+    pub detail: String,
 }
 
 /// An officer, briefly.

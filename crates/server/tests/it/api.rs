@@ -11,25 +11,15 @@ async fn without_a_valid_token_the_api_answers_401_but_health_and_openapi_are_op
     let w = world().await;
     let r = get(w.addr, "/api/v1/enterprises").send().await;
     assert_eq!(r.status, 401, "{}", r.body);
-    assert_eq!(r.json()["error"]["kind"], "unauthorized");
+    assert_eq!(r.kind(), "unauthorized");
     assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
     // Chinese by default, English when asked.
-    assert!(
-        r.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("令牌")
-    );
+    assert!(r.json()["detail"].as_str().unwrap().contains("令牌"));
     let r = get(w.addr, "/api/v1/enterprises")
         .header("Accept-Language", "en-US,en;q=0.9")
         .send()
         .await;
-    assert!(
-        r.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("token")
-    );
+    assert!(r.json()["detail"].as_str().unwrap().contains("token"));
 
     let r = get(w.addr, "/api/v1/enterprises")
         .bearer("py_0000000000000000000000000000000000000000000000000000000000000000")
@@ -79,7 +69,7 @@ async fn a_token_lists_and_shows_enterprises() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "sector");
+    assert_eq!(r.field(), "sector");
 
     let path = format!("/api/v1/enterprises/{}", w.factory.uscc);
     let r = get(w.addr, &path).bearer(&w.wang_token).send().await;
@@ -90,7 +80,7 @@ async fn a_token_lists_and_shows_enterprises() {
         .send()
         .await;
     assert_eq!(r.status, 404, "{}", r.body);
-    assert_eq!(r.json()["error"]["kind"], "not_found");
+    assert_eq!(r.kind(), "not_found");
 
     for path in [
         "/api/v1/tasks",
@@ -119,7 +109,7 @@ async fn a_token_lists_and_shows_enterprises() {
         .send()
         .await;
     assert_eq!(r.status, 422);
-    assert_eq!(r.json()["error"]["field"], "year");
+    assert_eq!(r.field(), "year");
     let r = get(
         w.addr,
         &format!(
@@ -131,13 +121,13 @@ async fn a_token_lists_and_shows_enterprises() {
     .send()
     .await;
     assert_eq!(r.status, 405, "{}", r.body);
-    assert_eq!(r.json()["error"]["kind"], "method_not_allowed");
+    assert_eq!(r.kind(), "method_not_allowed");
     let r = get(w.addr, "/api/v1/nothing-here")
         .bearer(&w.wang_token)
         .send()
         .await;
     assert_eq!(r.status, 404);
-    assert_eq!(r.json()["error"]["kind"], "not_found");
+    assert_eq!(r.kind(), "not_found");
 }
 
 /// The case's ETag and the whole case as JSON.
@@ -199,9 +189,9 @@ async fn advancing_needs_the_current_version_in_if_match() {
         .send()
         .await;
     assert_eq!(r.status, 409, "{}", r.body);
-    assert_eq!(r.json()["error"]["kind"], "conflict");
+    assert_eq!(r.kind(), "conflict");
     assert!(
-        r.json()["error"]["message"]
+        r.json()["detail"]
             .as_str()
             .unwrap()
             .contains("柳州精密机械有限公司")
@@ -292,8 +282,8 @@ async fn a_repeated_idempotency_key_answers_with_the_first_result_and_moves_once
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "Idempotency-Key");
-    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert_eq!(r.field(), "Idempotency-Key");
+    let message = r.json()["detail"].as_str().unwrap().to_owned();
     assert!(message.starts_with("Idempotency-Key"), "{message}");
 }
 
@@ -331,8 +321,8 @@ async fn a_task_done_with_an_idempotency_key_is_replayed_and_the_key_is_bound_to
     let other = done(short(1)).await;
     assert_eq!(other.status, 422, "{}", other.body);
     let body = other.json();
-    assert_eq!(body["error"]["field"], "Idempotency-Key");
-    let message = body["error"]["message"].as_str().unwrap();
+    assert_eq!(other.field(), "Idempotency-Key");
+    let message = body["detail"].as_str().unwrap();
     assert!(
         message.contains("Idempotency-Key") && message.contains("was used for another request"),
         "{message}"
@@ -355,9 +345,8 @@ async fn a_422_names_the_field_in_the_requested_language() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    let body = r.json();
-    assert_eq!(body["error"]["kind"], "invalid");
-    assert_eq!(body["error"]["field"], "/to");
+    assert_eq!(r.kind(), "invalid");
+    assert_eq!(r.field(), "/to");
 
     let r = post(w.addr, &advance_path(&w))
         .bearer(&w.wang_token)
@@ -367,8 +356,8 @@ async fn a_422_names_the_field_in_the_requested_language() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "/to");
-    assert!(r.json()["error"]["message"].as_str().unwrap().is_ascii());
+    assert_eq!(r.field(), "/to");
+    assert!(r.json()["detail"].as_str().unwrap().is_ascii());
 
     let r = post(w.addr, &advance_path(&w))
         .bearer(&w.wang_token)
@@ -377,7 +366,7 @@ async fn a_422_names_the_field_in_the_requested_language() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "If-Match");
+    assert_eq!(r.field(), "If-Match");
 
     let r = post(w.addr, &advance_path(&w))
         .bearer(&w.wang_token)
@@ -386,7 +375,7 @@ async fn a_422_names_the_field_in_the_requested_language() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert_eq!(r.json()["error"]["field"], "/on");
+    assert_eq!(r.field(), "/on");
 }
 
 #[tokio::test]
@@ -466,7 +455,7 @@ async fn the_openapi_document_lists_every_route() {
         );
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
-    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["schemas"]["AdvanceRequest"].is_object());
 }
 

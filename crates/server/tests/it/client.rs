@@ -24,6 +24,41 @@ impl Reply {
             .map(String::as_str)
     }
 
+    /// The body as an RFC 9457 problem, checking its content type and that it repeats the
+    /// status.
+    pub fn problem(&self) -> serde_json::Value {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{} {}",
+            self.status,
+            self.body
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], self.status, "{}", self.body);
+        problem
+    }
+
+    /// The problem's kind: the last part of its `type`.
+    pub fn kind(&self) -> String {
+        let problem = self.problem();
+        let kind = problem["type"].as_str().unwrap_or_default();
+        kind.strip_prefix("urn:peiyu:problem:")
+            .unwrap_or_else(|| panic!("not a peiyu problem type: {}", self.body))
+            .to_owned()
+    }
+
+    /// The name of the problem's first input at fault: its pointer, parameter or header.
+    pub fn field(&self) -> String {
+        let problem = self.problem();
+        let first = &problem["errors"][0];
+        ["pointer", "parameter", "header"]
+            .iter()
+            .find_map(|k| first[k].as_str())
+            .unwrap_or_else(|| panic!("no input at fault: {}", self.body))
+            .to_owned()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -68,6 +103,11 @@ impl Request {
     pub fn json(mut self, body: serde_json::Value) -> Request {
         self.body = serde_json::to_vec(&body).unwrap();
         self.header("Content-Type", "application/json")
+    }
+
+    pub fn body(mut self, bytes: &[u8]) -> Request {
+        self.body = bytes.to_vec();
+        self
     }
 
     pub fn form(mut self, body: &str) -> Request {

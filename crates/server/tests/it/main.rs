@@ -8,6 +8,7 @@ mod client;
 mod matrix;
 mod openapi;
 mod pages;
+mod problems;
 mod tokens;
 mod weekly;
 mod world;

@@ -270,17 +270,13 @@ async fn an_unknown_path_is_a_404_page_in_the_applications_frame() {
         r.body
     );
     assert_eq!(r.header("cache-control"), Some("no-store"));
-    // The API keeps its JSON 404.
+    // The API keeps its JSON 404, a problem.
     let r = get(w.addr, "/api/v1/nope")
         .bearer(&w.wang_token)
         .send()
         .await;
     assert_eq!(r.status, 404);
-    assert!(
-        r.header("content-type")
-            .unwrap()
-            .starts_with("application/json")
-    );
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
 }
 
 #[tokio::test]

@@ -99,7 +99,7 @@ async fn the_weekly_list_comes_in_every_format_the_cli_writes() {
             .send()
             .await;
         assert_eq!(r.status, 422, "{query}: {}", r.body);
-        assert_eq!(r.json()["error"]["field"], field, "{query}: {}", r.body);
+        assert_eq!(r.field(), field, "{query}: {}", r.body);
     }
     // The bureau's list is for leaders and admins.
     let r = get(w.addr, "/api/v1/weekly?all=true")
