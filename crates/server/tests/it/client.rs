@@ -187,3 +187,52 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[end + 2 + size + 2..];
     }
 }
+
+/// The CSRF token in a page's forms.
+pub fn csrf_in(body: &str) -> String {
+    let at = body
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("no CSRF field: {body}"));
+    let rest = &body[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// The `name=value` part of a reply's first `Set-Cookie`.
+pub fn set_cookie_of(r: &Reply) -> String {
+    r.header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// What a browser holds before it posts a form: its `Cookie` header and the forms' CSRF token.
+/// Without a session, the login page's pre-session cookie; with one, the session's (read from
+/// the change-password page, which every session may open).
+pub async fn form_token(addr: std::net::SocketAddr, session: Option<&str>) -> (String, String) {
+    match session {
+        None => {
+            let r = get(addr, "/").send().await;
+            (set_cookie_of(&r), csrf_in(&r.body))
+        }
+        Some(cookie) => {
+            let r = get(addr, "/password").header("Cookie", cookie).send().await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            (cookie.to_owned(), csrf_in(&r.body))
+        }
+    }
+}
+
+impl Request {
+    /// A URL-encoded form as a browser sends it: `body` with its CSRF token, and its cookie.
+    pub async fn browser_form(self, session: Option<&str>, body: &str) -> Request {
+        let (cookie, token) = form_token(self.addr, session).await;
+        let body = if body.is_empty() {
+            format!("csrf={token}")
+        } else {
+            format!("{body}&csrf={token}")
+        };
+        self.header("Cookie", &cookie).form(&body)
+    }
+}

@@ -16,7 +16,8 @@ fn cookie_of(r: &crate::client::Reply) -> String {
 
 async fn log_in(w: &World, login: &str, password: &str) -> crate::client::Reply {
     post(w.addr, "/login")
-        .form(&format!("login={login}&password={password}&lang=zh"))
+        .browser_form(None, &format!("login={login}&password={password}&lang=zh"))
+        .await
         .send()
         .await
 }
@@ -118,7 +119,8 @@ async fn logging_in_sets_an_http_only_lax_cookie_and_the_pages_render_in_chinese
 
     // Logout ends the session on the server: the old cookie is refused afterwards.
     let r = post(w.addr, "/logout")
-        .header("Cookie", &cookie)
+        .browser_form(Some(&cookie), "")
+        .await
         .send()
         .await;
     assert_eq!(r.status, 303);
@@ -138,7 +140,8 @@ async fn logging_in_sets_an_http_only_lax_cookie_and_the_pages_render_in_chinese
 async fn a_token_still_opens_a_session_and_tls_makes_the_cookie_secure() {
     let w = world().await;
     let r = post(w.addr, "/login")
-        .form("token=py_nope&lang=zh")
+        .browser_form(None, "token=py_nope&lang=zh")
+        .await
         .send()
         .await;
     assert_eq!(r.status, 401);
@@ -146,7 +149,8 @@ async fn a_token_still_opens_a_session_and_tls_makes_the_cookie_secure() {
 
     let r = post(w.addr, "/login")
         .header("X-Forwarded-Proto", "https")
-        .form(&format!("token={}&lang=zh", w.wang_token))
+        .browser_form(None, &format!("token={}&lang=zh", w.wang_token))
+        .await
         .send()
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -164,9 +168,11 @@ async fn a_token_still_opens_a_session_and_tls_makes_the_cookie_secure() {
 async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
     let w = world().await;
     let r = post(w.addr, "/login")
-        .form(&format!(
-            "login=wang&password={WANG_PASSWORD}&next=%2Ftasks%3Flang%3Den"
-        ))
+        .browser_form(
+            None,
+            &format!("login=wang&password={WANG_PASSWORD}&next=%2Ftasks%3Flang%3Den"),
+        )
+        .await
         .send()
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -178,7 +184,11 @@ async fn login_returns_to_the_page_asked_for_but_never_to_another_site() {
         "%2F%5Cevil.example",
     ] {
         let r = post(w.addr, "/login")
-            .form(&format!("login=wang&password={WANG_PASSWORD}&next={evil}"))
+            .browser_form(
+                None,
+                &format!("login=wang&password={WANG_PASSWORD}&next={evil}"),
+            )
+            .await
             .send()
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
@@ -203,7 +213,8 @@ async fn an_admin_set_password_leads_to_the_change_password_page_first() {
         .await
         .unwrap();
     let r = post(w.addr, "/login")
-        .form("login=wang&password=temporary-1&next=%2Ftasks")
+        .browser_form(None, "login=wang&password=temporary-1&next=%2Ftasks")
+        .await
         .send()
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -225,22 +236,28 @@ async fn an_admin_set_password_leads_to_the_change_password_page_first() {
     assert_eq!(r.header("cache-control"), Some("no-store"));
 
     let r = post(w.addr, "/password")
-        .header("Cookie", &cookie)
-        .form("current=temporary-1&new=mine-only-1&repeat=mine-only-2&next=%2Ftasks")
+        .browser_form(
+            Some(&cookie),
+            "current=temporary-1&new=mine-only-1&repeat=mine-only-2&next=%2Ftasks",
+        )
+        .await
         .send()
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("不一致"), "{}", r.body);
     let r = post(w.addr, "/password")
-        .header("Cookie", &cookie)
-        .form("current=temporary-1&new=short&repeat=short")
+        .browser_form(Some(&cookie), "current=temporary-1&new=short&repeat=short")
+        .await
         .send()
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("至少 8 个字符"), "{}", r.body);
     let r = post(w.addr, "/password")
-        .header("Cookie", &cookie)
-        .form("current=temporary-1&new=mine-only-1&repeat=mine-only-1&next=%2Ftasks")
+        .browser_form(
+            Some(&cookie),
+            "current=temporary-1&new=mine-only-1&repeat=mine-only-1&next=%2Ftasks",
+        )
+        .await
         .send()
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -331,7 +348,8 @@ async fn at_the_years_end_my_week_shows_provisional_deadlines_marked() {
         out.tasks
     );
     let r = post(w.addr, "/login")
-        .form(&format!("token={}&lang=zh", w.wang_token))
+        .browser_form(None, &format!("token={}&lang=zh", w.wang_token))
+        .await
         .send()
         .await;
     let cookie = r
@@ -457,4 +475,75 @@ async fn my_week_has_a_week_picker_scopes_and_the_same_list_as_files() {
     // Without a session, no file.
     let anon = get(w.addr, "/week/file?format=csv").send().await;
     assert_ne!(anon.status, 200);
+}
+
+#[tokio::test]
+async fn a_form_without_this_browsers_csrf_token_is_refused_and_changes_nothing() {
+    let w = world().await;
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    // No token, another browser's token, or a token without its cookie: 403, still logged in.
+    let (_, other) = crate::client::form_token(w.addr, None).await;
+    for body in ["".to_owned(), format!("csrf={other}")] {
+        let r = post(w.addr, "/logout")
+            .header("Cookie", &cookie)
+            .form(&body)
+            .send()
+            .await;
+        assert_eq!(r.status, 403, "{body}: {}", r.body);
+        assert!(r.body.contains("重新打开该页面"), "{}", r.body);
+        assert!(r.header("set-cookie").is_none());
+    }
+    let r = get(w.addr, "/week").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "the session survived: {}", r.body);
+    let (_, token) = crate::client::form_token(w.addr, Some(&cookie)).await;
+    let r = post(w.addr, "/login")
+        .form(&format!("login=wang&password={WANG_PASSWORD}&csrf={token}"))
+        .send()
+        .await;
+    assert_eq!(r.status, 403, "a token without its cookie: {}", r.body);
+    // A multipart form is checked the same way.
+    let r = post(w.addr, "/logout")
+        .header("Cookie", &cookie)
+        .header("Content-Type", "multipart/form-data; boundary=XX")
+        .form("--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nwrong\r\n--XX--\r\n")
+        .send()
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+}
+
+#[tokio::test]
+async fn every_page_has_the_security_headers_and_no_inline_style_or_script() {
+    let w = world().await;
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let paths = [
+        "/".to_owned(),
+        "/week".to_owned(),
+        "/tasks".to_owned(),
+        "/enterprises".to_owned(),
+        format!("/enterprises/{}", w.factory.uscc),
+        "/progress".to_owned(),
+        "/calendar".to_owned(),
+        "/password".to_owned(),
+        "/no/such/page".to_owned(),
+    ];
+    for path in &paths {
+        let r = get(w.addr, path).header("Cookie", &cookie).send().await;
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
+        for inline in ["<style", " style=\"", "<script", " onclick="] {
+            assert!(!r.body.contains(inline), "{path} has {inline}: {}", r.body);
+        }
+    }
+    let r = get(w.addr, "/static/peiyu.css").send().await;
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/css"));
+    assert!(r.body.contains("@media (max-width: 719px)"));
 }

@@ -1,0 +1,510 @@
+//! Enterprises by batch, and one enterprise with its cases, figures and timeline.
+
+use super::*;
+
+// ---- enterprises by batch ----
+
+/// `/enterprises` parameters.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct BatchParams {
+    batch: Option<String>,
+    year: Option<String>,
+}
+
+pub(super) async fn enterprises(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    axum::extract::Query(params): axum::extract::Query<BatchParams>,
+) -> Response {
+    let today_year = state.service.today().year();
+    let year = params
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .unwrap_or(today_year);
+    let batch = params
+        .batch
+        .as_deref()
+        .and_then(|b| b.trim().parse::<u8>().ok())
+        .and_then(|b| Batch::new(b).ok());
+    let year_q = if year == today_year {
+        String::new()
+    } else {
+        format!("year={year}")
+    };
+    let href = |b: Option<Batch>| {
+        let mut q: Vec<String> = Vec::new();
+        if let Some(b) = b {
+            q.push(format!("batch={}", b.number()));
+        }
+        if !year_q.is_empty() {
+            q.push(year_q.clone());
+        }
+        let base = if q.is_empty() {
+            "/enterprises".to_owned()
+        } else {
+            format!("/enterprises?{}", q.join("&"))
+        };
+        with_lang(&base, lang)
+    };
+    let mut filters = vec![Link {
+        href: href(None),
+        label: tr(lang, "全部批次", "All batches").to_owned(),
+        active: batch.is_none(),
+    }];
+    for n in 1..=4u8 {
+        if let Ok(b) = Batch::new(n) {
+            filters.push(Link {
+                href: href(Some(b)),
+                label: b.default_label(lang).to_owned(),
+                active: batch == Some(b),
+            });
+        }
+    }
+    let headers = vec![
+        tr(lang, "企业", "Enterprise").to_owned(),
+        tr(lang, "统一社会信用代码", "USCC").to_owned(),
+        tr(lang, "乡镇", "Town").to_owned(),
+        tr(lang, "入批日期", "In batch since").to_owned(),
+        tr(lang, "理由", "Reason").to_owned(),
+    ];
+    let title = tr(lang, "企业名单", "Enterprises");
+    let (notice, sections) = match state.service.batch_list(&user, year, batch).await {
+        Ok(view) => {
+            let mut sections = Vec::new();
+            for n in 1..=4u8 {
+                let Ok(b) = Batch::new(n) else { continue };
+                if batch.is_some_and(|only| only != b) {
+                    continue;
+                }
+                let rows: Vec<Row> = view
+                    .entries
+                    .iter()
+                    .filter(|(entry, _)| entry.batch == b)
+                    .map(|(entry, e)| {
+                        Row::new(vec![
+                            Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
+                            Cell::text(e.uscc.as_str()).class("id"),
+                            Cell::text(&e.town),
+                            Cell::date(entry.since),
+                            Cell::text(entry.reason.clone().unwrap_or_default()),
+                        ])
+                    })
+                    .collect();
+                sections.push(Section {
+                    heading: format!("{}（{}）", b.default_label(lang), rows.len()),
+                    alert: false,
+                    note: None,
+                    empty: tr(lang, "本批次暂无企业", "No enterprise in this batch").to_owned(),
+                    tables: vec![Table {
+                        caption: None,
+                        headers: headers.clone(),
+                        rows,
+                    }],
+                });
+            }
+            let status = view.list.value.status.label(lang);
+            (
+                Some(format!("{year} {} · {status}", tr(lang, "年名单", "list"))),
+                sections,
+            )
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            // No list for the year: show the register instead, so the page still helps.
+            let register = match state
+                .service
+                .list_enterprises(&user, &ListEnterprises::default())
+                .await
+            {
+                Ok(list) => list,
+                Err(e) => return error_page(&uri, lang, &user, e),
+            };
+            let rows = register
+                .iter()
+                .map(|v| {
+                    let e = &v.enterprise;
+                    Row::new(vec![
+                        Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
+                        Cell::text(e.uscc.as_str()).class("id"),
+                        Cell::text(&e.town),
+                        Cell::text(e.sector.label(lang)),
+                        Cell::text(
+                            v.responsible
+                                .as_ref()
+                                .map(|o| o.name.clone())
+                                .unwrap_or_default(),
+                        ),
+                    ])
+                })
+                .collect();
+            let message = ApiError::from(e).message.get(lang).to_owned();
+            (
+                Some(message),
+                vec![Section {
+                    heading: tr(lang, "企业名录", "The register").to_owned(),
+                    alert: false,
+                    note: None,
+                    empty: tr(lang, "暂无企业", "No enterprise yet").to_owned(),
+                    tables: vec![Table {
+                        caption: None,
+                        headers: vec![
+                            tr(lang, "企业", "Enterprise").to_owned(),
+                            tr(lang, "统一社会信用代码", "USCC").to_owned(),
+                            tr(lang, "乡镇", "Town").to_owned(),
+                            tr(lang, "行业", "Sector").to_owned(),
+                            tr(lang, "负责干部", "Officer").to_owned(),
+                        ],
+                        rows,
+                    }],
+                }],
+            )
+        }
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let page = Page {
+        chrome: chrome(&uri, lang, Some(&user), title, "/enterprises"),
+        heading: format!("{title} · {year}"),
+        subtitle: Some(
+            tr(
+                lang,
+                "“四个一批”名单中的企业，按批次",
+                "Enterprises on the four-batches list, by batch",
+            )
+            .to_owned(),
+        ),
+        filters,
+        notice,
+        list_html: None,
+        sections,
+        footer: footer(&state.service, lang),
+        flash: None,
+        extra_html: None,
+        actions: Vec::new(),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+// ---- one enterprise ----
+
+fn guard_lines(guards: &[peiyu_service::GuardResult], lang: Lang) -> Vec<Line> {
+    guards
+        .iter()
+        .map(|g| Line {
+            text: format!(
+                "{} {}",
+                if g.passed { "✓" } else { "✗" },
+                g.message.get(lang)
+            ),
+            class: if g.passed { "pass" } else { "fail" },
+        })
+        .collect()
+}
+
+fn case_section(case: &CaseView, lang: Lang) -> Section {
+    let names = &case.names;
+    let c = &case.cultivation.value;
+    let track = &case.track.track;
+    let stage_label = |key: &peiyu_domain::StageKey| {
+        track
+            .stage(key)
+            .map(|s| s.label.get(lang).to_owned())
+            .unwrap_or_else(|| key.as_str().to_owned())
+    };
+    let mut note = format!(
+        "{} {} · {} {} {} · {} {}",
+        tr(lang, "版本", "version"),
+        case.cultivation.version,
+        tr(lang, "自", "since"),
+        c.stage_since,
+        match lang {
+            Lang::Zh => format!("（{} 天）", case.days_in_stage),
+            Lang::En => format!("({} days)", case.days_in_stage),
+        },
+        tr(lang, "立案", "opened"),
+        c.opened_on,
+    );
+    if let (Some(stage), Some(date)) = (&c.target_stage, c.target_date) {
+        note.push_str(&format!(
+            " · {} {} {}",
+            tr(lang, "目标", "target"),
+            stage_label(stage),
+            date
+        ));
+    }
+    if let Some(expires) = c.expires_on {
+        note.push_str(&format!(" · {} {expires}", tr(lang, "到期", "expires")));
+    }
+    let moves = Table {
+        caption: Some(tr(lang, "现在可做的推进", "Moves from here").to_owned()),
+        headers: vec![
+            tr(lang, "推进", "Move").to_owned(),
+            tr(lang, "去向阶段", "To stage").to_owned(),
+            tr(lang, "状态", "State").to_owned(),
+        ],
+        rows: case
+            .moves
+            .iter()
+            .map(|m| {
+                let state = m.state();
+                let class = if state.is_ready() { "ok" } else { "blocked" };
+                let state = state.label().get(lang).to_owned();
+                Row::new(vec![
+                    Cell::text(m.label.get(lang)),
+                    Cell::text(stage_label(&m.to)),
+                    Cell {
+                        text: state.to_owned(),
+                        class,
+                        lines: guard_lines(&m.guards, lang),
+                        href: None,
+                    },
+                ])
+            })
+            .collect(),
+    };
+    let open_tasks = Table {
+        caption: Some(tr(lang, "待办任务", "Open tasks").to_owned()),
+        headers: vec![
+            tr(lang, "编号", "ID").to_owned(),
+            tr(lang, "任务", "Task").to_owned(),
+            tr(lang, "负责人", "Assignee").to_owned(),
+            tr(lang, "截止", "Due").to_owned(),
+        ],
+        rows: case
+            .open_tasks
+            .iter()
+            .map(|t| {
+                Row::new(vec![
+                    Cell::text(short_id(t)).class("id"),
+                    Cell::text(&t.title),
+                    Cell::text(names.officer_name(t.assignee)),
+                    Cell::date(t.due_on),
+                ])
+            })
+            .collect(),
+    };
+    let history = Table {
+        caption: Some(tr(lang, "阶段记录", "Stage moves").to_owned()),
+        headers: vec![
+            tr(lang, "生效日期", "Effective").to_owned(),
+            tr(lang, "从", "From").to_owned(),
+            tr(lang, "到", "To").to_owned(),
+            tr(lang, "经办", "By").to_owned(),
+            tr(lang, "理由与依据", "Reason and evidence").to_owned(),
+        ],
+        rows: case
+            .history
+            .iter()
+            .map(|t| {
+                let mut why = t.reason.clone().unwrap_or_default();
+                if !t.evidence.is_empty() {
+                    if !why.is_empty() {
+                        why.push_str(" · ");
+                    }
+                    why.push_str(&t.evidence.join("，"));
+                }
+                if t.overridden {
+                    why.push_str(tr(lang, "（越过未满足的条件）", " (guards overridden)"));
+                }
+                Row::new(vec![
+                    Cell::date(t.effective_on),
+                    Cell::text(t.from.as_ref().map(&stage_label).unwrap_or_default()),
+                    Cell::text(stage_label(&t.to)),
+                    Cell::text(names.officer_name(t.actor)),
+                    Cell::text(why),
+                ])
+            })
+            .collect(),
+    };
+    Section {
+        heading: format!("{}：{}", track.label().get(lang), stage_label(&c.stage)),
+        alert: false,
+        note: Some(note),
+        empty: tr(lang, "无", "None").to_owned(),
+        tables: vec![moves, open_tasks, history],
+    }
+}
+
+pub(super) async fn enterprise(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Path(key): Path<String>,
+) -> Response {
+    let service = &state.service;
+    let detail = match service.show_enterprise(&user, &key).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let uscc = detail.view.enterprise.uscc.as_str().to_owned();
+    let everything = HistoryQuery::default();
+    let (cases, history) = match tokio::try_join!(
+        service.show_cases(&user, &uscc),
+        service.enterprise_history(&user, &uscc, &everything),
+    ) {
+        Ok(found) => found,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let e = &detail.view.enterprise;
+    let facts = vec![
+        (tr(lang, "统一社会信用代码", "USCC"), uscc.clone()),
+        (tr(lang, "行业", "Sector"), e.sector.label(lang).to_owned()),
+        (tr(lang, "乡镇", "Town"), e.town.clone()),
+        (tr(lang, "地址", "Address"), e.address.clone()),
+        (
+            tr(lang, "法人类型", "Legal form"),
+            e.legal_form.label(lang).to_owned(),
+        ),
+        (
+            tr(lang, "用地面积", "Land area"),
+            e.land_area.map(|a| a.format(lang)).unwrap_or_default(),
+        ),
+        (
+            tr(lang, "负责干部", "Responsible officer"),
+            detail
+                .view
+                .responsible
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_else(|| tr(lang, "未指定", "none").to_owned()),
+        ),
+        (
+            tr(lang, "档案版本", "Record version"),
+            detail.view.version.to_string(),
+        ),
+    ];
+    let mut sections = vec![Section {
+        heading: tr(lang, "基本信息", "Details").to_owned(),
+        alert: false,
+        note: None,
+        empty: String::new(),
+        tables: vec![Table {
+            caption: None,
+            headers: vec![
+                tr(lang, "项目", "Item").to_owned(),
+                tr(lang, "内容", "Value").to_owned(),
+            ],
+            rows: facts
+                .into_iter()
+                .map(|(k, v)| Row::new(vec![Cell::text(k), Cell::text(v)]))
+                .collect(),
+        }],
+    }];
+    if cases.cases.is_empty() {
+        sections.push(Section {
+            heading: tr(lang, "培育流程", "Cultivation").to_owned(),
+            alert: false,
+            note: None,
+            empty: tr(lang, "尚未立案培育", "Not on any track yet").to_owned(),
+            tables: Vec::new(),
+        });
+    }
+    sections.extend(cases.cases.iter().map(|c| case_section(c, lang)));
+    if !detail.recent_metrics.is_empty() {
+        let money = |y: Option<peiyu_domain::Yuan>| y.map(|y| y.to_string()).unwrap_or_default();
+        sections.push(Section {
+            heading: tr(lang, "近期月度指标", "Recent monthly figures").to_owned(),
+            alert: false,
+            note: None,
+            empty: String::new(),
+            tables: vec![Table {
+                caption: None,
+                headers: vec![
+                    tr(lang, "月份", "Month").to_owned(),
+                    tr(lang, "主营业务收入", "Revenue").to_owned(),
+                    tr(lang, "工业总产值", "Output value").to_owned(),
+                    tr(lang, "从业人员", "Employees").to_owned(),
+                    tr(lang, "税收", "Tax").to_owned(),
+                ],
+                rows: detail
+                    .recent_metrics
+                    .iter()
+                    .map(|m| {
+                        Row::new(vec![
+                            Cell::text(m.month.to_string()).class("date"),
+                            Cell::text(money(m.revenue)).class("num"),
+                            Cell::text(money(m.output_value)).class("num"),
+                            Cell::text(m.employees.map(|n| n.to_string()).unwrap_or_default())
+                                .class("num"),
+                            Cell::text(money(m.tax)).class("num"),
+                        ])
+                    })
+                    .collect(),
+            }],
+        });
+    }
+    sections.push(Section {
+        heading: tr(lang, "时间线", "Timeline").to_owned(),
+        alert: false,
+        note: None,
+        empty: tr(lang, "暂无记录", "Nothing recorded yet").to_owned(),
+        tables: vec![Table {
+            caption: None,
+            headers: vec![
+                tr(lang, "日期", "Date").to_owned(),
+                tr(lang, "类别", "Kind").to_owned(),
+                tr(lang, "内容", "What").to_owned(),
+                tr(lang, "经办", "By").to_owned(),
+                tr(lang, "理由", "Reason").to_owned(),
+            ],
+            rows: history
+                .1
+                .iter()
+                .map(|t| {
+                    let day = t
+                        .effective_on
+                        .unwrap_or_else(|| service.zone().date_of(t.recorded_at));
+                    let label =
+                        |l: &Option<peiyu_domain::Text>| l.as_ref().map(|t| t.get(lang).to_owned());
+                    let action = t.action_label.get(lang);
+                    let what = match (label(&t.from_label), label(&t.to_label)) {
+                        (Some(from), Some(to)) => {
+                            format!("{action}：{} · {from} → {to}", t.subject)
+                        }
+                        (None, Some(to)) => format!("{action}：{} · {to}", t.subject),
+                        _ => format!("{action}：{}", t.subject),
+                    };
+                    Row::new(vec![
+                        Cell::date(day),
+                        Cell::text(t.kind.label(lang)),
+                        Cell {
+                            text: what,
+                            lines: guard_lines_recorded(&t.guards, lang),
+                            ..Cell::default()
+                        },
+                        Cell::text(&t.actor_name),
+                        Cell::text(t.reason.clone().unwrap_or_default()),
+                    ])
+                })
+                .collect(),
+        }],
+    });
+    let page = Page {
+        chrome: chrome(&uri, lang, Some(&user), &e.name, "/enterprises"),
+        heading: e.name.clone(),
+        subtitle: Some(format!("{} · {} · {}", uscc, e.sector.label(lang), e.town)),
+        filters: Vec::new(),
+        notice: e
+            .archived
+            .then(|| tr(lang, "该企业已归档", "This enterprise is archived").to_owned()),
+        list_html: None,
+        sections,
+        footer: footer(service, lang),
+        flash: None,
+        extra_html: None,
+        actions: Vec::new(),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+fn guard_lines_recorded(guards: &[(bool, peiyu_domain::Text)], lang: Lang) -> Vec<Line> {
+    guards
+        .iter()
+        .map(|(passed, message)| Line {
+            text: format!("{} {}", if *passed { "✓" } else { "✗" }, message.get(lang)),
+            class: if *passed { "pass" } else { "fail" },
+        })
+        .collect()
+}

@@ -1,0 +1,427 @@
+//! The web pages officers read: log in (login name and password, or a token), change one's
+//! password, my week, enterprises by batch, one
+//! enterprise (its cases, the moves possible now and what blocks them, its history), tasks, and
+//! progress against the year's targets.
+//!
+//! Standalone HTML from askama templates (`templates/`), which escape every value; inline CSS,
+//! no scripts, nothing fetched from elsewhere. Chinese unless `?lang=en`. The pages only read;
+//! changes go through the API or the CLI. Every page is sent with `Cache-Control: no-store`, so
+//! Back after logout shows nothing cached; an unknown path is a 404 page in the same frame.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate};
+use peiyu_domain::{Batch, Lang, Officer, Task};
+use peiyu_service::{
+    CaseView, ErrorKind, HistoryQuery, ListEnterprises, ListTasks, Service, ServiceError,
+    WeeklyQuery, short_id,
+};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{
+    ClientInfo, PageSession, PageUser, came_over_tls, cleared_cookie, cookie, password_href,
+    safe_next, session_cookie, session_of,
+};
+use crate::error::ApiError;
+use crate::lang::{PageLang, query_lang, tr};
+
+mod calendar;
+mod enterprises;
+mod forms;
+mod login;
+mod progress;
+pub mod security;
+mod tasks;
+mod week;
+
+use calendar::calendar_page;
+use enterprises::{enterprise, enterprises};
+use login::{change_password, login, login_page, logout, password_page};
+use progress::progress;
+use tasks::tasks;
+use week::{week, week_file};
+
+/// The page routes: every page with the security headers and `Cache-Control: no-store`, every
+/// POST checked for its CSRF token ([`security`]); the stylesheet beside them.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(login_page))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/week", get(week))
+        .route("/week/file", get(week_file))
+        .route("/enterprises", get(enterprises))
+        .route("/enterprises/{key}", get(enterprise))
+        .route("/tasks", get(tasks))
+        .route("/progress", get(progress))
+        .route("/calendar", get(calendar_page))
+        .route("/password", get(password_page).post(change_password))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(security::guard))
+        .layer(axum::middleware::map_response(no_store))
+        .route("/static/peiyu.css", get(security::stylesheet))
+        .layer(axum::middleware::map_response(security::headers))
+}
+
+/// Pages show one officer's data: no browser or proxy keeps a copy (Back after logout shows
+/// nothing).
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The frame every page shares.
+struct Chrome {
+    lang: &'static str,
+    brand: &'static str,
+    title: String,
+    nav: Vec<Link>,
+    user: Option<String>,
+    switch_href: String,
+    switch_label: &'static str,
+    logout_label: &'static str,
+    skip_label: &'static str,
+    nav_label: &'static str,
+    /// The CSRF token every form of the page carries ([`security`]).
+    csrf: String,
+}
+
+/// A link, highlighted when it is the current one.
+struct Link {
+    href: String,
+    label: String,
+    active: bool,
+}
+
+/// A headed part of a page with its tables.
+struct Section {
+    heading: String,
+    alert: bool,
+    note: Option<String>,
+    empty: String,
+    tables: Vec<Table>,
+}
+
+/// A table with an optional caption.
+struct Table {
+    caption: Option<String>,
+    headers: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// A row, with a CSS class (`overdue`, `muted`) or none.
+struct Row {
+    class: &'static str,
+    cells: Vec<Cell>,
+}
+
+/// A cell: text, maybe a link, maybe a list of lines below it.
+#[derive(Default)]
+struct Cell {
+    text: String,
+    href: Option<String>,
+    class: &'static str,
+    lines: Vec<Line>,
+}
+
+/// A line under a cell's text (a guard and its result).
+#[derive(Clone, Debug)]
+struct Line {
+    text: String,
+    class: &'static str,
+}
+
+impl Cell {
+    fn text(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            ..Cell::default()
+        }
+    }
+
+    fn class(mut self, class: &'static str) -> Cell {
+        self.class = class;
+        self
+    }
+
+    fn link(text: impl Into<String>, href: String) -> Cell {
+        Cell {
+            text: text.into(),
+            href: Some(href),
+            ..Cell::default()
+        }
+    }
+
+    fn date(d: NaiveDate) -> Cell {
+        Cell::text(d.to_string()).class("date")
+    }
+}
+
+impl Table {
+    /// The header of column `i`, which labels its cells when the table becomes cards.
+    fn label(&self, i: &usize) -> &str {
+        self.headers.get(*i).map(String::as_str).unwrap_or_default()
+    }
+}
+
+impl Row {
+    fn new(cells: Vec<Cell>) -> Row {
+        Row { class: "", cells }
+    }
+}
+
+/// The login page.
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    heading: &'static str,
+    intro: &'static str,
+    error: Option<String>,
+    login_label: &'static str,
+    login: String,
+    password_label: &'static str,
+    next: String,
+    button: &'static str,
+    token_heading: &'static str,
+    token_label: &'static str,
+    token_button: &'static str,
+    hint: &'static str,
+}
+
+/// The change-password page.
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    heading: &'static str,
+    intro: &'static str,
+    error: Option<String>,
+    current_label: &'static str,
+    new_label: &'static str,
+    repeat_label: &'static str,
+    next: String,
+    button: &'static str,
+}
+
+/// Every other page: a heading, filters, a notice and sections of tables.
+#[derive(Template)]
+#[template(path = "page.html")]
+struct Page {
+    chrome: Chrome,
+    heading: String,
+    subtitle: Option<String>,
+    filters: Vec<Link>,
+    notice: Option<String>,
+    /// A list rendered by peiyu-formats (the weekly list), shown instead of the heading.
+    list_html: Option<String>,
+    sections: Vec<Section>,
+    footer: String,
+    /// What the last action did (after its redirect).
+    flash: Option<String>,
+    /// Trusted HTML drawn by the server (an SVG chart), shown after the notice.
+    extra_html: Option<String>,
+    /// The forms of the actions possible here.
+    actions: Vec<forms::ActionForm>,
+}
+
+/// `href` with `lang=en` added when the page is in English.
+fn with_lang(href: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => href.to_owned(),
+        Lang::En if href.contains('?') => format!("{href}&lang=en"),
+        Lang::En => format!("{href}?lang=en"),
+    }
+}
+
+/// The same page in the other language.
+fn switch_href(uri: &Uri, lang: Lang) -> String {
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let other = match lang {
+        Lang::Zh => "en",
+        Lang::En => "zh",
+    };
+    let mut query = kept.join("&");
+    if !query.is_empty() {
+        query.push('&');
+    }
+    format!("{}?{query}lang={other}", uri.path())
+}
+
+fn chrome(uri: &Uri, lang: Lang, user: Option<&Officer>, title: &str, active: &str) -> Chrome {
+    let nav = if user.is_some() {
+        [
+            ("/week", "我的一周", "My week"),
+            ("/enterprises", "企业名单", "Enterprises"),
+            ("/tasks", "任务", "Tasks"),
+            ("/progress", "目标进度", "Progress"),
+            ("/calendar", "工作日日历", "Calendar"),
+        ]
+        .into_iter()
+        .map(|(href, zh, en)| Link {
+            href: with_lang(href, lang),
+            label: tr(lang, zh, en).to_owned(),
+            active: href == active,
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    Chrome {
+        lang: lang.code(),
+        brand: tr(
+            lang,
+            "培育 · 企业培育工作台",
+            "peiyu · enterprise cultivation",
+        ),
+        title: title.to_owned(),
+        nav,
+        user: user.map(|o| format!("{}（{}）", o.name, o.role.label(lang))),
+        switch_href: switch_href(uri, lang),
+        switch_label: tr(lang, "English", "中文"),
+        logout_label: tr(lang, "退出", "Log out"),
+        skip_label: tr(lang, "跳到正文", "Skip to the content"),
+        nav_label: tr(lang, "主导航", "Main"),
+        csrf: security::current_token(),
+    }
+}
+
+fn html(status: StatusCode, rendered: Result<String, askama::Error>) -> Response {
+    match rendered {
+        Ok(body) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page template failed");
+            ApiError::internal("页面生成失败", "the page could not be rendered").into_response()
+        }
+    }
+}
+
+/// A page that only says why it cannot be shown.
+fn error_page(uri: &Uri, lang: Lang, user: &Officer, error: ServiceError) -> Response {
+    let api = ApiError::from(error);
+    let page = Page {
+        chrome: chrome(uri, lang, Some(user), tr(lang, "出错了", "Error"), ""),
+        heading: tr(lang, "无法显示此页", "This page cannot be shown").to_owned(),
+        subtitle: None,
+        filters: Vec::new(),
+        notice: Some(api.message.get(lang).to_owned()),
+        list_html: None,
+        sections: Vec::new(),
+        footer: String::new(),
+        flash: None,
+        extra_html: None,
+        actions: Vec::new(),
+    };
+    html(api.status, page.render())
+}
+
+/// A page for someone who may not be logged in that only says `text`: a refused form's.
+fn message_page(status: StatusCode, lang: Lang, text: &str) -> Response {
+    let uri = Uri::from_static("/");
+    let page = Page {
+        chrome: chrome(&uri, lang, None, tr(lang, "无法处理", "Not processed"), ""),
+        heading: tr(lang, "无法处理此请求", "This request was not processed").to_owned(),
+        subtitle: None,
+        filters: Vec::new(),
+        notice: Some(text.to_owned()),
+        list_html: None,
+        sections: Vec::new(),
+        footer: String::new(),
+        flash: None,
+        extra_html: None,
+        actions: Vec::new(),
+    };
+    html(status, page.render())
+}
+
+fn footer(service: &Service, lang: Lang) -> String {
+    format!(
+        "{} {} · {}",
+        tr(lang, "今天", "Today"),
+        service.today(),
+        tr(
+            lang,
+            "页面只读；推进、完成任务请用接口或命令行。",
+            "Pages only read: move cases and complete tasks through the API or the CLI."
+        )
+    )
+}
+
+fn enterprise_href(uscc: &str, lang: Lang) -> String {
+    with_lang(&format!("/enterprises/{uscc}"), lang)
+}
+
+// ---- not found ----
+
+async fn not_found(
+    state: AppState,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let user = match session_of(&state, &headers).await {
+        Ok(Some((_, s))) if !s.must_change_password => Some(s.officer),
+        _ => None,
+    };
+    let page = Page {
+        chrome: chrome(&uri, lang, user.as_ref(), tr(lang, "找不到页面", "Page not found"), ""),
+        heading: tr(lang, "找不到此页", "There is no such page").to_owned(),
+        subtitle: None,
+        filters: Vec::new(),
+        notice: Some(
+            tr(
+                lang,
+                "地址有误或页面已不存在：请从导航或首页（/）进入。",
+                "The address is wrong or the page is gone: start from the links above or the home page (/).",
+            )
+            .to_owned(),
+        ),
+        list_html: None,
+        sections: Vec::new(),
+        footer: String::new(),
+        flash: None,
+        extra_html: None,
+        actions: Vec::new(),
+    };
+    html(StatusCode::NOT_FOUND, page.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_the_language() {
+        assert_eq!(with_lang("/week", Lang::Zh), "/week");
+        assert_eq!(with_lang("/week", Lang::En), "/week?lang=en");
+        assert_eq!(
+            with_lang("/enterprises?batch=1", Lang::En),
+            "/enterprises?batch=1&lang=en"
+        );
+        let uri: Uri = "/enterprises?batch=2&lang=en".parse().unwrap();
+        assert_eq!(switch_href(&uri, Lang::En), "/enterprises?batch=2&lang=zh");
+        let uri: Uri = "/week".parse().unwrap();
+        assert_eq!(switch_href(&uri, Lang::Zh), "/week?lang=en");
+    }
+}

@@ -1,0 +1,236 @@
+//! Progress against the year's targets.
+
+use super::*;
+
+// ---- progress ----
+
+/// `/progress` parameters.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ProgressParams {
+    year: Option<String>,
+}
+
+pub(super) async fn progress(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    axum::extract::Query(params): axum::extract::Query<ProgressParams>,
+) -> Response {
+    let service = &state.service;
+    let this_year = service.today().year();
+    let year = params
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .unwrap_or(this_year);
+    let report = match service.progress_report(&user, year, None).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let filters = [year - 1, year, year + 1]
+        .into_iter()
+        .filter(|y| *y <= this_year)
+        .map(|y| Link {
+            href: with_lang(&format!("/progress?year={y}"), lang),
+            label: y.to_string(),
+            active: y == year,
+        })
+        .collect();
+    let actual = |metric: &str| -> Option<i64> {
+        match metric {
+            "new_above_scale" => i64::try_from(report.new_above_scale.len()).ok(),
+            "new_above_limit" => i64::try_from(report.new_above_limit.len()).ok(),
+            "new_output_value" => Some(report.new_above_scale_output().amount()),
+            _ => None,
+        }
+    };
+    let target_rows = peiyu_service::TARGET_METRICS
+        .iter()
+        .filter_map(|(metric, _, _)| {
+            let target = report.target(metric);
+            let done = actual(metric);
+            if target.is_none() && done.is_none() {
+                return None;
+            }
+            let rate = match (target, done) {
+                (Some(t), Some(d)) if t > 0 => format!("{}%", d * 100 / t),
+                _ => "—".to_owned(),
+            };
+            let show = |v: Option<i64>| match (v, *metric) {
+                (Some(v), "new_output_value") => peiyu_domain::Yuan(v).to_string(),
+                (Some(v), _) => v.to_string(),
+                (None, _) => "—".to_owned(),
+            };
+            let behind = matches!((target, done), (Some(t), Some(d)) if d < t);
+            Some(Row {
+                class: if behind { "" } else { "muted" },
+                cells: vec![
+                    Cell::text(peiyu_service::target_label(metric, lang)),
+                    Cell::text(show(target)).class("num"),
+                    Cell::text(show(done)).class("num"),
+                    Cell::text(rate).class("num"),
+                ],
+            })
+        })
+        .collect();
+    let registered = |list: &[peiyu_service::NewlyRegistered]| Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "企业", "Enterprise").to_owned(),
+            tr(lang, "入库日期", "Registered on").to_owned(),
+            tr(lang, "批次", "Batch").to_owned(),
+            tr(lang, "产值", "Output value").to_owned(),
+            tr(lang, "营收", "Revenue").to_owned(),
+        ],
+        rows: list
+            .iter()
+            .map(|n| {
+                Row::new(vec![
+                    Cell::link(
+                        &n.enterprise.name,
+                        enterprise_href(n.enterprise.uscc.as_str(), lang),
+                    ),
+                    Cell::date(n.registered_on),
+                    Cell::text(n.batch.map(|b| b.default_label(lang)).unwrap_or("—")),
+                    Cell::text(n.output_value.to_string()).class("num"),
+                    Cell::text(n.revenue.to_string()).class("num"),
+                ])
+            })
+            .collect(),
+    };
+    let funnels = report
+        .funnels
+        .iter()
+        .map(|f| Table {
+            caption: Some(f.label.get(lang).to_owned()),
+            headers: vec![
+                tr(lang, "阶段", "Stage").to_owned(),
+                tr(lang, "企业数", "Enterprises").to_owned(),
+            ],
+            rows: f
+                .stages
+                .iter()
+                .map(|(_, label, n)| {
+                    Row::new(vec![
+                        Cell::text(label.get(lang)),
+                        Cell::text(n.to_string()).class("num"),
+                    ])
+                })
+                .collect(),
+        })
+        .collect();
+    let by_batch = Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "批次", "Batch").to_owned(),
+            tr(lang, "新入库", "Newly registered").to_owned(),
+            tr(lang, "培育中", "In cultivation").to_owned(),
+            tr(lang, "新入库产值", "Their output value").to_owned(),
+        ],
+        rows: report
+            .by_batch
+            .iter()
+            .map(|b| {
+                Row::new(vec![
+                    Cell::text(&b.key),
+                    Cell::text(b.newly_registered.to_string()).class("num"),
+                    Cell::text(b.in_cultivation.to_string()).class("num"),
+                    Cell::text(b.output_value.to_string()).class("num"),
+                ])
+            })
+            .collect(),
+    };
+    let overdue = Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "干部", "Officer").to_owned(),
+            tr(lang, "逾期任务", "Overdue tasks").to_owned(),
+        ],
+        rows: report
+            .overdue_by_officer
+            .iter()
+            .map(|(name, _, n)| {
+                Row::new(vec![
+                    Cell::text(name),
+                    Cell::text(n.to_string()).class("num"),
+                ])
+            })
+            .collect(),
+    };
+    let none = tr(lang, "无", "None").to_owned();
+    let section = |heading: &str, tables: Vec<Table>, alert: bool| Section {
+        heading: heading.to_owned(),
+        alert,
+        note: None,
+        empty: none.clone(),
+        tables,
+    };
+    let sections = vec![
+        section(
+            tr(lang, "年度目标完成情况", "Targets and progress"),
+            vec![Table {
+                caption: None,
+                headers: vec![
+                    tr(lang, "指标", "Metric").to_owned(),
+                    tr(lang, "目标", "Target").to_owned(),
+                    tr(lang, "完成", "Done").to_owned(),
+                    tr(lang, "完成率", "Rate").to_owned(),
+                ],
+                rows: target_rows,
+            }],
+            false,
+        ),
+        section(
+            tr(
+                lang,
+                "新增规上工业企业",
+                "Newly above-scale industrial enterprises",
+            ),
+            vec![registered(&report.new_above_scale)],
+            false,
+        ),
+        section(
+            tr(
+                lang,
+                "新增限上商贸企业",
+                "Newly above-limit commerce enterprises",
+            ),
+            vec![registered(&report.new_above_limit)],
+            false,
+        ),
+        section(
+            tr(lang, "各流程阶段分布", "Where the cases stand"),
+            funnels,
+            false,
+        ),
+        section(tr(lang, "按批次", "By batch"), vec![by_batch], false),
+        section(
+            tr(lang, "逾期任务（按干部）", "Overdue tasks by officer"),
+            vec![overdue],
+            !report.overdue_by_officer.is_empty(),
+        ),
+    ];
+    let title = tr(lang, "目标进度", "Progress");
+    let page = Page {
+        chrome: chrome(&uri, lang, Some(&user), title, "/progress"),
+        heading: format!("{title} · {year}"),
+        subtitle: Some(format!("{} {}", tr(lang, "截至", "As of"), report.as_of)),
+        filters,
+        notice: report.targets.is_empty().then(|| {
+            tr(
+                lang,
+                "本年度尚未设定目标：用 `peiyu target set` 设定",
+                "No targets set for this year: set them with `peiyu target set`",
+            )
+            .to_owned()
+        }),
+        list_html: None,
+        sections,
+        footer: footer(service, lang),
+        flash: None,
+        extra_html: None,
+        actions: Vec::new(),
+    };
+    html(StatusCode::OK, page.render())
+}

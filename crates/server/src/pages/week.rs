@@ -1,0 +1,259 @@
+//! My week: the weekly list of peiyu-formats with a week picker, scopes and downloads.
+
+use super::*;
+
+// ---- my week ----
+
+/// What `/week` and `/week/file` show: whose week (yours by default, one team's, or the
+/// bureau's) and which ISO week (this one by default).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct WeekParams {
+    week: Option<String>,
+    team: Option<String>,
+    all: Option<bool>,
+    format: Option<String>,
+}
+
+impl WeekParams {
+    /// The query string of these parameters for `week` (without `format`), for links.
+    fn query(&self, week: &str) -> String {
+        let mut pairs: Vec<(&str, &str)> = vec![("week", week)];
+        if let Some(team) = &self.team {
+            pairs.push(("team", team));
+        }
+        if self.all == Some(true) {
+            pairs.push(("all", "true"));
+        }
+        serde_urlencoded::to_string(&pairs).unwrap_or_else(|_| format!("week={week}"))
+    }
+
+    /// The parameters of `uri`, or the page that names the one that does not parse.
+    fn of(uri: &Uri, lang: Lang, user: &Officer) -> Result<WeekParams, Box<Response>> {
+        axum::extract::Query::<WeekParams>::try_from_uri(uri)
+            .map(|q| q.0)
+            .map_err(|e| {
+                let text = e.body_text();
+                Box::new(error_page(
+                    uri,
+                    lang,
+                    user,
+                    ServiceError::invalid(
+                        peiyu_service::Field::Named("query".into()),
+                        peiyu_domain::Text::new(
+                            format!(
+                                "网址参数无效：{text}（week 如 2026-W49，all 为 true 或 false）"
+                            ),
+                            format!(
+                                "invalid parameter: {text} (week like 2026-W49, all true or false)"
+                            ),
+                        ),
+                    ),
+                ))
+            })
+    }
+}
+
+/// The weekly list `params` ask for, or the page that says why not.
+async fn week_list(
+    state: &AppState,
+    user: &Officer,
+    lang: Lang,
+    uri: &Uri,
+    params: &WeekParams,
+) -> Result<peiyu_service::weekly::WeeklyList, Response> {
+    let week = match params.week.as_deref().filter(|w| !w.trim().is_empty()) {
+        Some(w) => match w.parse::<peiyu_domain::Week>() {
+            Ok(week) => Some(week),
+            Err(e) => {
+                let text = peiyu_domain::Localize::localize(&e, Lang::Zh);
+                return Err(error_page(
+                    uri,
+                    lang,
+                    user,
+                    ServiceError::invalid(peiyu_service::Field::Week, text),
+                ));
+            }
+        },
+        None => None,
+    };
+    let query = WeeklyQuery {
+        team: params.team.clone().filter(|t| !t.trim().is_empty()),
+        all: params.all == Some(true),
+        week,
+        ..WeeklyQuery::default()
+    };
+    state
+        .service
+        .weekly(user, query)
+        .await
+        .map_err(|e| error_page(uri, lang, user, e))
+}
+
+pub(super) async fn week(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+) -> Response {
+    let params = match WeekParams::of(&uri, lang, &user) {
+        Ok(p) => p,
+        Err(page) => return *page,
+    };
+    let list = match week_list(&state, &user, lang, &uri, &params).await {
+        Ok(list) => list,
+        Err(page) => return page,
+    };
+    let link = |uscc: &str| enterprise_href(uscc, lang);
+    let list_html = match peiyu_formats::weekly::html_fragment(&list, lang, Some(&link)) {
+        Ok(body) => body,
+        Err(e) => return html(StatusCode::INTERNAL_SERVER_ERROR, Err(e)),
+    };
+    // The week picker, the scopes this officer may see, and the same list as files.
+    let this_week = peiyu_domain::Week::containing(state.service.today());
+    let mut filters = vec![
+        Link {
+            href: with_lang(
+                &format!("/week?{}", params.query(&list.week.prev().to_string())),
+                lang,
+            ),
+            label: tr(lang, "‹ 上一周", "‹ previous week").to_owned(),
+            active: false,
+        },
+        Link {
+            href: with_lang(
+                &format!("/week?{}", params.query(&this_week.to_string())),
+                lang,
+            ),
+            label: tr(lang, "本周", "this week").to_owned(),
+            active: list.week == this_week,
+        },
+        Link {
+            href: with_lang(
+                &format!("/week?{}", params.query(&list.week.next().to_string())),
+                lang,
+            ),
+            label: tr(lang, "下一周 ›", "next week ›").to_owned(),
+            active: false,
+        },
+    ];
+    let week_key = list.week.to_string();
+    let mine = WeekParams::default();
+    filters.push(Link {
+        href: with_lang(&format!("/week?{}", mine.query(&week_key)), lang),
+        label: tr(lang, "我的", "mine").to_owned(),
+        active: params.team.is_none() && params.all != Some(true),
+    });
+    if let Ok(teams) = state.service.list_teams(&user).await {
+        let sees_all = matches!(
+            user.role,
+            peiyu_domain::Role::Admin | peiyu_domain::Role::Leader
+        );
+        for t in teams.iter().filter(|t| {
+            sees_all
+                || t.lead.as_ref().is_some_and(|l| l.id == user.id)
+                || t.members.iter().any(|m| m.id == user.id)
+        }) {
+            let scope = WeekParams {
+                team: Some(t.team.name.clone()),
+                ..WeekParams::default()
+            };
+            filters.push(Link {
+                href: with_lang(&format!("/week?{}", scope.query(&week_key)), lang),
+                label: t.team.name.clone(),
+                active: params.team.as_deref() == Some(t.team.name.as_str()),
+            });
+        }
+        if sees_all {
+            let scope = WeekParams {
+                all: Some(true),
+                ..WeekParams::default()
+            };
+            filters.push(Link {
+                href: with_lang(&format!("/week?{}", scope.query(&week_key)), lang),
+                label: tr(lang, "全局", "whole bureau").to_owned(),
+                active: params.all == Some(true),
+            });
+        }
+    }
+    for (format, label) in [
+        ("xlsx", "Excel"),
+        ("csv", "CSV"),
+        ("ics", tr(lang, "日历", "calendar")),
+        ("html", tr(lang, "打印版", "print")),
+    ] {
+        filters.push(Link {
+            href: with_lang(
+                &format!("/week/file?{}&format={format}", params.query(&week_key)),
+                lang,
+            ),
+            label: format!("⤓ {label}"),
+            active: false,
+        });
+    }
+    let page = Page {
+        chrome: chrome(
+            &uri,
+            lang,
+            Some(&user),
+            tr(lang, "我的一周", "My week"),
+            "/week",
+        ),
+        heading: format!("{} · {}", tr(lang, "我的一周", "My week"), list.week),
+        subtitle: None,
+        filters,
+        notice: None,
+        list_html: Some(list_html),
+        sections: Vec::new(),
+        footer: footer(&state.service, lang),
+        flash: None,
+        extra_html: None,
+        actions: Vec::new(),
+    };
+    html(StatusCode::OK, page.render())
+}
+
+/// `/week/file?format=xlsx|csv|ics|html|md|json`: the list of `/week` as a file to download,
+/// the same bytes as `peiyu weekly --format …`.
+pub(super) async fn week_file(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+) -> Response {
+    let params = match WeekParams::of(&uri, lang, &user) {
+        Ok(p) => p,
+        Err(page) => return *page,
+    };
+    let format = match params
+        .format
+        .as_deref()
+        .unwrap_or("xlsx")
+        .parse::<peiyu_formats::weekly::Format>()
+    {
+        Ok(f) => f,
+        Err(e) => {
+            return error_page(
+                &uri,
+                lang,
+                &user,
+                ServiceError::invalid(
+                    peiyu_service::Field::Named("format".into()),
+                    peiyu_domain::Text::new(e.message_zh(), e.to_string()),
+                ),
+            );
+        }
+    };
+    let list = match week_list(&state, &user, lang, &uri, &params).await {
+        Ok(list) => list,
+        Err(page) => return page,
+    };
+    let bytes = match peiyu_formats::weekly::render(&list, format, lang) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "a weekly file could not be rendered");
+            return ApiError::internal("无法生成该文件", "the file could not be rendered")
+                .into_response();
+        }
+    };
+    crate::views::file_response(bytes, format, &format!("weekly-{}", list.week))
+}
