@@ -16,6 +16,7 @@ mod ledger;
 mod tasks;
 mod tidy;
 mod tracks;
+mod units;
 mod weekly;
 mod words;
 mod write_path;

@@ -133,6 +133,14 @@ pub enum MoneyError {
         /// The text as given.
         input: String,
     },
+    /// A bare number where no unit is implied: `1200` could be 1,200 yuan or 1,200 万元.
+    #[error(
+        "the amount \"{input}\" has no unit: write it with one, e.g. \"{input}万\" or \"{input}元\""
+    )]
+    NoUnit {
+        /// The text as given.
+        input: String,
+    },
     /// More yuan than an `i64` holds.
     #[error("the amount \"{input}\" is too large")]
     Overflow {
@@ -152,6 +160,9 @@ impl Localize for MoneyError {
                 format!("金额 \"{input}\" 含不足一元的零头；金额以整元计")
             }
             MoneyError::Negative { input } => format!("金额不能为负数，收到 \"{input}\""),
+            MoneyError::NoUnit { input } => {
+                format!("金额 \"{input}\" 未注明单位。请注明单位：{input}万 或 {input}元")
+            }
             MoneyError::Overflow { input } => format!("金额 \"{input}\" 过大"),
         };
         Text::new(zh, self.to_string())
@@ -162,9 +173,32 @@ impl Yuan {
     /// Zero yuan.
     pub const ZERO: Yuan = Yuan(0);
 
-    /// Reads an amount; a bare number is in yuan. See [`Yuan::parse_in`] for the forms.
+    /// Reads an amount written with its unit (`2000万`, `1360.5万元`, `5000元`, `1.36亿`; see
+    /// [`Yuan::parse_in`] for the forms). A bare number other than zero is refused with
+    /// [`MoneyError::NoUnit`]: officers write 万元 where a form means 元, so `1200` alone is
+    /// never guessed.
     pub fn parse(s: &str) -> Result<Yuan, MoneyError> {
-        Yuan::parse_in(s, MoneyUnit::Yuan)
+        Yuan::parse_unit(s, None)
+    }
+
+    /// Reads an amount whose bare number is in `unit` when one is given (a column headed
+    /// `(万元)`), and refused as [`Yuan::parse`] does when none is.
+    pub fn parse_unit(s: &str, unit: Option<MoneyUnit>) -> Result<Yuan, MoneyError> {
+        let input = s.trim();
+        let body = input
+            .strip_prefix(['¥', '￥'])
+            .map_or(input, str::trim_start);
+        let (number, written) = MoneyUnit::strip_suffix(body);
+        match written.or(unit) {
+            Some(unit) => Yuan::parse_in(s, unit),
+            None => match Yuan::parse_in(s, MoneyUnit::Yuan) {
+                Ok(Yuan(0)) => Ok(Yuan(0)),
+                Ok(_) | Err(MoneyError::TooPrecise { .. }) => Err(MoneyError::NoUnit {
+                    input: number.trim().to_owned(),
+                }),
+                Err(e) => Err(e),
+            },
+        }
     }
 
     /// Reads an amount whose bare number is in `unit` (e.g. from a column headed `(万元)`); a
@@ -326,8 +360,8 @@ mod tests {
 
     #[test]
     fn parses_the_forms_officers_write() {
-        check("20000000", 20_000_000);
-        check("20,000,000", 20_000_000);
+        check("20000000元", 20_000_000);
+        check("20,000,000元", 20_000_000);
         check("2000万", 20_000_000);
         check("2000万元", 20_000_000);
         check("1360.5万元", 13_605_000);
@@ -337,12 +371,56 @@ mod tests {
         check("5000元", 5000);
         check("5,000 元", 5000);
         check("  0  ", 0);
-        check("￥1,200", 1200);
+        check("￥1,200元", 1200);
         check("¥ 3万", 30_000);
         check("0.0001万元", 1);
         check("0.00000001亿元", 1);
         check("1,234.5678万元", 12_345_678);
-        check("5000.00", 5000);
+        check("5000.00元", 5000);
+    }
+
+    #[test]
+    fn a_bare_number_needs_a_unit() {
+        for (s, shown) in [
+            ("1200", "1200"),
+            (" 1,200 ", "1,200"),
+            ("0.5", "0.5"),
+            ("￥1200", "1200"),
+        ] {
+            assert_eq!(
+                Yuan::parse(s),
+                Err(MoneyError::NoUnit {
+                    input: shown.into()
+                }),
+                "{s}"
+            );
+        }
+        let text = Yuan::parse("1200").unwrap_err().localize(Lang::Zh);
+        assert!(
+            text.zh().contains("请注明单位：1200万 或 1200元"),
+            "{}",
+            text.zh()
+        );
+        assert!(
+            text.en().contains("\"1200万\" or \"1200元\""),
+            "{}",
+            text.en()
+        );
+        // Zero is zero in every unit.
+        assert_eq!(Yuan::parse("0"), Ok(Yuan(0)));
+        // A column's unit makes a bare number readable; a written unit still wins.
+        assert_eq!(
+            Yuan::parse_unit("1200", Some(MoneyUnit::Wan)),
+            Ok(Yuan(12_000_000))
+        );
+        assert_eq!(
+            Yuan::parse_unit("1200元", Some(MoneyUnit::Wan)),
+            Ok(Yuan(1200))
+        );
+        assert!(matches!(
+            Yuan::parse_unit("1200", None),
+            Err(MoneyError::NoUnit { .. })
+        ));
     }
 
     #[test]
@@ -366,7 +444,7 @@ mod tests {
             })
         );
         assert!(matches!(
-            Yuan::parse("0.5"),
+            Yuan::parse("0.5元"),
             Err(MoneyError::TooPrecise { .. })
         ));
         assert!(matches!(
@@ -416,6 +494,7 @@ mod tests {
             MoneyError::Malformed { input: "x".into() },
             MoneyError::TooPrecise { input: "x".into() },
             MoneyError::Negative { input: "x".into() },
+            MoneyError::NoUnit { input: "x".into() },
             MoneyError::Overflow { input: "x".into() },
         ];
         for err in errors {

@@ -67,7 +67,7 @@ pub use peiyu_workflow::{
 pub use people::{NewOfficer, TeamView};
 pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
 pub use setup::InitReport;
-pub use targets::{TARGET_METRICS, target_label};
+pub use targets::{TARGET_METRICS, target_is_amount, target_label};
 pub use tasks::{
     BulkTransfer, Due, ListTasks, NewTask, PhaseReport, TaskDone, TaskList, TickPhase, TickReport,
     short_id,

@@ -30,6 +30,12 @@ pub const TARGET_METRICS: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// Whether a target metric is an amount of money (its value is written with a unit, `3亿`),
+/// rather than a count of enterprises.
+pub fn target_is_amount(metric: &str) -> bool {
+    metric == "new_output_value"
+}
+
 /// The label of a target metric, or the key itself when unknown.
 pub fn target_label(metric: &str, lang: peiyu_domain::Lang) -> String {
     TARGET_METRICS

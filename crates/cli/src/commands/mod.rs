@@ -231,11 +231,21 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                     metric,
                     value,
                 } => {
-                    let amount = match value.trim().parse::<i64>() {
-                        Ok(n) => n,
-                        Err(_) => peiyu_domain::Yuan::parse(&value)
+                    // An amount needs its unit (`3亿`, `5000万`); a count is a whole number.
+                    let amount = if peiyu_service::target_is_amount(&metric) {
+                        peiyu_domain::Yuan::parse(&value)
                             .map_err(|e| Failure::invalid("--value", &e))?
-                            .amount(),
+                            .amount()
+                    } else {
+                        value.trim().parse::<u32>().map(i64::from).map_err(|_| {
+                            Failure::usage(
+                                "--value",
+                                format!("目标应为企业家数（非负整数），收到 \"{value}\""),
+                                format!(
+                                    "the target is a number of enterprises (a whole number), got \"{value}\""
+                                ),
+                            )
+                        })?
                     };
                     let previous = service.set_target(&actor, year, &metric, amount).await?;
                     if g.json {

@@ -464,3 +464,77 @@ fn officer_password_reads_a_line_from_standard_input_and_is_audited() {
     assert_eq!(log.matches("officer.password").count(), 2, "{log}");
     assert!(!log.contains("argon2") && !log.contains("secret"), "{log}");
 }
+
+#[test]
+fn a_bare_amount_is_refused_with_the_units_to_choose_from() {
+    let dir = initialised();
+    let out = peiyu(
+        dir.path(),
+        &[
+            "enterprise",
+            "add",
+            "--uscc",
+            "914403001922038216",
+            "--name",
+            "华为技术有限公司",
+            "--sector",
+            "工业",
+            "--town",
+            "石龙镇",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let add = |revenue: &str, lang: &str| {
+        peiyu(
+            dir.path(),
+            &[
+                "--lang",
+                lang,
+                "metrics",
+                "add",
+                "华为",
+                "--month",
+                "2023-01",
+                "--revenue",
+                revenue,
+            ],
+        )
+    };
+    let out = add("1200", "zh");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("--revenue"), "{err}");
+    assert!(err.contains("请注明单位：1200万 或 1200元"), "{err}");
+    let out = add("1200", "en");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("\"1200万\" or \"1200元\""),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing was recorded; with a unit it is.
+    let out = peiyu(dir.path(), &["--json", "metrics", "list", "华为"]);
+    assert_eq!(stdout(&out).trim(), "[]", "{}", stderr(&out));
+    let out = add("1200万", "zh");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(dir.path(), &["--json", "metrics", "list", "华为"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["revenue"], 12_000_000, "{list}");
+
+    // A money target needs its unit too; a count does not take one.
+    let target = |metric: &str, value: &str| {
+        peiyu(
+            dir.path(),
+            &[
+                "target", "set", "--year", "2023", "--metric", metric, "--value", value,
+            ],
+        )
+    };
+    let out = target("new_output_value", "30000");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("请注明单位"), "{}", stderr(&out));
+    assert!(target("new_output_value", "3亿").status.success());
+    let out = target("new_above_scale", "3万");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(target("new_above_scale", "14").status.success());
+}

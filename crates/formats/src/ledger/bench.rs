@@ -33,16 +33,7 @@ fn vm_hwm() -> String {
 }
 
 fn request(ledger: Ledger, file: &std::path::Path) -> ImportRequest {
-    ImportRequest {
-        ledger,
-        file: file.to_owned(),
-        sheet: None,
-        mapping: None,
-        encoding: None,
-        skip_invalid: false,
-        rejects: None,
-        lenient_uscc: false,
-    }
+    ImportRequest::new(ledger, file)
 }
 
 #[tokio::test]

@@ -35,7 +35,8 @@ pub enum Ledger {
 pub enum Kind {
     /// Text, a code, a date or a number without unit.
     Plain,
-    /// Money: bare numbers are in the unit the header names, else in yuan.
+    /// Money: bare numbers are in the unit the header names; without one, every cell must
+    /// carry its own unit (`1200万`, `1200元`).
     Money,
     /// Shown for people (e.g. an enterprise's name beside its USCC); read and ignored.
     Info,
@@ -473,8 +474,8 @@ impl Layout {
                         .ledger()
                         .column(key)
                         .is_some_and(|c| c.kind == Kind::Money);
-                    if money {
-                        units.insert(*key, MoneyUnit::from_header(h).unwrap_or(MoneyUnit::Yuan));
+                    if let Some(unit) = MoneyUnit::from_header(h).filter(|_| money) {
+                        units.insert(*key, unit);
                     }
                 }
                 Some(Meaning::Ignore) => {}
@@ -508,9 +509,10 @@ impl Layout {
         self.fields.contains_key(key)
     }
 
-    /// The unit of a money column's bare numbers.
-    pub fn unit(&self, key: &str) -> MoneyUnit {
-        self.units.get(key).copied().unwrap_or(MoneyUnit::Yuan)
+    /// The unit of a money column's bare numbers: the one its header names, or `None` when it
+    /// names none (then a bare number is refused: every cell must carry its unit).
+    pub fn unit(&self, key: &str) -> Option<MoneyUnit> {
+        self.units.get(key).copied()
     }
 
     /// The header the file uses for `key` (the key itself when it has none).
@@ -589,10 +591,10 @@ mod tests {
                 "研发投入( 元 )",
             ],
         );
-        assert_eq!(l.unit("revenue"), MoneyUnit::Wan);
-        assert_eq!(l.unit("output_value"), MoneyUnit::Yi);
-        assert_eq!(l.unit("tax"), MoneyUnit::Yuan);
-        assert_eq!(l.unit("rnd"), MoneyUnit::Yuan);
+        assert_eq!(l.unit("revenue"), Some(MoneyUnit::Wan));
+        assert_eq!(l.unit("output_value"), Some(MoneyUnit::Yi));
+        assert_eq!(l.unit("tax"), None);
+        assert_eq!(l.unit("rnd"), Some(MoneyUnit::Yuan));
         assert!(l.missing(Ledger::Metrics).is_empty());
     }
 

@@ -3,14 +3,15 @@
 //!
 //! Chinese headers (the default) write money in 万元 (exact, as many decimals as needed),
 //! sectors, legal forms, task kinds and statuses by their Chinese names; English headers
-//! (`--lang en`) write the field keys, money in yuan and the stable keys.
+//! (`--lang en`) write the field keys (a money column's with its unit, `revenue (元)`), money in
+//! yuan and the stable keys.
 
 use peiyu_domain::{
     BatchEntry, Enterprise, Lang, LegalForm, Metrics, MoneyUnit, Sector, TaskKind, TaskStatus, Yuan,
 };
 use peiyu_service::{BatchListView, EnterpriseView, TaskRecord};
 
-use super::columns::Ledger;
+use super::columns::{Kind, Ledger};
 use super::write::{Cell, Sheet};
 
 /// The header row of `ledger` in `lang`.
@@ -20,6 +21,10 @@ pub fn headers(ledger: Ledger, lang: Lang) -> Vec<String> {
         .iter()
         .map(|c| match lang {
             Lang::Zh => c.zh.to_owned(),
+            // The unit rides in the header, so the bare numbers below it are never misread.
+            Lang::En if c.kind == Kind::Money => {
+                format!("{} ({})", c.key, MoneyUnit::Yuan.suffix())
+            }
             Lang::En => c.key.to_owned(),
         })
         .collect()

@@ -79,6 +79,23 @@ pub struct ImportRequest {
     pub lenient_uscc: bool,
 }
 
+impl ImportRequest {
+    /// Importing `file` as `ledger` with every option at its default: all or nothing, the
+    /// default mapping, the first sheet, the encoding detected, strict codes.
+    pub fn new(ledger: Ledger, file: &Path) -> ImportRequest {
+        ImportRequest {
+            ledger,
+            file: file.to_owned(),
+            sheet: None,
+            mapping: None,
+            encoding: None,
+            skip_invalid: false,
+            rejects: None,
+            lenient_uscc: false,
+        }
+    }
+}
+
 /// Which rows `peiyu export` writes.
 #[derive(Clone, Debug)]
 pub struct ExportQuery {

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{
-    Batch, FactorCategory, LandArea, Lang, LegalForm, Localize, Sector, TaskId, TaskKind,
-    TaskStatus, Tce, Text, Uscc, UsccMode, UsccWarning, YearMonth, Yuan,
+    Batch, FactorCategory, LandArea, Lang, LegalForm, Localize, MoneyError, Sector, TaskId,
+    TaskKind, TaskStatus, Tce, Text, Uscc, UsccMode, UsccWarning, YearMonth, Yuan,
 };
 use peiyu_service::{BatchRow, EnterpriseRow, MetricsRow, RowProblem, TaskRow};
 
@@ -115,7 +115,31 @@ impl<'a> Cells<'a> {
 
     fn money(&mut self, key: &str) -> Option<Option<Yuan>> {
         let unit = self.layout.unit(key);
-        self.optional(key, |t| Yuan::parse_in(t, unit))
+        let header = self.layout.header_of(key);
+        self.optional(key, |t| {
+            Yuan::parse_unit(t, unit).map_err(|e| match e {
+                MoneyError::NoUnit { input } => {
+                    let base = MoneyError::NoUnit {
+                        input: input.clone(),
+                    }
+                    .localize(Lang::Zh);
+                    Unreadable {
+                        zh: format!("{}，或在表头注明单位，如 \"{header}(万元)\"", base.zh()),
+                        en: format!(
+                            "{}, or name the unit in the header, e.g. \"{header} (万元)\"",
+                            base.en()
+                        ),
+                    }
+                }
+                other => {
+                    let text = other.localize(Lang::Zh);
+                    Unreadable {
+                        zh: text.zh().to_owned(),
+                        en: text.en().to_owned(),
+                    }
+                }
+            })
+        })
     }
 
     fn owned(&self, key: &str) -> Option<String> {
@@ -385,7 +409,7 @@ mod tests {
         let (row, _) = metrics(
             &l,
             2,
-            &cells(&[&code, "2023-06", "1,360.5", "0.5", "5000"]),
+            &cells(&[&code, "2023-06", "1,360.5", "0.5", "5000元"]),
             UsccMode::Strict,
         )
         .unwrap();
@@ -406,6 +430,26 @@ mod tests {
         assert_eq!(
             row.output_value, None,
             "no such column: keep what is stored"
+        );
+        // A bare number under a header that names no unit is refused, never read as yuan.
+        let problems = metrics(
+            &l,
+            9,
+            &cells(&[&code, "2023-06", "1200", "", "1200"]),
+            UsccMode::Strict,
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 9);
+        assert_eq!(problems[0].field, "rnd");
+        assert!(
+            problems[0]
+                .message
+                .zh()
+                .contains("请注明单位：1200万 或 1200元")
+                && problems[0].message.zh().contains("研发投入(万元)"),
+            "{:?}",
+            problems[0].message
         );
     }
 

@@ -32,16 +32,7 @@ pub async fn service_in(dir: &Path) -> (Service, Officer) {
 }
 
 fn request(ledger: Ledger, file: &Path) -> ImportRequest {
-    ImportRequest {
-        ledger,
-        file: file.to_owned(),
-        sheet: None,
-        mapping: None,
-        encoding: None,
-        skip_invalid: false,
-        rejects: None,
-        lenient_uscc: false,
-    }
+    ImportRequest::new(ledger, file)
 }
 
 async fn import(service: &Service, admin: &Officer, req: &ImportRequest) -> ImportReport {
