@@ -167,7 +167,11 @@ pub fn router(service: Service) -> Router {
             "/batches/{year}/entries/{key}/remove",
             post(api::batches::remove_entry),
         )
-        .route("/enterprises/{key}/cases", get(api::show_cases))
+        .route(
+            "/enterprises/{key}/cases",
+            get(api::show_cases).post(api::enterprises::open_case),
+        )
+        .route("/tick", post(api::system::tick))
         .route(
             "/enterprises/{key}/cases/{track}/advance",
             post(api::advance),

@@ -26,6 +26,8 @@ use crate::{api, views};
         api::enterprises::archive_enterprise,
         api::enterprises::record_metrics,
         api::enterprises::withdraw_case,
+        api::enterprises::open_case,
+        api::system::tick,
         api::people::add_officer,
         api::people::add_team,
         api::people::join_team,

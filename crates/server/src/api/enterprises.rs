@@ -7,16 +7,17 @@ use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use peiyu_domain::{
-    EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Sector, Tce, Text, Uscc, UsccMode,
-    YearMonth, Yuan,
+    EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Sector, StageKey, Tce, Text, Uscc,
+    UsccMode, YearMonth, Yuan,
 };
 use peiyu_formats::json::{
-    AdvanceDto, AmountInput, ArchiveRequest, EnterpriseDetailDto, EnterpriseDto,
-    EnterpriseEditRequest, MetricsRecordedDto, MetricsRequest, NewEnterpriseRequest, Problem,
-    WithdrawRequest,
+    AdvanceDto, AmountInput, ArchiveRequest, CasesDto, EnterpriseDetailDto, EnterpriseDto,
+    EnterpriseEditRequest, MetricsRecordedDto, MetricsRequest, NewEnterpriseRequest,
+    OpenCaseRequest, Problem, WithdrawRequest,
 };
 use peiyu_service::{
-    AdvanceCase, AdvanceOutcome, EnterpriseEdit, EnterpriseView, StoredAnswer, Upserted,
+    AdvanceCase, AdvanceOutcome, CaseView, CasesView, EnterpriseEdit, EnterpriseView, OpenCase,
+    StoredAnswer, Upserted,
 };
 
 use super::{Keyed, Sent, bad_field, etag, json_text, parse_json, required_version};
@@ -432,6 +433,75 @@ pub async fn withdraw_case(
         // The service names the target stage `to`: here it is the path's.
         "invalid" if e.field.as_deref() == Some("/to") => ApiError {
             field: Some("track".into()),
+            ..e
+        },
+        _ => e,
+    })
+}
+
+/// Opens a cultivation of an enterprise on the newest version of a track, at its start stage,
+/// with the start stage's tasks: `peiyu case open`. Answers the case as `GET …/cases?track=`
+/// shows it, with its version as `ETag`.
+#[utoipa::path(
+    post, path = "/api/v1/enterprises/{key}/cases", tag = "cases",
+    params(
+        ("key" = String, Path, description = "USCC or an unambiguous name"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim"),
+    ),
+    request_body = OpenCaseRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The case, opened", body = CasesDto,
+            headers(("ETag" = String, description = "\"<version>\" of the new cultivation"))),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Not yours or your team's", body = Problem),
+        (status = 404, description = "No such enterprise or track", body = Problem),
+        (status = 422, description = "Already on that track, a bad target or date, or the Idempotency-Key was used for another request", body = Problem),
+    )
+)]
+pub async fn open_case(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    Path(key): Path<String>,
+    sent: Sent,
+) -> ApiResult<Response> {
+    let request: OpenCaseRequest = parse_json(&sent.headers, &sent.body, false)?;
+    let cmd = OpenCase {
+        enterprise: key,
+        track: request.track,
+        target_stage: request
+            .target_stage
+            .as_deref()
+            .map(|s| StageKey::new(s.trim()).map_err(|e| bad_field("/target_stage", &e)))
+            .transpose()?,
+        target_date: request.target,
+        on: request.on,
+    };
+    let write = sent.with_params(&["key"]);
+    let render = move |case: &CaseView| StoredAnswer {
+        status: 201,
+        body: json_text(&CasesDto::new(
+            &CasesView {
+                enterprise: case.enterprise.clone(),
+                cases: vec![case.clone()],
+            },
+            lang,
+        )),
+        etag: etag(case.cultivation.version)
+            .to_str()
+            .ok()
+            .map(str::to_owned),
+    };
+    let service = &state.service;
+    match write.keyed("case.open", render)? {
+        Keyed::Plain(render) => write.plain(&render, service.open_case(&actor, cmd).await),
+        Keyed::Once(once) => write.once(&once, service.open_case_once(&actor, cmd, &once).await),
+    }
+    .map_err(|e| match e.field.as_deref() {
+        // The service names the track and target as a command's fields; here they are the body's.
+        Some("track") => ApiError {
+            field: Some("/track".into()),
             ..e
         },
         _ => e,

@@ -9,6 +9,8 @@ pub mod batches;
 pub mod enterprises;
 /// Adding officers and teams, joining a team.
 pub mod people;
+/// `tick` on demand.
+pub mod system;
 
 use axum::Json;
 use axum::body::Bytes;

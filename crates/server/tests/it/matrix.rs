@@ -198,6 +198,16 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
     ),
     (
         "POST",
+        "/api/v1/enterprises/{mine}/cases",
+        [201, 403, 201, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tick",
+        [403, 403, 403, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
         "/api/v1/enterprises/{mine}/cases/industrial/withdraw",
         [200, 403, 200, 403, 200, 401, 401, 401],
     ),
@@ -239,6 +249,10 @@ fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
         json!({ "month": "2023-05", "revenue": "100万" })
     } else if path.ends_with("/entries") {
         json!({ "enterprise": mine, "batch": 2, "reason": "矩阵", "on": "2023-06-01" })
+    } else if path.ends_with("/cases") {
+        json!({ "track": "technology", "on": "2023-06-01" })
+    } else if path.ends_with("/tick") {
+        json!({})
     } else if path.ends_with("/move") {
         json!({ "batch": 1, "reason": "矩阵", "on": "2023-06-10" })
     } else if path.ends_with("/remove") || path.ends_with("/withdraw") {

@@ -294,3 +294,50 @@ async fn the_list_is_kept_over_http_and_a_case_withdrawn() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["to"], "withdrawn");
 }
+
+#[tokio::test]
+async fn a_case_is_opened_once_per_key_and_tick_runs_for_an_admin() {
+    let w = world().await;
+    let path = format!("/api/v1/enterprises/{}/cases", w.factory.uscc);
+    let open = |key: &'static str| {
+        post(w.addr, &path)
+            .bearer(&w.wang_token)
+            .header("Idempotency-Key", key)
+            .json(json!({"track": "technology", "on": "2023-06-01"}))
+            .send()
+    };
+    let first = open("open-1").await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.header("etag"), Some("\"1\""));
+    assert_eq!(first.json()["cases"][0]["stage"], "candidate");
+    let again = open("open-1").await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!((again.status, &again.body), (201, &first.body));
+    assert_eq!(again.header("etag"), first.header("etag"));
+    // Another key: already on the track.
+    let r = open("open-2").await;
+    assert_eq!(
+        (r.status, r.field()),
+        (422, "/track".to_owned()),
+        "{}",
+        r.body
+    );
+
+    let r = post(w.addr, "/api/v1/tick")
+        .bearer(&w.wang_token)
+        .send()
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let tick = || {
+        post(w.addr, "/api/v1/tick?today=2023-06-30")
+            .bearer(&w.admin_token)
+            .header("Idempotency-Key", "tick-1")
+            .send()
+    };
+    let first = tick().await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.json()["all_ran"], true);
+    let again = tick().await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body, first.body);
+}
