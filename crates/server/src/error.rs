@@ -243,12 +243,20 @@ fn locate(field: &str, detail: String) -> ProblemField {
     };
     if field.is_empty() || field.starts_with('/') {
         located.pointer = Some(field.to_owned());
-    } else if let Some(name) = HEADERS.iter().find(|h| h.eq_ignore_ascii_case(field)) {
-        located.header = Some((*name).to_owned());
+    } else if is_header(field) {
+        located.header = HEADERS
+            .iter()
+            .find(|h| h.eq_ignore_ascii_case(field))
+            .map(|h| (*h).to_owned());
     } else {
         located.parameter = Some(field.to_owned());
     }
     located
+}
+
+/// Whether the API's name for an input is one of the request headers it reads.
+pub fn is_header(name: &str) -> bool {
+    HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// A problem kind in words.

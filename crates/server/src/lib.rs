@@ -141,9 +141,37 @@ pub fn router(service: Service) -> Router {
     let api = Router::new()
         .route("/health", get(api::health))
         .route("/openapi.json", get(openapi_json))
-        .route("/enterprises", get(api::list_enterprises))
-        .route("/enterprises/{key}", get(api::show_enterprise))
-        .route("/enterprises/{key}/cases", get(api::show_cases))
+        .route(
+            "/enterprises",
+            get(api::list_enterprises).post(api::enterprises::add_enterprise),
+        )
+        .route(
+            "/enterprises/{key}",
+            get(api::enterprises::show_enterprise).patch(api::enterprises::edit_enterprise),
+        )
+        .route(
+            "/enterprises/{key}/archive",
+            post(api::enterprises::archive_enterprise),
+        )
+        .route(
+            "/enterprises/{key}/cases/{track}/withdraw",
+            post(api::enterprises::withdraw_case),
+        )
+        .route("/teams/{team}/members", post(api::people::join_team))
+        .route("/batches/{year}/entries", post(api::batches::assign))
+        .route(
+            "/batches/{year}/entries/{key}/move",
+            post(api::batches::move_entry),
+        )
+        .route(
+            "/batches/{year}/entries/{key}/remove",
+            post(api::batches::remove_entry),
+        )
+        .route(
+            "/enterprises/{key}/cases",
+            get(api::show_cases).post(api::enterprises::open_case),
+        )
+        .route("/tick", post(api::system::tick))
         .route(
             "/enterprises/{key}/cases/{track}/advance",
             post(api::advance),
@@ -152,15 +180,21 @@ pub fn router(service: Service) -> Router {
         .route("/tasks", get(api::list_tasks))
         .route("/weekly", get(views::weekly))
         .route("/tasks/{id}", get(views::task))
-        .route("/officers", get(views::officers))
-        .route("/teams", get(views::teams))
+        .route(
+            "/officers",
+            get(views::officers).post(api::people::add_officer),
+        )
+        .route("/teams", get(views::teams).post(api::people::add_team))
         .route("/audit/log", get(views::audit_log))
         .route("/tracks", get(views::tracks))
         .route("/tracks/{track}", get(views::track))
         .route("/batches/{year}/diff", get(views::batch_diff))
         .route("/batches/{year}/suggestions", get(views::batch_suggestions))
         .route("/enterprises/{key}/batches", get(views::batch_history))
-        .route("/enterprises/{key}/metrics", get(views::metrics))
+        .route(
+            "/enterprises/{key}/metrics",
+            get(views::metrics).post(api::enterprises::record_metrics),
+        )
         .route("/asof/{date}", get(views::as_of))
         .route("/targets", get(views::targets))
         .route("/tasks/{id}/done", post(api::complete_task))

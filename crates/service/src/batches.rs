@@ -8,6 +8,7 @@ use peiyu_domain::{
 use peiyu_storage::{BatchChange, Versioned, batches, enterprises};
 
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 /// A list with its entries and their enterprises.
@@ -90,6 +91,27 @@ fn check_year(year: i32) -> ServiceResult<i32> {
     }
 }
 
+/// Which change of a year's list: [`Service::change_batch_once`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListChangeKind {
+    /// Put on the list ([`Service::assign_batch`]).
+    Assign,
+    /// Move to another batch ([`Service::move_batch`]).
+    Move,
+    /// Take off the list ([`Service::remove_batch`]).
+    Remove,
+}
+
+/// The batch an assignment or a move names: required.
+fn batch_of_change(cmd: &ListChange) -> ServiceResult<Batch> {
+    cmd.batch.ok_or_else(|| {
+        ServiceError::invalid(
+            Field::Batch,
+            Text::new("请给出批次（1 到 4）", "give a batch (1 to 4)"),
+        )
+    })
+}
+
 impl Service {
     fn effective(&self, on: Option<NaiveDate>) -> ServiceResult<NaiveDate> {
         let today = self.today();
@@ -159,6 +181,40 @@ impl Service {
         to: Option<Batch>,
         create_list: bool,
     ) -> ServiceResult<BatchMove> {
+        self.change_keyed(actor, cmd, to, create_list, None).await
+    }
+
+    /// [`Service::assign_batch`], [`Service::move_batch`] or [`Service::remove_batch`] (as
+    /// `kind` says) at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn change_batch_once(
+        &self,
+        actor: &Officer,
+        kind: ListChangeKind,
+        cmd: &ListChange,
+        once: &Idempotent<'_, BatchMove>,
+    ) -> ServiceResult<Answer<BatchMove>> {
+        let (to, create_list) = match kind {
+            ListChangeKind::Assign => (Some(batch_of_change(cmd)?), true),
+            ListChangeKind::Move => (Some(batch_of_change(cmd)?), false),
+            ListChangeKind::Remove => (None, false),
+        };
+        self.once(
+            actor,
+            once,
+            self.change_keyed(actor, cmd, to, create_list, Some(once)),
+        )
+        .await
+    }
+
+    async fn change_keyed(
+        &self,
+        actor: &Officer,
+        cmd: &ListChange,
+        to: Option<Batch>,
+        create_list: bool,
+        once: Option<&Idempotent<'_, BatchMove>>,
+    ) -> ServiceResult<BatchMove> {
         require_list_keeper(actor)?;
         let reason = require_reason(&cmd.reason)?;
         let on = self.effective(cmd.on)?;
@@ -177,7 +233,7 @@ impl Service {
                 ),
             ));
         }
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             let list = match batches::find_list(uow.txn(), year).await? {
                 Some(l) => l.value,
                 None if create_list => batches::create_list(uow, year).await?,
@@ -263,24 +319,14 @@ impl Service {
         actor: &Officer,
         cmd: &ListChange,
     ) -> ServiceResult<BatchMove> {
-        let batch = cmd.batch.ok_or_else(|| {
-            ServiceError::invalid(
-                Field::Batch,
-                Text::new("请给出批次（1 到 4）", "give a batch (1 to 4)"),
-            )
-        })?;
+        let batch = batch_of_change(cmd)?;
         self.change(actor, cmd, Some(batch), true).await
     }
 
     /// Moves an enterprise to another batch of a year's list.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn move_batch(&self, actor: &Officer, cmd: &ListChange) -> ServiceResult<BatchMove> {
-        let batch = cmd.batch.ok_or_else(|| {
-            ServiceError::invalid(
-                Field::Batch,
-                Text::new("请给出批次（1 到 4）", "give a batch (1 to 4)"),
-            )
-        })?;
+        let batch = batch_of_change(cmd)?;
         self.change(actor, cmd, Some(batch), false).await
     }
 

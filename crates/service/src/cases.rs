@@ -315,6 +315,39 @@ impl Service {
     /// start stage, creating the start stage's tasks.
     #[tracing::instrument(skip(self, actor, cmd), fields(actor = %actor.login.as_str(), enterprise = %cmd.enterprise, track = %cmd.track))]
     pub async fn open_case(&self, actor: &Officer, cmd: OpenCase) -> ServiceResult<CaseView> {
+        self.open_case_keyed(actor, cmd, None).await
+    }
+
+    /// [`Service::open_case`] at most once per idempotency key ([`Service::once`]). The key is
+    /// claimed in the unit of work that opens the case; the answer (the case as it stands after
+    /// opening, which only a read after the commit can show) is stored just after, in a unit of
+    /// its own. A repeat arriving between the two waits for it ([`Service::once`]'s bounded
+    /// re-read); should the server stop between them, the key stays claimed without an answer
+    /// and a repeat is refused (the case is open: read it) until the key expires.
+    #[tracing::instrument(skip(self, actor, cmd, once), fields(actor = %actor.login.as_str(), enterprise = %cmd.enterprise, track = %cmd.track, key = %once.key()))]
+    pub async fn open_case_once(
+        &self,
+        actor: &Officer,
+        cmd: OpenCase,
+        once: &Idempotent<'_, CaseView>,
+    ) -> ServiceResult<Answer<CaseView>> {
+        self.once(actor, once, async {
+            let view = self.open_case_keyed(actor, cmd, Some(once)).await?;
+            in_unit!(self, &actor_of(actor), |uow| {
+                once.answer(uow, &view).await?;
+                Ok(())
+            })?;
+            Ok(view)
+        })
+        .await
+    }
+
+    async fn open_case_keyed(
+        &self,
+        actor: &Officer,
+        cmd: OpenCase,
+        once: Option<&Idempotent<'_, CaseView>>,
+    ) -> ServiceResult<CaseView> {
         let key = parse_track_key(Field::Track, &cmd.track)?;
         let enterprise = self.resolve_enterprise(&cmd.enterprise).await?.value;
         require_enterprise_access(self.store(), actor, &enterprise).await?;
@@ -413,6 +446,7 @@ impl Service {
         };
         let new_tasks: Vec<Task> = created.iter().map(|c| c.task.clone()).collect();
         in_unit!(self, &actor_of(actor), |uow| {
+            idempotency::claim(once, uow).await?;
             cultivations::insert_cultivation(uow, &cultivation, &transition, &new_tasks, None)
                 .await?;
             Ok(())

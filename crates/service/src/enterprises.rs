@@ -9,6 +9,7 @@ use peiyu_storage::{EnterpriseFilter, Versioned, enterprises, metrics, officers}
 
 use crate::authz::{acting_scope, require_enterprise_access, require_writer};
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 /// An enterprise with what a reader wants beside it.
@@ -74,6 +75,14 @@ pub struct ListEnterprises {
     pub name_contains: Option<String>,
     /// Archived ones too.
     pub include_archived: bool,
+}
+
+/// An edit's inputs, bundled for [`Service::edit_enterprise`] and its keyed variant.
+struct EnterpriseChange<'a> {
+    key: &'a str,
+    edit: EnterpriseEdit,
+    expected_version: Option<i64>,
+    reason: Option<String>,
 }
 
 impl Service {
@@ -166,6 +175,34 @@ impl Service {
         new: NewEnterprise,
         responsible_login: Option<&str>,
     ) -> ServiceResult<EnterpriseView> {
+        self.add_enterprise_keyed(actor, new, responsible_login, None)
+            .await
+    }
+
+    /// [`Service::add_enterprise`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, new, once), fields(actor = %actor.login.as_str(), uscc = %new.uscc, key = %once.key()))]
+    pub async fn add_enterprise_once(
+        &self,
+        actor: &Officer,
+        new: NewEnterprise,
+        responsible_login: Option<&str>,
+        once: &Idempotent<'_, EnterpriseView>,
+    ) -> ServiceResult<Answer<EnterpriseView>> {
+        self.once(
+            actor,
+            once,
+            self.add_enterprise_keyed(actor, new, responsible_login, Some(once)),
+        )
+        .await
+    }
+
+    async fn add_enterprise_keyed(
+        &self,
+        actor: &Officer,
+        new: NewEnterprise,
+        responsible_login: Option<&str>,
+        once: Option<&Idempotent<'_, EnterpriseView>>,
+    ) -> ServiceResult<EnterpriseView> {
         require_writer(actor)?;
         new.validate()
             .map_err(|e| ServiceError::invalid_from(Field::named(e.field()), &e))?;
@@ -186,14 +223,14 @@ impl Service {
             responsible_officer: responsible.as_ref().map(|o| o.id),
             archived: false,
         };
-        in_unit!(self, &actor_of(actor), |uow| {
-            enterprises::insert_enterprise(uow, &enterprise, None).await?;
-            Ok(())
-        })?;
-        Ok(EnterpriseView {
+        let view = EnterpriseView {
             enterprise,
             version: 1,
             responsible,
+        };
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
+            enterprises::insert_enterprise(uow, &view.enterprise, None).await?;
+            Ok(view.clone())
         })
     }
 
@@ -272,6 +309,52 @@ impl Service {
         expected_version: Option<i64>,
         reason: Option<String>,
     ) -> ServiceResult<EnterpriseView> {
+        let change = EnterpriseChange {
+            key,
+            edit,
+            expected_version,
+            reason,
+        };
+        self.edit_enterprise_keyed(actor, change, None).await
+    }
+
+    /// [`Service::edit_enterprise`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, edit, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn edit_enterprise_once(
+        &self,
+        actor: &Officer,
+        key: &str,
+        edit: EnterpriseEdit,
+        expected_version: Option<i64>,
+        reason: Option<String>,
+        once: &Idempotent<'_, EnterpriseView>,
+    ) -> ServiceResult<Answer<EnterpriseView>> {
+        let change = EnterpriseChange {
+            key,
+            edit,
+            expected_version,
+            reason,
+        };
+        self.once(
+            actor,
+            once,
+            self.edit_enterprise_keyed(actor, change, Some(once)),
+        )
+        .await
+    }
+
+    async fn edit_enterprise_keyed(
+        &self,
+        actor: &Officer,
+        change: EnterpriseChange<'_>,
+        once: Option<&Idempotent<'_, EnterpriseView>>,
+    ) -> ServiceResult<EnterpriseView> {
+        let EnterpriseChange {
+            key,
+            edit,
+            expected_version,
+            reason,
+        } = change;
         if edit.is_empty() {
             return Err(ServiceError::invalid(
                 Field::Edit,
@@ -331,8 +414,13 @@ impl Service {
         .map_err(|e| ServiceError::invalid_from(Field::named(e.field()), &e))?;
         let expected = expected_version.unwrap_or(current.version);
         let before = current.value;
-        let version = in_unit!(self, &actor_of(actor), |uow| {
-            Ok(enterprises::update_enterprise(
+        let responsible = match (responsible, after.responsible_officer) {
+            (Some(officer), _) => Some(officer),
+            (None, Some(id)) => officers::find_officer(self.store().conn(), id).await?,
+            (None, None) => None,
+        };
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
+            let version = enterprises::update_enterprise(
                 uow,
                 &before,
                 &after,
@@ -340,18 +428,13 @@ impl Service {
                 AuditAction::EnterpriseEdit,
                 reason.clone(),
             )
-            .await?)
-        })?;
-        let mut view = self
-            .view_of(Versioned {
-                value: after,
-                version,
-            })
             .await?;
-        if responsible.is_some() {
-            view.responsible = responsible;
-        }
-        Ok(view)
+            Ok(EnterpriseView {
+                enterprise: after.clone(),
+                version,
+                responsible: responsible.clone(),
+            })
+        })
     }
 
     /// Archives an enterprise: it leaves every list, and its history stays. A reason is required.
@@ -362,6 +445,36 @@ impl Service {
         key: &str,
         reason: &str,
         expected_version: Option<i64>,
+    ) -> ServiceResult<EnterpriseView> {
+        self.archive_enterprise_keyed(actor, key, reason, expected_version, None)
+            .await
+    }
+
+    /// [`Service::archive_enterprise`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn archive_enterprise_once(
+        &self,
+        actor: &Officer,
+        key: &str,
+        reason: &str,
+        expected_version: Option<i64>,
+        once: &Idempotent<'_, EnterpriseView>,
+    ) -> ServiceResult<Answer<EnterpriseView>> {
+        self.once(
+            actor,
+            once,
+            self.archive_enterprise_keyed(actor, key, reason, expected_version, Some(once)),
+        )
+        .await
+    }
+
+    async fn archive_enterprise_keyed(
+        &self,
+        actor: &Officer,
+        key: &str,
+        reason: &str,
+        expected_version: Option<i64>,
+        once: Option<&Idempotent<'_, EnterpriseView>>,
     ) -> ServiceResult<EnterpriseView> {
         let reason = reason.trim();
         if reason.is_empty() {
@@ -388,8 +501,15 @@ impl Service {
         let mut after = current.value;
         after.archived = true;
         let expected = expected_version.unwrap_or(current.version);
-        let version = in_unit!(self, &actor_of(actor), |uow| {
-            Ok(enterprises::update_enterprise(
+        let responsible = self
+            .view_of(Versioned {
+                value: after.clone(),
+                version: expected,
+            })
+            .await?
+            .responsible;
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
+            let version = enterprises::update_enterprise(
                 uow,
                 &before,
                 &after,
@@ -397,12 +517,12 @@ impl Service {
                 AuditAction::EnterpriseArchive,
                 Some(reason.to_owned()),
             )
-            .await?)
-        })?;
-        self.view_of(Versioned {
-            value: after,
-            version,
+            .await?;
+            Ok(EnterpriseView {
+                enterprise: after.clone(),
+                version,
+                responsible: responsible.clone(),
+            })
         })
-        .await
     }
 }

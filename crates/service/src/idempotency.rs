@@ -144,6 +144,16 @@ impl<'a, T> Idempotent<'a, T> {
         Ok(())
     }
 
+    /// Gives the key up after a use case that claimed it in a unit of its own failed in a
+    /// later one (`tick`): a repeat may act again.
+    pub(crate) async fn release(&self, service: &Service) -> ServiceResult<()> {
+        let conn = service.store().conn();
+        if let Some(record) = idempotency::find_key(conn, &self.key).await? {
+            idempotency::delete_key(conn, &record.key, record.created_at).await?;
+        }
+        Ok(())
+    }
+
     fn set_stored(&self, answer: Option<StoredAnswer>) {
         if let Ok(mut slot) = self.stored.lock() {
             *slot = answer;

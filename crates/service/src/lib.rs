@@ -38,7 +38,7 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 pub use accounts::{Client, Session, SignedIn};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
 pub use audit::{AuditLine, AuditQuery, AuditVerification};
-pub use batches::{BatchDiff, BatchListView, ListChange};
+pub use batches::{BatchDiff, BatchListView, ListChange, ListChangeKind};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
@@ -275,9 +275,26 @@ impl Service {
 /// ([`Service::with_request_id`]) into every audit entry it writes;
 /// `in_unit!(service, &actor, request = id, |uow| …)` names the request instead (an
 /// `Option<String>`: `None` falls back to the service's).
+///
+/// `in_unit!(service, &actor, once = once, |uow| …)`, `once` an
+/// `Option<&Idempotent<'_, T>>` and the block's value a `T`, claims the idempotency key first in
+/// the unit and stores the block's value, rendered, last in it ([`Service::once`]): the key
+/// exists if and only if the change does.
 macro_rules! in_unit {
     ($service:expr, $actor:expr, |$uow:ident| $body:block) => {
         $crate::in_unit!($service, $actor, request = None, |$uow| $body)
+    };
+    ($service:expr, $actor:expr, once = $once:expr, |$uow:ident| $body:block) => {
+        $crate::in_unit!($service, $actor, request = None, |$uow| {
+            let once = $once;
+            $crate::idempotency::claim(once, $uow).await?;
+            let value = {
+                let outcome: $crate::ServiceResult<_> = async { $body }.await;
+                outcome?
+            };
+            $crate::idempotency::answer(once, $uow, &value).await?;
+            Ok(value)
+        })
     };
     ($service:expr, $actor:expr, request = $request:expr, |$uow:ident| $body:block) => {{
         let request: Option<String> = $request;

@@ -5,6 +5,7 @@ use peiyu_storage::{Upserted, metrics};
 
 use crate::authz::require_enterprise_access;
 use crate::error::ServiceResult;
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 impl Service {
@@ -19,13 +20,43 @@ impl Service {
         figures: Metrics,
         reason: Option<String>,
     ) -> ServiceResult<Upserted> {
+        self.record_metrics_keyed(actor, enterprise, figures, reason, None)
+            .await
+    }
+
+    /// [`Service::record_metrics`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, figures, once), fields(actor = %actor.login.as_str(), month = %figures.month, key = %once.key()))]
+    pub async fn record_metrics_once(
+        &self,
+        actor: &Officer,
+        enterprise: &str,
+        figures: Metrics,
+        reason: Option<String>,
+        once: &Idempotent<'_, Upserted>,
+    ) -> ServiceResult<Answer<Upserted>> {
+        self.once(
+            actor,
+            once,
+            self.record_metrics_keyed(actor, enterprise, figures, reason, Some(once)),
+        )
+        .await
+    }
+
+    async fn record_metrics_keyed(
+        &self,
+        actor: &Officer,
+        enterprise: &str,
+        figures: Metrics,
+        reason: Option<String>,
+        once: Option<&Idempotent<'_, Upserted>>,
+    ) -> ServiceResult<Upserted> {
         let enterprise = self.resolve_enterprise(enterprise).await?.value;
         require_enterprise_access(self.store(), actor, &enterprise).await?;
         let figures = Metrics {
             enterprise: enterprise.id,
             ..figures
         };
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             Ok(metrics::upsert_metrics(uow, &figures, reason.clone()).await?)
         })
     }

@@ -5,6 +5,7 @@ use peiyu_storage::officers;
 
 use crate::authz::require_admin;
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 /// A new officer, as entered.
@@ -47,6 +48,27 @@ impl Service {
     /// Adds an officer. Only an admin may.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str(), login = %new.login.as_str()))]
     pub async fn add_officer(&self, actor: &Officer, new: NewOfficer) -> ServiceResult<Officer> {
+        self.add_officer_keyed(actor, new, None).await
+    }
+
+    /// [`Service::add_officer`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), login = %new.login.as_str(), key = %once.key()))]
+    pub async fn add_officer_once(
+        &self,
+        actor: &Officer,
+        new: NewOfficer,
+        once: &Idempotent<'_, Officer>,
+    ) -> ServiceResult<Answer<Officer>> {
+        self.once(actor, once, self.add_officer_keyed(actor, new, Some(once)))
+            .await
+    }
+
+    async fn add_officer_keyed(
+        &self,
+        actor: &Officer,
+        new: NewOfficer,
+        once: Option<&Idempotent<'_, Officer>>,
+    ) -> ServiceResult<Officer> {
         require_admin(actor, "添加干部", "add officers")?;
         let officer = Officer {
             id: OfficerId::new(),
@@ -55,11 +77,10 @@ impl Service {
             role: new.role,
             active: true,
         };
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             officers::insert_officer(uow, &officer).await?;
-            Ok(())
-        })?;
-        Ok(officer)
+            Ok(officer.clone())
+        })
     }
 
     /// Every officer, by login.
@@ -100,7 +121,35 @@ impl Service {
         actor: &Officer,
         name: &str,
         lead_login: Option<&str>,
-    ) -> ServiceResult<Team> {
+    ) -> ServiceResult<TeamView> {
+        self.add_team_keyed(actor, name, lead_login, None).await
+    }
+
+    /// [`Service::add_team`] at most once per idempotency key ([`Service::once`]), answering
+    /// the new team with its lead.
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn add_team_once(
+        &self,
+        actor: &Officer,
+        name: &str,
+        lead_login: Option<&str>,
+        once: &Idempotent<'_, TeamView>,
+    ) -> ServiceResult<Answer<TeamView>> {
+        self.once(
+            actor,
+            once,
+            self.add_team_keyed(actor, name, lead_login, Some(once)),
+        )
+        .await
+    }
+
+    async fn add_team_keyed(
+        &self,
+        actor: &Officer,
+        name: &str,
+        lead_login: Option<&str>,
+        once: Option<&Idempotent<'_, TeamView>>,
+    ) -> ServiceResult<TeamView> {
         require_admin(actor, "添加专班", "add teams")?;
         let name = check_name(Field::Name, name)?;
         let lead = match lead_login {
@@ -112,14 +161,18 @@ impl Service {
             name,
             lead: lead.as_ref().map(|o| o.id),
         };
-        in_unit!(self, &actor_of(actor), |uow| {
-            officers::insert_team(uow, &team).await?;
-            if let Some(lead) = &lead {
-                officers::insert_membership(uow, &team, lead).await?;
+        let view = TeamView {
+            team,
+            members: lead.iter().cloned().collect(),
+            lead,
+        };
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
+            officers::insert_team(uow, &view.team).await?;
+            if let Some(lead) = &view.lead {
+                officers::insert_membership(uow, &view.team, lead).await?;
             }
-            Ok(())
-        })?;
-        Ok(team)
+            Ok(view.clone())
+        })
     }
 
     /// Puts an officer in a team. An admin may put anyone in any team; a lead may add to a team
@@ -130,6 +183,34 @@ impl Service {
         actor: &Officer,
         team_name: &str,
         officer_login: &str,
+    ) -> ServiceResult<TeamView> {
+        self.join_team_keyed(actor, team_name, officer_login, None)
+            .await
+    }
+
+    /// [`Service::join_team`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn join_team_once(
+        &self,
+        actor: &Officer,
+        team_name: &str,
+        officer_login: &str,
+        once: &Idempotent<'_, TeamView>,
+    ) -> ServiceResult<Answer<TeamView>> {
+        self.once(
+            actor,
+            once,
+            self.join_team_keyed(actor, team_name, officer_login, Some(once)),
+        )
+        .await
+    }
+
+    async fn join_team_keyed(
+        &self,
+        actor: &Officer,
+        team_name: &str,
+        officer_login: &str,
+        once: Option<&Idempotent<'_, TeamView>>,
     ) -> ServiceResult<TeamView> {
         let team = self.team_by_name(team_name).await?;
         if actor.role != Role::Admin && team.lead != Some(actor.id) {
@@ -142,11 +223,14 @@ impl Service {
             ));
         }
         let officer = self.officer_by_login(Field::Officer, officer_login).await?;
-        in_unit!(self, &actor_of(actor), |uow| {
-            officers::insert_membership(uow, &team, &officer).await?;
-            Ok(())
-        })?;
-        self.team_view(team).await
+        let mut view = self.team_view(team).await?;
+        view.members.push(officer.clone());
+        view.members
+            .sort_by(|a, b| a.login.as_str().cmp(b.login.as_str()));
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
+            officers::insert_membership(uow, &view.team, &officer).await?;
+            Ok(view.clone())
+        })
     }
 
     async fn team_view(&self, team: Team) -> ServiceResult<TeamView> {

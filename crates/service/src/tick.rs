@@ -9,8 +9,20 @@ use peiyu_storage::{cultivations, officers, tasks};
 use peiyu_workflow::lapse_due;
 
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::tasks::{ESCALATE_AFTER_WORKING_DAYS, TickPhase, TickReport};
 use crate::{AdvanceCase, Service, actor_of, in_unit};
+
+/// Only an admin runs `tick`.
+fn require_admin_to_tick(actor: &Officer) -> ServiceResult<()> {
+    if actor.role != Role::Admin {
+        return Err(ServiceError::forbidden(
+            "只有管理员可以运行 tick",
+            "only an admin runs tick",
+        ));
+    }
+    Ok(())
+}
 
 /// A lead's follow-up (督办) task is due this many working days after the escalation.
 const FOLLOW_UP_WORKING_DAYS: u32 = 2;
@@ -19,6 +31,40 @@ const FOLLOW_UP_WORKING_DAYS: u32 = 2;
 const RECURRING_HORIZON_MONTHS: u32 = 1;
 
 impl Service {
+    /// [`Service::tick`] at most once per idempotency key ([`Service::once`]). A tick is many
+    /// units of work (a phase each), so the key is claimed in a unit of its own before the
+    /// first, and the report stored in one after the last; a tick that fails releases the key.
+    /// A repeat arriving meanwhile waits for the answer ([`Service::once`]'s bounded re-read).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn tick_once(
+        &self,
+        actor: &Officer,
+        today: Option<NaiveDate>,
+        once: &Idempotent<'_, TickReport>,
+    ) -> ServiceResult<Answer<TickReport>> {
+        require_admin_to_tick(actor)?;
+        self.once(actor, once, async {
+            in_unit!(self, &actor_of(actor), |uow| {
+                crate::idempotency::claim(Some(once), uow).await?;
+                Ok(())
+            })?;
+            match self.tick(actor, today).await {
+                Ok(report) => {
+                    in_unit!(self, &actor_of(actor), |uow| {
+                        once.answer(uow, &report).await?;
+                        Ok(())
+                    })?;
+                    Ok(report)
+                }
+                Err(e) => {
+                    once.release(self).await?;
+                    Err(e)
+                }
+            }
+        })
+        .await
+    }
+
     /// Runs the periodic work as of `today` (default: the county's today). Only an admin may.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn tick(
@@ -26,12 +72,7 @@ impl Service {
         actor: &Officer,
         today: Option<NaiveDate>,
     ) -> ServiceResult<TickReport> {
-        if actor.role != Role::Admin {
-            return Err(ServiceError::forbidden(
-                "只有管理员可以运行 tick",
-                "only an admin runs tick",
-            ));
-        }
+        require_admin_to_tick(actor)?;
         let today = today.unwrap_or_else(|| self.today());
         let mut report = TickReport {
             today: Some(today),

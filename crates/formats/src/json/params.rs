@@ -59,3 +59,11 @@ pub struct DiffParams {
     /// The earlier year (default: the year before).
     pub from: Option<i32>,
 }
+
+/// `POST /tick`'s query.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TickParams {
+    /// The day to tick as (default: the county's today).
+    pub today: Option<NaiveDate>,
+}

@@ -83,6 +83,13 @@ pub fn get(addr: std::net::SocketAddr, path: &str) -> Request {
     }
 }
 
+pub fn request(addr: std::net::SocketAddr, method: &'static str, path: &str) -> Request {
+    Request {
+        method,
+        ..get(addr, path)
+    }
+}
+
 pub fn post(addr: std::net::SocketAddr, path: &str) -> Request {
     Request {
         method: "POST",

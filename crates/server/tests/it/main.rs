@@ -12,3 +12,4 @@ mod problems;
 mod tokens;
 mod weekly;
 mod world;
+mod writes;

@@ -7,8 +7,8 @@ use chrono::{Duration, Utc};
 use peiyu_domain::{Login, Role};
 use peiyu_service::NewOfficer;
 
-use crate::client::{Reply, get, post};
-use crate::world::{World, world_at};
+use crate::client::{Reply, get, request};
+use crate::world::{World, uscc, world_at};
 
 /// Who asks, in the order of [`MATRIX`]'s columns.
 const WHO: [&str; 8] = [
@@ -23,9 +23,13 @@ const WHO: [&str; 8] = [
 ];
 
 /// `(method, path, the status for each of WHO)`. `{e}` is the factory of the officer `wang`,
-/// `{t}` one of wang's open tasks; `#preview`/`#apply` say which body a POST sends. Writes are
-/// dry runs or previews wherever the API has one, so every row can run against the same world;
-/// the one real write (loading a notice) comes last.
+/// `{t}` one of wang's open tasks, `{team}` the team 专班 that the lead leads and wang is in,
+/// `{mine}` an enterprise of wang's made for the asker alone
+/// (one per column, on the industrial track), so that each column's real write acts on its
+/// own; `#preview`/`#apply` say which body a POST sends. Writes are dry runs or previews
+/// wherever the API has one; the others act on the asker's own `{mine}` or add something named
+/// for the asker ([`body`]); archiving comes after every other write on `{mine}`, and loading a
+/// notice last.
 const MATRIX: &[(&str, &str, [u16; 8])] = &[
     (
         "GET",
@@ -149,6 +153,71 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
     ),
     (
         "POST",
+        "/api/v1/officers",
+        [403, 403, 403, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/teams",
+        [403, 403, 403, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/teams/{team}/members",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises",
+        [201, 201, 201, 403, 201, 401, 401, 401],
+    ),
+    (
+        "PATCH",
+        "/api/v1/enterprises/{mine}",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{mine}/metrics",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/batches/2023/entries",
+        [403, 403, 201, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/batches/2023/entries/{mine}/move",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/batches/2023/entries/{mine}/remove",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{mine}/cases",
+        [201, 403, 201, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tick",
+        [403, 403, 403, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{mine}/cases/industrial/withdraw",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{mine}/archive",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
         "/api/v1/calendar/notices#preview",
         [200, 200, 200, 200, 200, 401, 401, 401],
     ),
@@ -159,14 +228,43 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
     ),
 ];
 
-/// The body a row's POST sends: a dry run, a preview, or (`#apply`) the real thing.
-fn body(path: &str) -> serde_json::Value {
+/// The body a row's write sends as the asker in column `i` (whose own enterprise is `mine`):
+/// a dry run, a preview, (`#apply`) the real thing, or a write of the asker's own.
+fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
+    use serde_json::json;
+    let path = row.split('#').next().unwrap_or(row);
     if path.ends_with("/advance") {
-        serde_json::json!({ "to": "cultivating", "dry_run": true })
+        json!({ "to": "cultivating", "dry_run": true })
+    } else if path.ends_with("/officers") {
+        json!({ "login": format!("matrix{i}"), "name": format!("矩阵{i}") })
+    } else if path.ends_with("/teams") {
+        json!({ "name": format!("矩阵专班{i}") })
+    } else if path.ends_with("/members") {
+        // Not li: li stays outside wang's team, the "officer of another" column.
+        json!({ "login": if i == 4 { "matrix4" } else { "qian" } })
+    } else if path.ends_with("/enterprises") {
+        json!({ "uscc": uscc(100 + i as u32).as_str(), "name": format!("矩阵企业{i}"),
+            "sector": "industry", "town": "石龙镇" })
+    } else if path.ends_with("/metrics") {
+        json!({ "month": "2023-05", "revenue": "100万" })
+    } else if path.ends_with("/entries") {
+        json!({ "enterprise": mine, "batch": 2, "reason": "矩阵", "on": "2023-06-01" })
+    } else if path.ends_with("/cases") {
+        json!({ "track": "technology", "on": "2023-06-01" })
+    } else if path.ends_with("/tick") {
+        json!({})
+    } else if path.ends_with("/move") {
+        json!({ "batch": 1, "reason": "矩阵", "on": "2023-06-10" })
+    } else if path.ends_with("/remove") || path.ends_with("/withdraw") {
+        json!({ "reason": "矩阵", "on": "2023-06-20" })
+    } else if path.ends_with("/archive") {
+        json!({ "reason": "矩阵" })
+    } else if path.contains("/enterprises/") {
+        json!({ "address": format!("矩阵路 {i} 号") })
     } else {
         serde_json::json!({
             "text": "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日放假，与周末连休。",
-            "apply": path.ends_with("#apply")
+            "apply": row.ends_with("#apply")
         })
     }
 }
@@ -295,18 +393,57 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
         .await
         .unwrap();
     let task = peiyu_service::short_id(&task);
+    // Each column's own enterprise of wang's, on the industrial track.
+    let mut mine = Vec::new();
+    for i in 0..WHO.len() {
+        let code = uscc(200 + i as u32);
+        w.service
+            .add_enterprise(
+                &w.admin,
+                peiyu_domain::NewEnterprise {
+                    uscc: code.clone(),
+                    name: format!("矩阵{i}号企业"),
+                    sector: peiyu_domain::Sector::Industry,
+                    town: "石龙镇".into(),
+                    address: String::new(),
+                    land_area: None,
+                    legal_form: peiyu_domain::LegalForm::LegalEntity,
+                    responsible_officer: None,
+                },
+                Some("wang"),
+            )
+            .await
+            .unwrap();
+        w.service
+            .open_case(
+                &w.admin,
+                peiyu_service::OpenCase {
+                    enterprise: code.to_string(),
+                    track: "industrial".into(),
+                    on: Some(chrono::NaiveDate::from_ymd_opt(2023, 5, 1).unwrap()),
+                    ..peiyu_service::OpenCase::default()
+                },
+            )
+            .await
+            .unwrap();
+        mine.push(code.to_string());
+    }
     let mut wrong = Vec::new();
     for (method, path, statuses) in MATRIX {
-        let concrete = path
-            .split('#')
-            .next()
-            .unwrap_or(path)
-            .replace("{e}", w.factory.uscc.as_str())
-            .replace("{t}", &task);
         for (i, who) in WHO.iter().enumerate() {
+            let concrete = path
+                .split('#')
+                .next()
+                .unwrap_or(path)
+                .replace("{e}", w.factory.uscc.as_str())
+                .replace("{t}", &task)
+                .replace("{mine}", &mine[i])
+                .replace("{team}", "%E4%B8%93%E7%8F%AD");
             let mut request = match *method {
                 "GET" => get(w.addr, &concrete),
-                _ => post(w.addr, &concrete).json(body(path)),
+                _ => request(w.addr, method, &concrete)
+                    .header("If-Match", "*")
+                    .json(body(path, i, &mine[i])),
             };
             if let Some(secret) = &tokens.secrets[i] {
                 request = request.bearer(secret);

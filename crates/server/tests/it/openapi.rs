@@ -64,11 +64,19 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
             .replace("{track}", "industrial")
             .replace("{id}", "00000000")
             .replace("{year}", "2026")
-            .replace("{date}", "2026-12-01");
+            .replace("{date}", "2026-12-01")
+            .replace("{team}", "team");
         let r = match method.as_str() {
             "GET" => get(w.addr, &concrete).send().await,
-            _ => {
+            "POST" => {
                 post(w.addr, &concrete)
+                    .json(serde_json::json!({}))
+                    .send()
+                    .await
+            }
+            _ => {
+                let method = if method == "PATCH" { "PATCH" } else { "DELETE" };
+                crate::client::request(w.addr, method, &concrete)
                     .json(serde_json::json!({}))
                     .send()
                     .await

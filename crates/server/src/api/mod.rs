@@ -1,5 +1,16 @@
 //! The JSON API under `/api/v1`: each handler turns a request into one service call and its
-//! outcome into a DTO, nothing more.
+//! outcome into a DTO, nothing more. The first endpoints and the conventions every write
+//! shares (JSON bodies, `If-Match`, `Idempotency-Key`) are here; the writes by area are in
+//! [`people`], [`enterprises`] and [`batches`].
+
+/// Putting enterprises on a year's four-batches list, moving and removing them.
+pub mod batches;
+/// Adding, changing and archiving an enterprise; its figures; withdrawing a cultivation.
+pub mod enterprises;
+/// Adding officers and teams, joining a team.
+pub mod people;
+/// `tick` on demand.
+pub mod system;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -254,15 +265,165 @@ fn key_error(e: ServiceError) -> ApiError {
     }
 }
 
+/// How a write answers ([`WriteRequest::keyed`]): without an `Idempotency-Key`, by calling
+/// the use case and rendering its outcome; with one, through the use case's `*_once` variant
+/// (which claims the key in its unit of work), the first answer stored and replayed verbatim
+/// to a repeat.
+pub(crate) enum Keyed<'a, T> {
+    /// No key: render the outcome with this.
+    Plain(Box<dyn Fn(&T) -> StoredAnswer + Send + Sync + 'a>),
+    /// A key: hand this to the `*_once` use case.
+    Once(Idempotent<'a, T>),
+}
+
+/// A write as sent: its method, its path (as sent, before nesting), its headers and its raw
+/// body (read whole, up to the body limit). Extracted last by every write handler.
+pub struct Sent {
+    /// The method.
+    pub method: axum::http::Method,
+    /// The path and query as sent.
+    pub uri: axum::http::Uri,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Sent {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let uri = request
+            .extensions()
+            .get::<OriginalUri>()
+            .map_or_else(|| request.uri().clone(), |OriginalUri(uri)| uri.clone());
+        let method = request.method().clone();
+        let headers = request.headers().clone();
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|r| ApiError::from_status(r.status(), &r.body_text()))?;
+        Ok(Sent {
+            method,
+            uri,
+            headers,
+            body,
+        })
+    }
+}
+
+impl Sent {
+    /// The write, with the names of its route's path parameters.
+    pub(crate) fn with_params(&self, path_params: &'static [&'static str]) -> WriteRequest<'_> {
+        WriteRequest {
+            method: &self.method,
+            headers: &self.headers,
+            uri: &self.uri,
+            body: &self.body,
+            path_params,
+        }
+    }
+}
+
+/// What a write handler read of its request: the headers, the path as sent and the raw body
+/// (for the idempotency fingerprint), and the names its path parameters have.
+pub(crate) struct WriteRequest<'r> {
+    /// The request's method.
+    pub method: &'r axum::http::Method,
+    /// The request's headers.
+    pub headers: &'r HeaderMap,
+    /// The path as sent.
+    pub uri: &'r axum::http::Uri,
+    /// The body as sent.
+    pub body: &'r [u8],
+    /// The path parameters of the route (`key`, `id`, `track`, `year`, `team`).
+    pub path_params: &'static [&'static str],
+}
+
+impl WriteRequest<'_> {
+    /// How this write answers: [`Keyed`], from its `Idempotency-Key` (checked), its
+    /// fingerprint and `action`, the use case's name for the key. `render` makes the answer
+    /// (status, JSON body, `ETag`) of an outcome.
+    pub(crate) fn keyed<'a, T>(
+        &self,
+        action: &'static str,
+        render: impl Fn(&T) -> StoredAnswer + Send + Sync + 'a,
+    ) -> ApiResult<Keyed<'a, T>> {
+        Ok(match idempotency_key(self.headers)? {
+            None => Keyed::Plain(Box::new(render)),
+            Some(key) => Keyed::Once(idempotent(
+                self.method.as_str(),
+                key,
+                action,
+                self.uri,
+                self.body,
+                render,
+            )),
+        })
+    }
+
+    /// The response to a write without a key: its outcome rendered.
+    pub(crate) fn plain<T>(
+        &self,
+        render: &(dyn Fn(&T) -> StoredAnswer + Send + Sync + '_),
+        outcome: Result<T, ServiceError>,
+    ) -> ApiResult<Response> {
+        let value = outcome.map_err(|e| self.error(e))?;
+        Ok(answer_response(&render(&value), false))
+    }
+
+    /// The response to a write with a key: the answer stored with it (first or replayed).
+    pub(crate) fn once<T>(
+        &self,
+        once: &Idempotent<'_, T>,
+        outcome: Result<Answer<T>, ServiceError>,
+    ) -> ApiResult<Response> {
+        let answer = outcome.map_err(|e| match e {
+            e @ ServiceError::Invalid {
+                field: Field::RequestId,
+                ..
+            } => key_error(e),
+            e => self.error(e),
+        })?;
+        Ok(answered(once, answer))
+    }
+
+    /// A service error about this request: an input the service names is, unless it is a
+    /// header or one of the path's parameters, a field of the body, named by its JSON pointer.
+    pub(crate) fn error(&self, e: ServiceError) -> ApiError {
+        let mut error = ApiError::from(e);
+        if let Some(field) = &error.field
+            && !field.starts_with('/')
+            && !crate::error::is_header(field)
+            && !self.path_params.contains(&field.as_str())
+        {
+            error.field = Some(format!("/{field}"));
+        }
+        error
+    }
+}
+
+/// A value of the body that does not parse, named by its pointer.
+pub(crate) fn bad_field(pointer: &str, e: &impl peiyu_domain::Localize) -> ApiError {
+    let text = e.localize(peiyu_domain::Lang::Zh);
+    ApiError::invalid(pointer, text.zh(), text.en())
+}
+
+/// `If-Match` on a write to a versioned resource: required (428 without it); `*` is any
+/// version (`None`), else the version it names.
+pub(crate) fn required_version(headers: &HeaderMap) -> ApiResult<Option<i64>> {
+    if_match(headers)?.ok_or_else(ApiError::precondition_required)
+}
+
 /// The key of a request, bound to its method, its path (as sent) and its body.
 fn idempotent<'a, T>(
+    method: &str,
     key: String,
     action: &'static str,
     uri: &axum::http::Uri,
     body: &[u8],
     render: impl Fn(&T) -> StoredAnswer + Send + Sync + 'a,
 ) -> Idempotent<'a, T> {
-    let fingerprint = peiyu_service::fingerprint("POST", uri.path(), body);
+    let fingerprint = peiyu_service::fingerprint(method, uri.path(), body);
     Idempotent::new(key, action, fingerprint, render)
 }
 
@@ -323,28 +484,6 @@ pub async fn list_enterprises(
             .map(|v| EnterpriseDto::from_view(v, lang))
             .collect(),
     ))
-}
-
-/// One enterprise (by USCC or an unambiguous name) with its recent monthly figures.
-#[utoipa::path(
-    get, path = "/api/v1/enterprises/{key}", tag = "enterprises",
-    params(("key" = String, Path, description = "USCC or an unambiguous name")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The enterprise", body = EnterpriseDetailDto),
-        (status = 401, description = "No valid token", body = Problem),
-        (status = 404, description = "No such enterprise", body = Problem),
-        (status = 422, description = "An ambiguous or malformed key: name it by its USCC (or its full id)", body = Problem),
-    )
-)]
-pub async fn show_enterprise(
-    state: AppState,
-    Authed(actor): Authed,
-    ApiLang(lang): ApiLang,
-    Path(key): Path<String>,
-) -> ApiResult<Json<EnterpriseDetailDto>> {
-    let detail = state.service.show_enterprise(&actor, &key).await?;
-    Ok(Json(EnterpriseDetailDto::new(&detail, lang)))
 }
 
 /// An enterprise's cultivations: stage, version, the moves possible now with their guards,
@@ -456,7 +595,7 @@ pub async fn advance(
         let outcome = state.service.advance_case(&actor, cmd).await?;
         return Ok(answer_response(&render(&outcome), false));
     };
-    let once = idempotent(request_id, "case.advance", &uri, &body, render);
+    let once = idempotent("POST", request_id, "case.advance", &uri, &body, render);
     let answer = state
         .service
         .advance_case_once(&actor, cmd, &once)
@@ -539,7 +678,7 @@ pub async fn complete_task(
         let names = state.service.task_names([&task.value]).await?;
         return Ok(answer_response(&render(&TaskDone { task, names }), false));
     };
-    let once = idempotent(key, "task.done", &uri, &body, render);
+    let once = idempotent("POST", key, "task.done", &uri, &body, render);
     let answer = state
         .service
         .complete_task_once(
@@ -584,7 +723,7 @@ pub async fn batch_list(
     Ok(Json(BatchListDto::new(&view, lang)))
 }
 
-fn parse_year(s: &str) -> ApiResult<i32> {
+pub(crate) fn parse_year(s: &str) -> ApiResult<i32> {
     s.trim().parse::<i32>().map_err(|_| {
         ApiError::invalid(
             "year",
@@ -747,7 +886,7 @@ pub async fn load_notice(
             .await?;
         return Ok(answer_response(&render(&load), false));
     };
-    let once = idempotent(key, "calendar.notice", &uri, &body, render);
+    let once = idempotent("POST", key, "calendar.notice", &uri, &body, render);
     let answer = state
         .service
         .load_notice_once(&actor, input, request.apply, &once)

@@ -1,0 +1,197 @@
+//! The bodies of the API's writes: what an officer sends to add, change or move something.
+//! Each field is named as the API names it in a problem's JSON pointer (`/uscc`, `/month`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `POST /officers`: a new officer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOfficerRequest {
+    /// The login name: lower-case letters, digits, `.`, `_` or `-`.
+    pub login: String,
+    /// The name people read.
+    pub name: String,
+    /// `officer` (default), `lead`, `leader` or `admin`.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// `POST /teams`: a new team (专班).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTeamRequest {
+    /// The team's name.
+    pub name: String,
+    /// The lead's login; the lead joins the team.
+    #[serde(default)]
+    pub lead: Option<String>,
+}
+
+/// `POST /teams/{team}/members`: an officer joining a team.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinTeamRequest {
+    /// The officer's login.
+    pub login: String,
+}
+
+/// `POST /enterprises`: a firm to put on the county's books.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEnterpriseRequest {
+    /// The unified social credit code (18 characters, check characters verified).
+    pub uscc: String,
+    /// Accept a genuine early code whose check characters do not verify.
+    #[serde(default)]
+    pub lenient: bool,
+    /// The registered name.
+    pub name: String,
+    /// `industry`, `wholesale`, `retail`, `accommodation`, `catering` or `other` (or its
+    /// Chinese label, 工业 …).
+    pub sector: String,
+    /// The town (乡镇).
+    pub town: String,
+    /// The address.
+    #[serde(default)]
+    pub address: String,
+    /// Land area in mu (亩), e.g. `"18.7"`.
+    #[serde(default)]
+    pub land_area: Option<String>,
+    /// A branch (分支机构) rather than a legal entity.
+    #[serde(default)]
+    pub branch: bool,
+    /// The responsible officer's login (default: you; an admin may leave it unset).
+    #[serde(default)]
+    pub officer: Option<String>,
+}
+
+/// `PATCH /enterprises/{key}`: the fields to change; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseEditRequest {
+    /// A corrected USCC.
+    #[serde(default)]
+    pub uscc: Option<String>,
+    /// Accept a genuine early code whose check characters do not verify.
+    #[serde(default)]
+    pub lenient: bool,
+    /// The name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The sector.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// The town.
+    #[serde(default)]
+    pub town: Option<String>,
+    /// The address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Land area in mu; `"none"` clears it.
+    #[serde(default)]
+    pub land_area: Option<String>,
+    /// A branch (`true`) or a legal entity (`false`).
+    #[serde(default)]
+    pub branch: Option<bool>,
+    /// The responsible officer's login; `""` leaves it unset (admin).
+    #[serde(default)]
+    pub officer: Option<String>,
+    /// Why (recorded in the audit log).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /enterprises/{key}/archive`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveRequest {
+    /// Why (required), e.g. 已注销.
+    pub reason: String,
+}
+
+/// An amount of money: integer yuan as a number (`12000000`), or text with a unit as officers
+/// write it (`"1200万"`, `"1.2亿"`, `"12000000元"`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum AmountInput {
+    /// Integer yuan.
+    Yuan(i64),
+    /// Text with a unit (元, 万, 万元, 亿, 亿元).
+    Text(String),
+}
+
+/// `POST /enterprises/{key}/metrics`: one month's figures. At least one figure is required.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsRequest {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Main business revenue (主营业务收入).
+    #[serde(default)]
+    pub revenue: Option<AmountInput>,
+    /// Industrial output value (工业总产值).
+    #[serde(default)]
+    pub output_value: Option<AmountInput>,
+    /// Energy use in tonnes of standard coal, e.g. `"12.5"`.
+    #[serde(default)]
+    pub energy: Option<String>,
+    /// Employees at the month's end.
+    #[serde(default)]
+    pub employees: Option<u32>,
+    /// Tax paid.
+    #[serde(default)]
+    pub tax: Option<AmountInput>,
+    /// R&D spending.
+    #[serde(default)]
+    pub rnd: Option<AmountInput>,
+    /// Why (for a correction).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /batches/{year}/entries` (assign), `…/entries/{key}/move` and `…/entries/{key}/remove`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchChangeRequest {
+    /// The enterprise (USCC or unambiguous name); assign only, the others name it in the path.
+    #[serde(default)]
+    pub enterprise: Option<String>,
+    /// The batch, 1 to 4 (assign and move).
+    #[serde(default)]
+    pub batch: Option<u8>,
+    /// Why (required).
+    pub reason: String,
+    /// The effective date (default today).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+}
+
+/// `POST /enterprises/{key}/cases`: open a cultivation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenCaseRequest {
+    /// The track's key, e.g. `industrial`.
+    pub track: String,
+    /// The stage aimed for.
+    #[serde(default)]
+    pub target_stage: Option<String>,
+    /// The day it should be reached.
+    #[serde(default)]
+    pub target: Option<NaiveDate>,
+    /// The day the case opens (default today).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+}
+
+/// `POST /enterprises/{key}/cases/{track}/withdraw`: withdrawing a cultivation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    /// Why (required), e.g. 企业迁出.
+    pub reason: String,
+    /// The effective date (default today).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+}
