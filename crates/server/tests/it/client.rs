@@ -70,6 +70,11 @@ impl Request {
         self.header("Content-Type", "application/json")
     }
 
+    pub fn bytes(mut self, body: Vec<u8>) -> Request {
+        self.body = body;
+        self
+    }
+
     pub fn form(mut self, body: &str) -> Request {
         self.body = body.as_bytes().to_vec();
         self.header("Content-Type", "application/x-www-form-urlencoded")
