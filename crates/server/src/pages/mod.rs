@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/week", get(week))
         .route("/week/file", get(week_file))
+        .route("/week/print", get(week::week_print))
         .route("/enterprises", get(enterprises))
         .route("/enterprises/{key}", get(enterprise))
         .route(
