@@ -11,6 +11,7 @@ mod batches;
 mod calendar;
 mod demo;
 mod enterprises;
+mod evidence;
 mod idempotency;
 mod ledger;
 mod tasks;

@@ -14,6 +14,7 @@ pub mod cases;
 pub mod clock;
 pub mod enterprises;
 pub mod error;
+pub mod evidence;
 pub mod history;
 pub mod idempotency;
 pub mod import;
@@ -43,6 +44,7 @@ pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, O
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, Field, ServiceError, ServiceResult};
+pub use evidence::{EvidenceRef, MAX_EVIDENCE_BYTES};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
 pub use idempotency::{Answer, Idempotent, fingerprint};
 pub use import::{
@@ -54,6 +56,7 @@ pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHol
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
+pub use peiyu_storage::evidence::EvidenceFile;
 pub use peiyu_storage::{
     BrokenSeal, Seal, StoredAnswer, Target, TrackRecord, TrackStored, Upserted,
 };

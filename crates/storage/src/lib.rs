@@ -14,6 +14,7 @@ pub mod cultivations;
 pub mod enterprises;
 pub mod entities;
 pub mod error;
+pub mod evidence;
 pub mod history;
 pub mod idempotency;
 pub mod instant;

@@ -188,7 +188,7 @@ pub(super) async fn enterprises(
 
 // ---- one enterprise ----
 
-fn guard_lines(guards: &[peiyu_service::GuardResult], lang: Lang) -> Vec<Line> {
+pub(super) fn guard_lines(guards: &[peiyu_service::GuardResult], lang: Lang) -> Vec<Line> {
     guards
         .iter()
         .map(|g| Line {
@@ -276,7 +276,7 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
             .iter()
             .map(|t| {
                 Row::new(vec![
-                    Cell::text(short_id(t)).class("id"),
+                    Cell::link(short_id(t), super::task::task_href(t, lang)).class("id"),
                     Cell::text(&t.title),
                     Cell::text(names.officer_name(t.assignee)),
                     Cell::date(t.due_on),
@@ -327,26 +327,57 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
 }
 
 pub(super) async fn enterprise(
-    State(state): State<AppState>,
+    state: AppState,
     PageUser(user): PageUser,
     PageLang(lang): PageLang,
     uri: Uri,
     Path(key): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<super::task::DoneQuery>,
 ) -> Response {
+    let flash = q
+        .done
+        .as_deref()
+        .and_then(|d| super::actions::done_note(d, lang));
+    render_enterprise(&state, &user, lang, &uri, &key, flash, None).await
+}
+
+/// An enterprise's page, with `outcome` shown in the form it belongs to.
+pub(super) async fn render_enterprise(
+    state: &AppState,
+    user: &Officer,
+    lang: Lang,
+    uri: &Uri,
+    key: &str,
+    flash: Option<String>,
+    outcome: Option<super::forms::Outcome>,
+) -> Response {
+    let (user, uri) = (user.clone(), uri.clone());
     let service = &state.service;
-    let detail = match service.show_enterprise(&user, &key).await {
+    let detail = match service.show_enterprise(&user, key).await {
         Ok(d) => d,
         Err(e) => return error_page(&uri, lang, &user, e),
     };
     let uscc = detail.view.enterprise.uscc.as_str().to_owned();
     let everything = HistoryQuery::default();
-    let (cases, history) = match tokio::try_join!(
+    let (cases, history, batches) = match tokio::try_join!(
         service.show_cases(&user, &uscc),
         service.enterprise_history(&user, &uscc, &everything),
+        service.batch_history(&user, &uscc),
     ) {
         Ok(found) => found,
         Err(e) => return error_page(&uri, lang, &user, e),
     };
+    let status = outcome.as_ref().map(|o| o.status).unwrap_or(StatusCode::OK);
+    let actions = super::actions::enterprise_forms(
+        state,
+        &user,
+        lang,
+        &detail,
+        &cases,
+        &batches.1,
+        outcome.as_ref(),
+    )
+    .await;
     let e = &detail.view.enterprise;
     let facts = vec![
         (tr(lang, "统一社会信用代码", "USCC"), uscc.clone()),
@@ -375,23 +406,8 @@ pub(super) async fn enterprise(
             detail.view.version.to_string(),
         ),
     ];
-    let mut sections = vec![Section {
-        heading: tr(lang, "基本信息", "Details").to_owned(),
-        alert: false,
-        note: None,
-        empty: String::new(),
-        tables: vec![Table {
-            caption: None,
-            headers: vec![
-                tr(lang, "项目", "Item").to_owned(),
-                tr(lang, "内容", "Value").to_owned(),
-            ],
-            rows: facts
-                .into_iter()
-                .map(|(k, v)| Row::new(vec![Cell::text(k), Cell::text(v)]))
-                .collect(),
-        }],
-    }];
+    let facts = facts.into_iter().map(|(k, v)| (k, Cell::text(v))).collect();
+    let mut sections = vec![facts_section(tr(lang, "基本信息", "Details"), lang, facts)];
     if cases.cases.is_empty() {
         sections.push(Section {
             heading: tr(lang, "培育流程", "Cultivation").to_owned(),
@@ -403,7 +419,8 @@ pub(super) async fn enterprise(
     }
     sections.extend(cases.cases.iter().map(|c| case_section(c, lang)));
     if !detail.recent_metrics.is_empty() {
-        let money = |y: Option<peiyu_domain::Yuan>| y.map(|y| y.to_string()).unwrap_or_default();
+        let money =
+            |y: Option<peiyu_domain::Yuan>| y.map(|y| y.format_wan_rounded(2)).unwrap_or_default();
         sections.push(Section {
             heading: tr(lang, "近期月度指标", "Recent monthly figures").to_owned(),
             alert: false,
@@ -492,11 +509,11 @@ pub(super) async fn enterprise(
         list_html: None,
         sections,
         footer: footer(service, lang),
-        flash: None,
+        flash,
         extra_html: None,
-        actions: Vec::new(),
+        actions,
     };
-    html(StatusCode::OK, page.render())
+    html(status, page.render())
 }
 
 fn guard_lines_recorded(guards: &[(bool, peiyu_domain::Text)], lang: Lang) -> Vec<Line> {

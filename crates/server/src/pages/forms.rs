@@ -20,7 +20,7 @@ use crate::lang::tr;
 /// One form on a page, drawn by `templates/form.html`.
 pub(super) struct ActionForm {
     /// Its id on the page (`complete`, `transfer`, …): the anchor, and the prefix of its fields' ids.
-    pub id: &'static str,
+    pub id: String,
     /// What it does, as the summary a person taps to open it.
     pub title: String,
     /// Where it posts.
@@ -152,13 +152,13 @@ impl FormField {
 impl ActionForm {
     /// A form `id` posting to `action`, with a fresh idempotency key and the page's language.
     pub fn new(
-        id: &'static str,
+        id: impl Into<String>,
         title: impl Into<String>,
         action: String,
         lang: Lang,
     ) -> ActionForm {
         ActionForm {
-            id,
+            id: id.into(),
             title: title.into(),
             action,
             multipart: false,
@@ -266,7 +266,7 @@ pub(super) fn new_key() -> String {
 #[derive(Debug)]
 pub(super) struct Outcome {
     /// The form's id.
-    pub form: &'static str,
+    pub form: String,
     /// The values typed, by field name.
     pub typed: BTreeMap<String, String>,
     /// Errors beside fields, by field name.
@@ -284,7 +284,7 @@ pub(super) struct Outcome {
 impl Default for Outcome {
     fn default() -> Outcome {
         Outcome {
-            form: "",
+            form: String::new(),
             typed: BTreeMap::new(),
             errors: BTreeMap::new(),
             error: None,
@@ -297,9 +297,9 @@ impl Default for Outcome {
 
 impl Outcome {
     /// Form `form` submitted with `typed`.
-    pub fn new(form: &'static str, typed: &BTreeMap<String, String>) -> Outcome {
+    pub fn new(form: impl Into<String>, typed: &BTreeMap<String, String>) -> Outcome {
         Outcome {
-            form,
+            form: form.into(),
             typed: typed.clone(),
             key: typed.get("key").cloned(),
             ..Outcome::default()

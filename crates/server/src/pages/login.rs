@@ -26,7 +26,7 @@ pub(super) struct NextQuery {
     next: Option<String>,
 }
 
-fn form_lang(lang: Option<&str>) -> Lang {
+pub(super) fn form_lang(lang: Option<&str>) -> Lang {
     query_lang(lang.map(|l| format!("lang={l}")).as_deref())
 }
 

@@ -31,17 +31,20 @@ use crate::auth::{
 use crate::error::ApiError;
 use crate::lang::{PageLang, query_lang, tr};
 
+mod actions;
 mod calendar;
 mod enterprises;
 mod forms;
 mod login;
 mod progress;
 pub mod security;
+mod task;
 mod tasks;
 mod week;
 
 use calendar::calendar_page;
 use enterprises::{enterprise, enterprises};
+use login::form_lang;
 use login::{change_password, login, login_page, logout, password_page};
 use progress::progress;
 use tasks::tasks;
@@ -56,14 +59,26 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/week", get(week))
         .route("/week/file", get(week_file))
+        .route("/week/print", get(week::week_print))
         .route("/enterprises", get(enterprises))
         .route("/enterprises/{key}", get(enterprise))
+        .route(
+            "/enterprises/{key}/{action}",
+            post(actions::enterprise_action),
+        )
         .route("/tasks", get(tasks))
+        .route("/tasks/{key}", get(task::task_page))
+        .route("/tasks/{key}/done", post(task::complete))
+        .route("/tasks/{key}/{action}", post(task::change_task))
+        .route("/evidence/{sha256}", get(task::evidence_file))
         .route("/progress", get(progress))
         .route("/calendar", get(calendar_page))
         .route("/password", get(password_page).post(change_password))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::guard))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            security::MAX_FORM_BYTES,
+        ))
         .layer(axum::middleware::map_response(no_store))
         .route("/static/peiyu.css", get(security::stylesheet))
         .layer(axum::middleware::map_response(security::headers))
@@ -90,6 +105,7 @@ struct Chrome {
     logout_label: &'static str,
     skip_label: &'static str,
     nav_label: &'static str,
+    filters_label: &'static str,
     /// The CSRF token every form of the page carries ([`security`]).
     csrf: String,
 }
@@ -295,6 +311,7 @@ fn chrome(uri: &Uri, lang: Lang, user: Option<&Officer>, title: &str, active: &s
         logout_label: tr(lang, "退出", "Log out"),
         skip_label: tr(lang, "跳到正文", "Skip to the content"),
         nav_label: tr(lang, "主导航", "Main"),
+        filters_label: tr(lang, "筛选与下载", "Filters and downloads"),
         csrf: security::current_token(),
     }
 }
@@ -355,6 +372,27 @@ fn message_page(status: StatusCode, lang: Lang, text: &str) -> Response {
     html(status, page.render())
 }
 
+/// A section of facts: one row per item, its label and its value.
+fn facts_section(heading: &str, lang: Lang, facts: Vec<(&str, Cell)>) -> Section {
+    Section {
+        heading: heading.to_owned(),
+        alert: false,
+        note: None,
+        empty: String::new(),
+        tables: vec![Table {
+            caption: None,
+            headers: vec![
+                tr(lang, "项目", "Item").to_owned(),
+                tr(lang, "内容", "Value").to_owned(),
+            ],
+            rows: facts
+                .into_iter()
+                .map(|(k, v)| Row::new(vec![Cell::text(k), v]))
+                .collect(),
+        }],
+    }
+}
+
 fn footer(service: &Service, lang: Lang) -> String {
     format!(
         "{} {} · {}",
@@ -362,8 +400,8 @@ fn footer(service: &Service, lang: Lang) -> String {
         service.today(),
         tr(
             lang,
-            "页面只读；推进、完成任务请用接口或命令行。",
-            "Pages only read: move cases and complete tasks through the API or the CLI."
+            "每项操作都记入审计日志；金额单位万元。",
+            "Every action is recorded in the audit log; money in 10k yuan (万元)."
         )
     )
 }

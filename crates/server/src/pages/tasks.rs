@@ -30,7 +30,7 @@ pub(super) async fn tasks(
             Row {
                 class: if t.due_on < today { "overdue" } else { "" },
                 cells: vec![
-                    Cell::text(short_id(t)).class("id"),
+                    Cell::link(short_id(t), super::task::task_href(t, lang)).class("id"),
                     enterprise_cell(t),
                     Cell::text(&t.title),
                     Cell::text(t.kind.label(lang)),

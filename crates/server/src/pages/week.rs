@@ -12,6 +12,8 @@ pub(super) struct WeekParams {
     team: Option<String>,
     all: Option<bool>,
     format: Option<String>,
+    /// On the print page: one officer per page.
+    per_officer: Option<bool>,
 }
 
 impl WeekParams {
@@ -179,7 +181,7 @@ pub(super) async fn week(
         ("xlsx", "Excel"),
         ("csv", "CSV"),
         ("ics", tr(lang, "日历", "calendar")),
-        ("html", tr(lang, "打印版", "print")),
+        ("html", tr(lang, "网页文件", "HTML file")),
     ] {
         filters.push(Link {
             href: with_lang(
@@ -190,6 +192,11 @@ pub(super) async fn week(
             active: false,
         });
     }
+    filters.push(Link {
+        href: with_lang(&format!("/week/print?{}", params.query(&week_key)), lang),
+        label: format!("⎙ {}", tr(lang, "周例会打印", "print for the meeting")),
+        active: false,
+    });
     let page = Page {
         chrome: chrome(
             &uri,
@@ -256,4 +263,147 @@ pub(super) async fn week_file(
         }
     };
     crate::views::file_response(bytes, format, &format!("weekly-{}", list.week))
+}
+
+/// The meeting's sheet (周例会): the week's list as peiyu-formats draws it, with the scope in
+/// the title, a notes column and the seal; A4 landscape when printed, and with
+/// `per_officer=true` one officer of the team (or the bureau) per page.
+#[derive(Template)]
+#[template(path = "print.html")]
+struct PrintPage {
+    chrome: Chrome,
+    heading: String,
+    subtitle: String,
+    hint: &'static str,
+    filters: Vec<Link>,
+    per_officer: bool,
+    parts: Vec<String>,
+    sign: String,
+}
+
+/// `/week/print`: the meeting's sheet of the list `/week` shows.
+pub(super) async fn week_print(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+) -> Response {
+    let params = match WeekParams::of(&uri, lang, &user) {
+        Ok(p) => p,
+        Err(page) => return *page,
+    };
+    let list = match week_list(&state, &user, lang, &uri, &params).await {
+        Ok(list) => list,
+        Err(page) => return page,
+    };
+    let scope = match (&params.team, params.all) {
+        (Some(team), _) => team.clone(),
+        (None, Some(true)) => tr(lang, "全局", "The whole bureau").to_owned(),
+        _ => user.name.clone(),
+    };
+    let per_officer = params.per_officer == Some(true);
+    let mut lists = Vec::new();
+    if per_officer {
+        let officers: Vec<Officer> = match (&params.team, params.all) {
+            (Some(team), _) => state
+                .service
+                .list_teams(&user)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| &t.team.name == team)
+                .flat_map(|t| t.lead.into_iter().chain(t.members))
+                .collect(),
+            (None, Some(true)) => state.service.list_officers(&user).await.unwrap_or_default(),
+            _ => vec![user.clone()],
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for officer in officers.into_iter().filter(|o| o.active) {
+            if !seen.insert(officer.id) {
+                continue;
+            }
+            let query = WeeklyQuery {
+                officer: Some(officer.login.as_str().to_owned()),
+                week: Some(list.week),
+                ..WeeklyQuery::default()
+            };
+            match state.service.weekly(&user, query).await {
+                Ok(one) => lists.push(one),
+                Err(e) => {
+                    tracing::warn!(officer = %officer.login.as_str(), error = %e, "an officer's list was left out of the print")
+                }
+            }
+        }
+    } else {
+        lists.push(list.clone());
+    }
+    let link = |uscc: &str| enterprise_href(uscc, lang);
+    let mut parts = Vec::new();
+    for one in &lists {
+        match peiyu_formats::weekly::html_fragment(one, lang, Some(&link)) {
+            Ok(body) => parts.push(body),
+            Err(e) => return html(StatusCode::INTERNAL_SERVER_ERROR, Err(e)),
+        }
+    }
+    let week_key = list.week.to_string();
+    let toggle = WeekParams {
+        week: None,
+        team: params.team.clone(),
+        all: params.all,
+        format: None,
+        per_officer: None,
+    };
+    let base = format!("/week/print?{}", toggle.query(&week_key));
+    let filters = vec![
+        Link {
+            href: with_lang(&format!("/week?{}", toggle.query(&week_key)), lang),
+            label: tr(lang, "‹ 返回本周清单", "‹ back to the list").to_owned(),
+            active: false,
+        },
+        Link {
+            href: with_lang(&base, lang),
+            label: tr(lang, "合并打印", "all together").to_owned(),
+            active: !per_officer,
+        },
+        Link {
+            href: with_lang(&format!("{base}&per_officer=true"), lang),
+            label: tr(lang, "每人一页", "one officer per page").to_owned(),
+            active: per_officer,
+        },
+    ];
+    let page = PrintPage {
+        chrome: chrome(
+            &uri,
+            lang,
+            Some(&user),
+            tr(lang, "周例会", "Weekly meeting"),
+            "/week",
+        ),
+        heading: format!(
+            "{} · {scope}",
+            tr(lang, "周例会任务清单", "Weekly meeting: tasks")
+        ),
+        subtitle: format!(
+            "{} {} · {} {}",
+            tr(lang, "周次", "Week"),
+            list.week,
+            tr(lang, "打印日期", "printed on"),
+            state.service.today()
+        ),
+        hint: tr(
+            lang,
+            "用浏览器的“打印”（Ctrl+P）打印：A4 横向，每行后留“备注”栏供会上手写。",
+            "Print with the browser (Ctrl+P): A4 landscape, with a notes column after every row for the meeting.",
+        ),
+        filters,
+        per_officer,
+        parts,
+        sign: tr(
+            lang,
+            "记录人：　　　　　　　　　审核：",
+            "Recorded by:                    Checked by:",
+        )
+        .to_owned(),
+    };
+    html(StatusCode::OK, page.render())
 }

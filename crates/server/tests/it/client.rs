@@ -117,6 +117,10 @@ impl Request {
         self
     }
 
+    pub fn bytes(self, body: Vec<u8>) -> Request {
+        self.body(&body)
+    }
+
     pub fn form(mut self, body: &str) -> Request {
         self.body = body.as_bytes().to_vec();
         self.header("Content-Type", "application/x-www-form-urlencoded")

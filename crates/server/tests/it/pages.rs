@@ -547,3 +547,41 @@ async fn every_page_has_the_security_headers_and_no_inline_style_or_script() {
     assert!(r.header("content-type").unwrap().starts_with("text/css"));
     assert!(r.body.contains("@media (max-width: 719px)"));
 }
+
+#[tokio::test]
+async fn the_meeting_print_sheet_has_the_title_week_notes_column_and_one_officer_per_page() {
+    let w = world().await;
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let r = get(w.addr, "/week?week=2023-W27")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert!(
+        r.body.contains("href=\"/week/print?week=2023-W27\""),
+        "{}",
+        r.body
+    );
+    let r = get(w.addr, "/week/print?week=2023-W27")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("周例会任务清单 · 王伟"), "{}", r.body);
+    assert!(r.body.contains("周次 2023-W27"), "{}", r.body);
+    assert!(r.body.contains("class=\"meeting\""), "{}", r.body);
+    assert!(r.body.contains("每人一页"), "{}", r.body);
+    let r = get(w.addr, "/week/print?week=2023-W27&per_officer=true&lang=en")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("per-officer"), "{}", r.body);
+    assert!(r.body.contains("Weekly meeting: tasks"), "{}", r.body);
+    // The notes column and the page breaks are the stylesheet's.
+    let css = get(w.addr, "/static/peiyu.css").send().await.body;
+    assert!(css.contains("size: A4 landscape"));
+    assert!(
+        css.contains(".per-officer > section.officer + section.officer { break-before: page; }")
+    );
+    assert!(css.contains("content: \"备注\""));
+}

@@ -13,6 +13,7 @@ pub mod batch_moves;
 pub mod calendar_years;
 pub mod cultivations;
 pub mod enterprises;
+pub mod evidence_files;
 pub mod idempotency_keys;
 pub mod login_attempts;
 pub mod metrics;

@@ -1,0 +1,576 @@
+//! One task and what can be done to it here: complete it with a note and an optional evidence
+//! file, transfer it, delegate it (or take it back), reopen it; each through the same service
+//! call as `peiyu task …`.
+//!
+//! Each form carries an idempotency key and the task's version. Completing goes through
+//! [`Service::complete_task_once`], so a repeat of the key gets the first answer. The other
+//! changes run with the key as their request id ([`Service::with_request_id`]): a form whose
+//! version is stale because its own key already changed the task (a double submit) is answered
+//! as done; a form made stale by someone else says so and shows the task as it is now.
+
+use std::collections::BTreeMap;
+
+use axum::extract::Multipart;
+use peiyu_service::{Answer, Field, Idempotent, StoredAnswer, fingerprint};
+
+use super::forms::{ActionForm, FormField, Outcome, read_version, text, typed};
+use super::*;
+
+/// `?done=` after an action: which one, for the page's note.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct DoneQuery {
+    #[serde(default)]
+    pub(super) done: Option<String>,
+}
+
+/// The href of a task's page.
+pub(super) fn task_href(task: &Task, lang: Lang) -> String {
+    with_lang(&format!("/tasks/{}", task.id.0.simple()), lang)
+}
+
+/// Officers as choices, sorted by name, with an empty first choice labelled `none` if given.
+pub(super) async fn officer_choices(
+    service: &Service,
+    user: &Officer,
+    none: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut officers = service.list_officers(user).await.unwrap_or_default();
+    officers.retain(|o| o.active);
+    officers.sort_by(|a, b| a.name.cmp(&b.name));
+    none.map(|n| (String::new(), n.to_owned()))
+        .into_iter()
+        .chain(
+            officers
+                .into_iter()
+                .map(|o| (o.login.as_str().to_owned(), o.name.clone())),
+        )
+        .collect()
+}
+
+pub(super) async fn task_page(
+    state: AppState,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Path(key): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<DoneQuery>,
+) -> Response {
+    let flash = q
+        .done
+        .as_deref()
+        .and_then(|d| super::actions::done_note(d, lang));
+    render(&state, &user, lang, &uri, &key, flash, None).await
+}
+
+/// The task page, with `outcome` shown in the form it belongs to.
+async fn render(
+    state: &AppState,
+    user: &Officer,
+    lang: Lang,
+    uri: &Uri,
+    key: &str,
+    flash: Option<String>,
+    outcome: Option<Outcome>,
+) -> Response {
+    let service = &state.service;
+    let current = match service.resolve_task(key).await {
+        Ok(t) => t,
+        Err(e) => return error_page(uri, lang, user, e),
+    };
+    let task = &current.value;
+    let names = match service.task_names([task]).await {
+        Ok(n) => n,
+        Err(e) => return error_page(uri, lang, user, e),
+    };
+    let status = outcome.as_ref().map(|o| o.status).unwrap_or(StatusCode::OK);
+    let id = task.id.0.simple().to_string();
+    let base = format!("/tasks/{id}");
+    let mut facts = vec![
+        (tr(lang, "任务", "Task"), Cell::text(&task.title)),
+        (tr(lang, "类别", "Kind"), Cell::text(task.kind.label(lang))),
+        (
+            tr(lang, "状态", "Status"),
+            Cell::text(task.status.label(lang)),
+        ),
+        (
+            tr(lang, "负责人", "Assignee"),
+            Cell::text(names.officer_name(task.assignee)),
+        ),
+        (tr(lang, "截止", "Due"), Cell::date(task.due_on)),
+        (
+            tr(lang, "创建于", "Created on"),
+            Cell::date(task.created_on),
+        ),
+        (
+            tr(lang, "版本", "Version"),
+            Cell::text(current.version.to_string()),
+        ),
+    ];
+    if let Some(e) = task.enterprise.and_then(|id| names.enterprise(id)) {
+        facts.insert(
+            1,
+            (
+                tr(lang, "企业", "Enterprise"),
+                Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
+            ),
+        );
+    }
+    if let Some(d) = task.delegate {
+        facts.push((
+            tr(lang, "委派给", "Delegated to"),
+            Cell::text(names.officer_name(d)),
+        ));
+    }
+    if let Some(description) = &task.description {
+        facts.push((tr(lang, "说明", "Description"), Cell::text(description)));
+    }
+    if let Some(on) = task.completed_on {
+        facts.push((tr(lang, "完成于", "Done on"), Cell::date(on)));
+    }
+    if let Some(note) = &task.completion_note {
+        facts.push((tr(lang, "完成说明", "Completion note"), Cell::text(note)));
+    }
+    if let Some(evidence) = &task.evidence {
+        let cell = match evidence
+            .strip_prefix("sha256:")
+            .and_then(|rest| rest.split_whitespace().next())
+        {
+            Some(sha) => Cell::link(evidence, format!("/evidence/{sha}")),
+            None => Cell::text(evidence),
+        };
+        facts.push((tr(lang, "佐证", "Evidence"), cell));
+    }
+    let outcome = outcome.as_ref();
+    let mut actions = Vec::new();
+    if task.status == peiyu_domain::TaskStatus::Open {
+        let officers = officer_choices(service, user, None).await;
+        actions.push(
+            ActionForm::new(
+                "complete",
+                tr(lang, "完成任务", "Complete the task"),
+                format!("{base}/done"),
+                lang,
+            )
+            .version(current.version)
+            .multipart()
+            .field(FormField::new(
+                "note",
+                "textarea",
+                tr(lang, "完成说明", "What was done"),
+            ))
+            .field(
+                FormField::new(
+                    "evidence",
+                    "file",
+                    tr(lang, "佐证文件（可选）", "Evidence file (optional)"),
+                )
+                .hint(tr(
+                    lang,
+                    "照片、扫描件或文档，最大 8 MiB；记录其 SHA-256。",
+                    "A photo, scan or document up to 8 MiB; its SHA-256 is recorded.",
+                )),
+            )
+            .field(FormField::new(
+                "on",
+                "date",
+                tr(lang, "完成日期（默认今天）", "Done on (default today)"),
+            ))
+            .button(tr(lang, "完成", "Mark done"))
+            .with(outcome),
+        );
+        let others: Vec<(String, String)> = officers
+            .iter()
+            .filter(|(login, _)| names.login(task.assignee).as_deref() != Some(login))
+            .cloned()
+            .collect();
+        let first = others.first().map(|(l, _)| l.clone()).unwrap_or_default();
+        actions.push(
+            ActionForm::new(
+                "transfer",
+                tr(lang, "转办给他人", "Transfer to another officer"),
+                format!("{base}/transfer"),
+                lang,
+            )
+            .version(current.version)
+            .field(
+                FormField::new("to", "select", tr(lang, "转给", "To"))
+                    .choices(others, &first)
+                    .required(),
+            )
+            .field(FormField::new("reason", "text", tr(lang, "理由", "Reason")).required())
+            .button(tr(lang, "转办", "Transfer"))
+            .with(outcome),
+        );
+        let delegate = task
+            .delegate
+            .and_then(|d| names.login(d))
+            .unwrap_or_default();
+        actions.push(
+            ActionForm::new(
+                "delegate",
+                tr(lang, "委派（代办）", "Delegate"),
+                format!("{base}/delegate"),
+                lang,
+            )
+            .version(current.version)
+            .field(
+                FormField::new("to", "select", tr(lang, "委派给", "Delegate to"))
+                    .choices(
+                        officer_choices(
+                            service,
+                            user,
+                            Some(tr(lang, "（收回委派）", "(take it back)")),
+                        )
+                        .await,
+                        &delegate,
+                    )
+                    .hint(tr(
+                        lang,
+                        "被委派人代为办理，记录为代负责人办理。",
+                        "The delegate acts on the assignee's behalf, and is recorded so.",
+                    )),
+            )
+            .button(tr(lang, "保存委派", "Save the delegation"))
+            .with(outcome),
+        );
+    } else {
+        actions.push(
+            ActionForm::new(
+                "reopen",
+                tr(lang, "重新打开", "Reopen"),
+                format!("{base}/reopen"),
+                lang,
+            )
+            .version(current.version)
+            .field(FormField::new("reason", "text", tr(lang, "理由", "Reason")).required())
+            .button(tr(lang, "重新打开", "Reopen"))
+            .with(outcome),
+        );
+    }
+    let page = Page {
+        chrome: chrome(uri, lang, Some(user), &task.title, "/tasks"),
+        heading: task.title.clone(),
+        subtitle: Some(format!(
+            "{} {} · {}",
+            tr(lang, "编号", "ID"),
+            short_id(task),
+            task.status.label(lang)
+        )),
+        filters: Vec::new(),
+        notice: None,
+        list_html: None,
+        sections: vec![facts_section(tr(lang, "任务信息", "Details"), lang, facts)],
+        footer: footer(service, lang),
+        flash,
+        extra_html: None,
+        actions,
+    };
+    html(status, page.render())
+}
+
+/// Where a finished action goes: the task's page, saying what was done.
+fn after(key: &str, done: &str, lang: Lang) -> Response {
+    let to = with_lang(&format!("/tasks/{key}?done={done}"), lang);
+    Redirect::to(&to).into_response()
+}
+
+/// The fields of a task form, and its language.
+fn read_form(pairs: Vec<(String, String)>) -> (BTreeMap<String, String>, Lang) {
+    let typed = typed(pairs);
+    let lang = form_lang(typed.get("lang").map(String::as_str));
+    (typed, lang)
+}
+
+/// Whether the form's key already changed this task: an audit entry of the task carries it as
+/// its request id (the first of a double submit).
+async fn acted_before(service: &Service, user: &Officer, task: &str, form_key: &str) -> bool {
+    !form_key.is_empty()
+        && service
+            .task_history(user, task)
+            .await
+            .is_ok_and(|(_, entries)| {
+                entries
+                    .iter()
+                    .any(|e| e.request_id.as_deref() == Some(form_key))
+            })
+}
+
+/// The service field each task form names, by form field.
+const TASK_FIELDS: &[(Field, &str)] = &[
+    (Field::To, "to"),
+    (Field::Reason, "reason"),
+    (Field::On, "on"),
+    (Field::Officer, "to"),
+    (Field::File, "evidence"),
+];
+
+/// A transfer, delegation or reopening: checks the version the form was read at, then calls
+/// `change` with the service acting under the form's key.
+async fn change(
+    state: AppState,
+    user: Officer,
+    uri: Uri,
+    key: String,
+    pairs: Vec<(String, String)>,
+    form: &'static str,
+    change: impl AsyncFnOnce(&Service, &BTreeMap<String, String>) -> Result<(), ServiceError>,
+) -> Response {
+    let (typed, lang) = read_form(pairs);
+    let form_key = text(&typed, "key").to_owned();
+    let current = match state.service.resolve_task(&key).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let id = current.value.id.0.simple().to_string();
+    if let Some(read) = read_version(&typed)
+        && read != current.version
+    {
+        if acted_before(&state.service, &user, &id, &form_key).await {
+            return after(&id, form, lang);
+        }
+        let outcome = Outcome::new(form, &typed).stale(lang, read, current.version);
+        return render(&state, &user, lang, &uri, &id, None, Some(outcome)).await;
+    }
+    let service = if form_key.is_empty() {
+        state.service.clone()
+    } else {
+        state.service.with_request_id(form_key)
+    };
+    match change(&service, &typed).await {
+        Ok(()) => after(&id, form, lang),
+        Err(e) => {
+            let outcome = Outcome::new(form, &typed).service_error(e, lang, TASK_FIELDS);
+            render(&state, &user, lang, &uri, &id, None, Some(outcome)).await
+        }
+    }
+}
+
+/// `POST /tasks/{key}/{action}`: transfer, delegate (an empty `to` takes it back) or reopen.
+pub(super) async fn change_task(
+    state: AppState,
+    PageUser(user): PageUser,
+    uri: Uri,
+    Path((key, action)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let actor = user.clone();
+    let task = key.clone();
+    let form = match action.as_str() {
+        "transfer" => "transfer",
+        "delegate" => "delegate",
+        "reopen" => "reopen",
+        _ => {
+            let lang = query_lang(uri.query());
+            return message_page(
+                StatusCode::NOT_FOUND,
+                lang,
+                tr(lang, "没有这个任务操作。", "There is no such task action."),
+            );
+        }
+    };
+    change(
+        state,
+        user,
+        uri,
+        key,
+        pairs,
+        form,
+        async move |s, f| match form {
+            "transfer" => s
+                .transfer_task(&actor, &task, text(f, "to"), text(f, "reason"))
+                .await
+                .map(|_| ()),
+            "delegate" => {
+                let to = Some(text(f, "to")).filter(|t| !t.is_empty());
+                s.delegate_task(&actor, &task, to).await.map(|_| ())
+            }
+            _ => s
+                .reopen_task(&actor, &task, text(f, "reason"))
+                .await
+                .map(|_| ()),
+        },
+    )
+    .await
+}
+
+/// An uploaded evidence file.
+pub(super) struct Upload {
+    name: String,
+    media_type: String,
+    bytes: Vec<u8>,
+}
+
+/// The fields of a multipart form and its file, if one was chosen.
+pub(super) async fn read_multipart(
+    mut form: Multipart,
+) -> Result<(Vec<(String, String)>, Option<Upload>), String> {
+    let mut pairs = Vec::new();
+    let mut upload = None;
+    while let Some(field) = form.next_field().await.map_err(|e| e.body_text())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(file_name) = field.file_name().map(str::to_owned) {
+            let media_type = field.content_type().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+            if !bytes.is_empty() {
+                upload = Some(Upload {
+                    name: file_name,
+                    media_type,
+                    bytes: bytes.to_vec(),
+                });
+            }
+        } else {
+            let value = field.text().await.map_err(|e| e.body_text())?;
+            pairs.push((name, value));
+        }
+    }
+    Ok((pairs, upload))
+}
+
+/// `GET /evidence/{sha256}`: an evidence file as it was uploaded.
+pub(super) async fn evidence_file(
+    state: AppState,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Path(sha): Path<String>,
+) -> Response {
+    match state.service.evidence_file(&user, &sha).await {
+        Ok(file) => {
+            let media = HeaderValue::from_str(&file.media_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let disposition = HeaderValue::from_str(&format!(
+                "attachment; filename*=UTF-8''{}",
+                crate::auth::encode_query_value(&file.name)
+            ))
+            .unwrap_or(HeaderValue::from_static("attachment"));
+            (
+                [
+                    (header::CONTENT_TYPE, media),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                file.bytes,
+            )
+                .into_response()
+        }
+        Err(e) => error_page(&uri, lang, &user, e),
+    }
+}
+
+pub(super) async fn complete(
+    state: AppState,
+    PageUser(user): PageUser,
+    uri: Uri,
+    Path(key): Path<String>,
+    form: Multipart,
+) -> Response {
+    let lang = query_lang(uri.query());
+    let (pairs, upload) = match read_multipart(form).await {
+        Ok(read) => read,
+        Err(e) => {
+            let error = ServiceError::invalid(
+                Field::File,
+                peiyu_domain::Text::new(
+                    format!("无法读取表单：{e}"),
+                    format!("the form could not be read: {e}"),
+                ),
+            );
+            return error_page(&uri, lang, &user, error);
+        }
+    };
+    let (typed, lang) = read_form(pairs);
+    let form_key = text(&typed, "key").to_owned();
+    let current = match state.service.resolve_task(&key).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let id = current.value.id.0.simple().to_string();
+    let on = match text(&typed, "on") {
+        "" => None,
+        day => match day.parse::<chrono::NaiveDate>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let outcome = Outcome::new("complete", &typed).field_error(
+                    "on",
+                    tr(lang, "日期应形如 2023-07-03", "a date like 2023-07-03"),
+                );
+                return render(&state, &user, lang, &uri, &id, None, Some(outcome)).await;
+            }
+        },
+    };
+    let evidence = match &upload {
+        Some(upload) => match state
+            .service
+            .keep_evidence(
+                &user,
+                &upload.name,
+                &upload.media_type,
+                upload.bytes.clone(),
+            )
+            .await
+        {
+            Ok(kept) => Some(kept.citation),
+            Err(e) => {
+                let outcome = Outcome::new("complete", &typed).service_error(e, lang, TASK_FIELDS);
+                return render(&state, &user, lang, &uri, &id, None, Some(outcome)).await;
+            }
+        },
+        None => None,
+    };
+    let note = Some(text(&typed, "note").to_owned()).filter(|n| !n.is_empty());
+    let location = format!("/tasks/{id}?done=complete&lang={}", lang.code());
+    let print = format!(
+        "note={}\non={}\nevidence={}",
+        note.as_deref().unwrap_or_default(),
+        on.map(|d| d.to_string()).unwrap_or_default(),
+        evidence.as_deref().unwrap_or_default()
+    );
+    let once = Idempotent::new(
+        form_key.clone(),
+        "task.done",
+        fingerprint("POST", &format!("/tasks/{id}/done"), print.as_bytes()),
+        |_: &peiyu_service::TaskDone| StoredAnswer {
+            status: 303,
+            body: location.clone(),
+            etag: None,
+        },
+    );
+    let stale = read_version(&typed).filter(|read| *read != current.version);
+    let outcome = if form_key.is_empty() {
+        match stale {
+            Some(read) => Err(Outcome::new("complete", &typed).stale(lang, read, current.version)),
+            None => state
+                .service
+                .complete_task(&user, &id, note, evidence, on)
+                .await
+                .map(|_| location.clone())
+                .map_err(|e| Outcome::new("complete", &typed).service_error(e, lang, TASK_FIELDS)),
+        }
+    } else if let Some(read) = stale {
+        // A repeat of a key that already acted replays its answer; else the form is stale.
+        let conflict = ServiceError::Conflict {
+            message: peiyu_domain::Text::new("表单已过期", "the form is stale"),
+        };
+        match state
+            .service
+            .once(&user, &once, async { Err(conflict) })
+            .await
+        {
+            Ok(Answer::Replayed(answer)) => Ok(answer.body),
+            _ => Err(Outcome::new("complete", &typed).stale(lang, read, current.version)),
+        }
+    } else {
+        match state
+            .service
+            .complete_task_once(&user, &id, note, evidence, on, &once)
+            .await
+        {
+            Ok(Answer::First { .. }) => Ok(location.clone()),
+            Ok(Answer::Replayed(answer)) => Ok(answer.body),
+            Err(e) => Err(Outcome::new("complete", &typed).service_error(e, lang, TASK_FIELDS)),
+        }
+    };
+    match outcome {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(outcome) => render(&state, &user, lang, &uri, &id, None, Some(outcome)).await,
+    }
+}

@@ -1,0 +1,414 @@
+//! The pages' actions: each form posts through the same service call as the CLI, acts once per
+//! idempotency key, refuses a stale version with the current state, and keeps what was typed
+//! beside its error.
+
+use peiyu_domain::{Login, Role, TaskKind, TaskStatus};
+use peiyu_service::{Due, NewOfficer, NewTask};
+
+use crate::client::{Reply, csrf_in, get, post, set_cookie_of};
+use crate::world::{WANG_PASSWORD, World, world};
+
+/// Wang's session cookie.
+async fn wang_session(w: &World) -> String {
+    let r = post(w.addr, "/login")
+        .browser_form(None, &format!("login=wang&password={WANG_PASSWORD}"))
+        .await
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    set_cookie_of(&r)
+}
+
+/// The value of hidden field `name` in the form posting to `action` on the page.
+fn hidden(body: &str, action: &str, name: &str) -> String {
+    let form = &body[body
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form to {action}: {body}"))..];
+    let at = form
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} in the form to {action}"));
+    let rest = &form[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// A visit wang must make to the factory, by its id.
+async fn first_task(w: &World) -> String {
+    let task = w
+        .service
+        .add_task(
+            &w.wang,
+            NewTask {
+                enterprise: Some(w.factory.uscc.to_string()),
+                kind: TaskKind::Visit,
+                title: "走访企业".into(),
+                description: None,
+                assignee: None,
+                due: Due::WorkingDays(5),
+                follow_up_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    task.id.0.simple().to_string()
+}
+
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "peiyuTestBoundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn send_multipart(
+    w: &World,
+    path: &str,
+    cookie: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Reply {
+    post(w.addr, path)
+        .header("Cookie", cookie)
+        .header("Content-Type", content_type)
+        .bytes(body)
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn completing_a_task_with_a_note_and_evidence_acts_once_per_key() {
+    let w = world().await;
+    let cookie = wang_session(&w).await;
+    let id = first_task(&w).await;
+    let r = get(w.addr, &format!("/tasks/{id}"))
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("完成任务"), "{}", r.body);
+    let action = format!("/tasks/{id}/done");
+    let key = hidden(&r.body, &action, "key");
+    let version = hidden(&r.body, &action, "version");
+    let csrf = csrf_in(&r.body);
+    let file = b"photo of the signed visit record";
+    let (ct, body) = multipart(
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("version", &version),
+            ("lang", "zh"),
+            ("note", "已走访，签字确认"),
+            ("on", ""),
+        ],
+        Some(("visit.jpg", file)),
+    );
+    // Sent twice (a double tap): both answers go to the done page; the task is done once.
+    for _ in 0..2 {
+        let r = send_multipart(&w, &action, &cookie, &ct, body.clone()).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/tasks/{id}?done=complete&lang=zh").as_str())
+        );
+    }
+    let (task, entries) = w.service.task_history(&w.wang, &id).await.unwrap();
+    assert_eq!(task.value.status, TaskStatus::Done);
+    assert_eq!(
+        task.value.completion_note.as_deref(),
+        Some("已走访，签字确认")
+    );
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(file))
+    };
+    let recorded = task.value.evidence.clone().unwrap();
+    assert!(
+        recorded.starts_with(&format!("sha256:{sha} visit.jpg")),
+        "{recorded}"
+    );
+    // Kept in the database, downloadable from the task's page.
+    let r = get(w.addr, &format!("/evidence/{sha}"))
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.bytes, file);
+    let done: Vec<_> = entries.iter().filter(|e| e.action == "task.done").collect();
+    assert_eq!(done.len(), 1, "acted once");
+    assert!(
+        done[0].after.as_deref().unwrap().contains(&sha),
+        "the SHA-256 is in the audit entry"
+    );
+
+    let r = get(w.addr, &format!("/tasks/{id}?done=complete"))
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert!(r.body.contains("任务已完成"), "{}", r.body);
+    assert!(
+        r.body.contains("重新打开"),
+        "a done task offers reopening: {}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn a_transfer_with_a_stale_version_says_someone_changed_it_first() {
+    let w = world().await;
+    for (login, name) in [("li", "李娜"), ("zhao", "赵强")] {
+        w.service
+            .add_officer(
+                &w.admin,
+                NewOfficer {
+                    login: Login::new(login).unwrap(),
+                    name: name.into(),
+                    role: Role::Officer,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let cookie = wang_session(&w).await;
+    let id = first_task(&w).await;
+    let r = get(w.addr, &format!("/tasks/{id}"))
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    let action = format!("/tasks/{id}/transfer");
+    let key = hidden(&r.body, &action, "key");
+    let version = hidden(&r.body, &action, "version");
+    let csrf = csrf_in(&r.body);
+
+    // No reason: the error stands beside the field, what was chosen is kept, nothing changes.
+    let r = post(w.addr, &action)
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&version={version}&lang=zh&to=zhao&reason="
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"transfer-reason-error\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"zhao\" selected>"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        w.service.resolve_task(&id).await.unwrap().value.assignee,
+        w.wang.id
+    );
+
+    // Transferred twice with one key: once.
+    let body =
+        format!("csrf={csrf}&key={key}&version={version}&lang=zh&to=li&reason=%E5%B1%9E%E5%9C%B0");
+    for _ in 0..2 {
+        let r = post(w.addr, &action)
+            .header("Cookie", &cookie)
+            .form(&body)
+            .send()
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let (task, entries) = w.service.task_history(&w.admin, &id).await.unwrap();
+    let li = w.service.actor("li").await.unwrap();
+    assert_eq!(task.value.assignee, li.id);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.action == "task.transfer")
+            .count(),
+        1
+    );
+
+    // Another form read at the old version, with its own key: stale, shown as it is now.
+    let other = format!("csrf={csrf}&key=another-key&version={version}&lang=zh&to=zhao&reason=x");
+    let r = post(w.addr, &action)
+        .header("Cookie", &cookie)
+        .form(&other)
+        .send()
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("有人先改动了它"), "{}", r.body);
+    assert!(r.body.contains("李娜"), "the current assignee: {}", r.body);
+    assert_eq!(
+        w.service.resolve_task(&id).await.unwrap().value.assignee,
+        li.id
+    );
+}
+
+/// The enterprise page of the factory, as wang sees it, and its CSRF token.
+async fn factory_page(w: &World, cookie: &str) -> (String, String) {
+    let r = get(w.addr, &format!("/enterprises/{}", w.factory.uscc))
+        .header("Cookie", cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let csrf = csrf_in(&r.body);
+    (r.body, csrf)
+}
+
+#[tokio::test]
+async fn a_blocked_advance_says_why_beside_its_field_and_a_check_lists_every_guard() {
+    let w = world().await;
+    // From 候选 the factory moves freely; from the next stage its figures are checked.
+    let cases = w
+        .service
+        .show_cases(&w.wang, w.factory.uscc.as_str())
+        .await
+        .unwrap();
+    let first = cases.cases[0].moves[0].to.as_str().to_owned();
+    w.service
+        .advance_case(
+            &w.wang,
+            peiyu_service::AdvanceCase {
+                enterprise: w.factory.uscc.to_string(),
+                track: "industrial".into(),
+                to: first,
+                reason: Some("开始培育".into()),
+                ..peiyu_service::AdvanceCase::default()
+            },
+        )
+        .await
+        .unwrap();
+    let cookie = wang_session(&w).await;
+    let (body, csrf) = factory_page(&w, &cookie).await;
+    let action = format!("/enterprises/{}/advance", w.factory.uscc);
+    let key = hidden(&body, &action, "key");
+    let version = hidden(&body, &action, "version");
+    // A move whose guards do not pass today.
+    let cases = w
+        .service
+        .show_cases(&w.wang, w.factory.uscc.as_str())
+        .await
+        .unwrap();
+    let blocked = cases.cases[0]
+        .moves
+        .iter()
+        .find(|m| m.guards.iter().any(|g| !g.passed) && m.to.as_str() != "withdrawn")
+        .expect("a blocked move");
+    let to = blocked.to.as_str().to_owned();
+    let form = format!(
+        "csrf={csrf}&key={key}&version={version}&lang=zh&track=industrial&to={to}&reason=&evidence="
+    );
+    // The check changes nothing and lists each guard.
+    let r = post(w.addr, &action)
+        .header("Cookie", &cookie)
+        .form(&format!("{form}&intent=check"))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains("id=\"advance-industrial-to-error\">流转条件未满足"),
+        "{}",
+        r.body
+    );
+    // The advance itself is refused with the failing guards beside the stage chosen.
+    let r = post(w.addr, &action)
+        .header("Cookie", &cookie)
+        .form(&format!("{form}&intent=advance"))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"advance-industrial-to-error\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("流转条件未满足"), "{}", r.body);
+    let cases = w
+        .service
+        .show_cases(&w.wang, w.factory.uscc.as_str())
+        .await
+        .unwrap();
+    assert_eq!(
+        cases.cases[0].cultivation.version.to_string(),
+        version,
+        "nothing moved"
+    );
+}
+
+#[tokio::test]
+async fn a_months_figures_are_entered_in_wan_yuan_and_bad_ones_stay_typed_beside_their_error() {
+    let w = world().await;
+    let cookie = wang_session(&w).await;
+    let (body, csrf) = factory_page(&w, &cookie).await;
+    let action = format!("/enterprises/{}/metrics", w.factory.uscc);
+    let key = hidden(&body, &action, "key");
+    let r = post(w.addr, &action)
+        .header("Cookie", &cookie)
+        .form(&format!("csrf={csrf}&key={key}&lang=zh&month=2023-06&revenue=1%2C360.555&output_value=&employees=abc&tax="))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"metrics-revenue-error\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("id=\"metrics-employees-error\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"1,360.555\""),
+        "what was typed is kept: {}",
+        r.body
+    );
+    let form = format!(
+        "csrf={csrf}&key={key}&lang=zh&month=2023-06&revenue=1%2C360.5&output_value=2000&employees=120&tax="
+    );
+    for _ in 0..2 {
+        let r = post(w.addr, &action)
+            .header("Cookie", &cookie)
+            .form(&form)
+            .send()
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let (_, figures) = w
+        .service
+        .list_metrics(&w.wang, w.factory.uscc.as_str(), None, None)
+        .await
+        .unwrap();
+    let june = figures
+        .iter()
+        .find(|m| m.month.to_string() == "2023-06")
+        .unwrap();
+    assert_eq!(june.revenue.map(|y| y.amount()), Some(13_605_000));
+    assert_eq!(june.output_value.map(|y| y.amount()), Some(20_000_000));
+    assert_eq!(june.employees, Some(120));
+    let entries = w
+        .service
+        .audit_log(&w.admin, &peiyu_service::AuditQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.request_id.as_deref() == Some(key.as_str()))
+            .count(),
+        1,
+        "a double submit acts once"
+    );
+}
