@@ -107,6 +107,13 @@ impl ApiError {
                 HeaderValue::from_static("Bearer realm=\"peiyu\""),
             );
         }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // The database is down or busy: the same request may succeed shortly.
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(peiyu_service::RETRY_AFTER_SECS),
+            );
+        }
         response
     }
 }
@@ -180,6 +187,7 @@ impl From<ServiceError> for ApiError {
             ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ErrorKind::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ErrorKind::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         if kind == "internal" {
