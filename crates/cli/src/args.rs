@@ -164,6 +164,18 @@ pub enum Command {
         #[arg(long)]
         no_tick: bool,
     },
+    /// Copy the database to FILE while it is in use and verify the copy's audit log (SQLite;
+    /// PostgreSQL and MariaDB through pg_dump / mariadb-dump). See docs/operations.md.
+    Backup {
+        /// The copy to write; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Put the backup FILE in place of the database, only when its audit log verifies. Stop
+    /// the server first; the replaced SQLite file is kept as FILE.before-restore-TIME.
+    Restore {
+        /// The backup to put back.
+        file: std::path::PathBuf,
+    },
     /// Bearer tokens (访问令牌) for the HTTP API and the web pages.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -1,8 +1,8 @@
 //! `peiyu`: the command line for officers who cultivate enterprises.
 //!
 //! It parses input into a use-case call on peiyu-service, prints the outcome as a table (zh or
-//! en) or JSON, and maps every error to an exit code: 0 ok, 2 bad input, 3 conflict, 4 not
-//! found, 1 anything else.
+//! en) or JSON, and maps every error to an exit code: 0 ok, 2 bad input, 3 conflict or the
+//! database unreachable or busy (try again), 4 not found, 1 anything else.
 
 mod args;
 mod commands;
@@ -137,7 +137,7 @@ impl Failure {
             Failure::Service(e) => {
                 let code = match e.kind() {
                     ErrorKind::Invalid => 2,
-                    ErrorKind::Conflict => 3,
+                    ErrorKind::Conflict | ErrorKind::Unavailable => 3,
                     ErrorKind::NotFound => 4,
                     ErrorKind::Forbidden
                     | ErrorKind::Unauthenticated

@@ -352,6 +352,7 @@ impl From<ServiceError> for ApiError {
             ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ErrorKind::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ErrorKind::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         if kind == "internal" {
@@ -405,6 +406,13 @@ fn set_problem_headers(headers: &mut axum::http::HeaderMap, status: StatusCode) 
         headers.insert(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static("Bearer realm=\"peiyu\""),
+        );
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        // The database is down or busy: the same request may succeed shortly.
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(peiyu_service::RETRY_AFTER_SECS),
         );
     }
 }

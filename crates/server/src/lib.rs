@@ -213,11 +213,34 @@ pub fn router(service: Service) -> Router {
         .layer(middleware::from_fn(error::problems))
         .layer(CompressionLayer::new());
     Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .nest("/api/v1", api)
         .merge(pages::routes())
         .layer(middleware::from_fn(request_ids))
         .layer(middleware::from_fn(trace_requests))
         .with_state(state)
+}
+
+/// Liveness: the process answers (no database involved). Always 200 `ok`.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers and has its schema: 200 `ready`, else 503 with
+/// Retry-After and the error body naming what is wrong.
+async fn readyz(state: AppState) -> Result<&'static str, error::ApiError> {
+    match state.service.check_ready().await {
+        Ok(()) => Ok("ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            // Not initialised is "not ready" too: a load balancer reads 503, not 500.
+            let mut refusal = error::ApiError::from(e);
+            refusal.status = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+            refusal.kind = "unavailable";
+            Err(refusal)
+        }
+    }
 }
 
 async fn openapi_json() -> Response {

@@ -22,6 +22,9 @@ pub enum ErrorKind {
     Unauthenticated,
     /// Too many failed attempts: wait and try again. Exit 1, HTTP 429.
     RateLimited,
+    /// The database cannot be reached or is busy: nothing was done, the same request may
+    /// succeed shortly. Exit 3, HTTP 503 with Retry-After.
+    Unavailable,
     /// Anything else: exit 1, HTTP 500.
     Internal,
 }
@@ -279,6 +282,15 @@ pub enum ServiceError {
         /// How many seconds to wait before trying again.
         retry_after_secs: u64,
     },
+    /// The database cannot be reached or is busy; nothing was done and the caller may try again
+    /// after `retry_after_secs`.
+    #[error("{}", message.en())]
+    Unavailable {
+        /// What is unavailable (the host and the cause, or the busy database) and what to do.
+        message: Text,
+        /// How many seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
     /// Something failed that is no one's input (hashing a password); the detail is logged.
     #[error("{}", message.en())]
     Internal {
@@ -303,6 +315,7 @@ impl ServiceError {
             ServiceError::Forbidden { .. } => ErrorKind::Forbidden,
             ServiceError::Unauthenticated { .. } => ErrorKind::Unauthenticated,
             ServiceError::RateLimited { .. } => ErrorKind::RateLimited,
+            ServiceError::Unavailable { .. } => ErrorKind::Unavailable,
             ServiceError::Internal { .. }
             | ServiceError::Uninitialised
             | ServiceError::Storage(_) => ErrorKind::Internal,
@@ -346,6 +359,7 @@ impl Localize for ServiceError {
             | ServiceError::Forbidden { message }
             | ServiceError::Unauthenticated { message }
             | ServiceError::RateLimited { message, .. }
+            | ServiceError::Unavailable { message, .. }
             | ServiceError::Internal { message } => message.clone(),
             ServiceError::Uninitialised => Text::new(
                 "数据库尚未初始化：请先初始化",
@@ -391,8 +405,45 @@ impl From<StorageError> for ServiceError {
                     ),
                 ),
             },
+            StorageError::Unavailable { host, cause } => ServiceError::Unavailable {
+                message: Text::new(
+                    format!(
+                        "无法连接数据库（{host}）：{}；请稍后重试，或请管理员检查数据库是否在运行",
+                        cause_zh(&cause)
+                    ),
+                    format!(
+                        "the database at {host} cannot be reached: {cause}; try again shortly, or ask the administrator whether the database is running"
+                    ),
+                ),
+                retry_after_secs: RETRY_AFTER_SECS,
+            },
+            StorageError::Busy { waited_secs } => ServiceError::Unavailable {
+                message: Text::new(
+                    format!(
+                        "数据库正忙：另一写入操作占用了 {waited_secs} 秒以上，本次未作任何更改；请稍后重试"
+                    ),
+                    format!(
+                        "the database is busy: another writer held it for more than {waited_secs} s and nothing was changed; try again later"
+                    ),
+                ),
+                retry_after_secs: RETRY_AFTER_SECS,
+            },
             other => ServiceError::Storage(other),
         }
+    }
+}
+
+/// How long a caller is told to wait before retrying when the database is unavailable.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
+/// The common causes of an unreachable database in zh; anything else as the system says it.
+fn cause_zh(cause: &str) -> String {
+    if cause.contains("connection refused") || cause.contains("Connection refused") {
+        "连接被拒绝（connection refused）".to_owned()
+    } else if cause.starts_with("no answer within") || cause.contains("in time") {
+        format!("超时无响应（{cause}）")
+    } else {
+        cause.to_owned()
     }
 }
 

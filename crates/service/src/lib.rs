@@ -2,13 +2,15 @@
 //!
 //! Each use case loads what it needs from storage, decides (with peiyu-workflow where a track,
 //! guard or deadline is involved, and with [`authz`] for who may act), and hands storage the
-//! changes to record in one unit of work. Nothing here knows about HTTP, terminals or files
-//! chosen by a user.
+//! changes to record in one unit of work. Nothing here knows about HTTP or terminals; the one
+//! file chosen by a user it touches is a database backup (`backup`), because copying and
+//! putting back a database is the store's business.
 
 pub mod accounts;
 pub mod asof;
 pub mod audit;
 pub mod authz;
+pub mod backup;
 pub mod batches;
 pub mod cases;
 pub mod clock;
@@ -39,11 +41,12 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 pub use accounts::{Client, Session, SignedIn};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
 pub use audit::{AuditLine, AuditQuery, AuditVerification};
+pub use backup::{BackupReport, RestoreReport, restore_sqlite, verify_sqlite_file};
 pub use batches::{BatchDiff, BatchListView, ListChange, ListChangeKind};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
-pub use error::{ErrorKind, Field, ServiceError, ServiceResult};
+pub use error::{ErrorKind, Field, RETRY_AFTER_SECS, ServiceError, ServiceResult};
 pub use evidence::{EvidenceRef, MAX_EVIDENCE_BYTES};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
 pub use idempotency::{Answer, Idempotent, fingerprint};
@@ -53,10 +56,10 @@ pub use import::{
 };
 pub use names::{NameIds, Names};
 pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHoliday};
-pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
 pub use peiyu_storage::evidence::EvidenceFile;
+pub use peiyu_storage::{Backend, DEFAULT_DATABASE_URL, SqliteWait, redact_url};
 pub use peiyu_storage::{
     BrokenSeal, Seal, StoredAnswer, Target, TrackRecord, TrackStored, Upserted,
 };
@@ -205,12 +208,23 @@ impl Service {
         self.zone.date_of(self.clock.now())
     }
 
-    /// Fails with [`ServiceError::Uninitialised`] unless `peiyu init` has run.
+    /// Fails with [`ServiceError::Uninitialised`] unless `peiyu init` has run, or with
+    /// [`ServiceError::Unavailable`] when the database cannot be reached to tell.
     pub async fn ensure_initialised(&self) -> ServiceResult<()> {
         match self.store.is_migrated().await {
             Ok(true) => Ok(()),
+            Err(e) if e.is_unavailable() => Err(e.into()),
             Ok(false) | Err(_) => Err(ServiceError::Uninitialised),
         }
+    }
+
+    /// Ready to serve: the database answers now and has its schema. Otherwise
+    /// [`ServiceError::Unavailable`] naming the host and the cause, or
+    /// [`ServiceError::Uninitialised`].
+    #[tracing::instrument(skip(self))]
+    pub async fn check_ready(&self) -> ServiceResult<()> {
+        self.store.ping().await?;
+        self.ensure_initialised().await
     }
 
     /// Resolves the acting officer by login; an unknown or inactive login cannot act.

@@ -200,7 +200,9 @@ pub struct UnitOfWork {
 
 impl Store {
     /// Begins a unit of work for `actor` at `now`. On SQLite the write lock is taken at once
-    /// (`BEGIN IMMEDIATE`), so two writers queue instead of deadlocking on a lock upgrade.
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of deadlocking on a lock upgrade; a
+    /// lock held by another process is waited for with retries up to the store's
+    /// [`crate::connect::SqliteWait::limit`], then [`StorageError::Busy`].
     pub async fn begin(
         &self,
         actor: Actor,
@@ -211,11 +213,18 @@ impl Store {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        let txn = self
-            .conn()
-            .begin_with_options(options)
-            .await
-            .map_err(StorageError::db("beginning a transaction"))?;
+        let started = std::time::Instant::now();
+        let mut tries = 0;
+        let txn = loop {
+            match self.writer().begin_with_options(options).await {
+                Ok(txn) => break txn,
+                Err(e) => {
+                    let pause = Box::pin(self.after_failed_begin(e, started, tries)).await?;
+                    tries += 1;
+                    tokio::time::sleep(pause).await;
+                }
+            }
+        };
         Ok(UnitOfWork {
             txn,
             actor,
@@ -439,10 +448,7 @@ async fn insert_entries(txn: &DatabaseTransaction, entries: &[AuditEntry]) -> St
                 key: first.chain_key.clone(),
                 expected: first.seq - 1,
             },
-            _ => StorageError::Database {
-                context: "appending audit entries",
-                source,
-            },
+            _ => StorageError::classify("appending audit entries", source),
         })?;
     Ok(())
 }

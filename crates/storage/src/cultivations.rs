@@ -152,10 +152,7 @@ async fn insert_transition(
             key: t.cultivation.to_string(),
             expected: i64::from(t.seq - 1),
         },
-        _ => StorageError::Database {
-            context: "recording a transition",
-            source,
-        },
+        _ => StorageError::classify("recording a transition", source),
     })?;
     uow.record(AuditFact {
         action,

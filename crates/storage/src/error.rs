@@ -51,8 +51,34 @@ pub enum StorageError {
         "unsupported database URL {url:?}: use sqlite://FILE?mode=rwc, postgres://… or mysql://…"
     )]
     UnsupportedUrl {
-        /// The URL given.
+        /// The URL given, its password masked (`crate::connect::redact_url`).
         url: String,
+    },
+    /// The database server cannot be reached: it is down, refuses connections, or no
+    /// connection came within the connect timeout. Nothing was read or written; the same
+    /// request may succeed once the database is back.
+    #[error("the database at {host} cannot be reached: {cause}")]
+    Unavailable {
+        /// Where the database was looked for (`127.0.0.1:5432`, or the SQLite file).
+        host: String,
+        /// Why, in the operating system's or driver's words (`connection refused`).
+        cause: String,
+    },
+    /// A database file could not be moved or removed (restoring a copy).
+    #[error("cannot move {path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another writer held the database's write lock for longer than the stated limit (SQLite).
+    /// Nothing was written; the same request may succeed later.
+    #[error("the database is busy: another writer held it for {waited_secs} s; try again later")]
+    Busy {
+        /// How long this writer waited before giving up, in seconds.
+        waited_secs: u64,
     },
     /// The database refused or failed an operation.
     #[error("database error while {context}: {source}")]
@@ -66,9 +92,34 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    /// Wraps a driver error with what storage was doing.
+    /// Wraps a driver error with what storage was doing: a lost connection becomes
+    /// [`StorageError::Unavailable`] and a lock held too long [`StorageError::Busy`], so no
+    /// caller ever shows "pool timed out" or "database is locked".
     pub fn db(context: &'static str) -> impl FnOnce(DbErr) -> StorageError {
-        move |source| StorageError::Database { context, source }
+        move |source| StorageError::classify(context, source)
+    }
+
+    /// Sorts a driver error into unreachable, busy or any other database error.
+    pub fn classify(context: &'static str, source: DbErr) -> StorageError {
+        if is_locked(&source) {
+            StorageError::Busy { waited_secs: 0 }
+        } else if let Some(cause) = unreachable_cause(&source) {
+            StorageError::Unavailable {
+                host: "the database server".to_owned(),
+                cause,
+            }
+        } else {
+            StorageError::Database { context, source }
+        }
+    }
+
+    /// True when the database could not be reached or was busy: the request may succeed later,
+    /// unchanged (HTTP 503 with Retry-After).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StorageError::Unavailable { .. } | StorageError::Busy { .. }
+        )
     }
 
     /// Wraps a driver error, turning a unique-key violation into [`StorageError::Duplicate`].
@@ -85,7 +136,7 @@ impl StorageError {
                 field,
                 value,
             },
-            _ => StorageError::Database { context, source },
+            _ => StorageError::classify(context, source),
         }
     }
 
@@ -95,12 +146,40 @@ impl StorageError {
             StorageError::Conflict { .. } => true,
             StorageError::Database { source, .. } => {
                 let text = source.to_string().to_lowercase();
-                text.contains("deadlock")
-                    || text.contains("could not serialize")
-                    || text.contains("database is locked")
+                text.contains("deadlock") || text.contains("could not serialize")
             }
             _ => false,
         }
+    }
+}
+
+/// True when SQLite reports its lock taken (`SQLITE_BUSY`, "database is locked").
+pub(crate) fn is_locked(e: &DbErr) -> bool {
+    let text = e.to_string().to_lowercase();
+    text.contains("database is locked") || text.contains("database is busy")
+}
+
+/// Why the database could not be reached, when that is what `e` says: no connection within the
+/// timeout, a closed pool, or an I/O or TLS failure on the way to the server.
+pub(crate) fn unreachable_cause(e: &DbErr) -> Option<String> {
+    use sea_orm::{ConnAcquireErr, RuntimeErr, sqlx};
+    match e {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => {
+            Some("no connection could be opened in time".to_owned())
+        }
+        DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed) => {
+            Some("the connection was closed".to_owned())
+        }
+        DbErr::Conn(RuntimeErr::SqlxError(s))
+        | DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s)) => match &**s {
+            sqlx::Error::Io(io) => Some(io.to_string()),
+            sqlx::Error::Tls(tls) => Some(format!("TLS: {tls}")),
+            sqlx::Error::PoolTimedOut => Some("no connection could be opened in time".to_owned()),
+            sqlx::Error::PoolClosed => Some("the connection was closed".to_owned()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -114,10 +114,7 @@ pub async fn claim_key(
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             Ok(Claim::Taken)
         }
-        Err(e) => Err(StorageError::Database {
-            context: "claiming an idempotency key",
-            source: e,
-        }),
+        Err(e) => Err(StorageError::classify("claiming an idempotency key", e)),
     }
 }
 

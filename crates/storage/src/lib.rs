@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod batches;
 pub mod bulk;
 pub mod calendar;
@@ -31,7 +32,7 @@ pub use audit::{
     VerifyReport,
 };
 pub use batches::BatchChange;
-pub use connect::{Backend, DEFAULT_DATABASE_URL, Store};
+pub use connect::{Backend, CONNECT_TIMEOUT, DEFAULT_DATABASE_URL, SqliteWait, Store, redact_url};
 pub use cultivations::StageChange;
 pub use enterprises::{EnterpriseFilter, Versioned};
 pub use error::{StorageError, StorageResult};

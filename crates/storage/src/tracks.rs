@@ -98,10 +98,7 @@ pub async fn store_track(
             key: key.as_str().to_owned(),
             expected: i64::from(version - 1),
         },
-        _ => StorageError::Database {
-            context: "storing a track",
-            source,
-        },
+        _ => StorageError::classify("storing a track", source),
     })?;
     uow.record(AuditFact {
         action: AuditAction::TrackLoad,

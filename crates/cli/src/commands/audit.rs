@@ -1,7 +1,7 @@
 //! `peiyu audit …`.
 
 use peiyu_domain::{AuditAction, Lang, Officer};
-use peiyu_service::{AuditQuery, ChainBreak, Service};
+use peiyu_service::{AuditQuery, AuditVerification, ChainBreak, Service};
 
 use crate::Failure;
 use crate::args::AuditCommand;
@@ -73,75 +73,7 @@ pub async fn run(
         }
         AuditCommand::Verify => {
             let verification = service.verify_audit(actor).await?;
-            let report = &verification.chains;
-            if json {
-                print_json(&peiyu_formats::json::AuditVerifyDto::from(&verification))?;
-            } else if verification.ok() {
-                println!(
-                    "{}: {} {}, {} {}, {} {}",
-                    tr(lang, "审计链完好", "audit log verifies"),
-                    report.chains,
-                    tr(lang, "条链", "chains"),
-                    report.entries,
-                    tr(lang, "条记录", "entries"),
-                    verification.seals,
-                    tr(lang, "个封签", "seals")
-                );
-            } else {
-                for b in &verification.broken_seals {
-                    eprintln!(
-                        "{} {}: {}",
-                        tr(lang, "封签不符", "seal broken"),
-                        b.day,
-                        b.chain_key.clone().unwrap_or_else(|| tr(
-                            lang,
-                            "封签哈希不符",
-                            "the seal's own hash does not match"
-                        )
-                        .to_owned())
-                    );
-                }
-                let mut t = table(
-                    lang,
-                    &[
-                        ("链", "chain"),
-                        ("问题", "problem"),
-                        ("记录时间", "recorded at"),
-                        ("操作", "action"),
-                        ("对象", "subject"),
-                    ],
-                );
-                for b in &report.broken {
-                    t.add_row(vec![
-                        b.chain_key.clone(),
-                        describe(&b.problem, lang),
-                        b.entry
-                            .as_ref()
-                            .map(|e| e.recorded_at.to_rfc3339())
-                            .unwrap_or_default(),
-                        b.entry
-                            .as_ref()
-                            .map(|e| e.action_label(lang).to_owned())
-                            .unwrap_or_default(),
-                        b.entry
-                            .as_ref()
-                            .map(|e| e.subject_id.clone())
-                            .unwrap_or_default(),
-                    ]);
-                }
-                println!("{t}");
-                eprintln!(
-                    "{}: {} / {}",
-                    tr(lang, "审计链被破坏", "audit log is broken"),
-                    report.broken.len(),
-                    report.chains
-                );
-            }
-            if verification.ok() {
-                Ok(())
-            } else {
-                Err(Failure::CheckFailed)
-            }
+            report_verification(&verification, json, lang)
         }
         AuditCommand::Log {
             actor: by,
@@ -194,5 +126,83 @@ pub async fn run(
             println!("{t}");
             Ok(())
         }
+    }
+}
+
+/// Prints an audit verification (`audit verify`, and the copies of `backup` and `restore`):
+/// a summary when it holds, every broken chain and seal when not (then [`Failure::CheckFailed`]).
+pub(crate) fn report_verification(
+    verification: &AuditVerification,
+    json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let report = &verification.chains;
+    if json {
+        print_json(&peiyu_formats::json::AuditVerifyDto::from(verification))?;
+    } else if verification.ok() {
+        println!(
+            "{}: {} {}, {} {}, {} {}",
+            tr(lang, "审计链完好", "audit log verifies"),
+            report.chains,
+            tr(lang, "条链", "chains"),
+            report.entries,
+            tr(lang, "条记录", "entries"),
+            verification.seals,
+            tr(lang, "个封签", "seals")
+        );
+    } else {
+        for b in &verification.broken_seals {
+            eprintln!(
+                "{} {}: {}",
+                tr(lang, "封签不符", "seal broken"),
+                b.day,
+                b.chain_key.clone().unwrap_or_else(|| tr(
+                    lang,
+                    "封签哈希不符",
+                    "the seal's own hash does not match"
+                )
+                .to_owned())
+            );
+        }
+        let mut t = table(
+            lang,
+            &[
+                ("链", "chain"),
+                ("问题", "problem"),
+                ("记录时间", "recorded at"),
+                ("操作", "action"),
+                ("对象", "subject"),
+            ],
+        );
+        for b in &report.broken {
+            t.add_row(vec![
+                b.chain_key.clone(),
+                describe(&b.problem, lang),
+                b.entry
+                    .as_ref()
+                    .map(|e| e.recorded_at.to_rfc3339())
+                    .unwrap_or_default(),
+                b.entry
+                    .as_ref()
+                    .map(|e| e.action_label(lang).to_owned())
+                    .unwrap_or_default(),
+                b.entry
+                    .as_ref()
+                    .map(|e| e.subject_id.clone())
+                    .unwrap_or_default(),
+            ]);
+        }
+        println!("{t}");
+        eprintln!(
+            "{}: {} / {}",
+            tr(lang, "审计链被破坏", "audit log is broken"),
+            report.broken.len(),
+            report.chains
+        );
+    }
+    if verification.ok() {
+        Ok(())
+    } else {
+        Err(Failure::CheckFailed)
     }
 }

@@ -2,6 +2,7 @@
 
 mod asof;
 mod audit;
+mod backup;
 mod batch;
 mod calendar;
 mod case;
@@ -296,6 +297,8 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             let service = connect(&g.db, lang).await?;
             serve::run(service, &listen, no_tick, lang).await
         }
+        Command::Backup { file } => backup::backup(&g, &file, lang).await,
+        Command::Restore { file } => backup::restore(&g, &file, lang).await,
         Command::Token(cmd) => {
             let service = connect(&g.db, lang).await?;
             let actor = service.actor(&g.as_login).await?;
@@ -404,16 +407,7 @@ fn calendar_warnings(service: &Service, lang: Lang) {
 
 /// The database URL without a password, for printing.
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
+    peiyu_service::redact_url(url)
 }
 
 #[cfg(test)]
