@@ -37,7 +37,7 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 
 pub use accounts::{Client, Session, SignedIn};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
-pub use audit::{AuditLine, AuditQuery, AuditVerification};
+pub use audit::{AuditLine, AuditQuery, AuditVerification, table_label};
 pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
@@ -54,6 +54,7 @@ pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHol
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
+pub use peiyu_storage::audit_replay::{Discrepancy, Finding};
 pub use peiyu_storage::{
     BrokenSeal, Seal, StoredAnswer, Target, TrackRecord, TrackStored, Upserted,
 };

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_replay;
 pub mod batches;
 pub mod bulk;
 pub mod calendar;
