@@ -1060,7 +1060,8 @@ fn check_and_replay(
     }
 }
 
-/// Every chain key there is: the heads', the entries', and one per enterprise row or per
+/// Every chain key there is (the bureau's when it has a head or entries): the heads', the
+/// entries', and one per enterprise row or per
 /// enterprise that an enterprise-scoped table names (a row inserted for an enterprise with no
 /// chain still gets checked).
 async fn chain_keys(conn: &impl ConnectionTrait) -> StorageResult<BTreeSet<String>> {
@@ -1119,7 +1120,6 @@ async fn chain_keys(conn: &impl ConnectionTrait) -> StorageResult<BTreeSet<Strin
             keys.insert(format!("enterprise:{id}"));
         }
     }
-    keys.insert(BUREAU_CHAIN.to_owned());
     Ok(keys)
 }
 
