@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod asof;
 pub mod audit;
+pub mod audit_export;
 pub mod authz;
 pub mod batches;
 pub mod cases;
@@ -38,6 +39,7 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 pub use accounts::{Client, Session, SignedIn};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
 pub use audit::{AuditLine, AuditQuery, AuditVerification, table_label};
+pub use audit_export::{AuditExport, ExportItem};
 pub use batches::{BatchDiff, BatchListView, ListChange};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
@@ -53,7 +55,9 @@ pub use names::{NameIds, Names};
 pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHoliday};
 pub use peiyu_storage::DEFAULT_DATABASE_URL;
 pub use peiyu_storage::Versioned;
-pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
+pub use peiyu_storage::audit::{
+    AuditEntry, BrokenChain, ChainBreak, ChainHead, VerifyReport, canonical_json, hashed_fields,
+};
 pub use peiyu_storage::audit_replay::{Discrepancy, Finding};
 pub use peiyu_storage::{
     BrokenSeal, Seal, StoredAnswer, Target, TrackRecord, TrackStored, Upserted,

@@ -511,6 +511,12 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
 /// whitespace, UTF-8) of every stored field except `hash` itself, `before` and `after` included
 /// as the JSON text stored, plus the serialisation version `v`.
 pub fn canonical_bytes(entry: &AuditEntry) -> Vec<u8> {
+    canonical_json(&serde_json::Value::Object(hashed_fields(entry))).into_bytes()
+}
+
+/// The object an entry's hash covers, field by field: exactly what [`canonical_bytes`]
+/// serialises, and what `peiyu audit export --format jsonl` writes for each entry.
+pub fn hashed_fields(entry: &AuditEntry) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::Value;
     let opt = |s: &Option<String>| s.clone().map(Value::String).unwrap_or(Value::Null);
     let mut map = serde_json::Map::new();
@@ -559,7 +565,7 @@ pub fn canonical_bytes(entry: &AuditEntry) -> Vec<u8> {
         Value::String(entry.subject_type.clone()),
     );
     map.insert("v".into(), Value::from(CANONICAL_VERSION));
-    canonical_json(&Value::Object(map)).into_bytes()
+    map
 }
 
 /// SHA-256 of [`canonical_bytes`], lower-case hex.
@@ -790,6 +796,53 @@ pub async fn list_entries(
         .await
         .map_err(StorageError::db("reading audit entries"))?;
     rows.into_iter().map(entry_from_model).collect()
+}
+
+/// Up to `limit` entries in chain-key and sequence order, after the entry `after` (its chain
+/// key and `seq`; `None` from the start): the pages of an export, read with bounded memory.
+pub async fn entries_after(
+    conn: &impl ConnectionTrait,
+    after: Option<(&str, i64)>,
+    limit: u64,
+) -> StorageResult<Vec<AuditEntry>> {
+    let mut query = audit_entries::Entity::find();
+    if let Some((chain, seq)) = after {
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(audit_entries::Column::ChainKey.gt(chain))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(audit_entries::Column::ChainKey.eq(chain))
+                        .add(audit_entries::Column::Seq.gt(seq)),
+                ),
+        );
+    }
+    query
+        .order_by_asc(audit_entries::Column::ChainKey)
+        .order_by_asc(audit_entries::Column::Seq)
+        .limit(limit)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading audit entries"))?
+        .into_iter()
+        .map(entry_from_model)
+        .collect()
+}
+
+/// Every chain's head as stored, by chain key.
+pub async fn chain_heads(conn: &impl ConnectionTrait) -> StorageResult<Vec<ChainHead>> {
+    Ok(audit_chain_heads::Entity::find()
+        .order_by_asc(audit_chain_heads::Column::ChainKey)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading audit chain heads"))?
+        .into_iter()
+        .map(|h| ChainHead {
+            chain_key: h.chain_key,
+            seq: h.seq,
+            hash: h.hash,
+        })
+        .collect())
 }
 
 /// Which audit entries to read.

@@ -132,6 +132,38 @@ pub async fn run(
             );
             Ok(())
         }
+        AuditCommand::Export { format, output } => {
+            if format != "jsonl" {
+                return Err(Failure::usage(
+                    "--format",
+                    "导出格式只有 jsonl",
+                    "the only export format is jsonl",
+                ));
+            }
+            let dest = peiyu_formats::Output::of(output.as_deref());
+            let mut out = dest.stream()?;
+            let mut export = service.export_audit(actor);
+            let mut entries = 0usize;
+            while let Some(page) = export.next_page().await? {
+                for item in &page {
+                    if matches!(item, peiyu_service::ExportItem::Entry(_)) {
+                        entries += 1;
+                    }
+                    out.write(peiyu_formats::audit::jsonl_line(item).as_bytes())?;
+                }
+            }
+            out.finish()?;
+            if let peiyu_formats::Output::File(path) = &dest {
+                eprintln!(
+                    "{} {} {} {}",
+                    tr(lang, "已写入", "wrote"),
+                    entries,
+                    tr(lang, "条审计记录到", "audit entries to"),
+                    path.display()
+                );
+            }
+            Ok(())
+        }
         AuditCommand::Verify => {
             let verification = service.verify_audit(actor).await?;
             let report = &verification.chains;
