@@ -19,7 +19,7 @@ fn at(w: &World, day: &str) -> Service {
 
 /// A test notice for 2027 (not the State Council's: its 2027 notice is not published yet). Its
 /// Spring Festival runs Friday 5 to Friday 12 February, with Saturday 20 February worked.
-const NOTICE_2027: &str = "国务院办公厅关于2027年部分节假日安排的通知\n\
+pub(crate) const NOTICE_2027: &str = "国务院办公厅关于2027年部分节假日安排的通知\n\
 一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n\
 二、春节：2月5日（周五）至12日（周五）放假调休，共8天。2月20日（周六）上班。\n";
 

@@ -427,6 +427,16 @@ pub enum AuditCommand {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Export the whole log for an independent check (docs/audit.md): every entry with exactly
+    /// the fields its hash covers, every chain head and every seal, one JSON object a line.
+    Export {
+        /// The format: jsonl.
+        #[arg(long, default_value = "jsonl")]
+        format: String,
+        /// The file to write (standard output without it, or with -).
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Seal a day (default: yesterday) over every chain head; `tick` does this daily.
     Seal {
         /// The day to seal.

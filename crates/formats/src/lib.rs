@@ -15,6 +15,7 @@
 //! public API, and knows nothing of argument parsing, HTTP or exit codes: front ends pass it
 //! values and map its [`FormatError`] to their own errors.
 
+pub mod audit;
 pub mod csv;
 mod error;
 pub mod history;

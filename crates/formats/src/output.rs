@@ -57,6 +57,48 @@ impl Output {
     }
 }
 
+/// An [`Output`] written piece by piece (a long export), buffered; [`Stream::finish`] flushes.
+pub struct Stream {
+    inner: std::io::BufWriter<Box<dyn std::io::Write>>,
+    name: PathBuf,
+}
+
+impl Output {
+    /// Opens this output for writing piece by piece: the file created (or truncated), or
+    /// standard output.
+    pub fn stream(&self) -> Result<Stream, FormatError> {
+        let (inner, name): (Box<dyn std::io::Write>, PathBuf) = match self {
+            Output::Stdout => (Box::new(std::io::stdout()), PathBuf::from("-")),
+            Output::File(path) => (
+                Box::new(
+                    std::fs::File::create(path).map_err(|source| FormatError::io(path, source))?,
+                ),
+                path.clone(),
+            ),
+        };
+        Ok(Stream {
+            inner: std::io::BufWriter::new(inner),
+            name,
+        })
+    }
+}
+
+impl Stream {
+    /// Writes all of `bytes`; a failure names the file.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), FormatError> {
+        self.inner
+            .write_all(bytes)
+            .map_err(|source| FormatError::io(&self.name, source))
+    }
+
+    /// Flushes what is buffered; a failure names the file.
+    pub fn finish(mut self) -> Result<(), FormatError> {
+        self.inner
+            .flush()
+            .map_err(|source| FormatError::io(&self.name, source))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

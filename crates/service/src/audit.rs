@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
 use peiyu_domain::{Officer, Role};
 use peiyu_storage::audit::{self, AuditEntry, AuditFilter, VerifyReport};
+use peiyu_storage::audit_replay::{self, Finding};
 use peiyu_storage::{BrokenSeal, Seal, seal};
 
 use std::collections::HashMap;
@@ -39,12 +40,45 @@ pub struct AuditVerification {
     pub seals: usize,
     /// The seals that no longer match the log.
     pub broken_seals: Vec<BrokenSeal>,
+    /// How many stored rows of the audited tables were compared with the log.
+    pub rows: usize,
+    /// The rows that do not equal the state their entries leave, each named by table, row,
+    /// enterprise and field.
+    pub findings: Vec<Finding>,
 }
 
 impl AuditVerification {
     /// True when nothing is broken.
     pub fn ok(&self) -> bool {
-        self.chains.broken.is_empty() && self.broken_seals.is_empty()
+        self.chains.broken.is_empty() && self.broken_seals.is_empty() && self.findings.is_empty()
+    }
+}
+
+/// An audited table in words, for people reading findings: `enterprises` is 企业 / enterprises.
+/// A table this list does not know is shown by its name.
+pub fn table_label(table: &str, lang: Lang) -> &str {
+    let (zh, en) = match table {
+        "officers" => ("干部", "officers"),
+        "teams" => ("专班", "teams"),
+        "team_memberships" => ("专班成员", "team members"),
+        "tracks" => ("流程", "tracks"),
+        "targets" => ("目标", "targets"),
+        "api_tokens" => ("访问令牌", "API tokens"),
+        "calendar_years" => ("节假日安排", "holiday notices"),
+        "batch_lists" => ("「四个一批」名单", "four-batches lists"),
+        "audit_seals" => ("审计日封签", "audit seals"),
+        "enterprises" => ("企业", "enterprises"),
+        "metrics" => ("月度数据", "monthly figures"),
+        "cultivations" => ("培育", "cultivations"),
+        "transitions" => ("阶段变更", "stage moves"),
+        "batch_entries" => ("名单批次", "batch entries"),
+        "batch_moves" => ("批次调整", "batch moves"),
+        "tasks" => ("任务", "tasks"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
     }
 }
 
@@ -64,15 +98,19 @@ pub struct AuditQuery {
 }
 
 impl Service {
-    /// Recomputes every hash chain and reports each broken one with its first bad entry.
+    /// Recomputes every hash chain and reports each broken one with its first bad entry, checks
+    /// every seal, and replays the log against every audited table: each row that differs from
+    /// the state its entries leave, has no entries, or is gone while its entries say it exists.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn verify_audit(&self, actor: &Officer) -> ServiceResult<AuditVerification> {
-        let chains = audit::verify_chains(self.store().conn()).await?;
+        let replay = audit_replay::verify_all(self.store().conn()).await?;
         let (seals, broken_seals) = seal::verify_seals(self.store().conn()).await?;
         Ok(AuditVerification {
-            chains,
+            chains: replay.chains,
             seals,
             broken_seals,
+            rows: replay.rows,
+            findings: replay.findings,
         })
     }
 

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use peiyu_domain::{Officer, Role, Text};
-use peiyu_storage::{Backend, Store, audit, backup, seal};
+use peiyu_storage::{Backend, Store, backup, seal};
 
 use crate::audit::AuditVerification;
 use crate::error::{Field, ServiceError, ServiceResult};
@@ -130,12 +130,14 @@ pub async fn verify_sqlite_file(path: &Path) -> ServiceResult<AuditVerification>
         if !store.is_migrated().await? {
             return Ok(None);
         }
-        let chains = audit::verify_chains(store.conn()).await?;
+        let replay = peiyu_storage::audit_replay::verify_all(store.conn()).await?;
         let (seals, broken_seals) = seal::verify_seals(store.conn()).await?;
         Ok::<_, peiyu_storage::StorageError>(Some(AuditVerification {
-            chains,
+            chains: replay.chains,
             seals,
             broken_seals,
+            rows: replay.rows,
+            findings: replay.findings,
         }))
     }
     .await;

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod asof;
 pub mod audit;
+pub mod audit_export;
 pub mod authz;
 pub mod backup;
 pub mod batches;
@@ -40,7 +41,8 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 
 pub use accounts::{Client, Session, SignedIn};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
-pub use audit::{AuditLine, AuditQuery, AuditVerification};
+pub use audit::{AuditLine, AuditQuery, AuditVerification, table_label};
+pub use audit_export::{AuditExport, ExportItem};
 pub use backup::{BackupReport, RestoreReport, restore_sqlite, verify_sqlite_file};
 pub use batches::{BatchDiff, BatchListView, ListChange, ListChangeKind};
 pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
@@ -57,7 +59,10 @@ pub use import::{
 pub use names::{NameIds, Names};
 pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHoliday};
 pub use peiyu_storage::Versioned;
-pub use peiyu_storage::audit::{AuditEntry, BrokenChain, ChainBreak, VerifyReport};
+pub use peiyu_storage::audit::{
+    AuditEntry, BrokenChain, ChainBreak, ChainHead, VerifyReport, canonical_json, hashed_fields,
+};
+pub use peiyu_storage::audit_replay::{Discrepancy, Finding};
 pub use peiyu_storage::evidence::EvidenceFile;
 pub use peiyu_storage::{Backend, DEFAULT_DATABASE_URL, SqliteWait, redact_url};
 pub use peiyu_storage::{

@@ -517,6 +517,12 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
 /// whitespace, UTF-8) of every stored field except `hash` itself, `before` and `after` included
 /// as the JSON text stored, plus the serialisation version `v`.
 pub fn canonical_bytes(entry: &AuditEntry) -> Vec<u8> {
+    canonical_json(&serde_json::Value::Object(hashed_fields(entry))).into_bytes()
+}
+
+/// The object an entry's hash covers, field by field: exactly what [`canonical_bytes`]
+/// serialises, and what `peiyu audit export --format jsonl` writes for each entry.
+pub fn hashed_fields(entry: &AuditEntry) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::Value;
     let opt = |s: &Option<String>| s.clone().map(Value::String).unwrap_or(Value::Null);
     let mut map = serde_json::Map::new();
@@ -565,7 +571,7 @@ pub fn canonical_bytes(entry: &AuditEntry) -> Vec<u8> {
         Value::String(entry.subject_type.clone()),
     );
     map.insert("v".into(), Value::from(CANONICAL_VERSION));
-    canonical_json(&Value::Object(map)).into_bytes()
+    map
 }
 
 /// SHA-256 of [`canonical_bytes`], lower-case hex.
@@ -650,91 +656,121 @@ pub struct VerifyReport {
     pub broken: Vec<BrokenChain>,
 }
 
-/// Recomputes every hash chain from the stored entries and compares each with its head.
+/// Recomputes every hash chain from the stored entries and compares each with its head,
+/// streaming chain by chain ([`crate::audit_replay::verify_all`], which also replays the log
+/// against the tables; this returns the chains' part).
 #[tracing::instrument(skip_all)]
 pub async fn verify_chains(conn: &impl ConnectionTrait) -> StorageResult<VerifyReport> {
-    let heads: BTreeMap<String, audit_chain_heads::Model> = audit_chain_heads::Entity::find()
-        .all(conn)
-        .await
-        .map_err(StorageError::db("reading audit chain heads"))?
-        .into_iter()
-        .map(|h| (h.chain_key.clone(), h))
-        .collect();
-    let rows = audit_entries::Entity::find()
-        .order_by_asc(audit_entries::Column::ChainKey)
-        .order_by_asc(audit_entries::Column::Seq)
-        .all(conn)
-        .await
-        .map_err(StorageError::db("reading audit entries"))?;
-
-    let mut report = VerifyReport::default();
-    let mut chains: BTreeMap<String, Vec<AuditEntry>> = BTreeMap::new();
-    for row in rows {
-        let entry = entry_from_model(row)?;
-        chains
-            .entry(entry.chain_key.clone())
-            .or_default()
-            .push(entry);
-    }
-    for key in heads.keys() {
-        chains.entry(key.clone()).or_default();
-    }
-    report.chains = chains.len();
-    for (key, entries) in chains {
-        report.entries += entries.len();
-        if let Some(problem) = check_chain(&entries, heads.get(&key)) {
-            let entry = match &problem {
-                ChainBreak::HashMismatch { seq } | ChainBreak::LinkMismatch { seq } => {
-                    entries.iter().find(|e| e.seq == *seq).cloned()
-                }
-                ChainBreak::SequenceGap { found, .. } => {
-                    entries.iter().find(|e| e.seq == *found).cloned()
-                }
-                ChainBreak::HeadMismatch { .. } => entries.last().cloned(),
-            };
-            report.broken.push(BrokenChain {
-                chain_key: key,
-                problem,
-                entry,
-            });
-        }
-    }
-    Ok(report)
+    Ok(crate::audit_replay::verify_all(conn).await?.chains)
 }
 
+/// One chain checked entry by entry as it streams past, in `seq` order: keeps only the
+/// previous hash and the first break.
+#[derive(Debug)]
+pub struct ChainCheck {
+    prev: String,
+    expected: i64,
+    last_seq: i64,
+    broken: Option<(ChainBreak, AuditEntry)>,
+    last: Option<AuditEntry>,
+}
+
+impl Default for ChainCheck {
+    fn default() -> Self {
+        ChainCheck::new()
+    }
+}
+
+impl ChainCheck {
+    /// A check at the start of a chain.
+    pub fn new() -> ChainCheck {
+        ChainCheck::from_seal(0, GENESIS_HASH.to_owned())
+    }
+
+    /// A check that starts after a sealed entry: its `seq` and `hash` (the entries before it
+    /// are trusted to the seal).
+    pub fn from_seal(seq: i64, hash: String) -> ChainCheck {
+        ChainCheck {
+            prev: hash,
+            expected: seq + 1,
+            last_seq: seq,
+            broken: None,
+            last: None,
+        }
+    }
+
+    /// Checks the next entry of the chain.
+    pub fn feed(&mut self, entry: AuditEntry) {
+        if self.broken.is_some() {
+            return;
+        }
+        let problem = if entry.seq != self.expected {
+            Some(ChainBreak::SequenceGap {
+                expected: self.expected,
+                found: entry.seq,
+            })
+        } else if entry_hash(&entry) != entry.hash {
+            Some(ChainBreak::HashMismatch { seq: entry.seq })
+        } else if entry.prev_hash != self.prev {
+            Some(ChainBreak::LinkMismatch { seq: entry.seq })
+        } else {
+            None
+        };
+        match problem {
+            Some(p) => self.broken = Some((p, entry)),
+            None => {
+                self.prev = entry.hash.clone();
+                self.expected += 1;
+                self.last_seq = entry.seq;
+                self.last = Some(entry);
+            }
+        }
+    }
+
+    /// The chain's first break, if any, once every entry was fed: compares the last entry with
+    /// the chain's head.
+    pub fn finish(
+        self,
+        chain_key: &str,
+        head: Option<&audit_chain_heads::Model>,
+    ) -> Option<BrokenChain> {
+        let (problem, entry) = match self.broken {
+            Some((p, e)) => (p, Some(e)),
+            None => {
+                let mismatch = match head {
+                    Some(h) => h.seq != self.last_seq || h.hash != self.prev,
+                    None => self.last_seq != 0,
+                };
+                if !mismatch {
+                    return None;
+                }
+                (
+                    ChainBreak::HeadMismatch {
+                        head_seq: head.map(|h| h.seq).unwrap_or(0),
+                        last_seq: self.last_seq,
+                    },
+                    self.last,
+                )
+            }
+        };
+        Some(BrokenChain {
+            chain_key: chain_key.to_owned(),
+            problem,
+            entry,
+        })
+    }
+}
+
+#[cfg(test)]
 fn check_chain(
     entries: &[AuditEntry],
     head: Option<&audit_chain_heads::Model>,
 ) -> Option<ChainBreak> {
-    let mut prev = GENESIS_HASH.to_owned();
-    for (i, entry) in entries.iter().enumerate() {
-        let expected = i as i64 + 1;
-        if entry.seq != expected {
-            return Some(ChainBreak::SequenceGap {
-                expected,
-                found: entry.seq,
-            });
-        }
-        if entry_hash(entry) != entry.hash {
-            return Some(ChainBreak::HashMismatch { seq: entry.seq });
-        }
-        if entry.prev_hash != prev {
-            return Some(ChainBreak::LinkMismatch { seq: entry.seq });
-        }
-        prev = entry.hash.clone();
+    let mut check = ChainCheck::new();
+    for e in entries {
+        check.feed(e.clone());
     }
-    let last_seq = entries.last().map(|e| e.seq).unwrap_or(0);
-    match head {
-        Some(h) if h.seq != last_seq || h.hash != prev => Some(ChainBreak::HeadMismatch {
-            head_seq: h.seq,
-            last_seq,
-        }),
-        None if !entries.is_empty() => Some(ChainBreak::HeadMismatch {
-            head_seq: 0,
-            last_seq,
-        }),
-        _ => None,
-    }
+    check.finish("", head).map(|b| b.problem)
 }
 
 /// Reads audit entries, newest last, filtered by enterprise and/or actor.
@@ -766,6 +802,53 @@ pub async fn list_entries(
         .await
         .map_err(StorageError::db("reading audit entries"))?;
     rows.into_iter().map(entry_from_model).collect()
+}
+
+/// Up to `limit` entries in chain-key and sequence order, after the entry `after` (its chain
+/// key and `seq`; `None` from the start): the pages of an export, read with bounded memory.
+pub async fn entries_after(
+    conn: &impl ConnectionTrait,
+    after: Option<(&str, i64)>,
+    limit: u64,
+) -> StorageResult<Vec<AuditEntry>> {
+    let mut query = audit_entries::Entity::find();
+    if let Some((chain, seq)) = after {
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(audit_entries::Column::ChainKey.gt(chain))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(audit_entries::Column::ChainKey.eq(chain))
+                        .add(audit_entries::Column::Seq.gt(seq)),
+                ),
+        );
+    }
+    query
+        .order_by_asc(audit_entries::Column::ChainKey)
+        .order_by_asc(audit_entries::Column::Seq)
+        .limit(limit)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading audit entries"))?
+        .into_iter()
+        .map(entry_from_model)
+        .collect()
+}
+
+/// Every chain's head as stored, by chain key.
+pub async fn chain_heads(conn: &impl ConnectionTrait) -> StorageResult<Vec<ChainHead>> {
+    Ok(audit_chain_heads::Entity::find()
+        .order_by_asc(audit_chain_heads::Column::ChainKey)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading audit chain heads"))?
+        .into_iter()
+        .map(|h| ChainHead {
+            chain_key: h.chain_key,
+            seq: h.seq,
+            hash: h.hash,
+        })
+        .collect())
 }
 
 /// Which audit entries to read.

@@ -117,9 +117,22 @@ fn transition_from_model(m: transitions::Model) -> StorageResult<Transition> {
     })
 }
 
+/// The cultivation's own state that a stage move leaves, recorded under `case` in the move's
+/// audit entry so that the row can be rebuilt from the log (`audit verify` compares it).
+fn case_json(c: &Cultivation) -> serde_json::Value {
+    json!({
+        "stage_since": c.stage_since.to_string(),
+        "opened_on": c.opened_on.to_string(),
+        "target_stage": c.target_stage.as_ref().map(|s| s.as_str()),
+        "target_date": c.target_date.map(|d| d.to_string()),
+        "expires_on": c.expires_on.map(|d| d.to_string()),
+    })
+}
+
 async fn insert_transition(
     uow: &mut UnitOfWork,
     t: &Transition,
+    case: &Cultivation,
     action: AuditAction,
     request_id: Option<String>,
 ) -> StorageResult<()> {
@@ -160,7 +173,13 @@ async fn insert_transition(
         subject_id: t.cultivation.to_string(),
         enterprise: Some(t.enterprise),
         before: t.from.as_ref().map(|s| json!({ "stage": s.as_str() })),
-        after: Some(transition_json(t)),
+        after: Some({
+            let mut after = transition_json(t);
+            if let Some(object) = after.as_object_mut() {
+                object.insert("case".into(), case_json(case));
+            }
+            after
+        }),
         reason: t.reason.clone(),
         effective_on: Some(t.effective_on),
     })
@@ -219,7 +238,7 @@ pub async fn insert_cultivation(
         "track",
         c.track_key.as_str(),
     ))?;
-    insert_transition(uow, opening, AuditAction::CaseOpen, request_id).await?;
+    insert_transition(uow, opening, c, AuditAction::CaseOpen, request_id).await?;
     for t in new_tasks {
         tasks::insert_task(uow, t, AuditAction::TaskCreate).await?;
     }
@@ -269,6 +288,7 @@ pub async fn apply_stage_change(uow: &mut UnitOfWork, change: &StageChange) -> S
     insert_transition(
         uow,
         &change.transition,
+        c,
         AuditAction::CaseAdvance,
         change.request_id.clone(),
     )

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_replay;
 pub mod backup;
 pub mod batches;
 pub mod bulk;

@@ -170,6 +170,18 @@ pub async fn seal_on_or_before(
         .transpose()
 }
 
+/// Every seal as stored, oldest day first.
+pub async fn all_seals(conn: &impl ConnectionTrait) -> StorageResult<Vec<Seal>> {
+    audit_seals::Entity::find()
+        .order_by_asc(audit_seals::Column::Day)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading seals"))?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
 /// A seal that no longer matches the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrokenSeal {

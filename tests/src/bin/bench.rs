@@ -82,17 +82,21 @@ struct Args {
     scale: Scale,
     runs: usize,
     budget: Duration,
+    /// Only generate the data and measure `audit verify` (speed and the memory it adds).
+    verify_only: bool,
 }
 
 const USAGE: &str = "usage: bench --backend sqlite|postgres|mysql --scale small|county|province \
                      [--runs N (weekly runs per measure, default 20)] \
-                     [--budget SECONDS (time cap per weekly measure, default 60)]";
+                     [--budget SECONDS (time cap per weekly measure, default 60)] \
+                     [--verify-only (generate, then measure audit verify alone)]";
 
 fn parse_args() -> BenchResult<Args> {
     let mut kind = Kind::Sqlite;
     let mut scale = COUNTY;
     let mut runs = 20;
     let mut budget = Duration::from_secs(60);
+    let mut verify_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -121,6 +125,7 @@ fn parse_args() -> BenchResult<Args> {
                 budget =
                     Duration::from_secs(value()?.parse().map_err(|e| format!("--budget: {e}"))?)
             }
+            "--verify-only" => verify_only = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -133,6 +138,7 @@ fn parse_args() -> BenchResult<Args> {
         scale,
         runs: runs.max(1),
         budget,
+        verify_only,
     })
 }
 
@@ -175,16 +181,79 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
 
-fn vm_hwm_kib() -> u64 {
+/// `audit verify` alone, after the data: its time, and the memory it adds — the resident set
+/// before it and the peak during it (the peak is reset first through `/proc/self/clear_refs`).
+async fn verify_alone(
+    service: &Service,
+    admin: &Officer,
+    args: &Args,
+    mut rows: Vec<Row>,
+) -> BenchResult<()> {
+    // Resetting the peak to the current resident set needs Linux; without it the peak includes
+    // the generation's.
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let before = vm_kib("VmRSS:");
+    let started = Instant::now();
+    let verification = service.verify_audit(admin).await?;
+    let took = started.elapsed();
+    if !verification.ok() {
+        return Err("the audit log does not verify".into());
+    }
+    let entries = verification.chains.entries;
+    rows.push(row(
+        format!(
+            "verify_audit: {} entries, {} chains, {} rows replayed",
+            entries, verification.chains.chains, verification.rows
+        ),
+        format!(
+            "{:.2} s, {:.0} entries/s",
+            took.as_secs_f64(),
+            entries as f64 / took.as_secs_f64()
+        ),
+    ));
+    rows.push(row(
+        "resident set before verify → peak during it",
+        format!(
+            "{} → {}{}",
+            mib(before),
+            mib(vm_hwm_kib()),
+            if reset { "" } else { " (peak not reset)" }
+        ),
+    ));
+    println!();
+    println!(
+        "## peiyu bench --verify-only: {} at {} scale ({} build)",
+        backend_name(args.kind),
+        args.scale.name,
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    println!();
+    println!("| measure | figure |");
+    println!("|---|---|");
+    for r in &rows {
+        println!("| {} | {} |", r.what, r.figure);
+    }
+    Ok(())
+}
+
+fn vm_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(0)
+}
+
+fn vm_hwm_kib() -> u64 {
+    vm_kib("VmHWM:")
 }
 
 fn mib(kib: u64) -> String {
@@ -260,6 +329,10 @@ async fn run(db: &TestDb, args: &Args) -> BenchResult<()> {
     ));
     let hwm_generated = vm_hwm_kib();
     eprintln!("bench: data in {:.1} s", generated.as_secs_f64());
+
+    if args.verify_only {
+        return verify_alone(&service, &admin, args, rows).await;
+    }
 
     // ---- 1. Stage moves ------------------------------------------------------------------
     let step = (firms.len() / scale.moves.max(1)).max(1);

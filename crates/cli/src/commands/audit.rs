@@ -1,7 +1,7 @@
 //! `peiyu audit …`.
 
 use peiyu_domain::{AuditAction, Lang, Officer};
-use peiyu_service::{AuditQuery, AuditVerification, ChainBreak, Service};
+use peiyu_service::{AuditQuery, AuditVerification, ChainBreak, Discrepancy, Finding, Service};
 
 use crate::Failure;
 use crate::args::AuditCommand;
@@ -34,6 +34,67 @@ fn describe(problem: &ChainBreak, lang: Lang) -> String {
             "the chain head records {head_seq} entries but the last one found is {last_seq} (entries at the end were removed, or the head was changed)"
         ),
     }
+}
+
+/// What is wrong with a row, in words.
+fn describe_row(problem: &Discrepancy, lang: Lang) -> String {
+    match (problem, lang) {
+        (Discrepancy::Differs { .. }, Lang::Zh) => "与日志不符".to_owned(),
+        (Discrepancy::Differs { .. }, Lang::En) => "differs from the log".to_owned(),
+        (Discrepancy::MissingFromTable, Lang::Zh) => "日志记有此行，表中已无（被删除）".to_owned(),
+        (Discrepancy::MissingFromTable, Lang::En) => {
+            "the log has this row, the table does not (deleted)".to_owned()
+        }
+        (Discrepancy::MissingFromLog, Lang::Zh) => "表中有此行，日志无记录（被插入）".to_owned(),
+        (Discrepancy::MissingFromLog, Lang::En) => {
+            "the table has this row, the log does not (inserted)".to_owned()
+        }
+    }
+}
+
+/// The rows that differ from the log, one line each: table, row (with the enterprise's name and
+/// USCC), field, the value in the log and the value stored.
+fn findings_table(findings: &[Finding], lang: Lang) -> comfy_table::Table {
+    let mut t = table(
+        lang,
+        &[
+            ("表", "table"),
+            ("行", "row"),
+            ("企业", "enterprise"),
+            ("问题", "problem"),
+            ("字段", "field"),
+            ("日志中的值", "value in log"),
+            ("表中的值", "value stored"),
+        ],
+    );
+    let none = tr(lang, "（空）", "(empty)");
+    for f in findings {
+        let (field, in_log, stored) = match &f.problem {
+            Discrepancy::Differs {
+                field,
+                in_log,
+                stored,
+            } => (
+                (*field).to_owned(),
+                in_log.clone().unwrap_or_else(|| none.to_owned()),
+                stored.clone().unwrap_or_else(|| none.to_owned()),
+            ),
+            _ => Default::default(),
+        };
+        t.add_row(vec![
+            peiyu_service::table_label(f.table, lang).to_owned(),
+            f.key.clone(),
+            f.enterprise_name
+                .as_ref()
+                .map(|(name, uscc)| format!("{name}（{uscc}）"))
+                .unwrap_or_default(),
+            describe_row(&f.problem, lang),
+            field,
+            in_log,
+            stored,
+        ]);
+    }
+    t
 }
 
 /// Runs `peiyu audit …`.
@@ -69,6 +130,38 @@ pub async fn run(
                 seal.heads.len(),
                 tr(lang, "条链", "chains")
             );
+            Ok(())
+        }
+        AuditCommand::Export { format, output } => {
+            if format != "jsonl" {
+                return Err(Failure::usage(
+                    "--format",
+                    "导出格式只有 jsonl",
+                    "the only export format is jsonl",
+                ));
+            }
+            let dest = peiyu_formats::Output::of(output.as_deref());
+            let mut out = dest.stream()?;
+            let mut export = service.export_audit(actor);
+            let mut entries = 0usize;
+            while let Some(page) = export.next_page().await? {
+                for item in &page {
+                    if matches!(item, peiyu_service::ExportItem::Entry(_)) {
+                        entries += 1;
+                    }
+                    out.write(peiyu_formats::audit::jsonl_line(item).as_bytes())?;
+                }
+            }
+            out.finish()?;
+            if let peiyu_formats::Output::File(path) = &dest {
+                eprintln!(
+                    "{} {} {} {}",
+                    tr(lang, "已写入", "wrote"),
+                    entries,
+                    tr(lang, "条审计记录到", "audit entries to"),
+                    path.display()
+                );
+            }
             Ok(())
         }
         AuditCommand::Verify => {
@@ -141,16 +234,31 @@ pub(crate) fn report_verification(
         print_json(&peiyu_formats::json::AuditVerifyDto::from(verification))?;
     } else if verification.ok() {
         println!(
-            "{}: {} {}, {} {}, {} {}",
+            "{}: {} {}, {} {}, {} {}, {} {}",
             tr(lang, "审计链完好", "audit log verifies"),
             report.chains,
             tr(lang, "条链", "chains"),
             report.entries,
             tr(lang, "条记录", "entries"),
             verification.seals,
-            tr(lang, "个封签", "seals")
+            tr(lang, "个封签", "seals"),
+            verification.rows,
+            tr(lang, "行数据与日志一致", "rows equal the log")
         );
     } else {
+        if !verification.findings.is_empty() {
+            println!("{}", findings_table(&verification.findings, lang));
+            eprintln!(
+                "{}: {} / {}",
+                tr(
+                    lang,
+                    "与审计日志不符的行",
+                    "rows that differ from the audit log"
+                ),
+                verification.findings.len(),
+                verification.rows
+            );
+        }
         for b in &verification.broken_seals {
             eprintln!(
                 "{} {}: {}",
@@ -164,41 +272,43 @@ pub(crate) fn report_verification(
                 .to_owned())
             );
         }
-        let mut t = table(
-            lang,
-            &[
-                ("链", "chain"),
-                ("问题", "problem"),
-                ("记录时间", "recorded at"),
-                ("操作", "action"),
-                ("对象", "subject"),
-            ],
-        );
-        for b in &report.broken {
-            t.add_row(vec![
-                b.chain_key.clone(),
-                describe(&b.problem, lang),
-                b.entry
-                    .as_ref()
-                    .map(|e| e.recorded_at.to_rfc3339())
-                    .unwrap_or_default(),
-                b.entry
-                    .as_ref()
-                    .map(|e| e.action_label(lang).to_owned())
-                    .unwrap_or_default(),
-                b.entry
-                    .as_ref()
-                    .map(|e| e.subject_id.clone())
-                    .unwrap_or_default(),
-            ]);
+        if !report.broken.is_empty() {
+            let mut t = table(
+                lang,
+                &[
+                    ("链", "chain"),
+                    ("问题", "problem"),
+                    ("记录时间", "recorded at"),
+                    ("操作", "action"),
+                    ("对象", "subject"),
+                ],
+            );
+            for b in &report.broken {
+                t.add_row(vec![
+                    b.chain_key.clone(),
+                    describe(&b.problem, lang),
+                    b.entry
+                        .as_ref()
+                        .map(|e| e.recorded_at.to_rfc3339())
+                        .unwrap_or_default(),
+                    b.entry
+                        .as_ref()
+                        .map(|e| e.action_label(lang).to_owned())
+                        .unwrap_or_default(),
+                    b.entry
+                        .as_ref()
+                        .map(|e| e.subject_id.clone())
+                        .unwrap_or_default(),
+                ]);
+            }
+            println!("{t}");
+            eprintln!(
+                "{}: {} / {}",
+                tr(lang, "审计链被破坏", "audit log is broken"),
+                report.broken.len(),
+                report.chains
+            );
         }
-        println!("{t}");
-        eprintln!(
-            "{}: {} / {}",
-            tr(lang, "审计链被破坏", "audit log is broken"),
-            report.broken.len(),
-            report.chains
-        );
     }
     if verification.ok() {
         Ok(())

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use peiyu_domain::Lang;
-use peiyu_service::{AuditLine, AuditVerification, Seal};
+use peiyu_service::{AuditLine, AuditVerification, Discrepancy, Finding, Seal};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -26,6 +26,63 @@ pub struct BrokenSealDto {
     pub chain: Option<String>,
 }
 
+/// A row of an audited table that does not equal the state its audit entries leave.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FindingDto {
+    /// The table (`enterprises`, `transitions`, …).
+    pub table: String,
+    /// The table in the request's language.
+    pub table_label: String,
+    /// The row's key as the log names it (an id, a month, a year).
+    pub row: String,
+    /// The enterprise whose chain the row is on.
+    pub enterprise_id: Option<uuid::Uuid>,
+    /// That enterprise's name.
+    pub enterprise_name: Option<String>,
+    /// That enterprise's USCC.
+    pub uscc: Option<String>,
+    /// `differs`, `missing_from_table` (deleted) or `missing_from_log` (inserted).
+    pub problem: String,
+    /// The field that differs.
+    pub field: Option<String>,
+    /// The value the log leaves.
+    pub in_log: Option<String>,
+    /// The value stored.
+    pub stored: Option<String>,
+}
+
+impl FindingDto {
+    /// The wire form of a finding, its table named in `lang`.
+    pub fn new(f: &Finding, lang: Lang) -> Self {
+        let (problem, field, in_log, stored) = match &f.problem {
+            Discrepancy::Differs {
+                field,
+                in_log,
+                stored,
+            } => (
+                "differs",
+                Some((*field).to_owned()),
+                in_log.clone(),
+                stored.clone(),
+            ),
+            Discrepancy::MissingFromTable => ("missing_from_table", None, None, None),
+            Discrepancy::MissingFromLog => ("missing_from_log", None, None, None),
+        };
+        FindingDto {
+            table: f.table.to_owned(),
+            table_label: peiyu_service::table_label(f.table, lang).to_owned(),
+            row: f.key.clone(),
+            enterprise_id: f.enterprise,
+            enterprise_name: f.enterprise_name.as_ref().map(|(n, _)| n.clone()),
+            uscc: f.enterprise_name.as_ref().map(|(_, u)| u.clone()),
+            problem: problem.to_owned(),
+            field,
+            in_log,
+            stored,
+        }
+    }
+}
+
 /// `GET /audit/verify`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditVerifyDto {
@@ -41,6 +98,10 @@ pub struct AuditVerifyDto {
     pub seals: usize,
     /// Broken seals.
     pub broken_seals: Vec<BrokenSealDto>,
+    /// Rows of the audited tables compared with the log.
+    pub rows: usize,
+    /// The rows that differ from the log.
+    pub findings: Vec<FindingDto>,
 }
 
 impl From<&AuditVerification> for AuditVerifyDto {
@@ -80,6 +141,12 @@ impl From<&AuditVerification> for AuditVerifyDto {
                     day: s.day,
                     chain: s.chain_key.clone(),
                 })
+                .collect(),
+            rows: v.rows,
+            findings: v
+                .findings
+                .iter()
+                .map(|f| FindingDto::new(f, Lang::En))
                 .collect(),
         }
     }
