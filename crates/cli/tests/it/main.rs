@@ -4,6 +4,7 @@
 
 mod basics;
 mod json_views;
+mod walkthrough;
 mod words;
 
 use std::path::Path;
