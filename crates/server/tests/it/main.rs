@@ -5,6 +5,7 @@
 
 mod api;
 mod client;
+mod instances;
 mod matrix;
 mod openapi;
 mod pages;
