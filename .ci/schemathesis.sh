@@ -39,6 +39,31 @@ for _ in range(100):
 else:
     sys.exit("the server did not answer /api/v1/health")
 PY
+# Real values for the path parameters, so that the fuzzer reaches past "no such enterprise":
+# the demo county's USCCs (lan.xm's first), task ids, teams, tracks, years and days. Each is
+# drawn from its dictionary with probability 0.6; otherwise the fuzzer makes one up.
+"$bin" --json enterprise list >enterprises.json
+"$bin" --json --as lan.xm task list >tasks.json
+"$bin" --json team list >teams.json
+python3 - <<'PY'
+import json
+tasks = json.load(open("tasks.json"))
+mine = [t["enterprise"]["uscc"] for t in tasks if isinstance(t.get("enterprise"), dict)]
+usccs = list(dict.fromkeys(mine + [e["uscc"] for e in json.load(open("enterprises.json"))]))[:30]
+ids = [t["short_id"] for t in tasks][:20]
+teams = [t["name"] for t in json.load(open("teams.json"))]
+def values(name, items):
+    return f"[dictionaries.{name}]\nvalues = {json.dumps(items, ensure_ascii=False)}\n"
+with open("schemathesis.toml", "w") as f:
+    f.write("[parameters]\n")
+    for param, dictionary in [("path.key", "usccs"), ("path.id", "tasks"), ("path.team", "teams"),
+                              ("path.track", "tracks"), ("path.year", "years"), ("path.date", "days")]:
+        f.write(f'"{param}" = {{ dictionary = "{dictionary}", probability = 0.6 }}\n')
+    f.write(values("usccs", usccs) + values("tasks", ids) + values("teams", teams)
+            + values("tracks", ["industrial", "commerce", "technology"])
+            + values("years", ["2023", "2022", "2024"])
+            + values("days", ["2023-06-30", "2023-03-31", "2023-01-01"]))
+PY
 for login in admin qin.zg li.wt lan.xm; do
   echo "schemathesis as $login"
   timeout 300 "$st" run "http://127.0.0.1:$port/api/v1/openapi.json" \

@@ -169,6 +169,112 @@ pub fn uscc(n: u32) -> peiyu_domain::Uscc {
     peiyu_domain::Uscc::parse(&format!("{first17}{check}")).expect("valid uscc")
 }
 
+/// Every row of the domain tables of the database at `url`, as JSON, without what differs
+/// between two databases that recorded the same changes: ids (a UUID anywhere in a value, keys
+/// `id`, `*_id`), instants (`*_at`), hashes and request ids. Rows are sorted within each table.
+/// Two databases that went through the same commands — one through the CLI, one through the
+/// API — compare equal. The audit log and the bookkeeping tables (tokens, idempotency keys,
+/// sessions, login attempts) are left out: [`audit_actions`] compares the log.
+pub async fn domain_rows(url: &str) -> std::collections::BTreeMap<&'static str, Vec<String>> {
+    use peiyu_storage::entities::*;
+    use sea_orm::EntityTrait;
+    let conn = Database::connect(url).await.expect("connect");
+    let mut out = std::collections::BTreeMap::new();
+    macro_rules! dump {
+        ($($table:ident),*) => {$(
+            let rows = $table::Entity::find().into_json().all(&conn).await.expect(stringify!($table));
+            let mut rows: Vec<String> = rows.into_iter().map(|r| normalise(r).to_string()).collect();
+            rows.sort();
+            out.insert(stringify!($table), rows);
+        )*};
+    }
+    dump!(
+        officers,
+        teams,
+        team_memberships,
+        enterprises,
+        metrics,
+        cultivations,
+        transitions,
+        tasks,
+        batch_lists,
+        batch_entries,
+        batch_moves,
+        targets,
+        tracks,
+        calendar_years
+    );
+    conn.close().await.ok();
+    out
+}
+
+/// The audit log's actions at `url`, sorted, without those in `leave_out` (e.g. `token.create`).
+pub async fn audit_actions(url: &str, leave_out: &[&str]) -> Vec<String> {
+    use peiyu_storage::entities::audit_entries;
+    use sea_orm::EntityTrait;
+    let conn = Database::connect(url).await.expect("connect");
+    let mut actions: Vec<String> = audit_entries::Entity::find()
+        .all(&conn)
+        .await
+        .expect("audit entries")
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| !leave_out.contains(&a.as_str()))
+        .collect();
+    actions.sort();
+    conn.close().await.ok();
+    actions
+}
+
+/// A row without ids, instants, hashes and request ids ([`domain_rows`]).
+fn normalise(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| {
+                    !(k == "id"
+                        || k.ends_with("_id")
+                        || k.ends_with("_at")
+                        || k.contains("hash")
+                        || k == "request_id")
+                })
+                .map(|(k, v)| (k, normalise(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(normalise).collect()),
+        Value::String(s) => Value::String(without_uuids(&s)),
+        other => other,
+    }
+}
+
+/// `text` with every UUID (8-4-4-4-12 hex digits, or 32 in a row) written `<id>`.
+fn without_uuids(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let dashed = bytes.len() - i >= 36
+            && bytes[i..i + 36].iter().enumerate().all(|(j, b)| {
+                if [8, 13, 18, 23].contains(&j) {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_hexdigit()
+                }
+            });
+        let plain = bytes.len() - i >= 32 && bytes[i..i + 32].iter().all(u8::is_ascii_hexdigit);
+        if dashed || plain {
+            out.push_str("<id>");
+            i += if dashed { 36 } else { 32 };
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            out.push(c);
+            i += c.len_utf8().max(1);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

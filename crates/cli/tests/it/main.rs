@@ -5,6 +5,7 @@
 mod backup;
 mod basics;
 mod json_views;
+mod walkthrough;
 mod words;
 
 use std::path::Path;

@@ -6,6 +6,7 @@
 mod actions;
 mod api;
 mod client;
+mod instances;
 mod matrix;
 mod openapi;
 mod pages;
