@@ -372,6 +372,43 @@ fn message_page(status: StatusCode, lang: Lang, text: &str) -> Response {
     html(status, page.render())
 }
 
+/// A list page's query parameters as given, empty ones and `lang` left out (a search form's).
+fn given_query(uri: &Uri) -> std::collections::BTreeMap<String, String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(uri.query().unwrap_or_default())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, v)| !v.trim().is_empty() && k != "lang")
+        .collect()
+}
+
+/// `sheet` as an XLSX download named `stem.xlsx`.
+fn xlsx_response(sheet: &peiyu_formats::Sheet, stem: &str) -> Response {
+    match peiyu_formats::ledger::write::bytes(peiyu_formats::ledger::read::FileFormat::Xlsx, sheet)
+    {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("attachment; filename=\"{stem}.xlsx\""))
+                        .unwrap_or(HeaderValue::from_static("attachment")),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a list could not be written as XLSX");
+            ApiError::internal("无法生成该文件", "the file could not be written").into_response()
+        }
+    }
+}
+
 /// A section of facts: one row per item, its label and its value.
 fn facts_section(heading: &str, lang: Lang, facts: Vec<(&str, Cell)>) -> Section {
     Section {
