@@ -1,8 +1,6 @@
 //! Tasks: the officer's own or their teams', by status and due range, as a page or an XLSX file
 //! (the task ledger of `peiyu export tasks`, peiyu-formats').
 
-use std::collections::BTreeMap;
-
 use peiyu_domain::TaskStatus;
 use peiyu_service::TaskRecord;
 
