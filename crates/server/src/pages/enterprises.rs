@@ -520,7 +520,11 @@ pub(super) async fn render_enterprise(
         sections,
         footer: footer(service, lang),
         flash,
-        extra_html: None,
+        extra_html: super::chart::monthly_chart(
+            &detail.recent_metrics,
+            e.sector.default_threshold(),
+            lang,
+        ),
         actions,
     };
     html(status, page.render())

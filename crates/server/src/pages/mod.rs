@@ -32,7 +32,9 @@ use crate::error::ApiError;
 use crate::lang::{PageLang, query_lang, tr};
 
 mod actions;
+mod audit;
 mod calendar;
+mod chart;
 mod enterprises;
 mod forms;
 mod login;
@@ -73,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{sha256}", get(task::evidence_file))
         .route("/progress", get(progress))
         .route("/calendar", get(calendar_page))
+        .route("/audit", get(audit::audit_page))
         .route("/password", get(password_page).post(change_password))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::guard))
@@ -285,6 +288,7 @@ fn chrome(uri: &Uri, lang: Lang, user: Option<&Officer>, title: &str, active: &s
             ("/tasks", "任务", "Tasks"),
             ("/progress", "目标进度", "Progress"),
             ("/calendar", "工作日日历", "Calendar"),
+            ("/audit", "审计", "Audit"),
         ]
         .into_iter()
         .map(|(href, zh, en)| Link {

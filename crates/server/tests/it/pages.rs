@@ -527,6 +527,7 @@ async fn every_page_has_the_security_headers_and_no_inline_style_or_script() {
         format!("/enterprises/{}", w.factory.uscc),
         "/progress".to_owned(),
         "/calendar".to_owned(),
+        "/audit".to_owned(),
         "/password".to_owned(),
         "/no/such/page".to_owned(),
     ];
@@ -640,4 +641,15 @@ async fn tasks_and_enterprises_are_found_by_filters_and_exported_to_xlsx() {
     let r = page("/enterprises?town=%E7%9F%B3%E9%BE%99%E9%95%87&format=xlsx").await;
     assert_eq!(r.status, 200);
     assert!(r.bytes.starts_with(b"PK"), "an XLSX file");
+}
+
+#[tokio::test]
+async fn the_audit_page_says_whether_the_log_verifies() {
+    let w = world().await;
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let r = get(w.addr, "/audit").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("审计链完好"), "{}", r.body);
+    assert!(r.body.contains("最近的记录"), "{}", r.body);
+    assert!(r.body.contains("王伟"), "names, not logins: {}", r.body);
 }
