@@ -203,6 +203,7 @@ with sync_playwright() as p:
         ("progress", "/progress"),
         ("calendar", "/calendar"),
         ("audit", "/audit"),
+        ("admin", "/admin"),
         ("find-enterprises", "/enterprises?q=%E6%9C%A8%E4%B8%9A&sort=town"),
         ("find-tasks", "/tasks?scope=mine&status=all"),
         ("password", "/password"),

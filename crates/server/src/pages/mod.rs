@@ -32,6 +32,7 @@ use crate::error::ApiError;
 use crate::lang::{PageLang, query_lang, tr};
 
 mod actions;
+mod admin;
 mod audit;
 mod calendar;
 mod chart;
@@ -76,6 +77,8 @@ pub fn routes() -> Router<AppState> {
         .route("/progress", get(progress))
         .route("/calendar", get(calendar_page))
         .route("/audit", get(audit::audit_page))
+        .route("/admin", get(admin::admin_page))
+        .route("/admin/{action}", post(admin::admin_action))
         .route("/password", get(password_page).post(change_password))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::guard))
@@ -289,8 +292,15 @@ fn chrome(uri: &Uri, lang: Lang, user: Option<&Officer>, title: &str, active: &s
             ("/progress", "目标进度", "Progress"),
             ("/calendar", "工作日日历", "Calendar"),
             ("/audit", "审计", "Audit"),
+            ("/admin", "管理", "Admin"),
         ]
         .into_iter()
+        .filter(|(href, _, _)| {
+            *href != "/admin"
+                || user.is_some_and(|u| {
+                    matches!(u.role, peiyu_domain::Role::Admin | peiyu_domain::Role::Lead)
+                })
+        })
         .map(|(href, zh, en)| Link {
             href: with_lang(href, lang),
             label: tr(lang, zh, en).to_owned(),
