@@ -1,12 +1,15 @@
-//! The web pages officers read: log in (login name and password, or a token), change one's
-//! password, my week, enterprises by batch, one
-//! enterprise (its cases, the moves possible now and what blocks them, its history), tasks, and
-//! progress against the year's targets.
+//! The officers' workbench: log in (login name and password, or a token), change one's
+//! password, my week and the meeting's print sheet, tasks and one task with its actions,
+//! enterprises (by batch, or searched) and one enterprise with its chart, cases, moves, figures,
+//! timeline and actions, progress against the year's targets, the calendar, the audit page and
+//! the admin pages.
 //!
-//! Standalone HTML from askama templates (`templates/`), which escape every value; inline CSS,
-//! no scripts, nothing fetched from elsewhere. Chinese unless `?lang=en`. The pages only read;
-//! changes go through the API or the CLI. Every page is sent with `Cache-Control: no-store`, so
-//! Back after logout shows nothing cached; an unknown path is a 404 page in the same frame.
+//! HTML from askama templates (`templates/`), which escape every value; one stylesheet served
+//! from the binary, no scripts, nothing fetched from elsewhere. Chinese unless `?lang=en`. Every
+//! change is a form through the same service call as the CLI ([`forms`]: an idempotency key and
+//! the version read), with a CSRF token checked before its handler ([`security`]). Every page
+//! is sent with `Cache-Control: no-store`, so Back after logout shows nothing cached; an unknown
+//! path is a 404 page in the same frame.
 
 use askama::Template;
 use axum::Form;

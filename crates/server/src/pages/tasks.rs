@@ -39,8 +39,9 @@ pub(super) async fn tasks(
             return error_page(&uri, lang, &user, error);
         }
     }
+    let officer = Some(get("officer").to_owned()).filter(|o| !o.is_empty());
     let query = ListTasks {
-        officer: mine.then(|| user.login.as_str().to_owned()),
+        officer: officer.or_else(|| mine.then(|| user.login.as_str().to_owned())),
         all: status != Some(TaskStatus::Open),
         ..ListTasks::default()
     };
