@@ -2,8 +2,8 @@
 //!
 //! The API takes a token only from `Authorization: Bearer <secret>`, so no other site can make a
 //! browser act on it. The pages take the `peiyu_session` cookie that logging in sets (HttpOnly,
-//! SameSite=Lax, Secure behind TLS; docs/accounts.md), or a bearer token; the pages only read,
-//! and their few forms (login, password, logout) are POSTs, which SameSite=Lax keeps to this site.
+//! SameSite=Lax, Secure behind TLS; docs/accounts.md), or a bearer token; every form of the
+//! pages is a POST that also carries a CSRF token bound to the session (`pages::security`).
 
 use std::net::SocketAddr;
 

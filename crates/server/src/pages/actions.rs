@@ -2,7 +2,7 @@
 //! with its figures), advance with a reason and evidence, withdraw, put it in a batch of a
 //! year's list or move it to another, enter a month's figures in 万元, add a task. Each goes
 //! through the same service call as the CLI (`case advance`, `case withdraw`, `batch assign` /
-//! `batch move`, `metrics record`, `task add`).
+//! `batch move`, `metrics add`, `task add`).
 //!
 //! Each form carries an idempotency key. The advance passes it as the move's request id (a
 //! repeat answers with the first move) and the version read as the expected version (a stale

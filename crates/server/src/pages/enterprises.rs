@@ -11,6 +11,9 @@ pub(super) struct BatchParams {
     year: Option<String>,
 }
 
+/// How many enterprises a page of search results shows.
+const PAGE_SIZE: usize = 50;
+
 pub(super) async fn enterprises(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -18,6 +21,13 @@ pub(super) async fn enterprises(
     uri: Uri,
     axum::extract::Query(params): axum::extract::Query<BatchParams>,
 ) -> Response {
+    let given = given_query(&uri);
+    if ["q", "town", "sector", "officer", "sort", "page", "format"]
+        .iter()
+        .any(|k| given.contains_key(*k))
+    {
+        return search(&state, &user, lang, &uri, &given).await;
+    }
     let today_year = state.service.today().year();
     let year = params
         .year
@@ -181,7 +191,7 @@ pub(super) async fn enterprises(
         footer: footer(&state.service, lang),
         flash: None,
         extra_html: None,
-        actions: Vec::new(),
+        actions: vec![search_form(&state, &user, lang).await.values(&given)],
     };
     html(StatusCode::OK, page.render())
 }
@@ -510,7 +520,11 @@ pub(super) async fn render_enterprise(
         sections,
         footer: footer(service, lang),
         flash,
-        extra_html: None,
+        extra_html: super::chart::monthly_chart(
+            &detail.recent_metrics,
+            e.sector.default_threshold(),
+            lang,
+        ),
         actions,
     };
     html(status, page.render())
@@ -524,4 +538,246 @@ fn guard_lines_recorded(guards: &[(bool, peiyu_domain::Text)], lang: Lang) -> Ve
             class: if *passed { "pass" } else { "fail" },
         })
         .collect()
+}
+
+/// The search form of `/enterprises`: name or USCC, town, sector, officer, batch, order.
+async fn search_form(state: &AppState, user: &Officer, lang: Lang) -> super::forms::ActionForm {
+    use super::forms::{ActionForm, FormField};
+    let register = state
+        .service
+        .list_enterprises(user, &ListEnterprises::default())
+        .await
+        .unwrap_or_default();
+    let towns: std::collections::BTreeSet<String> =
+        register.iter().map(|v| v.enterprise.town.clone()).collect();
+    let any = || (String::new(), tr(lang, "（全部）", "(any)").to_owned());
+    let sectors = [
+        peiyu_domain::Sector::Industry,
+        peiyu_domain::Sector::Wholesale,
+        peiyu_domain::Sector::Retail,
+        peiyu_domain::Sector::Accommodation,
+        peiyu_domain::Sector::Catering,
+        peiyu_domain::Sector::Other,
+    ];
+    ActionForm::search("find-enterprises", "/enterprises".to_owned(), lang)
+        .field(
+            FormField::new("q", "search", tr(lang, "名称或信用代码", "Name or USCC")).hint(tr(
+                lang,
+                "名称的一部分或代码的一部分",
+                "part of the name or of the code",
+            )),
+        )
+        .field(
+            FormField::new("town", "select", tr(lang, "乡镇", "Town")).choices(
+                std::iter::once(any()).chain(towns.into_iter().map(|t| (t.clone(), t))),
+                "",
+            ),
+        )
+        .field(
+            FormField::new("sector", "select", tr(lang, "行业", "Sector")).choices(
+                std::iter::once(any()).chain(
+                    sectors
+                        .iter()
+                        .map(|s| (s.key().to_owned(), s.label(lang).to_owned())),
+                ),
+                "",
+            ),
+        )
+        .field(
+            FormField::new("officer", "select", tr(lang, "负责干部", "Officer")).choices(
+                std::iter::once(any())
+                    .chain(super::task::officer_choices(&state.service, user, None).await),
+                "",
+            ),
+        )
+        .field(
+            FormField::new("batch", "select", tr(lang, "批次", "Batch")).choices(
+                std::iter::once(any()).chain(
+                    (1..=4u8)
+                        .filter_map(|n| Batch::new(n).ok())
+                        .map(|b| (b.number().to_string(), b.default_label(lang).to_owned())),
+                ),
+                "",
+            ),
+        )
+        .field(
+            FormField::new("sort", "select", tr(lang, "排序", "Order")).choices(
+                [
+                    ("name", tr(lang, "按名称", "by name")),
+                    ("uscc", tr(lang, "按信用代码", "by USCC")),
+                    ("town", tr(lang, "按乡镇", "by town")),
+                ]
+                .map(|(k, l)| (k.to_owned(), l.to_owned())),
+                "name",
+            ),
+        )
+        .button(tr(lang, "查找", "Find"))
+}
+
+/// Enterprises of the register matching the search, a page at a time, or all of them as the
+/// enterprise ledger's XLSX file (`format=xlsx`).
+async fn search(
+    state: &AppState,
+    user: &Officer,
+    lang: Lang,
+    uri: &Uri,
+    given: &std::collections::BTreeMap<String, String>,
+) -> Response {
+    let get = |k: &str| given.get(k).map(|v| v.trim()).unwrap_or_default();
+    let sector = match get("sector") {
+        "" => None,
+        s => match peiyu_domain::Sector::parse(s) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let error = ServiceError::invalid_from(peiyu_service::Field::named("sector"), &e);
+                return error_page(uri, lang, user, error);
+            }
+        },
+    };
+    let query = ListEnterprises {
+        officer: Some(get("officer").to_owned()).filter(|o| !o.is_empty()),
+        sector,
+        town: Some(get("town").to_owned()).filter(|t| !t.is_empty()),
+        ..ListEnterprises::default()
+    };
+    let mut found = match state.service.list_enterprises(user, &query).await {
+        Ok(f) => f,
+        Err(e) => return error_page(uri, lang, user, e),
+    };
+    let q = get("q").to_lowercase();
+    if !q.is_empty() {
+        found.retain(|v| {
+            v.enterprise.name.to_lowercase().contains(&q)
+                || v.enterprise.uscc.as_str().to_lowercase().contains(&q)
+        });
+    }
+    let year = state.service.today().year();
+    let batch = get("batch")
+        .parse::<u8>()
+        .ok()
+        .and_then(|n| Batch::new(n).ok());
+    let batches: std::collections::HashMap<String, Batch> =
+        match state.service.batch_list(user, year, None).await {
+            Ok(view) => view
+                .entries
+                .iter()
+                .map(|(entry, e)| (e.uscc.as_str().to_owned(), entry.batch))
+                .collect(),
+            Err(_) => std::collections::HashMap::new(),
+        };
+    if let Some(b) = batch {
+        found.retain(|v| batches.get(v.enterprise.uscc.as_str()) == Some(&b));
+    }
+    match get("sort") {
+        "uscc" => found.sort_by(|a, b| a.enterprise.uscc.cmp(&b.enterprise.uscc)),
+        "town" => found.sort_by(|a, b| {
+            (&a.enterprise.town, &a.enterprise.name).cmp(&(&b.enterprise.town, &b.enterprise.name))
+        }),
+        _ => found.sort_by(|a, b| a.enterprise.name.cmp(&b.enterprise.name)),
+    }
+    if get("format") == "xlsx" {
+        let sheet = peiyu_formats::ledger::export::enterprises(&found, lang);
+        return xlsx_response(&sheet, "enterprises");
+    }
+    let total = found.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page_no = get("page").parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let link = |extra: (&str, String)| {
+        let pairs: Vec<(&str, &str)> = given
+            .iter()
+            .filter(|(k, _)| k.as_str() != "page" && k.as_str() != "format")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(std::iter::once((extra.0, extra.1.as_str())))
+            .collect();
+        with_lang(
+            &format!(
+                "/enterprises?{}",
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            ),
+            lang,
+        )
+    };
+    let mut filters = vec![Link {
+        href: link(("format", "xlsx".to_owned())),
+        label: "⤓ Excel".to_owned(),
+        active: false,
+    }];
+    if page_no > 1 {
+        filters.push(Link {
+            href: link(("page", (page_no - 1).to_string())),
+            label: tr(lang, "‹ 上一页", "‹ previous page").to_owned(),
+            active: false,
+        });
+    }
+    if page_no < pages {
+        filters.push(Link {
+            href: link(("page", (page_no + 1).to_string())),
+            label: tr(lang, "下一页 ›", "next page ›").to_owned(),
+            active: false,
+        });
+    }
+    let rows = found
+        .iter()
+        .skip((page_no - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|v| {
+            let e = &v.enterprise;
+            Row::new(vec![
+                Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
+                Cell::text(e.uscc.as_str()).class("id"),
+                Cell::text(&e.town),
+                Cell::text(e.sector.label(lang)),
+                Cell::text(
+                    batches
+                        .get(e.uscc.as_str())
+                        .map(|b| b.default_label(lang))
+                        .unwrap_or("—"),
+                ),
+                Cell::text(
+                    v.responsible
+                        .as_ref()
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default(),
+                ),
+            ])
+        })
+        .collect();
+    let title = tr(lang, "企业名单", "Enterprises");
+    let page = Page {
+        chrome: chrome(uri, lang, Some(user), title, "/enterprises"),
+        heading: format!("{title} · {}", tr(lang, "查找", "search")),
+        subtitle: Some(match lang {
+            Lang::Zh => format!("找到 {total} 家 · 第 {page_no}/{pages} 页"),
+            Lang::En => format!("{total} found · page {page_no} of {pages}"),
+        }),
+        filters,
+        notice: None,
+        list_html: None,
+        sections: vec![Section {
+            heading: tr(lang, "查找结果", "Found").to_owned(),
+            alert: false,
+            note: None,
+            empty: tr(lang, "没有符合条件的企业", "No enterprise matches").to_owned(),
+            tables: vec![Table {
+                caption: None,
+                headers: [
+                    tr(lang, "企业", "Enterprise"),
+                    tr(lang, "统一社会信用代码", "USCC"),
+                    tr(lang, "乡镇", "Town"),
+                    tr(lang, "行业", "Sector"),
+                    tr(lang, "批次", "Batch"),
+                    tr(lang, "负责干部", "Officer"),
+                ]
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+                rows,
+            }],
+        }],
+        footer: footer(&state.service, lang),
+        flash: None,
+        extra_html: None,
+        actions: vec![search_form(state, user, lang).await.values(given)],
+    };
+    html(StatusCode::OK, page.render())
 }

@@ -39,6 +39,8 @@ pub(super) struct ActionForm {
     pub lines: Vec<super::Line>,
     /// Shown open (it was just submitted, or it is the page's main action).
     pub open: bool,
+    /// A search: sent with GET, carrying no key, token or version, always shown.
+    pub get: bool,
 }
 
 /// One labelled field.
@@ -171,7 +173,33 @@ impl ActionForm {
             error: None,
             lines: Vec::new(),
             open: false,
+            get: false,
         }
+    }
+
+    /// A search form `id` sending its fields to `action` with GET.
+    pub fn search(id: impl Into<String>, action: String, lang: Lang) -> ActionForm {
+        let mut form = ActionForm::new(id, String::new(), action, lang);
+        form.get = true;
+        form.open = true;
+        form.hidden.retain(|(name, _)| name == "lang");
+        if lang == Lang::Zh {
+            form.hidden.clear();
+        }
+        form
+    }
+
+    /// Shows the values of a search already made.
+    pub fn values(mut self, given: &BTreeMap<String, String>) -> ActionForm {
+        for field in &mut self.fields {
+            if let Some(v) = given.get(field.name) {
+                field.value.clone_from(v);
+                for choice in &mut field.choices {
+                    choice.selected = &choice.value == v;
+                }
+            }
+        }
+        self
     }
 
     /// Carries the version it was read at.

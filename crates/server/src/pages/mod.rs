@@ -1,12 +1,15 @@
-//! The web pages officers read: log in (login name and password, or a token), change one's
-//! password, my week, enterprises by batch, one
-//! enterprise (its cases, the moves possible now and what blocks them, its history), tasks, and
-//! progress against the year's targets.
+//! The officers' workbench: log in (login name and password, or a token), change one's
+//! password, my week and the meeting's print sheet, tasks and one task with its actions,
+//! enterprises (by batch, or searched) and one enterprise with its chart, cases, moves, figures,
+//! timeline and actions, progress against the year's targets, the calendar, the audit page and
+//! the admin pages.
 //!
-//! Standalone HTML from askama templates (`templates/`), which escape every value; inline CSS,
-//! no scripts, nothing fetched from elsewhere. Chinese unless `?lang=en`. The pages only read;
-//! changes go through the API or the CLI. Every page is sent with `Cache-Control: no-store`, so
-//! Back after logout shows nothing cached; an unknown path is a 404 page in the same frame.
+//! HTML from askama templates (`templates/`), which escape every value; one stylesheet served
+//! from the binary, no scripts, nothing fetched from elsewhere. Chinese unless `?lang=en`. Every
+//! change is a form through the same service call as the CLI ([`forms`]: an idempotency key and
+//! the version read), with a CSRF token checked before its handler ([`security`]). Every page
+//! is sent with `Cache-Control: no-store`, so Back after logout shows nothing cached; an unknown
+//! path is a 404 page in the same frame.
 
 use askama::Template;
 use axum::Form;
@@ -32,7 +35,10 @@ use crate::error::ApiError;
 use crate::lang::{PageLang, query_lang, tr};
 
 mod actions;
+mod admin;
+mod audit;
 mod calendar;
+mod chart;
 mod enterprises;
 mod forms;
 mod login;
@@ -73,6 +79,9 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{sha256}", get(task::evidence_file))
         .route("/progress", get(progress))
         .route("/calendar", get(calendar_page))
+        .route("/audit", get(audit::audit_page))
+        .route("/admin", get(admin::admin_page))
+        .route("/admin/{action}", post(admin::admin_action))
         .route("/password", get(password_page).post(change_password))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::guard))
@@ -285,8 +294,16 @@ fn chrome(uri: &Uri, lang: Lang, user: Option<&Officer>, title: &str, active: &s
             ("/tasks", "任务", "Tasks"),
             ("/progress", "目标进度", "Progress"),
             ("/calendar", "工作日日历", "Calendar"),
+            ("/audit", "审计", "Audit"),
+            ("/admin", "管理", "Admin"),
         ]
         .into_iter()
+        .filter(|(href, _, _)| {
+            *href != "/admin"
+                || user.is_some_and(|u| {
+                    matches!(u.role, peiyu_domain::Role::Admin | peiyu_domain::Role::Lead)
+                })
+        })
         .map(|(href, zh, en)| Link {
             href: with_lang(href, lang),
             label: tr(lang, zh, en).to_owned(),
@@ -370,6 +387,43 @@ fn message_page(status: StatusCode, lang: Lang, text: &str) -> Response {
         actions: Vec::new(),
     };
     html(status, page.render())
+}
+
+/// A list page's query parameters as given, empty ones and `lang` left out (a search form's).
+fn given_query(uri: &Uri) -> std::collections::BTreeMap<String, String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(uri.query().unwrap_or_default())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, v)| !v.trim().is_empty() && k != "lang")
+        .collect()
+}
+
+/// `sheet` as an XLSX download named `stem.xlsx`.
+fn xlsx_response(sheet: &peiyu_formats::Sheet, stem: &str) -> Response {
+    match peiyu_formats::ledger::write::bytes(peiyu_formats::ledger::read::FileFormat::Xlsx, sheet)
+    {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("attachment; filename=\"{stem}.xlsx\""))
+                        .unwrap_or(HeaderValue::from_static("attachment")),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a list could not be written as XLSX");
+            ApiError::internal("无法生成该文件", "the file could not be written").into_response()
+        }
+    }
 }
 
 /// A section of facts: one row per item, its label and its value.

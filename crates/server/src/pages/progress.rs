@@ -45,6 +45,19 @@ pub(super) async fn progress(
             _ => None,
         }
     };
+    // 序时进度: the share of the year gone by at the report's date, against which each rate is read.
+    let days_in_year = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
+        366
+    } else {
+        365
+    };
+    let elapsed = if report.as_of.year() < year {
+        0
+    } else if report.as_of.year() > year {
+        100
+    } else {
+        i64::from(report.as_of.ordinal()) * 100 / days_in_year
+    };
     let target_rows = peiyu_service::TARGET_METRICS
         .iter()
         .filter_map(|(metric, _, _)| {
@@ -63,6 +76,15 @@ pub(super) async fn progress(
                 (None, _) => "—".to_owned(),
             };
             let behind = matches!((target, done), (Some(t), Some(d)) if d < t);
+            let pace = match (target, done) {
+                (Some(t), Some(d)) if t > 0 && d * 100 / t >= elapsed => {
+                    Cell::text(tr(lang, "快于序时", "ahead of time")).class("ok")
+                }
+                (Some(t), Some(_)) if t > 0 => {
+                    Cell::text(tr(lang, "慢于序时", "behind time")).class("blocked")
+                }
+                _ => Cell::text("—"),
+            };
             Some(Row {
                 class: if behind { "" } else { "muted" },
                 cells: vec![
@@ -70,6 +92,8 @@ pub(super) async fn progress(
                     Cell::text(show(target)).class("num"),
                     Cell::text(show(done)).class("num"),
                     Cell::text(rate).class("num"),
+                    Cell::text(format!("{elapsed}%")).class("num"),
+                    pace,
                 ],
             })
         })
@@ -120,27 +144,50 @@ pub(super) async fn progress(
                 .collect(),
         })
         .collect();
-    let by_batch = Table {
+    // Each breakdown's first cell links to the enterprises it counts, where the search can say.
+    let breakdown = |list: &[peiyu_service::report::Breakdown],
+                     first: &str,
+                     cell: &dyn Fn(&str) -> Cell| Table {
         caption: None,
         headers: vec![
-            tr(lang, "批次", "Batch").to_owned(),
+            first.to_owned(),
             tr(lang, "新入库", "Newly registered").to_owned(),
             tr(lang, "培育中", "In cultivation").to_owned(),
             tr(lang, "新入库产值", "Their output value").to_owned(),
         ],
-        rows: report
-            .by_batch
+        rows: list
             .iter()
             .map(|b| {
                 Row::new(vec![
-                    Cell::text(&b.key),
+                    cell(&b.key),
                     Cell::text(b.newly_registered.to_string()).class("num"),
                     Cell::text(b.in_cultivation.to_string()).class("num"),
-                    Cell::text(b.output_value.to_string()).class("num"),
+                    Cell::text(b.output_value.format_wan_rounded(2)).class("num"),
                 ])
             })
             .collect(),
     };
+    let search = |key: &str, value: &str| {
+        with_lang(
+            &format!(
+                "/enterprises?{}",
+                serde_urlencoded::to_string([(key, value)]).unwrap_or_default()
+            ),
+            lang,
+        )
+    };
+    let by_batch = breakdown(&report.by_batch, tr(lang, "批次", "Batch"), &|k| {
+        Cell::text(k)
+    });
+    let by_town = breakdown(&report.by_town, tr(lang, "乡镇", "Town"), &|k| {
+        Cell::link(k, search("town", k))
+    });
+    let by_sector = breakdown(&report.by_sector, tr(lang, "行业", "Sector"), &|k| {
+        match peiyu_domain::Sector::parse(k) {
+            Ok(sector) => Cell::link(sector.label(lang), search("sector", sector.key())),
+            Err(_) => Cell::text(k),
+        }
+    });
     let overdue = Table {
         caption: None,
         headers: vec![
@@ -150,10 +197,21 @@ pub(super) async fn progress(
         rows: report
             .overdue_by_officer
             .iter()
-            .map(|(name, _, n)| {
+            .map(|(name, login, n)| {
+                let overdue = with_lang(
+                    &format!(
+                        "/tasks?{}",
+                        serde_urlencoded::to_string([
+                            ("officer", login.to_string()),
+                            ("to", (report.as_of - chrono::Days::new(1)).to_string()),
+                        ])
+                        .unwrap_or_default()
+                    ),
+                    lang,
+                );
                 Row::new(vec![
                     Cell::text(name),
-                    Cell::text(n.to_string()).class("num"),
+                    Cell::link(n.to_string(), overdue).class("num"),
                 ])
             })
             .collect(),
@@ -176,6 +234,8 @@ pub(super) async fn progress(
                     tr(lang, "目标", "Target").to_owned(),
                     tr(lang, "完成", "Done").to_owned(),
                     tr(lang, "完成率", "Rate").to_owned(),
+                    tr(lang, "序时进度", "Time elapsed").to_owned(),
+                    tr(lang, "对比序时", "Against time").to_owned(),
                 ],
                 rows: target_rows,
             }],
@@ -205,6 +265,8 @@ pub(super) async fn progress(
             false,
         ),
         section(tr(lang, "按批次", "By batch"), vec![by_batch], false),
+        section(tr(lang, "按乡镇", "By town"), vec![by_town], false),
+        section(tr(lang, "按行业", "By sector"), vec![by_sector], false),
         section(
             tr(lang, "逾期任务（按干部）", "Overdue tasks by officer"),
             vec![overdue],

@@ -412,3 +412,89 @@ async fn a_months_figures_are_entered_in_wan_yuan_and_bad_ones_stay_typed_beside
         "a double submit acts once"
     );
 }
+
+#[tokio::test]
+async fn an_admin_adds_an_officer_sets_a_first_password_and_checks_a_notice() {
+    let w = world().await;
+    w.service
+        .set_password(&w.admin, "admin", "admin-secret-1")
+        .await
+        .unwrap();
+    let r = post(w.addr, "/login")
+        .browser_form(None, "login=admin&password=admin-secret-1")
+        .await
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cookie = set_cookie_of(&r);
+    let r = get(w.addr, "/admin").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("王伟"), "{}", r.body);
+    let csrf = csrf_in(&r.body);
+    let key = hidden(&r.body, "/admin/officer", "key");
+
+    // A login that is not one: beside its field, the name typed kept, nobody added.
+    let r = post(w.addr, "/admin/officer")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&login=Li+Na&name=%E6%9D%8E%E5%A8%9C&role=officer"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"officer-login-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"李娜\""), "{}", r.body);
+    assert!(w.service.actor("li.n").await.is_err());
+
+    let r = post(w.addr, "/admin/officer")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&login=li.n&name=%E6%9D%8E%E5%A8%9C&role=lead"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let li = w.service.actor("li.n").await.unwrap();
+    assert_eq!(li.role, Role::Lead);
+
+    let r = post(w.addr, "/admin/password")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key=k2&lang=zh&officer=li.n&password=first-one-1"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = post(w.addr, "/login")
+        .browser_form(None, "login=li.n&password=first-one-1")
+        .await
+        .send()
+        .await;
+    assert!(
+        r.header("location").unwrap().starts_with("/password"),
+        "must change it first"
+    );
+
+    let notice = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../workflow/data/notices/2024.txt"
+    ))
+    .unwrap();
+    let body = serde_urlencoded::to_string([
+        ("csrf", csrf.as_str()),
+        ("key", "k3"),
+        ("lang", "zh"),
+        ("text", notice.as_str()),
+        ("year", ""),
+        ("intent", "check"),
+    ])
+    .unwrap();
+    let r = post(w.addr, "/admin/notice")
+        .header("Cookie", &cookie)
+        .form(&body)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("2024 年：工作日"), "{}", r.body);
+    assert!(r.body.contains("春节"), "{}", r.body);
+}

@@ -523,6 +523,7 @@ async fn every_page_has_the_security_headers_and_no_inline_style_or_script() {
         format!("/enterprises/{}", w.factory.uscc),
         "/progress".to_owned(),
         "/calendar".to_owned(),
+        "/audit".to_owned(),
         "/password".to_owned(),
         "/no/such/page".to_owned(),
     ];
@@ -584,4 +585,67 @@ async fn the_meeting_print_sheet_has_the_title_week_notes_column_and_one_officer
         css.contains(".per-officer > section.officer + section.officer { break-before: page; }")
     );
     assert!(css.contains("content: \"备注\""));
+}
+
+#[tokio::test]
+async fn tasks_and_enterprises_are_found_by_filters_and_exported_to_xlsx() {
+    let w = world().await;
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let page = |path: &str| get(w.addr, path).header("Cookie", &cookie).send();
+    let r = page("/tasks?scope=mine&status=all&from=2023-01-01&to=2023-12-31").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("method=\"get\" action=\"/tasks\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"mine\" selected>"),
+        "{}",
+        r.body
+    );
+    let r = page("/tasks?from=July").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("from：日期应形如"), "{}", r.body);
+    let r = page("/tasks?status=all&format=xlsx").await;
+    assert_eq!(r.status, 200);
+    assert!(r.bytes.starts_with(b"PK"), "an XLSX file");
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .contains("tasks.xlsx")
+    );
+
+    let r = page("/enterprises?q=%E7%B2%BE%E5%AF%86").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("柳州精密机械有限公司"), "{}", r.body);
+    assert!(r.body.contains("找到 1 家"), "{}", r.body);
+    let r = page(&format!(
+        "/enterprises?q={}",
+        &w.factory.uscc.as_str()[..10]
+    ))
+    .await;
+    assert!(
+        r.body.contains("柳州精密机械有限公司"),
+        "by USCC: {}",
+        r.body
+    );
+    let r = page("/enterprises?q=nothing-like-it&sort=town").await;
+    assert!(r.body.contains("没有符合条件的企业"), "{}", r.body);
+    let r = page("/enterprises?sector=mining").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = page("/enterprises?town=%E7%9F%B3%E9%BE%99%E9%95%87&format=xlsx").await;
+    assert_eq!(r.status, 200);
+    assert!(r.bytes.starts_with(b"PK"), "an XLSX file");
+}
+
+#[tokio::test]
+async fn the_audit_page_says_whether_the_log_verifies() {
+    let w = world().await;
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let r = get(w.addr, "/audit").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("审计链完好"), "{}", r.body);
+    assert!(r.body.contains("最近的记录"), "{}", r.body);
+    assert!(r.body.contains("王伟"), "names, not logins: {}", r.body);
 }

@@ -1,0 +1,397 @@
+//! Admin pages: the officers and teams, adding an officer, putting one in a team, setting a
+//! first password, and loading the State Council's holiday notice (checked first, then
+//! applied) — through the same service calls as `peiyu officer add`, `team join`,
+//! `officer password` and `calendar load`. The service decides who may do each (admins; a
+//! team's lead for their team).
+
+use std::collections::BTreeMap;
+
+use peiyu_domain::{Login, Role};
+use peiyu_service::{NewOfficer, NoticeInput};
+
+use super::forms::{ActionForm, FormField, Outcome, text, typed};
+use super::*;
+
+pub(super) async fn admin_page(
+    state: AppState,
+    PageUser(user): PageUser,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    axum::extract::Query(q): axum::extract::Query<super::task::DoneQuery>,
+) -> Response {
+    let flash = q.done.as_deref().map(|d| match d {
+        "officer" => tr(lang, "已添加干部。", "The officer was added."),
+        "team" => tr(lang, "已加入专班。", "The officer joined the team."),
+        "password" => tr(
+            lang,
+            "已设置密码：该干部首次登录时须修改。",
+            "The password was set: the officer changes it at first login.",
+        ),
+        _ => tr(lang, "节假日通知已载入。", "The holiday notice was loaded."),
+    });
+    render(&state, &user, lang, &uri, flash.map(str::to_owned), None).await
+}
+
+/// Role choices, in the words of the page.
+fn roles(lang: Lang) -> Vec<(String, String)> {
+    [Role::Officer, Role::Lead, Role::Leader, Role::Admin]
+        .into_iter()
+        .map(|r| (r.key().to_owned(), r.label(lang).to_owned()))
+        .collect()
+}
+
+async fn render(
+    state: &AppState,
+    user: &Officer,
+    lang: Lang,
+    uri: &Uri,
+    flash: Option<String>,
+    outcome: Option<Outcome>,
+) -> Response {
+    let service = &state.service;
+    let (officers, teams) =
+        match tokio::try_join!(service.list_officers(user), service.list_teams(user)) {
+            Ok(found) => found,
+            Err(e) => return error_page(uri, lang, user, e),
+        };
+    let status = outcome.as_ref().map(|o| o.status).unwrap_or(StatusCode::OK);
+    let outcome = outcome.as_ref();
+    let mut people: Vec<&Officer> = officers.iter().collect();
+    people.sort_by(|a, b| a.name.cmp(&b.name));
+    let team_of = |o: &Officer| {
+        teams
+            .iter()
+            .filter(|t| {
+                t.lead.as_ref().is_some_and(|l| l.id == o.id)
+                    || t.members.iter().any(|m| m.id == o.id)
+            })
+            .map(|t| t.team.name.clone())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let officer_rows = people
+        .iter()
+        .map(|o| Row {
+            class: if o.active { "" } else { "muted" },
+            cells: vec![
+                Cell::text(&o.name),
+                Cell::text(o.login.as_str()).class("id"),
+                Cell::text(o.role.label(lang)),
+                Cell::text(team_of(o)),
+                Cell::text(if o.active {
+                    tr(lang, "在岗", "active")
+                } else {
+                    tr(lang, "停用", "inactive")
+                }),
+            ],
+        })
+        .collect();
+    let choices = super::task::officer_choices(service, user, None).await;
+    let first = choices.first().map(|(l, _)| l.clone()).unwrap_or_default();
+    let team_names: Vec<(String, String)> = teams
+        .iter()
+        .map(|t| (t.team.name.clone(), t.team.name.clone()))
+        .collect();
+    let first_team = team_names
+        .first()
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default();
+    let actions = vec![
+        ActionForm::new(
+            "officer",
+            tr(lang, "添加干部", "Add an officer"),
+            "/admin/officer".to_owned(),
+            lang,
+        )
+        .field(
+            FormField::new("login", "text", tr(lang, "登录名", "Login"))
+                .hint(tr(
+                    lang,
+                    "小写字母、数字和 . _ -，如 wang.w",
+                    "lower-case letters, digits and . _ -, like wang.w",
+                ))
+                .required(),
+        )
+        .field(FormField::new("name", "text", tr(lang, "姓名", "Name")).required())
+        .field(
+            FormField::new("role", "select", tr(lang, "角色", "Role"))
+                .choices(roles(lang), "officer"),
+        )
+        .button(tr(lang, "添加", "Add"))
+        .with(outcome),
+        ActionForm::new(
+            "team",
+            tr(lang, "加入专班", "Put an officer in a team"),
+            "/admin/team".to_owned(),
+            lang,
+        )
+        .field(
+            FormField::new("team", "select", tr(lang, "专班", "Team"))
+                .choices(team_names, &first_team),
+        )
+        .field(
+            FormField::new("officer", "select", tr(lang, "干部", "Officer"))
+                .choices(choices.clone(), &first),
+        )
+        .button(tr(lang, "加入", "Join"))
+        .with(outcome),
+        ActionForm::new(
+            "password",
+            tr(lang, "设置初始密码", "Set a first password"),
+            "/admin/password".to_owned(),
+            lang,
+        )
+        .field(
+            FormField::new("officer", "select", tr(lang, "干部", "Officer"))
+                .choices(choices, &first),
+        )
+        .field(
+            FormField::new(
+                "password",
+                "password",
+                tr(
+                    lang,
+                    "密码（至少 8 个字符）",
+                    "Password (at least 8 characters)",
+                ),
+            )
+            .hint(tr(
+                lang,
+                "该干部首次登录时须改为自己的密码。",
+                "The officer must change it at first login.",
+            ))
+            .required(),
+        )
+        .button(tr(lang, "设置", "Set"))
+        .with(outcome),
+        ActionForm::new(
+            "notice",
+            tr(lang, "载入节假日通知", "Load the holiday notice"),
+            "/admin/notice".to_owned(),
+            lang,
+        )
+        .field(
+            FormField::new(
+                "text",
+                "textarea",
+                tr(lang, "通知全文", "The notice's text"),
+            )
+            .hint(tr(
+                lang,
+                "粘贴国务院办公厅关于部分节假日安排的通知全文；先检查，核对后再载入。",
+                "Paste the State Council's notice on holiday arrangements; check it, then load it.",
+            ))
+            .required(),
+        )
+        .field(
+            FormField::new(
+                "year",
+                "number",
+                tr(
+                    lang,
+                    "年份（标题未写明时）",
+                    "Year (when the title does not say)",
+                ),
+            )
+            .inputmode("numeric"),
+        )
+        .intent("check", tr(lang, "检查", "Check"), "secondary")
+        .intent("apply", tr(lang, "载入", "Load"), "")
+        .with(outcome),
+    ];
+    let teams_rows = teams
+        .iter()
+        .map(|t| {
+            Row::new(vec![
+                Cell::text(&t.team.name),
+                Cell::text(t.lead.as_ref().map(|l| l.name.clone()).unwrap_or_default()),
+                Cell::text(
+                    t.members
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+            ])
+        })
+        .collect();
+    let title = tr(lang, "管理", "Admin");
+    let page = Page {
+        chrome: chrome(uri, lang, Some(user), title, "/admin"),
+        heading: tr(lang, "干部与专班", "Officers and teams").to_owned(),
+        subtitle: None,
+        filters: Vec::new(),
+        notice: None,
+        list_html: None,
+        sections: vec![
+            Section {
+                heading: tr(lang, "干部", "Officers").to_owned(),
+                alert: false,
+                note: None,
+                empty: tr(lang, "无", "None").to_owned(),
+                tables: vec![Table {
+                    caption: None,
+                    headers: [
+                        tr(lang, "姓名", "Name"),
+                        tr(lang, "登录名", "Login"),
+                        tr(lang, "角色", "Role"),
+                        tr(lang, "专班", "Teams"),
+                        tr(lang, "状态", "Status"),
+                    ]
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                    rows: officer_rows,
+                }],
+            },
+            Section {
+                heading: tr(lang, "专班", "Teams").to_owned(),
+                alert: false,
+                note: None,
+                empty: tr(lang, "无", "None").to_owned(),
+                tables: vec![Table {
+                    caption: None,
+                    headers: [
+                        tr(lang, "专班", "Team"),
+                        tr(lang, "组长", "Lead"),
+                        tr(lang, "成员", "Members"),
+                    ]
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                    rows: teams_rows,
+                }],
+            },
+        ],
+        footer: footer(service, lang),
+        flash,
+        extra_html: None,
+        actions,
+    };
+    html(status, page.render())
+}
+
+/// The service field each admin form names, by form field.
+const FIELDS: &[(Field, &str)] = &[
+    (peiyu_service::Field::Name, "name"),
+    (peiyu_service::Field::Officer, "officer"),
+    (peiyu_service::Field::Password, "password"),
+    (peiyu_service::Field::Notice, "text"),
+    (peiyu_service::Field::Year, "year"),
+    (peiyu_service::Field::Calendar, "text"),
+];
+
+use peiyu_service::Field;
+
+/// `POST /admin/{action}`: officer, team, password or notice.
+pub(super) async fn admin_action(
+    state: AppState,
+    PageUser(user): PageUser,
+    uri: Uri,
+    Path(action): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let typed: BTreeMap<String, String> = typed(pairs);
+    let lang = form_lang(typed.get("lang").map(String::as_str));
+    let service = match text(&typed, "key") {
+        "" => state.service.clone(),
+        key => state.service.with_request_id(key.to_owned()),
+    };
+    let form: &'static str = match action.as_str() {
+        "officer" => "officer",
+        "team" => "team",
+        "password" => "password",
+        "notice" => "notice",
+        _ => {
+            return message_page(
+                StatusCode::NOT_FOUND,
+                lang,
+                tr(lang, "没有这个管理操作。", "There is no such admin action."),
+            );
+        }
+    };
+    let failed = |e: ServiceError| Outcome::new(form, &typed).service_error(e, lang, FIELDS);
+    let result: Result<(), Outcome> = match form {
+        "officer" => match Login::new(text(&typed, "login")) {
+            Err(e) => Err(Outcome::new(form, &typed).field_error(
+                "login",
+                peiyu_domain::Localize::localize(&e, lang)
+                    .get(lang)
+                    .to_owned(),
+            )),
+            Ok(login) => {
+                let role = Role::parse(text(&typed, "role")).unwrap_or(Role::Officer);
+                let new = NewOfficer {
+                    login,
+                    name: text(&typed, "name").to_owned(),
+                    role,
+                };
+                service
+                    .add_officer(&user, new)
+                    .await
+                    .map(|_| ())
+                    .map_err(failed)
+            }
+        },
+        "team" => service
+            .join_team(&user, text(&typed, "team"), text(&typed, "officer"))
+            .await
+            .map(|_| ())
+            .map_err(failed),
+        "password" => service
+            .set_password(&user, text(&typed, "officer"), text(&typed, "password"))
+            .await
+            .map(|_| ())
+            .map_err(failed),
+        _ => {
+            let apply = text(&typed, "intent") == "apply";
+            let year = match text(&typed, "year") {
+                "" => None,
+                y => y.parse::<i32>().ok(),
+            };
+            let input = NoticeInput::Text {
+                text: typed.get("text").cloned().unwrap_or_default(),
+                year,
+            };
+            match service.load_notice(&user, input, apply).await {
+                Ok(_) if apply => Ok(()),
+                Ok(load) => {
+                    let mut shown = Outcome::new(form, &typed);
+                    shown.status = StatusCode::OK;
+                    shown.key = typed.get("key").cloned();
+                    shown.lines.push(Line {
+                        text: match lang {
+                            Lang::Zh => format!(
+                                "{} 年：工作日 {} → {} 天；核对无误后点“载入”。",
+                                load.year, load.working_days_before, load.working_days_after
+                            ),
+                            Lang::En => format!(
+                                "{}: {} → {} working days; check, then Load.",
+                                load.year, load.working_days_before, load.working_days_after
+                            ),
+                        },
+                        class: "",
+                    });
+                    shown.lines.extend(load.holidays.iter().map(|h| Line {
+                        text: format!(
+                            "{}：{}",
+                            h.name,
+                            h.ranges
+                                .iter()
+                                .map(|(a, b)| format!("{a}–{b}"))
+                                .collect::<Vec<_>>()
+                                .join("，")
+                        ),
+                        class: "pass",
+                    }));
+                    Err(shown)
+                }
+                Err(e) => Err(failed(e)),
+            }
+        }
+    };
+    match result {
+        Ok(()) => Redirect::to(&with_lang(&format!("/admin?done={form}"), lang)).into_response(),
+        Err(outcome) => render(&state, &user, lang, &uri, None, Some(outcome)).await,
+    }
+}
