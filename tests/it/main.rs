@@ -14,6 +14,7 @@ mod demo;
 mod enterprises;
 mod idempotency;
 mod ledger;
+mod outage;
 mod tasks;
 mod tidy;
 mod tracks;

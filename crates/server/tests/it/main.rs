@@ -7,6 +7,7 @@ mod api;
 mod client;
 mod matrix;
 mod openapi;
+mod outage;
 mod pages;
 mod tokens;
 mod weekly;
