@@ -16,6 +16,7 @@ mod enterprises;
 mod evidence;
 mod idempotency;
 mod ledger;
+mod outage;
 mod tasks;
 mod tidy;
 mod tracks;

@@ -9,6 +9,7 @@ mod client;
 mod instances;
 mod matrix;
 mod openapi;
+mod outage;
 mod pages;
 mod problems;
 mod tokens;
