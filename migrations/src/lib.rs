@@ -20,6 +20,7 @@ mod m20261128_000002_append_only;
 mod m20261201_000001_calendar;
 mod m20261202_000001_idempotency;
 mod m20261202_000002_accounts;
+mod m20261207_000040_task_notes;
 
 /// The ordered list of peiyu's migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_calendar::Migration),
             Box::new(m20261202_000001_idempotency::Migration),
             Box::new(m20261202_000002_accounts::Migration),
+            Box::new(m20261207_000040_task_notes::Migration),
         ]
     }
 }

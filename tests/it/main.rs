@@ -13,6 +13,7 @@ mod demo;
 mod enterprises;
 mod idempotency;
 mod ledger;
+mod meeting;
 mod tasks;
 mod tidy;
 mod tracks;

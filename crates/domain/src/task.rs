@@ -603,3 +603,73 @@ pub struct Task {
     /// Why it was cancelled.
     pub cancel_reason: Option<String>,
 }
+
+/// A progress note on a task, as the Monday meeting reads it (进展/问题/下步措施): what was done,
+/// what stands in the way, what comes next. Notes are kept, never edited; the latest one written
+/// on or before a list's day is the task's progress on that list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskNote {
+    /// The task it is about.
+    pub task: crate::officer::TaskId,
+    /// Who wrote it.
+    pub author: crate::officer::OfficerId,
+    /// The day it speaks of (the effective date: today, or an earlier day when caught up).
+    pub written_on: chrono::NaiveDate,
+    /// 进展: what was done.
+    pub progress: String,
+    /// 问题: what stands in the way, if anything.
+    pub problem: Option<String>,
+    /// 下步措施: what comes next, if said.
+    pub next_step: Option<String>,
+}
+
+/// The longest text of one part of a note, in characters.
+pub const NOTE_MAX_CHARS: usize = 500;
+
+impl TaskNote {
+    /// The note in one line for a list's 进展 column: `进展；问题：…；下步：…`
+    /// (`…; problem: …; next: …` in English), parts left out when not given.
+    pub fn summary(&self, lang: Lang) -> String {
+        let mut out = self.progress.clone();
+        let (problem, next, sep) = match lang {
+            Lang::Zh => ("问题：", "下步：", "；"),
+            Lang::En => ("problem: ", "next: ", "; "),
+        };
+        if let Some(p) = &self.problem {
+            out.push_str(&format!("{sep}{problem}{p}"));
+        }
+        if let Some(n) = &self.next_step {
+            out.push_str(&format!("{sep}{next}{n}"));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::*;
+    use crate::officer::{OfficerId, TaskId};
+
+    #[test]
+    fn a_note_reads_as_one_line_in_either_language() {
+        let mut note = TaskNote {
+            task: TaskId::new(),
+            author: OfficerId::new(),
+            written_on: chrono::NaiveDate::from_ymd_opt(2023, 7, 3).unwrap(),
+            progress: "已走访".into(),
+            problem: Some("用地指标未落实".into()),
+            next_step: Some("协调自然资源局".into()),
+        };
+        assert_eq!(
+            note.summary(Lang::Zh),
+            "已走访；问题：用地指标未落实；下步：协调自然资源局"
+        );
+        assert_eq!(
+            note.summary(Lang::En),
+            "已走访; problem: 用地指标未落实; next: 协调自然资源局"
+        );
+        note.problem = None;
+        note.next_step = None;
+        assert_eq!(note.summary(Lang::Zh), "已走访");
+    }
+}

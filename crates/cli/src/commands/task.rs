@@ -144,6 +144,43 @@ pub async fn run(
                 ]);
             }
             println!("{table}");
+            let notes = service.task_notes(actor, &task).await?;
+            if !notes.is_empty() {
+                println!("{}", tr(lang, "进展", "progress"));
+                for n in &notes {
+                    println!("  {} {}", n.written_on, n.summary(lang));
+                }
+            }
+            Ok(())
+        }
+        TaskCommand::Note {
+            task,
+            progress,
+            problem,
+            next,
+            on,
+        } => {
+            let note = service
+                .note_task(
+                    actor,
+                    &task,
+                    peiyu_service::NewNote {
+                        progress,
+                        problem,
+                        next_step: next,
+                        on: parse_opt_date("--on", &on)?,
+                    },
+                )
+                .await?;
+            if json {
+                return print_json(&peiyu_formats::json::TaskNoteDto::new(&note, lang));
+            }
+            println!(
+                "{}：{task} {} {}",
+                tr(lang, "已记录进展", "progress noted"),
+                note.written_on,
+                note.summary(lang)
+            );
             Ok(())
         }
         TaskCommand::Assign { task, to } => {

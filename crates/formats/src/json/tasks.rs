@@ -350,3 +350,34 @@ impl TickDto {
         }
     }
 }
+
+/// `task note`: a progress note written on a task (进展/问题/下步措施).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TaskNoteDto {
+    /// The task's id.
+    pub task: Uuid,
+    /// The day the note speaks of.
+    pub written_on: NaiveDate,
+    /// 进展: what was done.
+    pub progress: String,
+    /// 问题: what stands in the way, if anything.
+    pub problem: Option<String>,
+    /// 下步措施: what comes next, if said.
+    pub next_step: Option<String>,
+    /// The note in one line, in the request's language.
+    pub summary: String,
+}
+
+impl TaskNoteDto {
+    /// The wire form of a note.
+    pub fn new(note: &peiyu_domain::TaskNote, lang: Lang) -> Self {
+        TaskNoteDto {
+            task: note.task.0,
+            written_on: note.written_on,
+            progress: note.progress.clone(),
+            problem: note.problem.clone(),
+            next_step: note.next_step.clone(),
+            summary: note.summary(lang),
+        }
+    }
+}
