@@ -14,6 +14,7 @@ mod enterprises;
 mod idempotency;
 mod ledger;
 mod meeting;
+mod task_rules;
 mod tasks;
 mod tidy;
 mod tracks;

@@ -60,7 +60,8 @@ pub enum AuditAction {
     TaskReopen,
     /// `task.cancel`: a task was cancelled.
     TaskCancel,
-    /// `task.close`: a stage move closed a task that was no longer needed.
+    /// `task.close`: a task no longer needed was closed (by a stage move, or a 督办 whose
+    /// original task is done).
     TaskClose,
     /// `task.escalate`: an overdue task was reported to the lead.
     TaskEscalate,
@@ -248,7 +249,7 @@ impl AuditAction {
             AuditAction::TaskDone => ("完成任务", "task done"),
             AuditAction::TaskReopen => ("重新打开任务", "task reopened"),
             AuditAction::TaskCancel => ("取消任务", "task cancelled"),
-            AuditAction::TaskClose => ("随阶段关闭任务", "task closed by a stage move"),
+            AuditAction::TaskClose => ("关闭不再需要的任务", "task closed as no longer needed"),
             AuditAction::TaskEscalate => ("逾期升级督办", "escalated to the lead"),
             AuditAction::TaskRecount => (
                 "截止日期随节假日安排调整",

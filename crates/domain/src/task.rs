@@ -175,6 +175,9 @@ pub enum TaskKind {
     InspectionFinding,
     /// 统计报表: a statistics report is due.
     StatisticsReport,
+    /// 督办: a lead or leader follows up another officer's overdue task (created by escalation,
+    /// closed when the original is done).
+    Supervision,
     /// 其他: anything else, described by the task's title.
     Custom,
 }
@@ -185,7 +188,7 @@ pub enum TaskKindError {
     /// Not a task kind key.
     #[error(
         "unknown task kind \"{input}\": expected visit, factor_guarantee:<category>, application, \
-         document, inspection_finding, statistics_report or custom"
+         document, inspection_finding, statistics_report, supervision or custom"
     )]
     Unknown {
         /// The text as given.
@@ -219,7 +222,7 @@ impl Localize for TaskKindError {
             "land、forest、energy、labour、water、power、transport、finance、permit";
         let zh = match self {
             TaskKindError::Unknown { input } => format!(
-                "未知的任务类型 \"{input}\"：应为 visit、factor_guarantee:<类别>、application、document、inspection_finding、statistics_report 或 custom"
+                "未知的任务类型 \"{input}\"：应为 visit、factor_guarantee:<类别>、application、document、inspection_finding、statistics_report、supervision 或 custom"
             ),
             TaskKindError::MissingCategory { input } => format!(
                 "任务类型 \"{input}\" 缺少要素类别，如 factor_guarantee:land；类别有 {CATEGORIES}"
@@ -243,6 +246,7 @@ impl TaskKind {
             TaskKind::Document => "document",
             TaskKind::InspectionFinding => "inspection_finding",
             TaskKind::StatisticsReport => "statistics_report",
+            TaskKind::Supervision => "supervision",
             TaskKind::Custom => "custom",
         }
     }
@@ -270,6 +274,7 @@ impl TaskKind {
             "document" => Some(TaskKind::Document),
             "inspection_finding" => Some(TaskKind::InspectionFinding),
             "statistics_report" => Some(TaskKind::StatisticsReport),
+            "supervision" => Some(TaskKind::Supervision),
             "custom" => Some(TaskKind::Custom),
             _ => None,
         };
@@ -309,6 +314,8 @@ impl TaskKind {
             (TaskKind::InspectionFinding, Lang::En) => "inspection finding",
             (TaskKind::StatisticsReport, Lang::Zh) => "统计报表",
             (TaskKind::StatisticsReport, Lang::En) => "statistics report",
+            (TaskKind::Supervision, Lang::Zh) => "督办",
+            (TaskKind::Supervision, Lang::En) => "supervision",
             (TaskKind::Custom, Lang::Zh) => "其他",
             (TaskKind::Custom, Lang::En) => "other",
         };
@@ -604,6 +611,35 @@ pub struct Task {
     pub cancel_reason: Option<String>,
 }
 
+/// Where a task came from, in words: its `origin` (`manual`, `import`, `template:<track>/<stage>`,
+/// `review:<track>/<stage>`, `escalation:<task id>`) as zh 手工创建 / 导入 / 流程模板（track/stage）
+/// / 复核（track/stage）/ 逾期督办, en created by hand / imported / template (…) / review (…) /
+/// escalation. An origin it does not know is shown as written.
+pub fn origin_label(origin: &str, lang: Lang) -> String {
+    let (zh, en, rest) = if origin == "manual" {
+        ("手工创建", "created by hand", None)
+    } else if origin == "import" {
+        ("台账导入", "imported", None)
+    } else if let Some(rest) = origin.strip_prefix("template:") {
+        ("流程模板", "track template", Some(rest))
+    } else if let Some(rest) = origin.strip_prefix("review:") {
+        ("到期复核", "re-review", Some(rest))
+    } else if origin.starts_with("escalation:") {
+        ("逾期督办", "escalation of an overdue task", None)
+    } else {
+        return origin.to_owned();
+    };
+    let word = match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    };
+    match (rest, lang) {
+        (Some(r), Lang::Zh) => format!("{word}（{r}）"),
+        (Some(r), Lang::En) => format!("{word} ({r})"),
+        (None, _) => word.to_owned(),
+    }
+}
+
 /// A progress note on a task, as the Monday meeting reads it (进展/问题/下步措施): what was done,
 /// what stands in the way, what comes next. Notes are kept, never edited; the latest one written
 /// on or before a list's day is the task's progress on that list.
@@ -649,6 +685,20 @@ impl TaskNote {
 mod note_tests {
     use super::*;
     use crate::officer::{OfficerId, TaskId};
+
+    #[test]
+    fn origins_read_as_words() {
+        assert_eq!(origin_label("manual", Lang::Zh), "手工创建");
+        assert_eq!(
+            origin_label("template:industrial/cultivating", Lang::Zh),
+            "流程模板（industrial/cultivating）"
+        );
+        assert_eq!(
+            origin_label("escalation:0189", Lang::En),
+            "escalation of an overdue task"
+        );
+        assert_eq!(origin_label("other", Lang::En), "other");
+    }
 
     #[test]
     fn a_note_reads_as_one_line_in_either_language() {

@@ -254,6 +254,10 @@ impl Service {
             },
             names,
         };
+        // The 督办 tasks raised when this one was escalated are done with it.
+        let supervisions =
+            tasks::open_with_origin(self.store().conn(), &format!("escalation:{}", task.id))
+                .await?;
         done.task.version = in_unit!(self, &acting, |uow| {
             idempotency::claim(once, uow).await?;
             let version = tasks::update_task(
@@ -265,6 +269,24 @@ impl Service {
                 None,
             )
             .await?;
+            for s in &supervisions {
+                let mut closed = s.value.clone();
+                closed.status = TaskStatus::Done;
+                closed.completed_on = Some(on.max(s.value.created_on));
+                closed.completion_note = Some(format!(
+                    "原任务「{}」已于 {on} 完成，督办随之办结",
+                    done.task.value.title
+                ));
+                tasks::update_task(
+                    uow,
+                    &s.value,
+                    &closed,
+                    s.version,
+                    AuditAction::TaskClose,
+                    Some("原任务已完成".to_owned()),
+                )
+                .await?;
+            }
             let mut answered = done.clone();
             answered.task.version = version;
             idempotency::answer(once, uow, &answered).await?;
@@ -520,11 +542,19 @@ impl Service {
         Ok(acting)
     }
 
-    /// Checks `actor` may change `task`: its assignee or delegate, someone who may act on its
-    /// enterprise, or an admin.
+    /// Checks `actor` may change `task`: its assignee or delegate, a lead of a team its
+    /// assignee is in (with or without an enterprise), someone who may act on its enterprise,
+    /// or an admin.
     async fn require_task_access(&self, actor: &Officer, task: &Task) -> ServiceResult<()> {
         require_writer(actor)?;
         if task.assignee == actor.id || task.delegate == Some(actor.id) || actor.role == Role::Admin
+        {
+            return Ok(());
+        }
+        if actor.role == Role::Lead
+            && acting_scope(self.store(), actor)
+                .await?
+                .is_some_and(|scope| scope.contains(&task.assignee))
         {
             return Ok(());
         }
@@ -750,6 +780,7 @@ impl Service {
     ) -> ServiceResult<Versioned<Task>> {
         let reason = need_reason(Field::Reason, reason)?;
         let to = self.officer_named(Field::To, to).await?;
+        crate::authz::require_handover_to(self.store(), actor, &to).await?;
         self.change_task(actor, key, AuditAction::TaskTransfer, Some(reason), |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
@@ -781,6 +812,7 @@ impl Service {
             ));
         }
         let to = self.officer_named(Field::To, to).await?;
+        crate::authz::require_handover_to(self.store(), actor, &to).await?;
         self.change_task(actor, key, AuditAction::TaskAssign, None, |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
@@ -803,6 +835,9 @@ impl Service {
             Some(login) => Some(self.officer_named(Field::To, login).await?),
             None => None,
         };
+        if let Some(to) = &to {
+            crate::authz::require_handover_to(self.store(), actor, to).await?;
+        }
         let action = if to.is_some() {
             AuditAction::TaskDelegate
         } else {

@@ -40,6 +40,12 @@ pub struct TaskDto {
     pub completed_on: Option<NaiveDate>,
     /// Where it came from (`manual`, `template:industrial/cultivating`, …).
     pub origin: String,
+    /// Where it came from, in the request's language.
+    pub origin_label: String,
+    /// When to follow up, separately from the due date.
+    pub follow_up_on: Option<NaiveDate>,
+    /// The evidence given on completion.
+    pub evidence: Option<String>,
     /// The task's version, where it was read with one.
     pub version: Option<i64>,
 }
@@ -65,6 +71,9 @@ impl TaskDto {
             due_on: t.due_on,
             completed_on: t.completed_on,
             origin: t.origin.clone(),
+            origin_label: peiyu_domain::origin_label(&t.origin, lang),
+            follow_up_on: t.follow_up_on,
+            evidence: t.evidence.clone(),
             version,
         }
     }
