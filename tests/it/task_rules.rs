@@ -195,3 +195,67 @@ async fn tasks_are_handed_over_within_the_team_and_escalate_up_to_the_leaders() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn tasks_closed_by_a_late_move_end_on_its_effective_date() {
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, morning("2024-04-15")).await;
+        let e = service
+            .add_enterprise(
+                &admin,
+                peiyu_domain::NewEnterprise {
+                    uscc: peiyu_tests::uscc(7),
+                    name: "补录机械有限公司".into(),
+                    sector: peiyu_domain::Sector::Industry,
+                    town: "石龙镇".into(),
+                    address: "工业园区".into(),
+                    land_area: None,
+                    legal_form: peiyu_domain::LegalForm::LegalEntity,
+                    responsible_officer: None,
+                },
+                None,
+            )
+            .await
+            .unwrap()
+            .enterprise;
+        let advance = |to: &str, on: &str| peiyu_service::AdvanceCase {
+            enterprise: e.name.clone(),
+            track: "industrial".into(),
+            to: to.into(),
+            reason: Some("补录".into()),
+            on: Some(d(on)),
+            ..peiyu_service::AdvanceCase::default()
+        };
+        service
+            .open_case(
+                &admin,
+                peiyu_service::OpenCase {
+                    enterprise: e.name.clone(),
+                    track: "industrial".into(),
+                    on: Some(d("2024-01-05")),
+                    ..peiyu_service::OpenCase::default()
+                },
+            )
+            .await
+            .unwrap();
+        let started = service
+            .advance_case(&admin, advance("cultivating", "2024-01-10"))
+            .await
+            .unwrap();
+        assert!(!started.tasks.is_empty());
+        // Recorded on 15 April, effective 20 February: the tasks it closes end that day.
+        let out = service
+            .advance_case(&admin, advance("withdrawn", "2024-02-20"))
+            .await
+            .unwrap();
+        assert!(!out.closed.is_empty());
+        for t in &out.closed {
+            let (after, history) = service.task_history(&admin, &short_id(t)).await.unwrap();
+            assert_eq!(after.value.status, TaskStatus::Cancelled);
+            assert_eq!(after.value.completed_on, Some(d("2024-02-20")));
+            let close = history.iter().find(|e| e.action == "task.close").unwrap();
+            assert_eq!(close.effective_on, Some(d("2024-02-20")));
+        }
+    })
+    .await;
+}

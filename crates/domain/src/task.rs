@@ -601,7 +601,8 @@ pub struct Task {
     pub follow_up_on: Option<chrono::NaiveDate>,
     /// Where it came from: `manual`, `template:<track>/<stage>/<n>`, `recurring:…`.
     pub origin: String,
-    /// When it was done.
+    /// When it was done — or, for a task a stage move closed as no longer needed, the move's
+    /// effective date (the day it ended).
     pub completed_on: Option<chrono::NaiveDate>,
     /// The completion note.
     pub completion_note: Option<String>,
