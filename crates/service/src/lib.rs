@@ -65,7 +65,7 @@ pub use peiyu_workflow::{
     is_given_with_the_move,
 };
 pub use people::{NewOfficer, TeamView};
-pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
+pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport, TargetProgress};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_is_amount, target_label};
 pub use tasks::{
