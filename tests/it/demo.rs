@@ -74,6 +74,31 @@ async fn the_demo_county_reproduces_the_mid_year_report() {
         assert_eq!(progress.new_above_scale.len(), 6);
         assert_eq!(progress.new_above_scale_output(), Yuan(136_000_000));
         assert_eq!(progress.target("new_above_scale"), Some(14));
+        // Every target is shown, 限上 too, with its share to one decimal.
+        type Row = (String, Option<i64>, Option<i64>, Option<String>);
+        let targets: Vec<Row> = progress
+            .target_progress()
+            .into_iter()
+            .map(|p| (p.metric.clone(), p.target, p.achieved, p.percent()))
+            .collect();
+        assert_eq!(
+            targets[0],
+            (
+                "new_above_scale".into(),
+                Some(14),
+                Some(6),
+                Some("42.9%".into())
+            )
+        );
+        assert_eq!(
+            targets[1],
+            (
+                "new_above_limit".into(),
+                Some(3),
+                Some(0),
+                Some("0.0%".into())
+            )
+        );
 
         // Every change was audited, and the log verifies.
         let verified = service.verify_audit(&admin).await.unwrap();

@@ -359,8 +359,8 @@ async fn an_officers_week_across_national_day_has_every_section() {
         assert_eq!(
             lines(&list.overdue),
             vec![
-                line(&jia.name, TaskKind::Visit, "2023-09-27", Some(1), true),
-                line(&yi.name, TaskKind::Visit, "2023-09-25", Some(3), true),
+                line(&jia.name, TaskKind::Visit, "2023-09-27", Some(1), false),
+                line(&yi.name, TaskKind::Visit, "2023-09-25", Some(3), false),
             ]
         );
         assert_eq!(list.overdue[0].batch, Batch::new(1).ok());
@@ -402,14 +402,14 @@ async fn an_officers_week_across_national_day_has_every_section() {
                 vec![],
                 vec![line(&yi.name, TaskKind::Custom, "2023-10-07", None, false)],
                 // Five working days after 25 Sep: 26–28 Sep, then 7 and 8 Oct.
-                vec![line(&bing.name, TaskKind::Visit, "2023-10-08", None, true)],
+                vec![line(&bing.name, TaskKind::Visit, "2023-10-08", None, false)],
             ]
         );
 
         // Next week: 甲's land task, ten working days (batch 1) after 20 Sep.
         assert_eq!(
             lines(&list.next_week),
-            vec![line(&jia.name, land(), "2023-10-10", None, true)]
+            vec![line(&jia.name, land(), "2023-10-10", None, false)]
         );
 
         // Done last week (25 Sep to 1 Oct): 乙's land task; 丙's, done today, is not.
@@ -485,17 +485,18 @@ async fn team_and_bureau_lists_and_who_may_see_them() {
         assert_eq!(
             lines(&list.overdue),
             vec![
-                line(&jia.name, TaskKind::Visit, "2023-09-27", Some(1), true),
-                // Neither 乙 (batch 4) nor 丁 (no batch) has priority: by due date.
-                line(&yi.name, TaskKind::Visit, "2023-09-25", Some(3), true),
-                line(&ding.name, TaskKind::Visit, "2023-09-27", Some(1), true),
+                // Grouped by officer for the meeting: LI's (丁) before WANG's.
+                line(&ding.name, TaskKind::Visit, "2023-09-27", Some(1), false),
+                // Then WANG's: 甲 (batch 1) first; 乙 (batch 4) has no priority.
+                line(&jia.name, TaskKind::Visit, "2023-09-27", Some(1), false),
+                line(&yi.name, TaskKind::Visit, "2023-09-25", Some(3), false),
             ]
         );
-        assert_eq!(list.overdue[2].assignee_login, "li");
+        assert_eq!(list.overdue[0].assignee_login, "li");
         // 丁's land task (no priority batch) is due on 24 October.
         assert_eq!(
             lines(&list.next_week),
-            vec![line(&jia.name, land(), "2023-10-10", None, true)]
+            vec![line(&jia.name, land(), "2023-10-10", None, false)]
         );
         assert_eq!(b.weekly(&b.lead, team.clone()).await, list);
         assert_eq!(b.weekly(&b.boss, team.clone()).await, list);
@@ -512,7 +513,7 @@ async fn team_and_bureau_lists_and_who_may_see_them() {
                 TaskKind::Visit,
                 "2023-09-27",
                 Some(1),
-                true
+                false
             )]
         );
         assert!(of_li.watch.is_empty(), "丁 moved on 20 Sep");
@@ -604,7 +605,7 @@ async fn a_past_week_is_shown_as_its_monday_meeting_saw_it() {
         assert_eq!(wednesday.date, d("2023-09-27"));
         assert_eq!(
             lines(&wednesday.tasks),
-            vec![line(&jia.name, TaskKind::Visit, "2023-09-27", None, true)]
+            vec![line(&jia.name, TaskKind::Visit, "2023-09-27", None, false)]
         );
         assert_eq!(wednesday.tasks[0].task.status, TaskStatus::Open);
         assert!(past.done_last_week.is_empty());
@@ -628,7 +629,7 @@ async fn a_past_week_is_shown_as_its_monday_meeting_saw_it() {
                 TaskKind::Visit,
                 "2023-09-27",
                 Some(1),
-                true
+                false
             )]
         );
 

@@ -616,6 +616,23 @@ pub enum TaskCommand {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Write a progress note on a task (进展, 问题, 下步措施): the weekly list's 进展 column shows
+    /// the latest.
+    Note {
+        /// The task id (the short id shown by `task list` is enough).
+        task: String,
+        /// 进展: what was done.
+        progress: String,
+        /// 问题: what stands in the way.
+        #[arg(long)]
+        problem: Option<String>,
+        /// 下步措施: what comes next.
+        #[arg(long)]
+        next: Option<String>,
+        /// The day the note speaks of, if not today.
+        #[arg(long)]
+        on: Option<String>,
+    },
     /// Assign a task to an officer (lead or admin).
     Assign {
         /// The task id.

@@ -60,12 +60,15 @@ pub enum AuditAction {
     TaskReopen,
     /// `task.cancel`: a task was cancelled.
     TaskCancel,
-    /// `task.close`: a stage move closed a task that was no longer needed.
+    /// `task.close`: a task no longer needed was closed (by a stage move, or a 督办 whose
+    /// original task is done).
     TaskClose,
     /// `task.escalate`: an overdue task was reported to the lead.
     TaskEscalate,
     /// `task.recount`: a task's deadline was counted again on a newly loaded holiday notice.
     TaskRecount,
+    /// `task.note`: a progress note (进展/问题/下步措施) was written on a task.
+    TaskNote,
     /// `batch_list.create`: a year's four-batches list was created.
     BatchListCreate,
     /// `batch_list.publish`: a year's four-batches list was published.
@@ -114,7 +117,7 @@ impl Localize for AuditActionError {
 
 impl AuditAction {
     /// Every action, grouped by noun in the order the nouns appear in a county's life.
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::OfficerAdd,
         AuditAction::OfficerPassword,
         AuditAction::SessionStart,
@@ -142,6 +145,7 @@ impl AuditAction {
         AuditAction::TaskClose,
         AuditAction::TaskEscalate,
         AuditAction::TaskRecount,
+        AuditAction::TaskNote,
         AuditAction::BatchListCreate,
         AuditAction::BatchListPublish,
         AuditAction::BatchAssign,
@@ -185,6 +189,7 @@ impl AuditAction {
             AuditAction::TaskClose => "task.close",
             AuditAction::TaskEscalate => "task.escalate",
             AuditAction::TaskRecount => "task.recount",
+            AuditAction::TaskNote => "task.note",
             AuditAction::BatchListCreate => "batch_list.create",
             AuditAction::BatchListPublish => "batch_list.publish",
             AuditAction::BatchAssign => "batch.assign",
@@ -244,12 +249,13 @@ impl AuditAction {
             AuditAction::TaskDone => ("完成任务", "task done"),
             AuditAction::TaskReopen => ("重新打开任务", "task reopened"),
             AuditAction::TaskCancel => ("取消任务", "task cancelled"),
-            AuditAction::TaskClose => ("随阶段关闭任务", "task closed by a stage move"),
+            AuditAction::TaskClose => ("关闭不再需要的任务", "task closed as no longer needed"),
             AuditAction::TaskEscalate => ("逾期升级督办", "escalated to the lead"),
             AuditAction::TaskRecount => (
                 "截止日期随节假日安排调整",
                 "due date recounted on the holiday notice",
             ),
+            AuditAction::TaskNote => ("记录任务进展", "progress noted"),
             AuditAction::BatchListCreate => ("新建四个一批名单", "four-batches list created"),
             AuditAction::BatchListPublish => ("发布名单", "list published"),
             AuditAction::BatchAssign => ("列入批次", "put on a batch"),

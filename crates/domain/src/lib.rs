@@ -39,8 +39,8 @@ pub use role::{Role, RoleError};
 pub use sector::{Sector, SectorError, Thresholds};
 pub use stage::{KEY_MAX_LEN, KeyError, StageKey, TrackKey};
 pub use task::{
-    DueCount, FactorCategory, FactorCategoryError, Task, TaskKind, TaskKindError, TaskStatus,
-    TaskStatusError,
+    DueCount, FactorCategory, FactorCategoryError, NOTE_MAX_CHARS, Task, TaskKind, TaskKindError,
+    TaskNote, TaskStatus, TaskStatusError, origin_label,
 };
 pub use uscc::{Uscc, UsccError, UsccMode, UsccWarning};
 pub use week::{Week, WeekError, weeks_in_year};

@@ -175,6 +175,9 @@ pub enum TaskKind {
     InspectionFinding,
     /// 统计报表: a statistics report is due.
     StatisticsReport,
+    /// 督办: a lead or leader follows up another officer's overdue task (created by escalation,
+    /// closed when the original is done).
+    Supervision,
     /// 其他: anything else, described by the task's title.
     Custom,
 }
@@ -185,7 +188,7 @@ pub enum TaskKindError {
     /// Not a task kind key.
     #[error(
         "unknown task kind \"{input}\": expected visit, factor_guarantee:<category>, application, \
-         document, inspection_finding, statistics_report or custom"
+         document, inspection_finding, statistics_report, supervision or custom"
     )]
     Unknown {
         /// The text as given.
@@ -219,7 +222,7 @@ impl Localize for TaskKindError {
             "land、forest、energy、labour、water、power、transport、finance、permit";
         let zh = match self {
             TaskKindError::Unknown { input } => format!(
-                "未知的任务类型 \"{input}\"：应为 visit、factor_guarantee:<类别>、application、document、inspection_finding、statistics_report 或 custom"
+                "未知的任务类型 \"{input}\"：应为 visit、factor_guarantee:<类别>、application、document、inspection_finding、statistics_report、supervision 或 custom"
             ),
             TaskKindError::MissingCategory { input } => format!(
                 "任务类型 \"{input}\" 缺少要素类别，如 factor_guarantee:land；类别有 {CATEGORIES}"
@@ -243,6 +246,7 @@ impl TaskKind {
             TaskKind::Document => "document",
             TaskKind::InspectionFinding => "inspection_finding",
             TaskKind::StatisticsReport => "statistics_report",
+            TaskKind::Supervision => "supervision",
             TaskKind::Custom => "custom",
         }
     }
@@ -270,6 +274,7 @@ impl TaskKind {
             "document" => Some(TaskKind::Document),
             "inspection_finding" => Some(TaskKind::InspectionFinding),
             "statistics_report" => Some(TaskKind::StatisticsReport),
+            "supervision" => Some(TaskKind::Supervision),
             "custom" => Some(TaskKind::Custom),
             _ => None,
         };
@@ -309,6 +314,8 @@ impl TaskKind {
             (TaskKind::InspectionFinding, Lang::En) => "inspection finding",
             (TaskKind::StatisticsReport, Lang::Zh) => "统计报表",
             (TaskKind::StatisticsReport, Lang::En) => "statistics report",
+            (TaskKind::Supervision, Lang::Zh) => "督办",
+            (TaskKind::Supervision, Lang::En) => "supervision",
             (TaskKind::Custom, Lang::Zh) => "其他",
             (TaskKind::Custom, Lang::En) => "other",
         };
@@ -594,7 +601,8 @@ pub struct Task {
     pub follow_up_on: Option<chrono::NaiveDate>,
     /// Where it came from: `manual`, `template:<track>/<stage>/<n>`, `recurring:…`.
     pub origin: String,
-    /// When it was done.
+    /// When it was done — or, for a task a stage move closed as no longer needed, the move's
+    /// effective date (the day it ended).
     pub completed_on: Option<chrono::NaiveDate>,
     /// The completion note.
     pub completion_note: Option<String>,
@@ -602,4 +610,117 @@ pub struct Task {
     pub evidence: Option<String>,
     /// Why it was cancelled.
     pub cancel_reason: Option<String>,
+}
+
+/// Where a task came from, in words: its `origin` (`manual`, `import`, `template:<track>/<stage>`,
+/// `review:<track>/<stage>`, `escalation:<task id>`) as zh 手工创建 / 导入 / 流程模板（track/stage）
+/// / 复核（track/stage）/ 逾期督办, en created by hand / imported / template (…) / review (…) /
+/// escalation. An origin it does not know is shown as written.
+pub fn origin_label(origin: &str, lang: Lang) -> String {
+    let (zh, en, rest) = if origin == "manual" {
+        ("手工创建", "created by hand", None)
+    } else if origin == "import" {
+        ("台账导入", "imported", None)
+    } else if let Some(rest) = origin.strip_prefix("template:") {
+        ("流程模板", "track template", Some(rest))
+    } else if let Some(rest) = origin.strip_prefix("review:") {
+        ("到期复核", "re-review", Some(rest))
+    } else if origin.starts_with("escalation:") {
+        ("逾期督办", "escalation of an overdue task", None)
+    } else {
+        return origin.to_owned();
+    };
+    let word = match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    };
+    match (rest, lang) {
+        (Some(r), Lang::Zh) => format!("{word}（{r}）"),
+        (Some(r), Lang::En) => format!("{word} ({r})"),
+        (None, _) => word.to_owned(),
+    }
+}
+
+/// A progress note on a task, as the Monday meeting reads it (进展/问题/下步措施): what was done,
+/// what stands in the way, what comes next. Notes are kept, never edited; the latest one written
+/// on or before a list's day is the task's progress on that list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskNote {
+    /// The task it is about.
+    pub task: crate::officer::TaskId,
+    /// Who wrote it.
+    pub author: crate::officer::OfficerId,
+    /// The day it speaks of (the effective date: today, or an earlier day when caught up).
+    pub written_on: chrono::NaiveDate,
+    /// 进展: what was done.
+    pub progress: String,
+    /// 问题: what stands in the way, if anything.
+    pub problem: Option<String>,
+    /// 下步措施: what comes next, if said.
+    pub next_step: Option<String>,
+}
+
+/// The longest text of one part of a note, in characters.
+pub const NOTE_MAX_CHARS: usize = 500;
+
+impl TaskNote {
+    /// The note in one line for a list's 进展 column: `进展；问题：…；下步：…`
+    /// (`…; problem: …; next: …` in English), parts left out when not given.
+    pub fn summary(&self, lang: Lang) -> String {
+        let mut out = self.progress.clone();
+        let (problem, next, sep) = match lang {
+            Lang::Zh => ("问题：", "下步：", "；"),
+            Lang::En => ("problem: ", "next: ", "; "),
+        };
+        if let Some(p) = &self.problem {
+            out.push_str(&format!("{sep}{problem}{p}"));
+        }
+        if let Some(n) = &self.next_step {
+            out.push_str(&format!("{sep}{next}{n}"));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::*;
+    use crate::officer::{OfficerId, TaskId};
+
+    #[test]
+    fn origins_read_as_words() {
+        assert_eq!(origin_label("manual", Lang::Zh), "手工创建");
+        assert_eq!(
+            origin_label("template:industrial/cultivating", Lang::Zh),
+            "流程模板（industrial/cultivating）"
+        );
+        assert_eq!(
+            origin_label("escalation:0189", Lang::En),
+            "escalation of an overdue task"
+        );
+        assert_eq!(origin_label("other", Lang::En), "other");
+    }
+
+    #[test]
+    fn a_note_reads_as_one_line_in_either_language() {
+        let mut note = TaskNote {
+            task: TaskId::new(),
+            author: OfficerId::new(),
+            written_on: chrono::NaiveDate::from_ymd_opt(2023, 7, 3).unwrap(),
+            progress: "已走访".into(),
+            problem: Some("用地指标未落实".into()),
+            next_step: Some("协调自然资源局".into()),
+        };
+        assert_eq!(
+            note.summary(Lang::Zh),
+            "已走访；问题：用地指标未落实；下步：协调自然资源局"
+        );
+        assert_eq!(
+            note.summary(Lang::En),
+            "已走访; problem: 用地指标未落实; next: 协调自然资源局"
+        );
+        note.problem = None;
+        note.next_step = None;
+        assert_eq!(note.summary(Lang::Zh), "已走访");
+    }
 }

@@ -91,3 +91,30 @@ pub async fn require_enterprise_access(
         )),
     }
 }
+
+/// Fails unless `actor` may hand work — an enterprise, a task — to `to`: an admin to anyone;
+/// an officer or a lead to themselves or someone who shares a team with them. The one rule for
+/// enterprise handover, task assignment, transfer and delegation.
+pub async fn require_handover_to(
+    store: &Store,
+    actor: &Officer,
+    to: &Officer,
+) -> ServiceResult<()> {
+    if let Some(scope) = acting_scope(store, actor).await?
+        && !scope.contains(&to.id)
+    {
+        return Err(ServiceError::forbidden(
+            format!(
+                "你只能把工作交给自己或同专班的干部，「{}」（{}）不在你的专班：请联系组长或管理员",
+                to.name,
+                to.login.as_str()
+            ),
+            format!(
+                "you may only hand work to yourself or a teammate; {} ({}) is not in your team: ask a lead or an admin",
+                to.name,
+                to.login.as_str()
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -610,6 +610,8 @@ impl Service {
                 .map(|t| {
                     let mut after = t.value.clone();
                     after.status = TaskStatus::Cancelled;
+                    // Closed as of the move, not as of the day it was recorded (a late entry).
+                    after.completed_on = Some(planned.effective_on.max(t.value.created_on));
                     after.cancel_reason = Some(format!(
                         "阶段变更为「{}」，不再需要",
                         track

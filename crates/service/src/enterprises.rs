@@ -153,16 +153,7 @@ impl Service {
                     ),
                 )
             })?;
-        if let Some(scope) = acting_scope(self.store(), actor).await?
-            && !scope.contains(&officer.id)
-        {
-            return Err(ServiceError::forbidden(
-                format!("你只能把企业交给自己或同专班的干部负责，「{login}」不在你的专班"),
-                format!(
-                    "you may only make yourself or a teammate responsible; \"{login}\" is not in your team"
-                ),
-            ));
-        }
+        crate::authz::require_handover_to(self.store(), actor, &officer).await?;
         Ok(officer)
     }
 

@@ -76,12 +76,12 @@ pub use peiyu_workflow::{
     is_given_with_the_move,
 };
 pub use people::{NewOfficer, TeamView};
-pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport};
+pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport, TargetProgress};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_is_amount, target_label};
 pub use tasks::{
-    BulkTransfer, Due, ListTasks, NewTask, PhaseReport, TaskDone, TaskList, TickPhase, TickReport,
-    short_id,
+    BulkTransfer, Due, ListTasks, NewNote, NewTask, PhaseReport, TaskDone, TaskList, TickPhase,
+    TickReport, short_id,
 };
 pub use tokens::{ApiToken, CreatedToken};
 pub use tracks::{TrackView, validate_track};

@@ -90,6 +90,58 @@ impl ProgressReport {
             .find(|t| t.metric == metric)
             .map(|t| t.value)
     }
+    /// Progress on every target: 规上 and 限上 always (set or not), the others when set, in the
+    /// order of [`crate::TARGET_METRICS`]. `new_certified` is counted by no report yet: it is
+    /// shown only with its target, its achievement unknown.
+    pub fn target_progress(&self) -> Vec<TargetProgress> {
+        crate::TARGET_METRICS
+            .iter()
+            .filter_map(|(key, zh, en)| {
+                let target = self.target(key);
+                let achieved = match *key {
+                    "new_above_scale" => Some(self.new_above_scale.len() as i64),
+                    "new_above_limit" => Some(self.new_above_limit.len() as i64),
+                    "new_output_value" => Some(self.new_above_scale_output().amount()),
+                    _ => None,
+                };
+                let always = matches!(*key, "new_above_scale" | "new_above_limit");
+                (always || target.is_some()).then(|| TargetProgress {
+                    metric: (*key).to_owned(),
+                    label: Text::new(*zh, *en),
+                    target,
+                    achieved,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One target and how far the year has come: what a progress report says of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetProgress {
+    /// The metric's key (`new_above_scale`, …).
+    pub metric: String,
+    /// Its label.
+    pub label: Text,
+    /// The target, if set.
+    pub target: Option<i64>,
+    /// What was achieved (a count, or yuan for `new_output_value`), if the report counts it.
+    pub achieved: Option<i64>,
+}
+
+impl TargetProgress {
+    /// Whether the figures are amounts of money (yuan) rather than counts.
+    pub fn is_amount(&self) -> bool {
+        crate::target_is_amount(&self.metric)
+    }
+
+    /// The share achieved, to one decimal, rounded half up: 3 of 7 is `42.9%`; `None` without a
+    /// target (or a zero one) or an achievement.
+    pub fn percent(&self) -> Option<String> {
+        let (got, target) = (self.achieved?, self.target.filter(|t| *t > 0)?);
+        let tenths = (i128::from(got) * 1000 * 2 + i128::from(target)) / (2 * i128::from(target));
+        Some(format!("{}.{}%", tenths / 10, tenths % 10))
+    }
 }
 
 fn sum_months(list: &[peiyu_domain::Metrics], from: YearMonth, to: YearMonth) -> (Yuan, Yuan) {
@@ -344,4 +396,29 @@ fn bad_year(year: i32) -> ServiceError {
             format!("{year} is not a valid year"),
         ),
     )
+}
+
+#[cfg(test)]
+mod target_tests {
+    use super::*;
+
+    fn progress(got: i64, target: Option<i64>) -> TargetProgress {
+        TargetProgress {
+            metric: "new_above_scale".into(),
+            label: Text::new("新增规上工业企业（家）", "newly above-scale"),
+            target,
+            achieved: Some(got),
+        }
+    }
+
+    #[test]
+    fn percentages_have_one_decimal() {
+        assert_eq!(progress(3, Some(7)).percent().as_deref(), Some("42.9%"));
+        assert_eq!(progress(6, Some(14)).percent().as_deref(), Some("42.9%"));
+        assert_eq!(progress(0, Some(3)).percent().as_deref(), Some("0.0%"));
+        assert_eq!(progress(14, Some(14)).percent().as_deref(), Some("100.0%"));
+        assert_eq!(progress(1, Some(8)).percent().as_deref(), Some("12.5%"));
+        assert_eq!(progress(3, None).percent(), None);
+        assert_eq!(progress(3, Some(0)).percent(), None);
+    }
 }

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
-use peiyu_domain::{DueCount, Officer, Role, Task, TaskStatus, Text};
-use peiyu_storage::{Actor, StorageError, TaskFilter, Versioned, officers, tasks};
+use peiyu_domain::{DueCount, NOTE_MAX_CHARS, Officer, Role, Task, TaskNote, TaskStatus, Text};
+use peiyu_storage::{Actor, StorageError, TaskFilter, Versioned, officers, task_notes, tasks};
 
 use crate::authz::{acting_scope, require_writer};
 use crate::error::{Field, ServiceError, ServiceResult};
@@ -254,6 +254,10 @@ impl Service {
             },
             names,
         };
+        // The 督办 tasks raised when this one was escalated are done with it.
+        let supervisions =
+            tasks::open_with_origin(self.store().conn(), &format!("escalation:{}", task.id))
+                .await?;
         done.task.version = in_unit!(self, &acting, |uow| {
             idempotency::claim(once, uow).await?;
             let version = tasks::update_task(
@@ -265,6 +269,24 @@ impl Service {
                 None,
             )
             .await?;
+            for s in &supervisions {
+                let mut closed = s.value.clone();
+                closed.status = TaskStatus::Done;
+                closed.completed_on = Some(on.max(s.value.created_on));
+                closed.completion_note = Some(format!(
+                    "原任务「{}」已于 {on} 完成，督办随之办结",
+                    done.task.value.title
+                ));
+                tasks::update_task(
+                    uow,
+                    &s.value,
+                    &closed,
+                    s.version,
+                    AuditAction::TaskClose,
+                    Some("原任务已完成".to_owned()),
+                )
+                .await?;
+            }
             let mut answered = done.clone();
             answered.task.version = version;
             idempotency::answer(once, uow, &answered).await?;
@@ -272,6 +294,19 @@ impl Service {
         })?;
         Ok(done)
     }
+}
+
+/// A progress note to write on a task ([`Service::note_task`]).
+#[derive(Clone, Debug, Default)]
+pub struct NewNote {
+    /// 进展: what was done (required).
+    pub progress: String,
+    /// 问题: what stands in the way.
+    pub problem: Option<String>,
+    /// 下步措施: what comes next.
+    pub next_step: Option<String>,
+    /// The day it speaks of (default today).
+    pub on: Option<NaiveDate>,
 }
 
 /// What completing a task asks for.
@@ -507,11 +542,19 @@ impl Service {
         Ok(acting)
     }
 
-    /// Checks `actor` may change `task`: its assignee or delegate, someone who may act on its
-    /// enterprise, or an admin.
+    /// Checks `actor` may change `task`: its assignee or delegate, a lead of a team its
+    /// assignee is in (with or without an enterprise), someone who may act on its enterprise,
+    /// or an admin.
     async fn require_task_access(&self, actor: &Officer, task: &Task) -> ServiceResult<()> {
         require_writer(actor)?;
         if task.assignee == actor.id || task.delegate == Some(actor.id) || actor.role == Role::Admin
+        {
+            return Ok(());
+        }
+        if actor.role == Role::Lead
+            && acting_scope(self.store(), actor)
+                .await?
+                .is_some_and(|scope| scope.contains(&task.assignee))
         {
             return Ok(());
         }
@@ -527,6 +570,86 @@ impl Service {
                 "this task is not yours",
             )),
         }
+    }
+
+    /// Writes a progress note on a task (进展, and optionally 问题 and 下步措施), speaking of
+    /// `on` (default today; not before the task was created, not after today). Whoever may
+    /// change the task may note it; a delegate's note is recorded on the assignee's behalf.
+    /// The latest note on or before a weekly list's day is that list's 进展.
+    #[tracing::instrument(skip(self, actor, note), fields(actor = %actor.login.as_str(), task = %key))]
+    pub async fn note_task(
+        &self,
+        actor: &Officer,
+        key: &str,
+        note: NewNote,
+    ) -> ServiceResult<TaskNote> {
+        let current = self.resolve_task(key).await?;
+        let task = &current.value;
+        self.require_task_access(actor, task).await?;
+        let part = |field: &str, text: Option<String>, required: bool| {
+            let text = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+            match text {
+                None if required => Err(ServiceError::invalid(
+                    Field::Named(field.to_owned()),
+                    Text::new(
+                        "请写明进展，如“已走访，企业同意上规”",
+                        "say what progress was made, e.g. \"visited; the firm agrees to register\"",
+                    ),
+                )),
+                Some(t) if t.chars().count() > NOTE_MAX_CHARS => Err(ServiceError::invalid(
+                    Field::Named(field.to_owned()),
+                    Text::new(
+                        format!("不超过 {NOTE_MAX_CHARS} 字，现有 {} 字", t.chars().count()),
+                        format!(
+                            "at most {NOTE_MAX_CHARS} characters, got {}",
+                            t.chars().count()
+                        ),
+                    ),
+                )),
+                other => Ok(other),
+            }
+        };
+        let progress = part("progress", Some(note.progress), true)?.unwrap_or_default();
+        let problem = part("problem", note.problem, false)?;
+        let next_step = part("next_step", note.next_step, false)?;
+        let today = self.today();
+        let on = note.on.unwrap_or(today);
+        if on > today || on < task.created_on {
+            return Err(ServiceError::invalid(
+                Field::On,
+                Text::new(
+                    format!(
+                        "进展日期 {on} 应在任务创建日 {} 与今天 {today} 之间",
+                        task.created_on
+                    ),
+                    format!(
+                        "the note's date {on} must be between the task's creation {} and today {today}",
+                        task.created_on
+                    ),
+                ),
+            ));
+        }
+        let written = TaskNote {
+            task: task.id,
+            author: actor.id,
+            written_on: on,
+            progress,
+            problem,
+            next_step,
+        };
+        let acting = self.task_actor(actor, task).await?;
+        in_unit!(self, &acting, |uow| {
+            task_notes::insert_task_note(uow, &written, task.enterprise).await?;
+            Ok(())
+        })?;
+        Ok(written)
+    }
+
+    /// A task's progress notes, oldest first.
+    #[tracing::instrument(skip(self, _actor), fields(task = %key))]
+    pub async fn task_notes(&self, _actor: &Officer, key: &str) -> ServiceResult<Vec<TaskNote>> {
+        let task = self.resolve_task(key).await?;
+        Ok(task_notes::notes_of(self.store().conn(), task.value.id).await?)
     }
 
     /// Creates a task by hand.
@@ -657,6 +780,7 @@ impl Service {
     ) -> ServiceResult<Versioned<Task>> {
         let reason = need_reason(Field::Reason, reason)?;
         let to = self.officer_named(Field::To, to).await?;
+        crate::authz::require_handover_to(self.store(), actor, &to).await?;
         self.change_task(actor, key, AuditAction::TaskTransfer, Some(reason), |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
@@ -688,6 +812,7 @@ impl Service {
             ));
         }
         let to = self.officer_named(Field::To, to).await?;
+        crate::authz::require_handover_to(self.store(), actor, &to).await?;
         self.change_task(actor, key, AuditAction::TaskAssign, None, |t| {
             if t.status != TaskStatus::Open {
                 return Err(not_open(t));
@@ -710,6 +835,9 @@ impl Service {
             Some(login) => Some(self.officer_named(Field::To, login).await?),
             None => None,
         };
+        if let Some(to) = &to {
+            crate::authz::require_handover_to(self.store(), actor, to).await?;
+        }
         let action = if to.is_some() {
             AuditAction::TaskDelegate
         } else {

@@ -131,6 +131,21 @@ impl Service {
         Ok(None)
     }
 
+    /// The bureau leader (局领导) a lead's own overdue task is escalated to: the first active
+    /// leader by login, other than the officer. `None` when the bureau has none.
+    async fn leader_over(
+        &self,
+        officer: peiyu_domain::OfficerId,
+    ) -> ServiceResult<Option<Officer>> {
+        let mut leaders: Vec<Officer> = officers::list_officers(self.store().conn())
+            .await?
+            .into_iter()
+            .filter(|o| o.role == peiyu_domain::Role::Leader && o.active && o.id != officer)
+            .collect();
+        leaders.sort_by(|a, b| a.login.as_str().cmp(b.login.as_str()));
+        Ok(leaders.into_iter().next())
+    }
+
     async fn escalate(
         &self,
         actor: &Officer,
@@ -149,8 +164,14 @@ impl Service {
             if days < ESCALATE_AFTER_WORKING_DAYS {
                 continue;
             }
-            let Some(lead) = self.lead_of(t.value.assignee).await? else {
-                continue;
+            // The assignee's lead; a lead's own task (or one whose assignee has no lead) goes
+            // to the bureau's leaders.
+            let lead = match self.lead_of(t.value.assignee).await? {
+                Some(lead) => lead,
+                None => match self.leader_over(t.value.assignee).await? {
+                    Some(leader) => leader,
+                    None => continue,
+                },
             };
             let due_on = self
                 .calendar()
@@ -160,7 +181,7 @@ impl Service {
                 id: TaskId::new(),
                 enterprise: t.value.enterprise,
                 cultivation: t.value.cultivation,
-                kind: TaskKind::Custom,
+                kind: TaskKind::Supervision,
                 title: format!("督办：{}", t.value.title),
                 description: Some(format!(
                     "任务已逾期 {days} 个工作日（截止 {}），请督促办理",

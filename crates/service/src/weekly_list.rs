@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use peiyu_domain::{
-    Batch, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role, StageKey, Task, Text,
-    Thresholds, TrackId, Week, YearMonth,
+    Batch, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role, StageKey, Task,
+    TaskId, Text, Thresholds, TrackId, Week, YearMonth,
 };
 use peiyu_storage::{EnterpriseFilter, TaskFilter, batches, cultivations, enterprises, history};
 use peiyu_storage::{metrics, officers, seal, tasks};
@@ -301,9 +301,11 @@ impl Service {
         .map(|e| (e.value.id, e.value))
         .collect();
 
-        let entries: Vec<TaskEntry> = all_tasks
-            .iter()
-            .filter(|t| scope.has_task(t))
+        let in_scope: Vec<&Task> = all_tasks.iter().filter(|t| scope.has_task(t)).collect();
+        let ids: Vec<TaskId> = in_scope.iter().map(|t| t.id).collect();
+        let mut notes = peiyu_storage::task_notes::latest_notes(conn, &ids, as_of).await?;
+        let entries: Vec<TaskEntry> = in_scope
+            .into_iter()
             .map(|t| {
                 let firm = t.enterprise.and_then(|e| firms.get(&e));
                 let assignee = people.get(&t.assignee);
@@ -321,6 +323,7 @@ impl Service {
                         .delegate
                         .and_then(|d| people.get(&d))
                         .map(|o| o.name.clone()),
+                    progress: notes.remove(&t.id),
                 }
             })
             .collect();

@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod officers;
 pub mod seal;
 pub mod targets;
+pub mod task_notes;
 pub mod tasks;
 pub mod tokens;
 pub mod tracks;

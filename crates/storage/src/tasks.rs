@@ -329,6 +329,23 @@ pub async fn tasks_with_origin(
         .collect()
 }
 
+/// The open tasks with this origin (e.g. the 督办 tasks `escalation:<task id>` of one task).
+pub async fn open_with_origin(
+    conn: &impl ConnectionTrait,
+    origin: &str,
+) -> StorageResult<Vec<Versioned<Task>>> {
+    tasks::Entity::find()
+        .filter(tasks::Column::Origin.eq(origin))
+        .filter(tasks::Column::Status.eq(TaskStatus::Open.key()))
+        .order_by_asc(tasks::Column::Id)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading tasks by origin"))?
+        .into_iter()
+        .map(from_model)
+        .collect()
+}
+
 /// One task.
 pub async fn get_task(conn: &impl ConnectionTrait, id: TaskId) -> StorageResult<Versioned<Task>> {
     tasks::Entity::find_by_id(id.0)

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::NaiveDate;
 use peiyu_domain::{
-    Batch, Lang, Metrics, MoneyUnit, Role, Sector, StageKey, Task, TaskStatus, Text, Thresholds,
-    Week, Yuan,
+    Batch, Lang, Metrics, MoneyUnit, Role, Sector, StageKey, Task, TaskNote, TaskStatus, Text,
+    Thresholds, Week, Yuan,
 };
 
 use crate::batch_policy::BatchPolicy;
@@ -60,8 +60,14 @@ pub struct WeeklyTask {
     pub delegate_name: Option<String>,
     /// For an overdue task: how many working days past its due date, on the list's day.
     pub working_days_overdue: Option<u32>,
-    /// Open since before this week's Monday: carried over from an earlier week.
+    /// Carried over (结转): already overdue at the previous week's meeting (due before that
+    /// week's Monday) and still open — the tasks a meeting has seen slip twice.
     pub carried_over: bool,
+    /// Its number on the printed list (序号): 1, 2, … through the task sections in order
+    /// (overdue, this week day by day, next week, done last week).
+    pub seq: u32,
+    /// Its latest progress note written on or before the list's day (the 进展 column).
+    pub progress: Option<TaskNote>,
     /// The due date was counted across a year without its State Council notice: it is
     /// provisional ([`crate::calendar::PROVISIONAL_NOTE_ZH`]).
     pub due_provisional: bool,
@@ -151,6 +157,69 @@ pub struct WeeklyList {
     pub provisional_years: Vec<i32>,
 }
 
+/// One officer's lines on a team's or the bureau's list: the meeting's subtotals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficerSubtotal {
+    /// Their login.
+    pub login: String,
+    /// Their name.
+    pub name: String,
+    /// Their overdue tasks.
+    pub overdue: usize,
+    /// Their tasks due this week.
+    pub this_week: usize,
+    /// Their tasks due next week.
+    pub next_week: usize,
+    /// Their tasks done last week.
+    pub done_last_week: usize,
+}
+
+impl OfficerSubtotal {
+    /// Every line of theirs on the list.
+    pub fn total(&self) -> usize {
+        self.overdue + self.this_week + self.next_week + self.done_last_week
+    }
+}
+
+impl WeeklyList {
+    /// Whether the list is grouped by officer: a team's or the bureau's list.
+    pub fn by_officer(&self) -> bool {
+        !matches!(self.scope, WeeklyScope::Officer { .. })
+    }
+
+    /// Each officer's count of lines per section, in the order of the groups (name, then
+    /// login); empty on one officer's list.
+    pub fn officer_subtotals(&self) -> Vec<OfficerSubtotal> {
+        if !self.by_officer() {
+            return Vec::new();
+        }
+        let mut by: BTreeMap<(String, String), OfficerSubtotal> = BTreeMap::new();
+        let mut count = |tasks: &mut dyn Iterator<Item = &WeeklyTask>,
+                         pick: fn(&mut OfficerSubtotal) -> &mut usize| {
+            for t in tasks {
+                let entry = by
+                    .entry((t.assignee_name.clone(), t.assignee_login.clone()))
+                    .or_insert_with(|| OfficerSubtotal {
+                        login: t.assignee_login.clone(),
+                        name: t.assignee_name.clone(),
+                        overdue: 0,
+                        this_week: 0,
+                        next_week: 0,
+                        done_last_week: 0,
+                    });
+                *pick(entry) += 1;
+            }
+        };
+        count(&mut self.overdue.iter(), |s| &mut s.overdue);
+        count(&mut self.this_week.iter().flat_map(|d| &d.tasks), |s| {
+            &mut s.this_week
+        });
+        count(&mut self.next_week.iter(), |s| &mut s.next_week);
+        count(&mut self.done_last_week.iter(), |s| &mut s.done_last_week);
+        by.into_values().collect()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Assembly
 
@@ -190,6 +259,8 @@ pub struct TaskEntry {
     pub assignee_name: String,
     /// The delegate's name, when delegated.
     pub delegate_name: Option<String>,
+    /// Its latest progress note written on or before the list's day, if any.
+    pub progress: Option<TaskNote>,
 }
 
 /// The next move of a cultivation toward its target stage, with the guards that still fail.
@@ -334,9 +405,19 @@ pub fn next_move_toward(
     })
 }
 
-/// The order of every task section: the policy's priority batches first (batches 1 and 2), then
-/// the rest; then by due date, enterprise name (tasks about no enterprise last) and task id.
-fn task_order(policy: &BatchPolicy, a: &WeeklyTask, b: &WeeklyTask) -> Ordering {
+/// The order of every task section: on a team's or the bureau's list, by officer first
+/// (assignee name, then login: one group per officer, for the meeting); then the policy's
+/// priority batches first (batches 1 and 2), then the rest; then by due date, enterprise name
+/// (tasks about no enterprise last) and task id.
+fn task_order(policy: &BatchPolicy, by_officer: bool, a: &WeeklyTask, b: &WeeklyTask) -> Ordering {
+    let officer =
+        |t: &WeeklyTask| by_officer.then(|| (t.assignee_name.clone(), t.assignee_login.clone()));
+    officer(a)
+        .cmp(&officer(b))
+        .then_with(|| task_order_within(policy, a, b))
+}
+
+fn task_order_within(policy: &BatchPolicy, a: &WeeklyTask, b: &WeeklyTask) -> Ordering {
     let key = |t: &WeeklyTask| {
         (
             !policy.is_priority(t.batch),
@@ -370,6 +451,8 @@ fn line(
         delegate_name: entry.delegate_name,
         working_days_overdue,
         carried_over,
+        seq: 0,
+        progress: entry.progress,
         due_provisional,
     }
 }
@@ -381,7 +464,11 @@ fn line(
 /// - this week: every day Monday to Sunday with the open tasks due that day, from `as_of` on;
 /// - next week: open tasks due in the following ISO week;
 /// - done last week: tasks done (by `completed_on`) in the previous ISO week;
-/// - carried over: every open task created before the week's Monday is flagged;
+/// - carried over: an open task already overdue at the previous week's meeting (due before the
+///   previous week's Monday) is flagged;
+/// - on a team's or the bureau's list each section is grouped by officer (assignee name, then
+///   login), see [`WeeklyList::officer_subtotals`];
+/// - every task is numbered (序号) through the sections in order;
 /// - watch list: cultivations with a target date within [`TARGET_HORIZON_DAYS`] of `as_of`
 ///   whose next move toward the target still has failing guards; enterprises whose revenue
 ///   (year-to-date or trailing 12 months, whichever is higher, complete months only) is within
@@ -403,7 +490,6 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
         policy,
         seal,
     } = input;
-    let monday = week.monday();
     let days = week.days();
     let next = week.next();
     let prev = week.prev();
@@ -420,7 +506,7 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
         let task = &entry.task;
         match task.status {
             TaskStatus::Open => {
-                let carried_over = task.created_on < monday;
+                let carried_over = task.due_on < prev.monday();
                 let due = task.due_on;
                 if due < as_of {
                     let late = calendar.working_days_between(due, as_of)?;
@@ -439,7 +525,8 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
             TaskStatus::Cancelled => {}
         }
     }
-    let task_order = |a: &WeeklyTask, b: &WeeklyTask| task_order(&policy, a, b);
+    let by_officer = !matches!(scope, WeeklyScope::Officer { .. });
+    let task_order = |a: &WeeklyTask, b: &WeeklyTask| task_order(&policy, by_officer, a, b);
     overdue.sort_by(task_order);
     next_week.sort_by(task_order);
     done_last_week.sort_by(|a, b| {
@@ -455,6 +542,16 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
         });
     }
     let watch = watch_list(as_of, cultivations, enterprises, &thresholds, &policy);
+    let mut seq = 0;
+    for task in overdue
+        .iter_mut()
+        .chain(this_week.iter_mut().flat_map(|d| d.tasks.iter_mut()))
+        .chain(next_week.iter_mut())
+        .chain(done_last_week.iter_mut())
+    {
+        seq += 1;
+        task.seq = seq;
+    }
     Ok(WeeklyList {
         scope,
         week,
@@ -727,6 +824,7 @@ mod tests {
                 assignee_login: "wang".into(),
                 assignee_name: "王伟".into(),
                 delegate_name: None,
+                progress: None,
             }
         }
     }
@@ -797,7 +895,8 @@ mod tests {
         // 28 September was the last working day before the holiday.
         assert_eq!(list.overdue[0].working_days_overdue, Some(1));
         assert_eq!(list.overdue[1].working_days_overdue, Some(0));
-        assert!(list.overdue.iter().all(|t| t.carried_over));
+        // Neither was overdue yet at the previous meeting (25 September).
+        assert!(list.overdue.iter().all(|t| !t.carried_over));
         let dates: Vec<NaiveDate> = list.this_week.iter().map(|d| d.date).collect();
         assert_eq!(dates, week("2023-W40").days().to_vec());
         let working: Vec<bool> = list.this_week.iter().map(|d| d.working_day).collect();
@@ -807,10 +906,12 @@ mod tests {
             vec![vec![3], vec![], vec![], vec![], vec![], vec![4], vec![5]]
         );
         assert!(
-            !list.this_week[0].tasks[0].carried_over,
-            "created on the Monday"
+            list.this_week
+                .iter()
+                .flat_map(|d| &d.tasks)
+                .all(|t| !t.carried_over),
+            "nothing due this week was overdue last week"
         );
-        assert!(list.this_week[5].tasks[0].carried_over);
         assert!(
             list.this_week
                 .iter()
@@ -818,7 +919,7 @@ mod tests {
                 .all(|t| t.working_days_overdue.is_none())
         );
         assert_eq!(ids(&list.next_week), vec![6]);
-        assert!(list.next_week[0].carried_over);
+        assert!(!list.next_week[0].carried_over);
         // Done in 2023-W39 (25 September to 1 October), not before, not this week.
         assert_eq!(ids(&list.done_last_week), vec![12, 7], "by due date");
         assert!(list.done_last_week.iter().all(|t| !t.carried_over));
@@ -876,11 +977,7 @@ mod tests {
             day_ids(&w06),
             vec![vec![], vec![], vec![], vec![2], vec![3], vec![], vec![]]
         );
-        assert!(
-            w06.this_week[3].tasks[0].carried_over,
-            "created the week before"
-        );
-        assert!(!w06.this_week[4].tasks[0].carried_over);
+        assert!(!w06.overdue[0].carried_over, "due in the week before only");
         assert_eq!(ids(&w06.next_week), vec![4, 5]);
         assert_eq!(ids(&w06.done_last_week), vec![7]);
 
@@ -895,12 +992,9 @@ mod tests {
             day_ids(&w07),
             vec![vec![], vec![], vec![4], vec![], vec![], vec![], vec![5]]
         );
-        assert!(
-            w07.this_week
-                .iter()
-                .flat_map(|d| &d.tasks)
-                .all(|t| t.carried_over)
-        );
+        // Task 1 (due 4 February) was overdue at the meeting of 5 February already.
+        let carried: Vec<bool> = w07.overdue.iter().map(|t| t.carried_over).collect();
+        assert_eq!(carried, [true, false, false]);
         assert_eq!(ids(&w07.next_week), vec![6]);
         assert_eq!(ids(&w07.done_last_week), vec![8]);
     }
@@ -971,18 +1065,71 @@ mod tests {
     }
 
     #[test]
-    fn carried_over_means_open_and_created_before_the_monday() {
+    fn a_teams_list_is_grouped_by_officer_with_subtotals() {
+        let mut input = input(
+            "2023-W27",
+            "2023-07-03",
+            vec![
+                T::open(1, "2023-06-01", "2023-06-20").firm(Some("甲"), Some(3)),
+                T::open(2, "2023-06-01", "2023-06-28").firm(Some("乙"), Some(1)),
+                T::open(3, "2023-06-01", "2023-07-05"),
+                T::open(4, "2023-06-01", "2023-07-12"),
+            ],
+        );
+        input.scope = WeeklyScope::Team {
+            name: "专班".into(),
+        };
+        // Tasks 1 and 3 are 李娜's; 2 and 4 stay 王伟's.
+        for e in &mut input.tasks {
+            if matches!(e.task.id.0.as_u128(), 1 | 3) {
+                e.assignee_login = "li".into();
+                e.assignee_name = "李娜".into();
+            }
+        }
+        let list = assemble(input, &cal()).unwrap();
+        // 李娜 < 王伟 by code point: her group first, although task 2 is of batch 1.
+        assert!("李娜" < "王伟");
+        assert_eq!(ids(&list.overdue), vec![1, 2]);
+        let subtotals = list.officer_subtotals();
+        let counts: Vec<(&str, usize, usize, usize, usize)> = subtotals
+            .iter()
+            .map(|s| {
+                (
+                    s.login.as_str(),
+                    s.overdue,
+                    s.this_week,
+                    s.next_week,
+                    s.total(),
+                )
+            })
+            .collect();
+        assert_eq!(counts, [("li", 1, 1, 0, 2), ("wang", 1, 0, 1, 2)]);
+        // One officer's list has no groups.
+        let mine = assemble(
+            super::tests::input(
+                "2023-W27",
+                "2023-07-03",
+                vec![T::open(1, "2023-06-01", "2023-06-20")],
+            ),
+            &cal(),
+        )
+        .unwrap();
+        assert!(!mine.by_officer() && mine.officer_subtotals().is_empty());
+    }
+
+    #[test]
+    fn carried_over_means_already_overdue_at_the_previous_meeting() {
         let list = assemble(
             input(
                 "2023-W27",
                 "2023-07-05",
                 vec![
                     T::open(1, "2023-07-02", "2023-07-06"),
-                    T::open(2, "2023-07-03", "2023-07-06"),
-                    T::open(3, "2023-07-04", "2023-07-04"),
-                    T::open(4, "2023-06-30", "2023-07-04"),
+                    T::open(2, "2023-06-01", "2023-07-06"),
+                    T::open(3, "2023-06-01", "2023-06-25"),
+                    T::open(4, "2023-06-01", "2023-06-26"),
                     T::open(5, "2023-07-05", "2023-07-11"),
-                    T::open(6, "2023-06-01", "2023-07-11"),
+                    T::open(6, "2023-06-01", "2023-07-04"),
                 ],
             ),
             &cal(),
@@ -994,9 +1141,25 @@ mod tests {
                 .map(|t| (t.task.id.0.as_u128(), t.carried_over))
                 .collect()
         };
-        assert_eq!(flags(&list.overdue), vec![(3, false), (4, true)]);
-        assert_eq!(flags(&list.this_week[3].tasks), vec![(1, true), (2, false)]);
-        assert_eq!(flags(&list.next_week), vec![(5, false), (6, true)]);
+        // The previous meeting was on Monday 26 June: task 3 was overdue then, 4 and 6 not.
+        assert_eq!(
+            flags(&list.overdue),
+            vec![(3, true), (4, false), (6, false)]
+        );
+        assert_eq!(
+            flags(&list.this_week[3].tasks),
+            vec![(1, false), (2, false)]
+        );
+        assert_eq!(flags(&list.next_week), vec![(5, false)]);
+        // Numbered through the sections in order.
+        let seqs: Vec<u32> = list
+            .overdue
+            .iter()
+            .chain(list.this_week.iter().flat_map(|d| &d.tasks))
+            .chain(&list.next_week)
+            .map(|t| t.seq)
+            .collect();
+        assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
     }
 
     #[test]

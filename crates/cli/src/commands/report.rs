@@ -10,46 +10,66 @@ fn wan(y: Yuan) -> String {
     y.format_wan_rounded(0)
 }
 
-fn target_line(r: &ProgressReport, lang: Lang) -> String {
-    let got = r.new_above_scale.len();
-    let output = r.new_above_scale_output();
-    match (r.target("new_above_scale"), lang) {
-        (Some(t), Lang::Zh) => format!(
-            "{} 年新增规上工业企业 {got} 家（目标 {t} 家，完成 {}%），贡献产值 {}（{}），截至 {}",
-            r.year,
-            got as i64 * 100 / t.max(1),
-            output.format_in(peiyu_domain::MoneyUnit::Yi),
-            wan(output),
-            r.as_of
+/// One line per target (规上 and 限上 always, the others when set): achieved against the target
+/// with the share to one decimal, or the command that sets a missing target.
+fn target_lines(r: &ProgressReport, lang: Lang) -> String {
+    let mut out = match lang {
+        Lang::Zh => format!("{} 年目标完成情况（截至 {}）\n", r.year, r.as_of),
+        Lang::En => format!(
+            "{}: progress against the targets, as of {}\n",
+            r.year, r.as_of
         ),
-        (Some(t), Lang::En) => format!(
-            "{}: {got} newly above-scale industrial enterprises against a target of {t} ({}%), contributing {} ({}) of output, as of {}",
-            r.year,
-            got as i64 * 100 / t.max(1),
-            output.format_in(peiyu_domain::MoneyUnit::Yi),
-            wan(output),
-            r.as_of
-        ),
-        (None, Lang::Zh) => format!(
-            "{} 年新增规上工业企业 {got} 家（未设目标：peiyu target set --year {} --metric new_above_scale --value N），贡献产值 {}，截至 {}",
-            r.year,
-            r.year,
-            wan(output),
-            r.as_of
-        ),
-        (None, Lang::En) => format!(
-            "{}: {got} newly above-scale industrial enterprises (no target set: peiyu target set --year {} --metric new_above_scale --value N), contributing {} of output, as of {}",
-            r.year,
-            r.year,
-            wan(output),
-            r.as_of
-        ),
+    };
+    for p in r.target_progress() {
+        let figure = |v: i64| {
+            if p.is_amount() {
+                Yuan(v).to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        let label = p.label.get(lang);
+        let got = p
+            .achieved
+            .map(figure)
+            .unwrap_or_else(|| tr(lang, "（未统计）", "(not counted)").to_owned());
+        let line = match (p.target, p.percent(), lang) {
+            (Some(t), Some(pct), _) => format!(
+                "{label}{}{got} / {}（{pct}）",
+                tr(lang, "：", ": "),
+                figure(t)
+            ),
+            (Some(t), None, _) => format!("{label}{}{got} / {}", tr(lang, "：", ": "), figure(t)),
+            (None, _, Lang::Zh) => format!(
+                "{label}：{got}（未设目标：peiyu target set --year {} --metric {} --value N）",
+                r.year, p.metric
+            ),
+            (None, _, Lang::En) => format!(
+                "{label}: {got} (no target set: peiyu target set --year {} --metric {} --value N)",
+                r.year, p.metric
+            ),
+        };
+        out.push_str(&format!("- {line}\n"));
     }
+    let output = r.new_above_scale_output();
+    out.push_str(&match lang {
+        Lang::Zh => format!(
+            "新增规上工业企业贡献产值 {}（{}）",
+            output.format_in(peiyu_domain::MoneyUnit::Yi),
+            wan(output)
+        ),
+        Lang::En => format!(
+            "the newly above-scale industrial enterprises contribute {} ({}) of output",
+            output.format_in(peiyu_domain::MoneyUnit::Yi),
+            wan(output)
+        ),
+    });
+    out
 }
 
 fn text(r: &ProgressReport, lang: Lang) -> String {
     let mut out = String::new();
-    out.push_str(&target_line(r, lang));
+    out.push_str(&target_lines(r, lang));
     out.push('\n');
     let mut t = table(
         lang,
@@ -120,7 +140,7 @@ fn markdown(r: &ProgressReport, lang: Lang) -> String {
     let mut out = format!(
         "# {}\n\n{}\n\n",
         tr(lang, "培育工作进度", "Cultivation progress"),
-        target_line(r, lang)
+        target_lines(r, lang)
     );
     out.push_str(&format!(
         "| {} | {} | {} | {} |\n|---|---|---|---|\n",
@@ -202,7 +222,7 @@ pub async fn progress(
         "md" => markdown(&r, lang).into_bytes(),
         "json" => serde_json::to_vec_pretty(&peiyu_formats::json::ProgressDto::new(&r, lang))
             .map_err(std::io::Error::other)?,
-        "xlsx" => peiyu_formats::report::xlsx(&r, &target_line(&r, lang), lang)?,
+        "xlsx" => peiyu_formats::report::xlsx(&r, &target_lines(&r, lang), lang)?,
         other => {
             return Err(Failure::usage(
                 "--format",

@@ -40,10 +40,14 @@ pub async fn run(
                 lang,
                 &[
                     ("编号", "id"),
+                    ("企业", "enterprise"),
                     ("任务", "task"),
                     ("类别", "kind"),
                     ("负责人", "assignee"),
+                    ("委派给", "delegated to"),
                     ("截止", "due"),
+                    ("跟进", "follow up"),
+                    ("来源", "origin"),
                     ("状态", "status"),
                 ],
             );
@@ -51,10 +55,19 @@ pub async fn run(
                 let t = &t.value;
                 table.add_row(vec![
                     short_id(t),
+                    t.enterprise
+                        .and_then(|e| tasks.names.enterprise(e))
+                        .map(|e| e.name.clone())
+                        .unwrap_or_default(),
                     t.title.clone(),
                     t.kind.label(lang),
                     tasks.names.officer_name(t.assignee),
+                    t.delegate
+                        .map(|d| tasks.names.officer_name(d))
+                        .unwrap_or_default(),
                     t.due_on.to_string(),
+                    t.follow_up_on.map(|d| d.to_string()).unwrap_or_default(),
+                    peiyu_domain::origin_label(&t.origin, lang),
                     t.status.label(lang).to_owned(),
                 ]);
             }
@@ -126,6 +139,44 @@ pub async fn run(
                 t.value.status.label(lang),
                 t.value.completion_note.clone().unwrap_or_default()
             );
+            let names = service.task_names([&t.value]).await?;
+            let v = &t.value;
+            let facts = [
+                (
+                    tr(lang, "企业", "enterprise"),
+                    v.enterprise
+                        .and_then(|e| names.enterprise(e))
+                        .map(|e| format!("{} {}", e.name, e.uscc.as_str())),
+                ),
+                (
+                    tr(lang, "负责人", "assignee"),
+                    Some(names.officer_name(v.assignee)),
+                ),
+                (
+                    tr(lang, "委派给", "delegated to"),
+                    v.delegate.map(|d| names.officer_name(d)),
+                ),
+                (
+                    tr(lang, "跟进日期", "follow up on"),
+                    v.follow_up_on.map(|d| d.to_string()),
+                ),
+                (
+                    tr(lang, "来源", "origin"),
+                    Some(peiyu_domain::origin_label(&v.origin, lang)),
+                ),
+                (
+                    tr(lang, "完成日期", "completed on"),
+                    v.completed_on.map(|d| d.to_string()),
+                ),
+                (tr(lang, "佐证材料", "evidence"), v.evidence.clone()),
+            ];
+            for (label, value) in facts {
+                println!(
+                    "  {label}{}{}",
+                    tr(lang, "：", ": "),
+                    value.unwrap_or_else(|| tr(lang, "（无）", "(none)").to_owned())
+                );
+            }
             let mut table = table(
                 lang,
                 &[
@@ -144,6 +195,43 @@ pub async fn run(
                 ]);
             }
             println!("{table}");
+            let notes = service.task_notes(actor, &task).await?;
+            if !notes.is_empty() {
+                println!("{}", tr(lang, "进展", "progress"));
+                for n in &notes {
+                    println!("  {} {}", n.written_on, n.summary(lang));
+                }
+            }
+            Ok(())
+        }
+        TaskCommand::Note {
+            task,
+            progress,
+            problem,
+            next,
+            on,
+        } => {
+            let note = service
+                .note_task(
+                    actor,
+                    &task,
+                    peiyu_service::NewNote {
+                        progress,
+                        problem,
+                        next_step: next,
+                        on: parse_opt_date("--on", &on)?,
+                    },
+                )
+                .await?;
+            if json {
+                return print_json(&peiyu_formats::json::TaskNoteDto::new(&note, lang));
+            }
+            println!(
+                "{}：{task} {} {}",
+                tr(lang, "已记录进展", "progress noted"),
+                note.written_on,
+                note.summary(lang)
+            );
             Ok(())
         }
         TaskCommand::Assign { task, to } => {

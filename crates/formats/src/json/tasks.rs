@@ -40,6 +40,12 @@ pub struct TaskDto {
     pub completed_on: Option<NaiveDate>,
     /// Where it came from (`manual`, `template:industrial/cultivating`, …).
     pub origin: String,
+    /// Where it came from, in the request's language.
+    pub origin_label: String,
+    /// When to follow up, separately from the due date.
+    pub follow_up_on: Option<NaiveDate>,
+    /// The evidence given on completion.
+    pub evidence: Option<String>,
     /// The task's version, where it was read with one.
     pub version: Option<i64>,
 }
@@ -65,6 +71,9 @@ impl TaskDto {
             due_on: t.due_on,
             completed_on: t.completed_on,
             origin: t.origin.clone(),
+            origin_label: peiyu_domain::origin_label(&t.origin, lang),
+            follow_up_on: t.follow_up_on,
+            evidence: t.evidence.clone(),
             version,
         }
     }
@@ -347,6 +356,37 @@ impl TickDto {
                 })
                 .collect(),
             all_ran: r.all_ran(),
+        }
+    }
+}
+
+/// `task note`: a progress note written on a task (进展/问题/下步措施).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TaskNoteDto {
+    /// The task's id.
+    pub task: Uuid,
+    /// The day the note speaks of.
+    pub written_on: NaiveDate,
+    /// 进展: what was done.
+    pub progress: String,
+    /// 问题: what stands in the way, if anything.
+    pub problem: Option<String>,
+    /// 下步措施: what comes next, if said.
+    pub next_step: Option<String>,
+    /// The note in one line, in the request's language.
+    pub summary: String,
+}
+
+impl TaskNoteDto {
+    /// The wire form of a note.
+    pub fn new(note: &peiyu_domain::TaskNote, lang: Lang) -> Self {
+        TaskNoteDto {
+            task: note.task.0,
+            written_on: note.written_on,
+            progress: note.progress.clone(),
+            problem: note.problem.clone(),
+            next_step: note.next_step.clone(),
+            summary: note.summary(lang),
         }
     }
 }

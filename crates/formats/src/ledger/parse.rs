@@ -226,6 +226,7 @@ pub fn parse_kind(text: &str) -> Result<TaskKind, impl Localize + use<>> {
             TaskKind::Document,
             TaskKind::InspectionFinding,
             TaskKind::StatisticsReport,
+            TaskKind::Supervision,
             TaskKind::Custom,
         ];
         all.extend(FactorCategory::ALL.map(TaskKind::FactorGuarantee));

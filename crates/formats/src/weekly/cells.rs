@@ -155,8 +155,8 @@ pub fn carried_legend(list: &WeeklyList, lang: Lang) -> Option<String> {
             "{CARRIED_MARK} {}",
             tr(
                 lang,
-                "结转：本周一之前已开放、延续到本周的任务",
-                "carried over: open since before this week's Monday"
+                "结转：上周例会时已逾期、至今仍未完成",
+                "carried over: already overdue at last week's meeting and still open"
             )
         )
     })
@@ -334,13 +334,130 @@ impl Cell {
     }
 }
 
+/// The heading of one officer's group on a team's or the bureau's list: `王伟（2 项）`,
+/// `王伟 (2)`.
+pub fn officer_caption(name: &str, count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{name}（{count} 项）"),
+        Lang::En => format!("{name} ({count})"),
+    }
+}
+
+/// `tasks` split into one run per officer, each with its caption, when the list is grouped by
+/// officer (a team's or the bureau's: [`WeeklyList::by_officer`]); else one run without one.
+/// The list is already ordered by officer, so each officer's tasks are one run.
+pub fn officer_groups<'a>(
+    list: &WeeklyList,
+    tasks: Vec<&'a WeeklyTask>,
+    lang: Lang,
+) -> Vec<(Option<String>, Vec<&'a WeeklyTask>)> {
+    if !list.by_officer() {
+        return vec![(None, tasks)];
+    }
+    let mut groups: Vec<Vec<&WeeklyTask>> = Vec::new();
+    for t in tasks {
+        match groups.last_mut() {
+            Some(g)
+                if g.first()
+                    .is_some_and(|f| f.assignee_login == t.assignee_login) =>
+            {
+                g.push(t);
+            }
+            _ => groups.push(vec![t]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let name = g
+                .first()
+                .map(|t| t.assignee_name.clone())
+                .unwrap_or_default();
+            (Some(officer_caption(&name, g.len(), lang)), g)
+        })
+        .collect()
+}
+
+/// The caption of a group: the day's heading and the officer's, joined, or whichever is there.
+pub fn join_captions(day: Option<String>, officer: Option<String>) -> Option<String> {
+    match (day, officer) {
+        (Some(d), Some(o)) => Some(format!("{d} · {o}")),
+        (d, o) => d.or(o),
+    }
+}
+
+/// The heading of the subtotals by officer: 按负责人小计, Subtotals by officer.
+pub fn subtotals_heading(lang: Lang) -> &'static str {
+    tr(lang, "按负责人小计", "Subtotals by officer")
+}
+
+/// The header of the subtotals table: officer, then each task section, then the total.
+pub fn subtotal_headers(lang: Lang) -> Vec<&'static str> {
+    let mut h = vec![tr(lang, "负责人", "officer")];
+    h.extend(Section::TASKS.iter().map(|s| s.heading(lang)));
+    h.push(tr(lang, "合计", "total"));
+    h
+}
+
+/// The subtotals table of a team's or the bureau's list: a row per officer (in the groups'
+/// order) with the count of each task section and their total, then a row of totals. Empty on
+/// one officer's list.
+pub fn subtotal_rows(list: &WeeklyList, lang: Lang) -> Vec<Vec<Cell>> {
+    let subtotals = list.officer_subtotals();
+    if subtotals.is_empty() {
+        return Vec::new();
+    }
+    let int = |n: usize| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut rows: Vec<Vec<Cell>> = subtotals
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::Text(s.name.clone()),
+                int(s.overdue),
+                int(s.this_week),
+                int(s.next_week),
+                int(s.done_last_week),
+                int(s.total()),
+            ]
+        })
+        .collect();
+    let sum = |f: fn(&peiyu_service::weekly::OfficerSubtotal) -> usize| {
+        int(subtotals.iter().map(f).sum())
+    };
+    rows.push(vec![
+        Cell::Text(tr(lang, "合计", "total").to_owned()),
+        sum(|s| s.overdue),
+        sum(|s| s.this_week),
+        sum(|s| s.next_week),
+        sum(|s| s.done_last_week),
+        sum(|s| s.total()),
+    ]);
+    rows
+}
+
+/// The marks before a task's number or id: [`CARRIED_MARK`], [`PROVISIONAL_MARK`], or both.
+fn marks(task: &WeeklyTask) -> String {
+    let carried = if task.carried_over { CARRIED_MARK } else { "" };
+    let provisional = if task.due_provisional {
+        PROVISIONAL_MARK
+    } else {
+        ""
+    };
+    format!("{carried}{provisional}")
+}
+
 /// A column of a task table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskCol {
+    /// The number on the printed list (序号), marked [`CARRIED_MARK`] when carried over and
+    /// [`PROVISIONAL_MARK`] when its due date is provisional (for people).
+    Seq,
+    /// The number on the printed list, as a number (the sheets; their 结转 column says the rest).
+    SeqNumber,
+    /// The latest progress note (进展/问题/下步措施), as one line.
+    Progress,
     /// The due date's weekday.
     Weekday,
-    /// The short id, marked [`CARRIED_MARK`] when carried over (for people).
-    MarkedId,
     /// The short id.
     ShortId,
     /// The full task id.
@@ -386,7 +503,9 @@ impl TaskCol {
     pub fn header(self, lang: Lang) -> &'static str {
         match self {
             TaskCol::Weekday => tr(lang, "星期", "day"),
-            TaskCol::MarkedId | TaskCol::ShortId => tr(lang, "编号", "id"),
+            TaskCol::Seq | TaskCol::SeqNumber => tr(lang, "序号", "no."),
+            TaskCol::Progress => tr(lang, "进展", "progress"),
+            TaskCol::ShortId => tr(lang, "编号", "id"),
             TaskCol::TaskId => tr(lang, "任务ID", "task id"),
             TaskCol::Batch => tr(lang, "批次", "batch"),
             TaskCol::Enterprise => tr(lang, "企业", "enterprise"),
@@ -411,7 +530,9 @@ impl TaskCol {
     pub fn key(self) -> &'static str {
         match self {
             TaskCol::Weekday => "weekday",
-            TaskCol::MarkedId | TaskCol::ShortId => "short_id",
+            TaskCol::Seq | TaskCol::SeqNumber => "seq",
+            TaskCol::Progress => "progress",
+            TaskCol::ShortId => "short_id",
             TaskCol::TaskId => "task_id",
             TaskCol::Batch => "batch",
             TaskCol::Enterprise => "enterprise_name",
@@ -436,7 +557,9 @@ impl TaskCol {
     pub fn xlsx_width(self) -> f64 {
         match self {
             TaskCol::Weekday => 8.0,
-            TaskCol::MarkedId | TaskCol::ShortId => 11.0,
+            TaskCol::Seq | TaskCol::SeqNumber => 6.0,
+            TaskCol::Progress => 40.0,
+            TaskCol::ShortId => 11.0,
             TaskCol::TaskId => 38.0,
             TaskCol::Batch => 7.0,
             TaskCol::Enterprise => 30.0,
@@ -459,16 +582,14 @@ impl TaskCol {
         let t = &task.task;
         match self {
             TaskCol::Weekday => Cell::Text(weekday_name(t.due_on, lang).to_owned()),
-            TaskCol::MarkedId if task.carried_over || task.due_provisional => {
-                let carried = if task.carried_over { CARRIED_MARK } else { "" };
-                let provisional = if task.due_provisional {
-                    PROVISIONAL_MARK
-                } else {
-                    ""
-                };
-                Cell::Text(format!("{carried}{provisional} {}", task.short_id))
+            TaskCol::Seq if task.carried_over || task.due_provisional => {
+                Cell::Text(format!("{}{}", marks(task), task.seq))
             }
-            TaskCol::MarkedId | TaskCol::ShortId => Cell::Text(task.short_id.clone()),
+            TaskCol::Seq | TaskCol::SeqNumber => Cell::Int(i64::from(task.seq)),
+            TaskCol::Progress => task.progress.as_ref().map_or(Cell::Empty, |n| {
+                Cell::Text(format!("{} {}", n.written_on, n.summary(lang)))
+            }),
+            TaskCol::ShortId => Cell::Text(task.short_id.clone()),
             TaskCol::TaskId => Cell::Text(t.id.to_string()),
             TaskCol::Batch => task.batch.map_or(Cell::Empty, Cell::Batch),
             TaskCol::Enterprise => Cell::opt_text(task.enterprise_name.as_deref()),
@@ -496,13 +617,14 @@ impl TaskCol {
         }
     }
 
-    /// The columns people read (terminal, Markdown, HTML) in `section`; this week's tasks sit
-    /// under their day, so that section has no due date; none for the watch list.
+    /// The columns people read (terminal, Markdown, HTML) in `section`: the 序号 first (ids
+    /// stay in the data formats), the latest progress note last; this week's tasks sit under
+    /// their day, so that section has no due date; none for the watch list.
     pub fn for_people(section: Section) -> &'static [TaskCol] {
         use TaskCol::*;
         match section {
             Section::Overdue => &[
-                MarkedId,
+                Seq,
                 Batch,
                 Enterprise,
                 Title,
@@ -510,19 +632,29 @@ impl TaskCol {
                 AssigneeDelegate,
                 DueOn,
                 OverdueDays,
+                Progress,
             ],
-            Section::ThisWeek => &[MarkedId, Batch, Enterprise, Title, Kind, AssigneeDelegate],
+            Section::ThisWeek => &[
+                Seq,
+                Batch,
+                Enterprise,
+                Title,
+                Kind,
+                AssigneeDelegate,
+                Progress,
+            ],
             Section::NextWeek => &[
-                MarkedId,
+                Seq,
                 Batch,
                 Enterprise,
                 Title,
                 Kind,
                 AssigneeDelegate,
                 DueOn,
+                Progress,
             ],
             Section::DoneLastWeek => &[
-                ShortId,
+                Seq,
                 Batch,
                 Enterprise,
                 Title,
@@ -530,6 +662,7 @@ impl TaskCol {
                 AssigneeDelegate,
                 DueOn,
                 CompletedOn,
+                Progress,
             ],
             Section::Watch => &[],
         }
@@ -540,7 +673,7 @@ impl TaskCol {
         use TaskCol::*;
         match section {
             Section::Overdue => &[
-                ShortId,
+                SeqNumber,
                 Batch,
                 Enterprise,
                 Uscc,
@@ -553,10 +686,11 @@ impl TaskCol {
                 OverdueDays,
                 Carried,
                 Provisional,
+                Progress,
             ],
             Section::ThisWeek => &[
                 Weekday,
-                ShortId,
+                SeqNumber,
                 Batch,
                 Enterprise,
                 Uscc,
@@ -568,9 +702,10 @@ impl TaskCol {
                 DueOn,
                 Carried,
                 Provisional,
+                Progress,
             ],
             Section::NextWeek => &[
-                ShortId,
+                SeqNumber,
                 Batch,
                 Enterprise,
                 Uscc,
@@ -582,10 +717,11 @@ impl TaskCol {
                 DueOn,
                 Carried,
                 Provisional,
+                Progress,
             ],
             Section::Watch => &[],
             Section::DoneLastWeek => &[
-                ShortId,
+                SeqNumber,
                 Batch,
                 Enterprise,
                 Uscc,
@@ -596,12 +732,13 @@ impl TaskCol {
                 CreatedOn,
                 DueOn,
                 CompletedOn,
+                Progress,
             ],
         }
     }
 
     /// Every task column of the CSV file, in order.
-    pub const CSV: [TaskCol; 18] = [
+    pub const CSV: [TaskCol; 19] = [
         TaskCol::ShortId,
         TaskCol::TaskId,
         TaskCol::Batch,
@@ -620,6 +757,7 @@ impl TaskCol {
         TaskCol::OverdueDays,
         TaskCol::Carried,
         TaskCol::Provisional,
+        TaskCol::Progress,
     ];
 }
 

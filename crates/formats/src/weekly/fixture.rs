@@ -7,7 +7,8 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{
-    Batch, EnterpriseId, FactorCategory, OfficerId, Task, TaskId, TaskKind, TaskStatus, Text, Week,
+    Batch, EnterpriseId, FactorCategory, OfficerId, Task, TaskId, TaskKind, TaskNote, TaskStatus,
+    Text, Week,
 };
 use peiyu_service::weekly::{DueDay, WatchItem, WatchReason, WeeklyList, WeeklyScope, WeeklyTask};
 use uuid::Uuid;
@@ -111,6 +112,8 @@ fn task(
         delegate_name: None,
         working_days_overdue: None,
         carried_over: false,
+        seq: 0,
+        progress: None,
         due_provisional: false,
     }
 }
@@ -121,6 +124,13 @@ trait Tweak {
     fn carried(self) -> Self;
     fn delegated(self) -> Self;
     fn done(self, on: NaiveDate) -> Self;
+    fn noted(
+        self,
+        on: NaiveDate,
+        progress: &str,
+        problem: Option<&str>,
+        next: Option<&str>,
+    ) -> Self;
 }
 
 impl Tweak for WeeklyTask {
@@ -137,6 +147,24 @@ impl Tweak for WeeklyTask {
     fn delegated(mut self) -> Self {
         self.task.delegate = Some(OfficerId(Uuid::from_u128(LI)));
         self.delegate_name = Some("李娜".into());
+        self
+    }
+
+    fn noted(
+        mut self,
+        on: NaiveDate,
+        progress: &str,
+        problem: Option<&str>,
+        next: Option<&str>,
+    ) -> Self {
+        self.progress = Some(TaskNote {
+            task: self.task.id,
+            author: self.task.assignee,
+            written_on: on,
+            progress: progress.to_owned(),
+            problem: problem.map(str::to_owned),
+            next_step: next.map(str::to_owned),
+        });
         self
     }
 
@@ -159,8 +187,9 @@ pub fn week27() -> WeeklyList {
     let overdue = vec![
         task(1, Some(0), Visit, "节前走访：了解二期厂房进度", d(6, 12), d(6, 21)).late(7).carried(),
         task(2, Some(1), FactorGuarantee(Land), "协调用地预审, 跟进规划许可", d(6, 19), d(6, 26))
-            .late(5).carried().delegated(),
-        task(3, None, StatisticsReport, "报送 6 月规上工业统计快报", d(6, 20), d(6, 29)).late(2).carried(),
+            .late(5).delegated()
+            .noted(d(6, 30), "已报自然资源局", Some("规划许可待批"), Some("7 月 5 日前再催办")),
+        task(3, None, StatisticsReport, "报送 6 月规上工业统计快报", d(6, 20), d(6, 29)).late(2),
     ];
     let mut days: Vec<DueDay> = Week::new(2023, 27).unwrap().days().into_iter()
         .map(|date| DueDay { date, working_day: date <= d(7, 7), tasks: Vec::new() })
@@ -171,13 +200,14 @@ pub fn week27() -> WeeklyList {
     ];
     days[2].tasks = vec![
         task(6, Some(1), FactorGuarantee(Land), "用地指标 \"点供\" 申请 | 材料补正", d(6, 30), d(7, 5))
-            .carried().delegated(),
+            .delegated(),
     ];
     days[3].tasks = vec![
         task(7, Some(0), InspectionFinding, "整改安全生产检查问题（消防通道）", d(7, 3), d(7, 6)),
     ];
     days[4].tasks = vec![
-        task(8, Some(3), Application, "申报入统材料初审", d(6, 20), d(7, 7)).carried(),
+        task(8, Some(3), Application, "申报入统材料初审", d(6, 20), d(7, 7))
+            .noted(d(7, 3), "材料已收齐 | 待盖章", None, None),
     ];
     let next_week = vec![
         task(9, Some(0), Application, "申报自治区级专精特新", d(7, 3), d(7, 12)),
@@ -230,7 +260,7 @@ pub fn week27() -> WeeklyList {
             detail: Text::new("自 4 月 19 日起未推进", "no move since 19 April"),
         },
     ];
-    WeeklyList {
+    let mut list = WeeklyList {
         scope: WeeklyScope::Officer {
             login: "wang.wei".into(),
             name: "王伟".into(),
@@ -244,7 +274,55 @@ pub fn week27() -> WeeklyList {
         watch,
         seal: Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into()),
         provisional_years: Vec::new(),
+    };
+    number(&mut list);
+    list
+}
+
+/// Numbers the tasks 1, 2, … through the sections, as the workflow does.
+fn number(list: &mut WeeklyList) {
+    let mut seq = 0;
+    for t in list
+        .overdue
+        .iter_mut()
+        .chain(list.this_week.iter_mut().flat_map(|d| d.tasks.iter_mut()))
+        .chain(list.next_week.iter_mut())
+        .chain(list.done_last_week.iter_mut())
+    {
+        seq += 1;
+        t.seq = seq;
     }
+}
+
+/// The team 企业培育专班's week 2023-W27: 王伟's tasks of [`week27`], those about 东方精密 and
+/// the statistics report handed to 李娜, grouped by officer as the workflow groups them.
+pub fn team27() -> WeeklyList {
+    let mut list = week27();
+    list.scope = WeeklyScope::Team {
+        name: "企业培育专班".into(),
+    };
+    let to_li = |t: &mut WeeklyTask| {
+        if t.enterprise_name.is_none() || t.batch.is_none() {
+            t.assignee_login = "li.na".into();
+            t.assignee_name = "李娜".into();
+        }
+    };
+    let by_officer = |a: &WeeklyTask, b: &WeeklyTask| {
+        (&a.assignee_name, &a.assignee_login).cmp(&(&b.assignee_name, &b.assignee_login))
+    };
+    for tasks in [
+        &mut list.overdue,
+        &mut list.next_week,
+        &mut list.done_last_week,
+    ]
+    .into_iter()
+    .chain(list.this_week.iter_mut().map(|d| &mut d.tasks))
+    {
+        tasks.iter_mut().for_each(to_li);
+        tasks.sort_by(by_officer);
+    }
+    number(&mut list);
+    list
 }
 
 /// The officer's week with its next-week tasks due in a year without a notice (2027): as a week

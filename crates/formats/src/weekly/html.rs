@@ -117,7 +117,7 @@ fn task_group<'a>(
                 cells: cols
                     .iter()
                     .map(|c| {
-                        let id = matches!(c, TaskCol::MarkedId | TaskCol::ShortId);
+                        let id = matches!(c, TaskCol::ShortId | TaskCol::Seq);
                         let cell = html_cell(&c.cell(t, lang), lang, id);
                         match c {
                             TaskCol::Enterprise => linked(cell, t.enterprise_uscc.as_deref(), link),
@@ -191,26 +191,29 @@ pub fn fragment(
                     .this_week
                     .iter()
                     .filter(|d| !d.tasks.is_empty())
-                    .map(|d| {
-                        let caption = cells::day_heading(d.date, d.working_day, lang);
-                        task_group(
-                            section,
-                            Some(caption),
-                            !d.working_day,
-                            d.tasks.iter(),
-                            lang,
-                            link,
-                        )
+                    .flat_map(|d| {
+                        let day = cells::day_heading(d.date, d.working_day, lang);
+                        cells::officer_groups(list, d.tasks.iter().collect(), lang)
+                            .into_iter()
+                            .map(move |(officer, tasks)| {
+                                let caption = cells::join_captions(Some(day.clone()), officer);
+                                task_group(
+                                    section,
+                                    caption,
+                                    !d.working_day,
+                                    tasks.into_iter(),
+                                    lang,
+                                    link,
+                                )
+                            })
                     })
                     .collect(),
-                _ => vec![task_group(
-                    section,
-                    None,
-                    false,
-                    section.tasks(list).into_iter(),
-                    lang,
-                    link,
-                )],
+                _ => cells::officer_groups(list, section.tasks(list), lang)
+                    .into_iter()
+                    .map(|(officer, tasks)| {
+                        task_group(section, officer, false, tasks.into_iter(), lang, link)
+                    })
+                    .collect(),
             };
             PageSection {
                 key: section.key(),
@@ -220,6 +223,38 @@ pub fn fragment(
             }
         })
         .collect();
+    let subtotals = cells::subtotal_rows(list, lang);
+    let sections = if subtotals.is_empty() {
+        sections
+    } else {
+        let table = Group {
+            caption: None,
+            off_day: false,
+            headers: cells::subtotal_headers(lang)
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| Header {
+                    text,
+                    numeric: i > 0,
+                })
+                .collect(),
+            rows: subtotals
+                .iter()
+                .map(|row| Row {
+                    carried: false,
+                    cells: row.iter().map(|c| html_cell(c, lang, false)).collect(),
+                })
+                .collect(),
+        };
+        std::iter::once(PageSection {
+            key: "subtotals",
+            heading: cells::subtotals_heading(lang).to_owned(),
+            none: None,
+            groups: vec![table],
+        })
+        .chain(sections)
+        .collect()
+    };
     List {
         title: cells::title(list, lang),
         subtitle: cells::subtitle(list, lang),
@@ -236,6 +271,11 @@ pub fn fragment(
 mod tests {
     use super::*;
     use crate::weekly::fixture;
+
+    #[test]
+    fn html_zh_team_grouped_by_officer() {
+        insta::assert_snapshot!(html(&fixture::team27(), Lang::Zh).unwrap());
+    }
 
     #[test]
     fn html_zh() {

@@ -69,6 +69,13 @@ fn task(t: &WeeklyTask) -> Value {
         "working_days_overdue": t.working_days_overdue,
         "carried_over": t.carried_over,
         "due_provisional": t.due_provisional,
+        "seq": t.seq,
+        "progress": t.progress.as_ref().map(|n| json!({
+            "written_on": n.written_on.to_string(),
+            "progress": n.progress,
+            "problem": n.problem,
+            "next_step": n.next_step,
+        })),
     })
 }
 
@@ -141,11 +148,12 @@ mod tests {
         assert_eq!(late, [7, 5, 2]);
         let batches: Vec<Value> = overdue.iter().map(|t| t["batch"].clone()).collect();
         assert_eq!(batches, [json!(1), json!(2), Value::Null]);
-        assert!(
-            overdue
-                .iter()
-                .all(|t| t["carried_over"] == true && t["status"] == "open")
-        );
+        let carried: Vec<Value> = overdue.iter().map(|t| t["carried_over"].clone()).collect();
+        assert_eq!(carried, [json!(true), json!(false), json!(false)]);
+        assert_eq!(overdue[1]["seq"], 2);
+        assert_eq!(overdue[1]["progress"]["problem"], "规划许可待批");
+        assert_eq!(overdue[0]["progress"], Value::Null);
+        assert!(overdue.iter().all(|t| t["status"] == "open"));
         assert_eq!(overdue[1]["kind"], "factor_guarantee:land");
         assert_eq!(overdue[1]["delegate_name"], "李娜");
         assert_eq!(overdue[0]["delegate_name"], Value::Null);
@@ -160,7 +168,7 @@ mod tests {
         assert_eq!(per_day, [2, 0, 1, 1, 1, 0, 0]);
         assert_eq!(days[0]["weekday"], "monday");
         assert_eq!(days[5]["working_day"], false);
-        assert_eq!(days[2]["tasks"][0]["carried_over"], true);
+        assert_eq!(days[2]["tasks"][0]["carried_over"], false);
         assert_eq!(days[0]["tasks"][0]["working_days_overdue"], Value::Null);
 
         let next: Vec<&str> = v["next_week"]
@@ -197,7 +205,7 @@ mod tests {
         let v = json(&fixture::week27());
         let keys = |t: &Value| t.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         let first = keys(&v["overdue"][0]);
-        assert_eq!(first.len(), 21);
+        assert_eq!(first.len(), 23);
         for section in ["overdue", "next_week", "done_last_week"] {
             for t in v[section].as_array().unwrap() {
                 assert_eq!(keys(t), first);

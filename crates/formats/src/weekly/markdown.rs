@@ -15,6 +15,12 @@ pub fn markdown(list: &WeeklyList, lang: Lang) -> String {
         escape(&cells::title(list, lang)),
         escape(&cells::subtitle(list, lang))
     );
+    let subtotals = cells::subtotal_rows(list, lang);
+    if !subtotals.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", cells::subtotals_heading(lang)));
+        let headers = cells::subtotal_headers(lang);
+        push_table(&mut out, headers.into_iter(), subtotals.into_iter(), lang);
+    }
     for section in Section::ALL {
         out.push_str(&format!(
             "\n## {}\n\n",
@@ -45,10 +51,10 @@ pub fn markdown(list: &WeeklyList, lang: Lang) -> String {
                     first = false;
                     let heading = cells::day_heading(day.date, day.working_day, lang);
                     out.push_str(&format!("### {heading}\n\n"));
-                    push_tasks(&mut out, section, day.tasks.iter(), lang);
+                    push_groups(&mut out, list, section, day.tasks.iter().collect(), lang);
                 }
             }
-            _ => push_tasks(&mut out, section, section.tasks(list).into_iter(), lang),
+            _ => push_groups(&mut out, list, section, section.tasks(list), lang),
         }
     }
     let footer: Vec<String> = cells::legends(list, lang)
@@ -65,6 +71,28 @@ pub fn markdown(list: &WeeklyList, lang: Lang) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `tasks` as one table per officer on a team's or the bureau's list, each under its caption
+/// in bold, else as one table.
+fn push_groups(
+    out: &mut String,
+    list: &WeeklyList,
+    section: Section,
+    tasks: Vec<&WeeklyTask>,
+    lang: Lang,
+) {
+    let mut first = true;
+    for (officer, group) in cells::officer_groups(list, tasks, lang) {
+        if let Some(caption) = officer {
+            if !first {
+                out.push('\n');
+            }
+            out.push_str(&format!("**{}**\n\n", escape(&caption)));
+        }
+        first = false;
+        push_tasks(out, section, group.into_iter(), lang);
+    }
 }
 
 fn push_tasks<'a>(
@@ -129,6 +157,11 @@ pub fn escape(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::weekly::fixture;
+
+    #[test]
+    fn markdown_zh_team_grouped_by_officer() {
+        insta::assert_snapshot!(markdown(&fixture::team27(), Lang::Zh));
+    }
 
     #[test]
     fn markdown_zh() {

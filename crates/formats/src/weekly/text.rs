@@ -19,6 +19,12 @@ pub fn text(list: &WeeklyList, lang: Lang) -> String {
     out.push('\n');
     out.push_str(&cells::subtitle(list, lang));
     out.push('\n');
+    let subtotals = cells::subtotal_rows(list, lang);
+    if !subtotals.is_empty() {
+        out.push_str(&format!("\n■ {}\n", cells::subtotals_heading(lang)));
+        let headers = cells::subtotal_headers(lang);
+        push_table(&mut out, headers.into_iter(), subtotals.into_iter(), lang);
+    }
     for section in Section::ALL {
         out.push('\n');
         out.push_str(&format!("■ {}\n", section.heading_with_count(list, lang)));
@@ -40,12 +46,18 @@ pub fn text(list: &WeeklyList, lang: Lang) -> String {
             }
             Section::ThisWeek => {
                 for day in list.this_week.iter().filter(|d| !d.tasks.is_empty()) {
-                    out.push_str(&cells::day_heading(day.date, day.working_day, lang));
-                    out.push('\n');
-                    push_tasks(&mut out, section, day.tasks.iter(), lang);
+                    let heading = cells::day_heading(day.date, day.working_day, lang);
+                    push_groups(
+                        &mut out,
+                        list,
+                        section,
+                        Some(heading),
+                        day.tasks.iter().collect(),
+                        lang,
+                    );
                 }
             }
-            _ => push_tasks(&mut out, section, section.tasks(list).into_iter(), lang),
+            _ => push_groups(&mut out, list, section, None, section.tasks(list), lang),
         }
     }
     let footer: Vec<String> = cells::legends(list, lang)
@@ -60,6 +72,25 @@ pub fn text(list: &WeeklyList, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// `tasks` as one table per officer on a team's or the bureau's list, each under its caption
+/// (after the day's heading, when given), else as one table under the day's heading.
+fn push_groups(
+    out: &mut String,
+    list: &WeeklyList,
+    section: Section,
+    day: Option<String>,
+    tasks: Vec<&WeeklyTask>,
+    lang: Lang,
+) {
+    for (officer, group) in cells::officer_groups(list, tasks, lang) {
+        if let Some(caption) = cells::join_captions(day.clone(), officer) {
+            out.push_str(&caption);
+            out.push('\n');
+        }
+        push_tasks(out, section, group.into_iter(), lang);
+    }
 }
 
 fn push_tasks<'a>(
@@ -103,6 +134,11 @@ fn push_table<'h>(
 mod tests {
     use super::*;
     use crate::weekly::fixture;
+
+    #[test]
+    fn text_zh_team_grouped_by_officer() {
+        insta::assert_snapshot!(text(&fixture::team27(), Lang::Zh));
+    }
 
     #[test]
     fn text_zh() {

@@ -5,9 +5,9 @@ use peiyu_domain::Lang;
 use peiyu_service::weekly::WeeklyList;
 
 use super::cells::{self, Section, TaskCol, WatchCol};
-use crate::FormatError;
 use crate::sheet::{Sheet, Widths};
 use crate::xlsx::{Look, Properties, Workbook};
+use crate::{FormatError, tr};
 
 /// Renders `list` as an XLSX workbook: sheets 逾期, 本周, 下周, 上周完成, 关注 (Overdue, This
 /// week, Next week, Done last week, Watch in English), each with a bold, frozen, filterable
@@ -61,6 +61,36 @@ pub fn xlsx(list: &WeeklyList, lang: Lang) -> Result<Vec<u8>, FormatError> {
         .map(|c| Some(c.xlsx_width()))
         .collect();
     sheets.push(sheet(Section::Watch, headers, rows, widths, lang));
+    let subtotals = cells::subtotal_rows(list, lang);
+    if !subtotals.is_empty() {
+        let headers: Vec<String> = cells::subtotal_headers(lang)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let widths = headers.iter().map(|_| Some(12.0)).collect();
+        let rows = subtotals
+            .iter()
+            .map(|row| row.iter().map(|c| c.to_data(lang)).collect())
+            .collect();
+        sheets.insert(
+            0,
+            Sheet {
+                widths: Widths::Fixed(widths),
+                landscape: true,
+                ..Sheet::new(tr(lang, "小计", "Subtotals"), headers, rows)
+            },
+        );
+    }
+    // Every sheet says what it is when printed alone: the title (whose list: the officer, the
+    // team or the bureau), the week and the seal.
+    let heading = std::iter::once(cells::title(list, lang))
+        .chain(std::iter::once(cells::subtitle(list, lang)))
+        .chain(cells::seal_line(list, lang))
+        .collect::<Vec<_>>()
+        .join("　");
+    for sheet in &mut sheets {
+        sheet.title = Some(heading.clone());
+    }
     crate::xlsx::write(&Workbook {
         sheets: &sheets,
         look: Look::Meeting,
@@ -98,9 +128,10 @@ mod tests {
     }
 
     fn header(range: &Range<Data>) -> Vec<String> {
+        // Below the title row.
         range
             .rows()
-            .next()
+            .nth(1)
             .unwrap()
             .iter()
             .map(|c| c.to_string())
@@ -126,7 +157,7 @@ mod tests {
                 "Watch"
             ]
         );
-        // Header row plus one row per line of the section.
+        // Title and header rows plus one row per line of the section.
         for (name, rows) in [
             ("逾期", 3),
             ("本周", 5),
@@ -135,7 +166,16 @@ mod tests {
             ("关注", 3),
         ] {
             let range = book.worksheet_range(name).unwrap();
-            assert_eq!(range.height(), 1 + rows, "{name}");
+            assert_eq!(range.height(), 2 + rows, "{name}");
+            let title = range.rows().next().unwrap()[0].to_string();
+            assert!(
+                title.starts_with(
+                    "周例会任务清单 · 王伟（wang.wei）　2023-W27（2023-07-03 至 2023-07-09）"
+                ) && title.ends_with(
+                    "审计封签 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                ),
+                "{title}"
+            );
         }
     }
 
@@ -147,7 +187,7 @@ mod tests {
         assert_eq!(
             header(&overdue),
             [
-                "编号",
+                "序号",
                 "批次",
                 "企业",
                 "统一社会信用代码",
@@ -159,11 +199,12 @@ mod tests {
                 "截止",
                 "逾期工作日",
                 "结转",
-                "截止日期暂定"
+                "截止日期暂定",
+                "进展"
             ]
         );
-        let row: Vec<&Data> = overdue.rows().nth(2).unwrap().iter().collect();
-        assert_eq!(row[0].get_string(), Some(list.overdue[1].short_id.as_str()));
+        let row: Vec<&Data> = overdue.rows().nth(3).unwrap().iter().collect();
+        assert_eq!(row[0], &Data::Float(2.0), "its 序号");
         assert_eq!(row[1], &Data::Float(2.0));
         assert_eq!(row[2].get_string(), Some("柳州 A&B <精密> 机械有限公司"));
         assert_eq!(row[5].get_string(), Some("要素保障：用地保障"));
@@ -173,24 +214,28 @@ mod tests {
         assert_eq!(row[9].as_date(), Some(d(6, 26)));
         assert_eq!(row[8].as_date(), Some(d(6, 19)));
         assert_eq!(row[10], &Data::Float(5.0));
-        assert_eq!(row[11].get_string(), Some("是"));
+        assert_eq!(row[11].get_string(), Some("否"));
+        assert_eq!(
+            row[13].get_string(),
+            Some("2023-06-30 已报自然资源局；问题：规划许可待批；下步：7 月 5 日前再催办")
+        );
         // No batch: an empty cell.
-        let last: Vec<&Data> = overdue.rows().nth(3).unwrap().iter().collect();
+        let last: Vec<&Data> = overdue.rows().nth(4).unwrap().iter().collect();
         assert_eq!(last[1], &Data::Empty);
 
         let this_week = book.worksheet_range("本周").unwrap();
         assert_eq!(header(&this_week)[0], "星期");
-        let days: Vec<String> = this_week.rows().skip(1).map(|r| r[0].to_string()).collect();
+        let days: Vec<String> = this_week.rows().skip(2).map(|r| r[0].to_string()).collect();
         assert_eq!(days, ["星期一", "星期一", "星期三", "星期四", "星期五"]);
 
         let done = book.worksheet_range("上周完成").unwrap();
         let completed = header(&done).iter().position(|h| h == "完成").unwrap();
-        let first_done = done.rows().nth(1).unwrap();
+        let first_done = done.rows().nth(2).unwrap();
         assert_eq!(first_done[completed].as_date(), Some(d(6, 28)));
 
         let watch = book.worksheet_range("关注").unwrap();
         assert_eq!(header(&watch)[0], "关注原因");
-        let rows: Vec<_> = watch.rows().skip(1).collect();
+        let rows: Vec<_> = watch.rows().skip(2).collect();
         assert_eq!(rows[0][6].as_date(), Some(d(8, 31)));
         assert_eq!(rows[1][8], Data::Float(0.925));
         assert_eq!(rows[2][9], Data::Float(75.0));
@@ -202,9 +247,38 @@ mod tests {
         let list = fixture::week27();
         let mut book = read(xlsx(&list, Lang::En).unwrap());
         let overdue = book.worksheet_range("Overdue").unwrap();
-        let ids: Vec<String> = overdue.rows().skip(1).map(|r| r[0].to_string()).collect();
-        let expected: Vec<&str> = list.overdue.iter().map(|t| t.short_id.as_str()).collect();
-        assert_eq!(ids, expected);
+        let seqs: Vec<String> = overdue.rows().skip(2).map(|r| r[0].to_string()).collect();
+        assert_eq!(seqs, ["1", "2", "3"]);
+    }
+
+    #[test]
+    fn a_teams_workbook_opens_on_the_subtotals_by_officer() {
+        let list = fixture::team27();
+        let mut book = read(xlsx(&list, Lang::Zh).unwrap());
+        assert_eq!(
+            book.sheet_names(),
+            ["小计", "逾期", "本周", "下周", "上周完成", "关注"]
+        );
+        let sub = book.worksheet_range("小计").unwrap();
+        let title = sub.rows().next().unwrap()[0].to_string();
+        assert!(title.contains("企业培育专班"), "{title}");
+        assert_eq!(
+            header(&sub),
+            ["负责人", "逾期", "本周到期", "下周到期", "上周完成", "合计"]
+        );
+        let rows: Vec<Vec<String>> = sub
+            .rows()
+            .skip(2)
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ["李娜", "1", "1", "1", "0", "3"],
+                ["王伟", "2", "4", "1", "2", "9"],
+                ["合计", "3", "5", "2", "2", "12"],
+            ]
+        );
     }
 
     #[test]
@@ -221,6 +295,6 @@ mod tests {
         let mut book = read(xlsx(&fixture::empty(), Lang::Zh).unwrap());
         assert_eq!(book.sheet_names().len(), 5);
         let range = book.worksheet_range("本周").unwrap();
-        assert_eq!(range.height(), 1);
+        assert_eq!(range.height(), 2);
     }
 }

@@ -19,6 +19,7 @@ pub mod login_attempts;
 pub mod metrics;
 pub mod officers;
 pub mod targets;
+pub mod task_notes;
 pub mod tasks;
 pub mod team_memberships;
 pub mod teams;
