@@ -395,8 +395,15 @@ pub enum CalendarCommand {
 /// `peiyu audit …`
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute every hash chain and check every daily seal; exit 1 if anything is broken.
-    Verify,
+    /// Recompute every hash chain, check every daily seal, and replay the log against every
+    /// audited table (each row must equal the state its entries leave); exit 1 if anything is
+    /// broken.
+    Verify {
+        /// Check incrementally from the seal of this day: that seal and later ones, and the
+        /// chains that moved since it (the rest are trusted to the seal).
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// List audit entries.
     Log {
         /// Only entries by this officer.

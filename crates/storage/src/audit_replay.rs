@@ -1128,15 +1128,73 @@ async fn chain_keys(conn: &impl ConnectionTrait) -> StorageResult<BTreeSet<Strin
 /// and the enterprises' are hash-checked only.
 #[tracing::instrument(skip_all)]
 pub async fn verify_all(conn: &impl ConnectionTrait) -> StorageResult<ReplayReport> {
+    verify(conn, None).await
+}
+
+/// [`verify_all`] for the chains that moved since a seal: a chain whose head is still the
+/// sealed head (`sealed`: chain key → seq and hash) is skipped — its entries and its rows are
+/// trusted to the seal, which the caller checks — and every other chain is checked and replayed
+/// whole. `chains` in the report counts the chains checked.
+#[tracing::instrument(skip_all)]
+pub async fn verify_since(
+    conn: &impl ConnectionTrait,
+    sealed: &BTreeMap<String, (i64, String)>,
+) -> StorageResult<ReplayReport> {
+    verify(conn, Some(sealed)).await
+}
+
+async fn verify(
+    conn: &impl ConnectionTrait,
+    sealed: Option<&BTreeMap<String, (i64, String)>>,
+) -> StorageResult<ReplayReport> {
     let keys = chain_keys(conn).await?;
     let mut report = ReplayReport::default();
-    report.chains.chains = keys.len();
+    let unchanged = |chain: &str, head: Option<&audit_chain_heads::Model>| {
+        sealed.is_some_and(|sealed| {
+            head.is_some_and(|h| sealed.get(chain) == Some(&(h.seq, h.hash.clone())))
+        })
+    };
 
     // The bureau's chain, page by page.
     let head = audit_chain_heads::Entity::find_by_id(BUREAU_CHAIN.to_owned())
         .one(conn)
         .await
         .map_err(StorageError::db("reading audit chain heads"))?;
+    if !unchanged(BUREAU_CHAIN, head.as_ref()) {
+        if keys.contains(BUREAU_CHAIN) {
+            report.chains.chains += 1;
+        }
+        verify_bureau(conn, head, &mut report).await?;
+    }
+
+    // Every other chain, a group at a time.
+    let others: Vec<&String> = keys.iter().filter(|k| *k != BUREAU_CHAIN).collect();
+    for group in others.chunks(GROUP) {
+        let mut group: Vec<String> = group.iter().map(|k| (*k).clone()).collect();
+        let heads: BTreeMap<String, audit_chain_heads::Model> = audit_chain_heads::Entity::find()
+            .filter(audit_chain_heads::Column::ChainKey.is_in(group.clone()))
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading audit chain heads"))?
+            .into_iter()
+            .map(|h| (h.chain_key.clone(), h))
+            .collect();
+        group.retain(|k| !unchanged(k, heads.get(k)));
+        if group.is_empty() {
+            continue;
+        }
+        report.chains.chains += group.len();
+        verify_group(conn, &group, &heads, &mut report).await?;
+    }
+    Ok(report)
+}
+
+/// The bureau's chain, checked and replayed page by page, then its tables compared.
+async fn verify_bureau(
+    conn: &impl ConnectionTrait,
+    head: Option<audit_chain_heads::Model>,
+    report: &mut ReplayReport,
+) -> StorageResult<()> {
     let mut replayed = Replayed::new();
     let mut check = ChainCheck::new();
     let mut after = 0i64;
@@ -1161,54 +1219,49 @@ pub async fn verify_all(conn: &impl ConnectionTrait) -> StorageResult<ReplayRepo
     if let Some(broken) = check.finish(BUREAU_CHAIN, head.as_ref()) {
         report.chains.broken.push(broken);
     }
-    compare(conn, replayed, &Which::Bureau, &mut report).await?;
+    compare(conn, replayed, &Which::Bureau, report).await
+}
 
-    // Every other chain, a group at a time.
-    let others: Vec<&String> = keys.iter().filter(|k| *k != BUREAU_CHAIN).collect();
-    for group in others.chunks(GROUP) {
-        let group: Vec<String> = group.iter().map(|k| (*k).clone()).collect();
-        let heads: BTreeMap<String, audit_chain_heads::Model> = audit_chain_heads::Entity::find()
-            .filter(audit_chain_heads::Column::ChainKey.is_in(group.clone()))
-            .all(conn)
-            .await
-            .map_err(StorageError::db("reading audit chain heads"))?
-            .into_iter()
-            .map(|h| (h.chain_key.clone(), h))
-            .collect();
-        let rows = audit_entries::Entity::find()
-            .filter(audit_entries::Column::ChainKey.is_in(group.clone()))
-            .order_by_asc(audit_entries::Column::ChainKey)
-            .order_by_asc(audit_entries::Column::Seq)
-            .all(conn)
-            .await
-            .map_err(StorageError::db("reading audit entries"))?;
-        let mut by_chain: BTreeMap<String, Vec<AuditEntry>> =
-            group.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for row in rows {
-            let entry = entry_from_model(row)?;
-            by_chain
-                .entry(entry.chain_key.clone())
-                .or_default()
-                .push(entry);
-        }
-        let mut replayed = Replayed::new();
-        for (chain, entries) in by_chain {
-            check_and_replay(
-                &chain,
-                entries.into_iter(),
-                heads.get(&chain),
-                &mut replayed,
-                &mut report.chains,
-            );
-        }
-        let ids: Vec<Uuid> = group
-            .iter()
-            .filter_map(|k| k.strip_prefix("enterprise:"))
-            .filter_map(|u| Uuid::parse_str(u).ok())
-            .collect();
-        if !ids.is_empty() {
-            compare(conn, replayed, &Which::Enterprises(&ids), &mut report).await?;
-        }
+/// A group of chains, checked and replayed, then the rows of its enterprises compared.
+async fn verify_group(
+    conn: &impl ConnectionTrait,
+    group: &[String],
+    heads: &BTreeMap<String, audit_chain_heads::Model>,
+    report: &mut ReplayReport,
+) -> StorageResult<()> {
+    let rows = audit_entries::Entity::find()
+        .filter(audit_entries::Column::ChainKey.is_in(group.iter().cloned()))
+        .order_by_asc(audit_entries::Column::ChainKey)
+        .order_by_asc(audit_entries::Column::Seq)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading audit entries"))?;
+    let mut by_chain: BTreeMap<String, Vec<AuditEntry>> =
+        group.iter().map(|k| (k.clone(), Vec::new())).collect();
+    for row in rows {
+        let entry = entry_from_model(row)?;
+        by_chain
+            .entry(entry.chain_key.clone())
+            .or_default()
+            .push(entry);
     }
-    Ok(report)
+    let mut replayed = Replayed::new();
+    for (chain, entries) in by_chain {
+        check_and_replay(
+            &chain,
+            entries.into_iter(),
+            heads.get(&chain),
+            &mut replayed,
+            &mut report.chains,
+        );
+    }
+    let ids: Vec<Uuid> = group
+        .iter()
+        .filter_map(|k| k.strip_prefix("enterprise:"))
+        .filter_map(|u| Uuid::parse_str(u).ok())
+        .collect();
+    if !ids.is_empty() {
+        compare(conn, replayed, &Which::Enterprises(&ids), report).await?;
+    }
+    Ok(())
 }

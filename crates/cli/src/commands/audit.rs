@@ -164,8 +164,11 @@ pub async fn run(
             }
             Ok(())
         }
-        AuditCommand::Verify => {
-            let verification = service.verify_audit(actor).await?;
+        AuditCommand::Verify { since } => {
+            let verification = match crate::output::parse_opt_date("--since", &since)? {
+                Some(day) => service.verify_audit_since(actor, day).await?,
+                None => service.verify_audit(actor).await?,
+            };
             let report = &verification.chains;
             if json {
                 print_json(&peiyu_formats::json::AuditVerifyDto::from(&verification))?;
