@@ -104,14 +104,7 @@ impl Service {
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn verify_audit(&self, actor: &Officer) -> ServiceResult<AuditVerification> {
         let replay = audit_replay::verify_all(self.store().conn()).await?;
-        let (seals, broken_seals) = seal::verify_seals(self.store().conn(), None).await?;
-        Ok(AuditVerification {
-            chains: replay.chains,
-            seals,
-            broken_seals,
-            rows: replay.rows,
-            findings: replay.findings,
-        })
+        self.with_seals(replay, None).await
     }
 
     /// [`Service::verify_audit`] from the seal of `day` on: that seal and every later one are
@@ -134,7 +127,16 @@ impl Service {
             }
         };
         let replay = audit_replay::verify_since(self.store().conn(), &sealed.heads).await?;
-        let (seals, broken_seals) = seal::verify_seals(self.store().conn(), Some(day)).await?;
+        self.with_seals(replay, Some(day)).await
+    }
+
+    /// A replay's outcome with the seals (of `from` and after, or all) checked beside it.
+    async fn with_seals(
+        &self,
+        replay: audit_replay::ReplayReport,
+        from: Option<NaiveDate>,
+    ) -> ServiceResult<AuditVerification> {
+        let (seals, broken_seals) = seal::verify_seals(self.store().conn(), from).await?;
         Ok(AuditVerification {
             chains: replay.chains,
             seals,
