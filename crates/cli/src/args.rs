@@ -403,6 +403,12 @@ pub enum AuditCommand {
         /// chains that moved since it (the rest are trusted to the seal).
         #[arg(long)]
         since: Option<String>,
+        /// text, csv or xlsx (the rows that differ from the log), or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write the findings to this file (`-`: standard output); xlsx needs -o.
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
     },
     /// List audit entries.
     Log {
@@ -421,6 +427,12 @@ pub enum AuditCommand {
         /// Only entries recorded on or before this day.
         #[arg(long)]
         to: Option<String>,
+        /// text, csv, xlsx or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write to this file (`-`: standard output); xlsx needs -o.
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
     },
     /// Export the whole log for an independent check (docs/audit.md): every entry with exactly
     /// the fields its hash covers, every chain head and every seal, one JSON object a line.
