@@ -109,6 +109,10 @@ pub enum Command {
         /// Only this stage.
         #[arg(long)]
         stage: Option<String>,
+        /// Rebuild from the audit log alone, not the tables (the same answer when
+        /// `audit verify` passes).
+        #[arg(long)]
+        from_log: bool,
     },
     /// Reports (报表).
     #[command(subcommand)]

@@ -187,7 +187,10 @@ mod tests {
     use peiyu_service::ChainHead;
 
     fn findings() -> Vec<Finding> {
-        let enterprise = Some(("万顺酒业有限公司".to_owned(), "91450000100000017K".to_owned()));
+        let enterprise = Some((
+            "万顺酒业有限公司".to_owned(),
+            "91450000100000017K".to_owned(),
+        ));
         vec![
             Finding {
                 table: "transitions",

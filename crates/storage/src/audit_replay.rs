@@ -1265,3 +1265,179 @@ async fn verify_group(
     }
     Ok(())
 }
+
+// ---- The log as a source ----------------------------------------------------------------------
+
+/// A batch move as the log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedMove {
+    /// The list's year.
+    pub year: i32,
+    /// The enterprise moved.
+    pub enterprise: peiyu_domain::EnterpriseId,
+    /// Its position among the enterprise's moves on that list, from 1, in recording order.
+    pub n: usize,
+    /// The batch it went to; `None` when taken off the list.
+    pub to: Option<peiyu_domain::Batch>,
+    /// When the move took effect.
+    pub effective_on: chrono::NaiveDate,
+}
+
+/// A stage move as the log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedTransition {
+    /// The cultivation.
+    pub cultivation: peiyu_domain::CultivationId,
+    /// Its sequence number within the cultivation.
+    pub seq: i64,
+    /// The stage moved to (its key).
+    pub to: String,
+    /// When it took effect.
+    pub effective_on: chrono::NaiveDate,
+}
+
+/// What the log alone says the county looks like: the enterprises, the batch moves, the
+/// cultivations (id, enterprise, track version) and their stage moves.
+#[derive(Clone, Debug, Default)]
+pub struct LoggedState {
+    /// Every enterprise the log leaves.
+    pub enterprises: Vec<peiyu_domain::Enterprise>,
+    /// Every batch move, by year, enterprise and position.
+    pub moves: Vec<LoggedMove>,
+    /// Every cultivation: its id, enterprise and track version.
+    pub cultivations: Vec<(
+        peiyu_domain::CultivationId,
+        peiyu_domain::EnterpriseId,
+        peiyu_domain::TrackId,
+    )>,
+    /// Every stage move, by cultivation and sequence number.
+    pub transitions: Vec<LoggedTransition>,
+}
+
+fn table_index(name: &str) -> usize {
+    AUDITED_TABLES
+        .iter()
+        .position(|t| t.table == name)
+        .unwrap_or(usize::MAX)
+}
+
+fn logged_rows<'a>(
+    replayed: &'a Replayed,
+    table: &str,
+) -> impl Iterator<Item = (Option<Uuid>, &'a String, &'a Map<String, Value>)> {
+    replayed
+        .tables
+        .get(table_index(table))
+        .into_iter()
+        .flat_map(|by_enterprise| by_enterprise.iter())
+        .flat_map(|(e, rows)| rows.rows.iter().map(move |(k, r)| (*e, k, &r.fields)))
+}
+
+/// Replays the whole audit log, page by page, and returns what it leaves in the tables the
+/// as-of lists, histories and reports read — without reading those tables. Holds the replayed
+/// state of every table in memory: meant for a county, not a province.
+#[tracing::instrument(skip_all)]
+pub async fn state_from_log(conn: &impl ConnectionTrait) -> StorageResult<LoggedState> {
+    let mut replayed = Replayed::new();
+    let mut after: Option<(String, i64)> = None;
+    loop {
+        let page =
+            crate::audit::entries_after(conn, after.as_ref().map(|(c, s)| (c.as_str(), *s)), PAGE)
+                .await?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.chain_key.clone(), last.seq));
+        for entry in &page {
+            replayed.apply(entry);
+        }
+    }
+    let corrupt =
+        |table: &'static str, column: &'static str, detail: String| StorageError::Corrupt {
+            table,
+            column,
+            value: String::new(),
+            detail,
+        };
+    let uuid_of = |fields: &Map<String, Value>, key: &'static str, table: &'static str| {
+        text(fields, key)
+            .and_then(|s| Uuid::parse_str(&s).ok())
+            .ok_or_else(|| corrupt(table, key, "not a UUID in the log".into()))
+    };
+    let date_of = |fields: &Map<String, Value>, key: &'static str, table: &'static str| {
+        text(fields, key)
+            .and_then(|s| s.parse::<chrono::NaiveDate>().ok())
+            .ok_or_else(|| corrupt(table, key, "not a date in the log".into()))
+    };
+    let mut state = LoggedState::default();
+    for (_, _, f) in logged_rows(&replayed, "enterprises") {
+        let model = enterprises::Model {
+            id: uuid_of(f, "id", "enterprises")?,
+            uscc: text(f, "uscc").unwrap_or_default(),
+            name: text(f, "name").unwrap_or_default(),
+            sector: text(f, "sector").unwrap_or_default(),
+            town: text(f, "town").unwrap_or_default(),
+            address: text(f, "address").unwrap_or_default(),
+            land_area_centi_mu: f.get("land_area_centi_mu").and_then(Value::as_i64),
+            legal_form: text(f, "legal_form").unwrap_or_default(),
+            responsible_officer_id: text(f, "responsible_officer")
+                .and_then(|s| Uuid::parse_str(&s).ok()),
+            archived: f.get("archived").and_then(Value::as_bool).unwrap_or(false),
+            version: 0,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        state
+            .enterprises
+            .push(crate::enterprises::from_model(model)?.value);
+    }
+    for (enterprise, key, f) in logged_rows(&replayed, "batch_moves") {
+        let Some(enterprise) = enterprise else {
+            continue;
+        };
+        let n = key
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let to = match f.get("to").and_then(Value::as_u64) {
+            Some(b) => Some(
+                u8::try_from(b)
+                    .ok()
+                    .and_then(|b| peiyu_domain::Batch::new(b).ok())
+                    .ok_or_else(|| corrupt("batch_moves", "to", format!("batch {b}")))?,
+            ),
+            None => None,
+        };
+        state.moves.push(LoggedMove {
+            year: f
+                .get("year")
+                .and_then(Value::as_i64)
+                .and_then(|y| i32::try_from(y).ok())
+                .unwrap_or_default(),
+            enterprise: peiyu_domain::EnterpriseId(enterprise),
+            n,
+            to,
+            effective_on: date_of(f, "effective_on", "batch_moves")?,
+        });
+    }
+    state.moves.sort_by_key(|m| (m.year, m.enterprise, m.n));
+    for (enterprise, _, f) in logged_rows(&replayed, "cultivations") {
+        let Some(enterprise) = enterprise else {
+            continue;
+        };
+        state.cultivations.push((
+            peiyu_domain::CultivationId(uuid_of(f, "id", "cultivations")?),
+            peiyu_domain::EnterpriseId(enterprise),
+            peiyu_domain::TrackId(uuid_of(f, "track", "cultivations")?),
+        ));
+    }
+    for (_, _, f) in logged_rows(&replayed, "transitions") {
+        state.transitions.push(LoggedTransition {
+            cultivation: peiyu_domain::CultivationId(uuid_of(f, "cultivation", "transitions")?),
+            seq: f.get("seq").and_then(Value::as_i64).unwrap_or_default(),
+            to: text(f, "to").unwrap_or_default(),
+            effective_on: date_of(f, "effective_on", "transitions")?,
+        });
+    }
+    state.transitions.sort_by_key(|t| (t.cultivation, t.seq));
+    Ok(state)
+}
