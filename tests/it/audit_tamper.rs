@@ -536,3 +536,64 @@ async fn the_log_and_the_seals_catch_edits_deletes_inserts_swaps_and_a_truncated
     })
     .await;
 }
+
+#[tokio::test]
+async fn verify_since_a_seal_checks_the_chains_that_moved_after_it() {
+    on_every_backend(async |db| {
+        let (service, admin) = county(db).await;
+        let today = service.today();
+        service.seal_day(&admin, None).await.unwrap();
+        // One enterprise changes after the seal.
+        let moved = service
+            .list_enterprises(&admin, &peiyu_service::ListEnterprises::default())
+            .await
+            .unwrap()
+            .remove(0)
+            .enterprise;
+        service
+            .edit_enterprise(
+                &admin,
+                moved.uscc.as_str(),
+                peiyu_service::EnterpriseEdit {
+                    town: Some("新城镇".into()),
+                    ..Default::default()
+                },
+                None,
+                Some("迁址".into()),
+            )
+            .await
+            .unwrap();
+        let since = service.verify_audit_since(&admin, today).await.unwrap();
+        assert!(since.ok(), "{:#?}", since.findings);
+        // The moved enterprise's chain and the bureau's (the seal's own entry).
+        assert_eq!(since.chains.chains, 2, "{:?}", since.chains);
+        let full = service.verify_audit(&admin).await.unwrap();
+        assert!(full.chains.chains > 100);
+
+        // Its row edited behind peiyu's back: caught from the seal on.
+        as_attacker(db, &service).await;
+        attack(
+            db,
+            &service,
+            &[format!(
+                "UPDATE enterprises SET name = '改名企业' WHERE id = {}",
+                uuid_lit(db.kind, moved.id.0)
+            )],
+        )
+        .await;
+        let since = service.verify_audit_since(&admin, today).await.unwrap();
+        assert_eq!(since.findings.len(), 1, "{:#?}", since.findings);
+        assert_eq!(since.findings[0].table, "enterprises");
+        assert_eq!(
+            since.findings[0].enterprise_name,
+            Some((moved.name.clone(), moved.uscc.as_str().to_owned()))
+        );
+        // A day without a seal is refused.
+        let err = service
+            .verify_audit_since(&admin, day("2020-01-01"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), peiyu_service::ErrorKind::NotFound);
+    })
+    .await;
+}

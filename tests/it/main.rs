@@ -7,6 +7,7 @@ mod accounts;
 mod asof;
 mod audit_chain;
 mod audit_fields;
+mod audit_from_log;
 mod audit_tamper;
 mod backup;
 mod batches;

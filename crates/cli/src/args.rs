@@ -109,6 +109,10 @@ pub enum Command {
         /// Only this stage.
         #[arg(long)]
         stage: Option<String>,
+        /// Rebuild from the audit log alone, not the tables (the same answer when
+        /// `audit verify` passes).
+        #[arg(long)]
+        from_log: bool,
     },
     /// Reports (报表).
     #[command(subcommand)]
@@ -407,8 +411,21 @@ pub enum CalendarCommand {
 /// `peiyu audit …`
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute every hash chain and check every daily seal; exit 1 if anything is broken.
-    Verify,
+    /// Recompute every hash chain, check every daily seal, and replay the log against every
+    /// audited table (each row must equal the state its entries leave); exit 1 if anything is
+    /// broken.
+    Verify {
+        /// Check incrementally from the seal of this day: that seal and later ones, and the
+        /// chains that moved since it (the rest are trusted to the seal).
+        #[arg(long)]
+        since: Option<String>,
+        /// text, csv or xlsx (the rows that differ from the log), or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write the findings to this file (`-`: standard output); xlsx needs -o.
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// List audit entries.
     Log {
         /// Only entries by this officer.
@@ -426,6 +443,12 @@ pub enum AuditCommand {
         /// Only entries recorded on or before this day.
         #[arg(long)]
         to: Option<String>,
+        /// text, csv, xlsx or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write to this file (`-`: standard output); xlsx needs -o.
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
     },
     /// Export the whole log for an independent check (docs/audit.md): every entry with exactly
     /// the fields its hash covers, every chain head and every seal, one JSON object a line.

@@ -68,6 +68,30 @@ pub struct AsOfView {
     pub staged: Vec<StagedAsOf>,
 }
 
+/// What the lists are rebuilt from: the enterprises, the batch moves (year, enterprise, batch
+/// moved to, effective date; in recording order within an enterprise), the cultivations (id,
+/// enterprise, track version) and the stage moves up to the day (in sequence order within a
+/// cultivation).
+struct Recorded {
+    enterprises: Vec<Enterprise>,
+    moves: Vec<(i32, EnterpriseId, Option<Batch>, NaiveDate)>,
+    cultivations: Vec<(CultivationId, EnterpriseId, TrackId)>,
+    transitions: Vec<(CultivationId, String, NaiveDate)>,
+}
+
+fn check_not_future(date: NaiveDate, today: NaiveDate) -> ServiceResult<()> {
+    if date > today {
+        return Err(ServiceError::invalid(
+            Field::Date,
+            Text::new(
+                format!("{date} 还没到，不能回看"),
+                format!("{date} is in the future: nothing to rebuild yet"),
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Service {
     /// Rebuilds the batch lists and the cultivations' stages as they stood at the end of `date`
     /// from the recorded moves alone (effective dates; a move recorded later but effective
@@ -79,17 +103,9 @@ impl Service {
         date: NaiveDate,
         query: &AsOfQuery,
     ) -> ServiceResult<AsOfView> {
-        if date > self.today() {
-            return Err(ServiceError::invalid(
-                Field::Date,
-                Text::new(
-                    format!("{date} 还没到，不能回看"),
-                    format!("{date} is in the future: nothing to rebuild yet"),
-                ),
-            ));
-        }
+        check_not_future(date, self.today())?;
         let conn = self.store().conn();
-        let all: BTreeMap<EnterpriseId, Enterprise> = enterprises::list_enterprises(
+        let enterprises = enterprises::list_enterprises(
             conn,
             &peiyu_storage::EnterpriseFilter {
                 include_archived: true,
@@ -98,27 +114,105 @@ impl Service {
         )
         .await?
         .into_iter()
-        .map(|v| (v.value.id, v.value))
+        .map(|v| v.value)
         .collect();
-
-        let mut listed = Vec::new();
+        let mut moves = Vec::new();
         for list in batches::list_lists(conn).await? {
             let year = list.value.year;
             if query.list.is_some_and(|y| y != year) {
                 continue;
             }
+            for mv in batches::moves(conn, Some(list.value.id), None).await? {
+                moves.push((year, mv.enterprise, mv.to, mv.effective_on));
+            }
+        }
+        let cultivations = cultivations::list_cultivations(conn, None, None)
+            .await?
+            .into_iter()
+            .map(|c| (c.value.id, c.value.enterprise, c.value.track))
+            .collect();
+        let transitions = cultivations::all_transitions(conn, Some(date))
+            .await?
+            .into_iter()
+            .map(|t| (t.cultivation, t.to.to_string(), t.effective_on))
+            .collect();
+        self.assemble_as_of(
+            date,
+            query,
+            Recorded {
+                enterprises,
+                moves,
+                cultivations,
+                transitions,
+            },
+        )
+        .await
+    }
+
+    /// [`Service::as_of`] rebuilt from the audit log alone (`--from-log`): the enterprises, batch
+    /// moves, cultivations and stage moves as the log's entries record them, never the tables.
+    /// The same answer as [`Service::as_of`] when the tables agree with the log (`audit verify`).
+    #[tracing::instrument(skip(self, _actor, query))]
+    pub async fn as_of_from_log(
+        &self,
+        _actor: &Officer,
+        date: NaiveDate,
+        query: &AsOfQuery,
+    ) -> ServiceResult<AsOfView> {
+        check_not_future(date, self.today())?;
+        let state = peiyu_storage::audit_replay::state_from_log(self.store().conn()).await?;
+        let recorded = Recorded {
+            enterprises: state.enterprises,
+            moves: state
+                .moves
+                .into_iter()
+                .filter(|m| query.list.is_none_or(|y| y == m.year))
+                .map(|m| (m.year, m.enterprise, m.to, m.effective_on))
+                .collect(),
+            cultivations: state.cultivations,
+            transitions: state
+                .transitions
+                .into_iter()
+                .filter(|t| t.effective_on <= date)
+                .map(|t| (t.cultivation, t.to, t.effective_on))
+                .collect(),
+        };
+        self.assemble_as_of(date, query, recorded).await
+    }
+
+    /// The lists of `date` from what was recorded, wherever it was read from.
+    async fn assemble_as_of(
+        &self,
+        date: NaiveDate,
+        query: &AsOfQuery,
+        recorded: Recorded,
+    ) -> ServiceResult<AsOfView> {
+        let all: BTreeMap<EnterpriseId, Enterprise> = recorded
+            .enterprises
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        let mut by_year: BTreeMap<i32, Vec<(EnterpriseId, Option<Batch>, NaiveDate)>> =
+            BTreeMap::new();
+        for (year, enterprise, to, effective_on) in recorded.moves {
+            by_year
+                .entry(year)
+                .or_default()
+                .push((enterprise, to, effective_on));
+        }
+        let mut listed = Vec::new();
+        for (year, mut moves) in by_year {
             let mut state: BTreeMap<EnterpriseId, (Batch, NaiveDate)> = BTreeMap::new();
-            let mut moves = batches::moves(conn, Some(list.value.id), None).await?;
             // Apply in effective order; moves recorded on the same effective day keep their
             // recording order.
-            moves.sort_by_key(|m| m.effective_on);
-            for mv in moves.into_iter().filter(|m| m.effective_on <= date) {
-                match mv.to {
+            moves.sort_by_key(|m| m.2);
+            for (enterprise, to, effective_on) in moves.into_iter().filter(|m| m.2 <= date) {
+                match to {
                     Some(b) => {
-                        state.insert(mv.enterprise, (b, mv.effective_on));
+                        state.insert(enterprise, (b, effective_on));
                     }
                     None => {
-                        state.remove(&mv.enterprise);
+                        state.remove(&enterprise);
                     }
                 }
             }
@@ -151,31 +245,27 @@ impl Service {
                 ))
         });
 
-        let cultivations = cultivations::list_cultivations(conn, None, None).await?;
         let mut versions: BTreeMap<TrackId, TrackView> = BTreeMap::new();
-        for c in &cultivations {
-            if let std::collections::btree_map::Entry::Vacant(slot) = versions.entry(c.value.track)
-            {
-                slot.insert(self.track_version(c.value.track).await?);
+        for (_, _, track) in &recorded.cultivations {
+            if let std::collections::btree_map::Entry::Vacant(slot) = versions.entry(*track) {
+                slot.insert(self.track_version(*track).await?);
             }
         }
-        let tracks: BTreeMap<CultivationId, (String, EnterpriseId, TrackId)> = cultivations
+        let tracks: BTreeMap<CultivationId, (String, EnterpriseId, TrackId)> = recorded
+            .cultivations
             .into_iter()
-            .map(|c| {
-                (
-                    c.value.id,
-                    (
-                        c.value.track_key.to_string(),
-                        c.value.enterprise,
-                        c.value.track,
-                    ),
-                )
+            .map(|(id, enterprise, track)| {
+                let key = versions
+                    .get(&track)
+                    .map(|v| v.record.key.to_string())
+                    .unwrap_or_default();
+                (id, (key, enterprise, track))
             })
             .collect();
         let mut stage_of: BTreeMap<CultivationId, (String, NaiveDate)> = BTreeMap::new();
-        for t in cultivations::all_transitions(conn, Some(date)).await? {
+        for (cultivation, to, effective_on) in recorded.transitions {
             // Transitions of a cultivation arrive in sequence order, which is effective order.
-            stage_of.insert(t.cultivation, (t.to.to_string(), t.effective_on));
+            stage_of.insert(cultivation, (to, effective_on));
         }
         let mut staged = Vec::new();
         for (id, (stage, since)) in stage_of {

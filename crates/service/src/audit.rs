@@ -104,7 +104,39 @@ impl Service {
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn verify_audit(&self, actor: &Officer) -> ServiceResult<AuditVerification> {
         let replay = audit_replay::verify_all(self.store().conn()).await?;
-        let (seals, broken_seals) = seal::verify_seals(self.store().conn()).await?;
+        self.with_seals(replay, None).await
+    }
+
+    /// [`Service::verify_audit`] from the seal of `day` on: that seal and every later one are
+    /// checked, and the chains that moved since it (new entries, or no longer the sealed head)
+    /// are checked and replayed against their rows; chains untouched since the seal are trusted
+    /// to it. A day without a seal is `NotFound`.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str(), %day))]
+    pub async fn verify_audit_since(
+        &self,
+        actor: &Officer,
+        day: NaiveDate,
+    ) -> ServiceResult<AuditVerification> {
+        let sealed = match seal::seal_on_or_before(self.store().conn(), day).await? {
+            Some(s) if s.day == day => s,
+            _ => {
+                return Err(ServiceError::not_found(
+                    format!("{day} 没有封签"),
+                    format!("{day} has no seal"),
+                ));
+            }
+        };
+        let replay = audit_replay::verify_since(self.store().conn(), &sealed.heads).await?;
+        self.with_seals(replay, Some(day)).await
+    }
+
+    /// A replay's outcome with the seals (of `from` and after, or all) checked beside it.
+    async fn with_seals(
+        &self,
+        replay: audit_replay::ReplayReport,
+        from: Option<NaiveDate>,
+    ) -> ServiceResult<AuditVerification> {
+        let (seals, broken_seals) = seal::verify_seals(self.store().conn(), from).await?;
         Ok(AuditVerification {
             chains: replay.chains,
             seals,

@@ -131,7 +131,7 @@ pub async fn verify_sqlite_file(path: &Path) -> ServiceResult<AuditVerification>
             return Ok(None);
         }
         let replay = peiyu_storage::audit_replay::verify_all(store.conn()).await?;
-        let (seals, broken_seals) = seal::verify_seals(store.conn()).await?;
+        let (seals, broken_seals) = seal::verify_seals(store.conn(), None).await?;
         Ok::<_, peiyu_storage::StorageError>(Some(AuditVerification {
             chains: replay.chains,
             seals,

@@ -1128,15 +1128,73 @@ async fn chain_keys(conn: &impl ConnectionTrait) -> StorageResult<BTreeSet<Strin
 /// and the enterprises' are hash-checked only.
 #[tracing::instrument(skip_all)]
 pub async fn verify_all(conn: &impl ConnectionTrait) -> StorageResult<ReplayReport> {
+    verify(conn, None).await
+}
+
+/// [`verify_all`] for the chains that moved since a seal: a chain whose head is still the
+/// sealed head (`sealed`: chain key → seq and hash) is skipped — its entries and its rows are
+/// trusted to the seal, which the caller checks — and every other chain is checked and replayed
+/// whole. `chains` in the report counts the chains checked.
+#[tracing::instrument(skip_all)]
+pub async fn verify_since(
+    conn: &impl ConnectionTrait,
+    sealed: &BTreeMap<String, (i64, String)>,
+) -> StorageResult<ReplayReport> {
+    verify(conn, Some(sealed)).await
+}
+
+async fn verify(
+    conn: &impl ConnectionTrait,
+    sealed: Option<&BTreeMap<String, (i64, String)>>,
+) -> StorageResult<ReplayReport> {
     let keys = chain_keys(conn).await?;
     let mut report = ReplayReport::default();
-    report.chains.chains = keys.len();
+    let unchanged = |chain: &str, head: Option<&audit_chain_heads::Model>| {
+        sealed.is_some_and(|sealed| {
+            head.is_some_and(|h| sealed.get(chain) == Some(&(h.seq, h.hash.clone())))
+        })
+    };
 
     // The bureau's chain, page by page.
     let head = audit_chain_heads::Entity::find_by_id(BUREAU_CHAIN.to_owned())
         .one(conn)
         .await
         .map_err(StorageError::db("reading audit chain heads"))?;
+    if !unchanged(BUREAU_CHAIN, head.as_ref()) {
+        if keys.contains(BUREAU_CHAIN) {
+            report.chains.chains += 1;
+        }
+        verify_bureau(conn, head, &mut report).await?;
+    }
+
+    // Every other chain, a group at a time.
+    let others: Vec<&String> = keys.iter().filter(|k| *k != BUREAU_CHAIN).collect();
+    for group in others.chunks(GROUP) {
+        let mut group: Vec<String> = group.iter().map(|k| (*k).clone()).collect();
+        let heads: BTreeMap<String, audit_chain_heads::Model> = audit_chain_heads::Entity::find()
+            .filter(audit_chain_heads::Column::ChainKey.is_in(group.clone()))
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading audit chain heads"))?
+            .into_iter()
+            .map(|h| (h.chain_key.clone(), h))
+            .collect();
+        group.retain(|k| !unchanged(k, heads.get(k)));
+        if group.is_empty() {
+            continue;
+        }
+        report.chains.chains += group.len();
+        verify_group(conn, &group, &heads, &mut report).await?;
+    }
+    Ok(report)
+}
+
+/// The bureau's chain, checked and replayed page by page, then its tables compared.
+async fn verify_bureau(
+    conn: &impl ConnectionTrait,
+    head: Option<audit_chain_heads::Model>,
+    report: &mut ReplayReport,
+) -> StorageResult<()> {
     let mut replayed = Replayed::new();
     let mut check = ChainCheck::new();
     let mut after = 0i64;
@@ -1161,54 +1219,225 @@ pub async fn verify_all(conn: &impl ConnectionTrait) -> StorageResult<ReplayRepo
     if let Some(broken) = check.finish(BUREAU_CHAIN, head.as_ref()) {
         report.chains.broken.push(broken);
     }
-    compare(conn, replayed, &Which::Bureau, &mut report).await?;
+    compare(conn, replayed, &Which::Bureau, report).await
+}
 
-    // Every other chain, a group at a time.
-    let others: Vec<&String> = keys.iter().filter(|k| *k != BUREAU_CHAIN).collect();
-    for group in others.chunks(GROUP) {
-        let group: Vec<String> = group.iter().map(|k| (*k).clone()).collect();
-        let heads: BTreeMap<String, audit_chain_heads::Model> = audit_chain_heads::Entity::find()
-            .filter(audit_chain_heads::Column::ChainKey.is_in(group.clone()))
-            .all(conn)
-            .await
-            .map_err(StorageError::db("reading audit chain heads"))?
-            .into_iter()
-            .map(|h| (h.chain_key.clone(), h))
-            .collect();
-        let rows = audit_entries::Entity::find()
-            .filter(audit_entries::Column::ChainKey.is_in(group.clone()))
-            .order_by_asc(audit_entries::Column::ChainKey)
-            .order_by_asc(audit_entries::Column::Seq)
-            .all(conn)
-            .await
-            .map_err(StorageError::db("reading audit entries"))?;
-        let mut by_chain: BTreeMap<String, Vec<AuditEntry>> =
-            group.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for row in rows {
-            let entry = entry_from_model(row)?;
-            by_chain
-                .entry(entry.chain_key.clone())
-                .or_default()
-                .push(entry);
-        }
-        let mut replayed = Replayed::new();
-        for (chain, entries) in by_chain {
-            check_and_replay(
-                &chain,
-                entries.into_iter(),
-                heads.get(&chain),
-                &mut replayed,
-                &mut report.chains,
-            );
-        }
-        let ids: Vec<Uuid> = group
-            .iter()
-            .filter_map(|k| k.strip_prefix("enterprise:"))
-            .filter_map(|u| Uuid::parse_str(u).ok())
-            .collect();
-        if !ids.is_empty() {
-            compare(conn, replayed, &Which::Enterprises(&ids), &mut report).await?;
+/// A group of chains, checked and replayed, then the rows of its enterprises compared.
+async fn verify_group(
+    conn: &impl ConnectionTrait,
+    group: &[String],
+    heads: &BTreeMap<String, audit_chain_heads::Model>,
+    report: &mut ReplayReport,
+) -> StorageResult<()> {
+    let rows = audit_entries::Entity::find()
+        .filter(audit_entries::Column::ChainKey.is_in(group.iter().cloned()))
+        .order_by_asc(audit_entries::Column::ChainKey)
+        .order_by_asc(audit_entries::Column::Seq)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading audit entries"))?;
+    let mut by_chain: BTreeMap<String, Vec<AuditEntry>> =
+        group.iter().map(|k| (k.clone(), Vec::new())).collect();
+    for row in rows {
+        let entry = entry_from_model(row)?;
+        by_chain
+            .entry(entry.chain_key.clone())
+            .or_default()
+            .push(entry);
+    }
+    let mut replayed = Replayed::new();
+    for (chain, entries) in by_chain {
+        check_and_replay(
+            &chain,
+            entries.into_iter(),
+            heads.get(&chain),
+            &mut replayed,
+            &mut report.chains,
+        );
+    }
+    let ids: Vec<Uuid> = group
+        .iter()
+        .filter_map(|k| k.strip_prefix("enterprise:"))
+        .filter_map(|u| Uuid::parse_str(u).ok())
+        .collect();
+    if !ids.is_empty() {
+        compare(conn, replayed, &Which::Enterprises(&ids), report).await?;
+    }
+    Ok(())
+}
+
+// ---- The log as a source ----------------------------------------------------------------------
+
+/// A batch move as the log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedMove {
+    /// The list's year.
+    pub year: i32,
+    /// The enterprise moved.
+    pub enterprise: peiyu_domain::EnterpriseId,
+    /// Its position among the enterprise's moves on that list, from 1, in recording order.
+    pub n: usize,
+    /// The batch it went to; `None` when taken off the list.
+    pub to: Option<peiyu_domain::Batch>,
+    /// When the move took effect.
+    pub effective_on: chrono::NaiveDate,
+}
+
+/// A stage move as the log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedTransition {
+    /// The cultivation.
+    pub cultivation: peiyu_domain::CultivationId,
+    /// Its sequence number within the cultivation.
+    pub seq: i64,
+    /// The stage moved to (its key).
+    pub to: String,
+    /// When it took effect.
+    pub effective_on: chrono::NaiveDate,
+}
+
+/// What the log alone says the county looks like: the enterprises, the batch moves, the
+/// cultivations (id, enterprise, track version) and their stage moves.
+#[derive(Clone, Debug, Default)]
+pub struct LoggedState {
+    /// Every enterprise the log leaves.
+    pub enterprises: Vec<peiyu_domain::Enterprise>,
+    /// Every batch move, by year, enterprise and position.
+    pub moves: Vec<LoggedMove>,
+    /// Every cultivation: its id, enterprise and track version.
+    pub cultivations: Vec<(
+        peiyu_domain::CultivationId,
+        peiyu_domain::EnterpriseId,
+        peiyu_domain::TrackId,
+    )>,
+    /// Every stage move, by cultivation and sequence number.
+    pub transitions: Vec<LoggedTransition>,
+}
+
+fn table_index(name: &str) -> usize {
+    AUDITED_TABLES
+        .iter()
+        .position(|t| t.table == name)
+        .unwrap_or(usize::MAX)
+}
+
+fn logged_rows<'a>(
+    replayed: &'a Replayed,
+    table: &str,
+) -> impl Iterator<Item = (Option<Uuid>, &'a String, &'a Map<String, Value>)> {
+    replayed
+        .tables
+        .get(table_index(table))
+        .into_iter()
+        .flat_map(|by_enterprise| by_enterprise.iter())
+        .flat_map(|(e, rows)| rows.rows.iter().map(move |(k, r)| (*e, k, &r.fields)))
+}
+
+/// Replays the whole audit log, page by page, and returns what it leaves in the tables the
+/// as-of lists, histories and reports read — without reading those tables. Holds the replayed
+/// state of every table in memory: meant for a county, not a province.
+#[tracing::instrument(skip_all)]
+pub async fn state_from_log(conn: &impl ConnectionTrait) -> StorageResult<LoggedState> {
+    let mut replayed = Replayed::new();
+    let mut after: Option<(String, i64)> = None;
+    loop {
+        let page =
+            crate::audit::entries_after(conn, after.as_ref().map(|(c, s)| (c.as_str(), *s)), PAGE)
+                .await?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.chain_key.clone(), last.seq));
+        for entry in &page {
+            replayed.apply(entry);
         }
     }
-    Ok(report)
+    let corrupt =
+        |table: &'static str, column: &'static str, detail: String| StorageError::Corrupt {
+            table,
+            column,
+            value: String::new(),
+            detail,
+        };
+    let uuid_of = |fields: &Map<String, Value>, key: &'static str, table: &'static str| {
+        text(fields, key)
+            .and_then(|s| Uuid::parse_str(&s).ok())
+            .ok_or_else(|| corrupt(table, key, "not a UUID in the log".into()))
+    };
+    let date_of = |fields: &Map<String, Value>, key: &'static str, table: &'static str| {
+        text(fields, key)
+            .and_then(|s| s.parse::<chrono::NaiveDate>().ok())
+            .ok_or_else(|| corrupt(table, key, "not a date in the log".into()))
+    };
+    let mut state = LoggedState::default();
+    for (_, _, f) in logged_rows(&replayed, "enterprises") {
+        let model = enterprises::Model {
+            id: uuid_of(f, "id", "enterprises")?,
+            uscc: text(f, "uscc").unwrap_or_default(),
+            name: text(f, "name").unwrap_or_default(),
+            sector: text(f, "sector").unwrap_or_default(),
+            town: text(f, "town").unwrap_or_default(),
+            address: text(f, "address").unwrap_or_default(),
+            land_area_centi_mu: f.get("land_area_centi_mu").and_then(Value::as_i64),
+            legal_form: text(f, "legal_form").unwrap_or_default(),
+            responsible_officer_id: text(f, "responsible_officer")
+                .and_then(|s| Uuid::parse_str(&s).ok()),
+            archived: f.get("archived").and_then(Value::as_bool).unwrap_or(false),
+            version: 0,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        state
+            .enterprises
+            .push(crate::enterprises::from_model(model)?.value);
+    }
+    for (enterprise, key, f) in logged_rows(&replayed, "batch_moves") {
+        let Some(enterprise) = enterprise else {
+            continue;
+        };
+        let n = key
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let to = match f.get("to").and_then(Value::as_u64) {
+            Some(b) => Some(
+                u8::try_from(b)
+                    .ok()
+                    .and_then(|b| peiyu_domain::Batch::new(b).ok())
+                    .ok_or_else(|| corrupt("batch_moves", "to", format!("batch {b}")))?,
+            ),
+            None => None,
+        };
+        state.moves.push(LoggedMove {
+            year: f
+                .get("year")
+                .and_then(Value::as_i64)
+                .and_then(|y| i32::try_from(y).ok())
+                .unwrap_or_default(),
+            enterprise: peiyu_domain::EnterpriseId(enterprise),
+            n,
+            to,
+            effective_on: date_of(f, "effective_on", "batch_moves")?,
+        });
+    }
+    state.moves.sort_by_key(|m| (m.year, m.enterprise, m.n));
+    for (enterprise, _, f) in logged_rows(&replayed, "cultivations") {
+        let Some(enterprise) = enterprise else {
+            continue;
+        };
+        state.cultivations.push((
+            peiyu_domain::CultivationId(uuid_of(f, "id", "cultivations")?),
+            peiyu_domain::EnterpriseId(enterprise),
+            peiyu_domain::TrackId(uuid_of(f, "track", "cultivations")?),
+        ));
+    }
+    for (_, _, f) in logged_rows(&replayed, "transitions") {
+        state.transitions.push(LoggedTransition {
+            cultivation: peiyu_domain::CultivationId(uuid_of(f, "cultivation", "transitions")?),
+            seq: f.get("seq").and_then(Value::as_i64).unwrap_or_default(),
+            to: text(f, "to").unwrap_or_default(),
+            effective_on: date_of(f, "effective_on", "transitions")?,
+        });
+    }
+    state.transitions.sort_by_key(|t| (t.cultivation, t.seq));
+    Ok(state)
 }

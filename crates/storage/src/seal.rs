@@ -192,10 +192,18 @@ pub struct BrokenSeal {
     pub chain_key: Option<String>,
 }
 
-/// Checks every seal: its hash matches its heads, and each sealed head is still an entry of its
-/// chain with the same sequence number and hash.
-pub async fn verify_seals(conn: &impl ConnectionTrait) -> StorageResult<(usize, Vec<BrokenSeal>)> {
-    let seals = audit_seals::Entity::find()
+/// Checks every seal (or those of `from` and after): its hash matches its heads, and each sealed
+/// head is still an entry of its chain with the same sequence number and hash. The sealed heads
+/// are looked up a thousand chains a query.
+pub async fn verify_seals(
+    conn: &impl ConnectionTrait,
+    from: Option<NaiveDate>,
+) -> StorageResult<(usize, Vec<BrokenSeal>)> {
+    let mut query = audit_seals::Entity::find();
+    if let Some(from) = from {
+        query = query.filter(audit_seals::Column::Day.gte(from));
+    }
+    let seals = query
         .order_by_asc(audit_seals::Column::Day)
         .all(conn)
         .await
@@ -212,22 +220,33 @@ pub async fn verify_seals(conn: &impl ConnectionTrait) -> StorageResult<(usize, 
             });
             continue;
         }
-        for (chain, (seq, hash)) in &seal.heads {
-            if *seq == 0 {
-                continue;
-            }
-            let found = audit_entries::Entity::find()
-                .filter(audit_entries::Column::ChainKey.eq(chain.clone()))
-                .filter(audit_entries::Column::Seq.eq(*seq))
-                .one(conn)
+        let sealed: Vec<(&String, &(i64, String))> =
+            seal.heads.iter().filter(|(_, (seq, _))| *seq > 0).collect();
+        'chunks: for chunk in sealed.chunks(crate::IN_CHUNK) {
+            let found: BTreeMap<(String, i64), String> = audit_entries::Entity::find()
+                .select_only()
+                .column(audit_entries::Column::ChainKey)
+                .column(audit_entries::Column::Seq)
+                .column(audit_entries::Column::Hash)
+                .filter(
+                    audit_entries::Column::ChainKey.is_in(chunk.iter().map(|(c, _)| (*c).clone())),
+                )
+                .filter(audit_entries::Column::Seq.is_in(chunk.iter().map(|(_, (seq, _))| *seq)))
+                .into_tuple::<(String, i64, String)>()
+                .all(conn)
                 .await
-                .map_err(StorageError::db("reading a sealed entry"))?;
-            if found.is_none_or(|e| &e.hash != hash) {
-                broken.push(BrokenSeal {
-                    day: seal.day,
-                    chain_key: Some(chain.clone()),
-                });
-                break;
+                .map_err(StorageError::db("reading sealed entries"))?
+                .into_iter()
+                .map(|(c, seq, h)| ((c, seq), h))
+                .collect();
+            for (chain, (seq, hash)) in chunk {
+                if found.get(&((*chain).clone(), *seq)) != Some(hash) {
+                    broken.push(BrokenSeal {
+                        day: seal.day,
+                        chain_key: Some((*chain).clone()),
+                    });
+                    break 'chunks;
+                }
             }
         }
     }

@@ -7,19 +7,34 @@ use peiyu_service::{AsOfQuery, Service};
 use crate::Failure;
 use crate::output::{parse_date, print_json, table, tr};
 
-/// Runs `peiyu asof`.
-#[allow(clippy::too_many_arguments)]
+/// `peiyu asof`'s filters, as given.
+pub struct Filters {
+    /// `--list`.
+    pub list: Option<i32>,
+    /// `--batch`.
+    pub batch: Option<String>,
+    /// `--track`.
+    pub track: Option<String>,
+    /// `--stage`.
+    pub stage: Option<String>,
+}
+
+/// Runs `peiyu asof`; `from_log` rebuilds from the audit log alone.
 pub async fn run(
     service: &Service,
     actor: &Officer,
     date: &str,
-    list: Option<i32>,
-    batch: Option<String>,
-    track: Option<String>,
-    stage: Option<String>,
+    filters: Filters,
+    from_log: bool,
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
+    let Filters {
+        list,
+        batch,
+        track,
+        stage,
+    } = filters;
     let date = parse_date("DATE", date)?;
     let batch = batch
         .as_deref()
@@ -32,18 +47,17 @@ pub async fn run(
     let stages_asked = track.is_some() || stage.is_some();
     let show_lists = lists_asked || !stages_asked;
     let show_stages = stages_asked || !lists_asked;
-    let view = service
-        .as_of(
-            actor,
-            date,
-            &AsOfQuery {
-                list,
-                batch,
-                track,
-                stage,
-            },
-        )
-        .await?;
+    let query = AsOfQuery {
+        list,
+        batch,
+        track,
+        stage,
+    };
+    let view = if from_log {
+        service.as_of_from_log(actor, date, &query).await?
+    } else {
+        service.as_of(actor, date, &query).await?
+    };
     if json {
         return print_json(&AsOfDto::new(date, &view, show_lists, show_stages, lang));
     }

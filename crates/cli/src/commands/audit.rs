@@ -1,11 +1,12 @@
 //! `peiyu audit …`.
 
 use peiyu_domain::{AuditAction, Lang, Officer};
-use peiyu_service::{AuditQuery, AuditVerification, ChainBreak, Discrepancy, Finding, Service};
+use peiyu_formats::audit;
+use peiyu_service::{AuditQuery, AuditVerification, ChainBreak, Finding, Service};
 
 use crate::Failure;
 use crate::args::AuditCommand;
-use crate::output::{print_json, table, tr};
+use crate::output::{destination, emit, print_json, table, tr};
 
 fn describe(problem: &ChainBreak, lang: Lang) -> String {
     match (problem, lang) {
@@ -36,65 +37,27 @@ fn describe(problem: &ChainBreak, lang: Lang) -> String {
     }
 }
 
-/// What is wrong with a row, in words.
-fn describe_row(problem: &Discrepancy, lang: Lang) -> String {
-    match (problem, lang) {
-        (Discrepancy::Differs { .. }, Lang::Zh) => "与日志不符".to_owned(),
-        (Discrepancy::Differs { .. }, Lang::En) => "differs from the log".to_owned(),
-        (Discrepancy::MissingFromTable, Lang::Zh) => "日志记有此行，表中已无（被删除）".to_owned(),
-        (Discrepancy::MissingFromTable, Lang::En) => {
-            "the log has this row, the table does not (deleted)".to_owned()
-        }
-        (Discrepancy::MissingFromLog, Lang::Zh) => "表中有此行，日志无记录（被插入）".to_owned(),
-        (Discrepancy::MissingFromLog, Lang::En) => {
-            "the table has this row, the log does not (inserted)".to_owned()
-        }
-    }
-}
-
-/// The rows that differ from the log, one line each: table, row (with the enterprise's name and
-/// USCC), field, the value in the log and the value stored.
+/// The rows that differ from the log, one line each: table, row, enterprise (name and USCC),
+/// problem, field, the value in the log and the value stored.
 fn findings_table(findings: &[Finding], lang: Lang) -> comfy_table::Table {
-    let mut t = table(
-        lang,
-        &[
-            ("表", "table"),
-            ("行", "row"),
-            ("企业", "enterprise"),
-            ("问题", "problem"),
-            ("字段", "field"),
-            ("日志中的值", "value in log"),
-            ("表中的值", "value stored"),
-        ],
-    );
-    let none = tr(lang, "（空）", "(empty)");
+    let mut t = table(lang, &audit::FINDING_HEADERS);
     for f in findings {
-        let (field, in_log, stored) = match &f.problem {
-            Discrepancy::Differs {
-                field,
-                in_log,
-                stored,
-            } => (
-                (*field).to_owned(),
-                in_log.clone().unwrap_or_else(|| none.to_owned()),
-                stored.clone().unwrap_or_else(|| none.to_owned()),
-            ),
-            _ => Default::default(),
-        };
-        t.add_row(vec![
-            peiyu_service::table_label(f.table, lang).to_owned(),
-            f.key.clone(),
-            f.enterprise_name
-                .as_ref()
-                .map(|(name, uscc)| format!("{name}（{uscc}）"))
-                .unwrap_or_default(),
-            describe_row(&f.problem, lang),
-            field,
-            in_log,
-            stored,
-        ]);
+        t.add_row(audit::finding_cells(f, lang).to_vec());
     }
     t
+}
+
+/// A sheet's bytes in a file format: csv or xlsx; anything else is a usage error.
+fn sheet_bytes(sheet: &peiyu_formats::Sheet, format: &str) -> Result<Vec<u8>, Failure> {
+    match format {
+        "csv" => Ok(peiyu_formats::csv::write(sheet)?),
+        "xlsx" => Ok(peiyu_formats::xlsx::write_sheet(sheet)?),
+        other => Err(Failure::usage(
+            "--format",
+            format!("不支持的格式「{other}」：可用 text、csv、xlsx、json"),
+            format!("unsupported format \"{other}\": use text, csv, xlsx or json"),
+        )),
+    }
 }
 
 /// Runs `peiyu audit …`.
@@ -164,9 +127,31 @@ pub async fn run(
             }
             Ok(())
         }
-        AuditCommand::Verify => {
-            let verification = service.verify_audit(actor).await?;
-            report_verification(&verification, json, lang)
+        AuditCommand::Verify {
+            since,
+            format,
+            output,
+        } => {
+            let verification = match crate::output::parse_opt_date("--since", &since)? {
+                Some(day) => service.verify_audit_since(actor, day).await?,
+                None => service.verify_audit(actor).await?,
+            };
+            if !matches!(format.as_str(), "text" | "json") {
+                let sheet = audit::findings_sheet(&verification.findings, lang);
+                let bytes = sheet_bytes(&sheet, &format)?;
+                let dest = destination(output.as_deref());
+                let to_stdout = dest.as_ref().is_none_or(peiyu_formats::Output::is_stdout);
+                emit(dest, &bytes, format == "xlsx", lang)?;
+                if to_stdout {
+                    // The file is the output: nothing else goes to standard output.
+                    return if verification.ok() {
+                        Ok(())
+                    } else {
+                        Err(Failure::CheckFailed)
+                    };
+                }
+            }
+            report_verification(&verification, json || format == "json", lang)
         }
         AuditCommand::Log {
             actor: by,
@@ -174,6 +159,8 @@ pub async fn run(
             action,
             from,
             to,
+            format,
+            output,
         } => {
             let from = crate::output::parse_opt_date("--from", &from)?;
             let to = crate::output::parse_opt_date("--to", &to)?;
@@ -189,8 +176,17 @@ pub async fn run(
                 to,
             };
             let lines = service.audit_lines(actor, &query).await?;
-            if json {
+            if json || format == "json" {
                 return print_json(&peiyu_formats::json::AuditEntryDto::list(&lines, lang));
+            }
+            if format != "text" {
+                let bytes = sheet_bytes(&audit::log_sheet(&lines, lang), &format)?;
+                return emit(
+                    destination(output.as_deref()),
+                    &bytes,
+                    format == "xlsx",
+                    lang,
+                );
             }
             let mut t = table(
                 lang,

@@ -179,10 +179,22 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             batch,
             track,
             stage,
+            from_log,
         } => {
             let (service, actor) = session(&g, lang).await?;
             asof::run(
-                &service, &actor, &date, list, batch, track, stage, g.json, lang,
+                &service,
+                &actor,
+                &date,
+                asof::Filters {
+                    list,
+                    batch,
+                    track,
+                    stage,
+                },
+                from_log,
+                g.json,
+                lang,
             )
             .await
         }
