@@ -1,7 +1,8 @@
 //! Admin pages: the officers and teams, adding an officer, putting one in a team, setting a
 //! first password, and loading the State Council's holiday notice (checked first, then
-//! applied) — through the same service calls as `peiyu officer add`, `team join`,
-//! `officer password` and `calendar load`. The service decides who may do each (admins; a
+//! applied), and a lead's bulk transfer of an officer's open tasks — through the same service
+//! calls as `peiyu officer add`, `team join`, `officer password`, `calendar load` and
+//! `task bulk-transfer`. The service decides who may do each (admins; a
 //! team's lead for their team).
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub(super) async fn admin_page(
             "已设置密码：该干部首次登录时须修改。",
             "The password was set: the officer changes it at first login.",
         ),
+        "transfer" => tr(lang, "任务已批量转办。", "The tasks were transferred."),
         _ => tr(lang, "节假日通知已载入。", "The holiday notice was loaded."),
     });
     render(&state, &user, lang, &uri, flash.map(str::to_owned), None).await
@@ -134,6 +136,25 @@ async fn render(
                 .choices(choices.clone(), &first),
         )
         .button(tr(lang, "加入", "Join"))
+        .with(outcome),
+        ActionForm::new(
+            "transfer",
+            tr(lang, "批量转办", "Transfer all of an officer's tasks"),
+            "/admin/transfer".to_owned(),
+            lang,
+        )
+        .field(
+            FormField::new("from", "select", tr(lang, "从", "From"))
+                .choices(choices.clone(), &first)
+                .hint(tr(
+                    lang,
+                    "该干部的全部未完成任务，在一个事务中转给另一位干部（组长或管理员）。",
+                    "Every open task of the officer, moved to another in one transaction (leads and admins).",
+                )),
+        )
+        .field(FormField::new("to", "select", tr(lang, "转给", "To")).choices(choices.clone(), &first))
+        .field(FormField::new("reason", "text", tr(lang, "理由", "Reason")).required())
+        .button(tr(lang, "批量转办", "Transfer them"))
         .with(outcome),
         ActionForm::new(
             "password",
@@ -275,6 +296,9 @@ async fn render(
 const FIELDS: &[(Field, &str)] = &[
     (peiyu_service::Field::Name, "name"),
     (peiyu_service::Field::Officer, "officer"),
+    (peiyu_service::Field::From, "from"),
+    (peiyu_service::Field::To, "to"),
+    (peiyu_service::Field::Reason, "reason"),
     (peiyu_service::Field::Password, "password"),
     (peiyu_service::Field::Notice, "text"),
     (peiyu_service::Field::Year, "year"),
@@ -301,6 +325,7 @@ pub(super) async fn admin_action(
         "officer" => "officer",
         "team" => "team",
         "password" => "password",
+        "transfer" => "transfer",
         "notice" => "notice",
         _ => {
             return message_page(
@@ -343,6 +368,19 @@ pub(super) async fn admin_action(
             .await
             .map(|_| ())
             .map_err(failed),
+        "transfer" => {
+            let cmd = peiyu_service::BulkTransfer {
+                from: text(&typed, "from").to_owned(),
+                to: text(&typed, "to").to_owned(),
+                reason: text(&typed, "reason").to_owned(),
+                ..peiyu_service::BulkTransfer::default()
+            };
+            service
+                .bulk_transfer(&user, &cmd)
+                .await
+                .map(|_| ())
+                .map_err(failed)
+        }
         _ => {
             let apply = text(&typed, "intent") == "apply";
             let year = match text(&typed, "year") {

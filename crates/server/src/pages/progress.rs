@@ -117,8 +117,8 @@ pub(super) async fn progress(
                     ),
                     Cell::date(n.registered_on),
                     Cell::text(n.batch.map(|b| b.default_label(lang)).unwrap_or("—")),
-                    Cell::text(n.output_value.to_string()).class("num"),
-                    Cell::text(n.revenue.to_string()).class("num"),
+                    Cell::text(n.output_value.format_wan_rounded(2)).class("num"),
+                    Cell::text(n.revenue.format_wan_rounded(2)).class("num"),
                 ])
             })
             .collect(),

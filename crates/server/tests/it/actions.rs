@@ -475,6 +475,34 @@ async fn an_admin_adds_an_officer_sets_a_first_password_and_checks_a_notice() {
         "must change it first"
     );
 
+    // A bulk transfer moves every open task of wang's to li.n, in one go.
+    let task = first_task(&w).await;
+    let r = post(w.addr, "/admin/transfer")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key=k4&lang=zh&from=wang&to=li.n&reason=%E8%B0%83%E5%B2%97"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        w.service.resolve_task(&task).await.unwrap().value.assignee,
+        li.id
+    );
+    let r = post(w.addr, "/admin/transfer")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key=k5&lang=zh&from=wang&to=li.n&reason="
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "no reason: {}", r.body);
+    assert!(
+        r.body.contains("id=\"transfer-reason-error\""),
+        "{}",
+        r.body
+    );
+
     let notice = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../workflow/data/notices/2024.txt"
