@@ -425,11 +425,16 @@ pub async fn withdraw_case(
         etag: etag(outcome.version).to_str().ok().map(str::to_owned),
     };
     let service = &state.service;
-    match write.keyed("case.withdraw", render)? {
+    let (key, track) = (cmd.enterprise.clone(), cmd.track.clone());
+    let answer = match write.keyed("case.withdraw", render)? {
         Keyed::Plain(render) => write.plain(&render, service.advance_case(&actor, cmd).await),
         Keyed::Once(once) => write.once(&once, service.advance_case_once(&actor, cmd, &once).await),
-    }
-    .map_err(|e| match e.kind {
+    };
+    let answer = match answer {
+        Err(e) => Err(super::with_current_case_etag(&state, &actor, &key, &track, e).await),
+        answer => answer,
+    };
+    answer.map_err(|e| match e.kind {
         // The service names the target stage `to`: here it is the path's.
         "invalid" if e.field.as_deref() == Some("/to") => ApiError {
             field: Some("track".into()),
