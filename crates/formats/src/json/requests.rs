@@ -10,11 +10,14 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct NewOfficerRequest {
     /// The login name: lower-case letters, digits, `.`, `_` or `-`.
+    #[schema(example = "zhang.wei")]
     pub login: String,
     /// The name people read.
+    #[schema(example = "张伟")]
     pub name: String,
     /// `officer` (default), `lead`, `leader` or `admin`.
     #[serde(default)]
+    #[schema(example = "officer")]
     pub role: Option<String>,
 }
 
@@ -23,6 +26,7 @@ pub struct NewOfficerRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewTeamRequest {
     /// The team's name.
+    #[schema(example = "招商专班")]
     pub name: String,
     /// The lead's login; the lead joins the team.
     #[serde(default)]
@@ -34,6 +38,7 @@ pub struct NewTeamRequest {
 #[serde(deny_unknown_fields)]
 pub struct JoinTeamRequest {
     /// The officer's login.
+    #[schema(example = "lan.xm")]
     pub login: String,
 }
 
@@ -42,22 +47,27 @@ pub struct JoinTeamRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewEnterpriseRequest {
     /// The unified social credit code (18 characters, check characters verified).
+    #[schema(example = "914403001922038216")]
     pub uscc: String,
     /// Accept a genuine early code whose check characters do not verify.
     #[serde(default)]
     pub lenient: bool,
     /// The registered name.
+    #[schema(example = "华为技术有限公司")]
     pub name: String,
     /// `industry`, `wholesale`, `retail`, `accommodation`, `catering` or `other` (or its
     /// Chinese label, 工业 …).
+    #[schema(example = "industry")]
     pub sector: String,
     /// The town (乡镇).
+    #[schema(example = "石龙镇")]
     pub town: String,
     /// The address.
     #[serde(default)]
     pub address: String,
     /// Land area in mu (亩), e.g. `"18.7"`.
     #[serde(default)]
+    #[schema(example = "18.7")]
     pub land_area: Option<String>,
     /// A branch (分支机构) rather than a legal entity.
     #[serde(default)]
@@ -85,6 +95,7 @@ pub struct EnterpriseEditRequest {
     pub sector: Option<String>,
     /// The town.
     #[serde(default)]
+    #[schema(example = "运江镇")]
     pub town: Option<String>,
     /// The address.
     #[serde(default)]
@@ -100,6 +111,7 @@ pub struct EnterpriseEditRequest {
     pub officer: Option<String>,
     /// Why (recorded in the audit log).
     #[serde(default)]
+    #[schema(example = "迁址")]
     pub reason: Option<String>,
 }
 
@@ -108,6 +120,7 @@ pub struct EnterpriseEditRequest {
 #[serde(deny_unknown_fields)]
 pub struct ArchiveRequest {
     /// Why (required), e.g. 已注销.
+    #[schema(example = "已注销")]
     pub reason: String,
 }
 
@@ -127,6 +140,7 @@ pub enum AmountInput {
 #[serde(deny_unknown_fields)]
 pub struct MetricsRequest {
     /// `YYYY-MM`.
+    #[schema(example = "2023-06")]
     pub month: String,
     /// Main business revenue (主营业务收入).
     #[serde(default)]
@@ -136,9 +150,11 @@ pub struct MetricsRequest {
     pub output_value: Option<AmountInput>,
     /// Energy use in tonnes of standard coal, e.g. `"12.5"`.
     #[serde(default)]
+    #[schema(example = "12.5")]
     pub energy: Option<String>,
     /// Employees at the month's end.
     #[serde(default)]
+    #[schema(example = 120)]
     pub employees: Option<u32>,
     /// Tax paid.
     #[serde(default)]
@@ -160,11 +176,14 @@ pub struct BatchChangeRequest {
     pub enterprise: Option<String>,
     /// The batch, 1 to 4 (assign and move).
     #[serde(default)]
+    #[schema(example = 2)]
     pub batch: Option<u8>,
     /// Why (required).
+    #[schema(example = "培育对象")]
     pub reason: String,
     /// The effective date (default today).
     #[serde(default)]
+    #[schema(example = "2023-06-30")]
     pub on: Option<NaiveDate>,
 }
 
@@ -173,6 +192,7 @@ pub struct BatchChangeRequest {
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseRequest {
     /// The track's key, e.g. `industrial`.
+    #[schema(example = "technology")]
     pub track: String,
     /// The stage aimed for.
     #[serde(default)]
@@ -182,6 +202,7 @@ pub struct OpenCaseRequest {
     pub target: Option<NaiveDate>,
     /// The day the case opens (default today).
     #[serde(default)]
+    #[schema(example = "2023-06-30")]
     pub on: Option<NaiveDate>,
 }
 
@@ -190,8 +211,10 @@ pub struct OpenCaseRequest {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawRequest {
     /// Why (required), e.g. 企业迁出.
+    #[schema(example = "企业迁出")]
     pub reason: String,
     /// The effective date (default today).
     #[serde(default)]
+    #[schema(example = "2023-06-30")]
     pub on: Option<NaiveDate>,
 }

@@ -167,7 +167,7 @@ pub async fn add_enterprise(
     patch, path = "/api/v1/enterprises/{key}", tag = "enterprises",
     params(
         ("key" = String, Path, description = "USCC or an unambiguous name"),
-        ("If-Match" = String, Header, description = "\"<version>\" from the enterprise's ETag, or *"),
+        ("If-Match" = String, Header, description = "\"<version>\" from the enterprise's ETag, or *", example = "*"),
         ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim"),
     ),
     request_body = EnterpriseEditRequest,
@@ -240,7 +240,7 @@ pub async fn edit_enterprise(
     post, path = "/api/v1/enterprises/{key}/archive", tag = "enterprises",
     params(
         ("key" = String, Path, description = "USCC or an unambiguous name"),
-        ("If-Match" = String, Header, description = "\"<version>\" from the enterprise's ETag, or *"),
+        ("If-Match" = String, Header, description = "\"<version>\" from the enterprise's ETag, or *", example = "*"),
         ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim"),
     ),
     request_body = ArchiveRequest,
@@ -375,7 +375,7 @@ pub async fn record_metrics(
     params(
         ("key" = String, Path, description = "USCC or an unambiguous name"),
         ("track" = String, Path, description = "The track's key"),
-        ("If-Match" = String, Header, description = "\"<version>\" of the cultivation, or *"),
+        ("If-Match" = String, Header, description = "\"<version>\" of the cultivation, or *", example = "*"),
         ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim"),
     ),
     request_body = WithdrawRequest,
@@ -425,11 +425,16 @@ pub async fn withdraw_case(
         etag: etag(outcome.version).to_str().ok().map(str::to_owned),
     };
     let service = &state.service;
-    match write.keyed("case.withdraw", render)? {
+    let (key, track) = (cmd.enterprise.clone(), cmd.track.clone());
+    let answer = match write.keyed("case.withdraw", render)? {
         Keyed::Plain(render) => write.plain(&render, service.advance_case(&actor, cmd).await),
         Keyed::Once(once) => write.once(&once, service.advance_case_once(&actor, cmd, &once).await),
-    }
-    .map_err(|e| match e.kind {
+    };
+    let answer = match answer {
+        Err(e) => Err(super::with_current_case_etag(&state, &actor, &key, &track, e).await),
+        answer => answer,
+    };
+    answer.map_err(|e| match e.kind {
         // The service names the target stage `to`: here it is the path's.
         "invalid" if e.field.as_deref() == Some("/to") => ApiError {
             field: Some("track".into()),

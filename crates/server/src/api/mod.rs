@@ -568,6 +568,50 @@ pub async fn advance(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
+    let path = (key.clone(), track.clone());
+    let sent = (uri, headers, body);
+    match move_case(&state, &actor, lang, path, sent).await {
+        Err(e) => Err(with_current_case_etag(&state, &actor, &key, &track, e).await),
+        answer => answer,
+    }
+}
+
+/// A stale `If-Match` on a cultivation (409) carries its current `ETag`.
+pub(crate) async fn with_current_case_etag(
+    state: &AppState,
+    actor: &peiyu_domain::Officer,
+    key: &str,
+    track: &str,
+    e: ApiError,
+) -> ApiError {
+    if e.status != StatusCode::CONFLICT {
+        return e;
+    }
+    let current = state
+        .service
+        .show_cases(actor, key)
+        .await
+        .ok()
+        .and_then(|view| {
+            view.cases
+                .iter()
+                .find(|c| c.cultivation.value.track_key.as_str() == track)
+                .map(|c| c.cultivation.version)
+        });
+    ApiError {
+        current_etag: current.and_then(|v| etag(v).to_str().ok().map(str::to_owned)),
+        ..e
+    }
+}
+
+/// [`advance`] itself.
+async fn move_case(
+    state: &AppState,
+    actor: &peiyu_domain::Officer,
+    lang: peiyu_domain::Lang,
+    (key, track): (String, String),
+    (uri, headers, body): (axum::http::Uri, HeaderMap, Bytes),
+) -> ApiResult<Response> {
     let request: AdvanceRequest = parse_json(&headers, &body, false)?;
     let expected = if_match(&headers)?;
     if expected.is_none() && !request.dry_run {
@@ -592,13 +636,13 @@ pub async fn advance(
         etag: etag(outcome.version).to_str().ok().map(str::to_owned),
     };
     let Some(request_id) = request_id else {
-        let outcome = state.service.advance_case(&actor, cmd).await?;
+        let outcome = state.service.advance_case(actor, cmd).await?;
         return Ok(answer_response(&render(&outcome), false));
     };
     let once = idempotent("POST", request_id, "case.advance", &uri, &body, render);
     let answer = state
         .service
-        .advance_case_once(&actor, cmd, &once)
+        .advance_case_once(actor, cmd, &once)
         .await
         .map_err(key_error)?;
     Ok(answered(&once, answer))

@@ -190,6 +190,8 @@ async fn advancing_needs_the_current_version_in_if_match() {
         .await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.kind(), "conflict");
+    // The problem carries the version to GET again and decide from.
+    assert_eq!(r.problem()["current_etag"], etag.as_str(), "{}", r.body);
     assert!(
         r.json()["detail"]
             .as_str()

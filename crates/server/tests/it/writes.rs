@@ -287,6 +287,19 @@ async fn the_list_is_kept_over_http_and_a_case_withdrawn() {
     );
     let r = post(w.addr, &withdraw)
         .bearer(&w.wang_token)
+        .header("If-Match", "\"9\"")
+        .json(json!({"reason": "企业迁出"}))
+        .send()
+        .await;
+    assert_eq!(
+        (r.status, r.kind()),
+        (409, "conflict".to_owned()),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.problem()["current_etag"], "\"1\"");
+    let r = post(w.addr, &withdraw)
+        .bearer(&w.wang_token)
         .header("If-Match", "*")
         .json(json!({"reason": "企业迁出"}))
         .send()
