@@ -214,7 +214,7 @@ async fn a_teams_meeting_list_is_grouped_numbered_and_shows_the_latest_progress(
             "序号",
             "王伟（2 项）",
             "李娜（1 项）",
-            "↻1",
+            "↻ 1",
             "↻ 结转：上周例会时已逾期、至今仍未完成",
             "已电话催办",
         ] {

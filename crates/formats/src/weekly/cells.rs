@@ -583,7 +583,7 @@ impl TaskCol {
         match self {
             TaskCol::Weekday => Cell::Text(weekday_name(t.due_on, lang).to_owned()),
             TaskCol::Seq if task.carried_over || task.due_provisional => {
-                Cell::Text(format!("{}{}", marks(task), task.seq))
+                Cell::Text(format!("{} {}", marks(task), task.seq))
             }
             TaskCol::Seq | TaskCol::SeqNumber => Cell::Int(i64::from(task.seq)),
             TaskCol::Progress => task.progress.as_ref().map_or(Cell::Empty, |n| {
