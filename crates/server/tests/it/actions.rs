@@ -182,6 +182,17 @@ async fn a_transfer_with_a_stale_version_says_someone_changed_it_first() {
             .await
             .unwrap();
     }
+    // A task is handed over within the team (the handover rule): wang, li and zhao are one.
+    w.service
+        .add_team(&w.admin, "企业培育工作专班", Some("wang"))
+        .await
+        .unwrap();
+    for login in ["li", "zhao"] {
+        w.service
+            .join_team(&w.admin, "企业培育工作专班", login)
+            .await
+            .unwrap();
+    }
     let cookie = wang_session(&w).await;
     let id = first_task(&w).await;
     let r = get(w.addr, &format!("/tasks/{id}"))
