@@ -12,6 +12,7 @@ mod batches;
 mod calendar;
 mod demo;
 mod enterprises;
+mod hostile;
 mod idempotency;
 mod ledger;
 mod outage;

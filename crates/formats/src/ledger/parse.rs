@@ -2,6 +2,7 @@
 //! problems of that row — every bad cell, not the first.
 
 use chrono::NaiveDate;
+use peiyu_domain::DayError;
 use peiyu_domain::{
     Batch, FactorCategory, LandArea, Lang, LegalForm, Localize, Sector, TaskId, TaskKind,
     TaskStatus, Tce, Text, Uscc, UsccMode, UsccWarning, YearMonth, Yuan,
@@ -156,12 +157,26 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, impl Localize + use<>> {
             c => c,
         })
         .collect();
-    NaiveDate::parse_from_str(&normal, "%Y-%m-%d").map_err(|_| Unreadable {
-        zh: format!("无法识别日期「{text}」：应为 2023-06-30、2023/6/30 或 2023年6月30日"),
-        en: format!(
-            "cannot read the date \"{text}\": expected 2023-06-30, 2023/6/30 or 2023年6月30日"
-        ),
-    })
+    match peiyu_domain::parse_day(&normal) {
+        Ok(day) => Ok(day),
+        // A day that does not exist, or a year out of range, is said as such.
+        Err(e @ (DayError::NoSuchDay { .. } | DayError::Year { .. } | DayError::Month { .. })) => {
+            let t = e.localize(Lang::Zh);
+            Err(Unreadable {
+                zh: t.zh().to_owned(),
+                en: t.en().to_owned(),
+            })
+        }
+        Err(DayError::Malformed { .. }) => {
+            let text = peiyu_domain::excerpt(text);
+            Err(Unreadable {
+                zh: format!("无法识别日期「{text}」：应为 2023-06-30、2023/6/30 或 2023年6月30日"),
+                en: format!(
+                    "cannot read the date \"{text}\": expected 2023-06-30, 2023/6/30 or 2023年6月30日"
+                ),
+            })
+        }
+    }
 }
 
 /// Reads a month as [`YearMonth::parse`] does, or the month of a date (Excel turns `2023-06`
@@ -177,10 +192,27 @@ pub fn parse_month(text: &str) -> Result<YearMonth, peiyu_domain::YearMonthError
 
 fn parse_count(text: &str) -> Result<u32, Unreadable> {
     let t = text.trim().trim_end_matches('人').replace(',', "");
-    t.trim().parse::<u32>().map_err(|_| Unreadable {
-        zh: format!("无法识别人数「{text}」：应为不小于 0 的整数"),
-        en: format!("cannot read the headcount \"{text}\": expected a whole number, 0 or more"),
-    })
+    let text = peiyu_domain::excerpt(text);
+    match t.trim().parse::<u32>() {
+        Ok(n) if n <= peiyu_domain::MAX_EMPLOYEES => Ok(n),
+        Ok(_) => Err(Unreadable {
+            zh: format!("人数「{text}」超过上限 {}", peiyu_domain::MAX_EMPLOYEES),
+            en: format!(
+                "the headcount \"{text}\" is more than {}, the most one enterprise may report",
+                peiyu_domain::MAX_EMPLOYEES
+            ),
+        }),
+        Err(_) => Err(Unreadable {
+            zh: format!(
+                "无法识别人数「{text}」：应为 0 到 {} 的整数",
+                peiyu_domain::MAX_EMPLOYEES
+            ),
+            en: format!(
+                "cannot read the headcount \"{text}\": expected a whole number from 0 to {}",
+                peiyu_domain::MAX_EMPLOYEES
+            ),
+        }),
+    }
 }
 
 fn parse_year(text: &str) -> Result<i32, Unreadable> {
