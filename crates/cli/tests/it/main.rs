@@ -5,6 +5,7 @@
 mod backup;
 mod basics;
 mod json_views;
+mod stress;
 mod words;
 
 use std::path::Path;
