@@ -262,7 +262,10 @@ fn an_import_killed_mid_write_leaves_nothing_half_written_and_its_rerun_complete
             break;
         }
     }
-    assert!(killed > 0, "the import always finished before the kill: make the file larger");
+    assert!(
+        killed > 0,
+        "the import always finished before the kill: make the file larger"
+    );
     // The re-run completes (or finds every row there already).
     let out = peiyu_env(dir.path(), &env, &["import", "enterprises", "many.csv"]);
     let out2 = peiyu_env(dir.path(), &env, &["--json", "enterprise", "list"]);

@@ -540,3 +540,55 @@ mod tests {
         assert_eq!(fields, ["list", "batch", "since"]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! Any cell text gives a row or problems naming their column, never a panic, and no
+    //! message quotes more than the first 100 characters of a value.
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::ledger::columns::{Ledger, Mapping};
+
+    fn layout(ledger: Ledger) -> Layout {
+        let mapping = Mapping::default_for(ledger);
+        let headers: Vec<String> = [
+            "uscc",
+            "name",
+            "sector",
+            "town",
+            "address",
+            "month",
+            "revenue",
+            "output_value",
+            "employees",
+            "tax",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        Layout::new(&mapping, headers, 1)
+            .unwrap_or_else(|_| Layout::new(&mapping, vec!["uscc".into()], 1).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn any_cells_are_a_row_or_named_problems(cells in proptest::collection::vec("\\PC{0,300}", 0..12)) {
+            for ledger in [Ledger::Enterprises, Ledger::Metrics] {
+                let layout = layout(ledger);
+                let outcome = match ledger {
+                    Ledger::Enterprises => enterprise(&layout, 2, &cells, UsccMode::Strict).err(),
+                    _ => metrics(&layout, 2, &cells, UsccMode::Strict).err(),
+                };
+                for problem in outcome.unwrap_or_default() {
+                    let text = format!("{problem:?}");
+                    prop_assert!(text.chars().count() < 2_000, "{}", text.chars().count());
+                }
+            }
+            let _ = parse_date(cells.first().map_or("", String::as_str));
+            let _ = parse_month(cells.first().map_or("", String::as_str));
+        }
+    }
+}
