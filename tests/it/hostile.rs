@@ -134,3 +134,48 @@ async fn a_headcount_beyond_the_range_is_refused_by_name_and_nothing_is_stored()
     })
     .await;
 }
+
+#[tokio::test]
+async fn exported_cells_that_look_like_formulas_are_escaped() {
+    use peiyu_domain::Lang;
+    use peiyu_formats::ledger::{ExportQuery, columns::Ledger, export_sheet};
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        for (n, name) in [
+            (11, "=cmd|' /C calc'!A0"),
+            (12, "@SUM(1+1)"),
+            (13, "+HYPERLINK(\"x\")"),
+        ] {
+            service
+                .add_enterprise(&admin, named(n, name), None)
+                .await
+                .unwrap();
+        }
+        for ledger in [Ledger::Enterprises, Ledger::Tasks] {
+            let query = ExportQuery {
+                ledger,
+                list: None,
+                from: None,
+                to: None,
+            };
+            let sheet = export_sheet(&service, &admin, &query, Lang::Zh)
+                .await
+                .unwrap();
+            let csv = String::from_utf8(peiyu_formats::csv::write(&sheet).unwrap()).unwrap();
+            for line in csv.lines().skip(1) {
+                for cell in line.split(',') {
+                    let cell = cell.trim_matches('"');
+                    assert!(
+                        !cell.starts_with(['=', '+', '@']),
+                        "{ledger:?}: unescaped cell {cell:?} in {line}"
+                    );
+                }
+            }
+            if ledger == Ledger::Enterprises {
+                assert!(csv.contains("'=cmd"), "{csv}");
+                assert!(csv.contains("'@SUM"), "{csv}");
+            }
+        }
+    })
+    .await;
+}
