@@ -30,10 +30,10 @@ if [ ! -x "$DENY" ]; then
   cargo install --locked cargo-deny --root target/tools
 fi
 if "$DENY" --log-level error fetch >/dev/null 2>&1; then
-  "$DENY" check --disable-fetch advisories licenses bans sources
+  "$DENY" --offline check advisories licenses bans sources
 else
   echo "reliability: the advisory database cannot be fetched here; checking licences, bans and sources only"
-  "$DENY" check --disable-fetch licenses bans sources
+  "$DENY" --offline check licenses bans sources
 fi
 
 step "done"
