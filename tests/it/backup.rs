@@ -3,23 +3,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use peiyu_domain::{LegalForm, NewEnterprise, Sector};
+use peiyu_domain::NewEnterprise;
 use peiyu_service::{ErrorKind, Field, ListEnterprises, Service, ServiceError};
 use peiyu_storage::Store;
-use peiyu_tests::{Kind, TestDb, midyear, service_at, uscc};
+use peiyu_tests::{Kind, TestDb, midyear, service_at};
 use sea_orm::ConnectionTrait;
 
 fn new_enterprise(n: u32) -> NewEnterprise {
-    NewEnterprise {
-        uscc: uscc(n),
-        name: format!("备份测试企业{n}"),
-        sector: Sector::Industry,
-        town: "石龙镇".into(),
-        address: String::new(),
-        land_area: None,
-        legal_form: LegalForm::LegalEntity,
-        responsible_officer: None,
-    }
+    peiyu_tests::new_enterprise(n, &format!("备份测试企业{n}"))
 }
 
 async fn add_enterprises(

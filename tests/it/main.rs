@@ -15,6 +15,7 @@ mod calendar;
 mod demo;
 mod enterprises;
 mod evidence;
+mod hostile;
 mod idempotency;
 mod ledger;
 mod meeting;

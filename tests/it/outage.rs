@@ -5,23 +5,14 @@
 
 use std::time::Duration;
 
-use peiyu_domain::{LegalForm, NewEnterprise, Sector};
+use peiyu_domain::NewEnterprise;
 use peiyu_service::{ErrorKind, ListEnterprises, Service, ServiceError, SqliteWait};
 use peiyu_storage::{Actor, Store};
-use peiyu_tests::{Kind, TestDb, midyear, service_at, uscc};
+use peiyu_tests::{Kind, TestDb, midyear, service_at};
 use sea_orm::{Database, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 
 fn new_enterprise(n: u32) -> NewEnterprise {
-    NewEnterprise {
-        uscc: uscc(n),
-        name: format!("锁测试企业{n}"),
-        sector: Sector::Industry,
-        town: "石龙镇".into(),
-        address: String::new(),
-        land_area: None,
-        legal_form: LegalForm::LegalEntity,
-        responsible_officer: None,
-    }
+    peiyu_tests::new_enterprise(n, &format!("锁测试企业{n}"))
 }
 
 /// Another process's writer: takes SQLite's write lock on `url` and holds it for `hold`.

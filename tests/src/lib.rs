@@ -275,6 +275,20 @@ fn without_uuids(text: &str) -> String {
     out
 }
 
+/// A new industrial enterprise in 石龙镇 with the USCC [`uscc`]`(n)` and `name`.
+pub fn new_enterprise(n: u32, name: &str) -> peiyu_domain::NewEnterprise {
+    peiyu_domain::NewEnterprise {
+        uscc: uscc(n),
+        name: name.into(),
+        sector: peiyu_domain::Sector::Industry,
+        town: "石龙镇".into(),
+        address: String::new(),
+        land_area: None,
+        legal_form: peiyu_domain::LegalForm::LegalEntity,
+        responsible_officer: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,14 +65,9 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), crate::Failure> {
 }
 
 /// Reads a `YYYY-MM-DD` date given for `field`.
+/// A day that does not exist (2023-02-29) is named as such.
 pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate, crate::Failure> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        crate::Failure::usage(
-            field,
-            format!("日期应为 YYYY-MM-DD 格式，如 2023-09-28，收到「{text}」"),
-            format!("a date must look like YYYY-MM-DD, e.g. 2023-09-28, got \"{text}\""),
-        )
-    })
+    peiyu_domain::parse_day(text).map_err(|e| crate::Failure::invalid(field, &e))
 }
 
 /// Reads an optional date.

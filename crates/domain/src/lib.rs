@@ -7,6 +7,7 @@ pub mod audit;
 pub mod batch;
 pub mod batch_list;
 pub mod cultivation;
+pub mod date;
 mod decimal;
 pub mod enterprise;
 pub mod i18n;
@@ -24,12 +25,15 @@ pub use audit::{AuditAction, AuditActionError};
 pub use batch::{Batch, BatchError};
 pub use batch_list::{BatchEntry, BatchList, BatchListStatus, BatchListStatusError, BatchMove};
 pub use cultivation::{Cultivation, GuardOutcome, Transition};
+pub use date::{DayError, excerpt, parse_day};
 pub use enterprise::{
     Enterprise, EnterpriseError, EnterpriseField, LandArea, LandAreaError, LegalForm,
     LegalFormError, NewEnterprise,
 };
 pub use i18n::{Lang, LangError, Localize, Text};
-pub use metrics::{Metrics, Tce, TceError, YearMonth, YearMonthError};
+pub use metrics::{
+    EmployeesError, MAX_EMPLOYEES, Metrics, Tce, TceError, YearMonth, YearMonthError,
+};
 pub use money::{MoneyError, MoneyUnit, Yuan};
 pub use officer::{
     BatchListId, CultivationId, EnterpriseId, IdError, LOGIN_MAX_LEN, Login, LoginError, Officer,

@@ -11,7 +11,9 @@ use crate::i18n::{Lang, Localize, Text};
 use crate::money::Yuan;
 use crate::officer::EnterpriseId;
 
-/// A calendar month, years 1 to 9999. Orders chronologically.
+/// A calendar month of the years [`YearMonth::FIRST_YEAR`] to [`YearMonth::LAST_YEAR`]
+/// (1990 to 2099: the figures a county bureau keeps; a typo such as 9999-12 is refused).
+/// Orders chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
     year: i32,
@@ -33,8 +35,8 @@ pub enum YearMonthError {
         /// The text (or `year-month`) as given.
         input: String,
     },
-    /// The year is not 1 to 9999.
-    #[error("the year in \"{input}\" must be from 1 to 9999")]
+    /// The year is not 1990 to 2099.
+    #[error("the year in \"{input}\" must be from 1990 to 2099")]
     Year {
         /// The text (or `year-month`) as given.
         input: String,
@@ -49,7 +51,7 @@ impl Localize for YearMonthError {
             }
             YearMonthError::Month { input } => format!("\"{input}\" 中的月份应在 1 到 12 之间"),
             YearMonthError::Year { input } => {
-                format!("\"{input}\" 中的年份应在 1 到 9999 之间")
+                format!("\"{input}\" 中的年份应在 1990 到 2099 之间")
             }
         };
         Text::new(zh, self.to_string())
@@ -60,10 +62,15 @@ impl Localize for YearMonthError {
 const UNREACHABLE_DATE: NaiveDate = NaiveDate::MIN;
 
 impl YearMonth {
-    /// The month `month` (1-12) of `year` (1-9999).
+    /// The first year a month may be in.
+    pub const FIRST_YEAR: i32 = 1990;
+    /// The last year a month may be in.
+    pub const LAST_YEAR: i32 = 2099;
+
+    /// The month `month` (1-12) of `year` (1990-2099).
     pub fn new(year: i32, month: u32) -> Result<YearMonth, YearMonthError> {
         let input = || format!("{year}-{month}");
-        if !(1..=9999).contains(&year) {
+        if !(YearMonth::FIRST_YEAR..=YearMonth::LAST_YEAR).contains(&year) {
             return Err(YearMonthError::Year { input: input() });
         }
         if !(1..=12).contains(&month) {
@@ -94,7 +101,7 @@ impl YearMonth {
         }
         let year: i32 = y.parse().map_err(|_| malformed())?;
         let month: u32 = m.parse().map_err(|_| malformed())?;
-        if !(1..=9999).contains(&year) {
+        if !(YearMonth::FIRST_YEAR..=YearMonth::LAST_YEAR).contains(&year) {
             return Err(YearMonthError::Year {
                 input: s.to_owned(),
             });
@@ -107,7 +114,7 @@ impl YearMonth {
         Ok(YearMonth { year, month })
     }
 
-    /// The month containing `date`, or `None` outside years 1 to 9999.
+    /// The month containing `date`, or `None` outside the years 1990 to 2099.
     pub fn containing(date: NaiveDate) -> Option<YearMonth> {
         YearMonth::new(date.year(), date.month()).ok()
     }
@@ -144,10 +151,10 @@ impl YearMonth {
         date.year() == self.year && date.month() == self.month
     }
 
-    /// The following month; 9999-12 is its own successor (the end of the range).
+    /// The following month; 2099-12 is its own successor (the end of the range).
     pub fn next(self) -> YearMonth {
         match (self.year, self.month) {
-            (9999, 12) => self,
+            (YearMonth::LAST_YEAR, 12) => self,
             (y, 12) => YearMonth {
                 year: y + 1,
                 month: 1,
@@ -159,10 +166,10 @@ impl YearMonth {
         }
     }
 
-    /// The preceding month; 0001-01 is its own predecessor (the start of the range).
+    /// The preceding month; 1990-01 is its own predecessor (the start of the range).
     pub fn prev(self) -> YearMonth {
         match (self.year, self.month) {
-            (1, 1) => self,
+            (YearMonth::FIRST_YEAR, 1) => self,
             (y, 1) => YearMonth {
                 year: y - 1,
                 month: 12,
@@ -328,7 +335,39 @@ pub struct Metrics {
     pub rnd_spend: Option<Yuan>,
 }
 
+/// The most employees one enterprise may report: far above any county firm, well within
+/// what every backend stores (a 32-bit integer).
+pub const MAX_EMPLOYEES: u32 = 10_000_000;
+
+/// A headcount above [`MAX_EMPLOYEES`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("employees: {value} is more than {MAX_EMPLOYEES}, the most one enterprise may report")]
+pub struct EmployeesError {
+    /// The headcount given.
+    pub value: u64,
+}
+
+impl Localize for EmployeesError {
+    fn localize(&self, _lang: Lang) -> Text {
+        Text::new(
+            format!(
+                "从业人员：{} 超过一家企业可填报的上限 {MAX_EMPLOYEES}",
+                self.value
+            ),
+            self.to_string(),
+        )
+    }
+}
+
 impl Metrics {
+    /// Checks the figures' ranges: a headcount of at most [`MAX_EMPLOYEES`].
+    pub fn check(&self) -> Result<(), EmployeesError> {
+        match self.employees {
+            Some(n) if n > MAX_EMPLOYEES => Err(EmployeesError { value: n.into() }),
+            _ => Ok(()),
+        }
+    }
+
     /// A record for `enterprise` and `month` with no figure reported yet.
     pub fn empty(enterprise: EnterpriseId, month: YearMonth) -> Metrics {
         Metrics {
@@ -406,6 +445,18 @@ mod tests {
         );
         assert!(YearMonth::new(2023, 0).is_err());
         assert!(YearMonth::new(10_000, 1).is_err());
+        // A typo far in the future or past is refused, naming the range.
+        let far = YearMonth::parse("9999-12").unwrap_err();
+        assert_eq!(
+            far,
+            YearMonthError::Year {
+                input: "9999-12".into()
+            }
+        );
+        assert!(far.to_string().contains("1990 to 2099"));
+        assert!(far.localize(Lang::Zh).zh().contains("1990 到 2099"));
+        assert!(YearMonth::parse("1989-12").is_err());
+        assert!(YearMonth::parse("2099-12").is_ok());
         let err = YearMonth::parse("2023-13").unwrap_err();
         assert_eq!(err.localize(Lang::En).en(), err.to_string());
         assert!(err.localize(Lang::Zh).zh().contains("1 到 12"));
@@ -418,7 +469,7 @@ mod tests {
         assert_eq!(ym(2024, 2).last_day(), date(2024, 2, 29));
         assert_eq!(ym(2023, 2).last_day(), date(2023, 2, 28));
         assert_eq!(ym(2023, 12).last_day(), date(2023, 12, 31));
-        assert_eq!(ym(9999, 12).last_day(), date(9999, 12, 31));
+        assert_eq!(ym(2099, 12).last_day(), date(2099, 12, 31));
         assert!(ym(2023, 6).contains(date(2023, 6, 30)));
         assert!(!ym(2023, 6).contains(date(2022, 6, 30)));
         assert_eq!(YearMonth::containing(date(2023, 6, 15)), Some(ym(2023, 6)));
@@ -429,8 +480,8 @@ mod tests {
         assert_eq!(ym(2023, 12).next(), ym(2024, 1));
         assert_eq!(ym(2024, 1).prev(), ym(2023, 12));
         assert_eq!(ym(2023, 6).next(), ym(2023, 7));
-        assert_eq!(ym(9999, 12).next(), ym(9999, 12));
-        assert_eq!(ym(1, 1).prev(), ym(1, 1));
+        assert_eq!(ym(2099, 12).next(), ym(2099, 12));
+        assert_eq!(ym(1990, 1).prev(), ym(1990, 1));
         assert!(ym(2023, 12) < ym(2024, 1));
         assert!(ym(2023, 2) < ym(2023, 10));
     }
@@ -438,7 +489,7 @@ mod tests {
     #[test]
     fn display() {
         assert_eq!(ym(2023, 6).to_string(), "2023-06");
-        assert_eq!(ym(987, 11).to_string(), "0987-11");
+        assert_eq!(ym(1990, 1).to_string(), "1990-01");
         assert_eq!(ym(2023, 6).year(), 2023);
         assert_eq!(ym(2023, 6).month(), 6);
     }
@@ -491,18 +542,26 @@ mod tests {
         let m = Metrics::empty(EnterpriseId::new(), ym(2023, 6));
         assert_eq!(m.revenue, None);
         assert_eq!(m.employees, None);
+        assert!(m.check().is_ok());
+        // Between 2^31 and 2^32: refused by name, never stored as an invalid value.
+        let big = Metrics {
+            employees: Some(3_000_000_000),
+            ..m
+        };
+        let e = big.check().unwrap_err();
+        assert!(e.to_string().starts_with("employees: 3000000000"), "{e}");
     }
 
     proptest! {
         #[test]
-        fn month_display_round_trips(y in 1i32..=9999, m in 1u32..=12) {
+        fn month_display_round_trips(y in 1990i32..=2099, m in 1u32..=12) {
             let v = ym(y, m);
             prop_assert_eq!(YearMonth::parse(&v.to_string()), Ok(v));
-            if v != ym(9999, 12) {
+            if v != ym(2099, 12) {
                 prop_assert_eq!(v.next().prev(), v);
                 prop_assert!(v.next() > v);
             }
-            if v != ym(1, 1) {
+            if v != ym(1990, 1) {
                 prop_assert_eq!(v.prev().next(), v);
             }
             prop_assert!(v.first_day() <= v.last_day());

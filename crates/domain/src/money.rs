@@ -337,6 +337,16 @@ impl SubAssign for Yuan {
     }
 }
 
+impl Yuan {
+    /// The sum of `amounts`, or `None` when it is beyond what an `i64` holds: a total that
+    /// would wrap is an error for the caller to name, never a wrong figure.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Yuan>) -> Option<Yuan> {
+        amounts
+            .into_iter()
+            .try_fold(Yuan::ZERO, |total, y| total.checked_add(y))
+    }
+}
+
 impl Sum for Yuan {
     fn sum<I: Iterator<Item = Yuan>>(iter: I) -> Yuan {
         iter.fold(Yuan::ZERO, Add::add)
@@ -352,6 +362,14 @@ impl<'a> Sum<&'a Yuan> for Yuan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sum_beyond_i64_is_none_not_a_wrapped_total() {
+        let big = Yuan(i64::MAX / 2 + 1);
+        assert_eq!(Yuan::checked_sum([big, big]), None);
+        assert_eq!(Yuan::checked_sum([Yuan(1), Yuan(2)]), Some(Yuan(3)));
+        assert_eq!(Yuan::checked_sum([]), Some(Yuan::ZERO));
+    }
     use proptest::prelude::*;
 
     fn check(input: &str, expected: i64) {

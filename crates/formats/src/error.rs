@@ -44,6 +44,14 @@ pub enum FormatError {
         /// Why.
         detail: String,
     },
+    /// A file is larger than peiyu reads, or a workbook unpacks to more (`crate::limits`).
+    #[error("{path} is refused: {}", what.1)]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// What is too large and the limit, zh and en.
+        what: (String, String),
+    },
     /// No such sheet in a workbook.
     #[error("no sheet \"{sheet}\" in the workbook; its sheets: {}", sheets.join(", "))]
     NoSheet {
@@ -115,6 +123,7 @@ impl FormatError {
             ),
             FormatError::CsvWrite { detail } => format!("无法生成 CSV 文件：{detail}"),
             FormatError::Workbook { path, detail } => format!("无法读取工作簿 {path}：{detail}"),
+            FormatError::TooLarge { path, what } => format!("拒绝读取 {path}：{}", what.0),
             FormatError::NoSheet { sheet, sheets } => {
                 format!("工作簿中没有工作表「{sheet}」；现有：{}", sheets.join("、"))
             }

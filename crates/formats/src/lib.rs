@@ -21,6 +21,7 @@ mod error;
 pub mod history;
 pub mod json;
 pub mod ledger;
+pub mod limits;
 pub mod output;
 pub mod report;
 pub mod sheet;

@@ -4,7 +4,7 @@ use peiyu_domain::{Metrics, Officer, YearMonth};
 use peiyu_storage::{Upserted, metrics};
 
 use crate::authz::require_enterprise_access;
-use crate::error::ServiceResult;
+use crate::error::{Field, ServiceError, ServiceResult};
 use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
@@ -50,6 +50,9 @@ impl Service {
         reason: Option<String>,
         once: Option<&Idempotent<'_, Upserted>>,
     ) -> ServiceResult<Upserted> {
+        figures
+            .check()
+            .map_err(|e| ServiceError::invalid_from(Field::named("employees"), &e))?;
         let enterprise = self.resolve_enterprise(enterprise).await?.value;
         require_enterprise_access(self.store(), actor, &enterprise).await?;
         let figures = Metrics {
@@ -77,6 +80,8 @@ impl Service {
     ) -> ServiceResult<Vec<Upserted>> {
         let mut checked = Vec::with_capacity(figures.len());
         for (key, m) in figures {
+            m.check()
+                .map_err(|e| ServiceError::invalid_from(Field::named("employees"), &e))?;
             let enterprise = self.resolve_enterprise(key).await?.value;
             require_enterprise_access(self.store(), actor, &enterprise).await?;
             checked.push(Metrics {

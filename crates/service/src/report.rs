@@ -79,8 +79,12 @@ pub struct ProgressReport {
 
 impl ProgressReport {
     /// The output value the newly above-scale enterprises contribute.
+    ///
+    /// The report checks this total when it is built ([`Service::progress_report`] fails
+    /// naming `output_value` otherwise), so it always holds.
     pub fn new_above_scale_output(&self) -> Yuan {
-        self.new_above_scale.iter().map(|n| n.output_value).sum()
+        Yuan::checked_sum(self.new_above_scale.iter().map(|n| n.output_value))
+            .unwrap_or(Yuan(i64::MAX))
     }
 
     /// A target's value, if set.
@@ -144,15 +148,40 @@ impl TargetProgress {
     }
 }
 
-fn sum_months(list: &[peiyu_domain::Metrics], from: YearMonth, to: YearMonth) -> (Yuan, Yuan) {
-    list.iter()
+/// The output value and revenue of `list`'s months from `from` to `to`, summed with checked
+/// arithmetic: a total beyond what can be held is an error naming the figure and the
+/// enterprise, never a wrapped (negative) total.
+fn sum_months(
+    list: &[peiyu_domain::Metrics],
+    from: YearMonth,
+    to: YearMonth,
+    enterprise: &str,
+) -> ServiceResult<(Yuan, Yuan)> {
+    let months: Vec<_> = list
+        .iter()
         .filter(|m| m.month >= from && m.month <= to)
-        .fold((Yuan::ZERO, Yuan::ZERO), |(out, rev), m| {
-            (
-                out + m.output_value.unwrap_or(Yuan::ZERO),
-                rev + m.revenue.unwrap_or(Yuan::ZERO),
-            )
-        })
+        .collect();
+    let total = |field: &str, pick: fn(&peiyu_domain::Metrics) -> Option<Yuan>| {
+        Yuan::checked_sum(months.iter().filter_map(|m| pick(m)))
+            .ok_or_else(|| too_large(field, enterprise))
+    };
+    Ok((
+        total("output_value", |m| m.output_value)?,
+        total("revenue", |m| m.revenue)?,
+    ))
+}
+
+/// A total too large to hold: names the figure and whose it is.
+fn too_large(field: &str, whose: &str) -> ServiceError {
+    ServiceError::invalid(
+        Field::named(field),
+        Text::new(
+            format!("{whose}的 {field} 合计超出可表示的范围：请核对录入的数字（是否多写了几位）"),
+            format!(
+                "the total {field} of {whose} is too large to hold: check the figures entered (extra digits?)"
+            ),
+        ),
+    )
 }
 
 impl Service {
@@ -241,7 +270,7 @@ impl Service {
             let figures =
                 metrics::list_metrics(conn, enterprise, Some(first_month), Some(as_of_month))
                     .await?;
-            let (output_value, revenue) = sum_months(&figures, first_month, as_of_month);
+            let (output_value, revenue) = sum_months(&figures, first_month, as_of_month, &e.name)?;
             let entry = NewlyRegistered {
                 enterprise: e.clone(),
                 registered_on: on,
@@ -254,6 +283,12 @@ impl Service {
                 "commerce" => new_above_limit.push(entry),
                 _ => {}
             }
+        }
+        if Yuan::checked_sum(new_above_scale.iter().map(|n| n.output_value)).is_none() {
+            return Err(too_large(
+                "output_value",
+                "新升规企业 / newly above-scale enterprises",
+            ));
         }
         new_above_scale.sort_by(|a, b| {
             (a.registered_on, &a.enterprise.name).cmp(&(b.registered_on, &b.enterprise.name))

@@ -30,6 +30,9 @@ pub fn short_id(task: &Task) -> String {
     simple[simple.len() - 8..].to_owned()
 }
 
+/// How many hex characters of a task's id name it at least (its short id is 8).
+pub const MIN_TASK_KEY: usize = 8;
+
 /// Tasks as `task list` and `GET /tasks` show them: by due date, with the names they point at.
 #[derive(Clone, Debug, Default)]
 pub struct TaskList {
@@ -40,11 +43,28 @@ pub struct TaskList {
 }
 
 impl Service {
-    /// Finds a task by its full id or an unambiguous short id (a prefix or suffix of its hex).
+    /// Finds a task by its full id or an unambiguous short id: at least
+    /// [`MIN_TASK_KEY`] hex characters, a prefix or suffix of its hex (the short id shown in
+    /// lists is the last 8). A shorter key, or one that matches several tasks, is refused:
+    /// a two-character guess must never act on someone's task.
     pub async fn resolve_task(&self, key: &str) -> ServiceResult<Versioned<Task>> {
         let key = key.trim().to_lowercase().replace('-', "");
         if let Ok(id) = key.parse::<peiyu_domain::TaskId>() {
             return Ok(tasks::get_task(self.store().conn(), id).await?);
+        }
+        if key.chars().count() < MIN_TASK_KEY || !key.chars().all(|c| c.is_ascii_hexdigit()) {
+            let shown: String = key.chars().take(40).collect();
+            return Err(ServiceError::invalid(
+                Field::Task,
+                Text::new(
+                    format!(
+                        "任务编号「{shown}」太短或不是编号：请给出至少 {MIN_TASK_KEY} 位（任务列表中显示的短编号）"
+                    ),
+                    format!(
+                        "the task id \"{shown}\" is too short or not an id: give at least {MIN_TASK_KEY} characters (the short id shown in task lists)"
+                    ),
+                ),
+            ));
         }
         let all = tasks::list_tasks(self.store().conn(), &TaskFilter::default()).await?;
         let mut found: Vec<_> = all

@@ -257,7 +257,7 @@ pub async fn find_enterprises_by_name(
         .map_err(StorageError::db("finding an enterprise"))?;
     let rows = if exact.is_empty() {
         enterprises::Entity::find()
-            .filter(enterprises::Column::Name.contains(name))
+            .filter(name_contains(name))
             .order_by_asc(enterprises::Column::Name)
             .all(conn)
             .await
@@ -303,7 +303,7 @@ pub async fn list_enterprises(
         cond = cond.add(enterprises::Column::Town.eq(town.clone()));
     }
     if let Some(name) = &filter.name_contains {
-        cond = cond.add(enterprises::Column::Name.contains(name));
+        cond = cond.add(name_contains(name));
     }
     enterprises::Entity::find()
         .filter(cond)
@@ -315,4 +315,26 @@ pub async fn list_enterprises(
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// The escape character of name searches: `!` rather than a backslash, which MySQL would read
+/// as an escape inside the SQL string itself.
+const LIKE_ESCAPE: char = '!';
+
+/// `name LIKE '%text%'` with `text` taken literally: its `%`, `_` and `!` are escaped, so
+/// `50%` finds names containing "50%", not every name containing "50".
+fn name_contains(text: &str) -> sea_orm::sea_query::Expr {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Expr, LikeExpr};
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            pattern.push(LIKE_ESCAPE);
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Expr::col((enterprises::Entity, enterprises::Column::Name))
+        .like(LikeExpr::new(pattern).escape(LIKE_ESCAPE))
 }

@@ -5,6 +5,7 @@
 mod backup;
 mod basics;
 mod json_views;
+mod stress;
 mod walkthrough;
 mod words;
 

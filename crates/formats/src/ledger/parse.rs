@@ -2,6 +2,7 @@
 //! problems of that row — every bad cell, not the first.
 
 use chrono::NaiveDate;
+use peiyu_domain::DayError;
 use peiyu_domain::{
     Batch, FactorCategory, LandArea, Lang, LegalForm, Localize, MoneyError, Sector, TaskId,
     TaskKind, TaskStatus, Tce, Text, Uscc, UsccMode, UsccWarning, YearMonth, Yuan,
@@ -180,12 +181,26 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, impl Localize + use<>> {
             c => c,
         })
         .collect();
-    NaiveDate::parse_from_str(&normal, "%Y-%m-%d").map_err(|_| Unreadable {
-        zh: format!("无法识别日期「{text}」：应为 2023-06-30、2023/6/30 或 2023年6月30日"),
-        en: format!(
-            "cannot read the date \"{text}\": expected 2023-06-30, 2023/6/30 or 2023年6月30日"
-        ),
-    })
+    match peiyu_domain::parse_day(&normal) {
+        Ok(day) => Ok(day),
+        // A day that does not exist, or a year out of range, is said as such.
+        Err(e @ (DayError::NoSuchDay { .. } | DayError::Year { .. } | DayError::Month { .. })) => {
+            let t = e.localize(Lang::Zh);
+            Err(Unreadable {
+                zh: t.zh().to_owned(),
+                en: t.en().to_owned(),
+            })
+        }
+        Err(DayError::Malformed { .. }) => {
+            let text = peiyu_domain::excerpt(text);
+            Err(Unreadable {
+                zh: format!("无法识别日期「{text}」：应为 2023-06-30、2023/6/30 或 2023年6月30日"),
+                en: format!(
+                    "cannot read the date \"{text}\": expected 2023-06-30, 2023/6/30 or 2023年6月30日"
+                ),
+            })
+        }
+    }
 }
 
 /// Reads a month as [`YearMonth::parse`] does, or the month of a date (Excel turns `2023-06`
@@ -201,10 +216,27 @@ pub fn parse_month(text: &str) -> Result<YearMonth, peiyu_domain::YearMonthError
 
 fn parse_count(text: &str) -> Result<u32, Unreadable> {
     let t = text.trim().trim_end_matches('人').replace(',', "");
-    t.trim().parse::<u32>().map_err(|_| Unreadable {
-        zh: format!("无法识别人数「{text}」：应为不小于 0 的整数"),
-        en: format!("cannot read the headcount \"{text}\": expected a whole number, 0 or more"),
-    })
+    let text = peiyu_domain::excerpt(text);
+    match t.trim().parse::<u32>() {
+        Ok(n) if n <= peiyu_domain::MAX_EMPLOYEES => Ok(n),
+        Ok(_) => Err(Unreadable {
+            zh: format!("人数「{text}」超过上限 {}", peiyu_domain::MAX_EMPLOYEES),
+            en: format!(
+                "the headcount \"{text}\" is more than {}, the most one enterprise may report",
+                peiyu_domain::MAX_EMPLOYEES
+            ),
+        }),
+        Err(_) => Err(Unreadable {
+            zh: format!(
+                "无法识别人数「{text}」：应为 0 到 {} 的整数",
+                peiyu_domain::MAX_EMPLOYEES
+            ),
+            en: format!(
+                "cannot read the headcount \"{text}\": expected a whole number from 0 to {}",
+                peiyu_domain::MAX_EMPLOYEES
+            ),
+        }),
+    }
 }
 
 fn parse_year(text: &str) -> Result<i32, Unreadable> {
@@ -551,5 +583,57 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["list", "batch", "since"]);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    //! Any cell text gives a row or problems naming their column, never a panic, and no
+    //! message quotes more than the first 100 characters of a value.
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::ledger::columns::{Ledger, Mapping};
+
+    fn layout(ledger: Ledger) -> Layout {
+        let mapping = Mapping::default_for(ledger);
+        let headers: Vec<String> = [
+            "uscc",
+            "name",
+            "sector",
+            "town",
+            "address",
+            "month",
+            "revenue",
+            "output_value",
+            "employees",
+            "tax",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        Layout::new(&mapping, headers, 1)
+            .unwrap_or_else(|_| Layout::new(&mapping, vec!["uscc".into()], 1).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn any_cells_are_a_row_or_named_problems(cells in proptest::collection::vec("\\PC{0,300}", 0..12)) {
+            for ledger in [Ledger::Enterprises, Ledger::Metrics] {
+                let layout = layout(ledger);
+                let outcome = match ledger {
+                    Ledger::Enterprises => enterprise(&layout, 2, &cells, UsccMode::Strict).err(),
+                    _ => metrics(&layout, 2, &cells, UsccMode::Strict).err(),
+                };
+                for problem in outcome.unwrap_or_default() {
+                    let text = format!("{problem:?}");
+                    prop_assert!(text.chars().count() < 2_000, "{}", text.chars().count());
+                }
+            }
+            let _ = parse_date(cells.first().map_or("", String::as_str));
+            let _ = parse_month(cells.first().map_or("", String::as_str));
+        }
     }
 }

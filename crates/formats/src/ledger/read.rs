@@ -141,12 +141,14 @@ impl Rows {
         };
         match format {
             FileFormat::Csv => {
+                crate::limits::ReadLimits::from_env().check_file(path)?;
                 let bytes = std::fs::read(path).map_err(io)?;
                 let (text, _) = decode(&bytes, encoding)?;
                 drop(bytes);
                 Ok(Rows::from_csv_text(text))
             }
             FileFormat::Xlsx => {
+                crate::limits::ReadLimits::from_env().check_workbook(path)?;
                 let mut book =
                     calamine::open_workbook_auto(path).map_err(|e| FormatError::Workbook {
                         path: path.display().to_string(),

@@ -158,7 +158,12 @@ async fn a_stopped_database_is_503_with_retry_after_then_the_server_recovers_by_
     let waited = started.elapsed();
     assert_eq!(down.status, 503, "{}", down.body);
     assert_eq!(down.header("retry-after"), Some("5"));
-    assert_eq!(down.json()["error"]["kind"], "unavailable", "{}", down.body);
+    assert_eq!(
+        down.json()["type"],
+        "urn:peiyu:problem:unavailable",
+        "{}",
+        down.body
+    );
     assert!(
         waited < Duration::from_secs(20),
         "answered after {waited:?}, not the 30 s of the old pool"
@@ -172,10 +177,7 @@ async fn a_stopped_database_is_503_with_retry_after_then_the_server_recovers_by_
         .await;
     assert_eq!(ready.status, 503);
     assert!(ready.header("retry-after").is_some());
-    let said = ready.json()["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let said = ready.json()["detail"].as_str().unwrap().to_owned();
     assert!(said.contains(&host), "{said}");
     assert!(said.contains("connection refused"), "{said}");
 

@@ -450,3 +450,49 @@ guards = ["{long}", {{ kind = "revenue_at_least_threshold", basis = "{long}" }}]
         }
     }
 }
+
+mod properties {
+    //! The track and rule readers take any text: a track, or every problem with a line inside
+    //! the file; never a panic. Mutations of the shipped tracks are the interesting inputs.
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn shipped_text() -> &'static str {
+        SHIPPED[0].text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_text_is_a_track_or_problems_with_lines_in_the_file(text in "\\PC{0,400}") {
+            if let Err(errors) = Track::parse(&text) {
+                let lines = text.lines().count().max(1);
+                for p in &errors.problems {
+                    prop_assert!(p.line <= lines + 1, "line {} of {lines}", p.line);
+                }
+            }
+            let _ = crate::batch_rules::Rules::parse(&text);
+        }
+
+        #[test]
+        fn a_shipped_track_cut_or_spliced_anywhere_never_panics(
+            cut in 0usize..4_000,
+            insert in "\\PC{0,40}",
+        ) {
+            let text = shipped_text();
+            let mut at = cut.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let spliced = format!("{}{insert}{}", &text[..at], &text[at..]);
+            if let Err(errors) = Track::parse(&spliced) {
+                prop_assert!(!errors.problems.is_empty());
+                for p in &errors.problems {
+                    prop_assert!(p.message.en().chars().count() < 2_000);
+                }
+            }
+        }
+    }
+}
