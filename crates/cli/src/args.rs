@@ -224,6 +224,34 @@ pub enum OfficerCommand {
         /// The officer's login.
         login: String,
     },
+    /// Deactivate an officer (admin only): in one audited step their enterprises and open tasks
+    /// go to the successors, their tokens are revoked and web sessions ended.
+    Deactivate {
+        /// The officer's login.
+        login: String,
+        /// Who takes their enterprises and open tasks (unless named below).
+        #[arg(long)]
+        successor: String,
+        /// Who takes their enterprises, if not the successor.
+        #[arg(long)]
+        enterprises_to: Option<String>,
+        /// Who takes their open tasks, if not the successor.
+        #[arg(long)]
+        tasks_to: Option<String>,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Change an officer's role (admin only; the last admin stays one).
+    Role {
+        /// The officer's login.
+        login: String,
+        /// The new role: officer (干部), lead (组长), leader (局领导) or admin (管理员).
+        role: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// `peiyu team …`

@@ -16,6 +16,10 @@ pub enum AuditAction {
     /// `officer.password`: an officer's password was set or changed (the entry never holds the
     /// password or its hash).
     OfficerPassword,
+    /// `officer.deactivate`: an officer was made inactive, their work handed to successors.
+    OfficerDeactivate,
+    /// `officer.role`: an officer's role was changed.
+    OfficerRole,
     /// `session.start`: an officer logged in to the web pages.
     SessionStart,
     /// `session.end`: an officer logged out of the web pages.
@@ -117,9 +121,11 @@ impl Localize for AuditActionError {
 
 impl AuditAction {
     /// Every action, grouped by noun in the order the nouns appear in a county's life.
-    pub const ALL: [AuditAction; 38] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::OfficerAdd,
         AuditAction::OfficerPassword,
+        AuditAction::OfficerDeactivate,
+        AuditAction::OfficerRole,
         AuditAction::SessionStart,
         AuditAction::SessionEnd,
         AuditAction::TeamAdd,
@@ -164,6 +170,8 @@ impl AuditAction {
         match self {
             AuditAction::OfficerAdd => "officer.add",
             AuditAction::OfficerPassword => "officer.password",
+            AuditAction::OfficerDeactivate => "officer.deactivate",
+            AuditAction::OfficerRole => "officer.role",
             AuditAction::SessionStart => "session.start",
             AuditAction::SessionEnd => "session.end",
             AuditAction::TeamAdd => "team.add",
@@ -227,6 +235,8 @@ impl AuditAction {
         let (zh, en) = match self {
             AuditAction::OfficerAdd => ("新增干部", "officer added"),
             AuditAction::OfficerPassword => ("设置登录密码", "password set"),
+            AuditAction::OfficerDeactivate => ("停用干部", "officer deactivated"),
+            AuditAction::OfficerRole => ("调整干部角色", "officer's role changed"),
             AuditAction::SessionStart => ("登录网页", "logged in"),
             AuditAction::SessionEnd => ("退出网页", "logged out"),
             AuditAction::TeamAdd => ("新建专班", "team added"),

@@ -94,12 +94,27 @@ pub async fn require_enterprise_access(
 
 /// Fails unless `actor` may hand work — an enterprise, a task — to `to`: an admin to anyone;
 /// an officer or a lead to themselves or someone who shares a team with them. The one rule for
-/// enterprise handover, task assignment, transfer and delegation.
+/// enterprise handover, task assignment, transfer and delegation. Nobody may hand work to an
+/// inactive officer.
 pub async fn require_handover_to(
     store: &Store,
     actor: &Officer,
     to: &Officer,
 ) -> ServiceResult<()> {
+    if !to.active {
+        return Err(ServiceError::forbidden(
+            format!(
+                "「{}」（{}）已停用，不能再接手工作：请交给在岗干部",
+                to.name,
+                to.login.as_str()
+            ),
+            format!(
+                "{} ({}) is inactive and cannot be given work: hand it to an active officer",
+                to.name,
+                to.login.as_str()
+            ),
+        ));
+    }
     if let Some(scope) = acting_scope(store, actor).await?
         && !scope.contains(&to.id)
     {

@@ -75,7 +75,7 @@ pub use peiyu_workflow::{
     GuardResult, MoveOption, MoveState, Plan, Stage, Track, TrackErrors, TrackProblem,
     is_given_with_the_move,
 };
-pub use people::{NewOfficer, TeamView};
+pub use people::{Deactivation, NewOfficer, Successors, TeamView};
 pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport, TargetProgress};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_is_amount, target_label};

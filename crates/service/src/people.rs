@@ -260,3 +260,264 @@ impl Service {
             .collect())
     }
 }
+
+/// Who takes an officer's work when they are deactivated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Successors<'a> {
+    /// The successor for whatever is not named below.
+    pub successor: &'a str,
+    /// Who takes their enterprises, if not the successor.
+    pub enterprises_to: Option<&'a str>,
+    /// Who takes their open tasks, if not the successor.
+    pub tasks_to: Option<&'a str>,
+}
+
+/// What a deactivation did, all in one unit of work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deactivation {
+    /// The officer, now inactive.
+    pub officer: Officer,
+    /// Who took their enterprises.
+    pub enterprises_to: Officer,
+    /// Who took their open tasks.
+    pub tasks_to: Officer,
+    /// How many enterprises were handed over (archived ones included).
+    pub enterprises: usize,
+    /// How many open tasks they were assigned were transferred.
+    pub tasks: usize,
+    /// How many open tasks delegated to them went back to their assignee.
+    pub undelegated: usize,
+    /// How many API tokens were revoked.
+    pub tokens: usize,
+    /// How many web sessions were ended.
+    pub sessions: u64,
+}
+
+impl Service {
+    /// Finds a successor for `leaving` and checks the handover rule lets `actor` hand them work.
+    async fn successor(
+        &self,
+        actor: &Officer,
+        leaving: &Officer,
+        field: Field,
+        login: &str,
+    ) -> ServiceResult<Officer> {
+        let to = self.officer_by_login(field.clone(), login).await?;
+        if to.id == leaving.id {
+            return Err(ServiceError::invalid(
+                field,
+                Text::new(
+                    "接替者不能是被停用的干部本人：请指定另一名在岗干部",
+                    "the successor cannot be the officer being deactivated: name another active officer",
+                ),
+            ));
+        }
+        crate::authz::require_handover_to(self.store(), actor, &to).await?;
+        Ok(to)
+    }
+
+    /// Deactivates an officer (admin only) in one unit of work: their enterprises go to
+    /// `enterprises_to` (else the successor), the open tasks they are assigned go to `tasks_to`
+    /// (else the successor), open tasks delegated to them go back to their assignee, their API
+    /// tokens are revoked and their web sessions ended, and they are marked inactive. Every
+    /// change is audited under the one reason. An inactive officer cannot log in, use a token or
+    /// be given work. The last active admin cannot be deactivated; nor can an inactive officer
+    /// be deactivated again.
+    #[tracing::instrument(skip(self, actor, to), fields(actor = %actor.login.as_str(), login = %login))]
+    pub async fn deactivate_officer(
+        &self,
+        actor: &Officer,
+        login: &str,
+        to: Successors<'_>,
+        reason: &str,
+    ) -> ServiceResult<Deactivation> {
+        require_admin(actor, "停用干部", "deactivate officers")?;
+        let reason = crate::tasks::need_reason(Field::Reason, reason)?;
+        let officer = self.officer_by_login(Field::Officer, login).await?;
+        if !officer.active {
+            return Err(ServiceError::invalid(
+                Field::Officer,
+                Text::new(
+                    format!("干部「{login}」已停用"),
+                    format!("officer \"{login}\" is inactive already"),
+                ),
+            ));
+        }
+        if officer.role == Role::Admin {
+            self.require_other_admin(&officer).await?;
+        }
+        let enterprises_to = self
+            .successor(
+                actor,
+                &officer,
+                Field::named("enterprises_to"),
+                to.enterprises_to.unwrap_or(to.successor),
+            )
+            .await?;
+        let tasks_to = self
+            .successor(
+                actor,
+                &officer,
+                Field::named("tasks_to"),
+                to.tasks_to.unwrap_or(to.successor),
+            )
+            .await?;
+        let conn = self.store().conn();
+        let enterprises = peiyu_storage::enterprises::list_enterprises(
+            conn,
+            &peiyu_storage::enterprises::EnterpriseFilter {
+                include_archived: true,
+                responsible: Some(vec![officer.id]),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let tasks = peiyu_storage::tasks::list_tasks(
+            conn,
+            &peiyu_storage::tasks::TaskFilter {
+                assignees: Some(vec![officer.id]),
+                status: Some(peiyu_domain::TaskStatus::Open),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let tokens = peiyu_storage::tokens::list_tokens(conn, Some(officer.id)).await?;
+        in_unit!(self, &actor_of(actor), |uow| {
+            let mut done = Deactivation {
+                officer: Officer {
+                    active: false,
+                    ..officer.clone()
+                },
+                enterprises_to: enterprises_to.clone(),
+                tasks_to: tasks_to.clone(),
+                enterprises: 0,
+                tasks: 0,
+                undelegated: 0,
+                tokens: 0,
+                sessions: 0,
+            };
+            for e in &enterprises {
+                let after = peiyu_domain::Enterprise {
+                    responsible_officer: Some(enterprises_to.id),
+                    ..e.value.clone()
+                };
+                peiyu_storage::enterprises::update_enterprise(
+                    uow,
+                    &e.value,
+                    &after,
+                    e.version,
+                    peiyu_domain::AuditAction::EnterpriseEdit,
+                    Some(reason.clone()),
+                )
+                .await?;
+                done.enterprises += 1;
+            }
+            for t in &tasks {
+                let mut after = t.value.clone();
+                let action = if t.value.assignee == officer.id {
+                    after.assignee = tasks_to.id;
+                    if after.delegate == Some(tasks_to.id) || after.delegate == Some(officer.id) {
+                        after.delegate = None;
+                    }
+                    done.tasks += 1;
+                    peiyu_domain::AuditAction::TaskTransfer
+                } else {
+                    after.delegate = None;
+                    done.undelegated += 1;
+                    peiyu_domain::AuditAction::TaskUndelegate
+                };
+                peiyu_storage::tasks::update_task(
+                    uow,
+                    &t.value,
+                    &after,
+                    t.version,
+                    action,
+                    Some(reason.clone()),
+                )
+                .await?;
+            }
+            for token in &tokens {
+                if peiyu_storage::tokens::revoke_token(uow, token, officer.login.as_str()).await? {
+                    done.tokens += 1;
+                }
+            }
+            done.sessions = peiyu_storage::accounts::end_sessions_of(uow, officer.id, None).await?;
+            officers::update_officer(
+                uow,
+                &officer,
+                &done.officer,
+                peiyu_domain::AuditAction::OfficerDeactivate,
+                &reason,
+            )
+            .await?;
+            Ok(done.clone())
+        })
+    }
+
+    /// Changes an officer's role (admin only), audited with the reason. The last active admin
+    /// keeps the admin role.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str(), login = %login))]
+    pub async fn set_role(
+        &self,
+        actor: &Officer,
+        login: &str,
+        role: Role,
+        reason: &str,
+    ) -> ServiceResult<Officer> {
+        require_admin(actor, "调整干部角色", "change roles")?;
+        let reason = crate::tasks::need_reason(Field::Reason, reason)?;
+        let officer = self.officer_by_login(Field::Officer, login).await?;
+        if officer.role == role {
+            return Err(ServiceError::invalid(
+                Field::named("role"),
+                Text::new(
+                    format!("「{login}」已是{}", role.label(peiyu_domain::Lang::Zh)),
+                    format!(
+                        "\"{login}\" is a {} already",
+                        role.label(peiyu_domain::Lang::En)
+                    ),
+                ),
+            ));
+        }
+        if officer.role == Role::Admin {
+            self.require_other_admin(&officer).await?;
+        }
+        let after = Officer {
+            role,
+            ..officer.clone()
+        };
+        in_unit!(self, &actor_of(actor), |uow| {
+            officers::update_officer(
+                uow,
+                &officer,
+                &after,
+                peiyu_domain::AuditAction::OfficerRole,
+                &reason,
+            )
+            .await?;
+            Ok(after.clone())
+        })
+    }
+
+    /// Fails unless some active admin other than `admin` remains.
+    async fn require_other_admin(&self, admin: &Officer) -> ServiceResult<()> {
+        let others = officers::list_officers(self.store().conn())
+            .await?
+            .into_iter()
+            .filter(|o| o.role == Role::Admin && o.active && o.id != admin.id)
+            .count();
+        if others == 0 {
+            return Err(ServiceError::forbidden(
+                format!(
+                    "「{}」是最后一名在岗管理员，不能取消其管理员身份：请先让另一名干部成为管理员",
+                    admin.login.as_str()
+                ),
+                format!(
+                    "\"{}\" is the last active admin and must stay one: make another officer an admin first",
+                    admin.login.as_str()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -516,7 +516,7 @@ impl Service {
 /// Working days overdue after which `tick` escalates a task to the team lead.
 pub const ESCALATE_AFTER_WORKING_DAYS: u32 = 3;
 
-fn need_reason(field: Field, reason: &str) -> ServiceResult<String> {
+pub(crate) fn need_reason(field: Field, reason: &str) -> ServiceResult<String> {
     let r = reason.trim();
     if r.is_empty() {
         return Err(ServiceError::invalid(

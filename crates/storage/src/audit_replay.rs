@@ -449,7 +449,10 @@ const OFFICER_FIELDS: &[Field] = &[
 fn replay_officer(e: &Logged<'_>, rows: &mut Rows) {
     if let (true, Some(after)) = (e.is("officer"), &e.after)
         && let Some(id) = text(after, "id")
-        && e.action() == "officer.add"
+        && matches!(
+            e.action(),
+            "officer.add" | "officer.deactivate" | "officer.role"
+        )
     {
         rows.merge(id, after.clone());
     }

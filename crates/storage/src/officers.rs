@@ -75,6 +75,44 @@ pub async fn insert_officer(uow: &mut UnitOfWork, officer: &Officer) -> StorageR
     Ok(())
 }
 
+/// Records a change to an officer's role or activity (`officer.role`, `officer.deactivate`),
+/// with an audit entry holding the full row before and after and the reason.
+pub async fn update_officer(
+    uow: &mut UnitOfWork,
+    before: &Officer,
+    after: &Officer,
+    action: AuditAction,
+    reason: &str,
+) -> StorageResult<()> {
+    let now = instant::to_text(uow.now());
+    let result = officers::Entity::update_many()
+        .col_expr(officers::Column::Role, after.role.key().into())
+        .col_expr(officers::Column::Active, after.active.into())
+        .col_expr(officers::Column::UpdatedAt, now.into())
+        .filter(officers::Column::Id.eq(after.id.0))
+        .exec(uow.txn())
+        .await
+        .map_err(StorageError::db("changing an officer"))?;
+    if result.rows_affected != 1 {
+        return Err(StorageError::NotFound {
+            entity: "officer",
+            key: after.login.as_str().to_owned(),
+        });
+    }
+    uow.record(AuditFact {
+        action,
+        subject_type: "officer".into(),
+        subject_id: after.login.as_str().to_owned(),
+        enterprise: None,
+        before: Some(officer_json(before)),
+        after: Some(officer_json(after)),
+        reason: Some(reason.to_owned()),
+        effective_on: None,
+    })
+    .await?;
+    Ok(())
+}
+
 /// Every officer, by login.
 pub async fn list_officers(conn: &impl ConnectionTrait) -> StorageResult<Vec<Officer>> {
     officers::Entity::find()

@@ -2,7 +2,7 @@
 
 use peiyu_domain::{Lang, Login, Officer, Role};
 use peiyu_formats::json::{OfficerDto, TeamDto};
-use peiyu_service::{NewOfficer, Service, TeamView};
+use peiyu_service::{NewOfficer, Service, Successors, TeamView};
 
 use crate::Failure;
 use crate::args::{OfficerCommand, TeamCommand};
@@ -58,6 +58,53 @@ pub async fn officer(
         OfficerCommand::List => {
             let officers = service.list_officers(actor).await?;
             print_officers(&officers, json, lang)
+        }
+        OfficerCommand::Deactivate {
+            login,
+            successor,
+            enterprises_to,
+            tasks_to,
+            reason,
+        } => {
+            let done = service
+                .deactivate_officer(
+                    actor,
+                    &login,
+                    Successors {
+                        successor: &successor,
+                        enterprises_to: enterprises_to.as_deref(),
+                        tasks_to: tasks_to.as_deref(),
+                    },
+                    &reason,
+                )
+                .await?;
+            if json {
+                return print_json(&OfficerDto::list(std::slice::from_ref(&done.officer), lang));
+            }
+            let (e_to, t_to) = (
+                done.enterprises_to.login.as_str(),
+                done.tasks_to.login.as_str(),
+            );
+            match lang {
+                Lang::Zh => println!(
+                    "已停用 {login}：{} 家企业交给 {e_to}，{} 项未完成任务交给 {t_to}，{} 项委派任务退回负责人；吊销令牌 {} 个，结束网页会话 {} 个",
+                    done.enterprises, done.tasks, done.undelegated, done.tokens, done.sessions
+                ),
+                Lang::En => println!(
+                    "{login} is inactive: {} enterprises handed to {e_to}, {} open tasks to {t_to}, {} delegated tasks back to their assignees; {} tokens revoked, {} web sessions ended",
+                    done.enterprises, done.tasks, done.undelegated, done.tokens, done.sessions
+                ),
+            }
+            Ok(())
+        }
+        OfficerCommand::Role {
+            login,
+            role,
+            reason,
+        } => {
+            let role = Role::parse(&role).map_err(|e| Failure::invalid("ROLE", &e))?;
+            let officer = service.set_role(actor, &login, role, &reason).await?;
+            print_officers(std::slice::from_ref(&officer), json, lang)
         }
         OfficerCommand::Password { login } => {
             let password = read_password(lang)?;
