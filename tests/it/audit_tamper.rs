@@ -232,7 +232,28 @@ async fn as_attacker(db: &TestDb, service: &Service) {
 }
 
 /// Runs `statements` in one transaction with foreign keys off.
+///
+/// On SQLite the store keeps several connections (a writer and readers), and `foreign_keys`
+/// is a setting of one connection: the attack opens its own, switches them off there, and
+/// writes through it, as anyone holding the file could.
 async fn attack(db: &TestDb, service: &Service, statements: &[String]) {
+    if db.kind == Kind::Sqlite {
+        let mut options = sea_orm::ConnectOptions::new(db.url.clone());
+        options.max_connections(1).min_connections(1);
+        let own = sea_orm::Database::connect(options).await.unwrap();
+        own.execute_unprepared("PRAGMA foreign_keys = OFF")
+            .await
+            .unwrap();
+        let txn = own.begin().await.unwrap();
+        for s in statements {
+            txn.execute_unprepared(s)
+                .await
+                .unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+        txn.commit().await.unwrap();
+        own.close().await.unwrap();
+        return;
+    }
     let txn = service.store().conn().begin().await.unwrap();
     let off = match db.kind {
         Kind::Postgres => Some("SET LOCAL session_replication_role = replica"),
