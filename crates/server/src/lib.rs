@@ -177,7 +177,7 @@ pub fn router(service: Service) -> Router {
             post(api::advance),
         )
         .route("/enterprises/{key}/history", get(api::history))
-        .route("/tasks", get(api::list_tasks))
+        .route("/tasks", get(api::list_tasks).post(api::tasks::add_task))
         .route("/weekly", get(views::weekly))
         .route("/tasks/{id}", get(views::task))
         .route(

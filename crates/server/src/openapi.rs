@@ -51,6 +51,7 @@ use crate::{api, views};
         views::as_of,
         views::targets,
         api::complete_task,
+        api::tasks::add_task,
         api::tasks::assign_task,
         api::tasks::transfer_task,
         api::tasks::delegate_task,

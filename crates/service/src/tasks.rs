@@ -701,6 +701,35 @@ impl Service {
     /// Creates a task by hand.
     #[tracing::instrument(skip(self, actor, new), fields(actor = %actor.login.as_str()))]
     pub async fn add_task(&self, actor: &Officer, new: NewTask) -> ServiceResult<Task> {
+        Ok(self.add_task_keyed(actor, new, None).await?.task.value)
+    }
+
+    /// [`Service::add_task`], answering the task with the names it points at.
+    #[tracing::instrument(skip(self, actor, new), fields(actor = %actor.login.as_str()))]
+    pub async fn add_task_named(&self, actor: &Officer, new: NewTask) -> ServiceResult<TaskDone> {
+        self.add_task_keyed(actor, new, None).await
+    }
+
+    /// [`Service::add_task`] at most once per idempotency key ([`Service::once`]): the key is
+    /// claimed in the unit of work that inserts the task and holds `once`'s rendering of it
+    /// with the names it points at; a repeat gets that answer back.
+    #[tracing::instrument(skip(self, actor, new, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn add_task_once(
+        &self,
+        actor: &Officer,
+        new: NewTask,
+        once: &Idempotent<'_, TaskDone>,
+    ) -> ServiceResult<Answer<TaskDone>> {
+        self.once(actor, once, self.add_task_keyed(actor, new, Some(once)))
+            .await
+    }
+
+    async fn add_task_keyed(
+        &self,
+        actor: &Officer,
+        new: NewTask,
+        once: Option<&Idempotent<'_, TaskDone>>,
+    ) -> ServiceResult<TaskDone> {
         require_writer(actor)?;
         let title = new.title.trim().to_owned();
         if title.is_empty() || title.chars().count() > 200 {
@@ -764,11 +793,18 @@ impl Service {
             evidence: None,
             cancel_reason: None,
         };
-        in_unit!(self, &actor_of(actor), |uow| {
+        // Read before the unit: SQLite's one connection is the unit's until it ends.
+        let names = self.task_names([&task]).await?;
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             tasks::insert_task(uow, &task, AuditAction::TaskCreate).await?;
-            Ok(())
-        })?;
-        Ok(task)
+            Ok(TaskDone {
+                task: Versioned {
+                    value: task.clone(),
+                    version: 1,
+                },
+                names: names.clone(),
+            })
+        })
     }
 
     /// Changes a task as `actor` and records it as `action` ([`Service::record_task_change`]).

@@ -258,3 +258,30 @@ pub struct TaskReasonRequest {
     #[schema(example = "企业补充材料")]
     pub reason: String,
 }
+
+/// `POST /tasks`: a task created by hand.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTaskRequest {
+    /// The enterprise it is about (USCC or name), if any.
+    #[serde(default)]
+    pub enterprise: Option<String>,
+    /// Its kind (`visit`, `collect`, … or the Chinese label).
+    #[schema(example = "visit")]
+    pub kind: String,
+    /// Its title.
+    #[schema(example = "走访企业")]
+    pub title: String,
+    /// More detail.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Who does it (login); default you.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// When it is due: a date (`2023-07-10`) or a number of working days from today (`"5"`).
+    #[schema(example = "5")]
+    pub due: String,
+    /// When to follow up, separately from the due date.
+    #[serde(default)]
+    pub follow_up_on: Option<NaiveDate>,
+}

@@ -6,7 +6,7 @@
 use axum::extract::Path;
 use axum::response::Response;
 use peiyu_domain::Lang;
-use peiyu_service::{StoredAnswer, TaskChange, TaskDone};
+use peiyu_service::{Due, NewTask, StoredAnswer, TaskChange, TaskDone};
 
 use super::{Keyed, Sent, etag, json_text, parse_json, required_version};
 use crate::AppState;
@@ -273,4 +273,59 @@ pub async fn cancel_task(
         TaskChange::Cancel { reason },
     )
     .await
+}
+
+/// Creates a task by hand: `peiyu task add`.
+#[utoipa::path(
+    post, path = "/api/v1/tasks", tag = "tasks",
+    params(("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim")),
+    request_body = NewTaskRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The task, created, with its version as ETag; a replay carries Idempotent-Replayed: true", body = TaskDto,
+            headers(("ETag" = String, description = "\"1\""))),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Your role may not, or the enterprise is not yours or your team's", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "A field is invalid (kind, title, due, assignee), or the Idempotency-Key was used for another request", body = Problem),
+    )
+)]
+pub async fn add_task(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    sent: Sent,
+) -> ApiResult<Response> {
+    let request: NewTaskRequest = parse_json(&sent.headers, &sent.body, false)?;
+    let kind =
+        peiyu_domain::TaskKind::parse(&request.kind).map_err(|e| super::bad_field("/kind", &e))?;
+    let due = match request.due.trim().parse::<u32>() {
+        Ok(days) => Due::WorkingDays(days),
+        Err(_) => Due::On(request.due.trim().parse().map_err(|_| {
+            ApiError::invalid(
+                "/due",
+                "截止日期应为日期（如 2023-07-10）或工作日天数（如 5）",
+                "due must be a date (e.g. 2023-07-10) or a number of working days (e.g. 5)",
+            )
+        })?),
+    };
+    let new = NewTask {
+        enterprise: request.enterprise.filter(|e| !e.trim().is_empty()),
+        kind,
+        title: request.title,
+        description: request.description,
+        assignee: request.assignee.filter(|a| !a.trim().is_empty()),
+        due,
+        follow_up_on: request.follow_up_on,
+    };
+    let write = sent.with_params(&[]);
+    let service = &state.service;
+    let render = move |done: &TaskDone| StoredAnswer {
+        status: 201,
+        ..task_answer(lang)(done)
+    };
+    match write.keyed("task.add", render)? {
+        Keyed::Plain(render) => write.plain(&render, service.add_task_named(&actor, new).await),
+        Keyed::Once(once) => write.once(&once, service.add_task_once(&actor, new, &once).await),
+    }
 }

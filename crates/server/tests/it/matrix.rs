@@ -83,6 +83,11 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
     ),
     (
         "POST",
+        "/api/v1/tasks",
+        [201, 201, 201, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
         "/api/v1/tasks/{mt}/assign",
         [403, 403, 200, 403, 200, 401, 401, 401],
     ),
@@ -282,6 +287,8 @@ fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
         json!({ "batch": 1, "reason": "矩阵", "on": "2023-06-10" })
     } else if path.ends_with("/remove") || path.ends_with("/withdraw") {
         json!({ "reason": "矩阵", "on": "2023-06-20" })
+    } else if path.ends_with("/api/v1/tasks") {
+        json!({ "kind": "visit", "title": format!("矩阵{i}号任务"), "due": "5" })
     } else if path.ends_with("/tasks/{mt}/assign") {
         json!({ "to": "wang" })
     } else if path.ends_with("/delegate") {

@@ -445,3 +445,37 @@ async fn a_task_is_cancelled_reopened_and_delegated_with_if_match_and_a_key() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_task_is_added_once_per_key_and_a_bad_due_is_named() {
+    let w = world().await;
+    let add = |key: &str, due: &str| {
+        post(w.addr, "/api/v1/tasks")
+            .bearer(&w.wang_token)
+            .header("Idempotency-Key", key)
+            .json(
+                json!({"enterprise": w.factory.uscc.as_str(), "kind": "visit",
+                "title": "走访", "due": due}),
+            )
+            .send()
+    };
+    let r: Reply = add("t-1", "明天").await;
+    assert_eq!(
+        (r.status, r.field()),
+        (422, "/due".to_owned()),
+        "{}",
+        r.body
+    );
+    let r = add("t-2", "5").await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.header("etag"), Some("\"1\""));
+    let again = add("t-2", "5").await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!((again.status, &again.body), (201, &r.body));
+    let list = w
+        .service
+        .list_tasks(&w.wang, &peiyu_service::ListTasks::default())
+        .await
+        .unwrap();
+    assert_eq!(list.tasks.len(), 1);
+}
