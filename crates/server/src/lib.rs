@@ -177,7 +177,7 @@ pub fn router(service: Service) -> Router {
             post(api::advance),
         )
         .route("/enterprises/{key}/history", get(api::history))
-        .route("/tasks", get(api::list_tasks))
+        .route("/tasks", get(api::list_tasks).post(api::tasks::add_task))
         .route("/weekly", get(views::weekly))
         .route("/tasks/{id}", get(views::task))
         .route(
@@ -198,6 +198,11 @@ pub fn router(service: Service) -> Router {
         .route("/asof/{date}", get(views::as_of))
         .route("/targets", get(views::targets))
         .route("/tasks/{id}/done", post(api::complete_task))
+        .route("/tasks/{id}/assign", post(api::tasks::assign_task))
+        .route("/tasks/{id}/transfer", post(api::tasks::transfer_task))
+        .route("/tasks/{id}/delegate", post(api::tasks::delegate_task))
+        .route("/tasks/{id}/reopen", post(api::tasks::reopen_task))
+        .route("/tasks/{id}/cancel", post(api::tasks::cancel_task))
         .route("/batches/{year}", get(api::batch_list))
         .route("/reports/progress", get(api::progress))
         .route("/audit/verify", get(api::verify_audit))

@@ -260,13 +260,14 @@ pub async fn track(
     Ok(Json(TrackDto::new(&view, lang)))
 }
 
-/// One task (full or short id) with its history (`peiyu task show`).
+/// One task (full or short id) with its history (`peiyu task show`), its version as `ETag`.
 #[utoipa::path(
     get, path = "/api/v1/tasks/{id}", tag = "tasks",
     params(("id" = String, Path, description = "The task's id or short id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The task and its history", body = TaskShowDto),
+        (status = 200, description = "The task and its history, its version as ETag (for If-Match on its changes)", body = TaskShowDto,
+            headers(("ETag" = String, description = "\"<version>\" of the task"))),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No such task", body = Problem),
         (status = 422, description = "The id matches several tasks", body = Problem),
@@ -277,9 +278,13 @@ pub async fn task(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path(id): Path<String>,
-) -> ApiResult<Json<TaskShowDto>> {
+) -> ApiResult<axum::response::Response> {
     let (task, entries) = state.service.task_history(&actor, &id).await?;
-    Ok(Json(TaskShowDto::new(&task, &entries, lang)))
+    let mut response = Json(TaskShowDto::new(&task, &entries, lang)).into_response();
+    response
+        .headers_mut()
+        .insert(axum::http::header::ETAG, crate::api::etag(task.version));
+    Ok(response)
 }
 
 /// Who entered, left, moved up or down between two years' lists (`peiyu batch diff`).

@@ -80,8 +80,8 @@ pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport, TargetProgr
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_is_amount, target_label};
 pub use tasks::{
-    BulkTransfer, Due, ListTasks, NewNote, NewTask, PhaseReport, TaskDone, TaskList, TickPhase,
-    TickReport, short_id,
+    BulkTransfer, Due, ListTasks, NewNote, NewTask, PhaseReport, TaskChange, TaskDone, TaskList,
+    TickPhase, TickReport, short_id,
 };
 pub use tokens::{ApiToken, CreatedToken};
 pub use tracks::{TrackView, validate_track};

@@ -346,6 +346,52 @@ pub struct TaskDone {
     pub names: Names,
 }
 
+/// A change to one task ([`Service::apply_task_change`]); officers are named by login.
+#[derive(Clone, Debug)]
+pub enum TaskChange {
+    /// 分派: a lead or admin gives it to `to`.
+    Assign {
+        /// The new assignee.
+        to: String,
+    },
+    /// 转办: it becomes `to`'s, for a reason.
+    Transfer {
+        /// The new assignee.
+        to: String,
+        /// Why (required).
+        reason: String,
+    },
+    /// 委派 to `to`, or back to the assignee (`None`).
+    Delegate {
+        /// Who does it for the assignee; `None` takes it back.
+        to: Option<String>,
+    },
+    /// A done or cancelled task opened again.
+    Reopen {
+        /// Why (required).
+        reason: String,
+    },
+    /// An open task cancelled.
+    Cancel {
+        /// Why (required).
+        reason: String,
+    },
+}
+
+impl TaskChange {
+    /// Its name in logs and idempotency keys: `assign`, `transfer`, ….
+    pub fn name(&self) -> &'static str {
+        match self {
+            TaskChange::Assign { .. } => "assign",
+            TaskChange::Transfer { .. } => "transfer",
+            TaskChange::Delegate { to: Some(_) } => "delegate",
+            TaskChange::Delegate { to: None } => "undelegate",
+            TaskChange::Reopen { .. } => "reopen",
+            TaskChange::Cancel { .. } => "cancel",
+        }
+    }
+}
+
 /// A task created by hand.
 #[derive(Clone, Debug)]
 pub struct NewTask {
@@ -675,6 +721,35 @@ impl Service {
     /// Creates a task by hand.
     #[tracing::instrument(skip(self, actor, new), fields(actor = %actor.login.as_str()))]
     pub async fn add_task(&self, actor: &Officer, new: NewTask) -> ServiceResult<Task> {
+        Ok(self.add_task_keyed(actor, new, None).await?.task.value)
+    }
+
+    /// [`Service::add_task`], answering the task with the names it points at.
+    #[tracing::instrument(skip(self, actor, new), fields(actor = %actor.login.as_str()))]
+    pub async fn add_task_named(&self, actor: &Officer, new: NewTask) -> ServiceResult<TaskDone> {
+        self.add_task_keyed(actor, new, None).await
+    }
+
+    /// [`Service::add_task`] at most once per idempotency key ([`Service::once`]): the key is
+    /// claimed in the unit of work that inserts the task and holds `once`'s rendering of it
+    /// with the names it points at; a repeat gets that answer back.
+    #[tracing::instrument(skip(self, actor, new, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn add_task_once(
+        &self,
+        actor: &Officer,
+        new: NewTask,
+        once: &Idempotent<'_, TaskDone>,
+    ) -> ServiceResult<Answer<TaskDone>> {
+        self.once(actor, once, self.add_task_keyed(actor, new, Some(once)))
+            .await
+    }
+
+    async fn add_task_keyed(
+        &self,
+        actor: &Officer,
+        new: NewTask,
+        once: Option<&Idempotent<'_, TaskDone>>,
+    ) -> ServiceResult<TaskDone> {
         require_writer(actor)?;
         let title = new.title.trim().to_owned();
         if title.is_empty() || title.chars().count() > 200 {
@@ -738,32 +813,49 @@ impl Service {
             evidence: None,
             cancel_reason: None,
         };
-        in_unit!(self, &actor_of(actor), |uow| {
+        // Read before the unit: SQLite's one connection is the unit's until it ends.
+        let names = self.task_names([&task]).await?;
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             tasks::insert_task(uow, &task, AuditAction::TaskCreate).await?;
-            Ok(())
-        })?;
-        Ok(task)
+            Ok(TaskDone {
+                task: Versioned {
+                    value: task.clone(),
+                    version: 1,
+                },
+                names: names.clone(),
+            })
+        })
     }
 
     /// Changes a task as `actor` and records it as `action` ([`Service::record_task_change`]).
+    /// With `expected`, a change made by someone else since that version is a conflict.
+    #[allow(clippy::too_many_arguments)]
     async fn change_task(
         &self,
         actor: &Officer,
         key: &str,
         action: AuditAction,
         reason: Option<String>,
+        expected: Option<i64>,
+        once: Option<&Idempotent<'_, TaskDone>>,
         change: impl FnOnce(&mut Task) -> ServiceResult<()>,
-    ) -> ServiceResult<Versioned<Task>> {
+    ) -> ServiceResult<TaskDone> {
         let current = self.resolve_task(key).await?;
         self.require_task_access(actor, &current.value).await?;
         let mut after = current.value.clone();
         change(&mut after)?;
-        self.record_task_change(actor, &current, after, action, reason)
+        let current = Versioned {
+            version: expected.unwrap_or(current.version),
+            value: current.value,
+        };
+        self.record_task_change(actor, &current, after, action, reason, once)
             .await
     }
 
     /// Records `current` becoming `after` as `action` in one unit of work, as `actor` — a
-    /// delegate on the assignee's behalf ([`Service::task_actor`]) — and returns the new value.
+    /// delegate on the assignee's behalf ([`Service::task_actor`]) — and returns the new value
+    /// with the names it points at (read before the unit starts). With `once`, the key is
+    /// claimed and the answer stored in that same unit.
     async fn record_task_change(
         &self,
         actor: &Officer,
@@ -771,10 +863,13 @@ impl Service {
         after: Task,
         action: AuditAction,
         reason: Option<String>,
-    ) -> ServiceResult<Versioned<Task>> {
+        once: Option<&Idempotent<'_, TaskDone>>,
+    ) -> ServiceResult<TaskDone> {
         let acting = self.task_actor(actor, &current.value).await?;
-        let version = in_unit!(self, &acting, |uow| {
-            Ok(tasks::update_task(
+        // Read before the unit: SQLite's one connection is the unit's until it ends.
+        let names = self.task_names([&after]).await?;
+        in_unit!(self, &acting, once = once, |uow| {
+            let version = tasks::update_task(
                 uow,
                 &current.value,
                 &after,
@@ -782,11 +877,14 @@ impl Service {
                 action,
                 reason.clone(),
             )
-            .await?)
-        })?;
-        Ok(Versioned {
-            value: after,
-            version,
+            .await?;
+            Ok(TaskDone {
+                task: Versioned {
+                    value: after.clone(),
+                    version,
+                },
+                names: names.clone(),
+            })
         })
     }
 
@@ -798,24 +896,11 @@ impl Service {
         to: &str,
         reason: &str,
     ) -> ServiceResult<Versioned<Task>> {
-        let reason = need_reason(Field::Reason, reason)?;
-        let to = self.officer_named(Field::To, to).await?;
-        crate::authz::require_handover_to(self.store(), actor, &to).await?;
-        self.change_task(actor, key, AuditAction::TaskTransfer, Some(reason), |t| {
-            if t.status != TaskStatus::Open {
-                return Err(not_open(t));
-            }
-            if t.assignee == to.id {
-                return Err(ServiceError::invalid(
-                    Field::To,
-                    Text::new("任务已由该干部负责", "the task is already theirs"),
-                ));
-            }
-            t.assignee = to.id;
-            t.delegate = None;
-            Ok(())
-        })
-        .await
+        let change = TaskChange::Transfer {
+            to: to.to_owned(),
+            reason: reason.to_owned(),
+        };
+        Ok(self.apply_task_change(actor, key, change, None).await?.task)
     }
 
     /// Sets who a task is assigned to (a lead or admin arranging work).
@@ -825,70 +910,22 @@ impl Service {
         key: &str,
         to: &str,
     ) -> ServiceResult<Versioned<Task>> {
-        if !matches!(actor.role, Role::Admin | Role::Lead) {
-            return Err(ServiceError::forbidden(
-                "只有组长或管理员可以分派任务；负责人可将任务转办",
-                "only a lead or an admin assigns tasks; the assignee may transfer it",
-            ));
-        }
-        let to = self.officer_named(Field::To, to).await?;
-        crate::authz::require_handover_to(self.store(), actor, &to).await?;
-        self.change_task(actor, key, AuditAction::TaskAssign, None, |t| {
-            if t.status != TaskStatus::Open {
-                return Err(not_open(t));
-            }
-            t.assignee = to.id;
-            Ok(())
-        })
-        .await
+        let change = TaskChange::Assign { to: to.to_owned() };
+        Ok(self.apply_task_change(actor, key, change, None).await?.task)
     }
 
     /// Has another officer do a task for its assignee (委派); it stays the assignee's, shows on
-    /// both lists, and returns to the assignee with `undelegate` or when done.
+    /// both lists, and returns to the assignee with `undelegate` (`to` = `None`) or when done.
     pub async fn delegate_task(
         &self,
         actor: &Officer,
         key: &str,
         to: Option<&str>,
     ) -> ServiceResult<Versioned<Task>> {
-        let to = match to {
-            Some(login) => Some(self.officer_named(Field::To, login).await?),
-            None => None,
+        let change = TaskChange::Delegate {
+            to: to.map(str::to_owned),
         };
-        if let Some(to) = &to {
-            crate::authz::require_handover_to(self.store(), actor, to).await?;
-        }
-        let action = if to.is_some() {
-            AuditAction::TaskDelegate
-        } else {
-            AuditAction::TaskUndelegate
-        };
-        self.change_task(actor, key, action, None, |t| {
-            if t.status != TaskStatus::Open {
-                return Err(not_open(t));
-            }
-            match &to {
-                Some(o) if o.id == t.assignee => {
-                    return Err(ServiceError::invalid(
-                        Field::To,
-                        Text::new(
-                            "不能委派给负责人本人",
-                            "cannot delegate a task to its own assignee",
-                        ),
-                    ));
-                }
-                None if t.delegate.is_none() => {
-                    return Err(ServiceError::invalid(
-                        Field::Task,
-                        Text::new("任务没有被委派", "the task is not delegated"),
-                    ));
-                }
-                _ => {}
-            }
-            t.delegate = to.as_ref().map(|o| o.id);
-            Ok(())
-        })
-        .await
+        Ok(self.apply_task_change(actor, key, change, None).await?.task)
     }
 
     /// Opens a done or cancelled task again, with a reason.
@@ -898,20 +935,10 @@ impl Service {
         key: &str,
         reason: &str,
     ) -> ServiceResult<Versioned<Task>> {
-        let reason = need_reason(Field::Reason, reason)?;
-        self.change_task(actor, key, AuditAction::TaskReopen, Some(reason), |t| {
-            if t.status == TaskStatus::Open {
-                return Err(ServiceError::invalid(
-                    Field::Task,
-                    Text::new("任务本来就未完成", "the task is already open"),
-                ));
-            }
-            t.status = TaskStatus::Open;
-            t.completed_on = None;
-            t.cancel_reason = None;
-            Ok(())
-        })
-        .await
+        let change = TaskChange::Reopen {
+            reason: reason.to_owned(),
+        };
+        Ok(self.apply_task_change(actor, key, change, None).await?.task)
     }
 
     /// Cancels an open task, with a reason.
@@ -921,23 +948,168 @@ impl Service {
         key: &str,
         reason: &str,
     ) -> ServiceResult<Versioned<Task>> {
-        let reason = need_reason(Field::Reason, reason)?;
-        let r = reason.clone();
-        self.change_task(
+        let change = TaskChange::Cancel {
+            reason: reason.to_owned(),
+        };
+        Ok(self.apply_task_change(actor, key, change, None).await?.task)
+    }
+
+    /// Makes `change` to the task `key` (full or short id), as the CLI's `task assign`,
+    /// `transfer`, `delegate`, `undelegate`, `reopen` and `cancel` do. With `expected`, a
+    /// change made since that version is a conflict and nothing changes. Answers the task as
+    /// changed with the names it points at.
+    #[tracing::instrument(skip(self, actor, change), fields(actor = %actor.login.as_str(), change = change.name()))]
+    pub async fn apply_task_change(
+        &self,
+        actor: &Officer,
+        key: &str,
+        change: TaskChange,
+        expected: Option<i64>,
+    ) -> ServiceResult<TaskDone> {
+        self.task_change(actor, key, change, expected, None).await
+    }
+
+    /// [`Service::apply_task_change`] at most once per idempotency key ([`Service::once`]): the
+    /// key is claimed in the unit of work that records the change and holds `once`'s rendering
+    /// of the task as changed; a repeat gets that answer back.
+    #[tracing::instrument(skip(self, actor, change, once), fields(actor = %actor.login.as_str(), change = change.name(), key = %once.key()))]
+    pub async fn apply_task_change_once(
+        &self,
+        actor: &Officer,
+        key: &str,
+        change: TaskChange,
+        expected: Option<i64>,
+        once: &Idempotent<'_, TaskDone>,
+    ) -> ServiceResult<Answer<TaskDone>> {
+        self.once(
             actor,
-            key,
-            AuditAction::TaskCancel,
-            Some(reason),
-            move |t| {
-                if t.status != TaskStatus::Open {
-                    return Err(not_open(t));
-                }
-                t.status = TaskStatus::Cancelled;
-                t.cancel_reason = Some(r);
-                Ok(())
-            },
+            once,
+            self.task_change(actor, key, change, expected, Some(once)),
         )
         .await
+    }
+
+    async fn task_change(
+        &self,
+        actor: &Officer,
+        key: &str,
+        change: TaskChange,
+        expected: Option<i64>,
+        once: Option<&Idempotent<'_, TaskDone>>,
+    ) -> ServiceResult<TaskDone> {
+        match change {
+            TaskChange::Transfer { to, reason } => {
+                let reason = need_reason(Field::Reason, &reason)?;
+                let to = self.officer_named(Field::To, &to).await?;
+                crate::authz::require_handover_to(self.store(), actor, &to).await?;
+                let action = AuditAction::TaskTransfer;
+                self.change_task(actor, key, action, Some(reason), expected, once, |t| {
+                    if t.status != TaskStatus::Open {
+                        return Err(not_open(t));
+                    }
+                    if t.assignee == to.id {
+                        return Err(ServiceError::invalid(
+                            Field::To,
+                            Text::new("任务已由该干部负责", "the task is already theirs"),
+                        ));
+                    }
+                    t.assignee = to.id;
+                    t.delegate = None;
+                    Ok(())
+                })
+                .await
+            }
+            TaskChange::Assign { to } => {
+                if !matches!(actor.role, Role::Admin | Role::Lead) {
+                    return Err(ServiceError::forbidden(
+                        "只有组长或管理员可以分派任务；负责人可将任务转办",
+                        "only a lead or an admin assigns tasks; the assignee may transfer it",
+                    ));
+                }
+                let to = self.officer_named(Field::To, &to).await?;
+                crate::authz::require_handover_to(self.store(), actor, &to).await?;
+                let action = AuditAction::TaskAssign;
+                self.change_task(actor, key, action, None, expected, once, |t| {
+                    if t.status != TaskStatus::Open {
+                        return Err(not_open(t));
+                    }
+                    t.assignee = to.id;
+                    Ok(())
+                })
+                .await
+            }
+            TaskChange::Delegate { to } => {
+                let to = match to {
+                    Some(login) => Some(self.officer_named(Field::To, &login).await?),
+                    None => None,
+                };
+                if let Some(to) = &to {
+                    crate::authz::require_handover_to(self.store(), actor, to).await?;
+                }
+                let action = if to.is_some() {
+                    AuditAction::TaskDelegate
+                } else {
+                    AuditAction::TaskUndelegate
+                };
+                self.change_task(actor, key, action, None, expected, once, |t| {
+                    if t.status != TaskStatus::Open {
+                        return Err(not_open(t));
+                    }
+                    match &to {
+                        Some(o) if o.id == t.assignee => {
+                            return Err(ServiceError::invalid(
+                                Field::To,
+                                Text::new(
+                                    "不能委派给负责人本人",
+                                    "cannot delegate a task to its own assignee",
+                                ),
+                            ));
+                        }
+                        None if t.delegate.is_none() => {
+                            return Err(ServiceError::invalid(
+                                Field::Task,
+                                Text::new("任务没有被委派", "the task is not delegated"),
+                            ));
+                        }
+                        _ => {}
+                    }
+                    t.delegate = to.as_ref().map(|o| o.id);
+                    Ok(())
+                })
+                .await
+            }
+            TaskChange::Reopen { reason } => {
+                let reason = need_reason(Field::Reason, &reason)?;
+                let action = AuditAction::TaskReopen;
+                self.change_task(actor, key, action, Some(reason), expected, once, |t| {
+                    if t.status == TaskStatus::Open {
+                        return Err(ServiceError::invalid(
+                            Field::Task,
+                            Text::new("任务本来就未完成", "the task is already open"),
+                        ));
+                    }
+                    t.status = TaskStatus::Open;
+                    t.completed_on = None;
+                    t.cancel_reason = None;
+                    Ok(())
+                })
+                .await
+            }
+            TaskChange::Cancel { reason } => {
+                let reason = need_reason(Field::Reason, &reason)?;
+                let r = reason.clone();
+                let action = AuditAction::TaskCancel;
+                self.change_task(actor, key, action, Some(reason), expected, once, move |t| {
+                    if t.status != TaskStatus::Open {
+                        return Err(not_open(t));
+                    }
+                    t.status = TaskStatus::Cancelled;
+                    t.cancel_reason = Some(r);
+                    Ok(())
+                })
+                .await
+            }
+        }
     }
 
     /// Transfers every open task of one officer (optionally only about one enterprise or one

@@ -218,3 +218,70 @@ pub struct WithdrawRequest {
     #[schema(example = "2023-06-30")]
     pub on: Option<NaiveDate>,
 }
+
+/// `POST /tasks/{id}/assign`: who does it now (a lead or admin arranging work).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskAssignRequest {
+    /// The new assignee's login.
+    #[schema(example = "wang")]
+    pub to: String,
+}
+
+/// `POST /tasks/{id}/transfer`: 转办 to another officer, with a reason.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskTransferRequest {
+    /// The new assignee's login.
+    #[schema(example = "wang")]
+    pub to: String,
+    /// Why (required).
+    #[schema(example = "工作调整")]
+    pub reason: String,
+}
+
+/// `POST /tasks/{id}/delegate`: 委派 to another officer, or back to the assignee.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDelegateRequest {
+    /// Who does it for the assignee (login); absent or null takes it back (undelegate).
+    #[serde(default)]
+    #[schema(example = "li")]
+    pub to: Option<String>,
+}
+
+/// `POST /tasks/{id}/reopen` and `POST /tasks/{id}/cancel`: why.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskReasonRequest {
+    /// Why (required).
+    #[schema(example = "企业补充材料")]
+    pub reason: String,
+}
+
+/// `POST /tasks`: a task created by hand.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTaskRequest {
+    /// The enterprise it is about (USCC or name), if any.
+    #[serde(default)]
+    pub enterprise: Option<String>,
+    /// Its kind (`visit`, `collect`, … or the Chinese label).
+    #[schema(example = "visit")]
+    pub kind: String,
+    /// Its title.
+    #[schema(example = "走访企业")]
+    pub title: String,
+    /// More detail.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Who does it (login); default you.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// When it is due: a date (`2023-07-10`) or a number of working days from today (`"5"`).
+    #[schema(example = "5")]
+    pub due: String,
+    /// When to follow up, separately from the due date.
+    #[serde(default)]
+    pub follow_up_on: Option<NaiveDate>,
+}

@@ -11,6 +11,8 @@ pub mod enterprises;
 pub mod people;
 /// `tick` on demand.
 pub mod system;
+/// Assigning, transferring, delegating, reopening and cancelling a task.
+pub mod tasks;
 
 use axum::Json;
 use axum::body::Bytes;

@@ -25,7 +25,7 @@ const WHO: [&str; 8] = [
 /// `(method, path, the status for each of WHO)`. `{e}` is the factory of the officer `wang`,
 /// `{t}` one of wang's open tasks, `{team}` the team 专班 that the lead leads and wang is in,
 /// `{mine}` an enterprise of wang's made for the asker alone
-/// (one per column, on the industrial track), so that each column's real write acts on its
+/// (one per column, on the industrial track) and `{mt}` wang's task about it, so that each column's real write acts on its
 /// own; `#preview`/`#apply` say which body a POST sends. Writes are dry runs or previews
 /// wherever the API has one; the others act on the asker's own `{mine}` or add something named
 /// for the asker ([`body`]); archiving comes after every other write on `{mine}`, and loading a
@@ -80,6 +80,36 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         "GET",
         "/api/v1/tasks/{t}",
         [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks",
+        [201, 201, 201, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/{mt}/assign",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/{mt}/delegate",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/{mt}/cancel",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/{mt}/reopen",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/{mt}/transfer",
+        [200, 403, 200, 403, 200, 401, 401, 401],
     ),
     (
         "GET",
@@ -257,7 +287,15 @@ fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
         json!({ "batch": 1, "reason": "矩阵", "on": "2023-06-10" })
     } else if path.ends_with("/remove") || path.ends_with("/withdraw") {
         json!({ "reason": "矩阵", "on": "2023-06-20" })
-    } else if path.ends_with("/archive") {
+    } else if path.ends_with("/api/v1/tasks") {
+        json!({ "kind": "visit", "title": format!("矩阵{i}号任务"), "due": "5" })
+    } else if path.ends_with("/tasks/{mt}/assign") {
+        json!({ "to": "wang" })
+    } else if path.ends_with("/delegate") {
+        json!({ "to": "zhao" })
+    } else if path.ends_with("/transfer") {
+        json!({ "to": "zhao", "reason": "矩阵" })
+    } else if path.ends_with("/archive") || path.ends_with("/cancel") || path.ends_with("/reopen") {
         json!({ "reason": "矩阵" })
     } else if path.contains("/enterprises/") {
         json!({ "address": format!("矩阵路 {i} 号") })
@@ -395,6 +433,7 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
     let task = peiyu_service::short_id(&task);
     // Each column's own enterprise of wang's, on the industrial track.
     let mut mine = Vec::new();
+    let mut mine_tasks = Vec::new();
     for i in 0..WHO.len() {
         let code = uscc(200 + i as u32);
         w.service
@@ -426,6 +465,23 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
             )
             .await
             .unwrap();
+        let own = w
+            .service
+            .add_task(
+                &w.wang,
+                peiyu_service::NewTask {
+                    enterprise: Some(code.to_string()),
+                    kind: peiyu_domain::TaskKind::Visit,
+                    title: format!("矩阵{i}号走访"),
+                    description: None,
+                    assignee: None,
+                    due: peiyu_service::Due::WorkingDays(5),
+                    follow_up_on: None,
+                },
+            )
+            .await
+            .unwrap();
+        mine_tasks.push(own.id.0.to_string());
         mine.push(code.to_string());
     }
     let mut wrong = Vec::new();
@@ -438,6 +494,7 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
                 .replace("{e}", w.factory.uscc.as_str())
                 .replace("{t}", &task)
                 .replace("{mine}", &mine[i])
+                .replace("{mt}", &mine_tasks[i])
                 .replace("{team}", "%E4%B8%93%E7%8F%AD");
             let mut request = match *method {
                 "GET" => get(w.addr, &concrete),

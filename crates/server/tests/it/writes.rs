@@ -354,3 +354,128 @@ async fn a_case_is_opened_once_per_key_and_tick_runs_for_an_admin() {
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.body, first.body);
 }
+
+#[tokio::test]
+async fn a_task_is_cancelled_reopened_and_delegated_with_if_match_and_a_key() {
+    let w = world().await;
+    let task = w
+        .service
+        .add_task(
+            &w.wang,
+            peiyu_service::NewTask {
+                enterprise: Some(w.factory.uscc.to_string()),
+                kind: peiyu_domain::TaskKind::Visit,
+                title: "走访".into(),
+                description: None,
+                assignee: None,
+                due: peiyu_service::Due::WorkingDays(5),
+                follow_up_on: None,
+            },
+        )
+        .await
+        .unwrap();
+    let path = format!("/api/v1/tasks/{}", task.id.0);
+    let shown = get(w.addr, &path).bearer(&w.wang_token).send().await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let tag = shown.header("etag").unwrap().to_owned();
+
+    let cancel = |if_match: Option<&str>, key: &str, body: serde_json::Value| {
+        let mut request = post(w.addr, &format!("{path}/cancel"))
+            .bearer(&w.wang_token)
+            .header("Idempotency-Key", key)
+            .json(body);
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        request.send()
+    };
+    let r: Reply = cancel(None, "c-0", json!({"reason": "企业已搬迁"})).await;
+    assert_eq!(r.status, 428, "{}", r.body);
+    let r = cancel(Some(&tag), "c-1", json!({"reason": " "})).await;
+    assert_eq!(
+        (r.status, r.field()),
+        (422, "/reason".to_owned()),
+        "{}",
+        r.body
+    );
+    let r = cancel(Some("\"99\""), "c-2", json!({"reason": "企业已搬迁"})).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.problem()["current_etag"], tag.as_str());
+    let r = cancel(Some(&tag), "c-3", json!({"reason": "企业已搬迁"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = r.header("etag").unwrap().to_owned();
+    assert_ne!(after, tag);
+    let again = cancel(Some(&tag), "c-3", json!({"reason": "企业已搬迁"})).await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!((again.status, &again.body), (200, &r.body));
+    let stored = w
+        .service
+        .resolve_task(&task.id.0.to_string())
+        .await
+        .unwrap();
+    assert_eq!(stored.value.status, peiyu_domain::TaskStatus::Cancelled);
+    assert_eq!(stored.value.cancel_reason.as_deref(), Some("企业已搬迁"));
+
+    let r = post(w.addr, &format!("{path}/reopen"))
+        .bearer(&w.wang_token)
+        .header("If-Match", &after)
+        .json(json!({"reason": "企业回迁"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(w.addr, &format!("{path}/delegate"))
+        .bearer(&w.wang_token)
+        .header("If-Match", "*")
+        .json(json!({"to": "nobody"}))
+        .send()
+        .await;
+    assert_eq!((r.status, r.field()), (422, "/to".to_owned()), "{}", r.body);
+    let r = post(w.addr, &format!("{path}/assign"))
+        .bearer(&w.wang_token)
+        .header("If-Match", "*")
+        .json(json!({"to": "wang"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = post(w.addr, &format!("{path}/assign"))
+        .bearer(&w.admin_token)
+        .header("If-Match", "*")
+        .json(json!({"to": "wang"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_task_is_added_once_per_key_and_a_bad_due_is_named() {
+    let w = world().await;
+    let add = |key: &str, due: &str| {
+        post(w.addr, "/api/v1/tasks")
+            .bearer(&w.wang_token)
+            .header("Idempotency-Key", key)
+            .json(
+                json!({"enterprise": w.factory.uscc.as_str(), "kind": "visit",
+                "title": "走访", "due": due}),
+            )
+            .send()
+    };
+    let r: Reply = add("t-1", "明天").await;
+    assert_eq!(
+        (r.status, r.field()),
+        (422, "/due".to_owned()),
+        "{}",
+        r.body
+    );
+    let r = add("t-2", "5").await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.header("etag"), Some("\"1\""));
+    let again = add("t-2", "5").await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!((again.status, &again.body), (201, &r.body));
+    let list = w
+        .service
+        .list_tasks(&w.wang, &peiyu_service::ListTasks::default())
+        .await
+        .unwrap();
+    assert_eq!(list.tasks.len(), 1);
+}
