@@ -241,7 +241,7 @@ async fn render(
         chrome: chrome(uri, lang, Some(user), title, "/admin"),
         heading: tr(lang, "干部与专班", "Officers and teams").to_owned(),
         subtitle: None,
-        filters: Vec::new(),
+        filters: super::tokens::admin_links(lang, "/admin"),
         notice: None,
         list_html: None,
         sections: vec![

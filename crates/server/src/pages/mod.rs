@@ -46,6 +46,7 @@ mod progress;
 pub mod security;
 mod task;
 mod tasks;
+mod tokens;
 mod week;
 
 use calendar::calendar_page;
@@ -81,6 +82,10 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar", get(calendar_page))
         .route("/audit", get(audit::audit_page))
         .route("/admin", get(admin::admin_page))
+        .route(
+            "/admin/tokens",
+            get(tokens::tokens_page).post(tokens::tokens_action),
+        )
         .route("/admin/{action}", post(admin::admin_action))
         .route("/password", get(password_page).post(change_password))
         .fallback(not_found)

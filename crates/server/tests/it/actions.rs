@@ -416,17 +416,7 @@ async fn a_months_figures_are_entered_in_wan_yuan_and_bad_ones_stay_typed_beside
 #[tokio::test]
 async fn an_admin_adds_an_officer_sets_a_first_password_and_checks_a_notice() {
     let w = world().await;
-    w.service
-        .set_password(&w.admin, "admin", "admin-secret-1")
-        .await
-        .unwrap();
-    let r = post(w.addr, "/login")
-        .browser_form(None, "login=admin&password=admin-secret-1")
-        .await
-        .send()
-        .await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let cookie = set_cookie_of(&r);
+    let cookie = admin_session(&w).await;
     let r = get(w.addr, "/admin").header("Cookie", &cookie).send().await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("王伟"), "{}", r.body);
@@ -525,4 +515,109 @@ async fn an_admin_adds_an_officer_sets_a_first_password_and_checks_a_notice() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("2024 年：工作日"), "{}", r.body);
     assert!(r.body.contains("春节"), "{}", r.body);
+}
+
+/// The admin's session cookie (after setting a password for them).
+async fn admin_session(w: &World) -> String {
+    w.service
+        .set_password(&w.admin, "admin", "admin-secret-1")
+        .await
+        .unwrap();
+    let r = post(w.addr, "/login")
+        .browser_form(None, "login=admin&password=admin-secret-1")
+        .await
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    set_cookie_of(&r)
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_token_sees_its_secret_once_and_revokes_it() {
+    let w = world().await;
+    let cookie = admin_session(&w).await;
+    let r = get(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("王伟（wang）"), "{}", r.body);
+    assert!(!r.body.contains(&w.wang_token), "no secret is ever listed");
+    let csrf = csrf_in(&r.body);
+    let key = hidden(&r.body, "/admin/tokens", "key");
+    let before = w.service.list_tokens(&w.admin).await.unwrap().len();
+
+    // No name: beside its field, the date typed kept, nothing created.
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&intent=create&name=&officer=wang&expires=2023-12-31"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"create-name-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"2023-12-31\""), "{}", r.body);
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&intent=create&name=x&officer=wang&expires=2023-13-01"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"create-expires-error\""), "{}", r.body);
+    assert_eq!(w.service.list_tokens(&w.admin).await.unwrap().len(), before);
+
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&intent=create&name=%E6%9C%88%E6%8A%A5&officer=wang&expires="
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let at = r.body.find("py_").expect("the secret is shown once");
+    let secret: String = r.body[at..].chars().take(67).collect();
+    let tokens = w.service.list_tokens(&w.admin).await.unwrap();
+    assert_eq!(tokens.len(), before + 1);
+    let (made, owner) = tokens.iter().find(|(t, _)| t.name == "月报").unwrap();
+    assert_eq!(owner.id, w.wang.id);
+    // The secret works for the API, as wang.
+    let r = get(w.addr, "/api/v1/tasks")
+        .header("Authorization", &format!("Bearer {secret}"))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Listed afterwards without its secret.
+    let r = get(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert!(r.body.contains("月报"), "{}", r.body);
+    assert!(!r.body.contains(&secret));
+
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key=k2&lang=zh&intent=revoke&token={}",
+            made.id
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = get(w.addr, "/api/v1/tasks")
+        .header("Authorization", &format!("Bearer {secret}"))
+        .send()
+        .await;
+    assert_eq!(r.status, 401, "a revoked token is refused: {}", r.body);
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key=k3&lang=zh&intent=revoke&token=not-one"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"revoke-token-error\""), "{}", r.body);
 }
