@@ -41,6 +41,7 @@ mod calendar;
 mod chart;
 mod enterprises;
 mod forms;
+mod import;
 mod login;
 mod progress;
 pub mod security;
@@ -83,6 +84,10 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(audit::audit_page))
         .route("/admin", get(admin::admin_page))
         .route(
+            security::IMPORT_PATH,
+            get(import::import_page).post(import::import_upload),
+        )
+        .route(
             "/admin/tokens",
             get(tokens::tokens_page).post(tokens::tokens_action),
         )
@@ -90,8 +95,9 @@ pub fn routes() -> Router<AppState> {
         .route("/password", get(password_page).post(change_password))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::guard))
+        // The guard holds each path to its own limit ([`security::body_limit`]).
         .layer(axum::extract::DefaultBodyLimit::max(
-            security::MAX_FORM_BYTES,
+            security::MAX_IMPORT_BYTES,
         ))
         .layer(axum::middleware::map_response(no_store))
         .route("/static/peiyu.css", get(security::stylesheet))

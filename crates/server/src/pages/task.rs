@@ -393,11 +393,13 @@ pub(super) async fn change_task(
     .await
 }
 
-/// An uploaded evidence file.
+/// An uploaded file (evidence, or a ledger to import).
 pub(super) struct Upload {
-    name: String,
+    /// The file's name on the officer's machine.
+    pub name: String,
     media_type: String,
-    bytes: Vec<u8>,
+    /// Its content.
+    pub bytes: Vec<u8>,
 }
 
 /// The fields of a multipart form and its file, if one was chosen.

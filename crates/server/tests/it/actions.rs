@@ -53,6 +53,15 @@ async fn first_task(w: &World) -> String {
 }
 
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    multipart_with(fields, "evidence", file)
+}
+
+/// A multipart body of `fields` and, when given, a file sent as field `file_field`.
+fn multipart_with(
+    fields: &[(&str, &str)],
+    file_field: &str,
+    file: Option<(&str, &[u8])>,
+) -> (String, Vec<u8>) {
     let boundary = "peiyuTestBoundary";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -65,7 +74,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
     }
     if let Some((file_name, bytes)) = file {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
@@ -620,4 +629,110 @@ async fn an_admin_creates_a_token_sees_its_secret_once_and_revokes_it() {
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"revoke-token-error\""), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_ledger_upload_writes_nothing_unless_every_row_is_valid_or_invalid_ones_are_skipped() {
+    let w = world().await;
+    let cookie = admin_session(&w).await;
+    let r = get(w.addr, "/admin/import")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("20 MiB"), "the limit is stated: {}", r.body);
+    let csrf = csrf_in(&r.body);
+    let key = hidden(&r.body, "/admin/import", "key");
+    let (a, b) = (crate::world::uscc(101), crate::world::uscc(102));
+    let csv = format!(
+        "统一社会信用代码,企业名称,行业,乡镇（街道）\n{a},甲有限公司,工业,运江镇\n{b},乙有限公司,工业,运江镇\n123,丙有限公司,工业,运江镇\n"
+    );
+    let upload = |skip: &'static str, name: &'static str, bytes: Vec<u8>| {
+        let csrf = csrf.clone();
+        let key = key.clone();
+        let cookie = cookie.clone();
+        let w = &w;
+        async move {
+            let (ct, body) = multipart_with(
+                &[
+                    ("csrf", &csrf),
+                    ("key", &key),
+                    ("lang", "zh"),
+                    ("ledger", "enterprises"),
+                    ("skip_invalid", skip),
+                ],
+                "file",
+                Some((name, &bytes)),
+            );
+            send_multipart(w, "/admin/import", &cookie, &ct, body).await
+        }
+    };
+    let exists = |uscc: String| {
+        let cookie = cookie.clone();
+        let w = &w;
+        async move {
+            get(w.addr, &format!("/enterprises/{uscc}"))
+                .header("Cookie", &cookie)
+                .send()
+                .await
+                .status
+                == 200
+        }
+    };
+
+    // One bad row: the report names its line and column, and nothing is written.
+    let r = upload("", "ledger.csv", csv.clone().into_bytes()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("1 行有误，未导入任何数据"), "{}", r.body);
+    assert!(
+        r.body.contains("<td") && r.body.contains(">4<"),
+        "line 4: {}",
+        r.body
+    );
+    assert!(r.body.contains("统一社会信用代码"), "{}", r.body);
+    assert!(!exists(a.to_string()).await, "nothing was written");
+
+    // Skipping invalid rows: the two good ones are written, the bad one still listed.
+    let r = upload("true", "ledger.csv", csv.clone().into_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("新增 2，更新 0，未变 0，拒绝 1"),
+        "{}",
+        r.body
+    );
+    assert!(exists(a.to_string()).await && exists(b.to_string()).await);
+
+    // A file that is neither CSV nor XLSX: beside the file field, nothing read.
+    let r = upload("", "ledger.pdf", csv.into_bytes()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"import-file-error\""), "{}", r.body);
+    // No file chosen.
+    let (ct, body) = multipart_with(
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("lang", "zh"),
+            ("ledger", "tasks"),
+        ],
+        "file",
+        None,
+    );
+    let r = send_multipart(&w, "/admin/import", &cookie, &ct, body).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("请选择要上传的 CSV 或 XLSX 文件"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"tasks\" selected"),
+        "the choice kept: {}",
+        r.body
+    );
+
+    // Larger than 20 MiB: refused before anything is read.
+    let big = vec![b'x'; 21 * 1024 * 1024];
+    let r = upload("", "big.csv", big).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(r.body.contains("超过 20 MiB"), "{}", r.body);
 }
