@@ -59,7 +59,7 @@ async fn render(
     let status = outcome.as_ref().map(|o| o.status).unwrap_or(StatusCode::OK);
     let outcome = outcome.as_ref();
     let mut people: Vec<&Officer> = officers.iter().collect();
-    people.sort_by(|a, b| a.name.cmp(&b.name));
+    people.sort_by(|a, b| super::pinyin::compare(&a.name, &b.name));
     let team_of = |o: &Officer| {
         teams
             .iter()

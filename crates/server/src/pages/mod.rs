@@ -43,6 +43,7 @@ mod enterprises;
 mod forms;
 mod import;
 mod login;
+mod pinyin;
 mod progress;
 pub mod security;
 mod task;

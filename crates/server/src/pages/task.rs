@@ -36,7 +36,7 @@ pub(super) async fn officer_choices(
 ) -> Vec<(String, String)> {
     let mut officers = service.list_officers(user).await.unwrap_or_default();
     officers.retain(|o| o.active);
-    officers.sort_by(|a, b| a.name.cmp(&b.name));
+    officers.sort_by(|a, b| super::pinyin::compare(&a.name, &b.name));
     none.map(|n| (String::new(), n.to_owned()))
         .into_iter()
         .chain(
