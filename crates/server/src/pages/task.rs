@@ -47,6 +47,26 @@ pub(super) async fn officer_choices(
         .collect()
 }
 
+/// `choices` with the officers who share a team with `user` first (those a task may be handed
+/// to without a lead), each part still in pinyin order.
+async fn teammates_first(
+    service: &Service,
+    user: &Officer,
+    mut choices: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    let teams = service.list_teams(user).await.unwrap_or_default();
+    let mine = teams.iter().filter(|t| {
+        t.lead.as_ref().is_some_and(|l| l.id == user.id)
+            || t.members.iter().any(|m| m.id == user.id)
+    });
+    let mates: std::collections::HashSet<String> = mine
+        .flat_map(|t| t.lead.iter().chain(t.members.iter()))
+        .map(|o| o.login.as_str().to_owned())
+        .collect();
+    choices.sort_by_key(|(login, _)| !mates.contains(login));
+    choices
+}
+
 pub(super) async fn task_page(
     state: AppState,
     PageUser(user): PageUser,
@@ -143,7 +163,8 @@ async fn render(
     let outcome = outcome.as_ref();
     let mut actions = Vec::new();
     if task.status == peiyu_domain::TaskStatus::Open {
-        let officers = officer_choices(service, user, None).await;
+        let officers =
+            teammates_first(service, user, officer_choices(service, user, None).await).await;
         actions.push(
             ActionForm::new(
                 "complete",
