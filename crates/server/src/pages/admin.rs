@@ -59,7 +59,7 @@ async fn render(
     let status = outcome.as_ref().map(|o| o.status).unwrap_or(StatusCode::OK);
     let outcome = outcome.as_ref();
     let mut people: Vec<&Officer> = officers.iter().collect();
-    people.sort_by(|a, b| a.name.cmp(&b.name));
+    people.sort_by(|a, b| super::pinyin::compare(&a.name, &b.name));
     let team_of = |o: &Officer| {
         teams
             .iter()
@@ -241,7 +241,7 @@ async fn render(
         chrome: chrome(uri, lang, Some(user), title, "/admin"),
         heading: tr(lang, "干部与专班", "Officers and teams").to_owned(),
         subtitle: None,
-        filters: Vec::new(),
+        filters: super::tokens::admin_links(lang, "/admin"),
         notice: None,
         list_html: None,
         sections: vec![

@@ -548,8 +548,9 @@ async fn search_form(state: &AppState, user: &Officer, lang: Lang) -> super::for
         .list_enterprises(user, &ListEnterprises::default())
         .await
         .unwrap_or_default();
-    let towns: std::collections::BTreeSet<String> =
-        register.iter().map(|v| v.enterprise.town.clone()).collect();
+    let mut towns: Vec<String> = register.iter().map(|v| v.enterprise.town.clone()).collect();
+    towns.sort_by(|a, b| super::pinyin::compare(a, b));
+    towns.dedup();
     let any = || (String::new(), tr(lang, "（全部）", "(any)").to_owned());
     let sectors = [
         peiyu_domain::Sector::Industry,
@@ -563,8 +564,8 @@ async fn search_form(state: &AppState, user: &Officer, lang: Lang) -> super::for
         .field(
             FormField::new("q", "search", tr(lang, "名称或信用代码", "Name or USCC")).hint(tr(
                 lang,
-                "名称的一部分或代码的一部分",
-                "part of the name or of the code",
+                "名称或代码的一部分，或名称的拼音首字母（如 jmmy 找到加美木业）",
+                "part of the name or of the code, or the name's pinyin initials (jmmy finds 加美木业)",
             )),
         )
         .field(
@@ -649,6 +650,7 @@ async fn search(
         found.retain(|v| {
             v.enterprise.name.to_lowercase().contains(&q)
                 || v.enterprise.uscc.as_str().to_lowercase().contains(&q)
+                || super::pinyin::initials_match(&v.enterprise.name, &q)
         });
     }
     let year = state.service.today().year();
@@ -671,9 +673,10 @@ async fn search(
     match get("sort") {
         "uscc" => found.sort_by(|a, b| a.enterprise.uscc.cmp(&b.enterprise.uscc)),
         "town" => found.sort_by(|a, b| {
-            (&a.enterprise.town, &a.enterprise.name).cmp(&(&b.enterprise.town, &b.enterprise.name))
+            super::pinyin::compare(&a.enterprise.town, &b.enterprise.town)
+                .then_with(|| super::pinyin::compare(&a.enterprise.name, &b.enterprise.name))
         }),
-        _ => found.sort_by(|a, b| a.enterprise.name.cmp(&b.enterprise.name)),
+        _ => found.sort_by(|a, b| super::pinyin::compare(&a.enterprise.name, &b.enterprise.name)),
     }
     if get("format") == "xlsx" {
         let sheet = peiyu_formats::ledger::export::enterprises(&found, lang);

@@ -41,11 +41,14 @@ mod calendar;
 mod chart;
 mod enterprises;
 mod forms;
+mod import;
 mod login;
+mod pinyin;
 mod progress;
 pub mod security;
 mod task;
 mod tasks;
+mod tokens;
 mod week;
 
 use calendar::calendar_page;
@@ -81,12 +84,21 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar", get(calendar_page))
         .route("/audit", get(audit::audit_page))
         .route("/admin", get(admin::admin_page))
+        .route(
+            security::IMPORT_PATH,
+            get(import::import_page).post(import::import_upload),
+        )
+        .route(
+            "/admin/tokens",
+            get(tokens::tokens_page).post(tokens::tokens_action),
+        )
         .route("/admin/{action}", post(admin::admin_action))
         .route("/password", get(password_page).post(change_password))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security::guard))
+        // The guard holds each path to its own limit ([`security::body_limit`]).
         .layer(axum::extract::DefaultBodyLimit::max(
-            security::MAX_FORM_BYTES,
+            security::MAX_IMPORT_BYTES,
         ))
         .layer(axum::middleware::map_response(no_store))
         .route("/static/peiyu.css", get(security::stylesheet))

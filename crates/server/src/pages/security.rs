@@ -26,6 +26,22 @@ pub const FIELD: &str = "csrf";
 /// The largest form body a page takes: 8 MiB (an evidence file of a few pages' scan).
 pub const MAX_FORM_BYTES: usize = 8 * 1024 * 1024;
 
+/// The largest ledger upload (`POST /admin/import`): 20 MiB, about 100,000 rows of an
+/// enterprise ledger as CSV.
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+/// The path that takes [`MAX_IMPORT_BYTES`] rather than [`MAX_FORM_BYTES`].
+pub const IMPORT_PATH: &str = "/admin/import";
+
+/// The largest body a POST to `path` may carry.
+pub fn body_limit(path: &str) -> usize {
+    if path == IMPORT_PATH {
+        MAX_IMPORT_BYTES
+    } else {
+        MAX_FORM_BYTES
+    }
+}
+
 /// The Content-Security-Policy of every page: only this site's stylesheet, no script at all, no
 /// inline style, images only from here (and the inline SVG charts), forms only to here, never
 /// inside a frame.
@@ -105,8 +121,8 @@ pub async fn guard(request: Request, next: Next) -> Response {
 enum Refusal {
     /// No token, or not this browser's.
     BadToken,
-    /// The body is larger than [`MAX_FORM_BYTES`].
-    TooLarge,
+    /// The body is larger than [`body_limit`] (the limit in MiB).
+    TooLarge(usize),
 }
 
 impl Refusal {
@@ -118,18 +134,22 @@ impl Refusal {
                     lang,
                     "表单已过期或不是从本站提交的：请重新打开该页面再提交。",
                     "The form has expired or was not sent from this site: open the page again and resubmit.",
-                ),
+                )
+                .to_owned(),
             ),
-            Refusal::TooLarge => (
+            Refusal::TooLarge(mib) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                tr(
-                    lang,
-                    "提交的内容超过 8 MiB：请压缩或拆分附件后再提交。",
-                    "The form is larger than 8 MiB: compress or split the attachment and resubmit.",
-                ),
+                match lang {
+                    peiyu_domain::Lang::Zh => {
+                        format!("提交的内容超过 {mib} MiB：请压缩或拆分文件后再提交。")
+                    }
+                    peiyu_domain::Lang::En => format!(
+                        "The form is larger than {mib} MiB: compress or split the file and resubmit."
+                    ),
+                },
             ),
         };
-        super::message_page(status, lang, text)
+        super::message_page(status, lang, &text)
     }
 }
 
@@ -137,9 +157,10 @@ impl Refusal {
 /// the browser sent no cookie to bind a token to, which no form of ours can then match.
 async fn checked(request: Request, expected: &str, bound: bool) -> Result<Request, Refusal> {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+    let limit = body_limit(parts.uri.path());
+    let bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| Refusal::TooLarge)?;
+        .map_err(|_| Refusal::TooLarge(limit / (1024 * 1024)))?;
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)

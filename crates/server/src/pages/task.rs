@@ -36,7 +36,7 @@ pub(super) async fn officer_choices(
 ) -> Vec<(String, String)> {
     let mut officers = service.list_officers(user).await.unwrap_or_default();
     officers.retain(|o| o.active);
-    officers.sort_by(|a, b| a.name.cmp(&b.name));
+    officers.sort_by(|a, b| super::pinyin::compare(&a.name, &b.name));
     none.map(|n| (String::new(), n.to_owned()))
         .into_iter()
         .chain(
@@ -45,6 +45,26 @@ pub(super) async fn officer_choices(
                 .map(|o| (o.login.as_str().to_owned(), o.name.clone())),
         )
         .collect()
+}
+
+/// `choices` with the officers who share a team with `user` first (those a task may be handed
+/// to without a lead), each part still in pinyin order.
+async fn teammates_first(
+    service: &Service,
+    user: &Officer,
+    mut choices: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    let teams = service.list_teams(user).await.unwrap_or_default();
+    let mine = teams.iter().filter(|t| {
+        t.lead.as_ref().is_some_and(|l| l.id == user.id)
+            || t.members.iter().any(|m| m.id == user.id)
+    });
+    let mates: std::collections::HashSet<String> = mine
+        .flat_map(|t| t.lead.iter().chain(t.members.iter()))
+        .map(|o| o.login.as_str().to_owned())
+        .collect();
+    choices.sort_by_key(|(login, _)| !mates.contains(login));
+    choices
 }
 
 pub(super) async fn task_page(
@@ -143,7 +163,8 @@ async fn render(
     let outcome = outcome.as_ref();
     let mut actions = Vec::new();
     if task.status == peiyu_domain::TaskStatus::Open {
-        let officers = officer_choices(service, user, None).await;
+        let officers =
+            teammates_first(service, user, officer_choices(service, user, None).await).await;
         actions.push(
             ActionForm::new(
                 "complete",
@@ -393,11 +414,13 @@ pub(super) async fn change_task(
     .await
 }
 
-/// An uploaded evidence file.
+/// An uploaded file (evidence, or a ledger to import).
 pub(super) struct Upload {
-    name: String,
+    /// The file's name on the officer's machine.
+    pub name: String,
     media_type: String,
-    bytes: Vec<u8>,
+    /// Its content.
+    pub bytes: Vec<u8>,
 }
 
 /// The fields of a multipart form and its file, if one was chosen.

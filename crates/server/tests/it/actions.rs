@@ -53,6 +53,15 @@ async fn first_task(w: &World) -> String {
 }
 
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    multipart_with(fields, "evidence", file)
+}
+
+/// A multipart body of `fields` and, when given, a file sent as field `file_field`.
+fn multipart_with(
+    fields: &[(&str, &str)],
+    file_field: &str,
+    file: Option<(&str, &[u8])>,
+) -> (String, Vec<u8>) {
     let boundary = "peiyuTestBoundary";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -65,7 +74,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
     }
     if let Some((file_name, bytes)) = file {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
@@ -427,17 +436,7 @@ async fn a_months_figures_are_entered_in_wan_yuan_and_bad_ones_stay_typed_beside
 #[tokio::test]
 async fn an_admin_adds_an_officer_sets_a_first_password_and_checks_a_notice() {
     let w = world().await;
-    w.service
-        .set_password(&w.admin, "admin", "admin-secret-1")
-        .await
-        .unwrap();
-    let r = post(w.addr, "/login")
-        .browser_form(None, "login=admin&password=admin-secret-1")
-        .await
-        .send()
-        .await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let cookie = set_cookie_of(&r);
+    let cookie = admin_session(&w).await;
     let r = get(w.addr, "/admin").header("Cookie", &cookie).send().await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("王伟"), "{}", r.body);
@@ -536,4 +535,215 @@ async fn an_admin_adds_an_officer_sets_a_first_password_and_checks_a_notice() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("2024 年：工作日"), "{}", r.body);
     assert!(r.body.contains("春节"), "{}", r.body);
+}
+
+/// The admin's session cookie (after setting a password for them).
+async fn admin_session(w: &World) -> String {
+    w.service
+        .set_password(&w.admin, "admin", "admin-secret-1")
+        .await
+        .unwrap();
+    let r = post(w.addr, "/login")
+        .browser_form(None, "login=admin&password=admin-secret-1")
+        .await
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    set_cookie_of(&r)
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_token_sees_its_secret_once_and_revokes_it() {
+    let w = world().await;
+    let cookie = admin_session(&w).await;
+    let r = get(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("王伟（wang）"), "{}", r.body);
+    assert!(!r.body.contains(&w.wang_token), "no secret is ever listed");
+    let csrf = csrf_in(&r.body);
+    let key = hidden(&r.body, "/admin/tokens", "key");
+    let before = w.service.list_tokens(&w.admin).await.unwrap().len();
+
+    // No name: beside its field, the date typed kept, nothing created.
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&intent=create&name=&officer=wang&expires=2023-12-31"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"create-name-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"2023-12-31\""), "{}", r.body);
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&intent=create&name=x&officer=wang&expires=2023-13-01"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"create-expires-error\""), "{}", r.body);
+    assert_eq!(w.service.list_tokens(&w.admin).await.unwrap().len(), before);
+
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key={key}&lang=zh&intent=create&name=%E6%9C%88%E6%8A%A5&officer=wang&expires="
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let at = r.body.find("py_").expect("the secret is shown once");
+    let secret: String = r.body[at..].chars().take(67).collect();
+    let tokens = w.service.list_tokens(&w.admin).await.unwrap();
+    assert_eq!(tokens.len(), before + 1);
+    let (made, owner) = tokens.iter().find(|(t, _)| t.name == "月报").unwrap();
+    assert_eq!(owner.id, w.wang.id);
+    // The secret works for the API, as wang.
+    let r = get(w.addr, "/api/v1/tasks")
+        .header("Authorization", &format!("Bearer {secret}"))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Listed afterwards without its secret.
+    let r = get(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert!(r.body.contains("月报"), "{}", r.body);
+    assert!(!r.body.contains(&secret));
+
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key=k2&lang=zh&intent=revoke&token={}",
+            made.id
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = get(w.addr, "/api/v1/tasks")
+        .header("Authorization", &format!("Bearer {secret}"))
+        .send()
+        .await;
+    assert_eq!(r.status, 401, "a revoked token is refused: {}", r.body);
+    let r = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&format!(
+            "csrf={csrf}&key=k3&lang=zh&intent=revoke&token=not-one"
+        ))
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"revoke-token-error\""), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_ledger_upload_writes_nothing_unless_every_row_is_valid_or_invalid_ones_are_skipped() {
+    let w = world().await;
+    let cookie = admin_session(&w).await;
+    let r = get(w.addr, "/admin/import")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("20 MiB"), "the limit is stated: {}", r.body);
+    let csrf = csrf_in(&r.body);
+    let key = hidden(&r.body, "/admin/import", "key");
+    let (a, b) = (crate::world::uscc(101), crate::world::uscc(102));
+    let csv = format!(
+        "统一社会信用代码,企业名称,行业,乡镇（街道）\n{a},甲有限公司,工业,运江镇\n{b},乙有限公司,工业,运江镇\n123,丙有限公司,工业,运江镇\n"
+    );
+    let upload = |skip: &'static str, name: &'static str, bytes: Vec<u8>| {
+        let csrf = csrf.clone();
+        let key = key.clone();
+        let cookie = cookie.clone();
+        let w = &w;
+        async move {
+            let (ct, body) = multipart_with(
+                &[
+                    ("csrf", &csrf),
+                    ("key", &key),
+                    ("lang", "zh"),
+                    ("ledger", "enterprises"),
+                    ("skip_invalid", skip),
+                ],
+                "file",
+                Some((name, &bytes)),
+            );
+            send_multipart(w, "/admin/import", &cookie, &ct, body).await
+        }
+    };
+    let exists = |uscc: String| {
+        let cookie = cookie.clone();
+        let w = &w;
+        async move {
+            get(w.addr, &format!("/enterprises/{uscc}"))
+                .header("Cookie", &cookie)
+                .send()
+                .await
+                .status
+                == 200
+        }
+    };
+
+    // One bad row: the report names its line and column, and nothing is written.
+    let r = upload("", "ledger.csv", csv.clone().into_bytes()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("1 行有误，未导入任何数据"), "{}", r.body);
+    assert!(
+        r.body.contains("<td") && r.body.contains(">4<"),
+        "line 4: {}",
+        r.body
+    );
+    assert!(r.body.contains("统一社会信用代码"), "{}", r.body);
+    assert!(!exists(a.to_string()).await, "nothing was written");
+
+    // Skipping invalid rows: the two good ones are written, the bad one still listed.
+    let r = upload("true", "ledger.csv", csv.clone().into_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("新增 2，更新 0，未变 0，拒绝 1"),
+        "{}",
+        r.body
+    );
+    assert!(exists(a.to_string()).await && exists(b.to_string()).await);
+
+    // A file that is neither CSV nor XLSX: beside the file field, nothing read.
+    let r = upload("", "ledger.pdf", csv.into_bytes()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"import-file-error\""), "{}", r.body);
+    // No file chosen.
+    let (ct, body) = multipart_with(
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("lang", "zh"),
+            ("ledger", "tasks"),
+        ],
+        "file",
+        None,
+    );
+    let r = send_multipart(&w, "/admin/import", &cookie, &ct, body).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("请选择要上传的 CSV 或 XLSX 文件"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"tasks\" selected"),
+        "the choice kept: {}",
+        r.body
+    );
+
+    // Larger than 20 MiB: refused before anything is read.
+    let big = vec![b'x'; 21 * 1024 * 1024];
+    let r = upload("", "big.csv", big).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(r.body.contains("超过 20 MiB"), "{}", r.body);
 }

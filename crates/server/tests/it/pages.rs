@@ -630,6 +630,16 @@ async fn tasks_and_enterprises_are_found_by_filters_and_exported_to_xlsx() {
         "by USCC: {}",
         r.body
     );
+    // By the name's pinyin initials (柳州精密机械: lzjmjx), in any case.
+    let r = page("/enterprises?q=JMJX").await;
+    assert!(
+        r.body.contains("找到 1 家"),
+        "by pinyin initials: {}",
+        r.body
+    );
+    assert!(r.body.contains("柳州精密机械有限公司"), "{}", r.body);
+    let r = page("/enterprises?q=jmjz").await;
+    assert!(r.body.contains("没有符合条件的企业"), "{}", r.body);
     let r = page("/enterprises?q=nothing-like-it&sort=town").await;
     assert!(r.body.contains("没有符合条件的企业"), "{}", r.body);
     let r = page("/enterprises?sector=mining").await;
