@@ -21,12 +21,16 @@ cd "$work"
 "$bin" weekly --all --week 2023-W27 --format json -o week.json
 "$bin" weekly --all --week 2023-W27 --format xlsx -o week.xlsx
 "$bin" weekly --all --week 2023-W27 --format ics -o week.ics
-soffice --headless --norestore --convert-to csv:"Text - txt - csv (StarCalc)":44,34,76,1 --outdir lo week.xlsx >/dev/null 2>&1
+# Every sheet to its own CSV (the 12th option, -1): lo/week-<sheet>.csv.
+soffice --headless --norestore --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' --outdir lo week.xlsx >/dev/null 2>&1
 python3 - <<'PY'
 import csv, json, icalendar
 data = json.load(open("week.json", encoding="utf-8"))
-rows = list(csv.reader(open("lo/week.csv", encoding="utf-8")))
-header, body = rows[0], [r for r in rows[1:] if any(r)]
+rows = list(csv.reader(open("lo/week-逾期.csv", encoding="utf-8")))
+# Each sheet opens with its title (scope, week, seal), then the column headings.
+title, header, body = rows[0], rows[1], [r for r in rows[2:] if any(r)]
+assert "2023-W27" in title[0] and "审计封签" in title[0], title
+assert header[0] == "序号", header
 overdue = data["overdue"]
 assert len(body) == len(overdue), f"LibreOffice sees {len(body)} overdue rows, JSON has {len(overdue)}"
 for row, task in zip(body, overdue):
