@@ -55,6 +55,26 @@ async fn as_of_lists_from_the_log_equal_those_from_the_tables() {
             .unwrap();
         assert_eq!((tables.listed, tables.staged), (log.listed, log.staged));
 
+        // The progress report counted from the log equals the one counted from the tables.
+        let mut progress_seen = 0;
+        for date in ["2023-01-31", "2023-03-31", "2023-06-30", "2023-07-03"] {
+            let tables = service
+                .progress_report(&admin, 2023, Some(day(date)))
+                .await
+                .unwrap();
+            let log = service
+                .progress_report_from_log(&admin, 2023, Some(day(date)))
+                .await
+                .unwrap();
+            assert_same_progress(&tables, &log, date);
+            progress_seen += log.new_above_scale.len() + log.overdue_by_officer.len();
+        }
+        assert!(progress_seen > 5, "{progress_seen}");
+        let progress_before = service
+            .progress_report_from_log(&admin, 2023, Some(day("2023-06-30")))
+            .await
+            .unwrap();
+
         // A stage move edited in the table changes the tables' answer, not the log's.
         let trigger = match db.kind {
             Kind::Postgres => "ALTER TABLE transitions DISABLE TRIGGER USER",
@@ -76,7 +96,41 @@ async fn as_of_lists_from_the_log_equal_those_from_the_tables() {
         assert!(registered(&tables) > registered(&log));
         let before = service.as_of_from_log(&admin, when, &all).await.unwrap();
         assert_eq!(log.staged, before.staged);
+        // The edit changes the tables' progress report; the log's stays as it was.
+        let tables = service
+            .progress_report(&admin, 2023, Some(when))
+            .await
+            .unwrap();
+        let log = service
+            .progress_report_from_log(&admin, 2023, Some(when))
+            .await
+            .unwrap();
+        assert_same_progress(&progress_before, &log, "after the edit");
+        assert_ne!(
+            tables.funnels, log.funnels,
+            "the edited stage moves change the tables' funnel"
+        );
         assert!(!service.verify_audit(&admin).await.unwrap().ok());
     })
     .await;
+}
+
+/// Two progress reports say the same, section by section.
+fn assert_same_progress(
+    a: &peiyu_service::ProgressReport,
+    b: &peiyu_service::ProgressReport,
+    when: &str,
+) {
+    assert_eq!(a.as_of, b.as_of, "{when}");
+    assert_eq!(a.targets, b.targets, "{when}: targets");
+    assert_eq!(a.new_above_scale, b.new_above_scale, "{when}: 规上");
+    assert_eq!(a.new_above_limit, b.new_above_limit, "{when}: 限上");
+    assert_eq!(a.funnels, b.funnels, "{when}: funnels");
+    assert_eq!(a.by_batch, b.by_batch, "{when}: by batch");
+    assert_eq!(a.by_town, b.by_town, "{when}: by town");
+    assert_eq!(a.by_sector, b.by_sector, "{when}: by sector");
+    assert_eq!(
+        a.overdue_by_officer, b.overdue_by_officer,
+        "{when}: overdue"
+    );
 }

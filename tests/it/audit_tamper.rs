@@ -49,6 +49,29 @@ async fn county(db: &TestDb) -> (Service, Officer) {
         )
         .await
         .unwrap();
+    // A progress note on an enterprise's open task (进展), on that enterprise's chain.
+    let open = service
+        .list_tasks(&admin, &peiyu_service::ListTasks::default())
+        .await
+        .unwrap();
+    let task = open
+        .tasks
+        .iter()
+        .find(|t| t.value.enterprise.is_some())
+        .expect("the demo county has open tasks about enterprises");
+    service
+        .note_task(
+            &admin,
+            &task.value.id.to_string(),
+            peiyu_service::NewNote {
+                progress: "已上门走访，企业同意报送材料".into(),
+                problem: Some("缺少上年度审计报告".into()),
+                next_step: None,
+                on: None,
+            },
+        )
+        .await
+        .unwrap();
     service
         .seal_day(&admin, Some(day("2023-07-01")))
         .await
@@ -201,6 +224,22 @@ const TAMPERS: &[Tamper] = &[
         field: Some("title"),
         copy: "id = NEW",
     },
+    Tamper {
+        table: "task_notes",
+        pk: &[("id", Pk::U)],
+        set: "progress = 'forged'",
+        field: Some("progress"),
+        copy: "id = NEW",
+    },
+];
+
+/// The tables whose rows triggers keep from being changed or deleted.
+const APPEND_ONLY: [&str; 5] = [
+    "audit_entries",
+    "transitions",
+    "batch_moves",
+    "audit_seals",
+    "task_notes",
 ];
 
 /// Switches off what stops an attacker: the append-only triggers and foreign keys.
@@ -208,14 +247,14 @@ async fn as_attacker(db: &TestDb, service: &Service) {
     let conn = service.store().conn();
     match db.kind {
         Kind::Postgres => {
-            for t in ["audit_entries", "transitions", "batch_moves", "audit_seals"] {
+            for t in APPEND_ONLY {
                 conn.execute_unprepared(&format!("ALTER TABLE {t} DISABLE TRIGGER USER"))
                     .await
                     .unwrap();
             }
         }
         Kind::Sqlite | Kind::MySql => {
-            for t in ["audit_entries", "transitions", "batch_moves", "audit_seals"] {
+            for t in APPEND_ONLY {
                 for op in ["update", "delete"] {
                     conn.execute_unprepared(&format!("DROP TRIGGER {t}_no_{op}"))
                         .await

@@ -944,6 +944,10 @@ pub enum ReportCommand {
         /// Write to this file instead of the terminal (`-`: standard output); xlsx needs -o.
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
+        /// Count from the audit log alone, not the tables (the same report when
+        /// `audit verify` passes).
+        #[arg(long)]
+        from_log: bool,
     },
 }
 

@@ -4,8 +4,8 @@
 
 use peiyu_domain::Lang;
 use peiyu_service::{
-    AuditLine, CountyZone, Discrepancy, ExportItem, Finding, canonical_json, hashed_fields,
-    table_label,
+    AuditLine, CountyZone, Discrepancy, ExportItem, Finding, FindingWords, canonical_json,
+    hashed_fields, table_label,
 };
 use serde_json::{Value, json};
 
@@ -94,19 +94,23 @@ pub fn discrepancy_label(problem: &Discrepancy, lang: Lang) -> &'static str {
 }
 
 /// One finding's cells, in the order of [`FINDING_HEADERS`]: the table in words, the row's key,
-/// the enterprise's name and USCC, the problem in words, and for a changed field its name, the
-/// value the log leaves and the value stored (`（空）`/`(empty)` for none).
-pub fn finding_cells(f: &Finding, lang: Lang) -> [String; 8] {
-    let empty = || tr(lang, "（空）", "(empty)").to_owned();
+/// the enterprise's name and USCC, the problem in words, and for a changed field its name in
+/// words, the value the log leaves and the value stored as a person reads them (a stage by its
+/// label, an officer by name: `words`), `（空）`/`(empty)` for none.
+pub fn finding_cells(f: &Finding, words: &FindingWords, lang: Lang) -> [String; 8] {
+    let shown = |v: &Option<String>, field: &str| match v {
+        Some(v) => words.value(f.table, field, v, lang),
+        None => tr(lang, "（空）", "(empty)").to_owned(),
+    };
     let (field, in_log, stored) = match &f.problem {
         Discrepancy::Differs {
             field,
             in_log,
             stored,
         } => (
-            (*field).to_owned(),
-            in_log.clone().unwrap_or_else(empty),
-            stored.clone().unwrap_or_else(empty),
+            words.field(f.table, field, lang),
+            shown(in_log, field),
+            shown(stored, field),
         ),
         _ => Default::default(),
     };
@@ -124,10 +128,15 @@ pub fn finding_cells(f: &Finding, lang: Lang) -> [String; 8] {
 }
 
 /// The findings as a table: the headers in `lang`, a row per finding.
-pub fn findings_sheet(findings: &[Finding], lang: Lang) -> Sheet {
+pub fn findings_sheet(findings: &[Finding], words: &FindingWords, lang: Lang) -> Sheet {
     let rows = findings
         .iter()
-        .map(|f| finding_cells(f, lang).into_iter().map(Cell::Text).collect())
+        .map(|f| {
+            finding_cells(f, words, lang)
+                .into_iter()
+                .map(Cell::Text)
+                .collect()
+        })
         .collect();
     Sheet {
         widths: Widths::Fixed(FINDING_WIDTHS.iter().copied().map(Some).collect()),
@@ -223,10 +232,22 @@ mod tests {
         ]
     }
 
+    fn words() -> FindingWords {
+        FindingWords::default()
+            .with_stage(
+                "cultivating",
+                peiyu_domain::Text::new("培育中", "cultivating"),
+            )
+            .with_stage(
+                "registered",
+                peiyu_domain::Text::new("已入统", "registered"),
+            )
+    }
+
     #[test]
     fn findings_as_csv_name_the_table_the_enterprise_and_both_values() {
         for lang in [Lang::Zh, Lang::En] {
-            let bytes = crate::csv::write(&findings_sheet(&findings(), lang)).unwrap();
+            let bytes = crate::csv::write(&findings_sheet(&findings(), &words(), lang)).unwrap();
             insta::assert_snapshot!(
                 format!("findings_{lang:?}"),
                 String::from_utf8(bytes).unwrap()
@@ -236,7 +257,8 @@ mod tests {
 
     #[test]
     fn findings_make_a_workbook() {
-        let bytes = crate::xlsx::write_sheet(&findings_sheet(&findings(), Lang::Zh)).unwrap();
+        let bytes =
+            crate::xlsx::write_sheet(&findings_sheet(&findings(), &words(), Lang::Zh)).unwrap();
         assert_eq!(&bytes[..2], b"PK");
     }
 

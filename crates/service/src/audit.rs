@@ -2,12 +2,12 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
-use peiyu_domain::{Officer, Role};
+use peiyu_domain::{BatchListStatus, Officer, Role, Sector, TaskKind, TaskStatus};
 use peiyu_storage::audit::{self, AuditEntry, AuditFilter, VerifyReport};
 use peiyu_storage::audit_replay::{self, Finding};
 use peiyu_storage::{BrokenSeal, Seal, seal};
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use peiyu_domain::{EnterpriseId, Lang, OfficerId, Text};
 
@@ -45,6 +45,186 @@ pub struct AuditVerification {
     /// The rows that do not equal the state their entries leave, each named by table, row,
     /// enterprise and field.
     pub findings: Vec<Finding>,
+    /// How the findings' fields and values read for a person.
+    pub words: FindingWords,
+}
+
+/// What a person reads for a finding's field and values: the field's name in words, a stage,
+/// status, kind, sector, role or batch by its label, an officer by name, yes or no — never a
+/// stored key. Built with the verification from the tracks and officers on record.
+#[derive(Clone, Debug, Default)]
+pub struct FindingWords {
+    /// Stage labels by key, from every track on record (one key may read differently on two
+    /// tracks: `registered` is 上规入统 on one, 限上入统 on another).
+    stages: BTreeMap<String, Vec<Text>>,
+    /// Officers' names by id.
+    officers: BTreeMap<String, String>,
+}
+
+/// The label of a field of an audited table, by its name in the audit payload.
+pub fn field_label(table: &str, field: &str, lang: Lang) -> String {
+    let (zh, en) = match (table, field) {
+        ("officers", "login") | ("api_tokens", "officer") => ("登录名", "login"),
+        ("officers", "role") => ("角色", "role"),
+        ("officers", "active") => ("在岗", "active"),
+        ("teams", "lead") => ("组长", "lead"),
+        ("team_memberships", "team") => ("专班", "team"),
+        ("team_memberships", "officer") => ("干部", "officer"),
+        ("tracks", "key") => ("流程", "track"),
+        ("tracks", "version") => ("版本", "version"),
+        ("tracks", "content_hash") => ("内容哈希", "content hash"),
+        ("targets", "metric") => ("指标", "metric"),
+        ("targets", "value") => ("目标值", "target"),
+        ("api_tokens", "expires_at") => ("到期时间", "expires at"),
+        ("api_tokens", "revoked") => ("已吊销", "revoked"),
+        ("calendar_years", "source") => ("来源", "source"),
+        ("calendar_years", "days_off") => ("放假日", "days off"),
+        ("calendar_years", "makeup_workdays") => ("调休上班日", "make-up workdays"),
+        ("audit_seals", "day") => ("封签日", "day"),
+        ("audit_seals", "hash") => ("封签哈希", "seal hash"),
+        ("enterprises", "uscc") => ("统一社会信用代码", "USCC"),
+        ("enterprises", "sector") => ("行业", "sector"),
+        ("enterprises", "town") => ("镇街", "town"),
+        ("enterprises", "address") => ("地址", "address"),
+        ("enterprises", "land_area_centi_mu") => ("用地面积（0.01亩）", "land area (0.01 mu)"),
+        ("enterprises", "legal_form") => ("组织形式", "legal form"),
+        ("enterprises", "responsible_officer") => ("责任干部", "responsible officer"),
+        ("enterprises", "archived") => ("已归档", "archived"),
+        ("metrics", "month") => ("月份", "month"),
+        ("metrics", "revenue") => ("主营业务收入（元）", "revenue (yuan)"),
+        ("metrics", "output_value") => ("工业总产值（元）", "output value (yuan)"),
+        ("metrics", "energy_kgce") => ("综合能耗（千克标准煤）", "energy (kgce)"),
+        ("metrics", "employees") => ("从业人员", "employees"),
+        ("metrics", "tax") => ("税收（元）", "tax (yuan)"),
+        ("metrics", "rnd_spend") => ("研发投入（元）", "R&D spending (yuan)"),
+        ("task_notes", "task") => ("任务", "task"),
+        ("task_notes", "author") => ("记录人", "written by"),
+        ("task_notes", "written_on") => ("进展日期", "written on"),
+        ("task_notes", "progress") => ("进展", "progress"),
+        ("task_notes", "problem") => ("问题", "problem"),
+        ("task_notes", "next_step") => ("下步措施", "next step"),
+        ("cultivations", "stage") => ("当前阶段", "stage"),
+        ("cultivations", "stage_since") => ("进入阶段日期", "stage since"),
+        ("cultivations", "opened_on") => ("开始培育日期", "opened on"),
+        ("cultivations", "target_stage") => ("目标阶段", "target stage"),
+        ("cultivations", "target_date") => ("目标日期", "target date"),
+        ("cultivations", "expires_on") => ("到期日", "expires on"),
+        (_, "track") => ("流程", "track"),
+        ("transitions", "cultivation") | ("tasks", "cultivation") => ("培育", "cultivation"),
+        (_, "enterprise") => ("企业", "enterprise"),
+        ("transitions", "seq") => ("序号", "sequence"),
+        ("transitions", "from") => ("原阶段", "from stage"),
+        ("transitions", "to") => ("新阶段", "to stage"),
+        ("batch_moves", "from") => ("原批次", "from batch"),
+        ("batch_moves", "to") => ("新批次", "to batch"),
+        ("transitions", "overridden") => ("越过未通过的条件", "overridden"),
+        ("transitions", "guards") => ("条件检查结果", "guard results"),
+        ("batch_entries", "batch") => ("批次", "batch"),
+        ("batch_entries", "since") => ("列入日期", "since"),
+        ("batch_lists", "status") => ("名单状态", "list status"),
+        ("tasks", "kind") => ("任务类型", "kind"),
+        ("tasks", "title") => ("标题", "title"),
+        ("tasks", "description") => ("说明", "description"),
+        ("tasks", "assignee") => ("承办人", "assignee"),
+        ("tasks", "delegate") => ("代办人", "delegate"),
+        ("tasks", "created_by") => ("交办人", "created by"),
+        ("tasks", "status") => ("状态", "status"),
+        ("tasks", "created_on") => ("交办日期", "created on"),
+        ("tasks", "due_on") => ("截止日期", "due on"),
+        ("tasks", "follow_up_on") => ("跟进日期", "follow up on"),
+        ("tasks", "origin") => ("来源", "origin"),
+        ("tasks", "completed_on") => ("完成日期", "completed on"),
+        ("tasks", "completion_note") => ("完成说明", "completion note"),
+        ("tasks", "cancel_reason") => ("取消原因", "reason cancelled"),
+        ("tasks", "escalated_to") => ("上报给", "escalated to"),
+        (_, "id") => ("编号", "id"),
+        (_, "name") => ("名称", "name"),
+        (_, "year") => ("年份", "year"),
+        (_, "effective_on") => ("生效日期", "effective on"),
+        (_, "recorded_at") => ("记录时间", "recorded at"),
+        (_, "actor") => ("操作人", "actor"),
+        (_, "reason") => ("原因", "reason"),
+        (_, "evidence") => ("佐证", "evidence"),
+        _ => ("其他字段", "another field"),
+    };
+    match lang {
+        Lang::Zh => zh.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+impl FindingWords {
+    /// The words from these tracks' stages and these officers.
+    pub fn new(tracks: &[crate::tracks::TrackView], officers: &[Officer]) -> FindingWords {
+        let mut words = FindingWords::default();
+        for t in tracks {
+            for stage in t.track.stages() {
+                words = words.with_stage(stage.key.as_str(), stage.label.clone());
+            }
+        }
+        FindingWords {
+            officers: officers
+                .iter()
+                .map(|o| (o.id.0.to_string(), o.name.clone()))
+                .collect(),
+            ..words
+        }
+    }
+
+    /// These words with `key`'s stage also read as `label` (on another track, a test).
+    pub fn with_stage(mut self, key: &str, label: Text) -> FindingWords {
+        let labels = self.stages.entry(key.to_owned()).or_default();
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+        self
+    }
+
+    /// A field's name in words.
+    pub fn field(&self, table: &str, field: &str, lang: Lang) -> String {
+        field_label(table, field, lang)
+    }
+
+    /// A stored value as a person reads it: stages, statuses, kinds, sectors, roles and batches
+    /// by their labels, officers by name, booleans as yes or no; anything else as it is.
+    pub fn value(&self, table: &str, field: &str, value: &str, lang: Lang) -> String {
+        let labelled = match (table, field) {
+            ("cultivations", "stage" | "target_stage") | ("transitions", "from" | "to") => {
+                self.stages.get(value).map(|labels| {
+                    let shown: Vec<&str> = labels.iter().map(|t| t.get(lang)).collect();
+                    shown.join(Text::new("／", " / ").get(lang))
+                })
+            }
+            ("tasks", "status") => TaskStatus::parse(value).ok().map(|s| s.label(lang).into()),
+            ("tasks", "kind") => TaskKind::parse(value).ok().map(|k| k.label(lang)),
+            ("enterprises", "sector") => Sector::parse(value).ok().map(|s| s.label(lang).into()),
+            ("officers", "role") => Role::parse(value).ok().map(|r| r.label(lang).into()),
+            ("batch_lists", "status") => BatchListStatus::parse(value)
+                .ok()
+                .map(|s| s.label(lang).into()),
+            ("batch_entries", "batch") | ("batch_moves", "from" | "to") => value
+                .parse::<u8>()
+                .ok()
+                .and_then(|n| peiyu_domain::Batch::new(n).ok())
+                .map(|b| b.full_label(lang)),
+            (
+                _,
+                "responsible_officer"
+                | "actor"
+                | "assignee"
+                | "delegate"
+                | "created_by"
+                | "escalated_to"
+                | "lead",
+            ) => self.officers.get(value).cloned(),
+            _ => None,
+        };
+        labelled.unwrap_or_else(|| match value {
+            "true" => Text::new("是", "yes").get(lang).to_owned(),
+            "false" => Text::new("否", "no").get(lang).to_owned(),
+            other => other.to_owned(),
+        })
+    }
 }
 
 impl AuditVerification {
@@ -137,12 +317,24 @@ impl Service {
         from: Option<NaiveDate>,
     ) -> ServiceResult<AuditVerification> {
         let (seals, broken_seals) = seal::verify_seals(self.store().conn(), from).await?;
+        let words = if replay.findings.is_empty() {
+            FindingWords::default()
+        } else {
+            let conn = self.store().conn();
+            let mut tracks = Vec::new();
+            for record in peiyu_storage::tracks::list_tracks(conn).await? {
+                tracks.push(self.track_version(record.id).await?);
+            }
+            let officers = peiyu_storage::officers::list_officers(conn).await?;
+            FindingWords::new(&tracks, &officers)
+        };
         Ok(AuditVerification {
             chains: replay.chains,
             seals,
             broken_seals,
             rows: replay.rows,
             findings: replay.findings,
+            words,
         })
     }
 
@@ -335,5 +527,60 @@ impl Service {
             });
         }
         Ok(lines)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_read_in_words_never_as_stored_keys() {
+        let words = FindingWords::default()
+            .with_stage("registered", Text::new("上规入统", "above-scale"))
+            .with_stage("registered", Text::new("限上入统", "above-limit"))
+            .with_stage("cultivating", Text::new("培育中", "cultivating"));
+        let zh = Lang::Zh;
+        assert_eq!(words.field("transitions", "to", zh), "新阶段");
+        assert_eq!(words.field("tasks", "assignee", Lang::En), "assignee");
+        assert_eq!(
+            words.field("metrics", "output_value", zh),
+            "工业总产值（元）"
+        );
+        assert_eq!(words.field("task_notes", "progress", zh), "进展");
+        assert_eq!(
+            words.value("transitions", "to", "registered", zh),
+            "上规入统／限上入统"
+        );
+        assert_eq!(
+            words.value("cultivations", "stage", "cultivating", zh),
+            "培育中"
+        );
+        assert_eq!(words.value("tasks", "status", "done", zh), "已完成");
+        assert_eq!(words.value("enterprises", "archived", "true", zh), "是");
+        assert_eq!(
+            words.value("officers", "role", "lead", zh),
+            Role::Lead.label(zh)
+        );
+        assert_eq!(
+            words.value("batch_moves", "to", "2", zh),
+            peiyu_domain::Batch::new(2).unwrap().full_label(zh)
+        );
+        // Every compared field of every audited table has its words.
+        for table in audit_replay::AUDITED_TABLES {
+            for f in table.fields {
+                for lang in [Lang::Zh, Lang::En] {
+                    let label = field_label(table.table, f.name, lang);
+                    assert!(
+                        !["其他字段", "another field"].contains(&label.as_str()),
+                        "{}.{} has no label",
+                        table.table,
+                        f.name
+                    );
+                }
+            }
+        }
+        // A value with no label reads as it is.
+        assert_eq!(words.value("enterprises", "town", "新圩镇", zh), "新圩镇");
     }
 }

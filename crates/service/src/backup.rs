@@ -138,6 +138,7 @@ pub async fn verify_sqlite_file(path: &Path) -> ServiceResult<AuditVerification>
             broken_seals,
             rows: replay.rows,
             findings: replay.findings,
+            words: crate::FindingWords::default(),
         }))
     }
     .await;

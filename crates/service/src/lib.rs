@@ -41,7 +41,7 @@ use peiyu_storage::{Actor, Store, UnitOfWork};
 
 pub use accounts::{Client, Session, SignedIn};
 pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
-pub use audit::{AuditLine, AuditQuery, AuditVerification, table_label};
+pub use audit::{AuditLine, AuditQuery, AuditVerification, FindingWords, field_label, table_label};
 pub use audit_export::{AuditExport, ExportItem};
 pub use backup::{BackupReport, RestoreReport, restore_sqlite, verify_sqlite_file};
 pub use batches::{BatchDiff, BatchListView, ListChange, ListChangeKind};

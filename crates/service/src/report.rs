@@ -152,16 +152,16 @@ impl TargetProgress {
 /// arithmetic: a total beyond what can be held is an error naming the figure and the
 /// enterprise, never a wrapped (negative) total.
 fn sum_months(
-    list: &[peiyu_domain::Metrics],
+    list: &[Figures],
     from: YearMonth,
     to: YearMonth,
     enterprise: &str,
 ) -> ServiceResult<(Yuan, Yuan)> {
-    let months: Vec<_> = list
+    let months: Vec<&Figures> = list
         .iter()
         .filter(|m| m.month >= from && m.month <= to)
         .collect();
-    let total = |field: &str, pick: fn(&peiyu_domain::Metrics) -> Option<Yuan>| {
+    let total = |field: &str, pick: fn(&Figures) -> Option<Yuan>| {
         Yuan::checked_sum(months.iter().filter_map(|m| pick(m)))
             .ok_or_else(|| too_large(field, enterprise))
     };
@@ -184,6 +184,67 @@ fn too_large(field: &str, whose: &str) -> ServiceError {
     )
 }
 
+/// What a progress report is counted from, wherever it was read: the tables, or the audit log
+/// alone ([`Service::progress_report_from_log`]).
+struct ProgressInputs {
+    /// Every enterprise, archived ones too.
+    enterprises: BTreeMap<EnterpriseId, Enterprise>,
+    /// The year's list's moves: enterprise, batch moved to, effective date; in recording order.
+    moves: Vec<(EnterpriseId, Option<Batch>, NaiveDate)>,
+    /// Every cultivation: id, enterprise, track version.
+    cultivations: Vec<(CultivationId, EnterpriseId, peiyu_domain::TrackId)>,
+    /// Stage moves effective by the as-of day: cultivation, stage moved to, effective date; in
+    /// sequence order within a cultivation.
+    transitions: Vec<(CultivationId, String, NaiveDate)>,
+    /// Monthly output value and revenue, when read from the log (the tables are asked per
+    /// enterprise instead).
+    figures: Option<BTreeMap<EnterpriseId, Vec<Figures>>>,
+    /// Every task: assignee, status, created, due, completed.
+    tasks: Vec<TaskFacts>,
+    /// Officers by id: name and login.
+    officers: BTreeMap<peiyu_domain::OfficerId, (String, String)>,
+    /// The year's targets.
+    targets: Vec<Target>,
+}
+
+/// A month's output value and revenue.
+#[derive(Clone, Copy)]
+struct Figures {
+    month: YearMonth,
+    output_value: Option<Yuan>,
+    revenue: Option<Yuan>,
+}
+
+/// What the report counts of a task.
+struct TaskFacts {
+    assignee: peiyu_domain::OfficerId,
+    status: TaskStatus,
+    created_on: NaiveDate,
+    due_on: NaiveDate,
+    completed_on: Option<NaiveDate>,
+}
+
+/// The year's first day, last day, and the as-of day checked to be within it.
+fn report_days(
+    year: i32,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+) -> ServiceResult<(NaiveDate, NaiveDate)> {
+    let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_year(year))?;
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| bad_year(year))?;
+    let as_of = as_of.unwrap_or_else(|| year_end.min(today));
+    if as_of < year_start || as_of > year_end {
+        return Err(ServiceError::invalid(
+            Field::AsOf,
+            Text::new(
+                format!("截至日期 {as_of} 不在 {year} 年内"),
+                format!("the as-of date {as_of} is not in {year}"),
+            ),
+        ));
+    }
+    Ok((year_start, as_of))
+}
+
 impl Service {
     /// The progress report for `year` as of `as_of` (default: the end of the year, or today if
     /// sooner). Moves count by their effective dates, so a report as of a past day shows what
@@ -195,23 +256,9 @@ impl Service {
         year: i32,
         as_of: Option<NaiveDate>,
     ) -> ServiceResult<ProgressReport> {
-        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_year(year))?;
-        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| bad_year(year))?;
-        let as_of = as_of.unwrap_or_else(|| year_end.min(self.today()));
-        if as_of < year_start || as_of > year_end {
-            return Err(ServiceError::invalid(
-                Field::AsOf,
-                Text::new(
-                    format!("截至日期 {as_of} 不在 {year} 年内"),
-                    format!("the as-of date {as_of} is not in {year}"),
-                ),
-            ));
-        }
+        let (_, as_of) = report_days(year, as_of, self.today())?;
         let conn = self.store().conn();
-        let first_month = YearMonth::containing(year_start).ok_or_else(|| bad_year(year))?;
-        let as_of_month = YearMonth::containing(as_of).ok_or_else(|| bad_year(year))?;
-
-        let all_enterprises: BTreeMap<EnterpriseId, Enterprise> = enterprises::list_enterprises(
+        let enterprises = enterprises::list_enterprises(
             conn,
             &peiyu_storage::EnterpriseFilter {
                 include_archived: true,
@@ -222,42 +269,190 @@ impl Service {
         .into_iter()
         .map(|v| (v.value.id, v.value))
         .collect();
+        let mut moves = Vec::new();
+        if let Some(list) = batches::find_list(conn, year).await? {
+            for mv in batches::moves(conn, Some(list.value.id), None).await? {
+                moves.push((mv.enterprise, mv.to, mv.effective_on));
+            }
+        }
+        let cultivations = cultivations::list_cultivations(conn, None, None)
+            .await?
+            .into_iter()
+            .map(|c| (c.value.id, c.value.enterprise, c.value.track))
+            .collect();
+        let transitions = cultivations::all_transitions(conn, Some(as_of))
+            .await?
+            .into_iter()
+            .map(|t| (t.cultivation, t.to.to_string(), t.effective_on))
+            .collect();
+        let tasks: Vec<TaskFacts> = tasks::list_tasks(conn, &TaskFilter::default())
+            .await?
+            .into_iter()
+            .map(|t| TaskFacts {
+                assignee: t.value.assignee,
+                status: t.value.status,
+                created_on: t.value.created_on,
+                due_on: t.value.due_on,
+                completed_on: t.value.completed_on,
+            })
+            .collect();
+        let mut ids: Vec<_> = tasks.iter().map(|t| t.assignee).collect();
+        ids.sort();
+        ids.dedup();
+        let officers = peiyu_storage::officers::officers_by_ids(conn, &ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, (o.name, o.login.as_str().to_owned())))
+            .collect();
+        let inputs = ProgressInputs {
+            enterprises,
+            moves,
+            cultivations,
+            transitions,
+            figures: None,
+            tasks,
+            officers,
+            targets: peiyu_storage::targets::targets_of(conn, year).await?,
+        };
+        self.assemble_progress(year, as_of, inputs).await
+    }
+
+    /// [`Service::progress_report`] counted from the audit log alone (`--from-log`): the
+    /// enterprises, the list's moves, the cultivations and their stage moves, the monthly
+    /// figures, the tasks, the officers and the targets as the log's entries record them, never
+    /// the tables. The same report as [`Service::progress_report`] when `audit verify` passes.
+    #[tracing::instrument(skip(self, _actor))]
+    pub async fn progress_report_from_log(
+        &self,
+        _actor: &Officer,
+        year: i32,
+        as_of: Option<NaiveDate>,
+    ) -> ServiceResult<ProgressReport> {
+        let (_, as_of) = report_days(year, as_of, self.today())?;
+        let state = peiyu_storage::audit_replay::state_from_log(self.store().conn()).await?;
+        let mut figures: BTreeMap<EnterpriseId, Vec<Figures>> = BTreeMap::new();
+        for f in state.figures {
+            figures.entry(f.enterprise).or_default().push(Figures {
+                month: f.month,
+                output_value: f.output_value,
+                revenue: f.revenue,
+            });
+        }
+        let inputs = ProgressInputs {
+            enterprises: state.enterprises.into_iter().map(|e| (e.id, e)).collect(),
+            moves: state
+                .moves
+                .into_iter()
+                .filter(|m| m.year == year)
+                .map(|m| (m.enterprise, m.to, m.effective_on))
+                .collect(),
+            cultivations: state.cultivations,
+            transitions: state
+                .transitions
+                .into_iter()
+                .filter(|t| t.effective_on <= as_of)
+                .map(|t| (t.cultivation, t.to, t.effective_on))
+                .collect(),
+            figures: Some(figures),
+            tasks: state
+                .tasks
+                .into_iter()
+                .map(|t| TaskFacts {
+                    assignee: t.assignee,
+                    status: t.status,
+                    created_on: t.created_on,
+                    due_on: t.due_on,
+                    completed_on: t.completed_on,
+                })
+                .collect(),
+            officers: state
+                .officers
+                .into_iter()
+                .map(|o| (o.id, (o.name, o.login)))
+                .collect(),
+            targets: state
+                .targets
+                .into_iter()
+                .filter(|t| t.year == year)
+                .collect(),
+        };
+        self.assemble_progress(year, as_of, inputs).await
+    }
+
+    /// An enterprise's output value and revenue from `from` to `to`: from the log's figures when
+    /// the inputs carry them, else from the table.
+    async fn figures_of(
+        &self,
+        inputs: &ProgressInputs,
+        enterprise: &Enterprise,
+        from: YearMonth,
+        to: YearMonth,
+    ) -> ServiceResult<(Yuan, Yuan)> {
+        let months: Vec<Figures> = match &inputs.figures {
+            Some(all) => all.get(&enterprise.id).cloned().unwrap_or_default(),
+            None => metrics::list_metrics(self.store().conn(), enterprise.id, Some(from), Some(to))
+                .await?
+                .into_iter()
+                .map(|m| Figures {
+                    month: m.month,
+                    output_value: m.output_value,
+                    revenue: m.revenue,
+                })
+                .collect(),
+        };
+        sum_months(&months, from, to, &enterprise.name)
+    }
+
+    /// The report of `year` as of `as_of` from what was recorded, wherever it was read from.
+    async fn assemble_progress(
+        &self,
+        year: i32,
+        as_of: NaiveDate,
+        inputs: ProgressInputs,
+    ) -> ServiceResult<ProgressReport> {
+        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad_year(year))?;
+        let first_month = YearMonth::containing(year_start).ok_or_else(|| bad_year(year))?;
+        let as_of_month = YearMonth::containing(as_of).ok_or_else(|| bad_year(year))?;
+        let all_enterprises = &inputs.enterprises;
 
         // Batch of each enterprise on the year's list as of the date, from the moves.
         let mut batch_of: BTreeMap<EnterpriseId, Option<Batch>> = BTreeMap::new();
-        if let Some(list) = batches::find_list(conn, year).await? {
-            for mv in batches::moves(conn, Some(list.value.id), None).await? {
-                if mv.effective_on <= as_of {
-                    batch_of.insert(mv.enterprise, mv.to);
-                }
+        for (enterprise, to, effective_on) in &inputs.moves {
+            if *effective_on <= as_of {
+                batch_of.insert(*enterprise, *to);
             }
         }
 
+        // Each track version's definition, once.
+        let mut versions: BTreeMap<peiyu_domain::TrackId, crate::tracks::TrackView> =
+            BTreeMap::new();
+        for (_, _, track) in &inputs.cultivations {
+            if let std::collections::btree_map::Entry::Vacant(slot) = versions.entry(*track) {
+                slot.insert(self.track_version(*track).await?);
+            }
+        }
+        let track_key = |track: &peiyu_domain::TrackId| {
+            versions
+                .get(track)
+                .map(|v| v.record.key.to_string())
+                .unwrap_or_default()
+        };
+
         // The stage of each cultivation as of the date, and registrations in the year.
-        let cultivations_now = cultivations::list_cultivations(conn, None, None).await?;
-        let track_of: BTreeMap<CultivationId, (String, peiyu_domain::TrackId, EnterpriseId)> =
-            cultivations_now
-                .iter()
-                .map(|c| {
-                    (
-                        c.value.id,
-                        (
-                            c.value.track_key.to_string(),
-                            c.value.track,
-                            c.value.enterprise,
-                        ),
-                    )
-                })
-                .collect();
+        let track_of: BTreeMap<CultivationId, (String, EnterpriseId)> = inputs
+            .cultivations
+            .iter()
+            .map(|(id, enterprise, track)| (*id, (track_key(track), *enterprise)))
+            .collect();
         let mut stage_as_of: BTreeMap<CultivationId, String> = BTreeMap::new();
         let mut registered: Vec<(String, EnterpriseId, NaiveDate)> = Vec::new();
-        for t in cultivations::all_transitions(conn, Some(as_of)).await? {
-            stage_as_of.insert(t.cultivation, t.to.to_string());
-            if t.to.as_str() == "registered"
-                && t.effective_on >= year_start
-                && let Some((track, _, enterprise)) = track_of.get(&t.cultivation)
+        for (cultivation, to, effective_on) in &inputs.transitions {
+            stage_as_of.insert(*cultivation, to.clone());
+            if to == "registered"
+                && *effective_on >= year_start
+                && let Some((track, enterprise)) = track_of.get(cultivation)
             {
-                registered.push((track.clone(), *enterprise, t.effective_on));
+                registered.push((track.clone(), *enterprise, *effective_on));
             }
         }
 
@@ -267,10 +462,9 @@ impl Service {
             let Some(e) = all_enterprises.get(&enterprise) else {
                 continue;
             };
-            let figures =
-                metrics::list_metrics(conn, enterprise, Some(first_month), Some(as_of_month))
-                    .await?;
-            let (output_value, revenue) = sum_months(&figures, first_month, as_of_month, &e.name)?;
+            let (output_value, revenue) = self
+                .figures_of(&inputs, e, first_month, as_of_month)
+                .await?;
             let entry = NewlyRegistered {
                 enterprise: e.clone(),
                 registered_on: on,
@@ -298,13 +492,13 @@ impl Service {
         });
 
         // Funnels, from each track's stored version.
-        let mut funnels: Vec<Funnel> = Vec::new();
         let mut in_cultivation: Vec<EnterpriseId> = Vec::new();
         let mut seen_tracks: BTreeMap<String, Funnel> = BTreeMap::new();
-        for c in &cultivations_now {
-            let key = c.value.track_key.to_string();
-            if !seen_tracks.contains_key(&key) {
-                let view = self.track_version(c.value.track).await?;
+        for (id, enterprise, track) in &inputs.cultivations {
+            let key = track_key(track);
+            if !seen_tracks.contains_key(&key)
+                && let Some(view) = versions.get(track)
+            {
                 seen_tracks.insert(
                     key.clone(),
                     Funnel {
@@ -319,7 +513,7 @@ impl Service {
                     },
                 );
             }
-            let Some(stage) = stage_as_of.get(&c.value.id) else {
+            let Some(stage) = stage_as_of.get(id) else {
                 continue;
             };
             if let Some(funnel) = seen_tracks.get_mut(&key)
@@ -331,10 +525,10 @@ impl Service {
                 stage.as_str(),
                 "registered" | "upgrading" | "withdrawn" | "delisted" | "lapsed"
             ) {
-                in_cultivation.push(c.value.enterprise);
+                in_cultivation.push(*enterprise);
             }
         }
-        funnels.extend(seen_tracks.into_values());
+        let funnels: Vec<Funnel> = seen_tracks.into_values().collect();
 
         let newly: Vec<&NewlyRegistered> = new_above_scale
             .iter()
@@ -384,8 +578,7 @@ impl Service {
         // Overdue tasks per officer as of the date, from the effective dates kept on each task:
         // created by then, due before it, and not done by then (cancelled tasks are left out).
         let mut overdue: BTreeMap<peiyu_domain::OfficerId, usize> = BTreeMap::new();
-        for t in tasks::list_tasks(conn, &TaskFilter::default()).await? {
-            let t = t.value;
+        for t in &inputs.tasks {
             let open_then = match t.status {
                 TaskStatus::Open => true,
                 TaskStatus::Done => t.completed_on.is_some_and(|d| d > as_of),
@@ -395,15 +588,13 @@ impl Service {
                 *overdue.entry(t.assignee).or_default() += 1;
             }
         }
-        let ids: Vec<_> = overdue.keys().copied().collect();
-        let officers = peiyu_storage::officers::officers_by_ids(conn, &ids).await?;
         let mut overdue_by_officer: Vec<(String, String, usize)> = overdue
             .into_iter()
             .filter_map(|(id, n)| {
-                officers
-                    .iter()
-                    .find(|o| o.id == id)
-                    .map(|o| (o.name.clone(), o.login.as_str().to_owned(), n))
+                inputs
+                    .officers
+                    .get(&id)
+                    .map(|(name, login)| (name.clone(), login.clone(), n))
             })
             .collect();
         overdue_by_officer.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
@@ -411,7 +602,7 @@ impl Service {
         Ok(ProgressReport {
             year,
             as_of,
-            targets: peiyu_storage::targets::targets_of(conn, year).await?,
+            targets: inputs.targets,
             new_above_scale,
             new_above_limit,
             funnels,

@@ -56,7 +56,7 @@ pub enum Kind {
 }
 
 /// Where a compared value comes from in the stored row.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
     /// A column of the table (quoted for the backend).
     Column(&'static str),
@@ -98,8 +98,25 @@ pub enum Scope {
     Bureau,
     /// An enterprise's chain: the rows whose column (named here) is the enterprise's id.
     Enterprise(&'static str),
-    /// An enterprise's chain when the column (named here) is set, the bureau's when it is null.
-    EnterpriseOrBureau(&'static str),
+    /// An enterprise's chain when the enterprise (a column, or an expression over the row) is
+    /// set, the bureau's when it is null.
+    EnterpriseOrBureau(Source),
+}
+
+impl Scope {
+    /// The expression that gives a row's enterprise, over the row aliased `t`; `None` for the
+    /// bureau's tables.
+    fn enterprise_expr(self) -> Option<(Expr, bool)> {
+        let t = Alias::new("t");
+        match self {
+            Scope::Bureau => None,
+            Scope::Enterprise(c) => Some((Expr::col((t, Alias::new(c))), c == "id")),
+            Scope::EnterpriseOrBureau(Source::Column(c)) => {
+                Some((Expr::col((t, Alias::new(c))), false))
+            }
+            Scope::EnterpriseOrBureau(Source::Sql(s)) => Some((Expr::cust(s), false)),
+        }
+    }
 }
 
 /// One audited table: what is compared and how entries build its rows.
@@ -446,6 +463,24 @@ const OFFICER_FIELDS: &[Field] = &[
     col("active", "active", Kind::Bool),
 ];
 
+const TASK_NOTE_FIELDS: &[Field] = &[
+    col("id", "id", Kind::Uuid),
+    col("task", "task_id", Kind::Uuid),
+    col("author", "author_id", Kind::Uuid),
+    col("written_on", "written_on", Kind::Date),
+    col("progress", "progress", Kind::Text),
+    col("problem", "problem", Kind::Text),
+    col("next_step", "next_step", Kind::Text),
+];
+
+fn replay_task_note(e: &Logged<'_>, rows: &mut Rows) {
+    if let (true, Some(after)) = (e.is("task_note"), &e.after)
+        && let Some(id) = text(after, "id")
+    {
+        rows.merge(id, after.clone());
+    }
+}
+
 fn replay_officer(e: &Logged<'_>, rows: &mut Rows) {
     if let (true, Some(after)) = (e.is("officer"), &e.after)
         && let Some(id) = text(after, "id")
@@ -713,11 +748,21 @@ pub static AUDITED_TABLES: &[AuditedTable] = &[
     },
     AuditedTable {
         table: "tasks",
-        scope: Scope::EnterpriseOrBureau("enterprise_id"),
+        scope: Scope::EnterpriseOrBureau(Source::Column("enterprise_id")),
         key: &["id"],
         ordinal_by: &[],
         fields: TASK_FIELDS,
         replay: replay_task,
+    },
+    AuditedTable {
+        table: "task_notes",
+        scope: Scope::EnterpriseOrBureau(Source::Sql(
+            "(SELECT x.enterprise_id FROM tasks x WHERE x.id = t.task_id)",
+        )),
+        key: &["id"],
+        ordinal_by: &[],
+        fields: TASK_NOTE_FIELDS,
+        replay: replay_task_note,
     },
 ];
 
@@ -846,7 +891,7 @@ async fn stored_rows(
         (Scope::Bureau, Which::Bureau) => None,
         (Scope::Bureau, Which::Enterprises(_)) => return Ok(out),
         (Scope::Enterprise(_), Which::Bureau) => return Ok(out),
-        (Scope::Enterprise(c) | Scope::EnterpriseOrBureau(c), _) => Some(c),
+        (scope, _) => scope.enterprise_expr().map(|(e, _)| e),
     };
     let t = Alias::new("t");
     let mut q = Query::select();
@@ -858,18 +903,17 @@ async fn stored_rows(
         };
         q.expr_as(expr, Alias::new(format!("c{i}")));
     }
-    if let Some(c) = enterprise_column {
-        let column = Expr::col((t.clone(), Alias::new(c)));
+    if let Some(column) = enterprise_column.clone() {
         q.expr_as(column.clone(), Alias::new("peiyu_enterprise"));
         match which {
             Which::Bureau => {
-                q.and_where(column.is_null());
+                q.and_where(column.clone().is_null());
             }
             Which::Enterprises(ids) => {
-                q.and_where(column.is_in(ids.iter().copied()));
+                q.and_where(column.clone().is_in(ids.iter().copied()));
             }
         }
-        q.order_by((t.clone(), Alias::new(c)), sea_orm::sea_query::Order::Asc);
+        q.order_by_expr(column, sea_orm::sea_query::Order::Asc);
     }
     for o in table.ordinal_by {
         q.order_by((t.clone(), Alias::new(*o)), sea_orm::sea_query::Order::Asc);
@@ -1099,18 +1143,17 @@ async fn chain_keys(conn: &impl ConnectionTrait) -> StorageResult<BTreeSet<Strin
             .map(|id| format!("enterprise:{id}")),
     );
     for table in AUDITED_TABLES {
-        let (Scope::Enterprise(c) | Scope::EnterpriseOrBureau(c)) = table.scope else {
+        let Some((column, is_own_id)) = table.scope.enterprise_expr() else {
             continue;
         };
-        if c == "id" {
+        if is_own_id {
             continue;
         }
-        let t = Alias::new("t");
         let mut q = Query::select();
-        q.from_as(Alias::new(table.table), t.clone())
+        q.from_as(Alias::new(table.table), Alias::new("t"))
             .distinct()
-            .expr_as(Expr::col((t.clone(), Alias::new(c))), Alias::new("e"))
-            .and_where(Expr::col((t, Alias::new(c))).is_not_null());
+            .expr_as(column.clone(), Alias::new("e"))
+            .and_where(column.is_not_null());
         let stmt = conn.get_database_backend().build(&q);
         for row in conn
             .query_all_raw(stmt)
@@ -1299,8 +1342,48 @@ pub struct LoggedTransition {
     pub effective_on: chrono::NaiveDate,
 }
 
+/// One month's figures as the log records them (yuan).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedFigures {
+    /// Whose figures.
+    pub enterprise: peiyu_domain::EnterpriseId,
+    /// Which month.
+    pub month: peiyu_domain::YearMonth,
+    /// Industrial output value, if recorded.
+    pub output_value: Option<peiyu_domain::Yuan>,
+    /// Main-business revenue, if recorded.
+    pub revenue: Option<peiyu_domain::Yuan>,
+}
+
+/// A task's dates and state as the log records them: what the progress report counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedTask {
+    /// Whose list it is on.
+    pub assignee: peiyu_domain::OfficerId,
+    /// Open, done or cancelled.
+    pub status: peiyu_domain::TaskStatus,
+    /// When it was created (effective).
+    pub created_on: chrono::NaiveDate,
+    /// When it is due.
+    pub due_on: chrono::NaiveDate,
+    /// When it was done, if it was.
+    pub completed_on: Option<chrono::NaiveDate>,
+}
+
+/// An officer as the log records them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedOfficer {
+    /// The officer.
+    pub id: peiyu_domain::OfficerId,
+    /// Their login.
+    pub login: String,
+    /// Their name.
+    pub name: String,
+}
+
 /// What the log alone says the county looks like: the enterprises, the batch moves, the
-/// cultivations (id, enterprise, track version) and their stage moves.
+/// cultivations (id, enterprise, track version) and their stage moves, the monthly figures,
+/// the tasks, the officers and the targets.
 #[derive(Clone, Debug, Default)]
 pub struct LoggedState {
     /// Every enterprise the log leaves.
@@ -1315,6 +1398,14 @@ pub struct LoggedState {
     )>,
     /// Every stage move, by cultivation and sequence number.
     pub transitions: Vec<LoggedTransition>,
+    /// Every month's output value and revenue, by enterprise and month.
+    pub figures: Vec<LoggedFigures>,
+    /// Every task.
+    pub tasks: Vec<LoggedTask>,
+    /// Every officer.
+    pub officers: Vec<LoggedOfficer>,
+    /// Every year's targets, by year and metric.
+    pub targets: Vec<crate::Target>,
 }
 
 fn table_index(name: &str) -> usize {
@@ -1442,5 +1533,54 @@ pub async fn state_from_log(conn: &impl ConnectionTrait) -> StorageResult<Logged
         });
     }
     state.transitions.sort_by_key(|t| (t.cultivation, t.seq));
+    let yuan = |f: &Map<String, Value>, key: &str| {
+        f.get(key).and_then(Value::as_i64).map(peiyu_domain::Yuan)
+    };
+    for (enterprise, key, f) in logged_rows(&replayed, "metrics") {
+        let Some(enterprise) = enterprise else {
+            continue;
+        };
+        let month = peiyu_domain::YearMonth::parse(key)
+            .map_err(|e| corrupt("metrics", "month", e.to_string()))?;
+        state.figures.push(LoggedFigures {
+            enterprise: peiyu_domain::EnterpriseId(enterprise),
+            month,
+            output_value: yuan(f, "output_value"),
+            revenue: yuan(f, "revenue"),
+        });
+    }
+    state.figures.sort_by_key(|m| (m.enterprise, m.month));
+    for (_, _, f) in logged_rows(&replayed, "tasks") {
+        let status = text(f, "status").unwrap_or_default();
+        state.tasks.push(LoggedTask {
+            assignee: peiyu_domain::OfficerId(uuid_of(f, "assignee", "tasks")?),
+            status: peiyu_domain::TaskStatus::parse(&status)
+                .map_err(|e| corrupt("tasks", "status", e.to_string()))?,
+            created_on: date_of(f, "created_on", "tasks")?,
+            due_on: date_of(f, "due_on", "tasks")?,
+            completed_on: text(f, "completed_on").and_then(|s| s.parse().ok()),
+        });
+    }
+    for (_, _, f) in logged_rows(&replayed, "officers") {
+        state.officers.push(LoggedOfficer {
+            id: peiyu_domain::OfficerId(uuid_of(f, "id", "officers")?),
+            login: text(f, "login").unwrap_or_default(),
+            name: text(f, "name").unwrap_or_default(),
+        });
+    }
+    for (_, _, f) in logged_rows(&replayed, "targets") {
+        state.targets.push(crate::Target {
+            year: f
+                .get("year")
+                .and_then(Value::as_i64)
+                .and_then(|y| i32::try_from(y).ok())
+                .unwrap_or_default(),
+            metric: text(f, "metric").unwrap_or_default(),
+            value: f.get("value").and_then(Value::as_i64).unwrap_or_default(),
+        });
+    }
+    state
+        .targets
+        .sort_by(|a, b| (a.year, &a.metric).cmp(&(b.year, &b.metric)));
     Ok(state)
 }

@@ -2,7 +2,7 @@
 
 use peiyu_domain::{AuditAction, Lang, Officer};
 use peiyu_formats::audit;
-use peiyu_service::{AuditQuery, AuditVerification, ChainBreak, Finding, Service};
+use peiyu_service::{AuditQuery, AuditVerification, ChainBreak, Finding, FindingWords, Service};
 
 use crate::Failure;
 use crate::args::AuditCommand;
@@ -39,10 +39,10 @@ fn describe(problem: &ChainBreak, lang: Lang) -> String {
 
 /// The rows that differ from the log, one line each: table, row, enterprise (name and USCC),
 /// problem, field, the value in the log and the value stored.
-fn findings_table(findings: &[Finding], lang: Lang) -> comfy_table::Table {
+fn findings_table(findings: &[Finding], words: &FindingWords, lang: Lang) -> comfy_table::Table {
     let mut t = table(lang, &audit::FINDING_HEADERS);
     for f in findings {
-        t.add_row(audit::finding_cells(f, lang).to_vec());
+        t.add_row(audit::finding_cells(f, words, lang).to_vec());
     }
     t
 }
@@ -137,7 +137,8 @@ pub async fn run(
                 None => service.verify_audit(actor).await?,
             };
             if !matches!(format.as_str(), "text" | "json") {
-                let sheet = audit::findings_sheet(&verification.findings, lang);
+                let sheet =
+                    audit::findings_sheet(&verification.findings, &verification.words, lang);
                 let bytes = sheet_bytes(&sheet, &format)?;
                 let dest = destination(output.as_deref());
                 let to_stdout = dest.as_ref().is_none_or(peiyu_formats::Output::is_stdout);
@@ -243,7 +244,10 @@ pub(crate) fn report_verification(
         );
     } else {
         if !verification.findings.is_empty() {
-            println!("{}", findings_table(&verification.findings, lang));
+            println!(
+                "{}",
+                findings_table(&verification.findings, &verification.words, lang)
+            );
             eprintln!(
                 "{}: {} / {}",
                 tr(

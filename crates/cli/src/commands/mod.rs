@@ -168,10 +168,16 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             as_of,
             format,
             output,
+            from_log,
         }) => {
             let (service, actor) = session(&g, lang).await?;
             let as_of = crate::output::parse_opt_date("--as-of", &as_of)?;
-            report::progress(&service, &actor, year, as_of, &format, output, g.json, lang).await
+            let asked = report::ProgressAsked {
+                year,
+                as_of,
+                from_log,
+            };
+            report::progress(&service, &actor, asked, &format, output, g.json, lang).await
         }
         Command::Asof {
             date,

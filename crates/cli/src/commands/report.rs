@@ -203,19 +203,36 @@ fn markdown(r: &ProgressReport, lang: Lang) -> String {
     out
 }
 
+/// Which progress report is asked for.
+pub struct ProgressAsked {
+    /// The year.
+    pub year: i32,
+    /// As of this day (default: the year's end, or today).
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Counted from the audit log alone.
+    pub from_log: bool,
+}
+
 /// Runs `peiyu report progress`.
-#[allow(clippy::too_many_arguments)]
 pub async fn progress(
     service: &Service,
     actor: &Officer,
-    year: i32,
-    as_of: Option<chrono::NaiveDate>,
+    asked: ProgressAsked,
     format: &str,
     output: Option<std::path::PathBuf>,
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let r = service.progress_report(actor, year, as_of).await?;
+    let ProgressAsked {
+        year,
+        as_of,
+        from_log,
+    } = asked;
+    let r = if from_log {
+        service.progress_report_from_log(actor, year, as_of).await?
+    } else {
+        service.progress_report(actor, year, as_of).await?
+    };
     let format = if json { "json" } else { format };
     let mut bytes: Vec<u8> = match format {
         "text" => text(&r, lang).into_bytes(),
