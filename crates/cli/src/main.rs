@@ -4,6 +4,7 @@
 //! en) or JSON, and maps every error to an exit code: 0 ok, 2 bad input, 3 conflict or the
 //! database unreachable or busy (try again), 4 not found, 1 anything else.
 
+mod arg_errors;
 mod args;
 mod commands;
 mod ledger;
@@ -20,7 +21,20 @@ use crate::args::{Cli, LangArg};
 
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let env = std::env::var("PEIYU_LANG").ok();
+            if arg_errors::asked_lang(&args, env.as_deref()) == Lang::Zh
+                && let Some(told) = arg_errors::in_chinese(&e)
+            {
+                eprint!("{told}");
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
     init_tracing();
     let lang = match cli.global.lang {
         LangArg::Zh => Lang::Zh,
@@ -64,9 +78,12 @@ fn quiet_on_closed_stdout() {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("PEIYU_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    // Colour codes only for a person at a terminal, never in a log file or a journal.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .try_init();
 }
 

@@ -131,7 +131,9 @@ fn parse(s: &Option<String>) -> Value {
 }
 
 impl Service {
-    /// The enterprise's timeline, oldest first.
+    /// The enterprise's timeline, by the day each change took effect (its effective date, else
+    /// the county day it was recorded), then by when it was recorded: a change entered late
+    /// stands where it happened.
     #[tracing::instrument(skip(self, _actor, query))]
     pub async fn enterprise_history(
         &self,
@@ -188,9 +190,10 @@ impl Service {
             {
                 continue;
             }
-            out.push(line);
+            out.push((day, line));
         }
-        Ok((e, out))
+        out.sort_by_key(|(day, line)| (*day, line.recorded_at));
+        Ok((e, out.into_iter().map(|(_, line)| line).collect()))
     }
 }
 

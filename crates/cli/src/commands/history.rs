@@ -6,7 +6,7 @@ use peiyu_formats::json::{EnterpriseRef, HistoryDto, TimelineEntryDto};
 use peiyu_service::{HistoryQuery, Service};
 
 use crate::Failure;
-use crate::output::{destination, emit, table};
+use crate::output::{destination, emit, table, tr};
 
 /// Runs `peiyu history`.
 pub async fn run(
@@ -35,10 +35,17 @@ pub async fn run(
             );
             for l in &lines {
                 let c = cells(l, lang);
-                let date = if c[1].is_empty() {
+                // The effective day; the recorded time beside it when it was entered later.
+                let date = if c[1].is_empty() || c[0].starts_with(&c[1]) {
                     c[0].clone()
                 } else {
-                    c[1].clone()
+                    format!(
+                        "{}
+{}{}",
+                        c[1],
+                        tr(lang, "记录于 ", "recorded "),
+                        c[0]
+                    )
                 };
                 let who = if c[3].is_empty() {
                     c[2].clone()
