@@ -252,7 +252,10 @@ fn the_cli_and_the_api_give_the_same_json_for_the_same_view() {
         "{}",
         seen[1]
     );
-    assert_eq!(seen[1]["entries"][1]["action_label"], "立案培育");
+    // By effective day: the case opened on 2026-11-20 and advanced on 2026-12-01 come before
+    // the enterprise's record, entered today.
+    assert_eq!(seen[1]["entries"][0]["action_label"], "立案培育");
+    assert_eq!(seen[1]["entries"][1]["action_label"], "推进阶段");
     assert_eq!(seen[2]["ok"], true);
     assert_eq!(seen[3]["years"][1]["status"], "provisional");
     // Tasks and cases name the officer and the enterprise without a second read.

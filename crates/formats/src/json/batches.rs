@@ -375,6 +375,10 @@ pub struct SuggestionDto {
     pub reason: String,
     /// One line per indicator of the rules.
     pub breakdown: Vec<IndicatorScoreDto>,
+    /// How many months of the scored year have figures (complete at 12; 0 when not scored).
+    pub months: usize,
+    /// The facts the indicators need that are missing, in the request's language.
+    pub missing: Vec<String>,
 }
 
 impl SuggestionDto {
@@ -388,6 +392,8 @@ impl SuggestionDto {
             batch_label,
             grade: s.grade.as_ref().map(|g| g.to_string()),
             score: s.score.map(|x| x.to_string()),
+            months: s.months,
+            missing: s.missing.iter().map(|t| t.get(lang).to_owned()).collect(),
             standing: match &s.standing {
                 Standing::Graded { rank, of } => StandingDto::Graded {
                     rank: *rank,

@@ -379,8 +379,50 @@ pub struct Suggestion {
     pub breakdown: Vec<IndicatorScore>,
     /// The 1-based line of the mapping rule that chose the batch, if one did.
     pub rule_line: Option<usize>,
-    /// The suggestion explained in a sentence, in both languages.
+    /// The suggestion explained in a sentence, in both languages; it ends by saying when the
+    /// year's figures are incomplete ([`Suggestion::completeness`]).
     pub reason: Text,
+    /// How many months of the scored year have figures (complete at 12).
+    pub months: usize,
+    /// The facts the indicators need that are missing, in words.
+    pub missing: Vec<Text>,
+}
+
+impl Suggestion {
+    /// What is incomplete about the figures scored, in a sentence: `2022 年只有 2 个月的数据；
+    /// 缺：综合能耗、研发投入`. `None` when the year has 12 months of figures and every fact the
+    /// indicators need, or when nothing was scored.
+    pub fn completeness(&self, year: i32) -> Option<Text> {
+        // Nothing scored, nothing to qualify.
+        self.score?;
+        let mut zh = Vec::new();
+        let mut en = Vec::new();
+        if self.months < 12 {
+            zh.push(format!(
+                "{year} 年只有 {}/12 个月的数据，得分按已有月份计",
+                self.months
+            ));
+            en.push(format!(
+                "only {} of 12 months of {year} have figures: scored on those",
+                self.months
+            ));
+        }
+        if !self.missing.is_empty() {
+            let names = |lang: Lang, sep: &str| {
+                self.missing
+                    .iter()
+                    .map(|t| t.get(lang).to_owned())
+                    .collect::<Vec<_>>()
+                    .join(sep)
+            };
+            zh.push(format!("缺少{}，相应指标记 0 分", names(Lang::Zh, "、")));
+            en.push(format!(
+                "missing {}: those indicators score 0",
+                names(Lang::En, ", ")
+            ));
+        }
+        (!zh.is_empty()).then(|| Text::new(zh.join("；"), en.join("; ")))
+    }
 }
 
 /// One indicator's part of a score.
@@ -464,6 +506,14 @@ pub fn suggest(rules: &Rules, year: i32, inputs: &[EnterpriseFacts]) -> Vec<Sugg
         s.rule_line = line;
         out.push(s);
     }
+    for s in &mut out {
+        if let Some(notice) = s.completeness(year) {
+            s.reason = Text::new(
+                format!("{}。注意：{}", s.reason.zh(), notice.zh()),
+                format!("{}. Note: {}", s.reason.en(), notice.en()),
+            );
+        }
+    }
     out.sort_by(|a, b| {
         let graded = |s: &Suggestion| matches!(s.standing, Standing::Graded { .. });
         graded(b)
@@ -512,6 +562,8 @@ fn first_pass(rules: &Rules, year: i32, input: &EnterpriseFacts) -> (Suggestion,
         breakdown: Vec::new(),
         rule_line: None,
         reason: Text::new(String::new(), String::new()),
+        months: 0,
+        missing: Vec::new(),
     };
     if !rules.sectors.contains(&e.sector) {
         s.standing = Standing::OutOfScope;
@@ -534,6 +586,8 @@ fn first_pass(rules: &Rules, year: i32, input: &EnterpriseFacts) -> (Suggestion,
     };
     s.score = Some(total);
     s.breakdown = card.breakdown;
+    s.months = card.months;
+    s.missing = card.missing;
     if let Some(since) = in_production_since(input) {
         let months = months_in_production(since, year);
         if months < i64::from(rules.exempt_months) {
@@ -554,16 +608,23 @@ fn first_pass(rules: &Rules, year: i32, input: &EnterpriseFacts) -> (Suggestion,
 }
 
 /// The explicit fact, else the first month with a positive output value among the enterprise's
-/// own records.
+/// own records — when an earlier month is on record without output, which shows production
+/// started then. Records that simply begin with output (figures entered from some month on, as
+/// when the county starts using peiyu) say nothing of when production began: not known to be
+/// new, the enterprise is graded.
 fn in_production_since(input: &EnterpriseFacts) -> Option<YearMonth> {
     input.facts.in_production_since.or_else(|| {
-        input
-            .metrics
-            .iter()
-            .filter(|m| m.enterprise == input.enterprise.id)
-            .filter(|m| m.output_value.is_some_and(|v| v.amount() > 0))
-            .map(|m| m.month)
-            .min()
+        let own = || {
+            input
+                .metrics
+                .iter()
+                .filter(|m| m.enterprise == input.enterprise.id)
+        };
+        let producing = |m: &&Metrics| m.output_value.is_some_and(|v| v.amount() > 0);
+        let first_output = own().filter(producing).map(|m| m.month).min()?;
+        own()
+            .any(|m| m.month < first_output && !producing(&m))
+            .then_some(first_output)
     })
 }
 

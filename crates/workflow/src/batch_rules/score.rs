@@ -3,6 +3,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use peiyu_domain::Text;
+
 use super::{EnterpriseFacts, Indicator, IndicatorScore, Rules, Score};
 
 /// An exact non-negative-denominator fraction: an indicator's value in its unit.
@@ -117,6 +119,11 @@ pub struct Scorecard {
     pub score: Option<Score>,
     /// One line per indicator of the rules, in file order; empty when `score` is `None`.
     pub breakdown: Vec<IndicatorScore>,
+    /// How many months of the year have a record (a year is complete at 12).
+    pub months: usize,
+    /// The facts the rules' indicators need that the year's records (or the enterprise's land
+    /// area) lack, in words: 用地面积, 综合能耗, 研发投入, ….
+    pub missing: Vec<Text>,
 }
 
 /// Year totals of the figures the indicators need; `None` = not reported in any month.
@@ -165,8 +172,11 @@ pub fn score(rules: &Rules, year: i32, input: &EnterpriseFacts) -> Scorecard {
         return Scorecard {
             score: None,
             breakdown: Vec::new(),
+            months: 0,
+            missing: Vec::new(),
         };
     }
+    let missing = missing_facts(rules, &t, input.enterprise.land_area.is_none());
     let centi_mu = input.enterprise.land_area.map(|a| i128::from(a.centi_mu()));
     let per_mu = |v: Option<i128>| Quotient::new(v? * 100, centi_mu?);
     let mut total = 0i64;
@@ -198,7 +208,65 @@ pub fn score(rules: &Rules, year: i32, input: &EnterpriseFacts) -> Scorecard {
     Scorecard {
         score: Some(Score(total)),
         breakdown,
+        months: t.months,
+        missing,
     }
+}
+
+/// The facts the rules' indicators need that are missing, each named once, in a fixed order.
+fn missing_facts(rules: &Rules, t: &Totals, no_land_area: bool) -> Vec<Text> {
+    let needs = |f: fn(Indicator) -> bool| rules.indicators.iter().any(|r| f(r.indicator));
+    let facts: [(bool, &str, &str); 7] = [
+        (
+            no_land_area
+                && needs(|i| matches!(i, Indicator::TaxPerMu | Indicator::ValueAddedPerMu)),
+            "用地面积",
+            "land area",
+        ),
+        (
+            t.tax.is_none() && needs(|i| i == Indicator::TaxPerMu),
+            "税收",
+            "tax",
+        ),
+        (
+            t.output.is_none()
+                && needs(|i| {
+                    matches!(
+                        i,
+                        Indicator::ValueAddedPerMu
+                            | Indicator::ValueAddedPerTce
+                            | Indicator::OutputPerEmployee
+                    )
+                }),
+            "工业总产值",
+            "output value",
+        ),
+        (
+            t.kgce.is_none() && needs(|i| i == Indicator::ValueAddedPerTce),
+            "综合能耗",
+            "energy use",
+        ),
+        (
+            t.employees.is_none() && needs(|i| i == Indicator::OutputPerEmployee),
+            "从业人员",
+            "employees",
+        ),
+        (
+            t.rnd.is_none() && needs(|i| i == Indicator::RndRatio),
+            "研发投入",
+            "R&D spending",
+        ),
+        (
+            t.revenue.is_none() && needs(|i| i == Indicator::RndRatio),
+            "主营业务收入",
+            "revenue",
+        ),
+    ];
+    facts
+        .into_iter()
+        .filter(|(missing, _, _)| *missing)
+        .map(|(_, zh, en)| Text::new(zh, en))
+        .collect()
 }
 
 /// ⌊weight × 1000 × value ÷ benchmark⌋ thousandths of a point, within 0 and the cap.

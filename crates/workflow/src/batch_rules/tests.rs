@@ -375,14 +375,16 @@ fn hand_computed_county() {
     assert_eq!(e5.standing, Standing::Exempt { since: ym(2023, 6) });
     assert_eq!((e5.grade.as_ref(), e5.batch), (None, None));
 
+    // The test county records two months of 2024 and no R&D spending: the reason says so.
     assert_eq!(
         e2.reason.zh(),
-        "得分 56.090，在参评的 5 家企业中排第 2（前 40%），评为 B 级；B 级 → 建议第2批（培育壮大）"
+        "得分 56.090，在参评的 5 家企业中排第 2（前 40%），评为 B 级；B 级 → 建议第2批（培育壮大）。注意：2024 年只有 2/12 个月的数据，得分按已有月份计；缺少研发投入，相应指标记 0 分"
     );
     assert_eq!(
         e2.reason.en(),
-        "score 56.090, rank 2 of 5 graded enterprises (top 40%), grade B; grade B → batch 2 (cultivate and grow)"
+        "score 56.090, rank 2 of 5 graded enterprises (top 40%), grade B; grade B → batch 2 (cultivate and grow). Note: only 2 of 12 months of 2024 have figures: scored on those; missing R&D spending: those indicators score 0"
     );
+    assert_eq!((e2.months, e2.missing.len()), (2, 1));
     assert!(e5.reason.en().contains("exempt"), "{}", e5.reason.en());
 }
 
@@ -601,7 +603,9 @@ fn fallback_and_no_fallback() {
     assert!(
         e2.reason
             .en()
-            .ends_with("; no rule matched: the officer decides")
+            .contains("; no rule matched: the officer decides. Note: "),
+        "{}",
+        e2.reason.en()
     );
 
     let with_fallback = format!(
@@ -614,7 +618,9 @@ fn fallback_and_no_fallback() {
     assert!(
         e2.reason
             .en()
-            .ends_with("; anything else → batch 3 (tech upgrade)")
+            .contains("; anything else → batch 3 (tech upgrade). Note: "),
+        "{}",
+        e2.reason.en()
     );
     assert_eq!(
         by_name(&out, "加美木业").batch,
@@ -913,4 +919,25 @@ fn a_message_quotes_at_most_a_hundred_characters_of_a_value() {
         }
     }
     assert_eq!(err.problems.len(), 4, "{err}");
+}
+
+#[test]
+fn records_that_begin_with_output_do_not_make_a_firm_new() {
+    let rules = rules();
+    // Figures entered from 2024-01 on, with output from the first month: production began
+    // before the records did, so the firm is graded, not exempt.
+    let mut f = firm(1, "联壮", Some(1000));
+    f.facts.in_production_since = None;
+    year_2024(
+        &mut f,
+        Month {
+            tax: Some(10_000),
+            output: Some(500_000),
+            ..Month::default()
+        },
+        [None, None],
+    );
+    let s = suggest(&rules, 2024, &[f]).remove(0);
+    assert_eq!(s.standing, Standing::Graded { rank: 1, of: 1 });
+    assert!(s.completeness(2024).is_some());
 }
