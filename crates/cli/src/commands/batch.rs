@@ -304,35 +304,42 @@ fn print_suggestions(
     if json {
         return print_json(&SuggestionDto::list(suggestions, lang));
     }
-    let mut t = table(
-        lang,
-        &[
-            ("企业", "enterprise"),
-            ("得分", "score"),
-            ("等级", "grade"),
-            ("排名", "rank"),
-            ("建议批次", "suggested batch"),
-            ("理由", "why"),
-        ],
-    );
+    // With --detail each indicator has a row of its own under its enterprise, its figures in
+    // columns of their own: value (with its unit), benchmark, weight.
+    let mut headers = vec![
+        ("企业", "enterprise"),
+        ("得分", "score"),
+        ("等级", "grade"),
+        ("排名", "rank"),
+        ("建议批次", "suggested batch"),
+    ];
+    if detail {
+        headers.extend([("数值", "value"), ("基准", "benchmark"), ("权重", "weight")]);
+    }
+    headers.push(("理由", "why"));
+    let mut t = table(lang, &headers);
     for s in suggestions {
         let standing = match &s.standing {
             Standing::Graded { rank, of } => format!("{rank}/{of}"),
             Standing::Exempt { since } => format!(
                 "{} {since}",
-                tr(lang, "投产未满两年，自", "exempt: in production since")
+                tr(lang, "投产时间不足，自", "exempt: in production since")
             ),
             Standing::NoData => tr(lang, "无数据", "no data").to_owned(),
             Standing::OutOfScope => tr(lang, "不参评", "out of scope").to_owned(),
         };
-        t.add_row(vec![
+        let mut row = vec![
             s.name.clone(),
             s.score.map(|x| x.to_string()).unwrap_or_default(),
             s.grade.as_ref().map(|g| g.to_string()).unwrap_or_default(),
             standing,
             s.batch.map(|b| label(b, lang)).unwrap_or_default(),
-            s.reason.get(lang).to_owned(),
-        ]);
+        ];
+        if detail {
+            row.extend([String::new(), String::new(), String::new()]);
+        }
+        row.push(s.reason.get(lang).to_owned());
+        t.add_row(row);
         if detail {
             for i in &s.breakdown {
                 t.add_row(vec![
@@ -340,19 +347,14 @@ fn print_suggestions(
                     i.points.to_string(),
                     String::new(),
                     String::new(),
-                    format!(
-                        "{} {} / {} {}",
-                        i.value.map(|v| v.format(2)).unwrap_or_else(|| tr(
-                            lang,
-                            "缺数据",
-                            "missing"
-                        )
-                        .to_owned()),
-                        i.indicator.unit(lang),
-                        tr(lang, "基准", "benchmark"),
-                        i.benchmark
-                    ),
-                    format!("{} {}", tr(lang, "权重", "weight"), i.weight),
+                    String::new(),
+                    match i.value {
+                        Some(v) => format!("{} {}", v.format(2), i.indicator.unit(lang)),
+                        None => tr(lang, "缺数据", "missing").to_owned(),
+                    },
+                    i.benchmark.to_string(),
+                    i.weight.to_string(),
+                    String::new(),
                 ]);
             }
         }
