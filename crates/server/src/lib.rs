@@ -208,6 +208,12 @@ pub fn router(service: Service) -> Router {
         .route("/audit/verify", get(api::verify_audit))
         .route("/calendar", get(api::calendar_outlook))
         .route("/calendar/notices", post(api::load_notice))
+        .route(
+            "/import/{ledger}",
+            post(api::ledgers::import_ledger)
+                .layer(DefaultBodyLimit::max(api::ledgers::MAX_LEDGER_UPLOAD)),
+        )
+        .route("/export/{ledger}", get(api::ledgers::export_ledger))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -63,6 +63,8 @@ use crate::{api, views};
         api::verify_audit,
         api::calendar_outlook,
         api::load_notice,
+        api::ledgers::import_ledger,
+        api::ledgers::export_ledger,
     ),
     modifiers(&BearerAuth, &Problems),
     tags(
@@ -76,6 +78,7 @@ use crate::{api, views};
         (name = "people", description = "Officers and teams"),
         (name = "tracks", description = "Cultivation tracks: stages, moves, guards, task templates"),
         (name = "calendar", description = "The working-day calendar and the State Council's holiday notices"),
+        (name = "ledgers", description = "The ledgers (台账) as files: import by upload, export by download"),
     )
 )]
 pub struct ApiDoc;

@@ -237,6 +237,39 @@ impl Service {
         })
     }
 
+    /// [`Service::once`] for a use case of many units of work (an import, `tick`): the key is
+    /// claimed in a unit of its own before `act`, and the answer stored in one after it; when
+    /// `act` fails the key is released, so a retry may act. A repeat arriving meanwhile waits
+    /// for the answer (the bounded re-read), then finds the key held and is told to retry.
+    pub async fn once_across_units<T>(
+        &self,
+        actor: &Officer,
+        once: &Idempotent<'_, T>,
+        act: impl Future<Output = ServiceResult<T>>,
+    ) -> ServiceResult<Answer<T>> {
+        let acting = crate::actor_of(actor);
+        self.once(actor, once, async {
+            crate::in_unit!(self, &acting, |uow| {
+                once.claim(uow).await?;
+                Ok(())
+            })?;
+            match act.await {
+                Ok(value) => {
+                    crate::in_unit!(self, &acting, |uow| {
+                        once.answer(uow, &value).await?;
+                        Ok(())
+                    })?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    once.release(self).await?;
+                    Err(e)
+                }
+            }
+        })
+        .await
+    }
+
     /// A request with a key that failed may have lost the race for its key: the winner's
     /// change is what it ran into. Replays the winner's answer when there is one, else returns
     /// `error`. The winner has committed when the loser's claim fails; the reads are a bound for

@@ -43,26 +43,8 @@ impl Service {
         once: &Idempotent<'_, TickReport>,
     ) -> ServiceResult<Answer<TickReport>> {
         require_admin_to_tick(actor)?;
-        self.once(actor, once, async {
-            in_unit!(self, &actor_of(actor), |uow| {
-                crate::idempotency::claim(Some(once), uow).await?;
-                Ok(())
-            })?;
-            match self.tick(actor, today).await {
-                Ok(report) => {
-                    in_unit!(self, &actor_of(actor), |uow| {
-                        once.answer(uow, &report).await?;
-                        Ok(())
-                    })?;
-                    Ok(report)
-                }
-                Err(e) => {
-                    once.release(self).await?;
-                    Err(e)
-                }
-            }
-        })
-        .await
+        self.once_across_units(actor, once, self.tick(actor, today))
+            .await
     }
 
     /// Runs the periodic work as of `today` (default: the county's today). Only an admin may.

@@ -67,3 +67,17 @@ pub struct TickParams {
     /// The day to tick as (default: the county's today).
     pub today: Option<NaiveDate>,
 }
+
+/// `GET /export/{ledger}`'s query: the file's format and what to export.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `csv` or `xlsx` (default `xlsx`).
+    pub format: Option<String>,
+    /// The batch list's year (the `batches` ledger; default the latest list).
+    pub list: Option<i32>,
+    /// Monthly figures from this month, `YYYY-MM` (the `metrics` ledger).
+    pub from: Option<String>,
+    /// Monthly figures to this month, `YYYY-MM`.
+    pub to: Option<String>,
+}

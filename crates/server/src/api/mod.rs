@@ -7,6 +7,8 @@
 pub mod batches;
 /// Adding, changing and archiving an enterprise; its figures; withdrawing a cultivation.
 pub mod enterprises;
+/// The ledgers as files: import by upload, export by download.
+pub mod ledgers;
 /// Adding officers and teams, joining a team.
 pub mod people;
 /// `tick` on demand.

@@ -247,6 +247,16 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         [200, 403, 200, 403, 200, 401, 401, 401],
     ),
     (
+        "GET",
+        "/api/v1/export/enterprises",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/import/enterprises",
+        [200, 200, 200, 403, 200, 401, 401, 401],
+    ),
+    (
         "POST",
         "/api/v1/calendar/notices#preview",
         [200, 200, 200, 200, 200, 401, 401, 401],
@@ -484,6 +494,12 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
         mine_tasks.push(own.id.0.to_string());
         mine.push(code.to_string());
     }
+    // An upload for the import rows: the enterprise ledger's header alone (nothing to write).
+    let export = get(w.addr, "/api/v1/export/enterprises?format=csv")
+        .bearer(tokens.secrets[4].as_deref().unwrap())
+        .send()
+        .await;
+    let ledger_head = format!("{}\r\n", export.body.lines().next().unwrap());
     let mut wrong = Vec::new();
     for (method, path, statuses) in MATRIX {
         for (i, who) in WHO.iter().enumerate() {
@@ -498,6 +514,8 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
                 .replace("{team}", "%E4%B8%93%E7%8F%AD");
             let mut request = match *method {
                 "GET" => get(w.addr, &concrete),
+                _ if concrete.contains("/import/") => request(w.addr, method, &concrete)
+                    .multipart(&[("file", Some("企业台账.csv"), ledger_head.as_bytes())]),
                 _ => request(w.addr, method, &concrete)
                     .header("If-Match", "*")
                     .json(body(path, i, &mine[i])),
