@@ -10,7 +10,7 @@ use peiyu_domain::{
     Batch, Enterprise, LegalForm, Login, Metrics, NewEnterprise, Officer, Role, Sector, TaskKind,
     TaskStatus, Week, YearMonth, Yuan,
 };
-use peiyu_service::weekly::{WatchReason, WeeklyList, WeeklyScope, WeeklyTask};
+use peiyu_service::weekly::{ListBasis, WatchReason, WeeklyList, WeeklyScope, WeeklyTask};
 use peiyu_service::{
     AdvanceCase, Due, ErrorKind, FixedClock, ListChange, NewOfficer, NewTask, OpenCase, Service,
     WeeklyQuery,
@@ -599,7 +599,14 @@ async fn a_past_week_is_shown_as_its_monday_meeting_saw_it() {
             ..WeeklyQuery::default()
         };
         let past = later.weekly(&wang, w39.clone()).await;
-        assert_eq!(past, then);
+        assert_eq!(past.basis, ListBasis::Meeting);
+        assert_eq!(
+            WeeklyList {
+                basis: ListBasis::Current,
+                ..past.clone()
+            },
+            then
+        );
         assert_eq!(past.as_of, d("2023-09-25"));
         let wednesday = &past.this_week[2];
         assert_eq!(wednesday.date, d("2023-09-27"));
@@ -631,6 +638,25 @@ async fn a_past_week_is_shown_as_its_monday_meeting_saw_it() {
                 Some(1),
                 false
             )]
+        );
+
+        // The same week as it really was: the visit, done on 26 September (entered later), was
+        // not overdue on 2 October, and was done in the week before.
+        let w40_in_effect = later
+            .weekly(
+                &wang,
+                WeeklyQuery {
+                    week: Some(week("2023-W40")),
+                    in_effect: true,
+                    ..WeeklyQuery::default()
+                },
+            )
+            .await;
+        assert_eq!(w40_in_effect.basis, ListBasis::InEffect);
+        assert!(w40_in_effect.overdue.is_empty(), "{w40_in_effect:?}");
+        assert_eq!(
+            lines(&w40_in_effect.done_last_week),
+            vec![line(&jia.name, TaskKind::Visit, "2023-09-27", None, false)]
         );
 
         // Naming today shows the week as it stands now: the visit is done.
@@ -714,7 +740,26 @@ async fn rebuilt_from_history_and_read_from_the_tables_agree() {
                     },
                 )
                 .await;
-            assert_eq!(from_history, from_tables, "{q:?}");
+            assert_eq!(from_history.basis, ListBasis::Meeting);
+            let as_current = |list: WeeklyList| WeeklyList {
+                basis: ListBasis::Current,
+                ..list
+            };
+            assert_eq!(as_current(from_history), from_tables, "{q:?}");
+            // Nothing here was entered late: as it really was is what the meeting saw.
+            let in_effect = tomorrow
+                .weekly(
+                    &b.admin,
+                    WeeklyQuery {
+                        week: Some(week("2023-W40")),
+                        today: Some(d("2023-10-02")),
+                        in_effect: true,
+                        ..q.clone()
+                    },
+                )
+                .await;
+            assert_eq!(in_effect.basis, ListBasis::InEffect);
+            assert_eq!(as_current(in_effect), from_tables, "{q:?} in effect");
         }
         let li = b
             .weekly(

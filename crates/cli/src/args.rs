@@ -130,12 +130,16 @@ pub enum Command {
         #[arg(long)]
         all: bool,
         /// The ISO week, e.g. 2023-W27 (default: this week). A past week is shown as it stood on
-        /// its Monday.
+        /// its Monday, as that day's meeting saw it (what had been recorded by then).
         #[arg(long)]
         week: Option<String>,
         /// Show the list as of this day instead.
         #[arg(long)]
         today: Option<String>,
+        /// A past week as it really was: by effective dates, entries recorded later (catch-up,
+        /// back-dated moves) included on the days they name.
+        #[arg(long)]
+        in_effect: bool,
         /// text, md, csv, xlsx, html, ics or json (default: from -o's extension, else text).
         #[arg(long)]
         format: Option<String>,

@@ -110,6 +110,7 @@ pub async fn weekly(
                 all: q.all.unwrap_or(false),
                 week,
                 today: q.as_of,
+                in_effect: q.in_effect.unwrap_or(false),
             },
         )
         .await?;

@@ -7,7 +7,10 @@
 //! week's meeting saw; an explicit `today` names the day instead. On today (or later) the current
 //! tables are read; on a past day, tasks come from the audit log's after-states recorded by the
 //! end of that day (county time), batches from the moves and stages from the transitions that
-//! had taken effect by then.
+//! had taken effect and been recorded by then: what that day's meeting saw. Asked `in_effect`,
+//! a past day is rebuilt as it really was instead: by effective dates alone, so entries recorded
+//! later (a catch-up, a back-dated move) count on the days they name. The list says which
+//! ([`ListBasis`]).
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,8 +24,8 @@ use peiyu_domain::{
 use peiyu_storage::{EnterpriseFilter, TaskFilter, batches, cultivations, enterprises, history};
 use peiyu_storage::{metrics, officers, seal, tasks};
 use peiyu_workflow::weekly::{
-    CultivationFacts, EnterpriseFacts, TaskEntry, WeeklyInput, WeeklyList, WeeklyScope, assemble,
-    next_move_toward,
+    CultivationFacts, EnterpriseFacts, ListBasis, TaskEntry, WeeklyInput, WeeklyList, WeeklyScope,
+    assemble, next_move_toward,
 };
 use peiyu_workflow::{Snapshot, TaskFact, Track};
 
@@ -44,6 +47,10 @@ pub struct WeeklyQuery {
     /// The day to show the list as of; default the county's today, or the week's Monday for a
     /// past week.
     pub today: Option<NaiveDate>,
+    /// A past day's list as it really was, by effective dates (entries recorded later included
+    /// on the days they name), instead of as that day's meeting saw it (what had been recorded
+    /// by its end). No difference for today's list.
+    pub in_effect: bool,
 }
 
 /// Who is in a list's scope.
@@ -234,6 +241,16 @@ impl Service {
         span.record("week", tracing::field::display(week));
         span.record("as_of", tracing::field::display(as_of));
         let current = as_of >= county_today;
+        let basis = match (current, query.in_effect) {
+            (true, _) => ListBasis::Current,
+            (false, false) => ListBasis::Meeting,
+            (false, true) => ListBasis::InEffect,
+        };
+        // What a meeting on the list's day could see: what was recorded by its end.
+        let recorded_by = match basis {
+            ListBasis::Meeting => Some(self.end_of_county_day(as_of)?),
+            ListBasis::Current | ListBasis::InEffect => None,
+        };
         let conn = self.store().conn();
 
         // Tasks, batches and stages as they stood on `as_of`.
@@ -251,8 +268,11 @@ impl Service {
                 .into_iter()
                 .map(|t| t.value)
                 .collect()
+        } else if let Some(by) = recorded_by {
+            history::task_states_as_of(conn, by).await?
         } else {
-            history::task_states_as_of(conn, self.end_of_county_day(as_of)?).await?
+            let zone = self.zone();
+            history::task_states_in_effect(conn, as_of, |t| zone.date_of(t)).await?
         };
         let batch_of: BTreeMap<EnterpriseId, Batch> = if current {
             match batches::find_list(conn, as_of.year()).await? {
@@ -264,7 +284,7 @@ impl Service {
                 None => BTreeMap::new(),
             }
         } else {
-            history::batches_as_of(conn, as_of.year(), as_of).await?
+            history::batches_as_of(conn, as_of.year(), as_of, recorded_by).await?
         };
         let stages: BTreeMap<CultivationId, history::StageAsOf> = if current {
             cultivations::list_cultivations(conn, None, None)
@@ -281,7 +301,7 @@ impl Service {
                 })
                 .collect()
         } else {
-            history::stages_as_of(conn, as_of).await?
+            history::stages_as_of(conn, as_of, recorded_by).await?
         };
 
         let people: BTreeMap<OfficerId, Officer> = officers::list_officers(conn)
@@ -461,6 +481,7 @@ impl Service {
             thresholds,
             policy: self.batch_policy().clone(),
             seal,
+            basis,
         };
         assemble(input, &self.calendar()).map_err(|e| {
             ServiceError::invalid(Field::Week, Text::new(e.message_zh(), e.to_string()))

@@ -144,13 +144,64 @@ pub async fn task_states_as_of(
     Ok(out)
 }
 
+/// Every task as it really stood on `on`, by effective dates: for each task, the after-state
+/// of its last audit entry that took effect on or before `on` — a catch-up entry recorded later
+/// counts on the day it names. An entry without an effective date (a transfer, a delegation)
+/// takes effect on the day it was recorded, `day_of` its recording instant (the county's day);
+/// an entry naming a day before an earlier-recorded entry of the same task takes effect with
+/// that one. By due date, then id.
+pub async fn task_states_in_effect(
+    conn: &impl ConnectionTrait,
+    on: NaiveDate,
+    day_of: impl Fn(DateTime<Utc>) -> NaiveDate,
+) -> StorageResult<Vec<Task>> {
+    let rows = audit_entries::Entity::find()
+        .filter(audit_entries::Column::SubjectType.eq("task"))
+        .filter(audit_entries::Column::Action.is_not_in(NOT_A_TASK_STATE.map(AuditAction::key)))
+        .order_by_asc(audit_entries::Column::RecordedAt)
+        .order_by_asc(audit_entries::Column::ChainKey)
+        .order_by_asc(audit_entries::Column::Seq)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading the history of tasks"))?;
+    // A task's entries take effect in the order they were recorded: one naming a day before
+    // an earlier entry's takes effect with that earlier entry (a reopened task completed "as of
+    // last week" is done from the reopening on, not reopened after being done).
+    let mut since: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for row in rows {
+        let recorded = instant::from_text("audit_entries", "recorded_at", &row.recorded_at)?;
+        let named = row.effective_on.unwrap_or_else(|| day_of(recorded));
+        let day = since
+            .get(&row.subject_id)
+            .map_or(named, |earlier| named.max(*earlier));
+        since.insert(row.subject_id.clone(), day);
+        if day <= on {
+            last.insert(row.subject_id, row.after_state);
+        }
+    }
+    let mut out = Vec::with_capacity(last.len());
+    for (subject, after) in last {
+        let Some(after) = after else {
+            continue;
+        };
+        let value: Value =
+            serde_json::from_str(&after).map_err(|e| corrupt(&subject, e.to_string()))?;
+        out.push(task_from_json(&value)?);
+    }
+    out.sort_by_key(|t| (t.due_on, t.id));
+    Ok(out)
+}
+
 /// Each enterprise's batch on the list of `year` as of `on`, from the list's moves that took
-/// effect on or before `on` (the last one wins; a removal leaves the enterprise out). Empty when
-/// the year has no list.
+/// effect on or before `on` (the last one wins; a removal leaves the enterprise out) and, when
+/// `recorded_by` is given, were recorded by then (what a meeting of that day could see). Empty
+/// when the year has no list.
 pub async fn batches_as_of(
     conn: &impl ConnectionTrait,
     year: i32,
     on: NaiveDate,
+    recorded_by: Option<DateTime<Utc>>,
 ) -> StorageResult<BTreeMap<EnterpriseId, Batch>> {
     let Some(list) = batches::find_list(conn, year).await? else {
         return Ok(BTreeMap::new());
@@ -159,6 +210,7 @@ pub async fn batches_as_of(
         .await?
         .into_iter()
         .filter(|m| m.effective_on <= on)
+        .filter(|m| recorded_by.is_none_or(|by| m.recorded_at <= by))
         .collect();
     // Recorded order already; a stable sort by effective date keeps it among equal dates.
     moves.sort_by_key(|m| m.effective_on);
@@ -182,13 +234,18 @@ pub struct StageAsOf {
 }
 
 /// Each cultivation's stage as of `on`, from its transitions that took effect on or before `on`
-/// (the last by sequence wins). Cultivations opened later are absent.
+/// and, when `recorded_by` is given, were recorded by then (the last by sequence wins).
+/// Cultivations opened later are absent.
 pub async fn stages_as_of(
     conn: &impl ConnectionTrait,
     on: NaiveDate,
+    recorded_by: Option<DateTime<Utc>>,
 ) -> StorageResult<BTreeMap<CultivationId, StageAsOf>> {
     let mut out = BTreeMap::new();
     for t in cultivations::all_transitions(conn, Some(on)).await? {
+        if recorded_by.is_some_and(|by| t.recorded_at > by) {
+            continue;
+        }
         out.insert(
             t.cultivation,
             StageAsOf {

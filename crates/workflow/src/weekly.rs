@@ -155,6 +155,8 @@ pub struct WeeklyList {
     /// The years without a notice that this list counted on (its two weeks, or a task's
     /// deadline), ascending: each is named once in a warning beside the list.
     pub provisional_years: Vec<i32>,
+    /// What it was rebuilt from.
+    pub basis: ListBasis,
 }
 
 /// One officer's lines on a team's or the bureau's list: the meeting's subtotals.
@@ -327,6 +329,31 @@ pub struct EnterpriseFacts {
     pub metrics: Vec<Metrics>,
 }
 
+/// What a list was rebuilt from: the tables as they are, or, for a past week, the history as
+/// its meeting saw it or as it really was. Every format says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListBasis {
+    /// This week or a week ahead: the tables as they are.
+    #[default]
+    Current,
+    /// A past week as its meeting saw it: what had been recorded by the end of the list's day.
+    Meeting,
+    /// A past week as it really was: by effective dates, entries recorded later (catch-up)
+    /// included on the days they name.
+    InEffect,
+}
+
+impl ListBasis {
+    /// Its key in JSON: `current`, `meeting` or `in_effect`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ListBasis::Current => "current",
+            ListBasis::Meeting => "meeting",
+            ListBasis::InEffect => "in_effect",
+        }
+    }
+}
+
 /// Everything [`assemble`] needs, loaded by the service as it stood on `as_of`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WeeklyInput {
@@ -349,6 +376,8 @@ pub struct WeeklyInput {
     pub policy: BatchPolicy,
     /// The daily seal of `as_of`, if one exists.
     pub seal: Option<String>,
+    /// What the tasks, batches and stages were read from.
+    pub basis: ListBasis,
 }
 
 /// The next move of a cultivation (as in `snapshot`, on `on`) toward `target`: the first step of
@@ -489,6 +518,7 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
         thresholds,
         policy,
         seal,
+        basis,
     } = input;
     let days = week.days();
     let next = week.next();
@@ -563,6 +593,7 @@ pub fn assemble(input: WeeklyInput, calendar: &Calendar) -> Result<WeeklyList, C
         watch,
         seal,
         provisional_years: provisional.into_iter().collect(),
+        basis,
     })
 }
 
@@ -848,6 +879,7 @@ mod tests {
             enterprises: Vec::new(),
             thresholds: Thresholds::default(),
             policy: BatchPolicy::default(),
+            basis: ListBasis::Current,
             seal: None,
         }
     }

@@ -227,6 +227,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             all,
             week,
             today,
+            in_effect,
             format,
             output,
         } => {
@@ -237,6 +238,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                 all,
                 week,
                 today,
+                in_effect,
                 format,
                 output,
             };

@@ -20,6 +20,8 @@ pub struct WeeklyArgs {
     pub week: Option<String>,
     /// The day to show it as of.
     pub today: Option<String>,
+    /// A past week as it really was (effective dates).
+    pub in_effect: bool,
     /// The format.
     pub format: Option<String>,
     /// The output file.
@@ -77,6 +79,7 @@ pub async fn run(
                 all: args.all,
                 week,
                 today: parse_opt_date("--today", &args.today)?,
+                in_effect: args.in_effect,
             },
         )
         .await?;

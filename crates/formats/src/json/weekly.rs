@@ -20,6 +20,10 @@ pub struct WeeklyParams {
     pub week: Option<String>,
     /// Show the list as it stood at the end of this day; default today, or a past week's Monday.
     pub as_of: Option<NaiveDate>,
+    /// A past week as it really was, by effective dates (entries recorded later included), not
+    /// as that day's meeting saw it (the default). The answer's `basis` says which.
+    #[serde(default)]
+    pub in_effect: Option<bool>,
     /// `json` (default), `csv`, `xlsx`, `ics`, `md`, `html` or `text`; an `Accept` header naming
     /// one of their media types does the same when this is absent.
     pub format: Option<String>,

@@ -3,7 +3,9 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use peiyu_domain::{Batch, Lang};
-use peiyu_service::weekly::{WatchItem, WatchReason, WeeklyList, WeeklyScope, WeeklyTask};
+use peiyu_service::weekly::{
+    ListBasis, WatchItem, WatchReason, WeeklyList, WeeklyScope, WeeklyTask,
+};
 
 use crate::sheet::{self, Number, NumberStyle};
 use crate::tr;
@@ -129,9 +131,20 @@ pub fn subtitle(list: &WeeklyList, lang: Lang) -> String {
         list.week.sunday(),
         list.as_of,
     );
+    let basis = match (list.basis, lang) {
+        (ListBasis::Current, _) => "",
+        (ListBasis::Meeting, Lang::Zh) => "，按当日例会所见（当日已录入的记录）",
+        (ListBasis::Meeting, Lang::En) => {
+            ", as that day's meeting saw it (what was recorded by then)"
+        }
+        (ListBasis::InEffect, Lang::Zh) => "，按实际生效日期重建（含事后补录）",
+        (ListBasis::InEffect, Lang::En) => {
+            ", as it really was (by effective dates, later entries included)"
+        }
+    };
     match lang {
-        Lang::Zh => format!("{w}（{mon} 至 {sun}），截至 {as_of}"),
-        Lang::En => format!("{w} ({mon} to {sun}), as of {as_of}"),
+        Lang::Zh => format!("{w}（{mon} 至 {sun}），截至 {as_of}{basis}"),
+        Lang::En => format!("{w} ({mon} to {sun}), as of {as_of}{basis}"),
     }
 }
 

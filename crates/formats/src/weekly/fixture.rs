@@ -10,7 +10,9 @@ use peiyu_domain::{
     Batch, EnterpriseId, FactorCategory, OfficerId, Task, TaskId, TaskKind, TaskNote, TaskStatus,
     Text, Week,
 };
-use peiyu_service::weekly::{DueDay, WatchItem, WatchReason, WeeklyList, WeeklyScope, WeeklyTask};
+use peiyu_service::weekly::{
+    DueDay, ListBasis, WatchItem, WatchReason, WeeklyList, WeeklyScope, WeeklyTask,
+};
 use uuid::Uuid;
 
 /// `2023-mm-dd`.
@@ -273,6 +275,7 @@ pub fn week27() -> WeeklyList {
         done_last_week,
         watch,
         seal: Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into()),
+        basis: ListBasis::Current,
         provisional_years: Vec::new(),
     };
     number(&mut list);
@@ -357,6 +360,7 @@ pub fn empty() -> WeeklyList {
         done_last_week: Vec::new(),
         watch: Vec::new(),
         seal: None,
+        basis: ListBasis::Current,
         provisional_years: Vec::new(),
     }
 }

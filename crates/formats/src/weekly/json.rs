@@ -26,6 +26,7 @@ pub fn json(list: &WeeklyList) -> Value {
         "monday": list.week.monday().to_string(),
         "sunday": list.week.sunday().to_string(),
         "as_of": list.as_of.to_string(),
+        "basis": list.basis.key(),
         "overdue": tasks(&list.overdue),
         "this_week": list.this_week.iter().map(|day| json!({
             "date": day.date.to_string(),
