@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/week/print", get(week::week_print))
         .route("/enterprises", get(enterprises))
         .route("/enterprises/{key}", get(enterprise))
+        .route("/enterprises/{key}/advance", post(actions::advance))
         .route(
             "/enterprises/{key}/{action}",
             post(actions::enterprise_action),
