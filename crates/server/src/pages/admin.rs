@@ -110,7 +110,7 @@ async fn render(
         .first()
         .map(|(n, _)| n.clone())
         .unwrap_or_default();
-    let actions = vec![
+    let mut actions = vec![
         ActionForm::new(
             "officer",
             tr(lang, "添加干部", "Add an officer"),
@@ -278,6 +278,10 @@ async fn render(
         .intent("apply", tr(lang, "载入", "Load"), "")
         .with(outcome),
     ];
+    if user.role != Role::Admin {
+        // A lead changes their team's members and hands over tasks; the rest is an admin's.
+        actions.retain(|form| matches!(form.id.as_str(), "team" | "transfer"));
+    }
     let teams_rows = teams
         .iter()
         .map(|t| {

@@ -1085,3 +1085,26 @@ async fn enterprises_are_found_by_stage_on_the_page_and_the_api() {
     let r = api("track=industrial").await;
     assert_eq!(r.status, 422, "track without a stage: {}", r.body);
 }
+
+#[tokio::test]
+async fn a_lead_sees_only_the_team_and_transfer_forms_on_the_admin_page() {
+    let w = world().await;
+    w.service
+        .set_role(&w.admin, "wang", Role::Lead, "任命为组长")
+        .await
+        .unwrap();
+    let cookie = wang_session(&w).await;
+    let r = get(w.addr, "/admin").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for form in ["id=\"team\"", "id=\"transfer\""] {
+        assert!(r.body.contains(form), "{form}: {}", r.body);
+    }
+    for form in [
+        "id=\"deactivate\"",
+        "id=\"role\"",
+        "id=\"officer\"",
+        "id=\"notice\"",
+    ] {
+        assert!(!r.body.contains(form), "{form}: {}", r.body);
+    }
+}
