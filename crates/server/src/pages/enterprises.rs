@@ -703,8 +703,23 @@ async fn search(
         stage: stage_filter(get("stage")),
         ..ListEnterprises::default()
     };
+    // A filter the service refuses (a stage no track has, an unknown officer) is shown beside
+    // its field, with nothing found.
+    let mut refused = None;
     let mut found = match state.service.list_enterprises(user, &query).await {
         Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            let fields = [
+                (peiyu_service::Field::named("stage"), "stage"),
+                (peiyu_service::Field::Track, "stage"),
+                (peiyu_service::Field::Officer, "officer"),
+            ];
+            refused = Some(
+                super::forms::Outcome::new("find-enterprises", given)
+                    .service_error(e, lang, &fields),
+            );
+            Vec::new()
+        }
         Err(e) => return error_page(uri, lang, user, e),
     };
     let q = get("q").to_lowercase();
@@ -842,7 +857,13 @@ async fn search(
         footer: footer(&state.service, lang),
         flash: None,
         extra_html: None,
-        actions: vec![search_form(state, user, lang).await.values(given)],
+        actions: vec![
+            search_form(state, user, lang)
+                .await
+                .values(given)
+                .with(refused.as_ref()),
+        ],
     };
-    html(StatusCode::OK, page.render())
+    let status = refused.as_ref().map_or(StatusCode::OK, |o| o.status);
+    html(status, page.render())
 }

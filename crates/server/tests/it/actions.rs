@@ -1073,6 +1073,18 @@ async fn enterprises_are_found_by_stage_on_the_page_and_the_api() {
     assert!(body.contains("找到 1 家"), "{body}");
     let body = page("/enterprises?stage=industrial%3Acultivating").await;
     assert!(body.contains("找到 0 家"), "{body}");
+    // A stage the track does not have: beside the field, nothing found.
+    let r = get(w.addr, "/enterprises?stage=industrial%3Anowhere")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"find-enterprises-stage-error\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("找到 0 家"), "{}", r.body);
     let r = api("stage=candidate&track=industrial").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("柳州精密机械有限公司"), "{}", r.body);
