@@ -269,7 +269,7 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
                         text: state.to_owned(),
                         class,
                         lines: guard_lines(&m.guards, lang),
-                        href: None,
+                        ..Cell::default()
                     },
                 ])
             })
@@ -309,12 +309,19 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
             .history
             .iter()
             .map(|t| {
+                // Kept files (`sha256:<hex> <name> (<n> B)`) are linked; other references
+                // are shown as typed.
+                let (files, typed): (Vec<&String>, Vec<&String>) = t
+                    .evidence
+                    .iter()
+                    .partition(|e| super::task::evidence_href(e).is_some());
                 let mut why = t.reason.clone().unwrap_or_default();
-                if !t.evidence.is_empty() {
+                if !typed.is_empty() {
                     if !why.is_empty() {
                         why.push_str(" · ");
                     }
-                    why.push_str(&t.evidence.join("，"));
+                    let typed: Vec<&str> = typed.iter().map(|e| e.as_str()).collect();
+                    why.push_str(&typed.join("，"));
                 }
                 if t.overridden {
                     why.push_str(tr(lang, "（越过未满足的条件）", " (guards overridden)"));
@@ -324,7 +331,20 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
                     Cell::text(t.from.as_ref().map(&stage_label).unwrap_or_default()),
                     Cell::text(stage_label(&t.to)),
                     Cell::text(names.officer_name(t.actor)),
-                    Cell::text(why),
+                    Cell {
+                        text: why,
+                        links: files
+                            .into_iter()
+                            .filter_map(|e| {
+                                super::task::evidence_href(e).map(|href| Link {
+                                    href,
+                                    label: e.clone(),
+                                    active: false,
+                                })
+                            })
+                            .collect(),
+                        ..Cell::default()
+                    },
                 ])
             })
             .collect(),

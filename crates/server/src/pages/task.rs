@@ -28,6 +28,16 @@ pub(super) fn task_href(task: &Task, lang: Lang) -> String {
     with_lang(&format!("/tasks/{}", task.id.0.simple()), lang)
 }
 
+/// Where a kept evidence file cited as `sha256:<hex> <name> (<n> B)` is downloaded; `None`
+/// for any other reference.
+pub(super) fn evidence_href(citation: &str) -> Option<String> {
+    citation
+        .strip_prefix("sha256:")
+        .and_then(|rest| rest.split_whitespace().next())
+        .filter(|sha| sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(|sha| format!("/evidence/{sha}"))
+}
+
 /// Officers as choices, sorted by name, with an empty first choice labelled `none` if given.
 pub(super) async fn officer_choices(
     service: &Service,
@@ -151,11 +161,8 @@ async fn render(
         facts.push((tr(lang, "完成说明", "Completion note"), Cell::text(note)));
     }
     if let Some(evidence) = &task.evidence {
-        let cell = match evidence
-            .strip_prefix("sha256:")
-            .and_then(|rest| rest.split_whitespace().next())
-        {
-            Some(sha) => Cell::link(evidence, format!("/evidence/{sha}")),
+        let cell = match evidence_href(evidence) {
+            Some(href) => Cell::link(evidence, href),
             None => Cell::text(evidence),
         };
         facts.push((tr(lang, "佐证", "Evidence"), cell));

@@ -836,6 +836,14 @@ async fn an_advance_with_an_evidence_file_acts_once_and_records_its_sha256() {
         "the SHA-256 is in the audit entry"
     );
     assert_eq!(moves[0].request_id.as_deref(), Some(key.as_str()));
+    // The case's stage moves link it on the enterprise's page.
+    let (page, _) = factory_page(&w, &cookie).await;
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/evidence/{sha}\">sha256:{sha} meeting.pdf"
+        )),
+        "{page}"
+    );
     // The file is kept, and downloadable.
     let r = get(w.addr, &format!("/evidence/{sha}"))
         .header("Cookie", &cookie)
