@@ -52,6 +52,20 @@ async fn first_task(w: &World) -> String {
     task.id.0.simple().to_string()
 }
 
+/// Checks that the evidence file `file` is kept and served back as uploaded.
+async fn served_back(w: &World, cookie: &str, file: &[u8]) {
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(file))
+    };
+    let r = get(w.addr, &format!("/evidence/{sha}"))
+        .header("Cookie", cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.bytes, file);
+}
+
 /// Two more officers, 李娜 (`li`) and 赵强 (`zhao`).
 async fn li_and_zhao(w: &World) {
     for (login, name) in [("li", "李娜"), ("zhao", "赵强")] {
@@ -167,12 +181,7 @@ async fn completing_a_task_with_a_note_and_evidence_acts_once_per_key() {
         "{recorded}"
     );
     // Kept in the database, downloadable from the task's page.
-    let r = get(w.addr, &format!("/evidence/{sha}"))
-        .header("Cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.bytes, file);
+    served_back(&w, &cookie, file).await;
     let done: Vec<_> = entries.iter().filter(|e| e.action == "task.done").collect();
     assert_eq!(done.len(), 1, "acted once");
     assert!(
@@ -845,12 +854,7 @@ async fn an_advance_with_an_evidence_file_acts_once_and_records_its_sha256() {
         "{page}"
     );
     // The file is kept, and downloadable.
-    let r = get(w.addr, &format!("/evidence/{sha}"))
-        .header("Cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.bytes, file);
+    served_back(&w, &cookie, file).await;
     assert!(w.service.verify_audit(&w.admin).await.unwrap().ok());
 }
 
