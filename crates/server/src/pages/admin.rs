@@ -406,10 +406,7 @@ pub(super) async fn admin_action(
     let done = if leave { "leave" } else { form };
     let location = with_lang(&format!("/admin?done={done}"), lang);
     let path = format!("/admin/{form}");
-    let service = match text(&typed, "key") {
-        "" => state.service.clone(),
-        key => state.service.with_request_id(key.to_owned()),
-    };
+    let service = super::forms::acting(&state.service, &typed);
     let failed = |e: ServiceError| Outcome::new(form, &typed).service_error(e, lang, &fields());
     let result: Result<(), Outcome> = match form {
         "officer" => match Login::new(text(&typed, "login")) {

@@ -311,6 +311,24 @@ pub(super) fn new_key() -> String {
 /// The longest key a form may carry (the width the service keeps).
 const MAX_KEY: usize = 64;
 
+/// The form's `key` when it is one a key may be: 1 to 64 visible ASCII characters.
+fn valid_key(typed: &BTreeMap<String, String>) -> Option<&str> {
+    Some(text(typed, "key"))
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY && k.chars().all(|c| c.is_ascii_graphic()))
+}
+
+/// The service acting under the form's key as its request id (the audit entries carry it), for
+/// a form whose use case has no `*_once` variant; as it is when the form carries no valid key.
+pub(super) fn acting(
+    service: &peiyu_service::Service,
+    typed: &BTreeMap<String, String>,
+) -> peiyu_service::Service {
+    match valid_key(typed) {
+        Some(key) => service.with_request_id(key.to_owned()),
+        None => service.clone(),
+    }
+}
+
 /// A submitted form's idempotency key for the use case `action` (`task.transfer`): the form's
 /// `key` (a fresh one when it carries none, or one no key may be: empty, longer than 64
 /// characters or not visible ASCII — such a request still acts once), its fingerprint over
@@ -340,13 +358,7 @@ pub(super) fn keyed<'a, T>(
     file: Option<&[u8]>,
     render: impl Fn(&T) -> StoredAnswer + Send + Sync + 'a,
 ) -> Idempotent<'a, T> {
-    let key = text(typed, "key");
-    let key = if key.is_empty() || key.len() > MAX_KEY || !key.chars().all(|c| c.is_ascii_graphic())
-    {
-        new_key()
-    } else {
-        key.to_owned()
-    };
+    let key = valid_key(typed).map_or_else(new_key, str::to_owned);
     let mut body = String::new();
     for (name, value) in typed {
         if name != "csrf" {

@@ -234,10 +234,7 @@ pub(super) async fn tokens_action(
 ) -> Response {
     let typed: BTreeMap<String, String> = typed(pairs);
     let lang = form_lang(typed.get("lang").map(String::as_str));
-    let service = match text(&typed, "key") {
-        "" => state.service.clone(),
-        key => state.service.with_request_id(key.to_owned()),
-    };
+    let service = super::forms::acting(&state.service, &typed);
     if text(&typed, "intent") == "revoke" {
         let failed = |e| Outcome::new("revoke", &typed).service_error(e, lang, FIELDS);
         return match service.revoke_token(&user, text(&typed, "token")).await {
