@@ -38,6 +38,7 @@ run_on() { # backend, database URL
     export PEIYU_DATABASE_URL="$url" PEIYU_CLOCK=2023-07-03
     "$bin" demo >/dev/null
     echo "peiyu-browser-1" | "$bin" --as li.wt officer password li.wt >/dev/null
+    echo "peiyu-browser-2" | "$bin" --as admin officer password admin >/dev/null
     "$bin" serve --listen "127.0.0.1:$port" --no-tick >serve.log 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT

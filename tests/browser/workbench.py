@@ -3,8 +3,9 @@
 Runs against `peiyu serve` over the demo county with the clock at 2023-07-03 (started by
 .ci/browser.sh), as the team lead li.wt: log in with a password, see the week 2023-W27,
 complete a task with a note, transfer one, try an advance a guard blocks and read why, enter
-a month's figures, advance, move an enterprise to another batch, switch language, print the
-week, log out and find that Back shows nothing. Each action's effect is checked afterwards
+a month's figures, advance with an evidence file, find enterprises by stage, move an
+enterprise to another batch, switch language, print the week, log out and find that Back
+shows nothing; and as the admin: change an officer's role and deactivate one. Each action's effect is checked afterwards
 through the CLI on the same database; at 390x844 every page must have
 document.scrollWidth <= 390; screenshots of every page at 1366 and 390 px go to --shots.
 
@@ -12,6 +13,7 @@ Prints one line per check and a closing "browser: N passed, N failed"; exits 1 o
 """
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -21,6 +23,10 @@ import traceback
 from playwright.sync_api import sync_playwright
 
 LOGIN, PASSWORD = "li.wt", "peiyu-browser-1"
+# The demo's admin, whose password .ci/browser.sh sets too.
+ADMIN, ADMIN_PASSWORD = "admin", "peiyu-browser-2"
+# 莫家豪, an officer of the team, made a lead; 黄丽莎 deactivated, her work to 梁燕.
+PROMOTED, LEAVING, SUCCESSOR = "mo.jh", "huang.ls", "liang.y"
 # 恒达竹木制品有限公司（示例）: cultivating on the industrial track, below the threshold.
 GROWING = "91451399MA5G7MJ93E"
 # 下田锰矿有限公司: in batch 1 of the 2023 list.
@@ -63,10 +69,10 @@ def shot(page, name, width):
     page.screenshot(path=os.path.join(args.shots, f"{args.backend}-{name}-{width}.png"), full_page=True)
 
 
-def log_in(page):
+def log_in(page, login=LOGIN, password=PASSWORD):
     page.goto(args.base + "/week")
-    page.fill("#login", LOGIN)
-    page.fill("#password", PASSWORD)
+    page.fill("#login", login)
+    page.fill("#password", password)
     page.click("form.login button[type=submit]")
     page.wait_for_url("**/week")
 
@@ -154,14 +160,37 @@ with sync_playwright() as p:
         june = [m for m in cli("metrics", "list", GROWING) if m["month"] == "2023-06"]
         assert june and june[0]["revenue"] == 8_000_000 and june[0]["output_value"] == 8_105_000, june
 
-    def advances():
+    def advances_with_an_evidence_file():
         page.goto(args.base + f"/enterprises/{GROWING}")
         page.click("#advance-industrial > summary")
         page.select_option("#advance-industrial-to", "qualified")
         page.fill("#advance-industrial-reason", "上半年营收与产值达到规上门槛")
+        minutes = "培育工作会议纪要：恒达竹木达到规上门槛".encode("utf-8")
+        page.set_input_files(
+            "#advance-industrial-evidence_file",
+            files=[{"name": "minutes.txt", "mimeType": "text/plain", "buffer": minutes}],
+        )
         page.click("#advance-industrial button[value=advance]")
         assert "已推进到新阶段" in note_of(page), page.inner_text("main")[:600]
-        assert cli("case", "show", GROWING)["cases"][0]["stage"] == "qualified"
+        case = cli("case", "show", GROWING)["cases"][0]
+        assert case["stage"] == "qualified", case
+        sha = hashlib.sha256(minutes).hexdigest()
+        cited = case["history"][-1]["evidence"]
+        assert any(e.startswith(f"sha256:{sha} minutes.txt") for e in cited), cited
+        # The file is kept and served back as uploaded.
+        got = page.request.get(args.base + f"/evidence/{sha}")
+        assert got.status == 200 and got.body() == minutes, got.status
+
+    def finds_enterprises_by_stage():
+        page.goto(args.base + "/enterprises")
+        page.select_option("#find-enterprises-stage", "industrial:qualified")
+        page.click("#find-enterprises button[type=submit]")
+        page.wait_for_url("**stage=industrial%3Aqualified**")
+        text = page.inner_text("main")
+        assert "恒达竹木制品有限公司" in text, text[:600]
+        listed = cli("enterprise", "list", "--stage", "qualified", "--track", "industrial")
+        assert f"找到 {len(listed)} 家" in text, (len(listed), text[:300])
+        assert any(e["uscc"] == GROWING for e in listed), listed
 
     def moves_between_batches():
         page.goto(args.base + f"/enterprises/{LISTED}")
@@ -172,6 +201,34 @@ with sync_playwright() as p:
         assert "批次已调整" in note_of(page), page.inner_text("main")[:400]
         moves = cli("batch", "history", LISTED)
         assert moves[-1]["from"] == 1 and moves[-1]["to"] == 2, moves[-1]
+
+    def admin_changes_a_role_and_deactivates_an_officer():
+        handed = {t["id"] for t in cli("task", "list", "--officer", LEAVING)}
+        assert handed, "the officer to deactivate has open tasks"
+        admin = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        a = admin.new_page()
+        log_in(a, ADMIN, ADMIN_PASSWORD)
+        a.goto(args.base + "/admin")
+        a.click("#role > summary")
+        a.select_option("#role-officer", PROMOTED)
+        a.select_option("#role-role", "lead")
+        # No reason: the browser insists (required); then the reason is given.
+        a.fill("#role-reason", "任命为工业股组长")
+        a.click("#role button[type=submit]")
+        assert "角色已调整" in note_of(a), a.inner_text("main")[:400]
+        a.click("#deactivate > summary")
+        a.select_option("#deactivate-officer", LEAVING)
+        a.select_option("#deactivate-successor", SUCCESSOR)
+        a.fill("#deactivate-reason", "调往发改局")
+        a.click("#deactivate button[value=deactivate]")
+        assert "已停用该干部" in note_of(a), a.inner_text("main")[:400]
+        shot(a, "admin-after", 1366)
+        admin.close()
+        officers = {o["login"]: o for o in cli("officer", "list")}
+        assert officers[PROMOTED]["role"] == "lead", officers[PROMOTED]
+        assert officers[LEAVING]["active"] is False, officers[LEAVING]
+        taken = {t["id"] for t in cli("task", "list", "--officer", SUCCESSOR)}
+        assert handed <= taken, (handed - taken)
 
     def switches_language():
         page.goto(args.base + "/week?week=2023-W27")
@@ -207,6 +264,7 @@ with sync_playwright() as p:
         ("tokens", "/admin/tokens"),
         ("import", "/admin/import"),
         ("find-pinyin", "/enterprises?q=jmmy"),
+        ("find-stage", "/enterprises?stage=industrial%3Aqualified"),
         ("find-enterprises", "/enterprises?q=%E6%9C%A8%E4%B8%9A&sort=town"),
         ("find-tasks", "/tasks?scope=mine&status=all"),
         ("password", "/password"),
@@ -248,8 +306,10 @@ with sync_playwright() as p:
         ("transfer a task", transfers_a_task),
         ("an advance a guard blocks says why", a_blocked_advance_says_why),
         ("enter a month's figures in 万元", enters_a_months_figures),
-        ("advance", advances),
+        ("advance with an evidence file", advances_with_an_evidence_file),
+        ("find enterprises by stage", finds_enterprises_by_stage),
         ("move an enterprise between batches", moves_between_batches),
+        ("the admin changes a role and deactivates an officer", admin_changes_a_role_and_deactivates_an_officer),
         ("switch language", switches_language),
         ("print the week", prints_the_week),
         ("every page fits 390 px; screenshots at 1366 and 390", every_page_fits_a_phone),

@@ -362,3 +362,96 @@ async fn a_month_of_figures_for_many_firms_is_recorded_all_or_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn enterprises_are_found_by_the_stage_they_stand_at_on_a_track() {
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        for (n, name) in [(11, "加美木业"), (12, "吉天木业"), (13, "运江米业")] {
+            service
+                .add_enterprise(&admin, new_enterprise(n, name), None)
+                .await
+                .unwrap();
+        }
+        for name in ["加美木业", "吉天木业"] {
+            service
+                .open_case(
+                    &admin,
+                    peiyu_service::OpenCase {
+                        enterprise: name.into(),
+                        track: "industrial".into(),
+                        ..peiyu_service::OpenCase::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        service
+            .advance_case(
+                &admin,
+                peiyu_service::AdvanceCase {
+                    enterprise: "吉天木业".into(),
+                    track: "industrial".into(),
+                    to: "cultivating".into(),
+                    reason: Some("开始培育".into()),
+                    ..peiyu_service::AdvanceCase::default()
+                },
+            )
+            .await
+            .unwrap();
+        let at = |track: Option<&str>, stage: &str| ListEnterprises {
+            stage: Some(peiyu_service::StageFilter {
+                track: track.map(str::to_owned),
+                stage: stage.to_owned(),
+            }),
+            ..ListEnterprises::default()
+        };
+        let names = |list: Vec<peiyu_service::EnterpriseView>| {
+            list.into_iter()
+                .map(|v| v.enterprise.name)
+                .collect::<Vec<_>>()
+        };
+        let found = service
+            .list_enterprises(&admin, &at(Some("industrial"), "candidate"))
+            .await
+            .unwrap();
+        assert_eq!(names(found), ["加美木业"]);
+        let found = service
+            .list_enterprises(&admin, &at(None, "cultivating"))
+            .await
+            .unwrap();
+        assert_eq!(names(found), ["吉天木业"]);
+        // Another track's stage: nobody stands there.
+        let found = service
+            .list_enterprises(&admin, &at(Some("commerce"), "candidate"))
+            .await
+            .unwrap();
+        assert!(found.is_empty());
+        // With the other filters: all of them hold.
+        let found = service
+            .list_enterprises(
+                &admin,
+                &ListEnterprises {
+                    town: Some("运江镇".into()),
+                    ..at(Some("industrial"), "candidate")
+                },
+            )
+            .await
+            .unwrap();
+        assert!(found.is_empty());
+        // A stage the track does not have, or a track that does not exist: bad input, named.
+        let err = service
+            .list_enterprises(&admin, &at(Some("industrial"), "nowhere"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert!(err.to_string().contains("stage"), "{err}");
+        let err = service
+            .list_enterprises(&admin, &at(Some("shipbuilding"), "candidate"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert!(err.to_string().contains("track"), "{err}");
+    })
+    .await;
+}

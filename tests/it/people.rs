@@ -265,3 +265,58 @@ async fn roles_change_with_a_reason_and_the_last_admin_stays_one() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_lead_takes_an_officer_off_the_team_and_audit_verify_replays_it() {
+    on_every_backend(async |db| {
+        let (service, admin, li, wang, zhao, sun) = bureau(db).await;
+        let members = async || {
+            let teams = service.list_teams(&admin).await.unwrap();
+            let mut logins: Vec<String> = teams[0]
+                .members
+                .iter()
+                .map(|m| m.login.as_str().to_owned())
+                .collect();
+            logins.sort();
+            logins
+        };
+        // Not the lead of the team, not an admin: refused.
+        let err = service
+            .leave_team(&wang, "培育专班", "zhao")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden);
+        // The lead takes zhao off; the lead stays.
+        let view = service.leave_team(&li, "培育专班", "zhao").await.unwrap();
+        assert!(view.members.iter().all(|m| m.id != zhao.id));
+        assert_eq!(members().await, ["li", "wang"]);
+        let err = service
+            .leave_team(&admin, "培育专班", "li")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert!(err.to_string().contains("officer"), "{err}");
+        // Someone not on it: refused, nothing changes.
+        let err = service
+            .leave_team(&admin, "培育专班", "sun")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert_eq!(sun.role, Role::Officer);
+        // Back on it: a change of team is a leave and a join; the log replays to the table.
+        service.join_team(&admin, "培育专班", "zhao").await.unwrap();
+        service
+            .leave_team(&admin, "培育专班", "wang")
+            .await
+            .unwrap();
+        assert_eq!(members().await, ["li", "zhao"]);
+        let log = service
+            .audit_log(&admin, &peiyu_service::AuditQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(log.iter().filter(|e| e.action == "team.leave").count(), 2);
+        let verified = service.verify_audit(&admin).await.unwrap();
+        assert!(verified.ok(), "{verified:?}");
+    })
+    .await;
+}

@@ -278,6 +278,13 @@ pub enum TeamCommand {
         /// The officer's login.
         officer: String,
     },
+    /// Take an officer off a team (an admin, or the team's lead; the lead stays).
+    Leave {
+        /// The team's name.
+        team: String,
+        /// The officer's login.
+        officer: String,
+    },
 }
 
 /// `peiyu enterprise …`
@@ -357,6 +364,12 @@ pub struct EnterpriseListArgs {
     /// Only names containing this.
     #[arg(long)]
     pub name: Option<String>,
+    /// Only enterprises with a case at this stage (`candidate`, `cultivating`, …).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// The track of `--stage` (`industrial`, `commerce`, `technology`); any track without it.
+    #[arg(long, requires = "stage")]
+    pub track: Option<String>,
     /// Include archived enterprises.
     #[arg(long)]
     pub archived: bool,

@@ -28,6 +28,8 @@ pub enum AuditAction {
     TeamAdd,
     /// `team.join`: an officer joined a team.
     TeamJoin,
+    /// `team.leave`: an officer left a team (taken off it by an admin or its lead).
+    TeamLeave,
     /// `enterprise.add`: an enterprise was put on the books.
     EnterpriseAdd,
     /// `enterprise.edit`: an enterprise's record was changed.
@@ -121,7 +123,7 @@ impl Localize for AuditActionError {
 
 impl AuditAction {
     /// Every action, grouped by noun in the order the nouns appear in a county's life.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 41] = [
         AuditAction::OfficerAdd,
         AuditAction::OfficerPassword,
         AuditAction::OfficerDeactivate,
@@ -130,6 +132,7 @@ impl AuditAction {
         AuditAction::SessionEnd,
         AuditAction::TeamAdd,
         AuditAction::TeamJoin,
+        AuditAction::TeamLeave,
         AuditAction::EnterpriseAdd,
         AuditAction::EnterpriseEdit,
         AuditAction::EnterpriseArchive,
@@ -176,6 +179,7 @@ impl AuditAction {
             AuditAction::SessionEnd => "session.end",
             AuditAction::TeamAdd => "team.add",
             AuditAction::TeamJoin => "team.join",
+            AuditAction::TeamLeave => "team.leave",
             AuditAction::EnterpriseAdd => "enterprise.add",
             AuditAction::EnterpriseEdit => "enterprise.edit",
             AuditAction::EnterpriseArchive => "enterprise.archive",
@@ -241,6 +245,7 @@ impl AuditAction {
             AuditAction::SessionEnd => ("退出网页", "logged out"),
             AuditAction::TeamAdd => ("新建专班", "team added"),
             AuditAction::TeamJoin => ("加入专班", "joined a team"),
+            AuditAction::TeamLeave => ("退出专班", "left a team"),
             AuditAction::EnterpriseAdd => ("建档", "added to the register"),
             AuditAction::EnterpriseEdit => ("修改档案", "record changed"),
             AuditAction::EnterpriseArchive => ("归档", "archived"),

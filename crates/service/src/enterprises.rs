@@ -5,7 +5,7 @@ use peiyu_domain::{
     Enterprise, EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Officer, Role, Sector,
     Text, Uscc, UsccMode,
 };
-use peiyu_storage::{EnterpriseFilter, Versioned, enterprises, metrics, officers};
+use peiyu_storage::{EnterpriseFilter, StageFilter, Versioned, enterprises, metrics, officers};
 
 use crate::authz::{acting_scope, require_enterprise_access, require_writer};
 use crate::error::{Field, ServiceError, ServiceResult};
@@ -75,6 +75,10 @@ pub struct ListEnterprises {
     pub name_contains: Option<String>,
     /// Archived ones too.
     pub include_archived: bool,
+    /// Only those with a cultivation at this stage, of this track when one is given (track and
+    /// stage by key: `industrial` / `cultivating`). A stage no track (or not that track) has is
+    /// refused as bad input naming `stage`; an unknown track names `track`.
+    pub stage: Option<StageFilter>,
 }
 
 /// An edit's inputs, bundled for [`Service::edit_enterprise`] and its keyed variant.
@@ -239,6 +243,10 @@ impl Service {
             town: query.town.clone(),
             name_contains: query.name_contains.clone(),
             responsible: None,
+            stage: match &query.stage {
+                Some(stage) => Some(self.check_stage_filter(actor, stage).await?),
+                None => None,
+            },
         };
         if let Some(login) = &query.officer {
             let officer = officers::find_officer_by_login(conn, login)
@@ -269,6 +277,66 @@ impl Service {
                 version: v.version,
             })
             .collect())
+    }
+
+    /// `stage` checked against the tracks: the track exists, and it (or, without a track, some
+    /// track) has the stage. Keys are trimmed.
+    async fn check_stage_filter(
+        &self,
+        actor: &Officer,
+        stage: &StageFilter,
+    ) -> ServiceResult<StageFilter> {
+        let key = peiyu_domain::StageKey::new(stage.stage.trim())
+            .map_err(|e| ServiceError::invalid_from(Field::named("stage"), &e))?;
+        let track = match stage.track.as_deref().map(str::trim) {
+            Some("") | None => None,
+            Some(track) => {
+                let track = crate::tracks::parse_track_key(Field::Track, track)?;
+                let view = self.latest_track(track.as_str()).await.map_err(|e| {
+                    match e.kind() {
+                        crate::ErrorKind::NotFound => ServiceError::invalid(
+                            Field::Track,
+                            Text::new(
+                                format!("没有名为「{track}」的流程：请从流程列表中选择"),
+                                format!("no track is named \"{track}\": choose one from the list of tracks"),
+                            ),
+                        ),
+                        _ => e,
+                    }
+                })?;
+                Some(view)
+            }
+        };
+        let known = match &track {
+            Some(view) => view.track.stage(&key).is_some(),
+            None => self
+                .list_tracks(actor)
+                .await?
+                .iter()
+                .any(|view| view.track.stage(&key).is_some()),
+        };
+        if !known {
+            let on = track.as_ref().map(|v| v.track.key().as_str().to_owned());
+            return Err(ServiceError::invalid(
+                Field::named("stage"),
+                match on {
+                    Some(t) => Text::new(
+                        format!("流程「{t}」没有阶段「{key}」：请从该流程的阶段中选择"),
+                        format!(
+                            "the track \"{t}\" has no stage \"{key}\": choose one of its stages"
+                        ),
+                    ),
+                    None => Text::new(
+                        format!("没有哪个流程有阶段「{key}」：请从流程的阶段中选择"),
+                        format!("no track has a stage \"{key}\": choose one of the tracks' stages"),
+                    ),
+                },
+            ));
+        }
+        Ok(StageFilter {
+            track: track.map(|v| v.track.key().as_str().to_owned()),
+            stage: key.as_str().to_owned(),
+        })
     }
 
     /// One enterprise with its recent figures.

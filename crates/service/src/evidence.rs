@@ -22,6 +22,30 @@ pub struct EvidenceRef {
     pub citation: String,
 }
 
+/// A file's name as kept and cited: no control characters or path separators, at most 120
+/// characters, `evidence` when nothing is left.
+fn file_name(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
+        .take(120)
+        .collect();
+    if name.trim().is_empty() {
+        "evidence".to_owned()
+    } else {
+        name.trim().to_owned()
+    }
+}
+
+/// The citation a file named `name` with these bytes gets when kept
+/// ([`Service::keep_evidence`]), without keeping it: what a dry run cites.
+pub fn cite_evidence(name: &str, bytes: &[u8]) -> EvidenceRef {
+    let name = file_name(name);
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let citation = format!("sha256:{sha256} {name} ({} B)", bytes.len());
+    EvidenceRef { sha256, citation }
+}
+
 impl Service {
     /// Keeps an uploaded evidence file (once per content) and returns its citation. Refuses an
     /// empty file, one over [`MAX_EVIDENCE_BYTES`], and officers who may not change anything.
@@ -46,23 +70,13 @@ impl Service {
                 ),
             ));
         }
-        let name: String = name
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-            .take(120)
-            .collect();
-        let name = if name.trim().is_empty() {
-            "evidence".to_owned()
-        } else {
-            name.trim().to_owned()
-        };
+        let name = file_name(name);
         let media_type: String = media_type
             .chars()
             .filter(|c| c.is_ascii_graphic())
             .take(100)
             .collect();
-        let sha256 = hex::encode(Sha256::digest(&bytes));
-        let citation = format!("sha256:{sha256} {name} ({} B)", bytes.len());
+        let EvidenceRef { sha256, citation } = cite_evidence(&name, &bytes);
         let file = EvidenceFile {
             sha256: sha256.clone(),
             name,

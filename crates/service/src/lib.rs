@@ -49,7 +49,7 @@ pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, O
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, Field, RETRY_AFTER_SECS, ServiceError, ServiceResult};
-pub use evidence::{EvidenceRef, MAX_EVIDENCE_BYTES};
+pub use evidence::{EvidenceRef, MAX_EVIDENCE_BYTES, cite_evidence};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
 pub use idempotency::{Answer, Idempotent, fingerprint};
 pub use import::{
@@ -58,7 +58,6 @@ pub use import::{
 };
 pub use names::{NameIds, Names};
 pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHoliday};
-pub use peiyu_storage::Versioned;
 pub use peiyu_storage::audit::{
     AuditEntry, BrokenChain, ChainBreak, ChainHead, VerifyReport, canonical_json, hashed_fields,
 };
@@ -68,6 +67,7 @@ pub use peiyu_storage::{Backend, DEFAULT_DATABASE_URL, SqliteWait, redact_url};
 pub use peiyu_storage::{
     BrokenSeal, Seal, StoredAnswer, Target, TrackRecord, TrackStored, Upserted,
 };
+pub use peiyu_storage::{StageFilter, Versioned};
 pub use peiyu_workflow::batch_rules;
 pub use peiyu_workflow::calendar;
 pub use peiyu_workflow::weekly;
@@ -83,7 +83,7 @@ pub use tasks::{
     BulkTransfer, Due, ListTasks, NewNote, NewTask, PhaseReport, TaskChange, TaskDone, TaskList,
     TickPhase, TickReport, short_id,
 };
-pub use tokens::{ApiToken, CreatedToken};
+pub use tokens::{ApiToken, CreatedToken, IssuedToken};
 pub use tracks::{TrackView, validate_track};
 pub use weekly_list::{WeeklyQuery, list_day};
 

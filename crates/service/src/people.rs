@@ -44,6 +44,29 @@ fn check_name(field: Field, name: &str) -> ServiceResult<String> {
     Ok(name.to_owned())
 }
 
+/// A change of a team's members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Membership {
+    /// An officer joins.
+    Join,
+    /// An officer leaves.
+    Leave,
+}
+
+/// Fails unless `actor` may change `team`'s members: an admin, or the team's lead.
+fn require_team_keeper(actor: &Officer, team: &Team) -> ServiceResult<()> {
+    if actor.role != Role::Admin && team.lead != Some(actor.id) {
+        return Err(ServiceError::forbidden(
+            format!("只有管理员或「{}」的组长可以调整其成员", team.name),
+            format!(
+                "only an admin or the lead of \"{}\" may change its members",
+                team.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Service {
     /// Adds an officer. Only an admin may.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str(), login = %new.login.as_str()))]
@@ -184,7 +207,7 @@ impl Service {
         team_name: &str,
         officer_login: &str,
     ) -> ServiceResult<TeamView> {
-        self.join_team_keyed(actor, team_name, officer_login, None)
+        self.membership(actor, team_name, officer_login, Membership::Join, None)
             .await
     }
 
@@ -197,38 +220,94 @@ impl Service {
         officer_login: &str,
         once: &Idempotent<'_, TeamView>,
     ) -> ServiceResult<Answer<TeamView>> {
-        self.once(
+        let change = self.membership(
             actor,
-            once,
-            self.join_team_keyed(actor, team_name, officer_login, Some(once)),
-        )
-        .await
+            team_name,
+            officer_login,
+            Membership::Join,
+            Some(once),
+        );
+        self.once(actor, once, change).await
     }
 
-    async fn join_team_keyed(
+    /// Takes an officer off a team: an admin from any team, a lead from a team they lead. The
+    /// team's lead stays on it (make someone else its lead first).
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn leave_team(
         &self,
         actor: &Officer,
         team_name: &str,
         officer_login: &str,
+    ) -> ServiceResult<TeamView> {
+        self.membership(actor, team_name, officer_login, Membership::Leave, None)
+            .await
+    }
+
+    /// [`Service::leave_team`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn leave_team_once(
+        &self,
+        actor: &Officer,
+        team_name: &str,
+        officer_login: &str,
+        once: &Idempotent<'_, TeamView>,
+    ) -> ServiceResult<Answer<TeamView>> {
+        let change = self.membership(
+            actor,
+            team_name,
+            officer_login,
+            Membership::Leave,
+            Some(once),
+        );
+        self.once(actor, once, change).await
+    }
+
+    /// Puts an officer on a team or takes them off it, as `change` says; answers the team as
+    /// it is afterwards.
+    async fn membership(
+        &self,
+        actor: &Officer,
+        team_name: &str,
+        officer_login: &str,
+        change: Membership,
         once: Option<&Idempotent<'_, TeamView>>,
     ) -> ServiceResult<TeamView> {
         let team = self.team_by_name(team_name).await?;
-        if actor.role != Role::Admin && team.lead != Some(actor.id) {
-            return Err(ServiceError::forbidden(
-                format!("只有管理员或「{}」的组长可以调整其成员", team.name),
-                format!(
-                    "only an admin or the lead of \"{}\" may change its members",
-                    team.name
-                ),
-            ));
-        }
+        require_team_keeper(actor, &team)?;
         let officer = self.officer_by_login(Field::Officer, officer_login).await?;
         let mut view = self.team_view(team).await?;
-        view.members.push(officer.clone());
-        view.members
-            .sort_by(|a, b| a.login.as_str().cmp(b.login.as_str()));
+        if change == Membership::Join {
+            view.members.push(officer.clone());
+            view.members
+                .sort_by(|a, b| a.login.as_str().cmp(b.login.as_str()));
+            return in_unit!(self, &actor_of(actor), once = once, |uow| {
+                officers::insert_membership(uow, &view.team, &officer).await?;
+                Ok(view.clone())
+            });
+        }
+        let refused =
+            |zh: String, en: String| Err(ServiceError::invalid(Field::Officer, Text::new(zh, en)));
+        if view.team.lead == Some(officer.id) {
+            return refused(
+                format!(
+                    "「{}」是「{}」的组长，不能退出该专班：请先另设组长",
+                    officer.name, view.team.name
+                ),
+                format!(
+                    "{} leads \"{}\" and stays on it: make someone else its lead first",
+                    officer.name, view.team.name
+                ),
+            );
+        }
+        if !view.members.iter().any(|m| m.id == officer.id) {
+            return refused(
+                format!("「{}」不在「{}」中", officer.name, view.team.name),
+                format!("{} is not on \"{}\"", officer.name, view.team.name),
+            );
+        }
+        view.members.retain(|m| m.id != officer.id);
         in_unit!(self, &actor_of(actor), once = once, |uow| {
-            officers::insert_membership(uow, &view.team, &officer).await?;
+            officers::delete_membership(uow, &view.team, &officer).await?;
             Ok(view.clone())
         })
     }
@@ -331,6 +410,36 @@ impl Service {
         to: Successors<'_>,
         reason: &str,
     ) -> ServiceResult<Deactivation> {
+        self.deactivate_keyed(actor, login, to, reason, None).await
+    }
+
+    /// [`Service::deactivate_officer`] at most once per idempotency key ([`Service::once`]):
+    /// the key is claimed in the deactivation's one unit of work.
+    #[tracing::instrument(skip(self, actor, to, once), fields(actor = %actor.login.as_str(), login = %login, key = %once.key()))]
+    pub async fn deactivate_officer_once(
+        &self,
+        actor: &Officer,
+        login: &str,
+        to: Successors<'_>,
+        reason: &str,
+        once: &Idempotent<'_, Deactivation>,
+    ) -> ServiceResult<Answer<Deactivation>> {
+        self.once(
+            actor,
+            once,
+            self.deactivate_keyed(actor, login, to, reason, Some(once)),
+        )
+        .await
+    }
+
+    async fn deactivate_keyed(
+        &self,
+        actor: &Officer,
+        login: &str,
+        to: Successors<'_>,
+        reason: &str,
+        once: Option<&Idempotent<'_, Deactivation>>,
+    ) -> ServiceResult<Deactivation> {
         require_admin(actor, "停用干部", "deactivate officers")?;
         let reason = crate::tasks::need_reason(Field::Reason, reason)?;
         let officer = self.officer_by_login(Field::Officer, login).await?;
@@ -382,7 +491,7 @@ impl Service {
         )
         .await?;
         let tokens = peiyu_storage::tokens::list_tokens(conn, Some(officer.id)).await?;
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             let mut done = Deactivation {
                 officer: Officer {
                     active: false,
@@ -464,6 +573,35 @@ impl Service {
         role: Role,
         reason: &str,
     ) -> ServiceResult<Officer> {
+        self.set_role_keyed(actor, login, role, reason, None).await
+    }
+
+    /// [`Service::set_role`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), login = %login, key = %once.key()))]
+    pub async fn set_role_once(
+        &self,
+        actor: &Officer,
+        login: &str,
+        role: Role,
+        reason: &str,
+        once: &Idempotent<'_, Officer>,
+    ) -> ServiceResult<Answer<Officer>> {
+        self.once(
+            actor,
+            once,
+            self.set_role_keyed(actor, login, role, reason, Some(once)),
+        )
+        .await
+    }
+
+    async fn set_role_keyed(
+        &self,
+        actor: &Officer,
+        login: &str,
+        role: Role,
+        reason: &str,
+        once: Option<&Idempotent<'_, Officer>>,
+    ) -> ServiceResult<Officer> {
         require_admin(actor, "调整干部角色", "change roles")?;
         let reason = crate::tasks::need_reason(Field::Reason, reason)?;
         let officer = self.officer_by_login(Field::Officer, login).await?;
@@ -486,7 +624,7 @@ impl Service {
             role,
             ..officer.clone()
         };
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             officers::update_officer(
                 uow,
                 &officer,

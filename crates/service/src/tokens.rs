@@ -10,6 +10,7 @@ use peiyu_storage::{officers, tokens};
 use uuid::Uuid;
 
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 pub use peiyu_storage::tokens::ApiToken;
@@ -29,6 +30,26 @@ pub struct CreatedToken {
     pub officer: Officer,
     /// The secret to present as `Authorization: Bearer <secret>`.
     pub secret: String,
+}
+
+/// A token just created, without its secret: what an idempotency key's stored answer may be
+/// made of ([`Service::create_token_once`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedToken {
+    /// The token as recorded.
+    pub token: ApiToken,
+    /// The officer it acts as.
+    pub officer: Officer,
+}
+
+impl IssuedToken {
+    fn with_secret(self, secret: String) -> CreatedToken {
+        CreatedToken {
+            token: self.token,
+            officer: self.officer,
+            secret,
+        }
+    }
 }
 
 /// A fresh secret: the prefix and 32 random bytes in hex.
@@ -66,6 +87,52 @@ impl Service {
         name: &str,
         expires_on: Option<NaiveDate>,
     ) -> ServiceResult<CreatedToken> {
+        let secret = new_secret();
+        let issued = self
+            .create_token_keyed(actor, for_login, name, expires_on, &secret, None)
+            .await?;
+        Ok(issued.with_secret(secret))
+    }
+
+    /// [`Service::create_token`] at most once per idempotency key ([`Service::once`]). The
+    /// answer stored with the key is `once`'s rendering of the token **without** its secret
+    /// ([`IssuedToken`]): the first request gets the secret ([`Answer::First`]'s value); a
+    /// repeat gets the stored answer, which cannot hold it — a secret is shown once.
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn create_token_once(
+        &self,
+        actor: &Officer,
+        for_login: Option<&str>,
+        name: &str,
+        expires_on: Option<NaiveDate>,
+        once: &Idempotent<'_, IssuedToken>,
+    ) -> ServiceResult<Answer<CreatedToken>> {
+        let secret = new_secret();
+        let answer = self
+            .once(
+                actor,
+                once,
+                self.create_token_keyed(actor, for_login, name, expires_on, &secret, Some(once)),
+            )
+            .await?;
+        Ok(match answer {
+            Answer::First { value, answer } => Answer::First {
+                value: value.with_secret(secret),
+                answer,
+            },
+            Answer::Replayed(stored) => Answer::Replayed(stored),
+        })
+    }
+
+    async fn create_token_keyed(
+        &self,
+        actor: &Officer,
+        for_login: Option<&str>,
+        name: &str,
+        expires_on: Option<NaiveDate>,
+        secret: &str,
+        once: Option<&Idempotent<'_, IssuedToken>>,
+    ) -> ServiceResult<IssuedToken> {
         let officer = match for_login {
             Some(login) if login != actor.login.as_str() => {
                 if actor.role != Role::Admin {
@@ -124,16 +191,13 @@ impl Service {
             last_used_at: None,
             revoked: false,
         };
-        let secret = new_secret();
-        let hash = tokens::secret_hash(&secret);
-        in_unit!(self, &actor_of(actor), |uow| {
+        let hash = tokens::secret_hash(secret);
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             tokens::insert_token(uow, &token, &hash, officer.login.as_str()).await?;
-            Ok(())
-        })?;
-        Ok(CreatedToken {
-            token,
-            officer,
-            secret,
+            Ok(IssuedToken {
+                token: token.clone(),
+                officer: officer.clone(),
+            })
         })
     }
 

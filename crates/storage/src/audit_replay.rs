@@ -526,6 +526,16 @@ fn replay_membership(e: &Logged<'_>, rows: &mut Rows) {
     {
         rows.merge(format!("{team}/{officer}"), after.clone());
     }
+    if e.action() == "team.leave"
+        && let Some(before) = e
+            .entry
+            .before
+            .as_deref()
+            .and_then(|b| serde_json::from_str::<Map<String, Value>>(b).ok())
+        && let (Some(team), Some(officer)) = (text(&before, "team"), text(&before, "officer"))
+    {
+        rows.remove(&format!("{team}/{officer}"));
+    }
 }
 
 const TRACK_FIELDS: &[Field] = &[

@@ -281,6 +281,17 @@ pub struct EnterpriseFilter {
     pub town: Option<String>,
     /// Only names containing this.
     pub name_contains: Option<String>,
+    /// Only those with a cultivation at this stage (of this track, when one is given).
+    pub stage: Option<StageFilter>,
+}
+
+/// A stage of a cultivation track, to find the enterprises standing at it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StageFilter {
+    /// The track's key; `None` for the stage on any track that has it.
+    pub track: Option<String>,
+    /// The stage's key (`candidate`, `cultivating`, …).
+    pub stage: String,
 }
 
 /// Enterprises matching the filter, by name.
@@ -305,6 +316,9 @@ pub async fn list_enterprises(
     if let Some(name) = &filter.name_contains {
         cond = cond.add(name_contains(name));
     }
+    if let Some(stage) = &filter.stage {
+        cond = cond.add(at_stage(stage));
+    }
     enterprises::Entity::find()
         .filter(cond)
         .order_by_asc(enterprises::Column::Name)
@@ -315,6 +329,21 @@ pub async fn list_enterprises(
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// `id IN (SELECT enterprise_id FROM cultivations WHERE stage = ? [AND track_key = ?])`.
+fn at_stage(filter: &StageFilter) -> sea_orm::sea_query::Expr {
+    use crate::entities::cultivations;
+    use sea_orm::sea_query::Query;
+    let mut inner = Query::select();
+    inner
+        .column(cultivations::Column::EnterpriseId)
+        .from(cultivations::Entity)
+        .and_where(cultivations::Column::Stage.eq(filter.stage.clone()));
+    if let Some(track) = &filter.track {
+        inner.and_where(cultivations::Column::TrackKey.eq(track.clone()));
+    }
+    enterprises::Column::Id.in_subquery(inner.take())
 }
 
 /// The escape character of name searches: `!` rather than a backslash, which MySQL would read

@@ -36,7 +36,7 @@ pub use audit::{
 pub use batches::BatchChange;
 pub use connect::{Backend, CONNECT_TIMEOUT, DEFAULT_DATABASE_URL, SqliteWait, Store, redact_url};
 pub use cultivations::StageChange;
-pub use enterprises::{EnterpriseFilter, Versioned};
+pub use enterprises::{EnterpriseFilter, StageFilter, Versioned};
 pub use error::{StorageError, StorageResult};
 pub use idempotency::{Claim, KeyRecord, StoredAnswer};
 pub use metrics::Upserted;

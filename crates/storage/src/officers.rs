@@ -262,6 +262,38 @@ pub async fn insert_membership(
     Ok(())
 }
 
+/// Records an officer leaving a team. Not a member is [`StorageError::NotFound`].
+pub async fn delete_membership(
+    uow: &mut UnitOfWork,
+    team: &Team,
+    officer: &Officer,
+) -> StorageResult<()> {
+    let deleted = team_memberships::Entity::delete_many()
+        .filter(team_memberships::Column::TeamId.eq(team.id.0))
+        .filter(team_memberships::Column::OfficerId.eq(officer.id.0))
+        .exec(uow.txn())
+        .await
+        .map_err(StorageError::db("removing a team member"))?;
+    if deleted.rows_affected == 0 {
+        return Err(StorageError::NotFound {
+            entity: "team membership",
+            key: format!("{}/{}", team.name, officer.login.as_str()),
+        });
+    }
+    uow.record(AuditFact {
+        action: AuditAction::TeamLeave,
+        subject_type: "team".into(),
+        subject_id: team.name.clone(),
+        enterprise: None,
+        before: Some(json!({ "team": team.name, "officer": officer.login.as_str() })),
+        after: None,
+        reason: None,
+        effective_on: None,
+    })
+    .await?;
+    Ok(())
+}
+
 fn team_from_model(m: teams::Model) -> Team {
     Team {
         id: TeamId(m.id),

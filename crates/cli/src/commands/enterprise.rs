@@ -254,6 +254,10 @@ async fn list(
         town: args.town,
         name_contains: args.name,
         include_archived: args.archived,
+        stage: args.stage.map(|stage| peiyu_service::StageFilter {
+            track: args.track,
+            stage,
+        }),
     };
     let views = service.list_enterprises(actor, &query).await?;
     print_list(&views, json, lang)

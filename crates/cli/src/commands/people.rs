@@ -215,5 +215,9 @@ pub async fn team(
             let view = service.join_team(actor, &team, &officer).await?;
             print_teams(std::slice::from_ref(&view), json, lang)
         }
+        TeamCommand::Leave { team, officer } => {
+            let view = service.leave_team(actor, &team, &officer).await?;
+            print_teams(std::slice::from_ref(&view), json, lang)
+        }
     }
 }

@@ -196,6 +196,18 @@ fn officers_and_teams_and_acting_as_someone() {
     let teams: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(teams[0]["lead"], "wang");
     assert_eq!(teams[0]["members"], serde_json::json!(["wang", "li"]));
+    // The lead takes li off again; the lead cannot leave the team they lead (exit 2).
+    let out = peiyu(
+        dir.path(),
+        &["--as", "wang", "team", "leave", "企业培育工作专班", "li"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(dir.path(), &["team", "leave", "企业培育工作专班", "wang"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("组长"), "{}", stderr(&out));
+    let out = peiyu(dir.path(), &["--json", "team", "list"]);
+    let teams: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(teams[0]["members"], serde_json::json!(["wang"]));
 
     // An officer may not add officers; an unknown --as is bad input.
     let out = peiyu(

@@ -128,6 +128,11 @@ pub struct EnterpriseQuery {
     /// Only this sector (`industry`, `wholesale`, `retail`, `accommodation`, `catering`,
     /// `other`).
     pub sector: Option<String>,
+    /// Only enterprises with a cultivation at this stage (its key: `candidate`,
+    /// `cultivating`, …), on the track `track` when given, else on any track.
+    pub stage: Option<String>,
+    /// The track of `stage` (`industrial`, `commerce`, `technology`); only with `stage`.
+    pub track: Option<String>,
     /// Include archived enterprises.
     #[serde(default)]
     pub archived: Option<bool>,

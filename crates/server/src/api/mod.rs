@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Batch, Sector};
 use peiyu_service::{
     AdvanceCase, AdvanceOutcome, Answer, Field, HistoryQuery, Idempotent, ListEnterprises,
-    ListTasks, NoticeLoad, ServiceError, StoredAnswer, TaskDone,
+    ListTasks, NoticeLoad, ServiceError, StageFilter, StoredAnswer, TaskDone,
 };
 use serde::de::DeserializeOwned;
 
@@ -470,6 +470,17 @@ pub async fn list_enterprises(
         .map(Sector::parse)
         .transpose()
         .map_err(|e| ServiceError::invalid_from(Field::named("sector"), &e))?;
+    let stage = match (q.stage, q.track) {
+        (Some(stage), track) => Some(StageFilter { track, stage }),
+        (None, Some(_)) => {
+            return Err(ApiError::invalid(
+                "track",
+                "track 只与 stage 一起使用：请同时给出阶段",
+                "track is used with stage only: give the stage too",
+            ));
+        }
+        (None, None) => None,
+    };
     let list = state
         .service
         .list_enterprises(
@@ -479,6 +490,7 @@ pub async fn list_enterprises(
                 sector,
                 town: q.town,
                 include_archived: q.archived.unwrap_or(false),
+                stage,
                 ..ListEnterprises::default()
             },
         )

@@ -4,17 +4,19 @@
 //! through the same service call as the CLI (`case advance`, `case withdraw`, `batch assign` /
 //! `batch move`, `metrics add`, `task add`).
 //!
-//! Each form carries an idempotency key. The advance passes it as the move's request id (a
-//! repeat answers with the first move) and the version read as the expected version (a stale
-//! form is a conflict, shown with the case as it is now). The other actions run with the key as
-//! their request id, so their audit entries carry it; a key already in the enterprise's audit
-//! log has acted, and its repeat is answered as done without acting again.
+//! Each form carries an idempotency key and acts through the service's `*_once` variant with it
+//! (`advance_case_once`, `change_batch_once`, `record_metrics_once`, `add_task_once`): a repeat
+//! of the key (a double submit) is sent where the first went and acts no more; the key is also
+//! the request id of the audit entries. The advance (multipart, with an optional evidence file
+//! kept like a task's, its SHA-256 in the citation and so in the audit entry) passes the version
+//! read as the expected version: a stale form is a conflict, shown with the case as it is now.
 
 use std::collections::BTreeMap;
 
 use peiyu_domain::{Batch, MoneyUnit, Yuan};
 use peiyu_service::{
-    AdvanceCase, AuditQuery, CasesView, Due, EnterpriseView, Field, ListChange, NewTask,
+    AdvanceCase, AdvanceOutcome, Answer, CasesView, Due, EnterpriseView, Field, Idempotent,
+    ListChange, ListChangeKind, NewTask, TaskDone, Upserted,
 };
 
 use super::forms::{ActionForm, FormField, Outcome, read_version, text, typed};
@@ -87,6 +89,7 @@ pub(super) async fn enterprise_forms(
                     .required(),
             )
             .field(FormField::new("reason", "text", tr(lang, "理由", "Reason")))
+            .multipart()
             .field(
                 FormField::new(
                     "evidence",
@@ -99,6 +102,7 @@ pub(super) async fn enterprise_forms(
                     "Document numbers, links or an evidence file's sha256, separated by commas.",
                 )),
             )
+            .field(super::forms::evidence_file("evidence_file", lang))
             .intent(
                 "check",
                 tr(lang, "先检查条件", "Check the guards first"),
@@ -276,23 +280,8 @@ const FIELDS: &[(Field, &str)] = &[
     (Field::Officer, "assignee"),
     (Field::Due, "due"),
     (Field::On, "on"),
+    (Field::File, "evidence_file"),
 ];
-
-/// Whether the form's key already acted on this enterprise: an entry of its audit log carries
-/// it as its request id.
-async fn acted_before(service: &Service, user: &Officer, uscc: &str, key: &str) -> bool {
-    if key.is_empty() {
-        return false;
-    }
-    let query = AuditQuery {
-        enterprise: Some(uscc.to_owned()),
-        ..AuditQuery::default()
-    };
-    service
-        .audit_log(user, &query)
-        .await
-        .is_ok_and(|entries| entries.iter().any(|e| e.request_id.as_deref() == Some(key)))
-}
 
 /// An amount typed in 万元 (`1,360.5`), or the error to show beside its field.
 fn wan(typed: &BTreeMap<String, String>, name: &str, lang: Lang) -> Result<Option<Yuan>, String> {
@@ -320,7 +309,8 @@ fn wan(typed: &BTreeMap<String, String>, name: &str, lang: Lang) -> Result<Optio
     })
 }
 
-/// `POST /enterprises/{key}/{action}`: advance, withdraw, batch, metrics or task.
+/// `POST /enterprises/{key}/{action}`: withdraw, batch, metrics or task (the advance, which
+/// may carry a file, is [`advance`]).
 pub(super) async fn enterprise_action(
     state: AppState,
     PageUser(user): PageUser,
@@ -328,25 +318,60 @@ pub(super) async fn enterprise_action(
     Path((key, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let typed = typed(pairs);
+    act(&state, &user, &uri, &key, &action, typed(pairs), None).await
+}
+
+/// `POST /enterprises/{key}/advance`: the advance form, multipart, with an optional evidence
+/// file kept ([`Service::keep_evidence`]) and cited beside the typed references; a check only
+/// cites it ([`peiyu_service::cite_evidence`]) and keeps nothing.
+pub(super) async fn advance(
+    state: AppState,
+    PageUser(user): PageUser,
+    uri: Uri,
+    Path(key): Path<String>,
+    form: axum::extract::Multipart,
+) -> Response {
+    match super::task::read_multipart(form).await {
+        Ok((pairs, upload)) => {
+            act(&state, &user, &uri, &key, "advance", typed(pairs), upload).await
+        }
+        Err(e) => {
+            let lang = query_lang(uri.query());
+            let error = ServiceError::invalid(
+                Field::File,
+                peiyu_domain::Text::new(
+                    format!("无法读取表单：{e}"),
+                    format!("the form could not be read: {e}"),
+                ),
+            );
+            error_page(&uri, lang, &user, error)
+        }
+    }
+}
+
+/// One enterprise form, acted on once per key through the service's `*_once` use case; a
+/// refusal is shown in its form on the enterprise's page.
+async fn act(
+    state: &AppState,
+    user: &Officer,
+    uri: &Uri,
+    key: &str,
+    action: &str,
+    typed: BTreeMap<String, String>,
+    upload: Option<super::task::Upload>,
+) -> Response {
     let lang = form_lang(typed.get("lang").map(String::as_str));
-    let uscc = match state.service.resolve_enterprise(&key).await {
+    let uscc = match state.service.resolve_enterprise(key).await {
         Ok(e) => e.value.uscc.as_str().to_owned(),
-        Err(e) => return error_page(&uri, lang, &user, e),
-    };
-    let form_key = text(&typed, "key").to_owned();
-    let done = |what: &str| {
-        Redirect::to(&with_lang(
-            &format!("/enterprises/{uscc}?done={what}"),
-            lang,
-        ))
-        .into_response()
+        Err(e) => return error_page(uri, lang, user, e),
     };
     let track = text(&typed, "track").to_owned();
-    let form_id = match action.as_str() {
-        "advance" => format!("advance-{track}"),
-        "withdraw" => format!("withdraw-{track}"),
-        "batch" | "metrics" | "task" => action.clone(),
+    let (form_id, use_case): (String, &'static str) = match action {
+        "advance" => (format!("advance-{track}"), "case.advance"),
+        "withdraw" => (format!("withdraw-{track}"), "case.withdraw"),
+        "batch" => ("batch".to_owned(), "batch.change"),
+        "metrics" => ("metrics".to_owned(), "metrics.record"),
+        "task" => ("task".to_owned(), "task.add"),
         _ => {
             return message_page(
                 StatusCode::NOT_FOUND,
@@ -359,108 +384,51 @@ pub(super) async fn enterprise_action(
             );
         }
     };
-    let service = if form_key.is_empty() {
-        state.service.clone()
-    } else {
-        state.service.with_request_id(form_key.clone())
+    let path = format!("/enterprises/{uscc}/{action}");
+    let location = with_lang(&format!("/enterprises/{uscc}?done={action}"), lang);
+    let file = upload.as_ref().map(|u| u.bytes.as_slice());
+    let form = Submitted {
+        state,
+        user,
+        uscc: &uscc,
+        typed: &typed,
+        lang,
+        form_id: &form_id,
     };
-    let result: Result<&str, Outcome> = match action.as_str() {
+    let result = match action {
         "advance" | "withdraw" => {
-            let check = text(&typed, "intent") == "check";
-            let to = if action == "withdraw" {
-                "withdrawn".to_owned()
-            } else {
-                text(&typed, "to").to_owned()
-            };
-            let evidence = text(&typed, "evidence")
-                .split([',', '，'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
-            let cmd = AdvanceCase {
-                enterprise: uscc.clone(),
-                track: track.clone(),
-                to,
-                reason: Some(text(&typed, "reason").to_owned()).filter(|r| !r.is_empty()),
-                evidence,
-                dry_run: check,
-                expected_version: read_version(&typed),
-                request_id: (!check && !form_key.is_empty()).then(|| form_key.clone()),
-                ..AdvanceCase::default()
-            };
-            match service.advance_case(&user, cmd).await {
-                Ok(outcome) if check => {
-                    let mut shown = Outcome::new(form_id.clone(), &typed);
-                    shown.key = Some(form_key.clone());
-                    shown.status = StatusCode::OK;
-                    let guards = outcome
-                        .plan
-                        .as_ref()
-                        .map(|p| p.guards.as_slice())
-                        .unwrap_or_default();
-                    shown.lines = super::enterprises::guard_lines(guards, lang);
-                    shown.error = None;
-                    let note = if guards.iter().all(|g| g.passed) {
-                        tr(
-                            lang,
-                            "条件都已满足：可以推进。",
-                            "Every guard passes: the move can be made.",
-                        )
-                    } else {
-                        tr(lang, "以下条件未满足：", "These guards do not pass:")
-                    };
-                    shown.lines.insert(
-                        0,
-                        Line {
-                            text: note.to_owned(),
-                            class: "",
-                        },
-                    );
-                    Err(shown)
-                }
-                Ok(_) => Ok(if action == "withdraw" {
-                    "withdraw"
-                } else {
-                    "advance"
-                }),
-                Err(e) => {
-                    let mut shown =
-                        Outcome::new(form_id.clone(), &typed).service_error(e, lang, FIELDS);
-                    if check && shown.status == StatusCode::UNPROCESSABLE_ENTITY {
-                        // A check that finds failing guards answered its question.
-                        shown.status = StatusCode::OK;
-                        shown.key = Some(form_key.clone());
-                    }
-                    Err(shown)
-                }
-            }
+            let once = super::forms::once(&typed, use_case, &path, file, location);
+            form.advance(action, upload, &once)
+                .await
+                .map(|a| super::forms::answered(&once, a))
         }
-        _ if acted_before(&state.service, &user, &uscc, &form_key).await => {
-            Ok(match action.as_str() {
-                "batch" => "batch",
-                "metrics" => "metrics",
-                _ => "task",
-            })
+        "batch" => {
+            let once = super::forms::once(&typed, use_case, &path, None, location);
+            form.batch(&once)
+                .await
+                .map(|a| super::forms::answered(&once, a))
         }
-        "batch" => batch(&service, &user, &uscc, &typed, lang)
-            .await
-            .map(|()| "batch"),
-        "metrics" => metrics(&service, &user, &uscc, &typed, lang)
-            .await
-            .map(|()| "metrics"),
-        _ => add_task(&service, &user, &uscc, &typed, lang)
-            .await
-            .map(|()| "task"),
+        "metrics" => {
+            let once = super::forms::once(&typed, use_case, &path, None, location);
+            form.metrics(&once)
+                .await
+                .map(|a| super::forms::answered(&once, a))
+        }
+        _ => {
+            let once = super::forms::once(&typed, use_case, &path, None, location);
+            form.add_task(&once)
+                .await
+                .map(|a| super::forms::answered(&once, a))
+        }
     };
     match result {
-        Ok(what) => done(what),
+        Ok(response) => response,
         Err(outcome) => {
             super::enterprises::render_enterprise(
-                &state,
-                &user,
+                state,
+                user,
                 lang,
-                &uri,
+                uri,
                 &uscc,
                 None,
                 Some(outcome),
@@ -470,151 +438,258 @@ pub(super) async fn enterprise_action(
     }
 }
 
-/// Puts the enterprise in the batch chosen of the year's list, or moves it there.
-async fn batch(
-    service: &Service,
-    user: &Officer,
-    uscc: &str,
-    typed: &BTreeMap<String, String>,
+/// A submitted enterprise form: where it came from and what was typed.
+struct Submitted<'a> {
+    state: &'a AppState,
+    user: &'a Officer,
+    uscc: &'a str,
+    typed: &'a BTreeMap<String, String>,
     lang: Lang,
-) -> Result<(), Outcome> {
-    let bad = |field: &'static str, zh: &'static str, en: &'static str| {
-        Outcome::new("batch", typed).field_error(field, tr(lang, zh, en))
-    };
-    let year = text(typed, "year")
-        .parse::<i32>()
-        .map_err(|_| bad("year", "年度应为四位数字，如 2023", "a year like 2023"))?;
-    let batch = text(typed, "batch")
-        .parse::<u8>()
-        .ok()
-        .and_then(|n| Batch::new(n).ok())
-        .ok_or_else(|| bad("batch", "请选择第一到第四批", "choose batch 1 to 4"))?;
-    let (_, moves) = service
-        .batch_history(user, uscc)
-        .await
-        .map_err(|e| Outcome::new("batch", typed).service_error(e, lang, FIELDS))?;
-    let listed = batch_in(&moves, year).is_some();
-    let cmd = ListChange {
-        enterprise: uscc.to_owned(),
-        year,
-        batch: Some(batch),
-        suggested: None,
-        reason: text(typed, "reason").to_owned(),
-        on: None,
-    };
-    let done = if listed {
-        service.move_batch(user, &cmd).await
-    } else {
-        service.assign_batch(user, &cmd).await
-    };
-    done.map(|_| ())
-        .map_err(|e| Outcome::new("batch", typed).service_error(e, lang, FIELDS))
+    form_id: &'a str,
 }
 
-/// Records a month's figures typed in 万元.
-async fn metrics(
-    service: &Service,
-    user: &Officer,
-    uscc: &str,
-    typed: &BTreeMap<String, String>,
-    lang: Lang,
-) -> Result<(), Outcome> {
-    let mut outcome = Outcome::new("metrics", typed);
-    let month = match text(typed, "month").parse::<peiyu_domain::YearMonth>() {
-        Ok(m) => Some(m),
-        Err(e) => {
-            outcome = outcome.field_error(
-                "month",
-                peiyu_domain::Localize::localize(&e, lang)
-                    .get(lang)
-                    .to_owned(),
-            );
-            None
+impl Submitted<'_> {
+    /// The form shown again with `error` placed beside its field.
+    fn refused(&self, error: ServiceError) -> Outcome {
+        Outcome::new(self.form_id, self.typed).service_error(error, self.lang, FIELDS)
+    }
+
+    /// The service acting under the form's key (the request id of its audit entries).
+    fn service<T>(&self, once: &Idempotent<'_, T>) -> Service {
+        self.state.service.with_request_id(once.key().to_owned())
+    }
+
+    /// Advances (or withdraws, or with `intent=check` only checks) the case of the form's
+    /// track, with the version read as the expected version: a stale form is a conflict, shown
+    /// with the case as it is now.
+    async fn advance(
+        &self,
+        action: &str,
+        upload: Option<super::task::Upload>,
+        once: &Idempotent<'_, AdvanceOutcome>,
+    ) -> Result<Answer<AdvanceOutcome>, Outcome> {
+        let (typed, lang) = (self.typed, self.lang);
+        let check = text(typed, "intent") == "check";
+        let to = if action == "withdraw" {
+            "withdrawn".to_owned()
+        } else {
+            text(typed, "to").to_owned()
+        };
+        let mut evidence: Vec<String> = text(typed, "evidence")
+            .split([',', '，'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if let Some(upload) = upload {
+            let cited = if check {
+                peiyu_service::cite_evidence(&upload.name, &upload.bytes)
+            } else {
+                self.state
+                    .service
+                    .keep_evidence(self.user, &upload.name, &upload.media_type, upload.bytes)
+                    .await
+                    .map_err(|e| self.refused(e))?
+            };
+            evidence.push(cited.citation);
         }
-    };
-    let mut money = |name: &'static str| match wan(typed, name, lang) {
-        Ok(v) => v,
-        Err(e) => {
-            outcome.errors.insert(name, e);
-            None
+        let cmd = AdvanceCase {
+            enterprise: self.uscc.to_owned(),
+            track: text(typed, "track").to_owned(),
+            to,
+            reason: Some(text(typed, "reason").to_owned()).filter(|r| !r.is_empty()),
+            evidence,
+            dry_run: check,
+            expected_version: read_version(typed),
+            ..AdvanceCase::default()
+        };
+        if !check {
+            return self
+                .service(once)
+                .advance_case_once(self.user, cmd, once)
+                .await
+                .map_err(|e| self.refused(e));
         }
-    };
-    let revenue = money("revenue");
-    let output_value = money("output_value");
-    let tax = money("tax");
-    let employees = match text(typed, "employees") {
-        "" => None,
-        n => match n.replace(',', "").parse::<u32>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                outcome.errors.insert(
-                    "employees",
-                    tr(lang, "人数应为整数，如 120", "a whole number, like 120").to_owned(),
+        // A check changes nothing: its guards are shown in the form, with its key kept.
+        let form_key = text(typed, "key").to_owned();
+        let mut shown = match self.state.service.advance_case(self.user, cmd).await {
+            Ok(outcome) => {
+                let mut shown = Outcome::new(self.form_id, typed);
+                let guards = outcome
+                    .plan
+                    .as_ref()
+                    .map(|p| p.guards.as_slice())
+                    .unwrap_or_default();
+                shown.lines = super::enterprises::guard_lines(guards, lang);
+                let note = if guards.iter().all(|g| g.passed) {
+                    tr(
+                        lang,
+                        "条件都已满足：可以推进。",
+                        "Every guard passes: the move can be made.",
+                    )
+                } else {
+                    tr(lang, "以下条件未满足：", "These guards do not pass:")
+                };
+                shown.lines.insert(
+                    0,
+                    Line {
+                        text: note.to_owned(),
+                        class: "",
+                    },
+                );
+                shown.status = StatusCode::OK;
+                shown
+            }
+            Err(e) => {
+                let mut shown = self.refused(e);
+                if shown.status == StatusCode::UNPROCESSABLE_ENTITY {
+                    // A check that finds failing guards answered its question.
+                    shown.status = StatusCode::OK;
+                }
+                shown
+            }
+        };
+        shown.key = Some(form_key);
+        Err(shown)
+    }
+
+    /// Puts the enterprise in the batch chosen of the year's list, or moves it there.
+    async fn batch(
+        &self,
+        once: &Idempotent<'_, peiyu_domain::BatchMove>,
+    ) -> Result<Answer<peiyu_domain::BatchMove>, Outcome> {
+        let (typed, lang) = (self.typed, self.lang);
+        let bad = |field: &'static str, zh: &'static str, en: &'static str| {
+            Outcome::new("batch", typed).field_error(field, tr(lang, zh, en))
+        };
+        let year = text(typed, "year")
+            .parse::<i32>()
+            .map_err(|_| bad("year", "年度应为四位数字，如 2023", "a year like 2023"))?;
+        let batch = text(typed, "batch")
+            .parse::<u8>()
+            .ok()
+            .and_then(|n| Batch::new(n).ok())
+            .ok_or_else(|| bad("batch", "请选择第一到第四批", "choose batch 1 to 4"))?;
+        let (_, moves) = self
+            .state
+            .service
+            .batch_history(self.user, self.uscc)
+            .await
+            .map_err(|e| self.refused(e))?;
+        let kind = if batch_in(&moves, year).is_some() {
+            ListChangeKind::Move
+        } else {
+            ListChangeKind::Assign
+        };
+        let cmd = ListChange {
+            enterprise: self.uscc.to_owned(),
+            year,
+            batch: Some(batch),
+            suggested: None,
+            reason: text(typed, "reason").to_owned(),
+            on: None,
+        };
+        self.service(once)
+            .change_batch_once(self.user, kind, &cmd, once)
+            .await
+            .map_err(|e| self.refused(e))
+    }
+
+    /// Records a month's figures typed in 万元.
+    async fn metrics(&self, once: &Idempotent<'_, Upserted>) -> Result<Answer<Upserted>, Outcome> {
+        let (typed, lang) = (self.typed, self.lang);
+        let mut outcome = Outcome::new("metrics", typed);
+        let month = match text(typed, "month").parse::<peiyu_domain::YearMonth>() {
+            Ok(m) => Some(m),
+            Err(e) => {
+                outcome = outcome.field_error(
+                    "month",
+                    peiyu_domain::Localize::localize(&e, lang)
+                        .get(lang)
+                        .to_owned(),
                 );
                 None
             }
-        },
-    };
-    let Some(month) = month.filter(|_| outcome.errors.is_empty()) else {
-        return Err(outcome);
-    };
-    if revenue.is_none() && output_value.is_none() && tax.is_none() && employees.is_none() {
-        return Err(outcome.field_error(
-            "revenue",
-            tr(lang, "请至少填写一项指标", "enter at least one figure"),
-        ));
+        };
+        let mut money = |name: &'static str| match wan(typed, name, lang) {
+            Ok(v) => v,
+            Err(e) => {
+                outcome.errors.insert(name, e);
+                None
+            }
+        };
+        let revenue = money("revenue");
+        let output_value = money("output_value");
+        let tax = money("tax");
+        let employees = match text(typed, "employees") {
+            "" => None,
+            n => match n.replace(',', "").parse::<u32>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    outcome.errors.insert(
+                        "employees",
+                        tr(lang, "人数应为整数，如 120", "a whole number, like 120").to_owned(),
+                    );
+                    None
+                }
+            },
+        };
+        let Some(month) = month.filter(|_| outcome.errors.is_empty()) else {
+            return Err(outcome);
+        };
+        if revenue.is_none() && output_value.is_none() && tax.is_none() && employees.is_none() {
+            return Err(outcome.field_error(
+                "revenue",
+                tr(lang, "请至少填写一项指标", "enter at least one figure"),
+            ));
+        }
+        let enterprise = self
+            .state
+            .service
+            .resolve_enterprise(self.uscc)
+            .await
+            .map_err(|e| self.refused(e))?
+            .value;
+        let figures = peiyu_domain::Metrics {
+            revenue,
+            output_value,
+            tax,
+            employees,
+            ..peiyu_domain::Metrics::empty(enterprise.id, month)
+        };
+        let reason = Some(text(typed, "reason").to_owned()).filter(|r| !r.is_empty());
+        self.service(once)
+            .record_metrics_once(self.user, self.uscc, figures, reason, once)
+            .await
+            .map_err(|e| self.refused(e))
     }
-    let enterprise = service
-        .resolve_enterprise(uscc)
-        .await
-        .map_err(|e| Outcome::new("metrics", typed).service_error(e, lang, FIELDS))?
-        .value;
-    let figures = peiyu_domain::Metrics {
-        revenue,
-        output_value,
-        tax,
-        employees,
-        ..peiyu_domain::Metrics::empty(enterprise.id, month)
-    };
-    let reason = Some(text(typed, "reason").to_owned()).filter(|r| !r.is_empty());
-    service
-        .record_metrics(user, uscc, figures, reason)
-        .await
-        .map(|_| ())
-        .map_err(|e| Outcome::new("metrics", typed).service_error(e, lang, FIELDS))
-}
 
-/// Adds a task about the enterprise.
-async fn add_task(
-    service: &Service,
-    user: &Officer,
-    uscc: &str,
-    typed: &BTreeMap<String, String>,
-    lang: Lang,
-) -> Result<(), Outcome> {
-    let kind = peiyu_domain::TaskKind::parse(text(typed, "kind")).map_err(|_| {
-        Outcome::new("task", typed).field_error("kind", tr(lang, "请选择类别", "choose a kind"))
-    })?;
-    let due = text(typed, "due")
-        .parse::<chrono::NaiveDate>()
-        .map_err(|_| {
-            Outcome::new("task", typed).field_error(
-                "due",
-                tr(lang, "日期应形如 2023-07-10", "a date like 2023-07-10"),
-            )
+    /// Adds a task about the enterprise.
+    async fn add_task(&self, once: &Idempotent<'_, TaskDone>) -> Result<Answer<TaskDone>, Outcome> {
+        let (typed, lang) = (self.typed, self.lang);
+        let kind = peiyu_domain::TaskKind::parse(text(typed, "kind")).map_err(|_| {
+            Outcome::new("task", typed).field_error("kind", tr(lang, "请选择类别", "choose a kind"))
         })?;
-    let new = NewTask {
-        enterprise: Some(uscc.to_owned()),
-        kind,
-        title: text(typed, "title").to_owned(),
-        description: None,
-        assignee: Some(text(typed, "assignee").to_owned()).filter(|a| !a.is_empty()),
-        due: Due::On(due),
-        follow_up_on: None,
-    };
-    service
-        .add_task(user, new)
-        .await
-        .map(|_| ())
-        .map_err(|e| Outcome::new("task", typed).service_error(e, lang, FIELDS))
+        let due = text(typed, "due")
+            .parse::<chrono::NaiveDate>()
+            .map_err(|_| {
+                Outcome::new("task", typed).field_error(
+                    "due",
+                    tr(lang, "日期应形如 2023-07-10", "a date like 2023-07-10"),
+                )
+            })?;
+        let new = NewTask {
+            enterprise: Some(self.uscc.to_owned()),
+            kind,
+            title: text(typed, "title").to_owned(),
+            description: None,
+            assignee: Some(text(typed, "assignee").to_owned()).filter(|a| !a.is_empty()),
+            due: Due::On(due),
+            follow_up_on: None,
+        };
+        self.service(once)
+            .add_task_once(self.user, new, once)
+            .await
+            .map_err(|e| self.refused(e))
+    }
 }

@@ -1,9 +1,10 @@
-//! Admin pages: the officers and teams, adding an officer, putting one in a team, setting a
-//! first password, and loading the State Council's holiday notice (checked first, then
-//! applied), and a lead's bulk transfer of an officer's open tasks — through the same service
-//! calls as `peiyu officer add`, `team join`, `officer password`, `calendar load` and
-//! `task bulk-transfer`. The service decides who may do each (admins; a
-//! team's lead for their team).
+//! Admin pages: the officers and teams, adding an officer, putting one in a team or taking them
+//! off it, changing a role, deactivating an officer (with a successor for their work), setting
+//! a first password, loading the State Council's holiday notice (checked first, then applied),
+//! and a lead's bulk transfer of an officer's open tasks — through the same service calls as
+//! `peiyu officer add`, `team join` / `team leave`, `officer role`, `officer deactivate`,
+//! `officer password`, `calendar load` and `task bulk-transfer`. The service decides who may do
+//! each (admins; a team's lead for their team).
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,13 @@ pub(super) async fn admin_page(
     let flash = q.done.as_deref().map(|d| match d {
         "officer" => tr(lang, "已添加干部。", "The officer was added."),
         "team" => tr(lang, "已加入专班。", "The officer joined the team."),
+        "leave" => tr(lang, "已移出专班。", "The officer was taken off the team."),
+        "deactivate" => tr(
+            lang,
+            "已停用该干部：其企业和未完成任务已交接，令牌已吊销。",
+            "The officer was deactivated: their enterprises and open tasks were handed over, their tokens revoked.",
+        ),
+        "role" => tr(lang, "角色已调整。", "The role was changed."),
         "password" => tr(
             lang,
             "已设置密码：该干部首次登录时须修改。",
@@ -90,6 +98,10 @@ async fn render(
         .collect();
     let choices = super::task::officer_choices(service, user, None).await;
     let first = choices.first().map(|(l, _)| l.clone()).unwrap_or_default();
+    let second = choices
+        .get(1)
+        .map(|(l, _)| l.clone())
+        .unwrap_or_else(|| first.clone());
     let team_names: Vec<(String, String)> = teams
         .iter()
         .map(|t| (t.team.name.clone(), t.team.name.clone()))
@@ -98,7 +110,7 @@ async fn render(
         .first()
         .map(|(n, _)| n.clone())
         .unwrap_or_default();
-    let actions = vec![
+    let mut actions = vec![
         ActionForm::new(
             "officer",
             tr(lang, "添加干部", "Add an officer"),
@@ -123,7 +135,7 @@ async fn render(
         .with(outcome),
         ActionForm::new(
             "team",
-            tr(lang, "加入专班", "Put an officer in a team"),
+            tr(lang, "调整专班", "Change an officer's team"),
             "/admin/team".to_owned(),
             lang,
         )
@@ -133,9 +145,55 @@ async fn render(
         )
         .field(
             FormField::new("officer", "select", tr(lang, "干部", "Officer"))
+                .choices(choices.clone(), &first)
+                .hint(tr(
+                    lang,
+                    "换专班：先移出原专班，再加入新专班。组长不能移出自己带的专班。",
+                    "To change teams, take the officer off one and put them in the other. A lead stays on the team they lead.",
+                )),
+        )
+        .intent("join", tr(lang, "加入", "Join"), "")
+        .intent("leave", tr(lang, "移出", "Take off"), "secondary")
+        .with(outcome),
+        ActionForm::new(
+            "role",
+            tr(lang, "调整角色", "Change an officer's role"),
+            "/admin/role".to_owned(),
+            lang,
+        )
+        .field(
+            FormField::new("officer", "select", tr(lang, "干部", "Officer"))
                 .choices(choices.clone(), &first),
         )
-        .button(tr(lang, "加入", "Join"))
+        .field(
+            FormField::new("role", "select", tr(lang, "新角色", "New role"))
+                .choices(roles(lang), "lead"),
+        )
+        .field(FormField::new("reason", "text", tr(lang, "理由", "Reason")).required())
+        .button(tr(lang, "调整角色", "Change the role"))
+        .with(outcome),
+        ActionForm::new(
+            "deactivate",
+            tr(lang, "停用干部", "Deactivate an officer"),
+            "/admin/deactivate".to_owned(),
+            lang,
+        )
+        .field(
+            FormField::new("officer", "select", tr(lang, "停用", "Deactivate"))
+                .choices(choices.clone(), &first)
+                .hint(tr(
+                    lang,
+                    "在一个事务中：其负责的企业和未完成任务交给接替者，委派给他的任务退回，令牌吊销，登录结束。",
+                    "In one transaction: their enterprises and open tasks go to the successor, tasks delegated to them go back, their tokens are revoked and sessions ended.",
+                )),
+        )
+        .field(
+            FormField::new("successor", "select", tr(lang, "接替者", "Successor"))
+                .choices(choices.clone(), &second)
+                .required(),
+        )
+        .field(FormField::new("reason", "text", tr(lang, "理由", "Reason")).required())
+        .intent("deactivate", tr(lang, "停用", "Deactivate"), "danger")
         .with(outcome),
         ActionForm::new(
             "transfer",
@@ -220,6 +278,10 @@ async fn render(
         .intent("apply", tr(lang, "载入", "Load"), "")
         .with(outcome),
     ];
+    if user.role != Role::Admin {
+        // A lead changes their team's members and hands over tasks; the rest is an admin's.
+        actions.retain(|form| matches!(form.id.as_str(), "team" | "transfer"));
+    }
     let teams_rows = teams
         .iter()
         .map(|t| {
@@ -293,21 +355,28 @@ async fn render(
 }
 
 /// The service field each admin form names, by form field.
-const FIELDS: &[(Field, &str)] = &[
-    (peiyu_service::Field::Name, "name"),
-    (peiyu_service::Field::Officer, "officer"),
-    (peiyu_service::Field::From, "from"),
-    (peiyu_service::Field::To, "to"),
-    (peiyu_service::Field::Reason, "reason"),
-    (peiyu_service::Field::Password, "password"),
-    (peiyu_service::Field::Notice, "text"),
-    (peiyu_service::Field::Year, "year"),
-    (peiyu_service::Field::Calendar, "text"),
-];
+fn fields() -> Vec<(Field, &'static str)> {
+    vec![
+        (Field::Name, "name"),
+        (Field::Officer, "officer"),
+        (Field::From, "from"),
+        (Field::To, "to"),
+        (Field::Reason, "reason"),
+        (Field::Password, "password"),
+        (Field::Notice, "text"),
+        (Field::Year, "year"),
+        (Field::Calendar, "text"),
+        (Field::named("role"), "role"),
+        (Field::named("enterprises_to"), "successor"),
+        (Field::named("tasks_to"), "successor"),
+    ]
+}
 
 use peiyu_service::Field;
 
-/// `POST /admin/{action}`: officer, team, password or notice.
+/// `POST /admin/{action}`: officer, team (`intent` join or leave), role, deactivate, password,
+/// transfer or notice. Each form with a service `*_once` variant acts through it with the
+/// form's key, so a double submit acts once; the others run with the key as their request id.
 pub(super) async fn admin_action(
     state: AppState,
     PageUser(user): PageUser,
@@ -317,13 +386,11 @@ pub(super) async fn admin_action(
 ) -> Response {
     let typed: BTreeMap<String, String> = typed(pairs);
     let lang = form_lang(typed.get("lang").map(String::as_str));
-    let service = match text(&typed, "key") {
-        "" => state.service.clone(),
-        key => state.service.with_request_id(key.to_owned()),
-    };
     let form: &'static str = match action.as_str() {
         "officer" => "officer",
         "team" => "team",
+        "role" => "role",
+        "deactivate" => "deactivate",
         "password" => "password",
         "transfer" => "transfer",
         "notice" => "notice",
@@ -335,7 +402,12 @@ pub(super) async fn admin_action(
             );
         }
     };
-    let failed = |e: ServiceError| Outcome::new(form, &typed).service_error(e, lang, FIELDS);
+    let leave = form == "team" && text(&typed, "intent") == "leave";
+    let done = if leave { "leave" } else { form };
+    let location = with_lang(&format!("/admin?done={done}"), lang);
+    let path = format!("/admin/{form}");
+    let service = super::forms::acting(&state.service, &typed);
+    let failed = |e: ServiceError| Outcome::new(form, &typed).service_error(e, lang, &fields());
     let result: Result<(), Outcome> = match form {
         "officer" => match Login::new(text(&typed, "login")) {
             Err(e) => Err(Outcome::new(form, &typed).field_error(
@@ -351,18 +423,75 @@ pub(super) async fn admin_action(
                     name: text(&typed, "name").to_owned(),
                     role,
                 };
-                service
-                    .add_officer(&user, new)
-                    .await
-                    .map(|_| ())
-                    .map_err(failed)
+                let once = super::forms::once(&typed, "officer.add", &path, None, location.clone());
+                return match service.add_officer_once(&user, new, &once).await {
+                    Ok(answer) => super::forms::answered(&once, answer),
+                    Err(e) => render(&state, &user, lang, &uri, None, Some(failed(e))).await,
+                };
             }
         },
-        "team" => service
-            .join_team(&user, text(&typed, "team"), text(&typed, "officer"))
-            .await
-            .map(|_| ())
-            .map_err(failed),
+        "team" => {
+            let (team, officer) = (text(&typed, "team"), text(&typed, "officer"));
+            let once = super::forms::once(
+                &typed,
+                if leave { "team.leave" } else { "team.join" },
+                &path,
+                None,
+                location.clone(),
+            );
+            let answer = if leave {
+                service.leave_team_once(&user, team, officer, &once).await
+            } else {
+                service.join_team_once(&user, team, officer, &once).await
+            };
+            return match answer {
+                Ok(answer) => super::forms::answered(&once, answer),
+                Err(e) => render(&state, &user, lang, &uri, None, Some(failed(e))).await,
+            };
+        }
+        "role" => match Role::parse(text(&typed, "role")) {
+            Err(_) => Err(Outcome::new(form, &typed)
+                .field_error("role", tr(lang, "请选择一个角色", "choose a role"))),
+            Ok(role) => {
+                let once =
+                    super::forms::once(&typed, "officer.role", &path, None, location.clone());
+                return match service
+                    .set_role_once(
+                        &user,
+                        text(&typed, "officer"),
+                        role,
+                        text(&typed, "reason"),
+                        &once,
+                    )
+                    .await
+                {
+                    Ok(answer) => super::forms::answered(&once, answer),
+                    Err(e) => render(&state, &user, lang, &uri, None, Some(failed(e))).await,
+                };
+            }
+        },
+        "deactivate" => {
+            let once =
+                super::forms::once(&typed, "officer.deactivate", &path, None, location.clone());
+            let to = peiyu_service::Successors {
+                successor: text(&typed, "successor"),
+                enterprises_to: None,
+                tasks_to: None,
+            };
+            return match service
+                .deactivate_officer_once(
+                    &user,
+                    text(&typed, "officer"),
+                    to,
+                    text(&typed, "reason"),
+                    &once,
+                )
+                .await
+            {
+                Ok(answer) => super::forms::answered(&once, answer),
+                Err(e) => render(&state, &user, lang, &uri, None, Some(failed(e))).await,
+            };
+        }
         "password" => service
             .set_password(&user, text(&typed, "officer"), text(&typed, "password"))
             .await
@@ -391,8 +520,15 @@ pub(super) async fn admin_action(
                 text: typed.get("text").cloned().unwrap_or_default(),
                 year,
             };
-            match service.load_notice(&user, input, apply).await {
-                Ok(_) if apply => Ok(()),
+            if apply {
+                let once =
+                    super::forms::once(&typed, "calendar.load", &path, None, location.clone());
+                return match service.load_notice_once(&user, input, true, &once).await {
+                    Ok(answer) => super::forms::answered(&once, answer),
+                    Err(e) => render(&state, &user, lang, &uri, None, Some(failed(e))).await,
+                };
+            }
+            match service.load_notice(&user, input, false).await {
                 Ok(load) => {
                     let mut shown = Outcome::new(form, &typed);
                     shown.status = StatusCode::OK;

@@ -22,9 +22,11 @@ pub(super) async fn enterprises(
     axum::extract::Query(params): axum::extract::Query<BatchParams>,
 ) -> Response {
     let given = given_query(&uri);
-    if ["q", "town", "sector", "officer", "sort", "page", "format"]
-        .iter()
-        .any(|k| given.contains_key(*k))
+    if [
+        "q", "town", "sector", "stage", "officer", "sort", "page", "format",
+    ]
+    .iter()
+    .any(|k| given.contains_key(*k))
     {
         return search(&state, &user, lang, &uri, &given).await;
     }
@@ -267,7 +269,7 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
                         text: state.to_owned(),
                         class,
                         lines: guard_lines(&m.guards, lang),
-                        href: None,
+                        ..Cell::default()
                     },
                 ])
             })
@@ -307,12 +309,19 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
             .history
             .iter()
             .map(|t| {
+                // Kept files (`sha256:<hex> <name> (<n> B)`) are linked; other references
+                // are shown as typed.
+                let (files, typed): (Vec<&String>, Vec<&String>) = t
+                    .evidence
+                    .iter()
+                    .partition(|e| super::task::evidence_href(e).is_some());
                 let mut why = t.reason.clone().unwrap_or_default();
-                if !t.evidence.is_empty() {
+                if !typed.is_empty() {
                     if !why.is_empty() {
                         why.push_str(" · ");
                     }
-                    why.push_str(&t.evidence.join("，"));
+                    let typed: Vec<&str> = typed.iter().map(|e| e.as_str()).collect();
+                    why.push_str(&typed.join("，"));
                 }
                 if t.overridden {
                     why.push_str(tr(lang, "（越过未满足的条件）", " (guards overridden)"));
@@ -322,7 +331,20 @@ fn case_section(case: &CaseView, lang: Lang) -> Section {
                     Cell::text(t.from.as_ref().map(&stage_label).unwrap_or_default()),
                     Cell::text(stage_label(&t.to)),
                     Cell::text(names.officer_name(t.actor)),
-                    Cell::text(why),
+                    Cell {
+                        text: why,
+                        links: files
+                            .into_iter()
+                            .filter_map(|e| {
+                                super::task::evidence_href(e).map(|href| Link {
+                                    href,
+                                    label: e.clone(),
+                                    active: false,
+                                })
+                            })
+                            .collect(),
+                        ..Cell::default()
+                    },
                 ])
             })
             .collect(),
@@ -540,7 +562,7 @@ fn guard_lines_recorded(guards: &[(bool, peiyu_domain::Text)], lang: Lang) -> Ve
         .collect()
 }
 
-/// The search form of `/enterprises`: name or USCC, town, sector, officer, batch, order.
+/// The search form of `/enterprises`: name or USCC, town, sector, stage, officer, batch, order.
 async fn search_form(state: &AppState, user: &Officer, lang: Lang) -> super::forms::ActionForm {
     use super::forms::{ActionForm, FormField};
     let register = state
@@ -585,6 +607,18 @@ async fn search_form(state: &AppState, user: &Officer, lang: Lang) -> super::for
             ),
         )
         .field(
+            FormField::new("stage", "select", tr(lang, "培育阶段", "Stage"))
+                .choices(
+                    std::iter::once(any()).chain(stage_choices(state, user, lang).await),
+                    "",
+                )
+                .hint(tr(
+                    lang,
+                    "流程 · 阶段：正处在该阶段的企业",
+                    "track · stage: the enterprises standing at it",
+                )),
+        )
+        .field(
             FormField::new("officer", "select", tr(lang, "负责干部", "Officer")).choices(
                 std::iter::once(any())
                     .chain(super::task::officer_choices(&state.service, user, None).await),
@@ -615,6 +649,53 @@ async fn search_form(state: &AppState, user: &Officer, lang: Lang) -> super::for
         .button(tr(lang, "查找", "Find"))
 }
 
+/// Every stage of each track's newest version, as `track:stage` with the labels
+/// "track · stage" in the page's language, in the tracks' order.
+async fn stage_choices(state: &AppState, user: &Officer, lang: Lang) -> Vec<(String, String)> {
+    let tracks = state.service.list_tracks(user).await.unwrap_or_default();
+    let mut newest: Vec<&peiyu_service::TrackView> = Vec::new();
+    for view in &tracks {
+        match newest
+            .iter_mut()
+            .find(|v| v.track.key() == view.track.key())
+        {
+            Some(kept) if kept.record.version < view.record.version => *kept = view,
+            Some(_) => {}
+            None => newest.push(view),
+        }
+    }
+    newest
+        .iter()
+        .flat_map(|view| {
+            let track = &view.track;
+            track.stages().iter().map(move |stage| {
+                (
+                    format!("{}:{}", track.key().as_str(), stage.key.as_str()),
+                    format!("{} · {}", track.label().get(lang), stage.label.get(lang)),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A `stage` parameter (`track:stage`, or a stage alone for any track) as the service's filter.
+fn stage_filter(given: &str) -> Option<peiyu_service::StageFilter> {
+    let given = given.trim();
+    if given.is_empty() {
+        return None;
+    }
+    Some(match given.split_once(':') {
+        Some((track, stage)) => peiyu_service::StageFilter {
+            track: Some(track.trim().to_owned()).filter(|t| !t.is_empty()),
+            stage: stage.trim().to_owned(),
+        },
+        None => peiyu_service::StageFilter {
+            track: None,
+            stage: given.to_owned(),
+        },
+    })
+}
+
 /// Enterprises of the register matching the search, a page at a time, or all of them as the
 /// enterprise ledger's XLSX file (`format=xlsx`).
 async fn search(
@@ -639,10 +720,26 @@ async fn search(
         officer: Some(get("officer").to_owned()).filter(|o| !o.is_empty()),
         sector,
         town: Some(get("town").to_owned()).filter(|t| !t.is_empty()),
+        stage: stage_filter(get("stage")),
         ..ListEnterprises::default()
     };
+    // A filter the service refuses (a stage no track has, an unknown officer) is shown beside
+    // its field, with nothing found.
+    let mut refused = None;
     let mut found = match state.service.list_enterprises(user, &query).await {
         Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            let fields = [
+                (peiyu_service::Field::named("stage"), "stage"),
+                (peiyu_service::Field::Track, "stage"),
+                (peiyu_service::Field::Officer, "officer"),
+            ];
+            refused = Some(
+                super::forms::Outcome::new("find-enterprises", given)
+                    .service_error(e, lang, &fields),
+            );
+            Vec::new()
+        }
         Err(e) => return error_page(uri, lang, user, e),
     };
     let q = get("q").to_lowercase();
@@ -780,7 +877,13 @@ async fn search(
         footer: footer(&state.service, lang),
         flash: None,
         extra_html: None,
-        actions: vec![search_form(state, user, lang).await.values(given)],
+        actions: vec![
+            search_form(state, user, lang)
+                .await
+                .values(given)
+                .with(refused.as_ref()),
+        ],
     };
-    html(StatusCode::OK, page.render())
+    let status = refused.as_ref().map_or(StatusCode::OK, |o| o.status);
+    html(status, page.render())
 }

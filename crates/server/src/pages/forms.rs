@@ -3,8 +3,9 @@
 //! back beside the field it names.
 //!
 //! Every action form carries `key`, a fresh UUID v7 made when the page was drawn: the use case
-//! runs at most once per key (through [`peiyu_service::Service::once`] where the service offers
-//! it, the advance's request id otherwise), so a double submit acts once. A form about a
+//! runs at most once per key, through its service `*_once` variant ([`once`] makes the key, the
+//! form's fingerprint and its answer, a redirect), so a double submit acts once and its repeat
+//! is sent where the first went. The key is also the request id of the audit entries it writes. A form about a
 //! versioned thing carries `version`, the version it was read at: when the thing has changed
 //! since, the page says someone changed it first and shows it as it is now.
 
@@ -12,7 +13,9 @@ use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use peiyu_domain::Lang;
-use peiyu_service::{ErrorKind, Field, ServiceError};
+use peiyu_service::{
+    Answer, ErrorKind, Field, Idempotent, ServiceError, StoredAnswer, fingerprint,
+};
 
 use crate::error::ApiError;
 use crate::lang::tr;
@@ -149,6 +152,21 @@ impl FormField {
     pub fn dom_id(&self, form: &str) -> String {
         format!("{form}-{}", self.name)
     }
+}
+
+/// The optional evidence file of a form, sent as `name`: kept with its SHA-256, which the
+/// change records.
+pub(super) fn evidence_file(name: &'static str, lang: Lang) -> FormField {
+    FormField::new(
+        name,
+        "file",
+        tr(lang, "佐证文件（可选）", "Evidence file (optional)"),
+    )
+    .hint(tr(
+        lang,
+        "照片、扫描件或文档，最大 8 MiB；记录其 SHA-256。",
+        "A photo, scan or document up to 8 MiB; its SHA-256 is recorded.",
+    ))
 }
 
 impl ActionForm {
@@ -288,6 +306,92 @@ impl ActionForm {
 /// A fresh idempotency key.
 pub(super) fn new_key() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// The longest key a form may carry (the width the service keeps).
+const MAX_KEY: usize = 64;
+
+/// The form's `key` when it is one a key may be: 1 to 64 visible ASCII characters.
+fn valid_key(typed: &BTreeMap<String, String>) -> Option<&str> {
+    Some(text(typed, "key"))
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY && k.chars().all(|c| c.is_ascii_graphic()))
+}
+
+/// The service acting under the form's key as its request id (the audit entries carry it), for
+/// a form whose use case has no `*_once` variant; as it is when the form carries no valid key.
+pub(super) fn acting(
+    service: &peiyu_service::Service,
+    typed: &BTreeMap<String, String>,
+) -> peiyu_service::Service {
+    match valid_key(typed) {
+        Some(key) => service.with_request_id(key.to_owned()),
+        None => service.clone(),
+    }
+}
+
+/// A submitted form's idempotency key for the use case `action` (`task.transfer`): the form's
+/// `key` (a fresh one when it carries none, or one no key may be: empty, longer than 64
+/// characters or not visible ASCII — such a request still acts once), its fingerprint over
+/// `path` and the form's fields but its CSRF token (with `file`, an uploaded file's bytes),
+/// and the answer the key keeps: a redirect to `location`, the page that says it was done.
+/// A repeat of the form gets that redirect without acting again.
+pub(super) fn once<'a, T>(
+    typed: &BTreeMap<String, String>,
+    action: &'static str,
+    path: &str,
+    file: Option<&[u8]>,
+    location: String,
+) -> Idempotent<'a, T> {
+    keyed(typed, action, path, file, move |_: &T| StoredAnswer {
+        status: 303,
+        body: location.clone(),
+        etag: None,
+    })
+}
+
+/// [`once`] with the answer the key keeps made by `render` from the use case's outcome (a
+/// form whose answer is a page rather than a redirect).
+pub(super) fn keyed<'a, T>(
+    typed: &BTreeMap<String, String>,
+    action: &'static str,
+    path: &str,
+    file: Option<&[u8]>,
+    render: impl Fn(&T) -> StoredAnswer + Send + Sync + 'a,
+) -> Idempotent<'a, T> {
+    let key = valid_key(typed).map_or_else(new_key, str::to_owned);
+    let mut body = String::new();
+    for (name, value) in typed {
+        if name != "csrf" {
+            body.push_str(&format!("{name}={value}\n"));
+        }
+    }
+    if let Some(bytes) = file {
+        body.push_str(&fingerprint("FILE", "", bytes));
+    }
+    Idempotent::new(
+        key,
+        action,
+        fingerprint("POST", path, body.as_bytes()),
+        render,
+    )
+}
+
+/// Where a form acted once through `once` goes: the page its answer names (the first
+/// submission's, replayed verbatim to a repeat).
+pub(super) fn answered<T>(once: &Idempotent<'_, T>, answer: Answer<T>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let location = match answer {
+        Answer::First {
+            answer: Some(stored),
+            ..
+        }
+        | Answer::Replayed(stored) => stored.body,
+        Answer::First {
+            value,
+            answer: None,
+        } => once.render(&value).body,
+    };
+    axum::response::Redirect::to(&location).into_response()
 }
 
 /// What came of a submitted form that is shown again: what was typed, what was wrong.

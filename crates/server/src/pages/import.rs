@@ -249,10 +249,7 @@ pub(super) async fn import_upload(
         );
     };
     let skip_invalid = text(&typed, "skip_invalid") == "true";
-    let service = match text(&typed, "key") {
-        "" => state.service.clone(),
-        key => state.service.with_request_id(key.to_owned()),
-    };
+    let service = super::forms::acting(&state.service, &typed);
     // The reader works on files: the upload goes to a private directory removed afterwards,
     // with the rejects file (which the page lists instead).
     let report = match import_upload_file(

@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/week/print", get(week::week_print))
         .route("/enterprises", get(enterprises))
         .route("/enterprises/{key}", get(enterprise))
+        .route("/enterprises/{key}/advance", post(actions::advance))
         .route(
             "/enterprises/{key}/{action}",
             post(actions::enterprise_action),
@@ -160,13 +161,15 @@ struct Row {
     cells: Vec<Cell>,
 }
 
-/// A cell: text, maybe a link, maybe a list of lines below it.
+/// A cell: text, maybe a link, maybe a list of lines below it, maybe links below those.
 #[derive(Default)]
 struct Cell {
     text: String,
     href: Option<String>,
     class: &'static str,
     lines: Vec<Line>,
+    /// Links listed under the text (the evidence files a move cites).
+    links: Vec<Link>,
 }
 
 /// A line under a cell's text (a guard and its result).

@@ -2,16 +2,16 @@
 //! file, transfer it, delegate it (or take it back), reopen it; each through the same service
 //! call as `peiyu task …`.
 //!
-//! Each form carries an idempotency key and the task's version. Completing goes through
-//! [`Service::complete_task_once`], so a repeat of the key gets the first answer. The other
-//! changes run with the key as their request id ([`Service::with_request_id`]): a form whose
-//! version is stale because its own key already changed the task (a double submit) is answered
-//! as done; a form made stale by someone else says so and shows the task as it is now.
+//! Each form carries an idempotency key and the task's version, and acts through the service's
+//! `*_once` variant with that key ([`Service::complete_task_once`],
+//! [`Service::apply_task_change_once`]): a repeat of the key (a double submit) gets the first
+//! answer, a redirect to the task's page, and acts no more; a form made stale by someone else
+//! says so and shows the task as it is now.
 
 use std::collections::BTreeMap;
 
 use axum::extract::Multipart;
-use peiyu_service::{Answer, Field, Idempotent, StoredAnswer, fingerprint};
+use peiyu_service::{Field, TaskChange};
 
 use super::forms::{ActionForm, FormField, Outcome, read_version, text, typed};
 use super::*;
@@ -26,6 +26,16 @@ pub(super) struct DoneQuery {
 /// The href of a task's page.
 pub(super) fn task_href(task: &Task, lang: Lang) -> String {
     with_lang(&format!("/tasks/{}", task.id.0.simple()), lang)
+}
+
+/// Where a kept evidence file cited as `sha256:<hex> <name> (<n> B)` is downloaded; `None`
+/// for any other reference.
+pub(super) fn evidence_href(citation: &str) -> Option<String> {
+    citation
+        .strip_prefix("sha256:")
+        .and_then(|rest| rest.split_whitespace().next())
+        .filter(|sha| sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(|sha| format!("/evidence/{sha}"))
 }
 
 /// Officers as choices, sorted by name, with an empty first choice labelled `none` if given.
@@ -151,11 +161,8 @@ async fn render(
         facts.push((tr(lang, "完成说明", "Completion note"), Cell::text(note)));
     }
     if let Some(evidence) = &task.evidence {
-        let cell = match evidence
-            .strip_prefix("sha256:")
-            .and_then(|rest| rest.split_whitespace().next())
-        {
-            Some(sha) => Cell::link(evidence, format!("/evidence/{sha}")),
+        let cell = match evidence_href(evidence) {
+            Some(href) => Cell::link(evidence, href),
             None => Cell::text(evidence),
         };
         facts.push((tr(lang, "佐证", "Evidence"), cell));
@@ -179,18 +186,7 @@ async fn render(
                 "textarea",
                 tr(lang, "完成说明", "What was done"),
             ))
-            .field(
-                FormField::new(
-                    "evidence",
-                    "file",
-                    tr(lang, "佐证文件（可选）", "Evidence file (optional)"),
-                )
-                .hint(tr(
-                    lang,
-                    "照片、扫描件或文档，最大 8 MiB；记录其 SHA-256。",
-                    "A photo, scan or document up to 8 MiB; its SHA-256 is recorded.",
-                )),
-            )
+            .field(super::forms::evidence_file("evidence", lang))
             .field(FormField::new(
                 "on",
                 "date",
@@ -289,31 +285,11 @@ async fn render(
     html(status, page.render())
 }
 
-/// Where a finished action goes: the task's page, saying what was done.
-fn after(key: &str, done: &str, lang: Lang) -> Response {
-    let to = with_lang(&format!("/tasks/{key}?done={done}"), lang);
-    Redirect::to(&to).into_response()
-}
-
 /// The fields of a task form, and its language.
 fn read_form(pairs: Vec<(String, String)>) -> (BTreeMap<String, String>, Lang) {
     let typed = typed(pairs);
     let lang = form_lang(typed.get("lang").map(String::as_str));
     (typed, lang)
-}
-
-/// Whether the form's key already changed this task: an audit entry of the task carries it as
-/// its request id (the first of a double submit).
-async fn acted_before(service: &Service, user: &Officer, task: &str, form_key: &str) -> bool {
-    !form_key.is_empty()
-        && service
-            .task_history(user, task)
-            .await
-            .is_ok_and(|(_, entries)| {
-                entries
-                    .iter()
-                    .any(|e| e.request_id.as_deref() == Some(form_key))
-            })
 }
 
 /// The service field each task form names, by form field.
@@ -325,48 +301,10 @@ const TASK_FIELDS: &[(Field, &str)] = &[
     (Field::File, "evidence"),
 ];
 
-/// A transfer, delegation or reopening: checks the version the form was read at, then calls
-/// `change` with the service acting under the form's key.
-async fn change(
-    state: AppState,
-    user: Officer,
-    uri: Uri,
-    key: String,
-    pairs: Vec<(String, String)>,
-    form: &'static str,
-    change: impl AsyncFnOnce(&Service, &BTreeMap<String, String>) -> Result<(), ServiceError>,
-) -> Response {
-    let (typed, lang) = read_form(pairs);
-    let form_key = text(&typed, "key").to_owned();
-    let current = match state.service.resolve_task(&key).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&uri, lang, &user, e),
-    };
-    let id = current.value.id.0.simple().to_string();
-    if let Some(read) = read_version(&typed)
-        && read != current.version
-    {
-        if acted_before(&state.service, &user, &id, &form_key).await {
-            return after(&id, form, lang);
-        }
-        let outcome = Outcome::new(form, &typed).stale(lang, read, current.version);
-        return render(&state, &user, lang, &uri, &id, None, Some(outcome)).await;
-    }
-    let service = if form_key.is_empty() {
-        state.service.clone()
-    } else {
-        state.service.with_request_id(form_key)
-    };
-    match change(&service, &typed).await {
-        Ok(()) => after(&id, form, lang),
-        Err(e) => {
-            let outcome = Outcome::new(form, &typed).service_error(e, lang, TASK_FIELDS);
-            render(&state, &user, lang, &uri, &id, None, Some(outcome)).await
-        }
-    }
-}
-
-/// `POST /tasks/{key}/{action}`: transfer, delegate (an empty `to` takes it back) or reopen.
+/// `POST /tasks/{key}/{action}`: transfer, delegate (an empty `to` takes it back) or reopen,
+/// through [`Service::apply_task_change_once`] with the form's key and the version it was read
+/// at: a repeat of the key is answered as the first was; a form made stale by someone else says
+/// so and shows the task as it is now.
 pub(super) async fn change_task(
     state: AppState,
     PageUser(user): PageUser,
@@ -374,14 +312,12 @@ pub(super) async fn change_task(
     Path((key, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = user.clone();
-    let task = key.clone();
-    let form = match action.as_str() {
-        "transfer" => "transfer",
-        "delegate" => "delegate",
-        "reopen" => "reopen",
+    let (typed, lang) = read_form(pairs);
+    let (form, use_case): (&'static str, &'static str) = match action.as_str() {
+        "transfer" => ("transfer", "task.transfer"),
+        "delegate" => ("delegate", "task.delegate"),
+        "reopen" => ("reopen", "task.reopen"),
         _ => {
-            let lang = query_lang(uri.query());
             return message_page(
                 StatusCode::NOT_FOUND,
                 lang,
@@ -389,36 +325,75 @@ pub(super) async fn change_task(
             );
         }
     };
-    change(
-        state,
-        user,
-        uri,
-        key,
-        pairs,
-        form,
-        async move |s, f| match form {
-            "transfer" => s
-                .transfer_task(&actor, &task, text(f, "to"), text(f, "reason"))
-                .await
-                .map(|_| ()),
-            "delegate" => {
-                let to = Some(text(f, "to")).filter(|t| !t.is_empty());
-                s.delegate_task(&actor, &task, to).await.map(|_| ())
-            }
-            _ => s
-                .reopen_task(&actor, &task, text(f, "reason"))
-                .await
-                .map(|_| ()),
+    let current = match state.service.resolve_task(&key).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&uri, lang, &user, e),
+    };
+    let id = current.value.id.0.simple().to_string();
+    let change = match form {
+        "transfer" => TaskChange::Transfer {
+            to: text(&typed, "to").to_owned(),
+            reason: text(&typed, "reason").to_owned(),
         },
-    )
-    .await
+        "delegate" => TaskChange::Delegate {
+            to: Some(text(&typed, "to").to_owned()).filter(|t| !t.is_empty()),
+        },
+        _ => TaskChange::Reopen {
+            reason: text(&typed, "reason").to_owned(),
+        },
+    };
+    let once = super::forms::once(
+        &typed,
+        use_case,
+        &format!("/tasks/{id}/{form}"),
+        None,
+        done_location(&id, form, lang),
+    );
+    let read = read_version(&typed);
+    let service = state.service.with_request_id(once.key().to_owned());
+    match service
+        .apply_task_change_once(&user, &id, change, read, &once)
+        .await
+    {
+        Ok(answer) => super::forms::answered(&once, answer),
+        Err(e) => {
+            let outcome = stale_or_refused(&state, &id, form, &typed, lang, read, e).await;
+            render(&state, &user, lang, &uri, &id, None, Some(outcome)).await
+        }
+    }
+}
+
+/// The page a finished task action goes to: the task's, saying what was done.
+fn done_location(id: &str, done: &str, lang: Lang) -> String {
+    with_lang(&format!("/tasks/{id}?done={done}"), lang)
+}
+
+/// A refused task form: stale (someone changed the task since the version it was read at),
+/// or the service's error beside its field.
+async fn stale_or_refused(
+    state: &AppState,
+    id: &str,
+    form: &str,
+    typed: &BTreeMap<String, String>,
+    lang: Lang,
+    read: Option<i64>,
+    error: ServiceError,
+) -> Outcome {
+    if error.kind() == ErrorKind::Conflict
+        && let Some(read) = read
+        && let Ok(now) = state.service.resolve_task(id).await
+    {
+        return Outcome::new(form, typed).stale(lang, read, now.version);
+    }
+    Outcome::new(form, typed).service_error(error, lang, TASK_FIELDS)
 }
 
 /// An uploaded file (evidence, or a ledger to import).
 pub(super) struct Upload {
     /// The file's name on the officer's machine.
     pub name: String,
-    media_type: String,
+    /// Its media type as the browser sent it.
+    pub media_type: String,
     /// Its content.
     pub bytes: Vec<u8>,
 }
@@ -501,7 +476,6 @@ pub(super) async fn complete(
         }
     };
     let (typed, lang) = read_form(pairs);
-    let form_key = text(&typed, "key").to_owned();
     let current = match state.service.resolve_task(&key).await {
         Ok(t) => t,
         Err(e) => return error_page(&uri, lang, &user, e),
@@ -540,60 +514,33 @@ pub(super) async fn complete(
         None => None,
     };
     let note = Some(text(&typed, "note").to_owned()).filter(|n| !n.is_empty());
-    let location = format!("/tasks/{id}?done=complete&lang={}", lang.code());
-    let print = format!(
-        "note={}\non={}\nevidence={}",
-        note.as_deref().unwrap_or_default(),
-        on.map(|d| d.to_string()).unwrap_or_default(),
-        evidence.as_deref().unwrap_or_default()
-    );
-    let once = Idempotent::new(
-        form_key.clone(),
+    let once = super::forms::once(
+        &typed,
         "task.done",
-        fingerprint("POST", &format!("/tasks/{id}/done"), print.as_bytes()),
-        |_: &peiyu_service::TaskDone| StoredAnswer {
-            status: 303,
-            body: location.clone(),
-            etag: None,
-        },
+        &format!("/tasks/{id}/done"),
+        upload.as_ref().map(|u| u.bytes.as_slice()),
+        done_location(&id, "complete", lang),
     );
-    let stale = read_version(&typed).filter(|read| *read != current.version);
-    let outcome = if form_key.is_empty() {
-        match stale {
-            Some(read) => Err(Outcome::new("complete", &typed).stale(lang, read, current.version)),
-            None => state
-                .service
-                .complete_task(&user, &id, note, evidence, on)
-                .await
-                .map(|_| location.clone())
-                .map_err(|e| Outcome::new("complete", &typed).service_error(e, lang, TASK_FIELDS)),
+    let service = state.service.with_request_id(once.key().to_owned());
+    let outcome = match read_version(&typed).filter(|read| *read != current.version) {
+        // Completing takes no version: a stale form is a repeat of a key that acted (its
+        // answer replayed), or else refused as stale.
+        Some(read) => {
+            let conflict = ServiceError::Conflict {
+                message: peiyu_domain::Text::new("表单已过期", "the form is stale"),
+            };
+            match service.once(&user, &once, async { Err(conflict) }).await {
+                Ok(answer) => Ok(answer),
+                Err(_) => Err(Outcome::new("complete", &typed).stale(lang, read, current.version)),
+            }
         }
-    } else if let Some(read) = stale {
-        // A repeat of a key that already acted replays its answer; else the form is stale.
-        let conflict = ServiceError::Conflict {
-            message: peiyu_domain::Text::new("表单已过期", "the form is stale"),
-        };
-        match state
-            .service
-            .once(&user, &once, async { Err(conflict) })
-            .await
-        {
-            Ok(Answer::Replayed(answer)) => Ok(answer.body),
-            _ => Err(Outcome::new("complete", &typed).stale(lang, read, current.version)),
-        }
-    } else {
-        match state
-            .service
+        None => service
             .complete_task_once(&user, &id, note, evidence, on, &once)
             .await
-        {
-            Ok(Answer::First { .. }) => Ok(location.clone()),
-            Ok(Answer::Replayed(answer)) => Ok(answer.body),
-            Err(e) => Err(Outcome::new("complete", &typed).service_error(e, lang, TASK_FIELDS)),
-        }
+            .map_err(|e| Outcome::new("complete", &typed).service_error(e, lang, TASK_FIELDS)),
     };
     match outcome {
-        Ok(to) => Redirect::to(&to).into_response(),
+        Ok(answer) => super::forms::answered(&once, answer),
         Err(outcome) => render(&state, &user, lang, &uri, &id, None, Some(outcome)).await,
     }
 }

@@ -1,13 +1,14 @@
 //! The tokens page (`/admin/tokens`): the API tokens one may see (every one for an admin, one's
 //! own for anyone else), creating one — its secret shown once, on the page that answers the
-//! form, never again — and revoking one, through the same service calls as `peiyu token create`,
+//! form, never again: the form acts once per key ([`Service::create_token_once`]), and a
+//! repeat is told the token exists and its secret was shown once — and revoking one, through the same service calls as `peiyu token create`,
 //! `token list` and `token revoke`.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use peiyu_domain::Role;
-use peiyu_service::{ApiToken, Field};
+use peiyu_service::{Answer, ApiToken, Field, IssuedToken, StoredAnswer};
 
 use super::forms::{ActionForm, FormField, Outcome, text, typed};
 use super::*;
@@ -233,10 +234,7 @@ pub(super) async fn tokens_action(
 ) -> Response {
     let typed: BTreeMap<String, String> = typed(pairs);
     let lang = form_lang(typed.get("lang").map(String::as_str));
-    let service = match text(&typed, "key") {
-        "" => state.service.clone(),
-        key => state.service.with_request_id(key.to_owned()),
-    };
+    let service = super::forms::acting(&state.service, &typed);
     if text(&typed, "intent") == "revoke" {
         let failed = |e| Outcome::new("revoke", &typed).service_error(e, lang, FIELDS);
         return match service.revoke_token(&user, text(&typed, "token")).await {
@@ -265,11 +263,37 @@ pub(super) async fn tokens_action(
         "" => None,
         login => Some(login),
     };
+    // The key keeps the token's name, never its secret: a repeat says it was shown once.
+    let once = super::forms::keyed(
+        &typed,
+        "token.create",
+        "/admin/tokens",
+        None,
+        |issued: &IssuedToken| StoredAnswer {
+            status: 200,
+            body: issued.token.name.clone(),
+            etag: None,
+        },
+    );
+    let service = state.service.with_request_id(once.key().to_owned());
     match service
-        .create_token(&user, owner, text(&typed, "name"), expires)
+        .create_token_once(&user, owner, text(&typed, "name"), expires, &once)
         .await
     {
-        Ok(created) => {
+        Ok(Answer::Replayed(first)) => {
+            let note = match lang {
+                Lang::Zh => format!(
+                    "令牌“{}”已经创建过了，它的密钥只在创建时显示一次：如未保存，请吊销它并另建一个。",
+                    first.body
+                ),
+                Lang::En => format!(
+                    "The token \"{}\" was already created; its secret was shown once. If it was not saved, revoke the token and create another.",
+                    first.body
+                ),
+            };
+            render(&state, &user, lang, &uri, Some(note), None, None).await
+        }
+        Ok(Answer::First { value: created, .. }) => {
             let shown = match lang {
                 Lang::Zh => format!(
                     "已为{}创建令牌“{}”。请现在复制保存，它只显示这一次：{}",

@@ -52,6 +52,37 @@ async fn first_task(w: &World) -> String {
     task.id.0.simple().to_string()
 }
 
+/// Checks that the evidence file `file` is kept and served back as uploaded.
+async fn served_back(w: &World, cookie: &str, file: &[u8]) {
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(file))
+    };
+    let r = get(w.addr, &format!("/evidence/{sha}"))
+        .header("Cookie", cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.bytes, file);
+}
+
+/// Two more officers, 李娜 (`li`) and 赵强 (`zhao`).
+async fn li_and_zhao(w: &World) {
+    for (login, name) in [("li", "李娜"), ("zhao", "赵强")] {
+        w.service
+            .add_officer(
+                &w.admin,
+                NewOfficer {
+                    login: Login::new(login).unwrap(),
+                    name: name.into(),
+                    role: Role::Officer,
+                },
+            )
+            .await
+            .unwrap();
+    }
+}
+
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
     multipart_with(fields, "evidence", file)
 }
@@ -131,7 +162,7 @@ async fn completing_a_task_with_a_note_and_evidence_acts_once_per_key() {
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(
             r.header("location"),
-            Some(format!("/tasks/{id}?done=complete&lang=zh").as_str())
+            Some(format!("/tasks/{id}?done=complete").as_str())
         );
     }
     let (task, entries) = w.service.task_history(&w.wang, &id).await.unwrap();
@@ -150,12 +181,7 @@ async fn completing_a_task_with_a_note_and_evidence_acts_once_per_key() {
         "{recorded}"
     );
     // Kept in the database, downloadable from the task's page.
-    let r = get(w.addr, &format!("/evidence/{sha}"))
-        .header("Cookie", &cookie)
-        .send()
-        .await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.bytes, file);
+    served_back(&w, &cookie, file).await;
     let done: Vec<_> = entries.iter().filter(|e| e.action == "task.done").collect();
     assert_eq!(done.len(), 1, "acted once");
     assert!(
@@ -178,19 +204,7 @@ async fn completing_a_task_with_a_note_and_evidence_acts_once_per_key() {
 #[tokio::test]
 async fn a_transfer_with_a_stale_version_says_someone_changed_it_first() {
     let w = world().await;
-    for (login, name) in [("li", "李娜"), ("zhao", "赵强")] {
-        w.service
-            .add_officer(
-                &w.admin,
-                NewOfficer {
-                    login: Login::new(login).unwrap(),
-                    name: name.into(),
-                    role: Role::Officer,
-                },
-            )
-            .await
-            .unwrap();
-    }
+    li_and_zhao(&w).await;
     // A task is handed over within the team (the handover rule): wang, li and zhao are one.
     w.service
         .add_team(&w.admin, "企业培育工作专班", Some("wang"))
@@ -326,15 +340,26 @@ async fn a_blocked_advance_says_why_beside_its_field_and_a_check_lists_every_gua
         .find(|m| m.guards.iter().any(|g| !g.passed) && m.to.as_str() != "withdrawn")
         .expect("a blocked move");
     let to = blocked.to.as_str().to_owned();
-    let form = format!(
-        "csrf={csrf}&key={key}&version={version}&lang=zh&track=industrial&to={to}&reason=&evidence="
-    );
+    let form = |intent: &str| {
+        multipart_with(
+            &[
+                ("csrf", &csrf),
+                ("key", &key),
+                ("version", &version),
+                ("lang", "zh"),
+                ("track", "industrial"),
+                ("to", &to),
+                ("reason", ""),
+                ("evidence", ""),
+                ("intent", intent),
+            ],
+            "evidence_file",
+            None,
+        )
+    };
     // The check changes nothing and lists each guard.
-    let r = post(w.addr, &action)
-        .header("Cookie", &cookie)
-        .form(&format!("{form}&intent=check"))
-        .send()
-        .await;
+    let (ct, body) = form("check");
+    let r = send_multipart(&w, &action, &cookie, &ct, body).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(
         r.body
@@ -343,11 +368,8 @@ async fn a_blocked_advance_says_why_beside_its_field_and_a_check_lists_every_gua
         r.body
     );
     // The advance itself is refused with the failing guards beside the stage chosen.
-    let r = post(w.addr, &action)
-        .header("Cookie", &cookie)
-        .form(&format!("{form}&intent=advance"))
-        .send()
-        .await;
+    let (ct, body) = form("advance");
+    let r = send_multipart(&w, &action, &cookie, &ct, body).await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
         r.body.contains("id=\"advance-industrial-to-error\""),
@@ -746,4 +768,367 @@ async fn a_ledger_upload_writes_nothing_unless_every_row_is_valid_or_invalid_one
     let r = upload("", "big.csv", big).await;
     assert_eq!(r.status, 413, "{}", r.body);
     assert!(r.body.contains("超过 20 MiB"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn an_advance_with_an_evidence_file_acts_once_and_records_its_sha256() {
+    let w = world().await;
+    let cookie = wang_session(&w).await;
+    let (body, csrf) = factory_page(&w, &cookie).await;
+    let action = format!("/enterprises/{}/advance", w.factory.uscc);
+    assert!(
+        body.contains("enctype=\"multipart/form-data\""),
+        "the advance sends a file: {body}"
+    );
+    let key = hidden(&body, &action, "key");
+    let version = hidden(&body, &action, "version");
+    let file = b"minutes of the cultivation meeting";
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(file))
+    };
+    let (ct, sent) = multipart_with(
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("version", &version),
+            ("lang", "zh"),
+            ("track", "industrial"),
+            ("to", "cultivating"),
+            ("reason", "列入培育"),
+            ("evidence", "柳工信〔2023〕12号"),
+            ("intent", "advance"),
+        ],
+        "evidence_file",
+        Some(("meeting.pdf", file)),
+    );
+    // A double tap: both go to the enterprise's page; the case moves once.
+    for _ in 0..2 {
+        let r = send_multipart(&w, &action, &cookie, &ct, sent.clone()).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/enterprises/{}?done=advance", w.factory.uscc).as_str())
+        );
+    }
+    let cases = w
+        .service
+        .show_cases(&w.wang, w.factory.uscc.as_str())
+        .await
+        .unwrap();
+    let case = &cases.cases[0];
+    assert_eq!(case.cultivation.value.stage.as_str(), "cultivating");
+    let moved: Vec<_> = case
+        .history
+        .iter()
+        .filter(|t| t.to.as_str() == "cultivating")
+        .collect();
+    assert_eq!(moved.len(), 1, "moved once");
+    let evidence = &moved[0].evidence;
+    assert_eq!(evidence[0], "柳工信〔2023〕12号");
+    assert!(
+        evidence[1].starts_with(&format!("sha256:{sha} meeting.pdf")),
+        "{evidence:?}"
+    );
+    let entries = w
+        .service
+        .audit_log(&w.admin, &peiyu_service::AuditQuery::default())
+        .await
+        .unwrap();
+    let moves: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "case.advance")
+        .collect();
+    assert_eq!(moves.len(), 1);
+    assert!(
+        moves[0].after.as_deref().unwrap_or_default().contains(&sha),
+        "the SHA-256 is in the audit entry"
+    );
+    assert_eq!(moves[0].request_id.as_deref(), Some(key.as_str()));
+    // The case's stage moves link it on the enterprise's page.
+    let (page, _) = factory_page(&w, &cookie).await;
+    assert!(
+        page.contains(&format!(
+            "<a href=\"/evidence/{sha}\">sha256:{sha} meeting.pdf"
+        )),
+        "{page}"
+    );
+    // The file is kept, and downloadable.
+    served_back(&w, &cookie, file).await;
+    assert!(w.service.verify_audit(&w.admin).await.unwrap().ok());
+}
+
+#[tokio::test]
+async fn a_double_submit_of_a_batch_move_or_a_new_task_acts_once() {
+    let w = world().await;
+    let cookie = admin_session(&w).await;
+    let (body, csrf) = factory_page(&w, &cookie).await;
+    let uscc = w.factory.uscc.to_string();
+    let batch_key = hidden(&body, &format!("/enterprises/{uscc}/batch"), "key");
+    let task_key = hidden(&body, &format!("/enterprises/{uscc}/task"), "key");
+    let batch = format!(
+        "csrf={csrf}&key={batch_key}&lang=zh&year=2023&batch=2&reason=%E4%BA%A7%E5%80%BC%E5%A2%9E%E9%95%BF"
+    );
+    let task = format!(
+        "csrf={csrf}&key={task_key}&lang=zh&kind=visit&title=%E5%9B%9E%E8%AE%BF&assignee=wang&due=2023-07-10"
+    );
+    for (path, form, done) in [("batch", &batch, "batch"), ("task", &task, "task")] {
+        for _ in 0..2 {
+            let r = post(w.addr, &format!("/enterprises/{uscc}/{path}"))
+                .header("Cookie", &cookie)
+                .form(form)
+                .send()
+                .await;
+            assert_eq!(r.status, 303, "{}", r.body);
+            assert_eq!(
+                r.header("location"),
+                Some(format!("/enterprises/{uscc}?done={done}").as_str())
+            );
+        }
+    }
+    let (_, moves) = w.service.batch_history(&w.admin, &uscc).await.unwrap();
+    assert_eq!(moves.len(), 1, "put on the list once: {moves:?}");
+    let tasks = w
+        .service
+        .list_tasks(&w.admin, &peiyu_service::ListTasks::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        tasks
+            .tasks
+            .iter()
+            .filter(|t| t.value.title == "回访")
+            .count(),
+        1,
+        "added once"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_changes_a_role_and_a_team_and_deactivates_an_officer_each_once() {
+    let w = world().await;
+    li_and_zhao(&w).await;
+    w.service
+        .add_team(&w.admin, "企业培育工作专班", None)
+        .await
+        .unwrap();
+    let task = first_task(&w).await;
+    let cookie = admin_session(&w).await;
+    let r = get(w.addr, "/admin").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for label in ["调整角色", "调整专班", "停用干部", "接替者"] {
+        assert!(r.body.contains(label), "{label}: {}", r.body);
+    }
+    let csrf = csrf_in(&r.body);
+    let send = async |path: &str, form: String| {
+        post(w.addr, path)
+            .header("Cookie", &cookie)
+            .form(&form)
+            .send()
+            .await
+    };
+
+    // A role change without a reason: beside the field, the choice kept, nothing changed.
+    let key = hidden(&r.body, "/admin/role", "key");
+    let r2 = send(
+        "/admin/role",
+        format!("csrf={csrf}&key={key}&lang=zh&officer=li&role=lead&reason="),
+    )
+    .await;
+    assert_eq!(r2.status, 422, "{}", r2.body);
+    assert!(r2.body.contains("id=\"role-reason-error\""), "{}", r2.body);
+    assert_eq!(w.service.actor("li").await.unwrap().role, Role::Officer);
+    let form =
+        format!("csrf={csrf}&key={key}&lang=zh&officer=li&role=lead&reason=%E4%BB%BB%E5%91%BD");
+    for _ in 0..2 {
+        let r = send("/admin/role", form.clone()).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.header("location"), Some("/admin?done=role"));
+    }
+    assert_eq!(w.service.actor("li").await.unwrap().role, Role::Lead);
+
+    // Into the team and off it again, each once.
+    let key = hidden(&r.body, "/admin/team", "key");
+    let join = format!(
+        "csrf={csrf}&key={key}&lang=zh&team=%E4%BC%81%E4%B8%9A%E5%9F%B9%E8%82%B2%E5%B7%A5%E4%BD%9C%E4%B8%93%E7%8F%AD&officer=zhao&intent=join"
+    );
+    for _ in 0..2 {
+        assert_eq!(send("/admin/team", join.clone()).await.status, 303);
+    }
+    let members = |teams: Vec<peiyu_service::TeamView>| {
+        teams[0]
+            .members
+            .iter()
+            .map(|m| m.login.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        members(w.service.list_teams(&w.admin).await.unwrap()),
+        ["zhao"]
+    );
+    let leave = join
+        .replace(&key, "leave-key")
+        .replace("intent=join", "intent=leave");
+    for _ in 0..2 {
+        let r = send("/admin/team", leave.clone()).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.header("location"), Some("/admin?done=leave"));
+    }
+    assert!(members(w.service.list_teams(&w.admin).await.unwrap()).is_empty());
+    // Taking off someone not on it: beside the officer, in words.
+    let r2 = send("/admin/team", leave.replace("leave-key", "leave-again")).await;
+    assert_eq!(r2.status, 422, "{}", r2.body);
+    assert!(r2.body.contains("id=\"team-officer-error\""), "{}", r2.body);
+
+    // Wang deactivated, his work to zhao: once, in one unit of work.
+    let key = hidden(&r.body, "/admin/deactivate", "key");
+    let form = format!(
+        "csrf={csrf}&key={key}&lang=zh&officer=wang&successor=zhao&reason=%E8%B0%83%E5%B2%97&intent=deactivate"
+    );
+    for _ in 0..2 {
+        let r = send("/admin/deactivate", form.clone()).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.header("location"), Some("/admin?done=deactivate"));
+    }
+    assert!(!w.service.actor("wang").await.is_ok_and(|o| o.active));
+    let zhao = w.service.actor("zhao").await.unwrap();
+    assert_eq!(
+        w.service.resolve_task(&task).await.unwrap().value.assignee,
+        zhao.id
+    );
+    let r = get(w.addr, "/admin?done=deactivate")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert!(r.body.contains("已停用该干部"), "{}", r.body);
+    let entries = w
+        .service
+        .audit_log(&w.admin, &peiyu_service::AuditQuery::default())
+        .await
+        .unwrap();
+    for (action, n) in [
+        ("officer.role", 1),
+        ("team.join", 1),
+        ("team.leave", 1),
+        ("officer.deactivate", 1),
+    ] {
+        assert_eq!(
+            entries.iter().filter(|e| e.action == action).count(),
+            n,
+            "{action}"
+        );
+    }
+    assert!(w.service.verify_audit(&w.admin).await.unwrap().ok());
+}
+
+#[tokio::test]
+async fn a_token_form_sent_twice_creates_one_token_and_never_shows_its_secret_again() {
+    let w = world().await;
+    let cookie = admin_session(&w).await;
+    let r = get(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    let csrf = csrf_in(&r.body);
+    let key = hidden(&r.body, "/admin/tokens", "key");
+    let before = w.service.list_tokens(&w.admin).await.unwrap().len();
+    let form = format!(
+        "csrf={csrf}&key={key}&lang=zh&intent=create&name=%E5%91%A8%E6%8A%A5&officer=wang&expires="
+    );
+    let first = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&form)
+        .send()
+        .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("py_"), "the secret, this once");
+    let again = post(w.addr, "/admin/tokens")
+        .header("Cookie", &cookie)
+        .form(&form)
+        .send()
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert!(!again.body.contains("py_"), "{}", again.body);
+    assert!(
+        again.body.contains("令牌“周报”已经创建过了"),
+        "{}",
+        again.body
+    );
+    assert_eq!(
+        w.service.list_tokens(&w.admin).await.unwrap().len(),
+        before + 1
+    );
+}
+
+#[tokio::test]
+async fn enterprises_are_found_by_stage_on_the_page_and_the_api() {
+    let w = world().await;
+    let cookie = wang_session(&w).await;
+    let page = async |path: &str| {
+        let r = get(w.addr, path).header("Cookie", &cookie).send().await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body
+    };
+    let api = async |query: &str| {
+        get(w.addr, &format!("/api/v1/enterprises?{query}"))
+            .header("Authorization", &format!("Bearer {}", w.wang_token))
+            .send()
+            .await
+    };
+    let body = page("/enterprises").await;
+    assert!(
+        body.contains("<option value=\"industrial:candidate\">"),
+        "{body}"
+    );
+    let body = page("/enterprises?stage=industrial%3Acandidate").await;
+    assert!(body.contains("柳州精密机械有限公司"), "{body}");
+    assert!(body.contains("找到 1 家"), "{body}");
+    let body = page("/enterprises?stage=industrial%3Acultivating").await;
+    assert!(body.contains("找到 0 家"), "{body}");
+    // A stage the track does not have: beside the field, nothing found.
+    let r = get(w.addr, "/enterprises?stage=industrial%3Anowhere")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"find-enterprises-stage-error\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("找到 0 家"), "{}", r.body);
+    let r = api("stage=candidate&track=industrial").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("柳州精密机械有限公司"), "{}", r.body);
+    let r = api("stage=registered&track=commerce").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body.trim(), "[]");
+    let r = api("stage=nowhere").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("stage"), "{}", r.body);
+    let r = api("track=industrial").await;
+    assert_eq!(r.status, 422, "track without a stage: {}", r.body);
+}
+
+#[tokio::test]
+async fn a_lead_sees_only_the_team_and_transfer_forms_on_the_admin_page() {
+    let w = world().await;
+    w.service
+        .set_role(&w.admin, "wang", Role::Lead, "任命为组长")
+        .await
+        .unwrap();
+    let cookie = wang_session(&w).await;
+    let r = get(w.addr, "/admin").header("Cookie", &cookie).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for form in ["id=\"team\"", "id=\"transfer\""] {
+        assert!(r.body.contains(form), "{form}: {}", r.body);
+    }
+    for form in [
+        "id=\"deactivate\"",
+        "id=\"role\"",
+        "id=\"officer\"",
+        "id=\"notice\"",
+    ] {
+        assert!(!r.body.contains(form), "{form}: {}", r.body);
+    }
 }
