@@ -181,6 +181,26 @@ async fn deactivating_an_officer_hands_over_their_work_and_shuts_every_door() {
             (zhao.id, None)
         );
 
+        // What they left behind can still be listed by their login: nothing open is theirs.
+        let left = service
+            .list_tasks(
+                &admin,
+                &peiyu_service::ListTasks {
+                    officer: Some("wang".into()),
+                    all: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            left.tasks
+                .iter()
+                .all(|t| t.value.status != TaskStatus::Open),
+            "{:?}",
+            left.tasks
+        );
+
         // Every door is shut: token, session, password, and nobody may give them work.
         assert!(service.authenticate(&token.secret).await.unwrap().is_none());
         assert!(service.session(&session.secret).await.unwrap().is_none());

@@ -95,10 +95,11 @@ impl Service {
     pub async fn list_tasks(&self, actor: &Officer, query: &ListTasks) -> ServiceResult<TaskList> {
         let conn = self.store().conn();
         let assignees = match &query.officer {
+            // Any officer's tasks, a deactivated one's too (what they left behind).
             Some(login) => Some(vec![
-                self.actor(login)
-                    .await
-                    .map_err(|_| {
+                officers::find_officer_by_login(conn, login.trim())
+                    .await?
+                    .ok_or_else(|| {
                         ServiceError::invalid(
                             Field::Officer,
                             Text::new(
