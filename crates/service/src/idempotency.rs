@@ -237,6 +237,28 @@ impl Service {
         })
     }
 
+    /// [`Service::once`] for a use case whose answer only a read after its commit shows (a
+    /// case just opened, a list just copied): `act` claims the key in the unit of work that
+    /// makes the change, and its value's answer is stored just after, in a unit of its own. A
+    /// repeat arriving between the two waits for it (the bounded re-read); should the process
+    /// stop between them, the key stays claimed without an answer until it expires.
+    pub(crate) async fn once_answered_after<T>(
+        &self,
+        actor: &Officer,
+        once: &Idempotent<'_, T>,
+        act: impl Future<Output = ServiceResult<T>>,
+    ) -> ServiceResult<Answer<T>> {
+        self.once(actor, once, async {
+            let value = act.await?;
+            crate::in_unit!(self, &crate::actor_of(actor), |uow| {
+                once.answer(uow, &value).await?;
+                Ok(())
+            })?;
+            Ok(value)
+        })
+        .await
+    }
+
     /// A request with a key that failed may have lost the race for its key: the winner's
     /// change is what it ran into. Replays the winner's answer when there is one, else returns
     /// `error`. The winner has committed when the loser's claim fails; the reads are a bound for

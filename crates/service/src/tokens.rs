@@ -10,6 +10,7 @@ use peiyu_storage::{officers, tokens};
 use uuid::Uuid;
 
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 pub use peiyu_storage::tokens::ApiToken;
@@ -65,6 +66,32 @@ impl Service {
         for_login: Option<&str>,
         name: &str,
         expires_on: Option<NaiveDate>,
+    ) -> ServiceResult<CreatedToken> {
+        self.create_token_keyed(actor, for_login, (name, expires_on), None)
+            .await
+    }
+
+    /// [`Service::create_token`] at most once per idempotency key ([`Service::once`]). The
+    /// answer stored with the key is `once`'s rendering, which must leave the secret out: a
+    /// repeat gets the token without its secret (the secret exists only in the first answer).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn create_token_once(
+        &self,
+        actor: &Officer,
+        for_login: Option<&str>,
+        (name, expires_on): (&str, Option<NaiveDate>),
+        once: &Idempotent<'_, CreatedToken>,
+    ) -> ServiceResult<Answer<CreatedToken>> {
+        let create = self.create_token_keyed(actor, for_login, (name, expires_on), Some(once));
+        self.once(actor, once, create).await
+    }
+
+    async fn create_token_keyed(
+        &self,
+        actor: &Officer,
+        for_login: Option<&str>,
+        (name, expires_on): (&str, Option<NaiveDate>),
+        once: Option<&Idempotent<'_, CreatedToken>>,
     ) -> ServiceResult<CreatedToken> {
         let officer = match for_login {
             Some(login) if login != actor.login.as_str() => {
@@ -126,14 +153,13 @@ impl Service {
         };
         let secret = new_secret();
         let hash = tokens::secret_hash(&secret);
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             tokens::insert_token(uow, &token, &hash, officer.login.as_str()).await?;
-            Ok(())
-        })?;
-        Ok(CreatedToken {
-            token,
-            officer,
-            secret,
+            Ok(CreatedToken {
+                token: token.clone(),
+                officer: officer.clone(),
+                secret: secret.clone(),
+            })
         })
     }
 
@@ -172,6 +198,27 @@ impl Service {
     /// Revoking a revoked token changes nothing.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn revoke_token(&self, actor: &Officer, id: &str) -> ServiceResult<ApiToken> {
+        self.revoke_token_keyed(actor, id, None).await
+    }
+
+    /// [`Service::revoke_token`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn revoke_token_once(
+        &self,
+        actor: &Officer,
+        id: &str,
+        once: &Idempotent<'_, ApiToken>,
+    ) -> ServiceResult<Answer<ApiToken>> {
+        self.once(actor, once, self.revoke_token_keyed(actor, id, Some(once)))
+            .await
+    }
+
+    async fn revoke_token_keyed(
+        &self,
+        actor: &Officer,
+        id: &str,
+        once: Option<&Idempotent<'_, ApiToken>>,
+    ) -> ServiceResult<ApiToken> {
         let uuid = Uuid::parse_str(id.trim()).map_err(|_| {
             ServiceError::invalid(
                 Field::TokenId,
@@ -199,13 +246,12 @@ impl Service {
             .await?
             .map(|o| o.login.as_str().to_owned())
             .unwrap_or_default();
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             tokens::revoke_token(uow, &token, &owner).await?;
-            Ok(())
-        })?;
-        Ok(ApiToken {
-            revoked: true,
-            ..token
+            Ok(ApiToken {
+                revoked: true,
+                ..token.clone()
+            })
         })
     }
 

@@ -3,7 +3,10 @@
 //! shares (JSON bodies, `If-Match`, `Idempotency-Key`) are here; the writes by area are in
 //! [`people`], [`enterprises`] and [`batches`].
 
-/// Putting enterprises on a year's four-batches list, moving and removing them.
+/// The year's targets, track definitions and API tokens.
+pub mod admin;
+/// Putting enterprises on a year's four-batches list, moving and removing them; copying,
+/// publishing and accepting suggestions for a whole list.
 pub mod batches;
 /// Adding, changing and archiving an enterprise; its figures; withdrawing a cultivation.
 pub mod enterprises;
@@ -23,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Batch, Sector};
 use peiyu_service::{
     AdvanceCase, AdvanceOutcome, Answer, Field, HistoryQuery, Idempotent, ListEnterprises,
-    ListTasks, NoticeLoad, ServiceError, StoredAnswer, TaskDone,
+    ListTasks, NoticeLoad, ServiceError, StoredAnswer, TaskCompletion, TaskDone,
 };
 use serde::de::DeserializeOwned;
 
@@ -278,6 +281,16 @@ pub(crate) enum Keyed<'a, T> {
     Once(Idempotent<'a, T>),
 }
 
+impl<'a, T> Keyed<'a, T> {
+    /// The key to hand a use case that takes an optional one.
+    pub(crate) fn once(&self) -> Option<&Idempotent<'a, T>> {
+        match self {
+            Keyed::Plain(_) => None,
+            Keyed::Once(once) => Some(once),
+        }
+    }
+}
+
 /// A write as sent: its method, its path (as sent, before nesting), its headers and its raw
 /// body (read whole, up to the body limit). Extracted last by every write handler.
 pub struct Sent {
@@ -387,6 +400,22 @@ impl WriteRequest<'_> {
             e => self.error(e),
         })?;
         Ok(answered(once, answer))
+    }
+
+    /// The response to a write whose use case takes an optional key ([`Keyed::once`]) and
+    /// answers an [`Answer`] either way.
+    pub(crate) fn answered<T>(
+        &self,
+        keyed: &Keyed<'_, T>,
+        outcome: Result<Answer<T>, ServiceError>,
+    ) -> ApiResult<Response> {
+        match keyed {
+            Keyed::Plain(render) => match outcome.map_err(|e| self.error(e))? {
+                Answer::First { value, .. } => Ok(answer_response(&render(&value), false)),
+                Answer::Replayed(stored) => Ok(answer_response(&stored, true)),
+            },
+            Keyed::Once(once) => self.once(once, outcome),
+        }
     }
 
     /// A service error about this request: an input the service names is, unless it is a
@@ -578,6 +607,25 @@ pub async fn advance(
     }
 }
 
+/// A stale `If-Match` (a 409) carries the resource's current `ETag`, which `current` reads
+/// (only for a 409; a resource it cannot read leaves the error as it is). Every versioned
+/// resource's writes answer through it.
+pub(crate) async fn with_current_etag(
+    e: ApiError,
+    current: impl std::future::Future<Output = Option<i64>>,
+) -> ApiError {
+    if e.status != StatusCode::CONFLICT {
+        return e;
+    }
+    match current.await {
+        Some(version) => ApiError {
+            current_etag: etag(version).to_str().ok().map(str::to_owned),
+            ..e
+        },
+        None => e,
+    }
+}
+
 /// A stale `If-Match` on a cultivation (409) carries its current `ETag`.
 pub(crate) async fn with_current_case_etag(
     state: &AppState,
@@ -586,24 +634,14 @@ pub(crate) async fn with_current_case_etag(
     track: &str,
     e: ApiError,
 ) -> ApiError {
-    if e.status != StatusCode::CONFLICT {
-        return e;
-    }
-    let current = state
-        .service
-        .show_cases(actor, key)
-        .await
-        .ok()
-        .and_then(|view| {
-            view.cases
-                .iter()
-                .find(|c| c.cultivation.value.track_key.as_str() == track)
-                .map(|c| c.cultivation.version)
-        });
-    ApiError {
-        current_etag: current.and_then(|v| etag(v).to_str().ok().map(str::to_owned)),
-        ..e
-    }
+    with_current_etag(e, async {
+        let view = state.service.show_cases(actor, key).await.ok()?;
+        view.cases
+            .iter()
+            .find(|c| c.cultivation.value.track_key.as_str() == track)
+            .map(|c| c.cultivation.version)
+    })
+    .await
 }
 
 /// [`advance`] itself.
@@ -681,23 +719,29 @@ pub async fn list_tasks(
     Ok(Json(TaskDto::list(&tasks, lang)))
 }
 
-/// Marks a task done (its id or short id), with an optional note, evidence and day. A repeated
-/// `Idempotency-Key` returns the first answer verbatim (`Idempotent-Replayed: true`).
+/// Marks a task done (its id or short id), with an optional note, evidence and day. With
+/// `If-Match` (the task's `ETag`), a task changed since is a 409 carrying its current `ETag`;
+/// without it, it is completed whatever its version. A repeated `Idempotency-Key` returns the
+/// first answer verbatim (`Idempotent-Replayed: true`).
 #[utoipa::path(
     post, path = "/api/v1/tasks/{id}/done", tag = "tasks",
     params(
         ("id" = String, Path, description = "The task's id or short id"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\" from the task's ETag: completes it only if unchanged since"),
         ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim; the same key for another request is a 422"),
     ),
     request_body(content = Option<CompleteTaskRequest>, description = "Optional"),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The task, done; a replay of the first answer carries Idempotent-Replayed: true", body = TaskDto,
-            headers(("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"))),
+        (status = 200, description = "The task, done, its new version as ETag; a replay of the first answer carries Idempotent-Replayed: true", body = TaskDto,
+            headers(
+                ("ETag" = String, description = "\"<version>\" after the change"),
+                ("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "Not yours to complete", body = Problem),
         (status = 404, description = "No such task", body = Problem),
-        (status = 409, description = "Changed meanwhile", body = Problem),
+        (status = 409, description = "Changed since that version (current_etag says the current one)", body = Problem),
         (status = 422, description = "Invalid, or the Idempotency-Key was used for another request", body = Problem),
     )
 )]
@@ -705,39 +749,41 @@ pub async fn complete_task(
     state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
-    OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    sent: Sent,
 ) -> ApiResult<Response> {
-    let request: CompleteTaskRequest = parse_json(&headers, &body, true)?;
+    let request: CompleteTaskRequest = parse_json(&sent.headers, &sent.body, true)?;
+    let expected = if_match(&sent.headers)?.flatten();
+    let completion = TaskCompletion {
+        key: &id,
+        note: request.note,
+        evidence: request.evidence,
+        on: request.on,
+        expected,
+    };
+    let write = sent.with_params(&["id"]);
     let render = move |done: &TaskDone| StoredAnswer {
         status: 200,
         body: json_text(&TaskDto::versioned(&done.task, &done.names, lang)),
-        etag: None,
+        etag: etag(done.task.version).to_str().ok().map(str::to_owned),
     };
-    let Some(key) = idempotency_key(&headers)? else {
-        let task = state
-            .service
-            .complete_task(&actor, &id, request.note, request.evidence, request.on)
-            .await?;
-        let names = state.service.task_names([&task.value]).await?;
-        return Ok(answer_response(&render(&TaskDone { task, names }), false));
-    };
-    let once = idempotent("POST", key, "task.done", &uri, &body, render);
-    let answer = state
-        .service
-        .complete_task_once(
-            &actor,
-            &id,
-            request.note,
-            request.evidence,
-            request.on,
+    let service = &state.service;
+    let answer = match write.keyed("task.done", render)? {
+        Keyed::Plain(render) => write.plain(
+            &render,
+            service.complete_task_checked(&actor, completion).await,
+        ),
+        Keyed::Once(once) => write.once(
             &once,
-        )
-        .await
-        .map_err(key_error)?;
-    Ok(answered(&once, answer))
+            service
+                .complete_task_checked_once(&actor, completion, &once)
+                .await,
+        ),
+    };
+    match answer {
+        Ok(response) => Ok(response),
+        Err(e) => Err(tasks::with_current_task_etag(&state, &id, e).await),
+    }
 }
 
 /// A year's four-batches list, optionally one batch.
@@ -746,7 +792,8 @@ pub async fn complete_task(
     params(("year" = i32, Path, description = "The list's year"), BatchQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The list", body = BatchListDto),
+        (status = 200, description = "The list, its version as ETag (for If-Match on publishing it)", body = BatchListDto,
+            headers(("ETag" = String, description = "\"<version>\" of the list"))),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No list for that year", body = Problem),
         (status = 422, description = "Invalid year or batch", body = Problem),
@@ -758,7 +805,7 @@ pub async fn batch_list(
     ApiLang(lang): ApiLang,
     Path(year): Path<String>,
     ApiQuery(q): ApiQuery<BatchQuery>,
-) -> ApiResult<Json<BatchListDto>> {
+) -> ApiResult<Response> {
     let year = parse_year(&year)?;
     let batch = q
         .batch
@@ -766,7 +813,11 @@ pub async fn batch_list(
         .transpose()
         .map_err(|e| ServiceError::invalid_from(Field::Batch, &e))?;
     let view = state.service.batch_list(&actor, year, batch).await?;
-    Ok(Json(BatchListDto::new(&view, lang)))
+    let mut response = Json(BatchListDto::new(&view, lang)).into_response();
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(view.list.version));
+    Ok(response)
 }
 
 pub(crate) fn parse_year(s: &str) -> ApiResult<i32> {

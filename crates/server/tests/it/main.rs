@@ -12,6 +12,7 @@ mod openapi;
 mod outage;
 mod pages;
 mod problems;
+mod setup_writes;
 mod tokens;
 mod weekly;
 mod world;
