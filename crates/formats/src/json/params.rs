@@ -67,3 +67,12 @@ pub struct TickParams {
     /// The day to tick as (default: the county's today).
     pub today: Option<NaiveDate>,
 }
+
+/// The format of a list (`?format=`): `json` (the default), `csv`, `xlsx`, `md`, `html`, and
+/// `ics` for the tasks. Without it, an `Accept` naming one of their media types picks it.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileParams {
+    /// `json`, `csv`, `xlsx`, `md` (or `markdown`), `html`; `ics` for tasks.
+    pub format: Option<String>,
+}

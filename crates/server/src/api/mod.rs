@@ -34,7 +34,11 @@ use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
 use crate::lang::ApiLang;
+use crate::views::{file_response, list_format, list_response, rendering_failed};
 use peiyu_formats::json::*;
+use peiyu_formats::lists;
+use peiyu_formats::tr;
+use peiyu_formats::weekly::Format;
 
 /// The longest `Idempotency-Key` accepted (the request id column's width).
 const MAX_IDEMPOTENCY_KEY: usize = 64;
@@ -477,12 +481,19 @@ pub async fn health(state: AppState) -> ApiResult<Json<Health>> {
 /// Enterprises on the county's books, by name.
 #[utoipa::path(
     get, path = "/api/v1/enterprises", tag = "enterprises",
-    params(EnterpriseQuery),
+    params(EnterpriseQuery, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The enterprises", body = Vec<EnterpriseDto>),
+        (status = 200, description = "The enterprises: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            content(
+                (Vec<EnterpriseDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "A filter is invalid", body = Problem),
+        (status = 422, description = "A filter is invalid, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn list_enterprises(
@@ -490,7 +501,10 @@ pub async fn list_enterprises(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
-) -> ApiResult<Json<Vec<EnterpriseDto>>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::ENTERPRISES)?;
     let sector = q
         .sector
         .as_deref()
@@ -510,11 +524,17 @@ pub async fn list_enterprises(
             },
         )
         .await?;
-    Ok(Json(
-        list.iter()
-            .map(|v| EnterpriseDto::from_view(v, lang))
-            .collect(),
-    ))
+    let body: Vec<EnterpriseDto> = list
+        .iter()
+        .map(|v| EnterpriseDto::from_view(v, lang))
+        .collect();
+    let title = tr(lang, "企业名录", "Enterprises");
+    list_response(
+        &body,
+        (&lists::ENTERPRISES, format),
+        (title, "enterprises"),
+        lang,
+    )
 }
 
 /// An enterprise's cultivations: stage, version, the moves possible now with their guards,
@@ -691,12 +711,20 @@ async fn move_case(
 /// Tasks by due date: yours and your team's open tasks by default.
 #[utoipa::path(
     get, path = "/api/v1/tasks", tag = "tasks",
-    params(TaskQuery),
+    params(TaskQuery, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The tasks", body = Vec<TaskDto>),
+        (status = 200, description = "The tasks: JSON by default, or the file of the format asked for (Content-Disposition: attachment); as iCalendar, one all-day event per open task on its due date",
+            content(
+                (Vec<TaskDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+                ("text/calendar"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "No such officer", body = Problem),
+        (status = 422, description = "No such officer, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn list_tasks(
@@ -704,7 +732,10 @@ pub async fn list_tasks(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<TaskQuery>,
-) -> ApiResult<Json<Vec<TaskDto>>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::TASKS)?;
     let tasks = state
         .service
         .list_tasks(
@@ -716,7 +747,13 @@ pub async fn list_tasks(
             },
         )
         .await?;
-    Ok(Json(TaskDto::list(&tasks, lang)))
+    let title = tr(lang, "任务", "Tasks");
+    list_response(
+        &TaskDto::list(&tasks, lang),
+        (&lists::TASKS, format),
+        (title, "tasks"),
+        lang,
+    )
 }
 
 /// Marks a task done (its id or short id), with an optional note, evidence and day. With
@@ -789,14 +826,21 @@ pub async fn complete_task(
 /// A year's four-batches list, optionally one batch.
 #[utoipa::path(
     get, path = "/api/v1/batches/{year}", tag = "batches",
-    params(("year" = i32, Path, description = "The list's year"), BatchQuery),
+    params(("year" = i32, Path, description = "The list's year"), BatchQuery, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The list, its version as ETag (for If-Match on publishing it)", body = BatchListDto,
-            headers(("ETag" = String, description = "\"<version>\" of the list"))),
+        (status = 200, description = "The list, its version as ETag (for If-Match on publishing it): JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            headers(("ETag" = String, description = "\"<version>\" of the list")),
+            content(
+                (BatchListDto = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No list for that year", body = Problem),
-        (status = 422, description = "Invalid year or batch", body = Problem),
+        (status = 422, description = "Invalid year or batch, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn batch_list(
@@ -805,7 +849,10 @@ pub async fn batch_list(
     ApiLang(lang): ApiLang,
     Path(year): Path<String>,
     ApiQuery(q): ApiQuery<BatchQuery>,
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
 ) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::BATCH_LIST)?;
     let year = parse_year(&year)?;
     let batch = q
         .batch
@@ -813,7 +860,16 @@ pub async fn batch_list(
         .transpose()
         .map_err(|e| ServiceError::invalid_from(Field::Batch, &e))?;
     let view = state.service.batch_list(&actor, year, batch).await?;
-    let mut response = Json(BatchListDto::new(&view, lang)).into_response();
+    let title = format!(
+        "{year} {}",
+        tr(lang, "年「四个一批」名单", "four-batches list")
+    );
+    let mut response = list_response(
+        &BatchListDto::new(&view, lang),
+        (&lists::BATCH_LIST, format),
+        (&title, &format!("batches-{year}")),
+        lang,
+    )?;
     response
         .headers_mut()
         .insert(header::ETAG, etag(view.list.version));
@@ -833,12 +889,19 @@ pub(crate) fn parse_year(s: &str) -> ApiResult<i32> {
 /// Progress against the year's targets as of a day.
 #[utoipa::path(
     get, path = "/api/v1/reports/progress", tag = "reports",
-    params(ProgressQuery),
+    params(ProgressQuery, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report", body = ProgressDto),
+        (status = 200, description = "The report: JSON by default, or the file of the format asked for (Content-Disposition: attachment): the workbook of `peiyu report progress --format xlsx`, or its targets, newly registered enterprises, towns and overdue tasks as tables",
+            content(
+                (ProgressDto = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "Invalid year or day", body = Problem),
+        (status = 422, description = "Invalid year or day, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn progress(
@@ -846,21 +909,44 @@ pub async fn progress(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<ProgressQuery>,
-) -> ApiResult<Json<ProgressDto>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::PROGRESS)?;
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&state.service.today()));
     let report = state.service.progress_report(&actor, year, q.as_of).await?;
-    Ok(Json(ProgressDto::new(&report, lang)))
+    let title = format!("{year} {}", tr(lang, "年度进度", "progress"));
+    let stem = format!("progress-{year}");
+    if format == Format::Xlsx {
+        // The workbook the CLI writes, every section on a sheet of its own.
+        let bytes = peiyu_formats::report::xlsx(&report, &title, lang)
+            .map_err(|e| rendering_failed(&e, format))?;
+        return Ok(file_response(bytes, format, &stem));
+    }
+    list_response(
+        &ProgressDto::new(&report, lang),
+        (&lists::PROGRESS, format),
+        (&title, &stem),
+        lang,
+    )
 }
 
 /// An enterprise's timeline across tracks, batch lists, tasks and its record.
 #[utoipa::path(
     get, path = "/api/v1/enterprises/{key}/history", tag = "enterprises",
-    params(("key" = String, Path, description = "USCC or an unambiguous name"), HistoryParams),
+    params(("key" = String, Path, description = "USCC or an unambiguous name"), HistoryParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The timeline", body = HistoryDto),
+        (status = 200, description = "The timeline: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            content(
+                (HistoryDto = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No such enterprise", body = Problem),
         (status = 422, description = "A bad date or format", body = Problem),
@@ -872,7 +958,10 @@ pub async fn history(
     ApiLang(lang): ApiLang,
     Path(key): Path<String>,
     ApiQuery(q): ApiQuery<HistoryParams>,
-) -> ApiResult<Json<HistoryDto>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::HISTORY)?;
     let (enterprise, entries) = state
         .service
         .enterprise_history(
@@ -885,13 +974,20 @@ pub async fn history(
             },
         )
         .await?;
-    Ok(Json(HistoryDto {
+    let body = HistoryDto {
         enterprise: EnterpriseRef::from(&enterprise),
         entries: entries
             .iter()
             .map(|e| TimelineEntryDto::new(e, lang))
             .collect(),
-    }))
+    };
+    let title = format!("{} {}", enterprise.name, tr(lang, "历程", "history"));
+    list_response(
+        &body,
+        (&lists::HISTORY, format),
+        (&title, &format!("history-{}", enterprise.uscc)),
+        lang,
+    )
 }
 
 /// Recomputes every audit hash chain and checks every daily seal.
