@@ -3,15 +3,16 @@
 //! download.
 
 use axum::Json;
-use axum::extract::Path;
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use peiyu_domain::{AuditAction, Batch, Localize, Week, YearMonth};
 use peiyu_formats::json::{
     AsOfDto, AsOfParams, AuditEntryDto, AuditLogParams, BatchDiffDto, BatchHistoryEntryDto,
-    DiffParams, FileParams, MetricsDto, MetricsParams, OfficerDto, Problem, SuggestionDto,
-    TargetParams, TaskShowDto, TeamDto, TrackDto, TrackSummaryDto, WeeklyParams, YearTargetDto,
+    DiffParams, FileParams, ListAnswer, MetricsDto, MetricsParams, OfficerDto, PageParams, Problem,
+    SuggestionDto, TargetParams, TaskShowDto, TeamDto, TrackDto, TrackSummaryDto, WeeklyParams,
+    YearTargetDto,
 };
 use peiyu_formats::lists::{self, ListFile};
 use peiyu_formats::weekly::{self as render, Format};
@@ -42,6 +43,48 @@ fn format_of(asked: Option<&str>, headers: &HeaderMap) -> ApiResult<Format> {
         .and_then(|v| v.to_str().ok())
         .and_then(Format::from_accept)
         .unwrap_or(Format::Json))
+}
+
+/// How a paged list is asked for: its format (`?format=`, else `Accept`) and its page
+/// (`?limit=`, `?cursor=`), with the request's path and query as sent (for a page's `Link`).
+pub struct ListAsk {
+    /// The request's headers (`Accept`).
+    pub headers: HeaderMap,
+    /// The path and query as sent.
+    pub uri: axum::http::Uri,
+    /// `?format=`.
+    pub file: FileParams,
+    /// `?limit=` and `?cursor=`.
+    pub page: PageParams,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ListAsk {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let ApiQuery(file) = ApiQuery::<FileParams>::from_request_parts(parts, state).await?;
+        let ApiQuery(page) = ApiQuery::<PageParams>::from_request_parts(parts, state).await?;
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |OriginalUri(uri)| uri.clone());
+        Ok(ListAsk {
+            headers: parts.headers.clone(),
+            uri,
+            file,
+            page,
+        })
+    }
+}
+
+impl ListAsk {
+    /// The format asked for, among those `file` offers ([`list_format`]).
+    pub(crate) fn format(&self, file: &ListFile) -> ApiResult<Format> {
+        list_format(self.file.format.as_deref(), &self.headers, file)
+    }
 }
 
 /// The format a list is asked for in (`?format=`, else `Accept`), among those `file` offers
@@ -279,12 +322,13 @@ pub async fn teams(
 /// (`peiyu audit log`).
 #[utoipa::path(
     get, path = "/api/v1/audit/log", tag = "audit",
-    params(AuditLogParams, FileParams),
+    params(AuditLogParams, PageParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The entries: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+        (status = 200, description = "The entries: JSON by default (the whole list, or with limit one page and its next_cursor), or the file of the format asked for (Content-Disposition: attachment)",
+            headers(("Link" = String, description = "<…&cursor=…>; rel=\"next\" while a paged list has more")),
             content(
-                (Vec<AuditEntryDto> = "application/json"),
+                (ListAnswer<AuditEntryDto> = "application/json"),
                 ("text/csv"),
                 ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 ("text/markdown"),
@@ -292,7 +336,7 @@ pub async fn teams(
             )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No such enterprise", body = Problem),
-        (status = 422, description = "An unknown action, a bad date, or a format the list is not offered in", body = Problem),
+        (status = 422, description = "An unknown action, a bad date, a bad limit or cursor, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn audit_log(
@@ -300,10 +344,9 @@ pub async fn audit_log(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<AuditLogParams>,
-    headers: HeaderMap,
-    ApiQuery(f): ApiQuery<FileParams>,
+    ask: ListAsk,
 ) -> ApiResult<Response> {
-    let format = list_format(f.format.as_deref(), &headers, &lists::AUDIT_LOG)?;
+    let format = ask.format(&lists::AUDIT_LOG)?;
     let action = q
         .action
         .as_deref()
@@ -323,8 +366,10 @@ pub async fn audit_log(
         )
         .await?;
     let title = tr(lang, "审计日志", "Audit log");
-    list_response(
-        &AuditEntryDto::list(&lines, lang),
+    crate::api::paging::paged_response(
+        AuditEntryDto::list(&lines, lang),
+        (&ask.page, &ask.uri),
+        |e: &AuditEntryDto| format!("{}:{}", e.chain, e.seq),
         (&lists::AUDIT_LOG, format),
         (title, "audit-log"),
         lang,

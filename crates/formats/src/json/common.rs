@@ -98,3 +98,22 @@ impl From<&Enterprise> for EnterpriseRef {
         }
     }
 }
+
+/// One page of a list asked for with `limit` ([`PageParams`](super::PageParams)).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PageDto<T> {
+    /// The items of this page, in the list's order.
+    pub items: Vec<T>,
+    /// The cursor of the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A list's JSON: the whole list without `limit`, one page with it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ListAnswer<T> {
+    /// Every item (no `limit`).
+    All(Vec<T>),
+    /// One page (`limit`).
+    Page(PageDto<T>),
+}

@@ -76,3 +76,16 @@ pub struct FileParams {
     /// `json`, `csv`, `xlsx`, `md` (or `markdown`), `html`; `ics` for tasks.
     pub format: Option<String>,
 }
+
+/// Cursor pagination of a list (`GET /enterprises`, `/tasks`, `/audit/log`): with `limit`,
+/// the answer is one page, `{"items": [...], "next_cursor": ...}`, and a `Link: <…>;
+/// rel="next"` header while there is more; without it, the whole list as before.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// At most this many items, 1 to 1000.
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the page before (only with `limit`).
+    pub cursor: Option<String>,
+}

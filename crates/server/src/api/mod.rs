@@ -10,6 +10,8 @@ pub mod admin;
 pub mod batches;
 /// Adding, changing and archiving an enterprise; its figures; withdrawing a cultivation.
 pub mod enterprises;
+/// Cursor pagination of the long lists.
+pub mod paging;
 /// Adding officers and teams, joining a team.
 pub mod people;
 /// `tick` on demand.
@@ -34,7 +36,7 @@ use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
 use crate::lang::ApiLang;
-use crate::views::{file_response, list_format, list_response, rendering_failed};
+use crate::views::{ListAsk, file_response, list_format, list_response, rendering_failed};
 use peiyu_formats::json::*;
 use peiyu_formats::lists;
 use peiyu_formats::tr;
@@ -481,12 +483,13 @@ pub async fn health(state: AppState) -> ApiResult<Json<Health>> {
 /// Enterprises on the county's books, by name.
 #[utoipa::path(
     get, path = "/api/v1/enterprises", tag = "enterprises",
-    params(EnterpriseQuery, FileParams),
+    params(EnterpriseQuery, PageParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The enterprises: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+        (status = 200, description = "The enterprises: JSON by default (the whole list, or with limit one page and its next_cursor), or the file of the format asked for (Content-Disposition: attachment)",
+            headers(("Link" = String, description = "<…&cursor=…>; rel=\"next\" while a paged list has more")),
             content(
-                (Vec<EnterpriseDto> = "application/json"),
+                (ListAnswer<EnterpriseDto> = "application/json"),
                 ("text/csv"),
                 ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 ("text/markdown"),
@@ -501,10 +504,9 @@ pub async fn list_enterprises(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
-    headers: HeaderMap,
-    ApiQuery(f): ApiQuery<FileParams>,
+    ask: ListAsk,
 ) -> ApiResult<Response> {
-    let format = list_format(f.format.as_deref(), &headers, &lists::ENTERPRISES)?;
+    let format = ask.format(&lists::ENTERPRISES)?;
     let sector = q
         .sector
         .as_deref()
@@ -520,7 +522,8 @@ pub async fn list_enterprises(
                 sector,
                 town: q.town,
                 include_archived: q.archived.unwrap_or(false),
-                ..ListEnterprises::default()
+                mine: q.mine.unwrap_or(false),
+                name_contains: q.name.filter(|n| !n.trim().is_empty()),
             },
         )
         .await?;
@@ -529,8 +532,10 @@ pub async fn list_enterprises(
         .map(|v| EnterpriseDto::from_view(v, lang))
         .collect();
     let title = tr(lang, "企业名录", "Enterprises");
-    list_response(
-        &body,
+    paging::paged_response(
+        body,
+        (&ask.page, &ask.uri),
+        |e: &EnterpriseDto| e.id.to_string(),
         (&lists::ENTERPRISES, format),
         (title, "enterprises"),
         lang,
@@ -711,12 +716,13 @@ async fn move_case(
 /// Tasks by due date: yours and your team's open tasks by default.
 #[utoipa::path(
     get, path = "/api/v1/tasks", tag = "tasks",
-    params(TaskQuery, FileParams),
+    params(TaskQuery, PageParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The tasks: JSON by default, or the file of the format asked for (Content-Disposition: attachment); as iCalendar, one all-day event per open task on its due date",
+        (status = 200, description = "The tasks: JSON by default (the whole list, or with limit one page and its next_cursor), or the file of the format asked for (Content-Disposition: attachment); as iCalendar, one all-day event per open task on its due date",
+            headers(("Link" = String, description = "<…&cursor=…>; rel=\"next\" while a paged list has more")),
             content(
-                (Vec<TaskDto> = "application/json"),
+                (ListAnswer<TaskDto> = "application/json"),
                 ("text/csv"),
                 ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 ("text/markdown"),
@@ -724,7 +730,8 @@ async fn move_case(
                 ("text/calendar"),
             )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "No such officer, or a format the list is not offered in", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "No such officer, an ambiguous enterprise, a bad limit or cursor, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn list_tasks(
@@ -732,24 +739,25 @@ pub async fn list_tasks(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<TaskQuery>,
-    headers: HeaderMap,
-    ApiQuery(f): ApiQuery<FileParams>,
+    ask: ListAsk,
 ) -> ApiResult<Response> {
-    let format = list_format(f.format.as_deref(), &headers, &lists::TASKS)?;
+    let format = ask.format(&lists::TASKS)?;
     let tasks = state
         .service
         .list_tasks(
             &actor,
             &ListTasks {
                 officer: q.officer,
-                enterprise: None,
+                enterprise: q.enterprise.filter(|e| !e.trim().is_empty()),
                 all: q.all.unwrap_or(false),
             },
         )
         .await?;
     let title = tr(lang, "任务", "Tasks");
-    list_response(
-        &TaskDto::list(&tasks, lang),
+    paging::paged_response(
+        TaskDto::list(&tasks, lang),
+        (&ask.page, &ask.uri),
+        |t: &TaskDto| t.id.to_string(),
         (&lists::TASKS, format),
         (title, "tasks"),
         lang,

@@ -204,3 +204,132 @@ async fn open_tasks_are_a_calendar_and_other_formats_are_named() {
         r.body
     );
 }
+
+/// Follows `path` page by page (its `Link: rel="next"`), checking each page against
+/// `next_cursor`; returns the items of every page in order.
+async fn every_page(w: &crate::world::World, path: &str) -> Vec<serde_json::Value> {
+    let mut items = Vec::new();
+    let mut next = Some(path.to_owned());
+    let mut pages = 0;
+    while let Some(path) = next.take() {
+        let r = get(w.addr, &path).bearer(&w.admin_token).send().await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        let page = r.json();
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match (page["next_cursor"].as_str(), r.header("link")) {
+            (Some(cursor), Some(link)) => {
+                let target = link
+                    .strip_prefix('<')
+                    .and_then(|l| l.strip_suffix(">; rel=\"next\""))
+                    .unwrap();
+                assert!(target.contains("cursor="), "{link}");
+                assert!(
+                    target.ends_with(&cursor.replace(':', "%3A")),
+                    "{link} / {cursor}"
+                );
+                next = Some(target.to_owned());
+            }
+            (None, None) => {}
+            other => panic!("next_cursor and Link disagree: {other:?}"),
+        }
+        pages += 1;
+        assert!(pages < 100, "paging does not end");
+    }
+    items
+}
+
+#[tokio::test]
+async fn long_lists_come_in_pages_with_the_clis_filters() {
+    let w = world().await;
+    for (n, name) in [(2, "柳州新材料有限公司"), (3, "石龙食品有限公司")] {
+        let r = crate::client::post(w.addr, "/api/v1/enterprises")
+            .bearer(&w.admin_token)
+            .json(
+                serde_json::json!({"uscc": crate::world::uscc(n).as_str(), "name": name,
+                "sector": "industry", "town": "石龙镇", "officer": "wang"}),
+            )
+            .send()
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = crate::client::post(w.addr, "/api/v1/tasks")
+            .bearer(&w.wang_token)
+            .json(serde_json::json!({"enterprise": name, "kind": "visit", "title": format!("走访{n}"), "due": "5"}))
+            .send()
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    for (whole, paged) in [
+        ("/api/v1/audit/log", "/api/v1/audit/log?limit=4"),
+        ("/api/v1/enterprises", "/api/v1/enterprises?limit=1"),
+        ("/api/v1/tasks?all=true", "/api/v1/tasks?all=true&limit=1"),
+    ] {
+        let all = get(w.addr, whole)
+            .bearer(&w.admin_token)
+            .send()
+            .await
+            .json();
+        let all = all.as_array().unwrap().clone();
+        assert!(all.len() >= 2, "{whole}: {}", all.len());
+        assert_eq!(every_page(&w, paged).await, all, "{paged}");
+    }
+    // A page as a file: the same rows.
+    let r = get(w.addr, "/api/v1/enterprises?limit=1&format=csv")
+        .bearer(&w.admin_token)
+        .send()
+        .await;
+    assert_eq!(r.body.lines().count(), 2, "{}", r.body);
+    assert!(r.header("link").is_some());
+    // Bad limits and cursors are named.
+    for path in [
+        "/api/v1/tasks?limit=0",
+        "/api/v1/tasks?limit=5000",
+        "/api/v1/tasks?limit=2&cursor=nonsense",
+        "/api/v1/tasks?cursor=2.x",
+    ] {
+        let r = get(w.addr, path).bearer(&w.admin_token).send().await;
+        let want = if path.contains("cursor") {
+            "cursor"
+        } else {
+            "limit"
+        };
+        assert_eq!(
+            (r.status, r.field()),
+            (422, want.to_owned()),
+            "{path}: {}",
+            r.body
+        );
+    }
+    // The CLI's filters: by name, mine, and tasks about one enterprise.
+    let r = get(w.addr, "/api/v1/enterprises?name=%E7%9F%B3%E9%BE%99")
+        .bearer(&w.admin_token)
+        .send()
+        .await;
+    let names: Vec<_> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].clone())
+        .collect();
+    assert_eq!(names, [serde_json::json!("石龙食品有限公司")], "{}", r.body);
+    let r = get(w.addr, "/api/v1/enterprises?mine=true")
+        .bearer(&w.wang_token)
+        .send()
+        .await;
+    assert_eq!(r.json().as_array().unwrap().len(), 3, "{}", r.body);
+    let r = get(
+        w.addr,
+        &format!("/api/v1/tasks?enterprise={}", crate::world::uscc(3)),
+    )
+    .bearer(&w.wang_token)
+    .send()
+    .await;
+    let titles: Vec<_> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].clone())
+        .collect();
+    assert_eq!(titles, [serde_json::json!("走访3")], "{}", r.body);
+}
