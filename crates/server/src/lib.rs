@@ -181,6 +181,12 @@ pub fn router(service: Service) -> Router {
         .route("/tokens/{id}/revoke", post(api::admin::revoke_token))
         .route("/tracks/validate", post(api::admin::validate))
         .route(
+            "/import/ledger",
+            post(api::ledgers::import_ledger)
+                .layer(DefaultBodyLimit::max(api::ledgers::MAX_IMPORT_BYTES)),
+        )
+        .route("/export/{ledger}", get(api::ledgers::export_ledger))
+        .route(
             "/batches/{year}/entries/{key}/move",
             post(api::batches::move_entry),
         )

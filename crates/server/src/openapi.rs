@@ -46,6 +46,8 @@ use crate::{api, views};
         api::admin::list_tokens,
         api::admin::create_token,
         api::admin::revoke_token,
+        api::ledgers::import_ledger,
+        api::ledgers::export_ledger,
         api::show_cases,
         api::advance,
         api::list_tasks,
@@ -87,6 +89,7 @@ use crate::{api, views};
         (name = "audit", description = "The hash-chained audit log"),
         (name = "people", description = "Officers and teams"),
         (name = "tracks", description = "Cultivation tracks: stages, moves, guards, task templates"),
+        (name = "ledgers", description = "Ledgers (台账): importing an upload, exporting a download"),
         (name = "calendar", description = "The working-day calendar and the State Council's holiday notices"),
     )
 )]

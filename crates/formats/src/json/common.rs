@@ -41,6 +41,11 @@ pub struct Problem {
     /// For a stale `If-Match` (409): the resource's current `ETag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_etag: Option<String>,
+    /// For a refused import (422): the import's report, as `POST /import/ledger` answers it
+    /// ([`ImportReportDto`](super::ImportReportDto)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
 }
 
 /// One input at fault in a [`Problem`]: exactly one of `pointer`, `parameter` and `header`.

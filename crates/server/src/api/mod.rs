@@ -10,6 +10,8 @@ pub mod admin;
 pub mod batches;
 /// Adding, changing and archiving an enterprise; its figures; withdrawing a cultivation.
 pub mod enterprises;
+/// Importing a ledger as an upload, exporting one as a download.
+pub mod ledgers;
 /// Cursor pagination of the long lists.
 pub mod paging;
 /// Adding officers and teams, joining a team.
@@ -644,7 +646,10 @@ pub(crate) async fn with_current_etag(
     }
     match current.await {
         Some(version) => ApiError {
-            current_etag: etag(version).to_str().ok().map(str::to_owned),
+            extra: Some(Box::new(crate::error::Extra {
+                current_etag: etag(version).to_str().ok().map(str::to_owned),
+                ..e.extra.map(|x| *x).unwrap_or_default()
+            })),
             ..e
         },
         None => e,

@@ -7,6 +7,7 @@ mod actions;
 mod api;
 mod client;
 mod instances;
+mod ledgers;
 mod lists;
 mod matrix;
 mod openapi;

@@ -208,6 +208,16 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         [200, 200, 200, 200, 200, 401, 401, 401],
     ),
     (
+        "GET",
+        "/api/v1/export/enterprises",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/export/tasks?format=xlsx",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
         "POST",
         "/api/v1/officers",
         [403, 403, 403, 403, 201, 401, 401, 401],
@@ -301,6 +311,11 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         "POST",
         "/api/v1/tokens/{wt}/revoke",
         [200, 403, 403, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/import/ledger",
+        [200, 200, 200, 403, 200, 401, 401, 401],
     ),
     (
         "POST",
@@ -613,6 +628,21 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
                 .replace("{wt}", &wang_tokens[i]);
             let mut request = match *method {
                 "GET" => get(w.addr, &concrete),
+                _ if concrete.ends_with("/import/ledger") => {
+                    // One enterprise of the asker's own: a ledger row names its officer.
+                    let csv = format!(
+                        "统一社会信用代码,企业名称,行业,乡镇（街道）\n{},矩阵导入{i},工业,石龙镇\n",
+                        uscc(300 + i as u32)
+                    );
+                    let (content_type, body) = crate::actions::multipart_with(
+                        &[("ledger", "enterprises")],
+                        "file",
+                        Some(("ledger.csv", csv.as_bytes())),
+                    );
+                    request(w.addr, method, &concrete)
+                        .header("Content-Type", &content_type)
+                        .body(&body)
+                }
                 _ if concrete.contains("/tracks") => request(w.addr, method, &concrete)
                     .header("Content-Type", "text/plain")
                     .body(industrial_v2().as_bytes()),
