@@ -64,11 +64,14 @@ with open("schemathesis.toml", "w") as f:
             + values("years", ["2023", "2022", "2024"])
             + values("days", ["2023-06-30", "2023-03-31", "2023-01-01"]))
 PY
+# Revoking a token is left out: the fuzzer finds token ids in GET /tokens and would revoke its
+# own, leaving every later operation 401 (the matrix and tests/it/setup_writes.rs cover it).
 for login in admin qin.zg li.wt lan.xm; do
   echo "schemathesis as $login"
   timeout 300 "$st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
     -H "Authorization: Bearer $(token "$login")" \
     --phases examples,fuzzing -n 25 -w 1 --seed 20261202 \
+    --exclude-path '/api/v1/tokens/{id}/revoke' \
     -c not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
     --no-color > "st-$login.log" || { grep -B2 -A14 "^_\{5,\}" "st-$login.log" | head -60; exit 1; }
   tail -3 "st-$login.log"

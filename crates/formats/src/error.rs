@@ -101,6 +101,12 @@ pub enum FormatError {
         /// Each missing group, as `zh/en` headers.
         missing: Vec<String>,
     },
+    /// A list asked for in a format it is not offered in (a calendar of a list without dates).
+    #[error("this list is not offered as {format}")]
+    Unsupported {
+        /// The format's key.
+        format: &'static str,
+    },
     /// A text that names no weekly-list format.
     #[error("unknown format \"{input}\": expected text, md, csv, xlsx, html, ics or json")]
     UnknownWeeklyFormat {
@@ -140,6 +146,7 @@ impl FormatError {
             FormatError::MissingColumns { missing } => {
                 format!("文件缺少列：{}", missing.join("；"))
             }
+            FormatError::Unsupported { format } => format!("此清单不提供 {format} 格式"),
             FormatError::UnknownWeeklyFormat { input } => {
                 format!("未知的格式 \"{input}\"：应为 text、md、csv、xlsx、html、ics 或 json")
             }

@@ -3,7 +3,7 @@
 //! It turns the service's views into the bytes officers take away — the weekly list as a
 //! terminal table, Markdown, CSV, XLSX, HTML, iCalendar or JSON ([`weekly`]); the ledgers
 //! (台账) of `peiyu export`, an enterprise's history ([`history`]) and the progress report
-//! ([`report`]) as CSV or XLSX — and turns the files officers bring into the rows of the import
+//! ([`report`]) as CSV or XLSX, the API's lists in every file format ([`lists`]) — and turns the files officers bring into the rows of the import
 //! use cases ([`ledger`]: CSV in UTF-8 or GB18030, XLSX, header mapping, rejects files).
 //!
 //! Every CSV file goes through the one CSV writer ([`csv::write`]: UTF-8 with a byte-order
@@ -22,6 +22,7 @@ pub mod history;
 pub mod json;
 pub mod ledger;
 pub mod limits;
+pub mod lists;
 pub mod output;
 pub mod report;
 pub mod sheet;

@@ -51,8 +51,21 @@ pub struct ApiError {
     pub field: Option<String>,
     /// What is wrong and what to do, in both languages.
     pub message: Text,
+    /// What few problems carry (boxed: the error travels in every `Result`).
+    pub extra: Option<Box<Extra>>,
+}
+
+/// The rarer parts of an [`ApiError`].
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
     /// For a stale `If-Match`: the resource's current `ETag`.
     pub current_etag: Option<String>,
+    /// More inputs at fault, after `field`: each a JSON pointer and what is wrong there (the
+    /// rows of an uploaded ledger).
+    pub more: Vec<(String, Text)>,
+    /// A report to carry as the problem's `report` member (an import's, in the request's
+    /// language).
+    pub report: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -63,7 +76,7 @@ impl ApiError {
             kind,
             field: None,
             message,
-            current_etag: None,
+            extra: None,
         }
     }
 
@@ -218,6 +231,12 @@ impl ApiError {
             .field
             .iter()
             .map(|field| locate(field, detail.clone()))
+            .chain(
+                self.extra
+                    .iter()
+                    .flat_map(|x| x.more.iter())
+                    .map(|(field, text)| locate(field, text.get(lang).to_owned())),
+            )
             .collect();
         Problem {
             kind: format!("urn:peiyu:problem:{}", self.kind),
@@ -227,7 +246,8 @@ impl ApiError {
             instance: instance.to_owned(),
             errors,
             request_id: request_id.map(str::to_owned),
-            current_etag: self.current_etag.clone(),
+            current_etag: self.extra.as_ref().and_then(|x| x.current_etag.clone()),
+            report: self.extra.as_ref().and_then(|x| x.report.clone()),
         }
     }
 }
@@ -452,6 +472,15 @@ pub async fn problems(request: Request, next: Next) -> Response {
     };
     let status = response.status();
     if !status.is_client_error() && !status.is_server_error() {
+        return response;
+    }
+    // A problem already written (an idempotency key's stored refusal) is replayed as it is.
+    let written_problem = response.extensions().get::<ApiError>().is_none()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/problem+json"));
+    if written_problem {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -160,6 +160,33 @@ pub fn router(service: Service) -> Router {
         .route("/teams/{team}/members", post(api::people::join_team))
         .route("/batches/{year}/entries", post(api::batches::assign))
         .route(
+            "/batches/{year}/entries/{key}",
+            get(api::batches::show_entry),
+        )
+        .route("/batches/{year}/copy", post(api::batches::copy_list))
+        .route("/batches/{year}/publish", post(api::batches::publish_list))
+        .route(
+            "/batches/{year}/suggestions/accept",
+            post(api::batches::accept_suggestions),
+        )
+        .route(
+            "/enterprises/{key}/cases/{track}/migrate",
+            post(api::enterprises::migrate_case),
+        )
+        .route("/tasks/transfers", post(api::tasks::bulk_transfer))
+        .route(
+            "/tokens",
+            get(api::admin::list_tokens).post(api::admin::create_token),
+        )
+        .route("/tokens/{id}/revoke", post(api::admin::revoke_token))
+        .route("/tracks/validate", post(api::admin::validate))
+        .route(
+            "/import/ledger",
+            post(api::ledgers::import_ledger)
+                .layer(DefaultBodyLimit::max(api::ledgers::MAX_IMPORT_BYTES)),
+        )
+        .route("/export/{ledger}", get(api::ledgers::export_ledger))
+        .route(
             "/batches/{year}/entries/{key}/move",
             post(api::batches::move_entry),
         )
@@ -186,7 +213,7 @@ pub fn router(service: Service) -> Router {
         )
         .route("/teams", get(views::teams).post(api::people::add_team))
         .route("/audit/log", get(views::audit_log))
-        .route("/tracks", get(views::tracks))
+        .route("/tracks", get(views::tracks).post(api::admin::load))
         .route("/tracks/{track}", get(views::track))
         .route("/batches/{year}/diff", get(views::batch_diff))
         .route("/batches/{year}/suggestions", get(views::batch_suggestions))
@@ -196,7 +223,7 @@ pub fn router(service: Service) -> Router {
             get(views::metrics).post(api::enterprises::record_metrics),
         )
         .route("/asof/{date}", get(views::as_of))
-        .route("/targets", get(views::targets))
+        .route("/targets", get(views::targets).post(api::admin::set_target))
         .route("/tasks/{id}/done", post(api::complete_task))
         .route("/tasks/{id}/assign", post(api::tasks::assign_task))
         .route("/tasks/{id}/transfer", post(api::tasks::transfer_task))
@@ -208,12 +235,6 @@ pub fn router(service: Service) -> Router {
         .route("/audit/verify", get(api::verify_audit))
         .route("/calendar", get(api::calendar_outlook))
         .route("/calendar/notices", post(api::load_notice))
-        .route(
-            "/import/{ledger}",
-            post(api::ledgers::import_ledger)
-                .layer(DefaultBodyLimit::max(api::ledgers::MAX_LEDGER_UPLOAD)),
-        )
-        .route("/export/{ledger}", get(api::ledgers::export_ledger))
         .fallback(api::no_route)
         .method_not_allowed_fallback(api::wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

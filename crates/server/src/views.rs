@@ -3,16 +3,18 @@
 //! download.
 
 use axum::Json;
-use axum::extract::Path;
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use peiyu_domain::{AuditAction, Batch, Localize, Week, YearMonth};
 use peiyu_formats::json::{
     AsOfDto, AsOfParams, AuditEntryDto, AuditLogParams, BatchDiffDto, BatchHistoryEntryDto,
-    DiffParams, MetricsDto, MetricsParams, OfficerDto, Problem, SuggestionDto, TargetParams,
-    TaskShowDto, TeamDto, TrackDto, TrackSummaryDto, WeeklyParams, YearTargetDto,
+    DiffParams, FileParams, ListAnswer, MetricsDto, MetricsParams, OfficerDto, PageParams, Problem,
+    SuggestionDto, TargetParams, TaskShowDto, TeamDto, TrackDto, TrackSummaryDto, WeeklyParams,
+    YearTargetDto,
 };
+use peiyu_formats::lists::{self, ListFile};
 use peiyu_formats::weekly::{self as render, Format};
 use peiyu_service::weekly_list::WeeklyQuery;
 use peiyu_service::{AsOfQuery, AuditQuery};
@@ -22,6 +24,7 @@ use crate::api::ApiQuery;
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
 use crate::lang::ApiLang;
+use peiyu_formats::tr;
 
 /// The format a list is asked for in: `?format=` (any of [`Format`]'s keys, `markdown` too),
 /// else the first media type of `Accept` that is one of ours, else JSON.
@@ -40,6 +43,101 @@ fn format_of(asked: Option<&str>, headers: &HeaderMap) -> ApiResult<Format> {
         .and_then(|v| v.to_str().ok())
         .and_then(Format::from_accept)
         .unwrap_or(Format::Json))
+}
+
+/// How a paged list is asked for: its format (`?format=`, else `Accept`) and its page
+/// (`?limit=`, `?cursor=`), with the request's path and query as sent (for a page's `Link`).
+pub struct ListAsk {
+    /// The request's headers (`Accept`).
+    pub headers: HeaderMap,
+    /// The path and query as sent.
+    pub uri: axum::http::Uri,
+    /// `?format=`.
+    pub file: FileParams,
+    /// `?limit=` and `?cursor=`.
+    pub page: PageParams,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ListAsk {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let ApiQuery(file) = ApiQuery::<FileParams>::from_request_parts(parts, state).await?;
+        let ApiQuery(page) = ApiQuery::<PageParams>::from_request_parts(parts, state).await?;
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |OriginalUri(uri)| uri.clone());
+        Ok(ListAsk {
+            headers: parts.headers.clone(),
+            uri,
+            file,
+            page,
+        })
+    }
+}
+
+impl ListAsk {
+    /// The format asked for, among those `file` offers ([`list_format`]).
+    pub(crate) fn format(&self, file: &ListFile) -> ApiResult<Format> {
+        list_format(self.file.format.as_deref(), &self.headers, file)
+    }
+}
+
+/// The format a list is asked for in (`?format=`, else `Accept`), among those `file` offers
+/// and JSON. A `format=` the list is not offered in is a 422 naming `format` with the ones it
+/// is; an `Accept` that names none of them gets JSON.
+pub(crate) fn list_format(
+    asked: Option<&str>,
+    headers: &HeaderMap,
+    file: &ListFile,
+) -> ApiResult<Format> {
+    let format = format_of(asked, headers)?;
+    if format == Format::Json || file.offers(format) {
+        return Ok(format);
+    }
+    if asked.is_none() {
+        return Ok(Format::Json);
+    }
+    let keys = file.keys();
+    Err(ApiError::invalid(
+        "format",
+        format!("此清单不提供「{format}」格式：可用 {}", keys.join("、")),
+        format!(
+            "this list is not offered as \"{format}\": use {}",
+            keys.join(", ")
+        ),
+    ))
+}
+
+/// A list's answer: its JSON view, or (any other `format`) that view laid out by `file` as a
+/// file titled `title`, saved as `<stem>.<extension>`.
+pub(crate) fn list_response<T: serde::Serialize>(
+    view: &T,
+    (file, format): (&ListFile, Format),
+    (title, stem): (&str, &str),
+    lang: peiyu_domain::Lang,
+) -> ApiResult<Response> {
+    if format == Format::Json {
+        return Ok(Json(view).into_response());
+    }
+    let bytes = serde_json::to_value(view)
+        .map_err(peiyu_formats::FormatError::from)
+        .and_then(|value| file.render(&value, format, title, lang))
+        .map_err(|e| rendering_failed(&e, format))?;
+    Ok(file_response(bytes, format, stem))
+}
+
+/// A list that could not be written in `format` (a bug, logged): 500.
+pub(crate) fn rendering_failed(e: &peiyu_formats::FormatError, format: Format) -> ApiError {
+    tracing::error!(error = %e, format = %format, "a list could not be rendered");
+    ApiError::internal(
+        "无法生成该格式的清单",
+        "the list could not be rendered in that format",
+    )
 }
 
 /// `bytes` as a response in `format`: its media type, and for a file (not JSON) a
@@ -152,46 +250,94 @@ fn year_of(text: &str) -> ApiResult<i32> {
 /// The officers, by login (`peiyu officer list`).
 #[utoipa::path(
     get, path = "/api/v1/officers", tag = "people",
+    params(FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The officers", body = Vec<OfficerDto>),
+        (status = 200, description = "The officers: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            content(
+                (Vec<OfficerDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "A format the list is not offered in", body = Problem),
     )
 )]
 pub async fn officers(
     state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
-) -> ApiResult<Json<Vec<OfficerDto>>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::OFFICERS)?;
     let officers = state.service.list_officers(&actor).await?;
-    Ok(Json(OfficerDto::list(&officers, lang)))
+    let title = tr(lang, "干部", "Officers");
+    list_response(
+        &OfficerDto::list(&officers, lang),
+        (&lists::OFFICERS, format),
+        (title, "officers"),
+        lang,
+    )
 }
 
 /// The teams (专班) with their leads and members (`peiyu team list`).
 #[utoipa::path(
     get, path = "/api/v1/teams", tag = "people",
+    params(FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The teams", body = Vec<TeamDto>),
+        (status = 200, description = "The teams: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            content(
+                (Vec<TeamDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
+        (status = 422, description = "A format the list is not offered in", body = Problem),
     )
 )]
-pub async fn teams(state: AppState, Authed(actor): Authed) -> ApiResult<Json<Vec<TeamDto>>> {
+pub async fn teams(
+    state: AppState,
+    Authed(actor): Authed,
+    ApiLang(lang): ApiLang,
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::TEAMS)?;
     let teams = state.service.list_teams(&actor).await?;
-    Ok(Json(TeamDto::list(&teams)))
+    let title = tr(lang, "专班", "Teams");
+    list_response(
+        &TeamDto::list(&teams),
+        (&lists::TEAMS, format),
+        (title, "teams"),
+        lang,
+    )
 }
 
 /// The audit log, oldest first, each entry with its actor and subject named
 /// (`peiyu audit log`).
 #[utoipa::path(
     get, path = "/api/v1/audit/log", tag = "audit",
-    params(AuditLogParams),
+    params(AuditLogParams, PageParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The entries", body = Vec<AuditEntryDto>),
+        (status = 200, description = "The entries: JSON by default (the whole list, or with limit one page and its next_cursor), or the file of the format asked for (Content-Disposition: attachment)",
+            headers(("Link" = String, description = "<…&cursor=…>; rel=\"next\" while a paged list has more")),
+            content(
+                (ListAnswer<AuditEntryDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No such enterprise", body = Problem),
-        (status = 422, description = "An unknown action or a bad date", body = Problem),
+        (status = 422, description = "An unknown action, a bad date, a bad limit or cursor, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn audit_log(
@@ -199,7 +345,9 @@ pub async fn audit_log(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<AuditLogParams>,
-) -> ApiResult<Json<Vec<AuditEntryDto>>> {
+    ask: ListAsk,
+) -> ApiResult<Response> {
+    let format = ask.format(&lists::AUDIT_LOG)?;
     let action = q
         .action
         .as_deref()
@@ -218,7 +366,15 @@ pub async fn audit_log(
             },
         )
         .await?;
-    Ok(Json(AuditEntryDto::list(&lines, lang)))
+    let title = tr(lang, "审计日志", "Audit log");
+    crate::api::paging::paged_response(
+        AuditEntryDto::list(&lines, lang),
+        (&ask.page, &ask.uri),
+        |e: &AuditEntryDto| format!("{}:{}", e.chain, e.seq),
+        (&lists::AUDIT_LOG, format),
+        (title, "audit-log"),
+        lang,
+    )
 }
 
 /// The tracks loaded, each at its newest version (`peiyu track list`).
@@ -362,12 +518,19 @@ pub async fn batch_history(
 /// and stages (`peiyu asof`).
 #[utoipa::path(
     get, path = "/api/v1/asof/{date}", tag = "reports",
-    params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD (not in the future)"), AsOfParams),
+    params(("date" = NaiveDate, Path, description = "The day, YYYY-MM-DD (not in the future)"), AsOfParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The lists as they stood", body = AsOfDto),
+        (status = 200, description = "The lists as they stood: JSON by default, or the file of the format asked for (Content-Disposition: attachment; a CSV file holds the batch places, or the stages when only they were asked for)",
+            content(
+                (AsOfDto = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "A bad day or filter", body = Problem),
+        (status = 422, description = "A bad day or filter, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn as_of(
@@ -376,7 +539,10 @@ pub async fn as_of(
     ApiLang(lang): ApiLang,
     Path(date): Path<String>,
     ApiQuery(q): ApiQuery<AsOfParams>,
-) -> ApiResult<Json<AsOfDto>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::AS_OF)?;
     let date: NaiveDate = date.trim().parse().map_err(|_| {
         ApiError::invalid(
             "date",
@@ -404,13 +570,20 @@ pub async fn as_of(
             },
         )
         .await?;
-    Ok(Json(AsOfDto::new(
+    let body = AsOfDto::new(
         date,
         &view,
         lists_asked || !stages_asked,
         stages_asked || !lists_asked,
         lang,
-    )))
+    );
+    let title = format!("{} {date}", tr(lang, "历史状态", "As of"));
+    list_response(
+        &body,
+        (&lists::AS_OF, format),
+        (&title, &format!("asof-{date}")),
+        lang,
+    )
 }
 
 /// An enterprise's monthly figures (`peiyu metrics list`).
@@ -445,12 +618,19 @@ pub async fn metrics(
 /// A year's targets (`peiyu target list`).
 #[utoipa::path(
     get, path = "/api/v1/targets", tag = "reports",
-    params(TargetParams),
+    params(TargetParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The targets", body = Vec<YearTargetDto>),
+        (status = 200, description = "The targets: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            content(
+                (Vec<YearTargetDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "A year that is not a number", body = Problem),
+        (status = 422, description = "A year that is not a number, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn targets(
@@ -458,10 +638,19 @@ pub async fn targets(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<TargetParams>,
-) -> ApiResult<Json<Vec<YearTargetDto>>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::TARGETS)?;
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&state.service.today()));
     let targets = state.service.targets(&actor, year).await?;
-    Ok(Json(YearTargetDto::list(&targets, lang)))
+    let title = format!("{year} {}", tr(lang, "年度目标", "targets"));
+    list_response(
+        &YearTargetDto::list(&targets, lang),
+        (&lists::TARGETS, format),
+        (&title, &format!("targets-{year}")),
+        lang,
+    )
 }

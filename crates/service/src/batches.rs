@@ -8,7 +8,7 @@ use peiyu_domain::{
 use peiyu_storage::{BatchChange, Versioned, batches, enterprises};
 
 use crate::error::{Field, ServiceError, ServiceResult};
-use crate::idempotency::{Answer, Idempotent};
+use crate::idempotency::{self, Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 /// A list with its entries and their enterprises.
@@ -50,6 +50,42 @@ pub struct ListChange {
     pub reason: String,
     /// The effective date (default today).
     pub on: Option<NaiveDate>,
+}
+
+/// One enterprise's place on a year's list, with its version: the number of recorded moves
+/// of the enterprise on that list, which grows by one with each (its entity tag).
+#[derive(Clone, Debug)]
+pub struct EntryView {
+    /// The enterprise.
+    pub enterprise: Enterprise,
+    /// Its entry.
+    pub entry: BatchEntry,
+    /// Its version.
+    pub version: i64,
+}
+
+/// A recorded change of an entry, with the entry's version after it ([`EntryView::version`]).
+#[derive(Clone, Debug)]
+pub struct EntryMove {
+    /// The move recorded.
+    pub change: BatchMove,
+    /// The entry's version after it.
+    pub version: i64,
+}
+
+/// Suggestions to take onto a year's list ([`Service::accept_suggestions`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Acceptance<'a> {
+    /// The list's year.
+    pub year: i32,
+    /// One enterprise (USCC or unambiguous name), or every one with a suggestion.
+    pub enterprise: Option<&'a str>,
+    /// A batch other than the suggestion (one enterprise only; needs a reason).
+    pub batch: Option<Batch>,
+    /// Why; required when `batch` overrides the suggestion.
+    pub reason: Option<&'a str>,
+    /// The batch rules (TOML) to score with, instead of the county's.
+    pub rules: Option<&'a str>,
 }
 
 fn require_list_keeper(actor: &Officer) -> ServiceResult<()> {
@@ -181,40 +217,76 @@ impl Service {
         to: Option<Batch>,
         create_list: bool,
     ) -> ServiceResult<BatchMove> {
-        self.change_keyed(actor, cmd, to, create_list, None).await
+        let change = (to, create_list, None);
+        Ok(self.change_keyed(actor, cmd, change, None).await?.change)
     }
 
     /// [`Service::assign_batch`], [`Service::move_batch`] or [`Service::remove_batch`] (as
-    /// `kind` says) at most once per idempotency key ([`Service::once`]).
-    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
-    pub async fn change_batch_once(
+    /// `kind` says), conditional on the entry's version when `expected` is given (a conflict
+    /// when the entry moved since: see [`EntryView::version`]), at most once per idempotency
+    /// key when `once` is given ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, cmd, once), fields(actor = %actor.login.as_str(), enterprise = %cmd.enterprise, year = cmd.year))]
+    pub async fn change_batch_entry(
         &self,
         actor: &Officer,
-        kind: ListChangeKind,
-        cmd: &ListChange,
-        once: &Idempotent<'_, BatchMove>,
-    ) -> ServiceResult<Answer<BatchMove>> {
+        (kind, cmd): (ListChangeKind, &ListChange),
+        expected: Option<i64>,
+        once: Option<&Idempotent<'_, EntryMove>>,
+    ) -> ServiceResult<Answer<EntryMove>> {
         let (to, create_list) = match kind {
             ListChangeKind::Assign => (Some(batch_of_change(cmd)?), true),
             ListChangeKind::Move => (Some(batch_of_change(cmd)?), false),
             ListChangeKind::Remove => (None, false),
         };
-        self.once(
-            actor,
-            once,
-            self.change_keyed(actor, cmd, to, create_list, Some(once)),
-        )
-        .await
+        let change = (to, create_list, expected);
+        match once {
+            Some(once) => {
+                self.once(
+                    actor,
+                    once,
+                    self.change_keyed(actor, cmd, change, Some(once)),
+                )
+                .await
+            }
+            None => Ok(Answer::First {
+                value: self.change_keyed(actor, cmd, change, None).await?,
+                answer: None,
+            }),
+        }
+    }
+
+    /// One enterprise's entry on a year's list, with the entry's version.
+    #[tracing::instrument(skip(self, _actor))]
+    pub async fn batch_entry(
+        &self,
+        _actor: &Officer,
+        year: i32,
+        enterprise: &str,
+    ) -> ServiceResult<EntryView> {
+        let list = self.list_for(year).await?;
+        let enterprise = self.resolve_enterprise(enterprise).await?.value;
+        let conn = self.store().conn();
+        let Some(entry) = batches::entry_of(conn, list.value.id, enterprise.id).await? else {
+            return Err(ServiceError::not_found(
+                format!("「{}」不在 {year} 年名单上", enterprise.name),
+                format!("\"{}\" is not on the {year} list", enterprise.name),
+            ));
+        };
+        let moves = batches::moves(conn, Some(list.value.id), Some(enterprise.id)).await?;
+        Ok(EntryView {
+            enterprise,
+            entry,
+            version: i64::try_from(moves.len()).unwrap_or(i64::MAX),
+        })
     }
 
     async fn change_keyed(
         &self,
         actor: &Officer,
         cmd: &ListChange,
-        to: Option<Batch>,
-        create_list: bool,
-        once: Option<&Idempotent<'_, BatchMove>>,
-    ) -> ServiceResult<BatchMove> {
+        (to, create_list, expected): (Option<Batch>, bool, Option<i64>),
+        once: Option<&Idempotent<'_, EntryMove>>,
+    ) -> ServiceResult<EntryMove> {
         require_list_keeper(actor)?;
         let reason = require_reason(&cmd.reason)?;
         let on = self.effective(cmd.on)?;
@@ -245,6 +317,25 @@ impl Service {
                 }
             };
             let current = batches::entry_of(uow.txn(), list.id, enterprise.id).await?;
+            let moves = batches::moves(uow.txn(), Some(list.id), Some(enterprise.id)).await?;
+            let version = i64::try_from(moves.len()).unwrap_or(i64::MAX);
+            if let Some(expected) = expected
+                && current.is_some()
+                && expected != version
+            {
+                return Err(ServiceError::Conflict {
+                    message: Text::new(
+                        format!(
+                            "「{}」在 {year} 年名单上的位置已被他人调整（预期版本 {expected}，当前版本 {version}）：请重新查看后再操作",
+                            enterprise.name
+                        ),
+                        format!(
+                            "\"{}\" was moved on the {year} list by someone else (expected version {expected}, now {version}): look at it again and retry",
+                            enterprise.name
+                        ),
+                    ),
+                });
+            }
             match (&current, to) {
                 (Some(c), Some(_)) if create_list => {
                     return Err(ServiceError::invalid(
@@ -307,7 +398,10 @@ impl Service {
                 effective_on: on,
                 reason: reason.clone(),
             };
-            Ok(batches::apply_change(uow, &change).await?)
+            Ok(EntryMove {
+                change: batches::apply_change(uow, &change).await?,
+                version: version + 1,
+            })
         })
     }
 
@@ -350,6 +444,31 @@ impl Service {
         to: i32,
         on: Option<NaiveDate>,
     ) -> ServiceResult<BatchListView> {
+        self.copy_batch_list_keyed(actor, (from, to, on), None)
+            .await
+    }
+
+    /// [`Service::copy_batch_list`] at most once per idempotency key ([`Service::once`]). The
+    /// key is claimed in the unit of work that makes the copy; the answer (the new list, which
+    /// only a read after the commit shows) is stored just after, in a unit of its own, as
+    /// [`Service::open_case_once`] does.
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn copy_batch_list_once(
+        &self,
+        actor: &Officer,
+        (from, to, on): (i32, i32, Option<NaiveDate>),
+        once: &Idempotent<'_, BatchListView>,
+    ) -> ServiceResult<Answer<BatchListView>> {
+        let copy = self.copy_batch_list_keyed(actor, (from, to, on), Some(once));
+        self.once_answered_after(actor, once, copy).await
+    }
+
+    async fn copy_batch_list_keyed(
+        &self,
+        actor: &Officer,
+        (from, to, on): (i32, i32, Option<NaiveDate>),
+        once: Option<&Idempotent<'_, BatchListView>>,
+    ) -> ServiceResult<BatchListView> {
         require_list_keeper(actor)?;
         let source = self.batch_list(actor, from, None).await?;
         check_year(to)?;
@@ -365,6 +484,7 @@ impl Service {
         let on = self.effective(on)?;
         let reason = format!("复制自 {from} 年名单");
         in_unit!(self, &actor_of(actor), |uow| {
+            idempotency::claim(once, uow).await?;
             let list = batches::create_list(uow, to).await?;
             for (entry, e) in &source.entries {
                 if e.archived {
@@ -433,6 +553,31 @@ impl Service {
         year: i32,
         expected_version: Option<i64>,
     ) -> ServiceResult<Versioned<BatchList>> {
+        self.publish_batch_list_keyed(actor, year, expected_version, None)
+            .await
+    }
+
+    /// [`Service::publish_batch_list`] at most once per idempotency key ([`Service::once`]):
+    /// the key is claimed in the unit of work that publishes and holds `once`'s rendering.
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn publish_batch_list_once(
+        &self,
+        actor: &Officer,
+        year: i32,
+        expected_version: Option<i64>,
+        once: &Idempotent<'_, Versioned<BatchList>>,
+    ) -> ServiceResult<Answer<Versioned<BatchList>>> {
+        let publish = self.publish_batch_list_keyed(actor, year, expected_version, Some(once));
+        self.once(actor, once, publish).await
+    }
+
+    async fn publish_batch_list_keyed(
+        &self,
+        actor: &Officer,
+        year: i32,
+        expected_version: Option<i64>,
+        once: Option<&Idempotent<'_, Versioned<BatchList>>>,
+    ) -> ServiceResult<Versioned<BatchList>> {
         require_list_keeper(actor)?;
         let list = self.list_for(year).await?;
         if list.value.status == BatchListStatus::Published {
@@ -445,11 +590,17 @@ impl Service {
             ));
         }
         let expected = expected_version.unwrap_or(list.version);
-        in_unit!(self, &actor_of(actor), |uow| {
-            batches::publish_list(uow, &list.value, expected, None).await?;
-            Ok(())
-        })?;
-        self.list_for(year).await
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
+            let version = batches::publish_list(uow, &list.value, expected, None).await?;
+            Ok(Versioned {
+                value: BatchList {
+                    status: BatchListStatus::Published,
+                    published_at: Some(uow.now()),
+                    ..list.value.clone()
+                },
+                version,
+            })
+        })
     }
 
     /// An enterprise's batch moves across every list, oldest first.
@@ -561,6 +712,44 @@ impl Service {
         reason: Option<&str>,
         rules_text: Option<&str>,
     ) -> ServiceResult<Vec<(Enterprise, BatchMove)>> {
+        let acceptance = Acceptance {
+            year,
+            enterprise,
+            batch,
+            reason,
+            rules: rules_text,
+        };
+        self.accept_suggestions_keyed(actor, &acceptance, None)
+            .await
+    }
+
+    /// [`Service::accept_suggestions`] at most once per idempotency key ([`Service::once`]):
+    /// the key is claimed in the unit of work that records the moves and holds `once`'s
+    /// rendering of them.
+    #[tracing::instrument(skip(self, actor, acceptance, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn accept_suggestions_once(
+        &self,
+        actor: &Officer,
+        acceptance: &Acceptance<'_>,
+        once: &Idempotent<'_, Vec<(Enterprise, BatchMove)>>,
+    ) -> ServiceResult<Answer<Vec<(Enterprise, BatchMove)>>> {
+        let accept = self.accept_suggestions_keyed(actor, acceptance, Some(once));
+        self.once(actor, once, accept).await
+    }
+
+    async fn accept_suggestions_keyed(
+        &self,
+        actor: &Officer,
+        acceptance: &Acceptance<'_>,
+        once: Option<&Idempotent<'_, Vec<(Enterprise, BatchMove)>>>,
+    ) -> ServiceResult<Vec<(Enterprise, BatchMove)>> {
+        let Acceptance {
+            year,
+            enterprise,
+            batch,
+            reason,
+            rules: rules_text,
+        } = *acceptance;
         require_list_keeper(actor)?;
         let suggestions = self.suggest_batches(actor, year, rules_text).await?;
         let chosen: Vec<_> = match enterprise {
@@ -646,8 +835,16 @@ impl Service {
             };
             planned.push((s.enterprise, target, s.batch, why));
         }
+        // Read before the unit: the answer names each enterprise.
+        let mut named = std::collections::HashMap::new();
+        for (enterprise, ..) in &planned {
+            let e = enterprises::get_enterprise(self.store().conn(), *enterprise)
+                .await?
+                .value;
+            named.insert(*enterprise, e);
+        }
         let on = self.today();
-        let moves = in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             let list = match batches::find_list(uow.txn(), year).await? {
                 Some(l) => l.value,
                 None => batches::create_list(uow, year).await?,
@@ -667,17 +864,12 @@ impl Service {
                     effective_on: on,
                     reason: why.clone(),
                 };
-                moves.push(batches::apply_change(uow, &change).await?);
+                let mv = batches::apply_change(uow, &change).await?;
+                if let Some(e) = named.get(enterprise) {
+                    moves.push((e.clone(), mv));
+                }
             }
             Ok(moves)
-        })?;
-        let mut out = Vec::with_capacity(moves.len());
-        for mv in moves {
-            let e = enterprises::get_enterprise(self.store().conn(), mv.enterprise)
-                .await?
-                .value;
-            out.push((e, mv));
-        }
-        Ok(out)
+        })
     }
 }

@@ -331,15 +331,8 @@ impl Service {
         cmd: OpenCase,
         once: &Idempotent<'_, CaseView>,
     ) -> ServiceResult<Answer<CaseView>> {
-        self.once(actor, once, async {
-            let view = self.open_case_keyed(actor, cmd, Some(once)).await?;
-            in_unit!(self, &actor_of(actor), |uow| {
-                once.answer(uow, &view).await?;
-                Ok(())
-            })?;
-            Ok(view)
-        })
-        .await
+        let open = self.open_case_keyed(actor, cmd, Some(once));
+        self.once_answered_after(actor, once, open).await
     }
 
     async fn open_case_keyed(
@@ -903,6 +896,54 @@ impl Service {
         track: &str,
         reason: Option<String>,
     ) -> ServiceResult<(TrackView, TrackView)> {
+        let migration = CaseMigration {
+            enterprise,
+            track,
+            reason,
+            expected: None,
+        };
+        let migrated = self.migrate_case_keyed(actor, migration, None).await?;
+        Ok((migrated.from, migrated.to))
+    }
+
+    /// [`Service::migrate_case`] as the API asks for it: conditional on the cultivation's
+    /// version (`migration.expected`, a conflict when it moved since), at most once per
+    /// idempotency key when `once` is given ([`Service::once`]).
+    #[tracing::instrument(skip_all, fields(actor = %actor.login.as_str(), enterprise = migration.enterprise, track = migration.track))]
+    pub async fn migrate_case_checked(
+        &self,
+        actor: &Officer,
+        migration: CaseMigration<'_>,
+        once: Option<&Idempotent<'_, CaseMigrated>>,
+    ) -> ServiceResult<Answer<CaseMigrated>> {
+        match once {
+            Some(once) => {
+                self.once(
+                    actor,
+                    once,
+                    self.migrate_case_keyed(actor, migration, Some(once)),
+                )
+                .await
+            }
+            None => Ok(Answer::First {
+                value: self.migrate_case_keyed(actor, migration, None).await?,
+                answer: None,
+            }),
+        }
+    }
+
+    async fn migrate_case_keyed(
+        &self,
+        actor: &Officer,
+        migration: CaseMigration<'_>,
+        once: Option<&Idempotent<'_, CaseMigrated>>,
+    ) -> ServiceResult<CaseMigrated> {
+        let CaseMigration {
+            enterprise,
+            track,
+            reason,
+            expected,
+        } = migration;
         if actor.role != Role::Admin {
             return Err(ServiceError::forbidden(
                 "只有管理员可以把在办案件迁移到新版流程",
@@ -938,16 +979,48 @@ impl Service {
                 ),
             ));
         }
+        if let Some(expected) = expected
+            && expected != current.version
+        {
+            return Err(stale(&enterprise, key.as_str(), expected, current.version));
+        }
         let c = current.value.clone();
         let target = to.record.id;
-        in_unit!(self, &actor_of(actor), |uow| {
-            Ok(
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
+            let version =
                 cultivations::migrate_cultivation(uow, &c, target, current.version, reason.clone())
-                    .await?,
-            )
-        })?;
-        Ok((from, to))
+                    .await?;
+            Ok(CaseMigrated {
+                from: from.clone(),
+                to: to.clone(),
+                version,
+            })
+        })
     }
+}
+
+/// A cultivation to move onto the newest version of its track ([`Service::migrate_case`]).
+#[derive(Clone, Debug, Default)]
+pub struct CaseMigration<'a> {
+    /// The enterprise: USCC or an unambiguous name.
+    pub enterprise: &'a str,
+    /// The track's key.
+    pub track: &'a str,
+    /// Why, recorded with the migration.
+    pub reason: Option<String>,
+    /// The cultivation's version the caller read; `None` migrates whatever the version.
+    pub expected: Option<i64>,
+}
+
+/// A cultivation moved onto another version of its track.
+#[derive(Clone, Debug)]
+pub struct CaseMigrated {
+    /// The version it followed.
+    pub from: TrackView,
+    /// The version it follows now.
+    pub to: TrackView,
+    /// The cultivation's version after the migration (its new `ETag`).
+    pub version: i64,
 }
 
 fn stale(enterprise: &Enterprise, track: &str, expected: i64, found: i64) -> ServiceError {

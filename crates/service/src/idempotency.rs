@@ -248,6 +248,8 @@ impl Service {
         act: impl Future<Output = ServiceResult<T>>,
     ) -> ServiceResult<Answer<T>> {
         let acting = crate::actor_of(actor);
+        // A use case of many units is a large future: kept on the heap, not the caller's stack.
+        let act = Box::pin(act);
         self.once(actor, once, async {
             crate::in_unit!(self, &acting, |uow| {
                 once.claim(uow).await?;
@@ -266,6 +268,28 @@ impl Service {
                     Err(e)
                 }
             }
+        })
+        .await
+    }
+
+    /// [`Service::once`] for a use case whose answer only a read after its commit shows (a
+    /// case just opened, a list just copied): `act` claims the key in the unit of work that
+    /// makes the change, and its value's answer is stored just after, in a unit of its own. A
+    /// repeat arriving between the two waits for it (the bounded re-read); should the process
+    /// stop between them, the key stays claimed without an answer until it expires.
+    pub(crate) async fn once_answered_after<T>(
+        &self,
+        actor: &Officer,
+        once: &Idempotent<'_, T>,
+        act: impl Future<Output = ServiceResult<T>>,
+    ) -> ServiceResult<Answer<T>> {
+        self.once(actor, once, async {
+            let value = act.await?;
+            crate::in_unit!(self, &crate::actor_of(actor), |uow| {
+                once.answer(uow, &value).await?;
+                Ok(())
+            })?;
+            Ok(value)
         })
         .await
     }

@@ -44,8 +44,13 @@ pub use asof::{AsOfQuery, AsOfView, ListedAsOf, StagedAsOf};
 pub use audit::{AuditLine, AuditQuery, AuditVerification, FindingWords, field_label, table_label};
 pub use audit_export::{AuditExport, ExportItem};
 pub use backup::{BackupReport, RestoreReport, restore_sqlite, verify_sqlite_file};
-pub use batches::{BatchDiff, BatchListView, ListChange, ListChangeKind};
-pub use cases::{AdvanceCase, AdvanceOutcome, CaseView, CasesView, CreatedTask, OpenCase};
+pub use batches::{
+    Acceptance, BatchDiff, BatchListView, EntryMove, EntryView, ListChange, ListChangeKind,
+};
+pub use cases::{
+    AdvanceCase, AdvanceOutcome, CaseMigrated, CaseMigration, CaseView, CasesView, CreatedTask,
+    OpenCase,
+};
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
 pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, Field, RETRY_AFTER_SECS, ServiceError, ServiceResult};
@@ -80,8 +85,8 @@ pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport, TargetProgr
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_is_amount, target_label};
 pub use tasks::{
-    BulkTransfer, Due, ListTasks, NewNote, NewTask, PhaseReport, TaskChange, TaskDone, TaskList,
-    TickPhase, TickReport, short_id,
+    BulkTransfer, Due, ListTasks, NewNote, NewTask, PhaseReport, TaskChange, TaskCompletion,
+    TaskDone, TaskList, TickPhase, TickReport, short_id,
 };
 pub use tokens::{ApiToken, CreatedToken, IssuedToken};
 pub use tracks::{TrackView, validate_track};

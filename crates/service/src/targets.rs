@@ -4,6 +4,7 @@ use peiyu_domain::{Officer, Role, Text};
 use peiyu_storage::{Target, targets};
 
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 /// The metrics a target may be set for, with their labels.
@@ -58,6 +59,32 @@ impl Service {
         metric: &str,
         value: i64,
     ) -> ServiceResult<Option<i64>> {
+        self.set_target_keyed(actor, (year, metric, value), None)
+            .await
+    }
+
+    /// [`Service::set_target`] at most once per idempotency key ([`Service::once`]): the key is
+    /// claimed in the unit of work that sets the target and holds `once`'s rendering of the
+    /// previous value.
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn set_target_once(
+        &self,
+        actor: &Officer,
+        year: i32,
+        metric: &str,
+        value: i64,
+        once: &Idempotent<'_, Option<i64>>,
+    ) -> ServiceResult<Answer<Option<i64>>> {
+        let set = self.set_target_keyed(actor, (year, metric, value), Some(once));
+        self.once(actor, once, set).await
+    }
+
+    async fn set_target_keyed(
+        &self,
+        actor: &Officer,
+        (year, metric, value): (i32, &str, i64),
+        once: Option<&Idempotent<'_, Option<i64>>>,
+    ) -> ServiceResult<Option<i64>> {
         if !matches!(actor.role, Role::Admin | Role::Leader) {
             return Err(ServiceError::forbidden(
                 "只有局领导或管理员可以设定目标",
@@ -92,7 +119,7 @@ impl Service {
             value,
         };
         // A leader may set targets though they change nothing else; record them as acting.
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             Ok(targets::set_target(uow, &target).await?)
         })
     }

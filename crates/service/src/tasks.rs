@@ -160,11 +160,12 @@ impl Service {
         evidence: Option<String>,
         on: Option<NaiveDate>,
     ) -> ServiceResult<Versioned<Task>> {
-        let done = TaskDoneRequest {
+        let done = TaskCompletion {
             key,
             note,
             evidence,
             on,
+            expected: None,
         };
         Ok(self.complete(actor, done, None).await?.task)
     }
@@ -182,30 +183,74 @@ impl Service {
         on: Option<NaiveDate>,
         once: &Idempotent<'_, TaskDone>,
     ) -> ServiceResult<Answer<TaskDone>> {
-        let done = TaskDoneRequest {
+        let done = TaskCompletion {
             key,
             note,
             evidence,
             on,
+            expected: None,
         };
-        self.once(actor, once, self.complete(actor, done, Some(once)))
+        self.complete_task_checked_once(actor, done, once).await
+    }
+
+    /// Completes a task as [`Service::complete_task`] does, refusing with a conflict when it
+    /// changed since `request.expected` (the `If-Match` of the API); answers the task with the
+    /// names it points at.
+    #[tracing::instrument(skip_all, fields(actor = %actor.login.as_str(), task = request.key))]
+    pub async fn complete_task_checked(
+        &self,
+        actor: &Officer,
+        request: TaskCompletion<'_>,
+    ) -> ServiceResult<TaskDone> {
+        self.complete(actor, request, None).await
+    }
+
+    /// [`Service::complete_task_checked`] at most once per idempotency key
+    /// ([`Service::once`]), as [`Service::complete_task_once`].
+    #[tracing::instrument(skip_all, fields(actor = %actor.login.as_str(), task = request.key, key = %once.key()))]
+    pub async fn complete_task_checked_once(
+        &self,
+        actor: &Officer,
+        request: TaskCompletion<'_>,
+        once: &Idempotent<'_, TaskDone>,
+    ) -> ServiceResult<Answer<TaskDone>> {
+        self.once(actor, once, self.complete(actor, request, Some(once)))
             .await
     }
 
     async fn complete(
         &self,
         actor: &Officer,
-        request: TaskDoneRequest<'_>,
+        request: TaskCompletion<'_>,
         once: Option<&Idempotent<'_, TaskDone>>,
     ) -> ServiceResult<TaskDone> {
-        let TaskDoneRequest {
+        let TaskCompletion {
             key,
             note,
             evidence,
             on,
+            expected,
         } = request;
         require_writer(actor)?;
         let current = self.resolve_task(key).await?;
+        // The version read earlier is the one the change is conditional on: a task changed
+        // since is a conflict (here, or at its update should it change meanwhile).
+        if let Some(expected) = expected
+            && expected != current.version
+        {
+            return Err(ServiceError::Conflict {
+                message: Text::new(
+                    format!(
+                        "任务「{}」已被他人修改（预期版本 {expected}，当前版本 {}）：请重新查看后再操作",
+                        current.value.title, current.version
+                    ),
+                    format!(
+                        "the task \"{}\" was changed by someone else (expected version {expected}, now {}): look at it again and retry",
+                        current.value.title, current.version
+                    ),
+                ),
+            });
+        }
         let task = &current.value;
         if task.assignee != actor.id && task.delegate != Some(actor.id) {
             match task.enterprise {
@@ -330,12 +375,20 @@ pub struct NewNote {
     pub on: Option<NaiveDate>,
 }
 
-/// What completing a task asks for.
-struct TaskDoneRequest<'a> {
-    key: &'a str,
-    note: Option<String>,
-    evidence: Option<String>,
-    on: Option<NaiveDate>,
+/// What completing a task asks for ([`Service::complete_task_checked`]).
+#[derive(Clone, Debug, Default)]
+pub struct TaskCompletion<'a> {
+    /// The task's id or short id.
+    pub key: &'a str,
+    /// What was done.
+    pub note: Option<String>,
+    /// What shows it.
+    pub evidence: Option<String>,
+    /// The day it was done (default today).
+    pub on: Option<NaiveDate>,
+    /// The version the caller read: a task changed since is a conflict. `None` completes
+    /// whatever the version.
+    pub expected: Option<i64>,
 }
 
 /// A task just completed, with the names it points at (its assignee, delegate and enterprise).
@@ -1121,6 +1174,32 @@ impl Service {
         actor: &Officer,
         cmd: &BulkTransfer,
     ) -> ServiceResult<Vec<Task>> {
+        self.bulk_transfer_keyed(actor, cmd, None).await
+    }
+
+    /// [`Service::bulk_transfer`] at most once per idempotency key ([`Service::once`]): the key
+    /// is claimed in the unit of work that moves the tasks and holds `once`'s rendering of them.
+    #[tracing::instrument(skip(self, actor, cmd, once), fields(actor = %actor.login.as_str(), from = %cmd.from, to = %cmd.to, key = %once.key()))]
+    pub async fn bulk_transfer_once(
+        &self,
+        actor: &Officer,
+        cmd: &BulkTransfer,
+        once: &Idempotent<'_, Vec<Task>>,
+    ) -> ServiceResult<Answer<Vec<Task>>> {
+        self.once(
+            actor,
+            once,
+            self.bulk_transfer_keyed(actor, cmd, Some(once)),
+        )
+        .await
+    }
+
+    async fn bulk_transfer_keyed(
+        &self,
+        actor: &Officer,
+        cmd: &BulkTransfer,
+        once: Option<&Idempotent<'_, Vec<Task>>>,
+    ) -> ServiceResult<Vec<Task>> {
         if !matches!(actor.role, Role::Admin | Role::Lead) {
             return Err(ServiceError::forbidden(
                 "只有组长或管理员可以批量转办",
@@ -1167,7 +1246,7 @@ impl Service {
             }
             chosen.push(t);
         }
-        let moved: Vec<Task> = in_unit!(self, &actor_of(actor), |uow| {
+        let moved: Vec<Task> = in_unit!(self, &actor_of(actor), once = once, |uow| {
             let mut out = Vec::with_capacity(chosen.len());
             for t in &chosen {
                 let mut after = t.value.clone();

@@ -236,6 +236,27 @@ impl Service {
     /// Revoking a revoked token changes nothing.
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn revoke_token(&self, actor: &Officer, id: &str) -> ServiceResult<ApiToken> {
+        self.revoke_token_keyed(actor, id, None).await
+    }
+
+    /// [`Service::revoke_token`] at most once per idempotency key ([`Service::once`]).
+    #[tracing::instrument(skip(self, actor, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn revoke_token_once(
+        &self,
+        actor: &Officer,
+        id: &str,
+        once: &Idempotent<'_, ApiToken>,
+    ) -> ServiceResult<Answer<ApiToken>> {
+        self.once(actor, once, self.revoke_token_keyed(actor, id, Some(once)))
+            .await
+    }
+
+    async fn revoke_token_keyed(
+        &self,
+        actor: &Officer,
+        id: &str,
+        once: Option<&Idempotent<'_, ApiToken>>,
+    ) -> ServiceResult<ApiToken> {
         let uuid = Uuid::parse_str(id.trim()).map_err(|_| {
             ServiceError::invalid(
                 Field::TokenId,
@@ -263,13 +284,12 @@ impl Service {
             .await?
             .map(|o| o.login.as_str().to_owned())
             .unwrap_or_default();
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             tokens::revoke_token(uow, &token, &owner).await?;
-            Ok(())
-        })?;
-        Ok(ApiToken {
-            revoked: true,
-            ..token
+            Ok(ApiToken {
+                revoked: true,
+                ..token.clone()
+            })
         })
     }
 

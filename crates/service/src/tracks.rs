@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::authz::require_admin;
 use crate::error::{Field, ServiceError, ServiceResult};
+use crate::idempotency::{Answer, Idempotent};
 use crate::{Service, actor_of, in_unit};
 
 /// A stored track version with its definition parsed.
@@ -124,6 +125,28 @@ impl Service {
     /// loaded again changes nothing. Running cultivations keep the version they were opened on.
     #[tracing::instrument(skip(self, actor, text), fields(actor = %actor.login.as_str()))]
     pub async fn load_track(&self, actor: &Officer, text: &str) -> ServiceResult<TrackStored> {
+        self.load_track_keyed(actor, text, None).await
+    }
+
+    /// [`Service::load_track`] at most once per idempotency key ([`Service::once`]): the key is
+    /// claimed in the unit of work that stores the version and holds `once`'s rendering of it.
+    #[tracing::instrument(skip(self, actor, text, once), fields(actor = %actor.login.as_str(), key = %once.key()))]
+    pub async fn load_track_once(
+        &self,
+        actor: &Officer,
+        text: &str,
+        once: &Idempotent<'_, TrackStored>,
+    ) -> ServiceResult<Answer<TrackStored>> {
+        self.once(actor, once, self.load_track_keyed(actor, text, Some(once)))
+            .await
+    }
+
+    async fn load_track_keyed(
+        &self,
+        actor: &Officer,
+        text: &str,
+        once: Option<&Idempotent<'_, TrackStored>>,
+    ) -> ServiceResult<TrackStored> {
         require_admin(actor, "载入流程定义", "load tracks")?;
         let track = Track::parse(text).map_err(|e| {
             ServiceError::invalid(
@@ -131,7 +154,7 @@ impl Service {
                 peiyu_domain::Localize::localize(&e, peiyu_domain::Lang::Zh),
             )
         })?;
-        in_unit!(self, &actor_of(actor), |uow| {
+        in_unit!(self, &actor_of(actor), once = once, |uow| {
             Ok(tracks::store_track(uow, track.key(), text, &track.content_hash()).await?)
         })
     }

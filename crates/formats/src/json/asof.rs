@@ -28,12 +28,16 @@ pub struct ListedAsOfDto {
 pub struct StagedAsOfDto {
     /// The track's key.
     pub track: String,
+    /// The track's name in the request's language.
+    pub track_label: String,
     /// The enterprise's unified social credit code.
     pub uscc: String,
     /// Its name.
     pub name: String,
     /// The stage's key.
     pub stage: String,
+    /// The stage's name in the request's language (from the track version it follows).
+    pub stage_label: String,
     /// Since when.
     pub since: NaiveDate,
 }
@@ -80,9 +84,11 @@ impl AsOfDto {
                     .iter()
                     .map(|s| StagedAsOfDto {
                         track: s.track.clone(),
+                        track_label: s.track_label.get(lang).to_owned(),
                         uscc: s.enterprise.uscc.as_str().to_owned(),
                         name: s.enterprise.name.clone(),
                         stage: s.stage.clone(),
+                        stage_label: s.stage_label.get(lang).to_owned(),
                         since: s.since,
                     })
                     .collect()

@@ -69,6 +69,41 @@ impl BatchListDto {
     }
 }
 
+/// `GET /batches/{year}/entries/{key}`: one enterprise's place on a list, with the entry's
+/// version (the number of its recorded moves on that list), also its `ETag`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchEntryShowDto {
+    /// The list's year.
+    pub year: i32,
+    /// The batch, 1 to 4.
+    pub batch: u8,
+    /// The batch's name in the request's language.
+    pub batch_label: String,
+    /// The enterprise.
+    pub enterprise: EnterpriseRef,
+    /// Since when it is in this batch.
+    pub since: NaiveDate,
+    /// Why it was put there.
+    pub reason: Option<String>,
+    /// The entry's version, for `If-Match` on its moves.
+    pub version: i64,
+}
+
+impl BatchEntryShowDto {
+    /// The wire form of one entry of the list of `year`.
+    pub fn new(year: i32, v: &peiyu_service::EntryView, lang: Lang) -> Self {
+        BatchEntryShowDto {
+            year,
+            batch: v.entry.batch.number(),
+            batch_label: v.entry.batch.default_label(lang).to_owned(),
+            enterprise: EnterpriseRef::from(&v.enterprise),
+            since: v.entry.since,
+            reason: v.entry.reason.clone(),
+            version: v.version,
+        }
+    }
+}
+
 /// `GET /batches/{year}` filter.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

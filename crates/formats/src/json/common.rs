@@ -41,6 +41,11 @@ pub struct Problem {
     /// For a stale `If-Match` (409): the resource's current `ETag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_etag: Option<String>,
+    /// For a refused import (422): the import's report, as `POST /import/ledger` answers it
+    /// ([`ImportReportDto`](super::ImportReportDto)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
 }
 
 /// One input at fault in a [`Problem`]: exactly one of `pointer`, `parameter` and `header`.
@@ -97,4 +102,23 @@ impl From<&Enterprise> for EnterpriseRef {
             name: e.name.clone(),
         }
     }
+}
+
+/// One page of a list asked for with `limit` ([`PageParams`](super::PageParams)).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PageDto<T> {
+    /// The items of this page, in the list's order.
+    pub items: Vec<T>,
+    /// The cursor of the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A list's JSON: the whole list without `limit`, one page with it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ListAnswer<T> {
+    /// Every item (no `limit`).
+    All(Vec<T>),
+    /// One page (`limit`).
+    Page(PageDto<T>),
 }

@@ -136,6 +136,11 @@ pub struct EnterpriseQuery {
     /// Include archived enterprises.
     #[serde(default)]
     pub archived: Option<bool>,
+    /// Only those you may act on: yours and your team's (every one for an admin).
+    #[serde(default)]
+    pub mine: Option<bool>,
+    /// Only those whose name contains this text.
+    pub name: Option<String>,
 }
 
 /// `metrics record`: what recording a month's figures did.

@@ -68,16 +68,24 @@ pub struct TickParams {
     pub today: Option<NaiveDate>,
 }
 
-/// `GET /export/{ledger}`'s query: the file's format and what to export.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+/// The format of a list (`?format=`): `json` (the default), `csv`, `xlsx`, `md`, `html`, and
+/// `ics` for the tasks. Without it, an `Accept` naming one of their media types picks it.
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ExportParams {
-    /// `csv` or `xlsx` (default `xlsx`).
+pub struct FileParams {
+    /// `json`, `csv`, `xlsx`, `md` (or `markdown`), `html`; `ics` for tasks.
     pub format: Option<String>,
-    /// The batch list's year (the `batches` ledger; default the latest list).
-    pub list: Option<i32>,
-    /// Monthly figures from this month, `YYYY-MM` (the `metrics` ledger).
-    pub from: Option<String>,
-    /// Monthly figures to this month, `YYYY-MM`.
-    pub to: Option<String>,
+}
+
+/// Cursor pagination of a list (`GET /enterprises`, `/tasks`, `/audit/log`): with `limit`,
+/// the answer is one page, `{"items": [...], "next_cursor": ...}`, and a `Link: <…>;
+/// rel="next"` header while there is more; without it, the whole list as before.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// At most this many items, 1 to 1000.
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the page before (only with `limit`).
+    pub cursor: Option<String>,
 }

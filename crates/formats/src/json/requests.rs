@@ -285,3 +285,95 @@ pub struct NewTaskRequest {
     #[serde(default)]
     pub follow_up_on: Option<NaiveDate>,
 }
+
+/// `POST /tasks/transfers`: every open task of one officer to another (a lead or admin).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkTransferRequest {
+    /// Whose open tasks (login).
+    #[schema(example = "wang")]
+    pub from: String,
+    /// Who takes them over (login).
+    #[schema(example = "li")]
+    pub to: String,
+    /// Why (required).
+    #[schema(example = "岗位调整")]
+    pub reason: String,
+    /// Only the tasks about this enterprise (USCC or unambiguous name).
+    #[serde(default)]
+    pub enterprise: Option<String>,
+    /// Only the tasks about enterprises in this batch (1 to 4) of this year's list.
+    #[serde(default)]
+    pub batch: Option<u8>,
+}
+
+/// `POST /batches/{year}/copy`: the list of `from` copied as `{year}`'s draft.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchCopyRequest {
+    /// The year whose list is copied (default the year before).
+    #[serde(default)]
+    #[schema(example = 2023)]
+    pub from: Option<i32>,
+    /// The effective date of every entry (default today).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+}
+
+/// `POST /batches/{year}/suggestions/accept`: the suggested batches taken onto the list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchAcceptRequest {
+    /// One enterprise (USCC or unambiguous name); absent with `all` for every suggestion.
+    #[serde(default)]
+    pub enterprise: Option<String>,
+    /// Every enterprise with a suggestion (instead of `enterprise`).
+    #[serde(default)]
+    pub all: bool,
+    /// A batch (1 to 4) other than the suggestion, for one enterprise; needs a reason.
+    #[serde(default)]
+    pub batch: Option<u8>,
+    /// Why; required when `batch` differs from the suggestion.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /targets`: a year's target for a metric (a leader or admin).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSetRequest {
+    /// The year, 2000 to 2100.
+    #[schema(example = 2023)]
+    pub year: i32,
+    /// The metric's key (`new_above_scale`, `new_above_limit`, …).
+    #[schema(example = "new_above_scale")]
+    pub metric: String,
+    /// The value aimed at (a count, or integer yuan for an amount).
+    #[schema(example = 12)]
+    pub value: i64,
+}
+
+/// `POST /enterprises/{key}/cases/{track}/migrate`: onto the track's newest version.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrateRequest {
+    /// Why, recorded with the migration.
+    #[serde(default)]
+    #[schema(example = "流程修订")]
+    pub reason: Option<String>,
+}
+
+/// `POST /tokens`: a bearer token for yourself or (an admin) for another officer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenCreateRequest {
+    /// The officer it acts as (login); default you.
+    #[serde(default)]
+    pub officer: Option<String>,
+    /// What you call it (1 to 100 characters).
+    #[schema(example = "laptop")]
+    pub name: String,
+    /// The last day it works, in the county's zone; default never expires.
+    #[serde(default)]
+    pub expires: Option<NaiveDate>,
+}

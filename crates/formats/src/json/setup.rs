@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use peiyu_domain::Officer;
 use peiyu_service::weekly::WeeklyList;
-use peiyu_service::{ApiToken, CreatedToken, InitReport, ProgressReport};
+use peiyu_service::{ApiToken, CreatedToken, InitReport, IssuedToken, ProgressReport};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -44,19 +44,38 @@ pub struct TokenCreatedDto {
     pub name: String,
     /// When it stops working, if ever.
     pub expires_at: Option<DateTime<Utc>>,
-    /// The secret to send as `Authorization: Bearer <secret>`.
-    pub secret: String,
+    /// The secret to send as `Authorization: Bearer <secret>`: only in the answer that created
+    /// the token; `null` in a replay of that answer (`secret_withheld` says why).
+    pub secret: Option<String>,
+    /// Why `secret` is `null`: the answer replays an earlier request with the same
+    /// Idempotency-Key, and the secret is shown only once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_withheld: Option<String>,
 }
 
 impl TokenCreatedDto {
-    /// The wire form of a token just created.
+    /// The wire form of a token just created, with its secret.
     pub fn new(c: &CreatedToken) -> Self {
         TokenCreatedDto {
             id: c.token.id,
             officer: c.officer.login.as_str().to_owned(),
             name: c.token.name.clone(),
             expires_at: c.token.expires_at,
-            secret: c.secret.clone(),
+            secret: Some(c.secret.clone()),
+            secret_withheld: None,
+        }
+    }
+
+    /// The token without its secret, saying in `withheld` why: what a replay gets. Made from
+    /// an [`IssuedToken`], which has no secret to leak.
+    pub fn without_secret(c: &IssuedToken, withheld: String) -> Self {
+        TokenCreatedDto {
+            id: c.token.id,
+            officer: c.officer.login.as_str().to_owned(),
+            name: c.token.name.clone(),
+            expires_at: c.token.expires_at,
+            secret: None,
+            secret_withheld: Some(withheld),
         }
     }
 }

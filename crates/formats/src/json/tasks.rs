@@ -113,6 +113,8 @@ pub struct CompleteTaskRequest {
 pub struct TaskQuery {
     /// Only this officer's tasks (login); default: yours and your team's.
     pub officer: Option<String>,
+    /// Only the tasks about this enterprise (USCC or an unambiguous name).
+    pub enterprise: Option<String>,
     /// Include done and cancelled tasks.
     #[serde(default)]
     pub all: Option<bool>,

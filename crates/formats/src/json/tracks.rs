@@ -169,3 +169,89 @@ impl CaseMigratedDto {
         }
     }
 }
+
+/// `POST /tracks`: a track definition loaded.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TrackLoadedDto {
+    /// The track's key.
+    pub track: String,
+    /// The version it is stored as.
+    pub version: i32,
+    /// False when the exact same text was stored already (nothing was written).
+    pub new: bool,
+}
+
+impl TrackLoadedDto {
+    /// The wire form of a track stored (or found stored already).
+    pub fn new(stored: &peiyu_service::TrackStored) -> Self {
+        let (record, new) = match stored {
+            peiyu_service::TrackStored::New(r) => (r, true),
+            peiyu_service::TrackStored::Existing(r) => (r, false),
+        };
+        TrackLoadedDto {
+            track: record.key.as_str().to_owned(),
+            version: record.version,
+            new,
+        }
+    }
+}
+
+/// One problem of a track definition, on its line.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TrackProblemDto {
+    /// The 1-based line.
+    pub line: usize,
+    /// What is wrong, in the request's language.
+    pub message: String,
+}
+
+/// `POST /tracks/validate`: whether a track definition is valid, and if not every problem.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TrackValidationDto {
+    /// Whether it would load.
+    pub valid: bool,
+    /// The track's key (when valid).
+    pub track: Option<String>,
+    /// Its name in the request's language (when valid).
+    pub label: Option<String>,
+    /// How many stages it has (when valid).
+    pub stages: Option<usize>,
+    /// How many moves it has (when valid).
+    pub moves: Option<usize>,
+    /// Every problem, by line (empty when valid).
+    pub problems: Vec<TrackProblemDto>,
+}
+
+impl TrackValidationDto {
+    /// The wire form of a validation's outcome.
+    pub fn new(
+        outcome: &Result<peiyu_service::Track, peiyu_service::TrackErrors>,
+        lang: Lang,
+    ) -> Self {
+        match outcome {
+            Ok(track) => TrackValidationDto {
+                valid: true,
+                track: Some(track.key().as_str().to_owned()),
+                label: Some(track.label().get(lang).to_owned()),
+                stages: Some(track.stages().len()),
+                moves: Some(track.transitions().len()),
+                problems: Vec::new(),
+            },
+            Err(errors) => TrackValidationDto {
+                valid: false,
+                track: None,
+                label: None,
+                stages: None,
+                moves: None,
+                problems: errors
+                    .problems
+                    .iter()
+                    .map(|p| TrackProblemDto {
+                        line: p.line,
+                        message: p.message.get(lang).to_owned(),
+                    })
+                    .collect(),
+            },
+        }
+    }
+}

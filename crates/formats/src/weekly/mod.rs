@@ -11,7 +11,7 @@ mod csv;
 mod html;
 mod ics;
 mod json;
-mod markdown;
+pub(crate) mod markdown;
 mod text;
 mod xlsx;
 

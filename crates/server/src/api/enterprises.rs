@@ -11,13 +11,13 @@ use peiyu_domain::{
     UsccMode, YearMonth, Yuan,
 };
 use peiyu_formats::json::{
-    AdvanceDto, AmountInput, ArchiveRequest, CasesDto, EnterpriseDetailDto, EnterpriseDto,
-    EnterpriseEditRequest, MetricsRecordedDto, MetricsRequest, NewEnterpriseRequest,
-    OpenCaseRequest, Problem, WithdrawRequest,
+    AdvanceDto, AmountInput, ArchiveRequest, CaseMigratedDto, CasesDto, EnterpriseDetailDto,
+    EnterpriseDto, EnterpriseEditRequest, MetricsRecordedDto, MetricsRequest, MigrateRequest,
+    NewEnterpriseRequest, OpenCaseRequest, Problem, WithdrawRequest,
 };
 use peiyu_service::{
-    AdvanceCase, AdvanceOutcome, CaseView, CasesView, EnterpriseEdit, EnterpriseView, OpenCase,
-    StoredAnswer, Upserted,
+    AdvanceCase, AdvanceOutcome, CaseMigrated, CaseMigration, CaseView, CasesView, EnterpriseEdit,
+    EnterpriseView, OpenCase, StoredAnswer, Upserted,
 };
 
 use super::{Keyed, Sent, bad_field, etag, json_text, parse_json, required_version};
@@ -99,16 +99,11 @@ fn enterprise_answer(
 
 /// A stale `If-Match` (409) carries the enterprise's current `ETag`.
 async fn with_current_etag(state: &AppState, key: &str, e: ApiError) -> ApiError {
-    if e.status != axum::http::StatusCode::CONFLICT {
-        return e;
-    }
-    match state.service.resolve_enterprise(key).await {
-        Ok(current) => ApiError {
-            current_etag: etag(current.version).to_str().ok().map(str::to_owned),
-            ..e
-        },
-        Err(_) => e,
-    }
+    let current = async {
+        let found = state.service.resolve_enterprise(key).await.ok()?;
+        Some(found.version)
+    };
+    super::with_current_etag(e, current).await
 }
 
 /// Adds an enterprise to the county's books: `peiyu enterprise add`.
@@ -442,6 +437,61 @@ pub async fn withdraw_case(
         },
         _ => e,
     })
+}
+
+/// Moves a cultivation onto the newest version of its track, keeping its stage and history
+/// (an admin): `peiyu case migrate`. `If-Match` (the cultivation's `ETag`) is required;
+/// refused when the current stage does not exist in the new version.
+#[utoipa::path(
+    post, path = "/api/v1/enterprises/{key}/cases/{track}/migrate", tag = "cases",
+    params(
+        ("key" = String, Path, description = "USCC or an unambiguous name"),
+        ("track" = String, Path, description = "The track's key"),
+        ("If-Match" = String, Header, description = "\"<version>\" of the cultivation, or *", example = "*"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim"),
+    ),
+    request_body(content = Option<MigrateRequest>, description = "Optional"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Migrated: the versions it followed and follows now, the cultivation's new version as ETag", body = CaseMigratedDto,
+            headers(("ETag" = String, description = "\"<version>\" of the cultivation after the migration"))),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Only an admin migrates a running case", body = Problem),
+        (status = 404, description = "No such enterprise, or not on that track", body = Problem),
+        (status = 409, description = "The cultivation changed since that version (current_etag says the current one)", body = Problem),
+        (status = 422, description = "Already on the newest version, its stage is not in the new version, or the Idempotency-Key was used for another request", body = Problem),
+        (status = 428, description = "If-Match is missing", body = Problem),
+    )
+)]
+pub async fn migrate_case(
+    state: AppState,
+    Authed(actor): Authed,
+    Path((key, track)): Path<(String, String)>,
+    sent: Sent,
+) -> ApiResult<Response> {
+    let request: MigrateRequest = parse_json(&sent.headers, &sent.body, true)?;
+    let expected = required_version(&sent.headers)?;
+    let migration = CaseMigration {
+        enterprise: &key,
+        track: &track,
+        reason: request.reason.filter(|r| !r.trim().is_empty()),
+        expected,
+    };
+    let write = sent.with_params(&["key", "track"]);
+    let render = |m: &CaseMigrated| StoredAnswer {
+        status: 200,
+        body: json_text(&CaseMigratedDto::new(&m.from, &m.to)),
+        etag: etag(m.version).to_str().ok().map(str::to_owned),
+    };
+    let keyed = write.keyed("case.migrate", render)?;
+    let outcome = state
+        .service
+        .migrate_case_checked(&actor, migration, keyed.once())
+        .await;
+    match write.answered(&keyed, outcome) {
+        Ok(response) => Ok(response),
+        Err(e) => Err(super::with_current_case_etag(&state, &actor, &key, &track, e).await),
+    }
 }
 
 /// Opens a cultivation of an enterprise on the newest version of a track, at its start stage,

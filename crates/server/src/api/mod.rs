@@ -3,12 +3,17 @@
 //! shares (JSON bodies, `If-Match`, `Idempotency-Key`) are here; the writes by area are in
 //! [`people`], [`enterprises`] and [`batches`].
 
-/// Putting enterprises on a year's four-batches list, moving and removing them.
+/// The year's targets, track definitions and API tokens.
+pub mod admin;
+/// Putting enterprises on a year's four-batches list, moving and removing them; copying,
+/// publishing and accepting suggestions for a whole list.
 pub mod batches;
 /// Adding, changing and archiving an enterprise; its figures; withdrawing a cultivation.
 pub mod enterprises;
-/// The ledgers as files: import by upload, export by download.
+/// Importing a ledger as an upload, exporting one as a download.
 pub mod ledgers;
+/// Cursor pagination of the long lists.
+pub mod paging;
 /// Adding officers and teams, joining a team.
 pub mod people;
 /// `tick` on demand.
@@ -25,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Batch, Sector};
 use peiyu_service::{
     AdvanceCase, AdvanceOutcome, Answer, Field, HistoryQuery, Idempotent, ListEnterprises,
-    ListTasks, NoticeLoad, ServiceError, StageFilter, StoredAnswer, TaskDone,
+    ListTasks, NoticeLoad, ServiceError, StageFilter, StoredAnswer, TaskCompletion, TaskDone,
 };
 use serde::de::DeserializeOwned;
 
@@ -33,7 +38,11 @@ use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
 use crate::lang::ApiLang;
+use crate::views::{ListAsk, file_response, list_format, list_response, rendering_failed};
 use peiyu_formats::json::*;
+use peiyu_formats::lists;
+use peiyu_formats::tr;
+use peiyu_formats::weekly::Format;
 
 /// The longest `Idempotency-Key` accepted (the request id column's width).
 const MAX_IDEMPOTENCY_KEY: usize = 64;
@@ -221,9 +230,14 @@ fn answer_response(answer: &StoredAnswer, replayed: bool) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     let mut response = (status, answer.body.clone()).into_response();
     let headers = response.headers_mut();
+    // A stored refusal (an import's rows with problems) is a problem, as it was the first time.
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
+        HeaderValue::from_static(if status.is_client_error() {
+            "application/problem+json"
+        } else {
+            "application/json"
+        }),
     );
     if let Some(tag) = answer
         .etag
@@ -278,6 +292,16 @@ pub(crate) enum Keyed<'a, T> {
     Plain(Box<dyn Fn(&T) -> StoredAnswer + Send + Sync + 'a>),
     /// A key: hand this to the `*_once` use case.
     Once(Idempotent<'a, T>),
+}
+
+impl<'a, T> Keyed<'a, T> {
+    /// The key to hand a use case that takes an optional one.
+    pub(crate) fn once(&self) -> Option<&Idempotent<'a, T>> {
+        match self {
+            Keyed::Plain(_) => None,
+            Keyed::Once(once) => Some(once),
+        }
+    }
 }
 
 /// A write as sent: its method, its path (as sent, before nesting), its headers and its raw
@@ -391,6 +415,22 @@ impl WriteRequest<'_> {
         Ok(answered(once, answer))
     }
 
+    /// The response to a write whose use case takes an optional key ([`Keyed::once`]) and
+    /// answers an [`Answer`] either way.
+    pub(crate) fn answered<T>(
+        &self,
+        keyed: &Keyed<'_, T>,
+        outcome: Result<Answer<T>, ServiceError>,
+    ) -> ApiResult<Response> {
+        match keyed {
+            Keyed::Plain(render) => match outcome.map_err(|e| self.error(e))? {
+                Answer::First { value, .. } => Ok(answer_response(&render(&value), false)),
+                Answer::Replayed(stored) => Ok(answer_response(&stored, true)),
+            },
+            Keyed::Once(once) => self.once(once, outcome),
+        }
+    }
+
     /// A service error about this request: an input the service names is, unless it is a
     /// header or one of the path's parameters, a field of the body, named by its JSON pointer.
     pub(crate) fn error(&self, e: ServiceError) -> ApiError {
@@ -450,12 +490,20 @@ pub async fn health(state: AppState) -> ApiResult<Json<Health>> {
 /// Enterprises on the county's books, by name.
 #[utoipa::path(
     get, path = "/api/v1/enterprises", tag = "enterprises",
-    params(EnterpriseQuery),
+    params(EnterpriseQuery, PageParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The enterprises", body = Vec<EnterpriseDto>),
+        (status = 200, description = "The enterprises: JSON by default (the whole list, or with limit one page and its next_cursor), or the file of the format asked for (Content-Disposition: attachment)",
+            headers(("Link" = String, description = "<…&cursor=…>; rel=\"next\" while a paged list has more")),
+            content(
+                (ListAnswer<EnterpriseDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "A filter is invalid", body = Problem),
+        (status = 422, description = "A filter is invalid, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn list_enterprises(
@@ -463,7 +511,9 @@ pub async fn list_enterprises(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
-) -> ApiResult<Json<Vec<EnterpriseDto>>> {
+    ask: ListAsk,
+) -> ApiResult<Response> {
+    let format = ask.format(&lists::ENTERPRISES)?;
     let sector = q
         .sector
         .as_deref()
@@ -491,15 +541,24 @@ pub async fn list_enterprises(
                 town: q.town,
                 include_archived: q.archived.unwrap_or(false),
                 stage,
-                ..ListEnterprises::default()
+                mine: q.mine.unwrap_or(false),
+                name_contains: q.name.filter(|n| !n.trim().is_empty()),
             },
         )
         .await?;
-    Ok(Json(
-        list.iter()
-            .map(|v| EnterpriseDto::from_view(v, lang))
-            .collect(),
-    ))
+    let body: Vec<EnterpriseDto> = list
+        .iter()
+        .map(|v| EnterpriseDto::from_view(v, lang))
+        .collect();
+    let title = tr(lang, "企业名录", "Enterprises");
+    paging::paged_response(
+        body,
+        (&ask.page, &ask.uri),
+        |e: &EnterpriseDto| e.id.to_string(),
+        (&lists::ENTERPRISES, format),
+        (title, "enterprises"),
+        lang,
+    )
 }
 
 /// An enterprise's cultivations: stage, version, the moves possible now with their guards,
@@ -592,6 +651,28 @@ pub async fn advance(
     }
 }
 
+/// A stale `If-Match` (a 409) carries the resource's current `ETag`, which `current` reads
+/// (only for a 409; a resource it cannot read leaves the error as it is). Every versioned
+/// resource's writes answer through it.
+pub(crate) async fn with_current_etag(
+    e: ApiError,
+    current: impl std::future::Future<Output = Option<i64>>,
+) -> ApiError {
+    if e.status != StatusCode::CONFLICT {
+        return e;
+    }
+    match current.await {
+        Some(version) => ApiError {
+            extra: Some(Box::new(crate::error::Extra {
+                current_etag: etag(version).to_str().ok().map(str::to_owned),
+                ..e.extra.map(|x| *x).unwrap_or_default()
+            })),
+            ..e
+        },
+        None => e,
+    }
+}
+
 /// A stale `If-Match` on a cultivation (409) carries its current `ETag`.
 pub(crate) async fn with_current_case_etag(
     state: &AppState,
@@ -600,24 +681,14 @@ pub(crate) async fn with_current_case_etag(
     track: &str,
     e: ApiError,
 ) -> ApiError {
-    if e.status != StatusCode::CONFLICT {
-        return e;
-    }
-    let current = state
-        .service
-        .show_cases(actor, key)
-        .await
-        .ok()
-        .and_then(|view| {
-            view.cases
-                .iter()
-                .find(|c| c.cultivation.value.track_key.as_str() == track)
-                .map(|c| c.cultivation.version)
-        });
-    ApiError {
-        current_etag: current.and_then(|v| etag(v).to_str().ok().map(str::to_owned)),
-        ..e
-    }
+    with_current_etag(e, async {
+        let view = state.service.show_cases(actor, key).await.ok()?;
+        view.cases
+            .iter()
+            .find(|c| c.cultivation.value.track_key.as_str() == track)
+            .map(|c| c.cultivation.version)
+    })
+    .await
 }
 
 /// [`advance`] itself.
@@ -667,12 +738,22 @@ async fn move_case(
 /// Tasks by due date: yours and your team's open tasks by default.
 #[utoipa::path(
     get, path = "/api/v1/tasks", tag = "tasks",
-    params(TaskQuery),
+    params(TaskQuery, PageParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The tasks", body = Vec<TaskDto>),
+        (status = 200, description = "The tasks: JSON by default (the whole list, or with limit one page and its next_cursor), or the file of the format asked for (Content-Disposition: attachment); as iCalendar, one all-day event per open task on its due date",
+            headers(("Link" = String, description = "<…&cursor=…>; rel=\"next\" while a paged list has more")),
+            content(
+                (ListAnswer<TaskDto> = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+                ("text/calendar"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "No such officer", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 422, description = "No such officer, an ambiguous enterprise, a bad limit or cursor, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn list_tasks(
@@ -680,38 +761,54 @@ pub async fn list_tasks(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<TaskQuery>,
-) -> ApiResult<Json<Vec<TaskDto>>> {
+    ask: ListAsk,
+) -> ApiResult<Response> {
+    let format = ask.format(&lists::TASKS)?;
     let tasks = state
         .service
         .list_tasks(
             &actor,
             &ListTasks {
                 officer: q.officer,
-                enterprise: None,
+                enterprise: q.enterprise.filter(|e| !e.trim().is_empty()),
                 all: q.all.unwrap_or(false),
             },
         )
         .await?;
-    Ok(Json(TaskDto::list(&tasks, lang)))
+    let title = tr(lang, "任务", "Tasks");
+    paging::paged_response(
+        TaskDto::list(&tasks, lang),
+        (&ask.page, &ask.uri),
+        |t: &TaskDto| t.id.to_string(),
+        (&lists::TASKS, format),
+        (title, "tasks"),
+        lang,
+    )
 }
 
-/// Marks a task done (its id or short id), with an optional note, evidence and day. A repeated
-/// `Idempotency-Key` returns the first answer verbatim (`Idempotent-Replayed: true`).
+/// Marks a task done (its id or short id), with an optional note, evidence and day. With
+/// `If-Match` (the task's `ETag`), a task changed since is a 409 carrying its current `ETag`;
+/// without it, it is completed whatever its version. A repeated `Idempotency-Key` returns the
+/// first answer verbatim (`Idempotent-Replayed: true`).
 #[utoipa::path(
     post, path = "/api/v1/tasks/{id}/done", tag = "tasks",
     params(
         ("id" = String, Path, description = "The task's id or short id"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\" from the task's ETag: completes it only if unchanged since"),
         ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim; the same key for another request is a 422"),
     ),
     request_body(content = Option<CompleteTaskRequest>, description = "Optional"),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The task, done; a replay of the first answer carries Idempotent-Replayed: true", body = TaskDto,
-            headers(("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"))),
+        (status = 200, description = "The task, done, its new version as ETag; a replay of the first answer carries Idempotent-Replayed: true", body = TaskDto,
+            headers(
+                ("ETag" = String, description = "\"<version>\" after the change"),
+                ("Idempotent-Replayed" = String, description = "true when this is the stored answer to an earlier request with the same Idempotency-Key"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 403, description = "Not yours to complete", body = Problem),
         (status = 404, description = "No such task", body = Problem),
-        (status = 409, description = "Changed meanwhile", body = Problem),
+        (status = 409, description = "Changed since that version (current_etag says the current one)", body = Problem),
         (status = 422, description = "Invalid, or the Idempotency-Key was used for another request", body = Problem),
     )
 )]
@@ -719,51 +816,61 @@ pub async fn complete_task(
     state: AppState,
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
-    OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    sent: Sent,
 ) -> ApiResult<Response> {
-    let request: CompleteTaskRequest = parse_json(&headers, &body, true)?;
+    let request: CompleteTaskRequest = parse_json(&sent.headers, &sent.body, true)?;
+    let expected = if_match(&sent.headers)?.flatten();
+    let completion = TaskCompletion {
+        key: &id,
+        note: request.note,
+        evidence: request.evidence,
+        on: request.on,
+        expected,
+    };
+    let write = sent.with_params(&["id"]);
     let render = move |done: &TaskDone| StoredAnswer {
         status: 200,
         body: json_text(&TaskDto::versioned(&done.task, &done.names, lang)),
-        etag: None,
+        etag: etag(done.task.version).to_str().ok().map(str::to_owned),
     };
-    let Some(key) = idempotency_key(&headers)? else {
-        let task = state
-            .service
-            .complete_task(&actor, &id, request.note, request.evidence, request.on)
-            .await?;
-        let names = state.service.task_names([&task.value]).await?;
-        return Ok(answer_response(&render(&TaskDone { task, names }), false));
-    };
-    let once = idempotent("POST", key, "task.done", &uri, &body, render);
-    let answer = state
-        .service
-        .complete_task_once(
-            &actor,
-            &id,
-            request.note,
-            request.evidence,
-            request.on,
+    let service = &state.service;
+    let answer = match write.keyed("task.done", render)? {
+        Keyed::Plain(render) => write.plain(
+            &render,
+            service.complete_task_checked(&actor, completion).await,
+        ),
+        Keyed::Once(once) => write.once(
             &once,
-        )
-        .await
-        .map_err(key_error)?;
-    Ok(answered(&once, answer))
+            service
+                .complete_task_checked_once(&actor, completion, &once)
+                .await,
+        ),
+    };
+    match answer {
+        Ok(response) => Ok(response),
+        Err(e) => Err(tasks::with_current_task_etag(&state, &id, e).await),
+    }
 }
 
 /// A year's four-batches list, optionally one batch.
 #[utoipa::path(
     get, path = "/api/v1/batches/{year}", tag = "batches",
-    params(("year" = i32, Path, description = "The list's year"), BatchQuery),
+    params(("year" = i32, Path, description = "The list's year"), BatchQuery, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The list", body = BatchListDto),
+        (status = 200, description = "The list, its version as ETag (for If-Match on publishing it): JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            headers(("ETag" = String, description = "\"<version>\" of the list")),
+            content(
+                (BatchListDto = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No list for that year", body = Problem),
-        (status = 422, description = "Invalid year or batch", body = Problem),
+        (status = 422, description = "Invalid year or batch, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn batch_list(
@@ -772,7 +879,10 @@ pub async fn batch_list(
     ApiLang(lang): ApiLang,
     Path(year): Path<String>,
     ApiQuery(q): ApiQuery<BatchQuery>,
-) -> ApiResult<Json<BatchListDto>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::BATCH_LIST)?;
     let year = parse_year(&year)?;
     let batch = q
         .batch
@@ -780,7 +890,20 @@ pub async fn batch_list(
         .transpose()
         .map_err(|e| ServiceError::invalid_from(Field::Batch, &e))?;
     let view = state.service.batch_list(&actor, year, batch).await?;
-    Ok(Json(BatchListDto::new(&view, lang)))
+    let title = format!(
+        "{year} {}",
+        tr(lang, "年「四个一批」名单", "four-batches list")
+    );
+    let mut response = list_response(
+        &BatchListDto::new(&view, lang),
+        (&lists::BATCH_LIST, format),
+        (&title, &format!("batches-{year}")),
+        lang,
+    )?;
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(view.list.version));
+    Ok(response)
 }
 
 pub(crate) fn parse_year(s: &str) -> ApiResult<i32> {
@@ -796,12 +919,19 @@ pub(crate) fn parse_year(s: &str) -> ApiResult<i32> {
 /// Progress against the year's targets as of a day.
 #[utoipa::path(
     get, path = "/api/v1/reports/progress", tag = "reports",
-    params(ProgressQuery),
+    params(ProgressQuery, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report", body = ProgressDto),
+        (status = 200, description = "The report: JSON by default, or the file of the format asked for (Content-Disposition: attachment): the workbook of `peiyu report progress --format xlsx`, or its targets, newly registered enterprises, towns and overdue tasks as tables",
+            content(
+                (ProgressDto = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 422, description = "Invalid year or day", body = Problem),
+        (status = 422, description = "Invalid year or day, or a format the list is not offered in", body = Problem),
     )
 )]
 pub async fn progress(
@@ -809,21 +939,44 @@ pub async fn progress(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     ApiQuery(q): ApiQuery<ProgressQuery>,
-) -> ApiResult<Json<ProgressDto>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::PROGRESS)?;
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&state.service.today()));
     let report = state.service.progress_report(&actor, year, q.as_of).await?;
-    Ok(Json(ProgressDto::new(&report, lang)))
+    let title = format!("{year} {}", tr(lang, "年度进度", "progress"));
+    let stem = format!("progress-{year}");
+    if format == Format::Xlsx {
+        // The workbook the CLI writes, every section on a sheet of its own.
+        let bytes = peiyu_formats::report::xlsx(&report, &title, lang)
+            .map_err(|e| rendering_failed(&e, format))?;
+        return Ok(file_response(bytes, format, &stem));
+    }
+    list_response(
+        &ProgressDto::new(&report, lang),
+        (&lists::PROGRESS, format),
+        (&title, &stem),
+        lang,
+    )
 }
 
 /// An enterprise's timeline across tracks, batch lists, tasks and its record.
 #[utoipa::path(
     get, path = "/api/v1/enterprises/{key}/history", tag = "enterprises",
-    params(("key" = String, Path, description = "USCC or an unambiguous name"), HistoryParams),
+    params(("key" = String, Path, description = "USCC or an unambiguous name"), HistoryParams, FileParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The timeline", body = HistoryDto),
+        (status = 200, description = "The timeline: JSON by default, or the file of the format asked for (Content-Disposition: attachment)",
+            content(
+                (HistoryDto = "application/json"),
+                ("text/csv"),
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                ("text/markdown"),
+                ("text/html"),
+            )),
         (status = 401, description = "No valid token", body = Problem),
         (status = 404, description = "No such enterprise", body = Problem),
         (status = 422, description = "A bad date or format", body = Problem),
@@ -835,7 +988,10 @@ pub async fn history(
     ApiLang(lang): ApiLang,
     Path(key): Path<String>,
     ApiQuery(q): ApiQuery<HistoryParams>,
-) -> ApiResult<Json<HistoryDto>> {
+    headers: HeaderMap,
+    ApiQuery(f): ApiQuery<FileParams>,
+) -> ApiResult<Response> {
+    let format = list_format(f.format.as_deref(), &headers, &lists::HISTORY)?;
     let (enterprise, entries) = state
         .service
         .enterprise_history(
@@ -848,13 +1004,20 @@ pub async fn history(
             },
         )
         .await?;
-    Ok(Json(HistoryDto {
+    let body = HistoryDto {
         enterprise: EnterpriseRef::from(&enterprise),
         entries: entries
             .iter()
             .map(|e| TimelineEntryDto::new(e, lang))
             .collect(),
-    }))
+    };
+    let title = format!("{} {}", enterprise.name, tr(lang, "历程", "history"));
+    list_response(
+        &body,
+        (&lists::HISTORY, format),
+        (&title, &format!("history-{}", enterprise.uscc)),
+        lang,
+    )
 }
 
 /// Recomputes every audit hash chain and checks every daily seal.

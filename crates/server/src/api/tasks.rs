@@ -6,7 +6,7 @@
 use axum::extract::Path;
 use axum::response::Response;
 use peiyu_domain::Lang;
-use peiyu_service::{Due, NewTask, StoredAnswer, TaskChange, TaskDone};
+use peiyu_service::{BulkTransfer, Due, NewTask, StoredAnswer, TaskChange, TaskDone};
 
 use super::{Keyed, Sent, etag, json_text, parse_json, required_version};
 use crate::AppState;
@@ -25,17 +25,9 @@ fn task_answer(lang: Lang) -> impl Fn(&TaskDone) -> StoredAnswer + Send + Sync {
 }
 
 /// A stale `If-Match` (409) carries the task's current `ETag`.
-async fn with_current_etag(state: &AppState, id: &str, e: ApiError) -> ApiError {
-    if e.status != axum::http::StatusCode::CONFLICT {
-        return e;
-    }
-    match state.service.resolve_task(id).await {
-        Ok(current) => ApiError {
-            current_etag: etag(current.version).to_str().ok().map(str::to_owned),
-            ..e
-        },
-        Err(_) => e,
-    }
+pub(crate) async fn with_current_task_etag(state: &AppState, id: &str, e: ApiError) -> ApiError {
+    let current = async { state.service.resolve_task(id).await.ok().map(|t| t.version) };
+    super::with_current_etag(e, current).await
 }
 
 /// Makes `change` to the task `id` as the request asks: `If-Match` required, `Idempotency-Key`
@@ -66,7 +58,7 @@ async fn change(
     };
     match answer {
         Ok(response) => Ok(response),
-        Err(e) => Err(with_current_etag(&state, &id, e).await),
+        Err(e) => Err(with_current_task_etag(&state, &id, e).await),
     }
 }
 
@@ -328,4 +320,61 @@ pub async fn add_task(
         Keyed::Plain(render) => write.plain(&render, service.add_task_named(&actor, new).await),
         Keyed::Once(once) => write.once(&once, service.add_task_once(&actor, new, &once).await),
     }
+}
+
+/// Gives every open task of one officer to another (转办), in one transaction, one audit entry
+/// per task: `peiyu task transfer --from … --to …`. A lead or an admin; optionally only the
+/// tasks about one enterprise or about the enterprises in one batch of this year's list.
+#[utoipa::path(
+    post, path = "/api/v1/tasks/transfers", tag = "tasks",
+    params(("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim")),
+    request_body = BulkTransferRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "How many tasks went from one officer to the other (0 when there were none)", body = TransferDto),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Only a lead or an admin transfers in bulk", body = Problem),
+        (status = 404, description = "No such enterprise", body = Problem),
+        (status = 409, description = "A task changed meanwhile: nothing was transferred", body = Problem),
+        (status = 422, description = "No reason, no such officer, the same officer twice, a bad batch, or the Idempotency-Key was used for another request", body = Problem),
+    )
+)]
+pub async fn bulk_transfer(
+    state: AppState,
+    Authed(actor): Authed,
+    sent: Sent,
+) -> ApiResult<Response> {
+    let request: BulkTransferRequest = parse_json(&sent.headers, &sent.body, false)?;
+    let cmd = BulkTransfer {
+        batch: request
+            .batch
+            .map(peiyu_domain::Batch::new)
+            .transpose()
+            .map_err(|e| super::bad_field("/batch", &e))?,
+        from: request.from,
+        to: request.to,
+        enterprise: request.enterprise.filter(|e| !e.trim().is_empty()),
+        reason: request.reason,
+    };
+    let (from, to) = (cmd.from.clone(), cmd.to.clone());
+    let render = move |moved: &Vec<peiyu_domain::Task>| StoredAnswer {
+        status: 200,
+        body: json_text(&TransferDto::new(moved, &from, &to)),
+        etag: None,
+    };
+    let write = sent.with_params(&[]);
+    let service = &state.service;
+    let answer = match write.keyed("task.bulk_transfer", render)? {
+        Keyed::Plain(render) => write.plain(&render, service.bulk_transfer(&actor, &cmd).await),
+        Keyed::Once(once) => {
+            write.once(&once, service.bulk_transfer_once(&actor, &cmd, &once).await)
+        }
+    };
+    answer.map_err(|mut e| {
+        // The enterprise filter is a body field here, not the path's key.
+        if e.field.as_deref() == Some("/key") {
+            e.field = Some("/enterprise".into());
+        }
+        e
+    })
 }

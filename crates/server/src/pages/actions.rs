@@ -556,8 +556,8 @@ impl Submitted<'_> {
     /// Puts the enterprise in the batch chosen of the year's list, or moves it there.
     async fn batch(
         &self,
-        once: &Idempotent<'_, peiyu_domain::BatchMove>,
-    ) -> Result<Answer<peiyu_domain::BatchMove>, Outcome> {
+        once: &Idempotent<'_, peiyu_service::EntryMove>,
+    ) -> Result<Answer<peiyu_service::EntryMove>, Outcome> {
         let (typed, lang) = (self.typed, self.lang);
         let bad = |field: &'static str, zh: &'static str, en: &'static str| {
             Outcome::new("batch", typed).field_error(field, tr(lang, zh, en))
@@ -590,7 +590,7 @@ impl Submitted<'_> {
             on: None,
         };
         self.service(once)
-            .change_batch_once(self.user, kind, &cmd, once)
+            .change_batch_entry(self.user, (kind, &cmd), None, Some(once))
             .await
             .map_err(|e| self.refused(e))
     }

@@ -252,12 +252,12 @@ pub(super) async fn import_upload(
     let service = super::forms::acting(&state.service, &typed);
     // The reader works on files: the upload goes to a private directory removed afterwards,
     // with the rejects file (which the page lists instead).
+    let upload_file = (upload.name.as_str(), upload.bytes.as_slice());
     let report = match import_upload_file(
         &service,
         &user,
-        ledger,
-        format,
-        &upload,
+        (ledger, format),
+        upload_file,
         skip_invalid,
         lang,
     )
@@ -306,7 +306,7 @@ pub(super) async fn import_upload(
 
 /// Why an upload could not be imported at all.
 #[derive(Debug, thiserror::Error)]
-enum ImportFailure {
+pub(crate) enum ImportFailure {
     /// The file, or the use case.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -315,26 +315,28 @@ enum ImportFailure {
     Io(#[from] std::io::Error),
 }
 
-/// Imports `upload` as `ledger`, read as `format`, through the CLI's `import_file`.
-#[tracing::instrument(skip(service, actor, upload, lang), fields(actor = %actor.login.as_str(), ledger = ledger.key(), bytes = upload.bytes.len()))]
-async fn import_upload_file(
+/// Imports the uploaded file `(name, bytes)` as `ledger`, read as `format`, through the CLI's
+/// `import_file` (the page's upload and the API's, `POST /api/v1/import/ledger`). The upload
+/// and its rejects file live in a private directory removed afterwards.
+#[tracing::instrument(skip(service, actor, upload, lang), fields(actor = %actor.login.as_str(), ledger = ledger.key(), bytes = upload.1.len()))]
+pub(crate) async fn import_upload_file(
     service: &Service,
     actor: &Officer,
-    ledger: Ledger,
-    format: FileFormat,
-    upload: &super::task::Upload,
+    (ledger, format): (Ledger, FileFormat),
+    upload: (&str, &[u8]),
     skip_invalid: bool,
     lang: Lang,
 ) -> Result<ImportReport, ImportFailure> {
+    let (name, bytes) = upload;
     let dir = tempfile::tempdir()?;
     // The original extension, so that a workbook's reader knows xls from xlsx.
-    let ext = std::path::Path::new(&upload.name)
+    let ext = std::path::Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or(format.extension())
         .to_ascii_lowercase();
     let file = dir.path().join(format!("upload.{ext}"));
-    std::fs::write(&file, &upload.bytes)?;
+    std::fs::write(&file, bytes)?;
     let mut req = ImportRequest::new(ledger, &file);
     req.skip_invalid = skip_invalid;
     req.rejects = Some(dir.path().join(format!("rejects.{}", format.extension())));

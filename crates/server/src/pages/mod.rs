@@ -41,7 +41,7 @@ mod calendar;
 mod chart;
 mod enterprises;
 mod forms;
-mod import;
+pub(crate) mod import;
 mod login;
 mod pinyin;
 mod progress;

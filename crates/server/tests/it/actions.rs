@@ -88,7 +88,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
 }
 
 /// A multipart body of `fields` and, when given, a file sent as field `file_field`.
-fn multipart_with(
+pub(crate) fn multipart_with(
     fields: &[(&str, &str)],
     file_field: &str,
     file: Option<(&str, &[u8])>,

@@ -121,34 +121,6 @@ impl Request {
         self.body(&body)
     }
 
-    /// A `multipart/form-data` body: each part's name, file name (for a file) and content.
-    pub fn multipart(mut self, parts: &[(&str, Option<&str>, &[u8])]) -> Request {
-        let boundary = "peiyu-test-boundary-7MA4YWxkTrZu0gW";
-        let mut body = Vec::new();
-        for (name, file, content) in parts {
-            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            match file {
-                Some(f) => body.extend_from_slice(
-                    format!(
-                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                    )
-                    .as_bytes(),
-                ),
-                None => body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-                ),
-            }
-            body.extend_from_slice(content);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.body = body;
-        self.header(
-            "Content-Type",
-            &format!("multipart/form-data; boundary={boundary}"),
-        )
-    }
-
     pub fn form(mut self, body: &str) -> Request {
         self.body = body.as_bytes().to_vec();
         self.header("Content-Type", "application/x-www-form-urlencoded")

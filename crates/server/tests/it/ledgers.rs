@@ -1,121 +1,198 @@
-//! The ledgers as files over HTTP: an export downloads what `peiyu export` writes, and an
-//! upload imports it with the same report as `peiyu import` — by line and column, nothing
-//! written unless every row is valid, once per Idempotency-Key.
+//! Ledgers over HTTP: an import as a multipart upload answering `peiyu import`'s report (nothing
+//! written unless every row is valid or skipping was asked for), and exports as downloads that
+//! an import reads back.
 
+use crate::actions::multipart_with;
 use crate::client::{get, post};
-use crate::world::world;
+use crate::world::{uscc, world};
 
 #[tokio::test]
-async fn a_ledger_is_downloaded_and_uploaded_back_with_the_cli_report() {
+async fn a_ledger_is_imported_all_or_nothing_and_exported_as_a_file() {
     let w = world().await;
-    let csv = get(w.addr, "/api/v1/export/enterprises?format=csv")
-        .bearer(&w.wang_token)
+    let (a, b) = (uscc(101), uscc(102));
+    let csv = format!(
+        "统一社会信用代码,企业名称,行业,乡镇（街道）\n{a},甲有限公司,工业,运江镇\n{b},乙有限公司,工业,运江镇\n123,丙有限公司,工业,运江镇\n"
+    );
+    let upload = |skip: &'static str, name: &'static str, bytes: Vec<u8>| {
+        let w = &w;
+        async move {
+            let (content_type, body) = multipart_with(
+                &[("ledger", "enterprises"), ("skip_invalid", skip)],
+                "file",
+                Some((name, &bytes)),
+            );
+            post(w.addr, "/api/v1/import/ledger")
+                .bearer(&w.admin_token)
+                .header("Content-Type", &content_type)
+                .body(&body)
+                .send()
+                .await
+        }
+    };
+    let exists = |code: String| {
+        let w = &w;
+        async move {
+            get(w.addr, &format!("/api/v1/enterprises/{code}"))
+                .bearer(&w.admin_token)
+                .send()
+                .await
+                .status
+                == 200
+        }
+    };
+
+    // One bad row: a problem naming its line and column, the report with it, nothing written.
+    let r = upload("", "ledger.csv", csv.clone().into_bytes()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let problem = r.problem();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("1 行有误"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        problem["errors"][0]["pointer"], "/file/4/uscc",
+        "{}",
+        r.body
+    );
+    assert_eq!(problem["report"]["rows"], 3, "{}", r.body);
+    assert_eq!(problem["report"]["written"], false, "{}", r.body);
+    assert_eq!(
+        problem["report"]["problems"][0]["column"], "统一社会信用代码",
+        "{}",
+        r.body
+    );
+    assert!(!exists(a.to_string()).await, "nothing was written");
+
+    // Skipping: the two good rows are written, the bad one listed.
+    let r = upload("true", "ledger.csv", csv.clone().into_bytes()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.json()["inserted"].clone(), r.json()["rejected"].clone()),
+        (2.into(), 1.into())
+    );
+    assert_eq!(r.json()["rejects_file"], serde_json::Value::Null);
+    assert!(exists(a.to_string()).await && exists(b.to_string()).await);
+
+    // With an Idempotency-Key, the same upload acts once: the repeat replays the first answer
+    // (its status, body and type), and a third firm added by it is added once.
+    let c = uscc(103);
+    let once = format!("统一社会信用代码,企业名称,行业,乡镇（街道）\n{c},丁有限公司,工业,运江镇\n");
+    let keyed = || {
+        let (content_type, body) = multipart_with(
+            &[("ledger", "enterprises")],
+            "file",
+            Some(("ledger.csv", once.as_bytes())),
+        );
+        post(w.addr, "/api/v1/import/ledger")
+            .bearer(&w.admin_token)
+            .header("Content-Type", &content_type)
+            .header("Idempotency-Key", "ledger-once-1")
+            .body(&body)
+            .send()
+    };
+    let first = keyed().await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.json()["inserted"], 1, "{}", first.body);
+    let again = keyed().await;
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!((again.status, &again.body), (200, &first.body));
+
+    // Refusals name the field.
+    let r = upload("", "ledger.pdf", b"%PDF".to_vec()).await;
+    assert_eq!(
+        (r.status, r.field()),
+        (422, "/file".to_owned()),
+        "{}",
+        r.body
+    );
+    let (content_type, body) =
+        multipart_with(&[("ledger", "people")], "file", Some(("a.csv", b"x")));
+    let r = post(w.addr, "/api/v1/import/ledger")
+        .bearer(&w.admin_token)
+        .header("Content-Type", &content_type)
+        .body(&body)
         .send()
         .await;
-    assert_eq!(csv.status, 200, "{}", csv.body);
-    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     assert_eq!(
-        csv.header("content-disposition"),
+        (r.status, r.field()),
+        (422, "/ledger".to_owned()),
+        "{}",
+        r.body
+    );
+    let r = post(w.addr, "/api/v1/import/ledger")
+        .bearer(&w.admin_token)
+        .json(serde_json::json!({"ledger": "enterprises"}))
+        .send()
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (415, "Content-Type".to_owned()),
+        "{}",
+        r.body
+    );
+
+    // Exports: the register as CSV and XLSX, read back by an import as unchanged.
+    let r = get(w.addr, "/api/v1/export/enterprises?format=csv")
+        .bearer(&w.admin_token)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(
+        r.header("content-disposition"),
         Some("attachment; filename=\"enterprises.csv\"")
     );
     assert!(
-        csv.body.starts_with('\u{feff}'),
-        "a byte-order mark for Excel"
+        r.body.contains("甲有限公司") && r.body.contains("统一社会信用代码"),
+        "{}",
+        r.body
     );
-    assert!(csv.body.contains(w.factory.uscc.as_str()), "{}", csv.body);
-    let xlsx = get(w.addr, "/api/v1/export/enterprises")
-        .bearer(&w.wang_token)
+    let again = upload("", "enterprises.csv", r.bytes.clone()).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(
+        (
+            again.json()["unchanged"].clone(),
+            again.json()["inserted"].clone()
+        ),
+        // 甲, 乙, 丁 (added once with a key) and the world's factory.
+        (4.into(), 0.into()),
+        "{}",
+        again.body
+    );
+    let r = get(w.addr, "/api/v1/export/tasks?format=xlsx")
+        .bearer(&w.admin_token)
         .send()
         .await;
-    assert_eq!(xlsx.status, 200);
-    assert!(xlsx.body.starts_with("PK"), "an XLSX workbook by default");
-
-    // The same file back: every row as it is, nothing changed.
-    let upload = |bytes: Vec<u8>, key: Option<&'static str>| {
-        let mut r = post(w.addr, "/api/v1/import/enterprises")
-            .bearer(&w.admin_token)
-            .multipart(&[("file", Some("企业台账.csv"), &bytes)]);
-        if let Some(key) = key {
-            r = r.header("Idempotency-Key", key);
-        }
-        r.send()
-    };
-    let same = upload(csv.body.clone().into_bytes(), None).await;
-    assert_eq!(same.status, 200, "{}", same.body);
-    let report = same.json();
-    assert_eq!(report["ledger"], "enterprises");
-    assert!(report["rows"].as_u64().unwrap() >= 1, "{report}");
-    assert_eq!(report["unchanged"], report["rows"], "{report}");
-    assert_eq!(report["problems"].as_array().map(Vec::len), Some(0));
-
-    // A new row with a wrong check character: named by line and column, nothing written.
-    let first_row = csv
-        .body
-        .lines()
-        .find(|l| l.contains(w.factory.uscc.as_str()))
-        .unwrap();
-    let bad = first_row
-        .replace(w.factory.uscc.as_str(), "914403001922038217")
-        .replace(&w.factory.name, "错码企业");
-    let with_bad = format!("{}{bad}\r\n", csv.body);
-    let refused = upload(with_bad.clone().into_bytes(), Some("import-1")).await;
-    assert_eq!(refused.status, 200, "{}", refused.body);
-    let report = refused.json();
-    assert_eq!(report["written"], false, "{report}");
-    let problem = &report["problems"][0];
-    assert_eq!(problem["line"], with_bad.lines().count() as u64, "{report}");
-    assert!(
-        problem["column"].as_str().unwrap().contains("信用代码"),
-        "{report}"
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.bytes.starts_with(b"PK"));
+    assert_eq!(
+        r.header("content-disposition"),
+        Some("attachment; filename=\"tasks.xlsx\"")
     );
-    assert!(report["rejects_file"].is_null(), "no server path leaks");
-    // The same upload with the same key: the first report, replayed.
-    let again = upload(with_bad.into_bytes(), Some("import-1")).await;
-    assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    assert_eq!((again.status, &again.body), (200, &refused.body));
-    assert!(
-        w.service
-            .resolve_enterprise("914403001922038217")
-            .await
-            .is_err(),
-        "nothing was written"
-    );
-
-    // Mistakes in the request itself are 422s naming what to fix.
-    let r = post(w.addr, "/api/v1/import/enterprises")
+    let r = get(w.addr, "/api/v1/export/tasks?format=pdf")
         .bearer(&w.admin_token)
-        .multipart(&[("skip_invalid", None, b"true")])
         .send()
         .await;
     assert_eq!(
         (r.status, r.field()),
-        (422, "/file".to_owned()),
+        (422, "format".to_owned()),
         "{}",
         r.body
     );
-    let r = post(w.addr, "/api/v1/import/people")
+    let r = get(w.addr, "/api/v1/export/people")
         .bearer(&w.admin_token)
-        .multipart(&[("file", Some("x.csv"), b"a,b\r\n")])
-        .send()
-        .await;
-    assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("enterprises"), "{}", r.body);
-    let r = post(w.addr, "/api/v1/import/enterprises")
-        .bearer(&w.admin_token)
-        .multipart(&[("file", Some("台账.pdf"), b"%PDF")])
         .send()
         .await;
     assert_eq!(
         (r.status, r.field()),
-        (422, "/file".to_owned()),
+        (422, "ledger".to_owned()),
         "{}",
         r.body
     );
-    let r = get(w.addr, "/api/v1/export/enterprises?format=pdf")
-        .bearer(&w.wang_token)
+    let r = get(w.addr, "/api/v1/export/batches")
+        .bearer(&w.admin_token)
         .send()
         .await;
-    assert_eq!(r.status, 422, "{}", r.body);
-    let r = get(w.addr, "/api/v1/export/enterprises").send().await;
-    assert_eq!(r.status, 401);
+    assert_eq!(r.status, 404, "{}", r.body);
 }

@@ -25,8 +25,9 @@ const WHO: [&str; 8] = [
 /// `(method, path, the status for each of WHO)`. `{e}` is the factory of the officer `wang`,
 /// `{t}` one of wang's open tasks, `{team}` the team 专班 that the lead leads and wang is in,
 /// `{mine}` an enterprise of wang's made for the asker alone
-/// (one per column, on the industrial track) and `{mt}` wang's task about it, so that each column's real write acts on its
-/// own; `#preview`/`#apply` say which body a POST sends. Writes are dry runs or previews
+/// (one per column, on the industrial track) and `{mt}` wang's task about it, `{y}` a year of
+/// the column's own (2030 + column) and `{wt}` a token of wang's made for the column, so that
+/// each column's real write acts on its own; `#preview`/`#apply` say which body a POST sends. Writes are dry runs or previews
 /// wherever the API has one; the others act on the asker's own `{mine}` or add something named
 /// for the asker ([`body`]); archiving comes after every other write on `{mine}`, and loading a
 /// notice last.
@@ -112,6 +113,16 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         [200, 403, 200, 403, 200, 401, 401, 401],
     ),
     (
+        "POST",
+        "/api/v1/tasks/{mt}/done",
+        [200, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/transfers",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
         "GET",
         "/api/v1/weekly",
         [200, 200, 200, 200, 200, 401, 401, 401],
@@ -182,6 +193,31 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         [200, 200, 200, 200, 200, 401, 401, 401],
     ),
     (
+        "GET",
+        "/api/v1/batches/2023/entries/{e}",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/tokens",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tracks/validate",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/export/enterprises",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/export/tasks?format=xlsx",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
         "POST",
         "/api/v1/officers",
         [403, 403, 403, 403, 201, 401, 401, 401],
@@ -238,6 +274,51 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
     ),
     (
         "POST",
+        "/api/v1/batches/{y}/copy",
+        [403, 403, 201, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/batches/{y}/publish",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/batches/2023/suggestions/accept",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/targets",
+        [403, 403, 403, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tracks",
+        [403, 403, 403, 403, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{mine}/cases/industrial/migrate",
+        [403, 403, 403, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tokens",
+        [201, 201, 201, 201, 201, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/tokens/{wt}/revoke",
+        [200, 403, 403, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/import/ledger",
+        [200, 200, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
         "/api/v1/enterprises/{mine}/cases/industrial/withdraw",
         [200, 403, 200, 403, 200, 401, 401, 401],
     ),
@@ -245,16 +326,6 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         "POST",
         "/api/v1/enterprises/{mine}/archive",
         [200, 403, 200, 403, 200, 401, 401, 401],
-    ),
-    (
-        "GET",
-        "/api/v1/export/enterprises",
-        [200, 200, 200, 200, 200, 401, 401, 401],
-    ),
-    (
-        "POST",
-        "/api/v1/import/enterprises",
-        [200, 200, 200, 403, 200, 401, 401, 401],
     ),
     (
         "POST",
@@ -297,6 +368,22 @@ fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
         json!({ "batch": 1, "reason": "矩阵", "on": "2023-06-10" })
     } else if path.ends_with("/remove") || path.ends_with("/withdraw") {
         json!({ "reason": "矩阵", "on": "2023-06-20" })
+    } else if path.ends_with("/tasks/transfers") {
+        json!({ "from": "li", "to": "zhao", "reason": "矩阵" })
+    } else if path.ends_with("/copy") {
+        json!({ "from": 2023, "on": "2023-06-01" })
+    } else if path.ends_with("/accept") {
+        json!({ "all": true })
+    } else if path.ends_with("/targets") {
+        json!({ "year": 2023, "metric": "new_above_scale", "value": 10 + i })
+    } else if path.ends_with("/tokens") {
+        json!({ "name": format!("矩阵{i}") })
+    } else if path.ends_with("/publish")
+        || path.ends_with("/revoke")
+        || path.ends_with("/done")
+        || path.ends_with("/migrate")
+    {
+        json!({})
     } else if path.ends_with("/api/v1/tasks") {
         json!({ "kind": "visit", "title": format!("矩阵{i}号任务"), "due": "5" })
     } else if path.ends_with("/tasks/{mt}/assign") {
@@ -315,6 +402,13 @@ fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
             "apply": row.ends_with("#apply")
         })
     }
+}
+
+/// The shipped industrial track as a new version (loaded by the admin's column, so that its
+/// case can migrate).
+fn industrial_v2() -> String {
+    include_str!("../../../workflow/tracks/industrial.toml")
+        .replace("version = \"2024.1\"", "version = \"2024.2\"")
 }
 
 /// The matrix as docs/authorisation.md prints it.
@@ -494,12 +588,30 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
         mine_tasks.push(own.id.0.to_string());
         mine.push(code.to_string());
     }
-    // An upload for the import rows: the enterprise ledger's header alone (nothing to write).
-    let export = get(w.addr, "/api/v1/export/enterprises?format=csv")
-        .bearer(tokens.secrets[4].as_deref().unwrap())
-        .send()
-        .await;
-    let ledger_head = format!("{}\r\n", export.body.lines().next().unwrap());
+    // A token of wang's for each column to revoke, and the factory on the 2023 list.
+    let mut wang_tokens = Vec::new();
+    for i in 0..WHO.len() {
+        let made = w
+            .service
+            .create_token(&w.wang, None, &format!("matrix{i}"), None)
+            .await
+            .unwrap();
+        wang_tokens.push(made.token.id.to_string());
+    }
+    w.service
+        .assign_batch(
+            &w.admin,
+            &peiyu_service::ListChange {
+                enterprise: w.factory.uscc.to_string(),
+                year: 2023,
+                batch: Some(peiyu_domain::Batch::new(2).unwrap()),
+                suggested: None,
+                reason: "矩阵".into(),
+                on: Some(chrono::NaiveDate::from_ymd_opt(2023, 2, 1).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
     let mut wrong = Vec::new();
     for (method, path, statuses) in MATRIX {
         for (i, who) in WHO.iter().enumerate() {
@@ -511,11 +623,29 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
                 .replace("{t}", &task)
                 .replace("{mine}", &mine[i])
                 .replace("{mt}", &mine_tasks[i])
-                .replace("{team}", "%E4%B8%93%E7%8F%AD");
+                .replace("{team}", "%E4%B8%93%E7%8F%AD")
+                .replace("{y}", &(2030 + i).to_string())
+                .replace("{wt}", &wang_tokens[i]);
             let mut request = match *method {
                 "GET" => get(w.addr, &concrete),
-                _ if concrete.contains("/import/") => request(w.addr, method, &concrete)
-                    .multipart(&[("file", Some("企业台账.csv"), ledger_head.as_bytes())]),
+                _ if concrete.ends_with("/import/ledger") => {
+                    // One enterprise of the asker's own: a ledger row names its officer.
+                    let csv = format!(
+                        "统一社会信用代码,企业名称,行业,乡镇（街道）\n{},矩阵导入{i},工业,石龙镇\n",
+                        uscc(300 + i as u32)
+                    );
+                    let (content_type, body) = crate::actions::multipart_with(
+                        &[("ledger", "enterprises")],
+                        "file",
+                        Some(("ledger.csv", csv.as_bytes())),
+                    );
+                    request(w.addr, method, &concrete)
+                        .header("Content-Type", &content_type)
+                        .body(&body)
+                }
+                _ if concrete.contains("/tracks") => request(w.addr, method, &concrete)
+                    .header("Content-Type", "text/plain")
+                    .body(industrial_v2().as_bytes()),
                 _ => request(w.addr, method, &concrete)
                     .header("If-Match", "*")
                     .json(body(path, i, &mine[i])),

@@ -250,24 +250,78 @@ async fn the_list_is_kept_over_http_and_a_case_withdrawn() {
         .send()
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(first.header("etag"), Some("\"1\""));
     let base = format!("/api/v1/batches/2023/entries/{}", w.factory.uscc);
+    // The entry's version is its recorded moves on the list: its ETag.
+    let r = get(w.addr, &base).bearer(&w.wang_token).send().await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("etag"), Some("\"1\""));
+    assert_eq!(
+        (r.json()["batch"].clone(), r.json()["version"].clone()),
+        (json!(2), json!(1))
+    );
+    let moved = json!({"batch": 1, "reason": "提前", "on": "2023-03-01"});
     let r = post(w.addr, &format!("{base}/move"))
         .bearer(&w.admin_token)
-        .json(json!({"batch": 1, "reason": "提前", "on": "2023-03-01"}))
+        .json(moved.clone())
+        .send()
+        .await;
+    assert_eq!(
+        (r.status, r.field()),
+        (428, "If-Match".to_owned()),
+        "{}",
+        r.body
+    );
+    let r = post(w.addr, &format!("{base}/move"))
+        .bearer(&w.admin_token)
+        .header("If-Match", "\"7\"")
+        .json(moved.clone())
+        .send()
+        .await;
+    assert_eq!(
+        (r.status, r.kind()),
+        (409, "conflict".to_owned()),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.problem()["current_etag"], "\"1\"");
+    let r = post(w.addr, &format!("{base}/move"))
+        .bearer(&w.admin_token)
+        .header("If-Match", "\"1\"")
+        .json(moved)
         .send()
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("etag"), Some("\"2\""));
     assert_eq!(
         (r.json()["from"].clone(), r.json()["to"].clone()),
         (json!(2), json!(1))
     );
+    // A stale tag on the removal changes nothing.
+    let remove = json!({"reason": "不再培育", "on": "2023-04-01"});
     let r = post(w.addr, &format!("{base}/remove"))
         .bearer(&w.admin_token)
-        .json(json!({"reason": "不再培育", "on": "2023-04-01"}))
+        .header("If-Match", "\"1\"")
+        .json(remove.clone())
+        .send()
+        .await;
+    assert_eq!(
+        (r.status, r.problem()["current_etag"].clone()),
+        (409, json!("\"2\"")),
+        "{}",
+        r.body
+    );
+    let r = post(w.addr, &format!("{base}/remove"))
+        .bearer(&w.admin_token)
+        .header("If-Match", "\"2\"")
+        .json(remove)
         .send()
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["to"], serde_json::Value::Null);
+    assert_eq!(r.header("etag"), None);
+    let r = get(w.addr, &base).bearer(&w.wang_token).send().await;
+    assert_eq!(r.status, 404, "{}", r.body);
 
     let withdraw = format!(
         "/api/v1/enterprises/{}/cases/industrial/withdraw",
