@@ -74,6 +74,7 @@ fn require_reason(reason: &str) -> ServiceResult<String> {
             ),
         ));
     }
+    crate::error::bounded_reason(Some(reason))?;
     Ok(reason.to_owned())
 }
 

@@ -116,12 +116,32 @@ pub fn try_http(
     if length.is_some_and(|n| body.len() < n) {
         return Err(broken());
     }
+    let chunked = header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked"));
+    let body = if chunked {
+        dechunk(body).ok_or_else(broken)?
+    } else {
+        body.to_owned()
+    };
     Ok(Reply {
         status,
         etag: header("etag"),
         replayed: header("idempotent-replayed").as_deref() == Some("true"),
-        body: body.to_owned(),
+        body,
     })
+}
+
+/// A chunked body put together; `None` when it ends before its last chunk.
+fn dechunk(mut body: &str) -> Option<String> {
+    let mut out = String::new();
+    loop {
+        let (size, rest) = body.split_once("\r\n")?;
+        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
+        if size == 0 {
+            return Some(out);
+        }
+        out.push_str(rest.get(..size)?);
+        body = rest.get(size + 2..)?;
+    }
 }
 
 /// As [`try_http`], for a server that must answer.
