@@ -1126,6 +1126,28 @@ async fn plan_tasks(
             },
             None => None,
         };
+        // The handover rule of `task add --assignee`: yourself or a teammate.
+        if let Some(to) = &assignee
+            && !in_scope(ctx.scope, Some(to.id))
+        {
+            problems.push(RowProblem::new(
+                row.line,
+                "assignee",
+                to.login.as_str(),
+                t(
+                    format!(
+                        "你只能把任务交给自己或同专班的干部，「{}」（{}）不在你的专班",
+                        to.name,
+                        to.login.as_str()
+                    ),
+                    format!(
+                        "you may only give tasks to yourself or a teammate; {} ({}) is not in your team",
+                        to.name,
+                        to.login.as_str()
+                    ),
+                ),
+            ));
+        }
         if let Some(title) = &row.title {
             let n = title.trim().chars().count();
             if n == 0 || n > 200 {

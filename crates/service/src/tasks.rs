@@ -779,7 +779,12 @@ impl Service {
             None => None,
         };
         let assignee = match &new.assignee {
-            Some(login) => self.officer_named(Field::Assignee, login).await?,
+            Some(login) => {
+                let to = self.officer_named(Field::Assignee, login).await?;
+                // The one handover rule: yourself or a teammate, anyone for an admin.
+                crate::authz::require_handover_to(self.store(), actor, &to).await?;
+                to
+            }
             None => actor.clone(),
         };
         let today = self.today();
