@@ -417,7 +417,10 @@ fn a_server_killed_mid_write_loses_nothing_acknowledged_and_keyed_retries_act_on
                     mine
                 }));
             }
-            std::thread::sleep(Duration::from_millis(200 + 300 * round));
+            // Mid-run: the longer form's rounds are longer, so are its waits.
+            std::thread::sleep(Duration::from_millis(
+                (300 + 400 * round) * u64::from(scale()),
+            ));
             server.kill9();
             for h in handles {
                 sent.extend(h.join().unwrap());
