@@ -61,7 +61,7 @@ async fn the_demo_county_reproduces_the_mid_year_report() {
                 .unwrap();
             assert_eq!(figures.len(), 6, "{key}");
             for m in figures {
-                output += m.output_value.unwrap();
+                output = output.checked_add(m.output_value.unwrap()).unwrap();
             }
         }
         assert_eq!(output, Yuan(136_000_000));

@@ -179,3 +179,87 @@ async fn exported_cells_that_look_like_formulas_are_escaped() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_field_beyond_its_cap_is_refused_quoting_a_hundred_characters_and_nothing_changes() {
+    use peiyu_domain::limits::{EVIDENCE_MAX_CHARS, NAME_MAX_CHARS, REASON_MAX_CHARS};
+    use peiyu_service::{AdvanceCase, EnterpriseEdit, OpenCase};
+    on_every_backend(async |db| {
+        let (service, admin) = service_at(db, midyear()).await;
+        let e = service
+            .add_enterprise(&admin, named(8, "柳州长文本机械有限公司"), None)
+            .await
+            .unwrap()
+            .enterprise;
+        let key = e.uscc.as_str().to_owned();
+        // A megabyte of reason, as a hostile client would send.
+        let huge = "因".repeat(1_000_000);
+        let refused = |err: ServiceError, field: Field, max: usize| {
+            let ServiceError::Invalid { field: f, message } = &err else {
+                panic!("{err:?}")
+            };
+            assert_eq!(f, &field);
+            assert!(
+                message.en().contains(&format!("at most {max} characters")),
+                "{}",
+                message.en()
+            );
+            assert!(message.zh().contains(&format!("不超过 {max} 字")));
+            assert!(
+                message.en().chars().count() < 400,
+                "quotes a hundred characters at most"
+            );
+        };
+        let edit = EnterpriseEdit {
+            address: Some("新址".into()),
+            ..EnterpriseEdit::default()
+        };
+        let err = service
+            .edit_enterprise(&admin, &key, edit, None, Some(huge.clone()))
+            .await
+            .unwrap_err();
+        refused(err, Field::Reason, REASON_MAX_CHARS);
+        let err = service
+            .archive_enterprise(&admin, &key, &huge, None)
+            .await
+            .unwrap_err();
+        refused(err, Field::Reason, REASON_MAX_CHARS);
+        service
+            .open_case(
+                &admin,
+                OpenCase {
+                    enterprise: key.clone(),
+                    track: "industrial".into(),
+                    ..OpenCase::default()
+                },
+            )
+            .await
+            .unwrap();
+        let err = service
+            .advance_case(
+                &admin,
+                AdvanceCase {
+                    enterprise: key.clone(),
+                    track: "industrial".into(),
+                    to: "cultivating".into(),
+                    evidence: vec!["文".repeat(EVIDENCE_MAX_CHARS + 1)],
+                    ..AdvanceCase::default()
+                },
+            )
+            .await
+            .unwrap_err();
+        refused(err, Field::named("evidence"), EVIDENCE_MAX_CHARS);
+        let err = service
+            .create_token(&admin, None, &"令".repeat(NAME_MAX_CHARS + 1), None)
+            .await
+            .unwrap_err();
+        refused(err, Field::Name, NAME_MAX_CHARS);
+        // Nothing changed: the enterprise is as added, its case where it was opened.
+        let now = service.resolve_enterprise(&key).await.unwrap();
+        assert_eq!(now.version, 1);
+        assert!(!now.value.archived);
+        let cases = service.show_cases(&admin, &key).await.unwrap();
+        assert_eq!(cases.cases[0].cultivation.version, 1);
+    })
+    .await;
+}

@@ -1,8 +1,8 @@
-//! Tasks follow the same rules as enterprises and say everything: handing a task over stays
-//! within the team (unless an admin does it); a lead assigns a teammate's task with or without
-//! an enterprise; a delegate's completion is recorded on the assignee's behalf; a lead's own
-//! overdue task escalates to the bureau's leader; a 督办 is its own kind and is done when its
-//! original is. On every backend.
+//! Tasks follow the same rules as enterprises and say everything: handing a task over, or
+//! putting a new one on someone's list, stays within the team (unless an admin does it); a lead
+//! assigns a teammate's task with or without an enterprise; a delegate's completion is recorded
+//! on the assignee's behalf; a lead's own overdue task escalates to the bureau's leader; a 督办
+//! is its own kind and is done when its original is. On every backend.
 
 use std::sync::Arc;
 
@@ -82,10 +82,52 @@ async fn tasks_are_handed_over_within_the_team_and_escalate_up_to_the_leaders() 
                 .await
                 .unwrap_err(),
             service.assign_task(&lead, &a, "zhao").await.unwrap_err(),
+            // Nor a new task put on zhao's list (`task add --assignee`).
+            service
+                .add_task(
+                    &wang,
+                    NewTask {
+                        enterprise: None,
+                        kind: TaskKind::Custom,
+                        title: "替别人加的任务".into(),
+                        description: None,
+                        assignee: Some("zhao".into()),
+                        due: Due::On(d("2024-03-08")),
+                        follow_up_on: None,
+                    },
+                )
+                .await
+                .unwrap_err(),
         ] {
             assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
             assert!(err.to_string().contains("zhao"), "{err}");
         }
+        // Nor through a task ledger: the row is refused by name and nothing is written.
+        let row = peiyu_service::TaskRow {
+            line: 2,
+            id: None,
+            enterprise: None,
+            kind: None,
+            title: Some("导入给别人的任务".into()),
+            description: None,
+            assignee: Some("zhao".into()),
+            due_on: Some(d("2024-03-08")),
+            follow_up_on: None,
+            status: None,
+        };
+        let imported = service
+            .import_tasks(&wang, &[row], peiyu_service::ImportMode::AllOrNothing, None)
+            .await
+            .unwrap();
+        assert_eq!(imported.inserted, 0);
+        assert_eq!(imported.problems.len(), 1, "{imported:?}");
+        assert_eq!(imported.problems[0].field, "assignee");
+        assert!(
+            imported.problems[0]
+                .message
+                .en()
+                .contains("not in your team")
+        );
         // An admin may hand it anywhere; back to the team, then a lead assigns a teammate's
         // task about no enterprise.
         service.assign_task(&admin, &a, "zhao").await.unwrap();

@@ -11,6 +11,7 @@ pub mod date;
 mod decimal;
 pub mod enterprise;
 pub mod i18n;
+pub mod limits;
 pub mod metrics;
 pub mod money;
 pub mod officer;

@@ -1,8 +1,6 @@
 //! Money as integer yuan, read from and written to the 元 / 万元 / 亿元 texts officers use.
 
 use std::fmt;
-use std::iter::Sum;
-use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::str::FromStr;
 
 use crate::decimal::{self, DecimalError};
@@ -10,8 +8,9 @@ use crate::i18n::{Lang, Localize, Text};
 
 /// An amount of money in whole yuan (元). Exact: no floating point anywhere.
 ///
-/// Arithmetic is plain `i64` arithmetic (it may go negative, e.g. for growth); parsing refuses
-/// negative amounts.
+/// Arithmetic is checked only: `checked_add`, `checked_sub` and `checked_sum` return `None`
+/// where an `i64` would overflow, and there is deliberately no `+`, `-` or `Sum`, so no total
+/// can wrap (a difference may go negative, e.g. for growth). Parsing refuses negative amounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Yuan(pub i64);
 
@@ -311,32 +310,6 @@ impl FromStr for Yuan {
     }
 }
 
-impl Add for Yuan {
-    type Output = Yuan;
-    fn add(self, rhs: Yuan) -> Yuan {
-        Yuan(self.0 + rhs.0)
-    }
-}
-
-impl AddAssign for Yuan {
-    fn add_assign(&mut self, rhs: Yuan) {
-        self.0 += rhs.0;
-    }
-}
-
-impl Sub for Yuan {
-    type Output = Yuan;
-    fn sub(self, rhs: Yuan) -> Yuan {
-        Yuan(self.0 - rhs.0)
-    }
-}
-
-impl SubAssign for Yuan {
-    fn sub_assign(&mut self, rhs: Yuan) {
-        self.0 -= rhs.0;
-    }
-}
-
 impl Yuan {
     /// The sum of `amounts`, or `None` when it is beyond what an `i64` holds: a total that
     /// would wrap is an error for the caller to name, never a wrong figure.
@@ -344,18 +317,6 @@ impl Yuan {
         amounts
             .into_iter()
             .try_fold(Yuan::ZERO, |total, y| total.checked_add(y))
-    }
-}
-
-impl Sum for Yuan {
-    fn sum<I: Iterator<Item = Yuan>>(iter: I) -> Yuan {
-        iter.fold(Yuan::ZERO, Add::add)
-    }
-}
-
-impl<'a> Sum<&'a Yuan> for Yuan {
-    fn sum<I: Iterator<Item = &'a Yuan>>(iter: I) -> Yuan {
-        iter.copied().sum()
     }
 }
 
@@ -567,14 +528,12 @@ mod tests {
 
     #[test]
     fn arithmetic() {
-        let total: Yuan = [Yuan(1), Yuan(2), Yuan(3)].iter().sum();
-        assert_eq!(total, Yuan(6));
-        assert_eq!(vec![Yuan(5), Yuan(-2)].into_iter().sum::<Yuan>(), Yuan(3));
-        assert_eq!(Yuan(5) - Yuan(7), Yuan(-2));
-        let mut y = Yuan(1);
-        y += Yuan(2);
-        y -= Yuan(1);
-        assert_eq!(y, Yuan(2));
+        assert_eq!(
+            Yuan::checked_sum([Yuan(1), Yuan(2), Yuan(3)]),
+            Some(Yuan(6))
+        );
+        assert_eq!(Yuan::checked_sum([Yuan(5), Yuan(-2)]), Some(Yuan(3)));
+        assert_eq!(Yuan(5).checked_sub(Yuan(7)), Some(Yuan(-2)));
         assert_eq!(Yuan(i64::MAX).checked_add(Yuan(1)), None);
         assert_eq!(Yuan(i64::MIN).checked_sub(Yuan(1)), None);
         assert_eq!(Yuan::from_wan(2000), Yuan(20_000_000));

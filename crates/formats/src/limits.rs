@@ -1,9 +1,14 @@
-//! Bounds on the files peiyu reads: a file's size, and for an XLSX workbook (a zip archive)
-//! the size its parts unpack to and how much they may expand, checked from the archive's
-//! directory before anything is unpacked — a 5 MB zip bomb is refused at once, not after
-//! filling memory. The defaults (docs/operations.md) can be changed with the environment
-//! variables `PEIYU_MAX_FILE_MB` and `PEIYU_MAX_UNPACKED_MB`.
+//! Bounds on the files peiyu reads: a ledger's size, a text file's size (tracks, batch rules,
+//! holiday notices, column mappings, the calendar override: [`ReadLimits::read_text`]), and
+//! for an XLSX workbook (a zip archive) the size its parts unpack to and how much they may
+//! expand, checked from the archive's directory before anything is unpacked — a 5 MB zip bomb
+//! is refused at once, not after filling memory. Every file the CLI reads goes through here.
+//! The defaults (docs/operations.md) can be changed with the environment variables
+//! `PEIYU_MAX_FILE_MB`, `PEIYU_MAX_TEXT_FILE_KB` and `PEIYU_MAX_UNPACKED_MB`. The caps on
+//! fields typed by people are `peiyu_domain::limits`'; the server's on request bodies are
+//! `peiyu_server`'s.
 
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::FormatError;
@@ -11,8 +16,12 @@ use crate::error::FormatError;
 /// The bounds a read file must keep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadLimits {
-    /// The largest file read, in bytes (default 64 MiB).
+    /// The largest ledger (CSV or XLSX) read, in bytes (default 64 MiB).
     pub max_file_bytes: u64,
+    /// The largest text file read — a track, the batch rules, a holiday notice, a column
+    /// mapping, the calendar override — in bytes (default 1 MiB; the shipped tracks are under
+    /// 20 KiB).
+    pub max_text_bytes: u64,
     /// The most an XLSX workbook's parts may unpack to in all, in bytes (default 512 MiB).
     pub max_unpacked_bytes: u64,
     /// The most one part may expand (unpacked size over packed size; default 200, where
@@ -27,6 +36,7 @@ impl Default for ReadLimits {
     fn default() -> Self {
         ReadLimits {
             max_file_bytes: 64 * MIB,
+            max_text_bytes: MIB,
             max_unpacked_bytes: 512 * MIB,
             max_ratio: 200,
         }
@@ -34,19 +44,21 @@ impl Default for ReadLimits {
 }
 
 impl ReadLimits {
-    /// The defaults, with `PEIYU_MAX_FILE_MB` and `PEIYU_MAX_UNPACKED_MB` applied when they
-    /// hold a whole number of mebibytes.
+    /// The defaults, with `PEIYU_MAX_FILE_MB` and `PEIYU_MAX_UNPACKED_MB` (whole mebibytes)
+    /// and `PEIYU_MAX_TEXT_FILE_KB` (whole kibibytes) applied when set to a positive number.
     pub fn from_env() -> ReadLimits {
-        let mb = |var: &str| {
+        let scaled = |var: &str, unit: u64| {
             std::env::var(var)
                 .ok()
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .filter(|&n| n > 0)
-                .map(|n| n.saturating_mul(MIB))
+                .map(|n| n.saturating_mul(unit))
         };
+        let mb = |var: &str| scaled(var, MIB);
         let d = ReadLimits::default();
         ReadLimits {
             max_file_bytes: mb("PEIYU_MAX_FILE_MB").unwrap_or(d.max_file_bytes),
+            max_text_bytes: scaled("PEIYU_MAX_TEXT_FILE_KB", 1024).unwrap_or(d.max_text_bytes),
             max_unpacked_bytes: mb("PEIYU_MAX_UNPACKED_MB").unwrap_or(d.max_unpacked_bytes),
             ..d
         }
@@ -55,18 +67,41 @@ impl ReadLimits {
     /// Refuses a file larger than [`ReadLimits::max_file_bytes`], before reading it.
     pub fn check_file(&self, path: &Path) -> Result<(), FormatError> {
         let size = std::fs::metadata(path)
-            .map_err(|source| FormatError::Io {
-                path: path.display().to_string(),
-                source,
-            })?
+            .map_err(|source| FormatError::io(path, source))?
             .len();
         if size > self.max_file_bytes {
-            return Err(FormatError::TooLarge {
-                path: path.display().to_string(),
-                what: too_large_what(size, self.max_file_bytes, "the file", "文件"),
-            });
+            return Err(too_large(path, size, self.max_file_bytes));
         }
         Ok(())
+    }
+
+    /// Reads a UTF-8 text file of at most [`ReadLimits::max_text_bytes`]: refused from its size
+    /// before it is read, and never more than the cap read should it grow meanwhile (or be a
+    /// pipe or a device that reports no size). Text that is not UTF-8 is an I/O error of
+    /// kind `InvalidData`.
+    pub fn read_text(&self, path: &Path) -> Result<String, FormatError> {
+        let file = std::fs::File::open(path).map_err(|source| FormatError::io(path, source))?;
+        let size = file
+            .metadata()
+            .map_err(|source| FormatError::io(path, source))?
+            .len();
+        if size > self.max_text_bytes {
+            return Err(too_large(path, size, self.max_text_bytes));
+        }
+        let mut bytes = Vec::new();
+        file.take(self.max_text_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|source| FormatError::io(path, source))?;
+        let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if read > self.max_text_bytes {
+            return Err(too_large(path, read, self.max_text_bytes));
+        }
+        String::from_utf8(bytes).map_err(|e| {
+            FormatError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+            )
+        })
     }
 
     /// Refuses an XLSX workbook whose parts would unpack to more than
@@ -133,15 +168,25 @@ fn short(name: &str) -> String {
     peiyu_domain::excerpt(name)
 }
 
+/// `path` refused for its `size` over `limit` bytes.
+fn too_large(path: &Path, size: u64, limit: u64) -> FormatError {
+    FormatError::TooLarge {
+        path: path.display().to_string(),
+        what: too_large_what(size, limit, "the file", "文件"),
+    }
+}
+
+/// What is too large, in MiB (or KiB for a limit under a mebibyte), zh and en.
 fn too_large_what(size: u64, limit: u64, en: &str, zh: &str) -> (String, String) {
-    let mb = |b: u64| b.div_ceil(MIB);
+    let (unit, name) = if limit >= MIB {
+        (MIB, "MiB")
+    } else {
+        (1024, "KiB")
+    };
+    let (size, limit) = (size.div_ceil(unit), limit.div_ceil(unit));
     (
-        format!("{zh}有 {} MiB，超过上限 {} MiB", mb(size), mb(limit)),
-        format!(
-            "{en} is {} MiB, more than the limit of {} MiB",
-            mb(size),
-            mb(limit)
-        ),
+        format!("{zh}有 {size} {name}，超过上限 {limit} {name}"),
+        format!("{en} is {size} {name}, more than the limit of {limit} {name}"),
     )
 }
 
@@ -202,5 +247,34 @@ mod tests {
             "{text}"
         );
         assert!(ReadLimits::default().check_file(&big).is_ok());
+    }
+
+    #[test]
+    fn a_text_file_over_its_cap_is_refused_and_one_within_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let track = dir.path().join("track.toml");
+        std::fs::write(&track, "key = \"x\"\n".repeat(20_000)).unwrap();
+        let limits = ReadLimits {
+            max_text_bytes: 64 * 1024,
+            ..ReadLimits::default()
+        };
+        let e = limits.read_text(&track).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("the file is 196 KiB, more than the limit of 64 KiB"),
+            "{e}"
+        );
+        assert!(
+            e.message_zh().contains("超过上限 64 KiB"),
+            "{}",
+            e.message_zh()
+        );
+        assert_eq!(
+            ReadLimits::default().read_text(&track).unwrap().len(),
+            200_000
+        );
+        let not_text = dir.path().join("notice.txt");
+        std::fs::write(&not_text, [0xff, 0xfe, 0x00]).unwrap();
+        assert!(ReadLimits::default().read_text(&not_text).is_err());
     }
 }

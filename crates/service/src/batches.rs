@@ -110,6 +110,7 @@ fn require_reason(reason: &str) -> ServiceResult<String> {
             ),
         ));
     }
+    crate::error::bounded_reason(Some(reason))?;
     Ok(reason.to_owned())
 }
 

@@ -2,6 +2,7 @@
 //! withdrawing it, and showing where it stands.
 
 use chrono::NaiveDate;
+use peiyu_domain::limits;
 use peiyu_domain::{
     Cultivation, CultivationId, Enterprise, GuardOutcome, Lang, Localize, Officer, Role, StageKey,
     Task, TaskId, TaskStatus, Text, Thresholds, Transition, TransitionId,
@@ -36,6 +37,34 @@ pub struct OpenCase {
     pub target_date: Option<NaiveDate>,
     /// The effective date (default today).
     pub on: Option<NaiveDate>,
+}
+
+/// Refuses a move whose reason or evidence is longer than its cap, or that cites more than
+/// [`limits::EVIDENCE_MAX_ITEMS`] pieces of evidence (`peiyu_domain::limits`).
+fn check_move_texts(cmd: &AdvanceCase) -> ServiceResult<()> {
+    crate::error::bounded_reason(cmd.reason.as_deref())?;
+    let evidence = Field::named("evidence");
+    if cmd.evidence.len() > limits::EVIDENCE_MAX_ITEMS {
+        return Err(ServiceError::invalid(
+            evidence,
+            Text::new(
+                format!(
+                    "一次流转最多引用 {} 份证据，现有 {} 份",
+                    limits::EVIDENCE_MAX_ITEMS,
+                    cmd.evidence.len()
+                ),
+                format!(
+                    "a move cites at most {} pieces of evidence, got {}",
+                    limits::EVIDENCE_MAX_ITEMS,
+                    cmd.evidence.len()
+                ),
+            ),
+        ));
+    }
+    for item in &cmd.evidence {
+        crate::error::bounded(evidence.clone(), item, limits::EVIDENCE_MAX_CHARS)?;
+    }
+    Ok(())
 }
 
 /// The officers and the enterprise an advance's outcome names: the enterprise, the mover (and
@@ -540,6 +569,7 @@ impl Service {
         let key = parse_track_key(Field::Track, &cmd.track)?;
         let to =
             StageKey::new(cmd.to.trim()).map_err(|e| ServiceError::invalid_from(Field::To, &e))?;
+        check_move_texts(&cmd)?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -951,6 +981,7 @@ impl Service {
             ));
         }
         let key = parse_track_key(Field::Track, track)?;
+        crate::error::bounded_reason(reason.as_deref())?;
         let enterprise = self.resolve_enterprise(enterprise).await?.value;
         let current = self.cultivation_of(&enterprise, key.as_str()).await?;
         let from = self.track_version(current.value.track).await?;

@@ -414,6 +414,7 @@ impl Service {
             expected_version,
             reason,
         } = change;
+        crate::error::bounded_reason(reason.as_deref())?;
         if edit.is_empty() {
             return Err(ServiceError::invalid(
                 Field::Edit,
@@ -545,6 +546,7 @@ impl Service {
                 ),
             ));
         }
+        crate::error::bounded_reason(Some(reason))?;
         let current = self.resolve_enterprise(key).await?;
         require_enterprise_access(self.store(), actor, &current.value).await?;
         if current.value.archived {

@@ -462,6 +462,24 @@ fn entity_zh(entity: &str) -> &str {
 /// Shorthand for use-case results.
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+/// Refuses `text` for `field` when it has more than `max` characters (the caps of
+/// `peiyu_domain::limits`); the message quotes at most its first 100 characters.
+pub(crate) fn bounded(field: Field, text: &str, max: usize) -> ServiceResult<()> {
+    peiyu_domain::limits::within(text, max).map_err(|e| ServiceError::invalid_from(field, &e))
+}
+
+/// Refuses a reason, when one is given, longer than `peiyu_domain::limits::REASON_MAX_CHARS`.
+pub(crate) fn bounded_reason(reason: Option<&str>) -> ServiceResult<()> {
+    match reason {
+        Some(reason) => bounded(
+            Field::Reason,
+            reason,
+            peiyu_domain::limits::REASON_MAX_CHARS,
+        ),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

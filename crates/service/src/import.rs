@@ -47,14 +47,24 @@ pub struct RowProblem {
 }
 
 impl RowProblem {
-    /// A problem with `field` of the row on `line`.
+    /// A problem with `field` of the row on `line`; the value is kept as a message quotes
+    /// it, at most its first 100 characters.
     pub fn new(line: u64, field: &str, value: impl Into<String>, message: Text) -> RowProblem {
         RowProblem {
             line,
             field: field.to_owned(),
-            value: value.into(),
+            value: peiyu_domain::excerpt(&value.into()),
             message,
         }
+    }
+
+    /// A problem when `text`, the `field` of the row on `line`, has more than `max`
+    /// characters (`peiyu_domain::limits`).
+    fn too_long(line: u64, field: &str, text: &str, max: usize) -> Option<RowProblem> {
+        use peiyu_domain::Localize;
+        peiyu_domain::limits::within(text, max)
+            .err()
+            .map(|e| RowProblem::new(line, field, text, e.localize(peiyu_domain::Lang::Zh)))
     }
 }
 
@@ -1003,6 +1013,17 @@ async fn plan_batches(
                 None,
             ),
         };
+        if let Some(reason) = &row.reason
+            && let Some(p) = RowProblem::too_long(
+                row.line,
+                "reason",
+                reason,
+                peiyu_domain::limits::REASON_MAX_CHARS,
+            )
+        {
+            problems.push(p);
+            continue;
+        }
         if let Some(c) = &current {
             if c.batch == row.batch {
                 unchanged += 1;
@@ -1105,6 +1126,28 @@ async fn plan_tasks(
             },
             None => None,
         };
+        // The handover rule of `task add --assignee`: yourself or a teammate.
+        if let Some(to) = &assignee
+            && !in_scope(ctx.scope, Some(to.id))
+        {
+            problems.push(RowProblem::new(
+                row.line,
+                "assignee",
+                to.login.as_str(),
+                t(
+                    format!(
+                        "你只能把任务交给自己或同专班的干部，「{}」（{}）不在你的专班",
+                        to.name,
+                        to.login.as_str()
+                    ),
+                    format!(
+                        "you may only give tasks to yourself or a teammate; {} ({}) is not in your team",
+                        to.name,
+                        to.login.as_str()
+                    ),
+                ),
+            ));
+        }
         if let Some(title) = &row.title {
             let n = title.trim().chars().count();
             if n == 0 || n > 200 {
@@ -1118,6 +1161,14 @@ async fn plan_tasks(
                     ),
                 ));
             }
+        }
+        if let Some(Some(description)) = &row.description {
+            problems.extend(RowProblem::too_long(
+                row.line,
+                "description",
+                description,
+                peiyu_domain::limits::DESCRIPTION_MAX_CHARS,
+            ));
         }
         if let Some(id) = row.id
             && let Some(first) = seen_ids.insert(id, row.line)

@@ -53,6 +53,7 @@ impl Service {
         figures
             .check()
             .map_err(|e| ServiceError::invalid_from(Field::named("employees"), &e))?;
+        crate::error::bounded_reason(reason.as_deref())?;
         let enterprise = self.resolve_enterprise(enterprise).await?.value;
         require_enterprise_access(self.store(), actor, &enterprise).await?;
         let figures = Metrics {
@@ -78,6 +79,7 @@ impl Service {
         figures: &[(String, Metrics)],
         reason: Option<String>,
     ) -> ServiceResult<Vec<Upserted>> {
+        crate::error::bounded_reason(reason.as_deref())?;
         let mut checked = Vec::with_capacity(figures.len());
         for (key, m) in figures {
             m.check()

@@ -338,6 +338,8 @@ impl Service {
                 "only an admin loads the State Council's holiday notice",
             ));
         }
+        let (NoticeInput::Text { text, .. } | NoticeInput::Toml(text)) = &input;
+        crate::error::bounded(Field::File, text, peiyu_domain::limits::NOTICE_MAX_CHARS)?;
         let (data, holidays, notice_text) = match &input {
             NoticeInput::Text { text, year } => {
                 let notice = parse_notice(text, *year).map_err(|e| {

@@ -32,15 +32,13 @@ pub struct TeamView {
 
 fn check_name(field: Field, name: &str) -> ServiceResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() {
         return Err(ServiceError::invalid(
             field,
-            Text::new(
-                "名称不能为空，且不超过 100 个字",
-                "must not be empty and at most 100 characters",
-            ),
+            Text::new("名称不能为空", "must not be empty"),
         ));
     }
+    crate::error::bounded(field, name, peiyu_domain::limits::NAME_MAX_CHARS)?;
     Ok(name.to_owned())
 }
 

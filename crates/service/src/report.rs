@@ -163,7 +163,7 @@ fn sum_months(
         .collect();
     let total = |field: &str, pick: fn(&Figures) -> Option<Yuan>| {
         Yuan::checked_sum(months.iter().filter_map(|m| pick(m)))
-            .ok_or_else(|| too_large(field, enterprise))
+            .ok_or_else(|| too_large(field, (enterprise, enterprise)))
     };
     Ok((
         total("output_value", |m| m.output_value)?,
@@ -171,14 +171,24 @@ fn sum_months(
     ))
 }
 
-/// A total too large to hold: names the figure and whose it is.
-fn too_large(field: &str, whose: &str) -> ServiceError {
+/// A total too large to hold: names the figure in words (the field's key stays for the
+/// front ends) and whose total it is (`whose` in zh and en).
+fn too_large(field: &str, whose: (&str, &str)) -> ServiceError {
+    let (zh, en) = match field {
+        "output_value" => ("产值", "output value"),
+        "revenue" => ("营业收入", "revenue"),
+        other => (other, other),
+    };
     ServiceError::invalid(
         Field::named(field),
         Text::new(
-            format!("{whose}的 {field} 合计超出可表示的范围：请核对录入的数字（是否多写了几位）"),
             format!(
-                "the total {field} of {whose} is too large to hold: check the figures entered (extra digits?)"
+                "{}的{zh}合计超出可表示的范围：请核对录入的数字（是否多写了几位）",
+                whose.0
+            ),
+            format!(
+                "the total {en} of {} is too large to hold: check the figures entered (extra digits?)",
+                whose.1
             ),
         ),
     )
@@ -481,7 +491,7 @@ impl Service {
         if Yuan::checked_sum(new_above_scale.iter().map(|n| n.output_value)).is_none() {
             return Err(too_large(
                 "output_value",
-                "新升规企业 / newly above-scale enterprises",
+                ("新升规企业", "the newly above-scale enterprises"),
             ));
         }
         new_above_scale.sort_by(|a, b| {
@@ -534,7 +544,7 @@ impl Service {
             .iter()
             .chain(new_above_limit.iter())
             .collect();
-        let breakdown = |key_of: &dyn Fn(&Enterprise) -> String| -> Vec<Breakdown> {
+        let breakdown = |key_of: &dyn Fn(&Enterprise) -> String| -> ServiceResult<Vec<Breakdown>> {
             let mut map: BTreeMap<String, Breakdown> = BTreeMap::new();
             for n in &newly {
                 let k = key_of(&n.enterprise);
@@ -545,7 +555,10 @@ impl Service {
                     output_value: Yuan::ZERO,
                 });
                 b.newly_registered += 1;
-                b.output_value += n.output_value;
+                b.output_value = b
+                    .output_value
+                    .checked_add(n.output_value)
+                    .ok_or_else(|| too_large("output_value", (&b.key, &b.key)))?;
             }
             for id in &in_cultivation {
                 if let Some(e) = all_enterprises.get(id) {
@@ -560,7 +573,7 @@ impl Service {
                         .in_cultivation += 1;
                 }
             }
-            map.into_values().collect()
+            Ok(map.into_values().collect())
         };
         let batch_key = |e: &Enterprise| match batch_of.get(&e.id).copied().flatten() {
             Some(b) => format!(
@@ -570,10 +583,10 @@ impl Service {
             ),
             None => "未列入".to_owned(),
         };
-        let by_batch = breakdown(&batch_key);
-        let by_town = breakdown(&|e: &Enterprise| e.town.clone());
+        let by_batch = breakdown(&batch_key)?;
+        let by_town = breakdown(&|e: &Enterprise| e.town.clone())?;
         let by_sector =
-            breakdown(&|e: &Enterprise| e.sector.label(peiyu_domain::Lang::Zh).to_owned());
+            breakdown(&|e: &Enterprise| e.sector.label(peiyu_domain::Lang::Zh).to_owned())?;
 
         // Overdue tasks per officer as of the date, from the effective dates kept on each task:
         // created by then, due before it, and not done by then (cancelled tasks are left out).

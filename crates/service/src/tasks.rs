@@ -613,6 +613,9 @@ impl Service {
     }
 }
 
+/// The most characters of a task's title.
+pub const TITLE_MAX_CHARS: usize = 200;
+
 /// Working days overdue after which `tick` escalates a task to the team lead.
 pub const ESCALATE_AFTER_WORKING_DAYS: u32 = 3;
 
@@ -624,6 +627,7 @@ pub(crate) fn need_reason(field: Field, reason: &str) -> ServiceResult<String> {
             Text::new("请说明原因", "a reason is required"),
         ));
     }
+    crate::error::bounded(field, r, peiyu_domain::limits::REASON_MAX_CHARS)?;
     Ok(r.to_owned())
 }
 
@@ -806,14 +810,19 @@ impl Service {
     ) -> ServiceResult<TaskDone> {
         require_writer(actor)?;
         let title = new.title.trim().to_owned();
-        if title.is_empty() || title.chars().count() > 200 {
+        if title.is_empty() {
             return Err(ServiceError::invalid(
                 Field::Title,
-                Text::new(
-                    "任务标题不能为空，且不超过 200 字",
-                    "a title is required, at most 200 characters",
-                ),
+                Text::new("任务标题不能为空", "a title is required"),
             ));
+        }
+        crate::error::bounded(Field::Title, &title, TITLE_MAX_CHARS)?;
+        if let Some(description) = &new.description {
+            crate::error::bounded(
+                Field::named("description"),
+                description,
+                peiyu_domain::limits::DESCRIPTION_MAX_CHARS,
+            )?;
         }
         let enterprise = match &new.enterprise {
             Some(key) => {
@@ -824,7 +833,12 @@ impl Service {
             None => None,
         };
         let assignee = match &new.assignee {
-            Some(login) => self.officer_named(Field::Assignee, login).await?,
+            Some(login) => {
+                let to = self.officer_named(Field::Assignee, login).await?;
+                // The one handover rule: yourself or a teammate, anyone for an admin.
+                crate::authz::require_handover_to(self.store(), actor, &to).await?;
+                to
+            }
             None => actor.clone(),
         };
         let today = self.today();

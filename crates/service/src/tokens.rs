@@ -63,15 +63,13 @@ fn new_secret() -> String {
 
 fn check_token_name(name: &str) -> ServiceResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() {
         return Err(ServiceError::invalid(
             Field::Name,
-            Text::new(
-                "令牌名称不能为空，且不超过 100 个字",
-                "the token's name must not be empty and at most 100 characters",
-            ),
+            Text::new("令牌名称不能为空", "the token's name must not be empty"),
         ));
     }
+    crate::error::bounded(Field::Name, name, peiyu_domain::limits::NAME_MAX_CHARS)?;
     Ok(name.to_owned())
 }
 

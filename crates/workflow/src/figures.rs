@@ -1,9 +1,10 @@
 //! Figures from monthly metrics: year-to-date and trailing-12-month sums, and year-on-year
-//! growth. Exact integer arithmetic throughout; a month without a figure is reported as missing,
-//! never counted as zero.
+//! growth. Exact integer arithmetic throughout, every sum checked: a total beyond what an `i64`
+//! of yuan holds is a [`TooLarge`] naming the figure and the months, never a wrapped or
+//! saturated total. A month without a figure is reported as missing, never counted as zero.
 
 use chrono::NaiveDate;
-use peiyu_domain::{Lang, Metrics, Text, YearMonth, Yuan};
+use peiyu_domain::{Lang, Localize, Metrics, Text, YearMonth, Yuan};
 
 /// Which monthly figure to add up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,9 +133,42 @@ impl Total {
     }
 }
 
+/// A figure whose sum over a period is beyond what can be held (more than `i64::MAX` yuan):
+/// figures entered with extra digits. Names the figure and the months.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the {} summed over {from} to {to} is too large to hold: check the figures entered (extra digits?)", .figure.label(Lang::En))]
+pub struct TooLarge {
+    /// Which figure.
+    pub figure: Figure,
+    /// The first month summed.
+    pub from: YearMonth,
+    /// The last month summed.
+    pub to: YearMonth,
+}
+
+impl Localize for TooLarge {
+    fn localize(&self, _lang: Lang) -> Text {
+        Text::new(
+            format!(
+                "{}（{}至{}）合计超出可表示的范围：请核对录入的数字（是否多写了几位）",
+                self.figure.label(Lang::Zh),
+                self.from,
+                self.to
+            ),
+            self.to_string(),
+        )
+    }
+}
+
 /// The sum of `figure` over `from..=to` (empty when `to < from`), taking for each month the first
-/// entry of `metrics` for that month. `metrics` should be one enterprise's.
-pub fn sum_months(metrics: &[Metrics], figure: Figure, from: YearMonth, to: YearMonth) -> Total {
+/// entry of `metrics` for that month. `metrics` should be one enterprise's. A sum beyond
+/// `i64::MAX` yuan (or below `i64::MIN`) is [`TooLarge`].
+pub fn sum_months(
+    metrics: &[Metrics],
+    figure: Figure,
+    from: YearMonth,
+    to: YearMonth,
+) -> Result<Total, TooLarge> {
     let mut sum = Yuan::ZERO;
     let mut missing = Vec::new();
     let mut month = from;
@@ -144,7 +178,9 @@ pub fn sum_months(metrics: &[Metrics], figure: Figure, from: YearMonth, to: Year
             .find(|m| m.month == month)
             .and_then(|m| figure.of(m))
         {
-            Some(v) => sum = sum.checked_add(v).unwrap_or(Yuan(i64::MAX)),
+            Some(v) => {
+                sum = sum.checked_add(v).ok_or(TooLarge { figure, from, to })?;
+            }
             None => missing.push(month),
         }
         if month.next() == month {
@@ -152,27 +188,40 @@ pub fn sum_months(metrics: &[Metrics], figure: Figure, from: YearMonth, to: Year
         }
         month = month.next();
     }
-    Total {
+    Ok(Total {
         figure,
         from,
         to,
         sum,
         missing,
-    }
+    })
 }
 
 /// The figure summed on `basis` up to and including `as_of`.
-pub fn total(metrics: &[Metrics], figure: Figure, basis: Basis, as_of: YearMonth) -> Total {
+pub fn total(
+    metrics: &[Metrics],
+    figure: Figure,
+    basis: Basis,
+    as_of: YearMonth,
+) -> Result<Total, TooLarge> {
     sum_months(metrics, figure, basis.first_month(as_of), as_of)
 }
 
 /// Year-to-date sum: January to `as_of` of `as_of`'s year.
-pub fn year_to_date(metrics: &[Metrics], figure: Figure, as_of: YearMonth) -> Total {
+pub fn year_to_date(
+    metrics: &[Metrics],
+    figure: Figure,
+    as_of: YearMonth,
+) -> Result<Total, TooLarge> {
     total(metrics, figure, Basis::YearToDate, as_of)
 }
 
 /// Trailing-12-month sum: the twelve months ending with `as_of`.
-pub fn trailing_12_months(metrics: &[Metrics], figure: Figure, as_of: YearMonth) -> Total {
+pub fn trailing_12_months(
+    metrics: &[Metrics],
+    figure: Figure,
+    as_of: YearMonth,
+) -> Result<Total, TooLarge> {
     total(metrics, figure, Basis::Trailing12Months, as_of)
 }
 
@@ -310,11 +359,17 @@ impl Growth {
     }
 }
 
-/// Year-on-year growth of `figure` on `basis` as of `as_of`.
-pub fn year_on_year(metrics: &[Metrics], figure: Figure, basis: Basis, as_of: YearMonth) -> Growth {
-    let current = total(metrics, figure, basis, as_of);
+/// Year-on-year growth of `figure` on `basis` as of `as_of`; [`TooLarge`] when either period's
+/// sum cannot be held. A difference of two sums that cannot be held leaves the rate undefined.
+pub fn year_on_year(
+    metrics: &[Metrics],
+    figure: Figure,
+    basis: Basis,
+    as_of: YearMonth,
+) -> Result<Growth, TooLarge> {
+    let current = total(metrics, figure, basis, as_of)?;
     let year_earlier = YearMonth::new(as_of.year() - 1, as_of.month()).unwrap_or(as_of);
-    let previous = total(metrics, figure, basis, year_earlier);
+    let previous = total(metrics, figure, basis, year_earlier)?;
     let rate = if current.is_complete() && previous.is_complete() {
         current
             .sum
@@ -323,11 +378,11 @@ pub fn year_on_year(metrics: &[Metrics], figure: Figure, basis: Basis, as_of: Ye
     } else {
         None
     };
-    Growth {
+    Ok(Growth {
         current,
         previous,
         rate,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -357,21 +412,21 @@ pub(crate) mod tests {
     #[test]
     fn ytd_and_trailing_sums() {
         let m = months("2022-10", &[Some(100); 12]);
-        let ytd = year_to_date(&m, Figure::Revenue, ym("2023-09"));
+        let ytd = year_to_date(&m, Figure::Revenue, ym("2023-09")).unwrap();
         assert_eq!((ytd.from, ytd.to), (ym("2023-01"), ym("2023-09")));
         assert_eq!(ytd.sum, Yuan::from_wan(900));
         assert!(ytd.is_complete());
-        let t12 = trailing_12_months(&m, Figure::Revenue, ym("2023-09"));
+        let t12 = trailing_12_months(&m, Figure::Revenue, ym("2023-09")).unwrap();
         assert_eq!((t12.from, t12.to), (ym("2022-10"), ym("2023-09")));
         assert_eq!(t12.sum, Yuan::from_wan(1200));
-        let out = year_to_date(&m, Figure::OutputValue, ym("2023-03"));
+        let out = year_to_date(&m, Figure::OutputValue, ym("2023-03")).unwrap();
         assert_eq!(out.sum, Yuan::from_wan(330));
     }
 
     #[test]
     fn missing_months_are_reported_not_zero() {
         let m = months("2023-01", &[Some(100), None, Some(100), None]);
-        let ytd = year_to_date(&m, Figure::Revenue, ym("2023-05"));
+        let ytd = year_to_date(&m, Figure::Revenue, ym("2023-05")).unwrap();
         assert_eq!(ytd.sum, Yuan::from_wan(200));
         assert_eq!(
             ytd.missing,
@@ -386,7 +441,7 @@ pub(crate) mod tests {
         let mut wan = vec![Some(100); 12];
         wan.extend([Some(125); 9]);
         let m = months("2022-01", &wan);
-        let g = year_on_year(&m, Figure::Revenue, Basis::YearToDate, ym("2023-09"));
+        let g = year_on_year(&m, Figure::Revenue, Basis::YearToDate, ym("2023-09")).unwrap();
         assert_eq!(g.basis_points(), Some(2500));
         assert_eq!(
             g.describe(Basis::YearToDate).en(),
@@ -394,7 +449,7 @@ pub(crate) mod tests {
         );
         // Trailing 12 months to 2023-09: 3 × 100 + 9 × 125 = 1425 against 2022-09's 9 × 100
         // with 2021-10..2021-12 missing: undefined.
-        let t = year_on_year(&m, Figure::Revenue, Basis::Trailing12Months, ym("2023-09"));
+        let t = year_on_year(&m, Figure::Revenue, Basis::Trailing12Months, ym("2023-09")).unwrap();
         assert_eq!(t.rate, None);
         assert!(t.describe(Basis::Trailing12Months).en().contains("2021-10"));
     }
@@ -423,5 +478,54 @@ pub(crate) mod tests {
             last_complete_month("2024-01-15".parse().unwrap()),
             Some(ym("2023-12"))
         );
+    }
+
+    #[test]
+    fn a_sum_beyond_what_can_be_held_is_an_error_naming_the_figure() {
+        let mut m = months("2023-01", &[Some(1); 3]);
+        m[0].revenue = Some(Yuan(i64::MAX));
+        m[1].revenue = Some(Yuan(1));
+        let e = year_to_date(&m, Figure::Revenue, ym("2023-03")).unwrap_err();
+        assert_eq!(e.figure, Figure::Revenue);
+        assert_eq!((e.from, e.to), (ym("2023-01"), ym("2023-03")));
+        assert!(e.to_string().contains("revenue"), "{e}");
+        assert!(e.localize(Lang::Zh).zh().contains("营业收入"), "{e}");
+        // The other figure of the same months still sums.
+        assert!(year_to_date(&m, Figure::OutputValue, ym("2023-03")).is_ok());
+        assert!(year_on_year(&m, Figure::Revenue, Basis::YearToDate, ym("2023-03")).is_err());
+    }
+
+    proptest::proptest! {
+        /// Any amounts: the checked sum equals the exact (i128) sum when it fits, and is an
+        /// error naming the figure when it does not; never a wrapped or saturated total.
+        #[test]
+        fn sums_are_exact_or_an_error(amounts in proptest::collection::vec(proptest::num::i64::ANY, 0..12)) {
+            let id = EnterpriseId(Default::default());
+            let mut month = ym("2023-01");
+            let mut m = Vec::new();
+            for a in &amounts {
+                let mut x = Metrics::empty(id, month);
+                x.output_value = Some(Yuan(*a));
+                m.push(x);
+                month = month.next();
+            }
+            let exact: i128 = amounts.iter().map(|a| i128::from(*a)).sum();
+            let partial_overflows = amounts
+                .iter()
+                .scan(0i128, |acc, a| { *acc += i128::from(*a); Some(*acc) })
+                .any(|p| i64::try_from(p).is_err());
+            match sum_months(&m, Figure::OutputValue, ym("2023-01"), ym("2023-12")) {
+                Ok(t) => {
+                    proptest::prop_assert!(!partial_overflows);
+                    proptest::prop_assert_eq!(i128::from(t.sum.amount()), exact);
+                    proptest::prop_assert_eq!(t.missing.len(), 12 - amounts.len());
+                }
+                Err(e) => {
+                    proptest::prop_assert!(partial_overflows);
+                    proptest::prop_assert_eq!(e.figure, Figure::OutputValue);
+                    proptest::prop_assert!(e.to_string().contains("output value"));
+                }
+            }
+        }
     }
 }

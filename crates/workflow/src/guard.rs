@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::{
-    Enterprise, Lang, LegalForm, Metrics, Role, Sector, StageKey, TaskKind, TaskStatus, Text,
-    Thresholds, Yuan,
+    Enterprise, Lang, LegalForm, Localize, Metrics, Role, Sector, StageKey, TaskKind, TaskStatus,
+    Text, Thresholds, Yuan,
 };
 
 use crate::figures::{self, Basis, Figure, Total};
@@ -539,9 +539,10 @@ fn revenue(ctx: &GuardContext<'_>, basis: Basis, output_value: bool) -> (bool, T
     }
     let results: Vec<(bool, Text)> = figures_to_check
         .into_iter()
-        .map(|f| {
-            let total = figures::total(ctx.metrics, f, basis, as_of);
-            against_threshold(&total, basis, sector, threshold)
+        .map(|f| match figures::total(ctx.metrics, f, basis, as_of) {
+            Ok(total) => against_threshold(&total, basis, sector, threshold),
+            // A total that cannot be held fails the guard, saying which figure.
+            Err(too_large) => (false, too_large.localize(Lang::Zh)),
         })
         .collect();
     let passed = results.iter().all(|(p, _)| *p);
@@ -884,5 +885,16 @@ mod tests {
             ..ctx
         };
         assert!(!Guard::StageExpired.evaluate(&ctx).passed);
+    }
+
+    #[test]
+    fn a_revenue_total_too_large_to_hold_fails_the_guard_naming_the_figure() {
+        let mut f = Fixture::new(Sector::Industry, &[Some(100); 8]);
+        f.metrics[0].revenue = Some(Yuan(i64::MAX));
+        let r = ytd().evaluate(&f.ctx("2023-09-05"));
+        assert!(!r.passed, "{r:?}");
+        assert!(r.message.en().contains("revenue"), "{}", r.message.en());
+        assert!(r.message.en().contains("too large"), "{}", r.message.en());
+        assert!(r.message.zh().contains("营业收入"), "{}", r.message.zh());
     }
 }

@@ -37,7 +37,7 @@ pub mod track;
 pub mod weekly;
 
 pub use batch_policy::{BatchPolicy, BatchService};
-pub use figures::{Basis, Figure, Growth, Ratio, Total};
+pub use figures::{Basis, Figure, Growth, Ratio, TooLarge, Total};
 pub use guard::{GUARD_KEYS, Guard, GuardContext, GuardResult, KindPattern, TaskFact};
 pub use plan::{
     MoveChoice, MoveOption, MoveRequest, MoveState, OpenPlan, Plan, PlanError, Snapshot,

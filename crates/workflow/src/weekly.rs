@@ -726,7 +726,13 @@ fn near_threshold(
     let month = last_complete_month(as_of)?;
     let (basis, sum) = [Basis::Trailing12Months, Basis::YearToDate]
         .into_iter()
-        .map(|basis| (basis, total(&e.metrics, Figure::Revenue, basis, month)))
+        // A total too large to hold is far above any threshold: not near it.
+        .filter_map(|basis| {
+            Some((
+                basis,
+                total(&e.metrics, Figure::Revenue, basis, month).ok()?,
+            ))
+        })
         .filter(|(_, t)| t.is_complete())
         .map(|(basis, t)| (basis, t.sum))
         .max_by_key(|(_, sum)| *sum)?;

@@ -282,15 +282,7 @@ fn change(service: &Service, args: BatchChangeArgs) -> Result<(String, ListChang
 
 fn read_rules(path: &Option<std::path::PathBuf>) -> Result<Option<String>, Failure> {
     path.as_ref()
-        .map(|p| {
-            std::fs::read_to_string(p).map_err(|e| {
-                Failure::usage(
-                    "--rules",
-                    format!("无法读取 {}：{e}", p.display()),
-                    format!("cannot read {}: {e}", p.display()),
-                )
-            })
-        })
+        .map(|p| super::read_text_file("--rules", p))
         .transpose()
 }
 

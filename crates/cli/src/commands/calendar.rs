@@ -14,19 +14,31 @@ use crate::output::{parse_date, print_json, tr};
 /// The county's override file named by `PEIYU_CALENDAR_OVERRIDE`, if any, as text.
 pub fn override_text() -> Result<Option<String>, Failure> {
     match std::env::var_os("PEIYU_CALENDAR_OVERRIDE") {
-        Some(path) => std::fs::read_to_string(&path).map(Some).map_err(|e| {
-            Failure::usage(
-                "PEIYU_CALENDAR_OVERRIDE",
-                format!(
-                    "无法读取日历覆盖文件 {}：{e}。请检查路径，或取消设置该环境变量",
-                    path.to_string_lossy()
-                ),
-                format!(
-                    "cannot read the calendar override file {}: {e}; check the path or unset the variable",
-                    path.to_string_lossy()
-                ),
-            )
-        }),
+        Some(path) => {
+            let path = std::path::PathBuf::from(path);
+            peiyu_formats::limits::ReadLimits::from_env()
+                .read_text(&path)
+                .map(Some)
+                .map_err(|e| {
+                    let (zh, en) = match &e {
+                        peiyu_formats::FormatError::Io { source, .. } => {
+                            (source.to_string(), source.to_string())
+                        }
+                        other => (other.message_zh(), other.to_string()),
+                    };
+                    Failure::usage(
+                        "PEIYU_CALENDAR_OVERRIDE",
+                        format!(
+                            "无法读取日历覆盖文件 {}：{zh}。请检查路径，或取消设置该环境变量",
+                            path.display()
+                        ),
+                        format!(
+                            "cannot read the calendar override file {}: {en}; check the path or unset the variable",
+                            path.display()
+                        ),
+                    )
+                })
+        }
         None => Ok(None),
     }
 }
@@ -246,13 +258,7 @@ async fn load(
     json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(&file).map_err(|e| {
-        Failure::usage(
-            "FILE",
-            format!("无法读取 {}：{e}", file.display()),
-            format!("cannot read {}: {e}", file.display()),
-        )
-    })?;
+    let text = super::read_text_file("FILE", &file)?;
     let is_toml = file
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"));

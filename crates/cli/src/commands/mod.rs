@@ -381,6 +381,23 @@ fn ledger_export(args: crate::args::ExportArgs) -> Result<crate::ledger::ExportR
     })
 }
 
+/// Reads the text file `path` that the user gave as `field` (an argument, a flag or a
+/// setting), within the text-file cap of `peiyu_formats::limits` (`PEIYU_MAX_TEXT_FILE_KB`):
+/// a file that cannot be read, is not UTF-8 or is over the cap is a usage error (exit 2)
+/// naming `field` and the file, and nothing is done.
+pub(crate) fn read_text_file(field: &str, path: &std::path::Path) -> Result<String, Failure> {
+    peiyu_formats::limits::ReadLimits::from_env()
+        .read_text(path)
+        .map_err(|e| match e {
+            peiyu_formats::FormatError::Io { source, .. } => Failure::usage(
+                field,
+                format!("无法读取 {}：{source}", path.display()),
+                format!("cannot read {}: {source}", path.display()),
+            ),
+            other => Failure::usage(field, other.message_zh(), other.to_string()),
+        })
+}
+
 /// Opens the service on the database, counting working days on the calendar in force (the
 /// shipped and loaded notices, with the county's override file when `PEIYU_CALENDAR_OVERRIDE`
 /// names one), on the clock `PEIYU_CLOCK` sets (the real clock when unset). `serve` opens its

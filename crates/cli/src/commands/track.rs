@@ -9,13 +9,7 @@ use crate::args::TrackCommand;
 use crate::output::{print_json, table, tr};
 
 fn read(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Failure::usage(
-            "FILE",
-            format!("无法读取 {}：{e}", path.display()),
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })
+    super::read_text_file("FILE", path)
 }
 
 fn print_track(view: &TrackView, json: bool, lang: Lang) -> Result<(), Failure> {

@@ -405,6 +405,63 @@ fn track_validate_needs_no_database_and_creates_no_file() {
     assert!(!dir.path().join("peiyu.db").exists());
 }
 
+#[test]
+fn every_text_file_over_its_cap_is_refused_by_name_and_nothing_changes() {
+    let dir = initialised();
+    // 40 KiB of track, rules, notice and override, against a cap of 16 KiB.
+    let big = "# 注释\n".repeat(4_000);
+    for name in ["track.toml", "rules.toml", "notice.txt", "override.toml"] {
+        std::fs::write(dir.path().join(name), &big).unwrap();
+    }
+    let capped = [("PEIYU_MAX_TEXT_FILE_KB", "16")];
+    for (args, field) in [
+        (&["track", "validate", "track.toml"][..], "FILE"),
+        (&["track", "load", "track.toml"][..], "FILE"),
+        (
+            &["calendar", "load", "notice.txt", "--year", "2027"][..],
+            "FILE",
+        ),
+        (
+            &[
+                "batch",
+                "suggest",
+                "--list",
+                "2023",
+                "--rules",
+                "rules.toml",
+            ][..],
+            "--rules",
+        ),
+    ] {
+        let out = peiyu_env(dir.path(), &capped, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let said = stderr(&out);
+        assert!(said.contains(field), "{args:?}: {said}");
+        assert!(said.contains("超过上限 16 KiB"), "{args:?}: {said}");
+    }
+    let env = [
+        ("PEIYU_MAX_TEXT_FILE_KB", "16"),
+        ("PEIYU_CALENDAR_OVERRIDE", "override.toml"),
+    ];
+    let out = peiyu_env(dir.path(), &env, &["--lang", "en", "enterprise", "list"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than the limit of 16 KiB"),
+        "{}",
+        stderr(&out)
+    );
+    // Within the default cap (1 MiB) the same files are read: the track is checked and found
+    // wanting, not refused for its size.
+    let out = peiyu(
+        dir.path(),
+        &["--lang", "en", "track", "validate", "track.toml"],
+    );
+    assert!(!stderr(&out).contains("limit"), "{}", stderr(&out));
+    let out = peiyu(dir.path(), &["--json", "track", "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("track.toml"));
+}
+
 /// Runs `peiyu` in `dir` with `input` on standard input (not a terminal).
 fn peiyu_with_input(dir: &std::path::Path, input: &str, args: &[&str]) -> std::process::Output {
     use std::io::Write;

@@ -1,90 +1,21 @@
 //! One serializer for one view: `peiyu --json …` prints exactly the JSON that the matching
 //! `GET /api/v1/…` answers, for every view both have.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
+use crate::server::Server;
 use crate::{peiyu_env, stderr};
 
 const CLOCK: (&str, &str) = ("PEIYU_CLOCK", "2026-12-02");
 
-/// `peiyu serve` on an ephemeral port in `dir`; killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// `peiyu serve` on the database in `dir`, at the clock of these tests.
 fn serve(dir: &std::path::Path) -> Server {
-    // The server's stdout goes to a file that stays open: a closed pipe would end it at its
-    // second line.
-    let log = dir.join("serve.out");
-    let child = Command::new(env!("CARGO_BIN_EXE_peiyu"))
-        .current_dir(dir)
-        .env_remove("PEIYU_DATABASE_URL")
-        .env_remove("PEIYU_CALENDAR_OVERRIDE")
-        .env(CLOCK.0, CLOCK.1)
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-tick"])
-        .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    for _ in 0..200 {
-        line = std::fs::read_to_string(&log).unwrap_or_default();
-        if line.contains("http://") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    // "peiyu 服务已启动： http://127.0.0.1:PORT/ · …"
-    let start = line.find("http://").unwrap() + "http://".len();
-    let addr = line[start..].split('/').next().unwrap().to_owned();
-    Server { child, addr }
+    crate::server::serve(dir, "serve.out", &[CLOCK])
 }
 
 /// The JSON body of `GET path` with a bearer token.
 fn get(server: &Server, path: &str, token: &str) -> serde_json::Value {
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
-        server.addr
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}\n{body}");
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(body)
-    } else {
-        body.to_owned()
-    };
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    loop {
-        let (size, rest) = body.split_once("\r\n").unwrap();
-        let size = usize::from_str_radix(size.trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.push_str(&rest[..size]);
-        body = &rest[size + 2..];
-    }
+    let r = crate::server::http(server, "GET", path, token, &[], None);
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{path}: {e}: {}", r.body))
 }
 
 fn cli_json(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {

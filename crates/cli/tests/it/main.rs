@@ -5,6 +5,7 @@
 mod backup;
 mod basics;
 mod json_views;
+mod server;
 mod stress;
 mod walkthrough;
 mod words;

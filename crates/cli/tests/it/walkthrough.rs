@@ -3,12 +3,12 @@
 //! in every domain table (ids and instants aside) and the same audit actions. On SQLite, and on
 //! PostgreSQL and MariaDB when their URLs are set.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use peiyu_tests::{TestDb, audit_actions, domain_rows, kinds};
 use serde_json::{Value, json};
+
+use crate::server::Server;
 
 /// The walk-through's day: its last dated step is 2023-03-01; the report asks as of 2023-06-30.
 const CLOCK: &str = "2023-06-30";
@@ -186,40 +186,13 @@ fn with_the_cli(db: &str) {
     step(db, true, &["tick"]);
 }
 
-/// `peiyu serve` on `db`; killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// `peiyu serve` on `db` at the walk-through's clock.
 fn serve(db: &str, dir: &std::path::Path) -> Server {
-    let log = dir.join("serve.out");
-    let child = Command::new(env!("CARGO_BIN_EXE_peiyu"))
-        .env("PEIYU_CLOCK", CLOCK)
-        .env("PEIYU_DATABASE_URL", db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-tick"])
-        .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    for _ in 0..200 {
-        line = std::fs::read_to_string(&log).unwrap_or_default();
-        if line.contains("http://") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let start = line.find("http://").expect("the server's address") + "http://".len();
-    let addr = line[start..].split('/').next().unwrap().to_owned();
-    Server { child, addr }
+    crate::server::serve(
+        dir,
+        "serve.out",
+        &[("PEIYU_CLOCK", CLOCK), ("PEIYU_DATABASE_URL", db)],
+    )
 }
 
 /// One request: its status, `ETag` and body.
@@ -231,31 +204,8 @@ fn http(
     headers: &[(&str, &str)],
     body: Option<Value>,
 ) -> (u16, Option<String>, String) {
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
-        server.addr,
-        body.len()
-    );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body.as_bytes()).unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let etag = head
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("etag: ")
-                .or_else(|| l.strip_prefix("ETag: "))
-        })
-        .map(str::to_owned);
-    (status, etag, body.to_owned())
+    let r = crate::server::http(server, method, path, token, headers, body.as_ref());
+    (r.status, r.etag, r.body)
 }
 
 fn token(db: &str, login: &str) -> String {

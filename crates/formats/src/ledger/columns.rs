@@ -365,11 +365,10 @@ impl Mapping {
     /// "所属镇街" = "town"
     /// "联系电话" = "ignore"
     /// ```
+    ///
+    /// The file is read within the text-file cap (`crate::limits`).
     pub fn with_file(ledger: Ledger, path: &Path) -> Result<Mapping, FormatError> {
-        let text = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::limits::ReadLimits::from_env().read_text(path)?;
         Mapping::with_toml(ledger, &text).map_err(|detail| FormatError::Mapping {
             path: path.display().to_string(),
             detail,

@@ -277,7 +277,7 @@ pub async fn cancel_task(
         (status = 201, description = "The task, created, with its version as ETag; a replay carries Idempotent-Replayed: true", body = TaskDto,
             headers(("ETag" = String, description = "\"1\""))),
         (status = 401, description = "No valid token", body = Problem),
-        (status = 403, description = "Your role may not, or the enterprise is not yours or your team's", body = Problem),
+        (status = 403, description = "Your role may not, the enterprise is not yours or your team's, or the assignee is not in your team", body = Problem),
         (status = 404, description = "No such enterprise", body = Problem),
         (status = 422, description = "A field is invalid (kind, title, due, assignee), or the Idempotency-Key was used for another request", body = Problem),
     )

@@ -405,6 +405,26 @@ fn fifty_thousand_unknown_keys_are_each_reported_on_their_line() {
     );
 }
 
+/// A hostile track file: 500,000 unknown keys (about 10 MB) before the shipped track. Checked in
+/// time linear in the file (it took minutes when each problem counted the newlines before it);
+/// not a timed assertion: the test completing is the check, and the time is printed for
+/// docs/RELIABILITY.md.
+#[test]
+fn five_hundred_thousand_unknown_keys_are_checked_in_linear_time() {
+    let n = 500_000;
+    let mut text: String = (0..n).map(|i| format!("unknown_{i} = {i}\n")).collect();
+    text.push_str(SHIPPED[0].text);
+    let started = std::time::Instant::now();
+    let errors = Track::parse(&text).unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(errors.problems.len(), n);
+    assert_eq!(errors.problems[n - 1].line, n);
+    eprintln!(
+        "a track file of {} bytes with {n} unknown keys checked in {took:?}",
+        text.len()
+    );
+}
+
 #[test]
 fn a_message_quotes_at_most_a_hundred_characters_of_a_value() {
     let long = "z".repeat(150);
