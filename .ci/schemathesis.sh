@@ -11,7 +11,9 @@ bin=${PEIYU_BIN:-${CARGO_TARGET_DIR:-target}/debug/peiyu}
 bin=$(realpath "$bin")
 version=4.32.5
 venv=${SCHEMATHESIS_VENV:-${CARGO_TARGET_DIR:-target}/schemathesis-$version}
-if [ ! -x "$venv/bin/st" ]; then
+# A venv that no longer runs (moved, or its Python gone) is made again.
+if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version >/dev/null 2>&1; then
+  rm -rf "$venv"
   command -v python3 >/dev/null || { apt-get update -qq; apt-get install -y -qq python3 python3-venv >/dev/null; }
   python3 -m venv "$venv" 2>/dev/null || { apt-get update -qq; apt-get install -y -qq python3-venv >/dev/null; python3 -m venv "$venv"; }
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
