@@ -557,19 +557,17 @@ pub async fn as_of(
         .map_err(|e| invalid("batch", &e))?;
     let lists_asked = q.list.is_some() || batch.is_some();
     let stages_asked = q.track.is_some() || q.stage.is_some();
-    let view = state
-        .service
-        .as_of(
-            &actor,
-            date,
-            &AsOfQuery {
-                list: q.list,
-                batch,
-                track: q.track,
-                stage: q.stage,
-            },
-        )
-        .await?;
+    let query = AsOfQuery {
+        list: q.list,
+        batch,
+        track: q.track,
+        stage: q.stage,
+    };
+    let view = if q.from_log.unwrap_or(false) {
+        state.service.as_of_from_log(&actor, date, &query).await?
+    } else {
+        state.service.as_of(&actor, date, &query).await?
+    };
     let body = AsOfDto::new(
         date,
         &view,

@@ -32,6 +32,10 @@ pub struct AsOfParams {
     pub track: Option<String>,
     /// Only this stage (its key).
     pub stage: Option<String>,
+    /// Rebuild from the audit log alone, not the tables (the same lists when the audit
+    /// verifies): `peiyu asof --from-log`.
+    #[serde(default)]
+    pub from_log: Option<bool>,
 }
 
 /// `GET /enterprises/{key}/metrics`: the months to list.

@@ -184,6 +184,10 @@ pub struct ProgressQuery {
     pub year: Option<i32>,
     /// The day to report as of (default the end of the year, or today if sooner).
     pub as_of: Option<NaiveDate>,
+    /// Count from the audit log alone, not the tables (the same report when the audit
+    /// verifies): `peiyu report progress --from-log`.
+    #[serde(default)]
+    pub from_log: Option<bool>,
 }
 
 /// `target set`: a year's target set, with the value it replaced.

@@ -946,7 +946,14 @@ pub async fn progress(
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&state.service.today()));
-    let report = state.service.progress_report(&actor, year, q.as_of).await?;
+    let report = if q.from_log.unwrap_or(false) {
+        state
+            .service
+            .progress_report_from_log(&actor, year, q.as_of)
+            .await?
+    } else {
+        state.service.progress_report(&actor, year, q.as_of).await?
+    };
     let title = format!("{year} {}", tr(lang, "年度进度", "progress"));
     let stem = format!("progress-{year}");
     if format == Format::Xlsx {

@@ -8,6 +8,8 @@ use super::*;
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ProgressParams {
     year: Option<String>,
+    /// `1`: counted from the audit log alone (as `report progress --from-log`).
+    from_log: Option<String>,
 }
 
 pub(super) async fn progress(
@@ -24,19 +26,31 @@ pub(super) async fn progress(
         .as_deref()
         .and_then(|y| y.trim().parse::<i32>().ok())
         .unwrap_or(this_year);
-    let report = match service.progress_report(&user, year, None).await {
+    let from_log = matches!(params.from_log.as_deref(), Some("1" | "true"));
+    let counted = if from_log {
+        service.progress_report_from_log(&user, year, None).await
+    } else {
+        service.progress_report(&user, year, None).await
+    };
+    let report = match counted {
         Ok(r) => r,
         Err(e) => return error_page(&uri, lang, &user, e),
     };
-    let filters = [year - 1, year, year + 1]
+    let mut filters: Vec<Link> = [year - 1, year, year + 1]
         .into_iter()
         .filter(|y| *y <= this_year)
         .map(|y| Link {
             href: with_lang(&format!("/progress?year={y}"), lang),
             label: y.to_string(),
-            active: y == year,
+            active: y == year && !from_log,
         })
         .collect();
+    // The same report counted from the audit log alone: what an auditor compares.
+    filters.push(Link {
+        href: with_lang(&format!("/progress?year={year}&from_log=1"), lang),
+        label: tr(lang, "按审计日志重建", "From the audit log").to_owned(),
+        active: from_log,
+    });
     let actual = |metric: &str| -> Option<i64> {
         match metric {
             "new_above_scale" => i64::try_from(report.new_above_scale.len()).ok(),

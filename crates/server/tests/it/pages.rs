@@ -102,6 +102,15 @@ async fn logging_in_sets_an_http_only_lax_cookie_and_the_pages_render_in_chinese
     let r = page("/progress?year=2023").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("目标进度"));
+    assert!(
+        r.body.contains("/progress?year=2023&#38;from_log=1"),
+        "{}",
+        r.body
+    );
+    // The same report counted from the audit log alone.
+    let from_log = page("/progress?year=2023&from_log=1").await;
+    assert_eq!(from_log.status, 200, "{}", from_log.body);
+    assert!(from_log.body.contains("目标进度"));
 
     // Logged in, the login page goes straight to the week.
     let r = page("/").await;
