@@ -161,3 +161,70 @@ async fn copy_and_diff_a_years_list() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_year_entered_late_keeps_its_own_dates() {
+    on_every_backend(async |db| {
+        // Catching up in March with January's work: the copy, the publishing and the moves
+        // take the days they name, and a later move dated after them is accepted.
+        let now = Utc.with_ymd_and_hms(2024, 3, 1, 2, 0, 0).single().unwrap();
+        let (service, admin) = service_at(db, now).await;
+        for (i, name) in ["甲厂", "乙厂"].iter().enumerate() {
+            service
+                .add_enterprise(
+                    &admin,
+                    NewEnterprise {
+                        uscc: uscc(730 + i as u32),
+                        name: (*name).into(),
+                        sector: Sector::Industry,
+                        town: "运江镇".into(),
+                        address: String::new(),
+                        land_area: None,
+                        legal_form: LegalForm::LegalEntity,
+                        responsible_officer: None,
+                    },
+                    None,
+                )
+                .await
+                .unwrap();
+            service
+                .assign_batch(&admin, &change(name, 3, "列入", "2023-02-01"))
+                .await
+                .unwrap();
+        }
+        let on = |d: &str| Some(d.parse::<chrono::NaiveDate>().unwrap());
+        service
+            .copy_batch_list(&admin, 2023, 2024, on("2024-01-05"))
+            .await
+            .unwrap();
+        let published = service
+            .publish_batch_list(&admin, 2024, None, on("2024-01-06"))
+            .await
+            .unwrap();
+        assert_eq!(published.value.year, 2024);
+        let mut up = change("乙厂", 1, "上调", "2024-01-10");
+        up.year = 2024;
+        service.move_batch(&admin, &up).await.unwrap();
+        // A move before the copied entry's own day is still refused, naming it.
+        let mut early = change("甲厂", 2, "补录", "2024-01-02");
+        early.year = 2024;
+        let err = service.move_batch(&admin, &early).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert!(err.to_string().contains("2024-01-05"), "{err}");
+        // The history tells the days as entered.
+        let (_, moves) = service.batch_history(&admin, "乙厂").await.unwrap();
+        let days: Vec<String> = moves
+            .iter()
+            .filter(|(year, _)| *year == 2024)
+            .map(|(_, m)| m.effective_on.to_string())
+            .collect();
+        assert_eq!(days, ["2024-01-05", "2024-01-10"]);
+        // Not after today.
+        let err = service
+            .copy_batch_list(&admin, 2024, 2025, on("2024-03-02"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+    })
+    .await;
+}

@@ -847,6 +847,9 @@ pub enum BatchCommand {
         /// The year of the new draft.
         #[arg(long)]
         to: i32,
+        /// The day the copied entries take effect (default today; catch-up entry: a past day).
+        #[arg(long)]
+        on: Option<String>,
     },
     /// Compare two years' lists: who entered, left, moved up or down.
     Diff {
@@ -860,6 +863,9 @@ pub enum BatchCommand {
         /// The list's year.
         #[arg(long)]
         list: i32,
+        /// The day it was published (default today; catch-up entry: a past day).
+        #[arg(long)]
+        on: Option<String>,
     },
     /// Suggest each industrial enterprise's batch from its metrics and the rule file, with the
     /// score broken down.
@@ -893,6 +899,9 @@ pub enum BatchCommand {
         /// A rule file instead of the shipped rules.
         #[arg(long)]
         rules: Option<std::path::PathBuf>,
+        /// The day the moves take effect (default today; catch-up entry: a past day).
+        #[arg(long)]
+        on: Option<String>,
     },
     /// An enterprise's batch moves across all lists.
     History {

@@ -919,7 +919,7 @@ impl Replay {
             Event::PublishBatchList => {
                 let lead = self.officer("wei.hb")?;
                 self.sim
-                    .publish_batch_list(&lead, DEMO_YEAR, None)
+                    .publish_batch_list(&lead, DEMO_YEAR, None, None)
                     .await
                     .map_err(|e| at_step("publish 2023 list", e))?;
                 Ok(())

@@ -86,6 +86,8 @@ pub struct Acceptance<'a> {
     pub reason: Option<&'a str>,
     /// The batch rules (TOML) to score with, instead of the county's.
     pub rules: Option<&'a str>,
+    /// The day the moves take effect (default today; not after today).
+    pub on: Option<NaiveDate>,
 }
 
 fn require_list_keeper(actor: &Officer) -> ServiceResult<()> {
@@ -553,8 +555,9 @@ impl Service {
         actor: &Officer,
         year: i32,
         expected_version: Option<i64>,
+        on: Option<NaiveDate>,
     ) -> ServiceResult<Versioned<BatchList>> {
-        self.publish_batch_list_keyed(actor, year, expected_version, None)
+        self.publish_batch_list_keyed(actor, (year, expected_version, on), None)
             .await
     }
 
@@ -564,22 +567,22 @@ impl Service {
     pub async fn publish_batch_list_once(
         &self,
         actor: &Officer,
-        year: i32,
-        expected_version: Option<i64>,
+        (year, expected_version, on): (i32, Option<i64>, Option<NaiveDate>),
         once: &Idempotent<'_, Versioned<BatchList>>,
     ) -> ServiceResult<Answer<Versioned<BatchList>>> {
-        let publish = self.publish_batch_list_keyed(actor, year, expected_version, Some(once));
+        let publish =
+            self.publish_batch_list_keyed(actor, (year, expected_version, on), Some(once));
         self.once(actor, once, publish).await
     }
 
     async fn publish_batch_list_keyed(
         &self,
         actor: &Officer,
-        year: i32,
-        expected_version: Option<i64>,
+        (year, expected_version, on): (i32, Option<i64>, Option<NaiveDate>),
         once: Option<&Idempotent<'_, Versioned<BatchList>>>,
     ) -> ServiceResult<Versioned<BatchList>> {
         require_list_keeper(actor)?;
+        let on = self.effective(on)?;
         let list = self.list_for(year).await?;
         if list.value.status == BatchListStatus::Published {
             return Err(ServiceError::invalid(
@@ -592,7 +595,7 @@ impl Service {
         }
         let expected = expected_version.unwrap_or(list.version);
         in_unit!(self, &actor_of(actor), once = once, |uow| {
-            let version = batches::publish_list(uow, &list.value, expected, None).await?;
+            let version = batches::publish_list(uow, &list.value, expected, None, Some(on)).await?;
             Ok(Versioned {
                 value: BatchList {
                     status: BatchListStatus::Published,
@@ -707,21 +710,9 @@ impl Service {
     pub async fn accept_suggestions(
         &self,
         actor: &Officer,
-        year: i32,
-        enterprise: Option<&str>,
-        batch: Option<Batch>,
-        reason: Option<&str>,
-        rules_text: Option<&str>,
+        acceptance: &Acceptance<'_>,
     ) -> ServiceResult<Vec<(Enterprise, BatchMove)>> {
-        let acceptance = Acceptance {
-            year,
-            enterprise,
-            batch,
-            reason,
-            rules: rules_text,
-        };
-        self.accept_suggestions_keyed(actor, &acceptance, None)
-            .await
+        self.accept_suggestions_keyed(actor, acceptance, None).await
     }
 
     /// [`Service::accept_suggestions`] at most once per idempotency key ([`Service::once`]):
@@ -750,8 +741,10 @@ impl Service {
             batch,
             reason,
             rules: rules_text,
+            on,
         } = *acceptance;
         require_list_keeper(actor)?;
+        let on = self.effective(on)?;
         let suggestions = self.suggest_batches(actor, year, rules_text).await?;
         let chosen: Vec<_> = match enterprise {
             Some(key) => {
@@ -844,7 +837,6 @@ impl Service {
                 .value;
             named.insert(*enterprise, e);
         }
-        let on = self.today();
         in_unit!(self, &actor_of(actor), once = once, |uow| {
             let list = match batches::find_list(uow.txn(), year).await? {
                 Some(l) => l.value,

@@ -129,6 +129,7 @@ pub async fn publish_list(
     list: &BatchList,
     expected_version: i64,
     reason: Option<String>,
+    effective_on: Option<NaiveDate>,
 ) -> StorageResult<i64> {
     let expected = i32::try_from(expected_version).unwrap_or(i32::MAX);
     let result = batch_lists::Entity::update_many()
@@ -165,7 +166,7 @@ pub async fn publish_list(
         before: Some(json!({"year": list.year, "status": list.status.key()})),
         after: Some(json!({"year": list.year, "status": BatchListStatus::Published.key()})),
         reason,
-        effective_on: None,
+        effective_on,
     })
     .await?;
     Ok(expected_version + 1)

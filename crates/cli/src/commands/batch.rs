@@ -124,8 +124,9 @@ pub async fn run(
             let m = service.remove_batch(actor, &cmd).await?;
             print_move(&enterprise, &m, json, lang)
         }
-        BatchCommand::Copy { from, to } => {
-            let view = service.copy_batch_list(actor, from, to, None).await?;
+        BatchCommand::Copy { from, to, on } => {
+            let on = crate::output::parse_opt_date("--on", &on)?;
+            let view = service.copy_batch_list(actor, from, to, on).await?;
             print_list(&view, json, lang)
         }
         BatchCommand::Diff { a, b } => {
@@ -174,8 +175,9 @@ pub async fn run(
             println!("{}: {}", tr(lang, "未变", "unchanged"), d.unchanged);
             Ok(())
         }
-        BatchCommand::Publish { list } => {
-            let l = service.publish_batch_list(actor, list, None).await?;
+        BatchCommand::Publish { list, on } => {
+            let on = crate::output::parse_opt_date("--on", &on)?;
+            let l = service.publish_batch_list(actor, list, None, on).await?;
             if json {
                 return print_json(&BatchPublishedDto::new(&l, lang));
             }
@@ -206,6 +208,7 @@ pub async fn run(
             batch: b,
             reason,
             rules,
+            on,
         } => {
             if enterprise.is_none() && !all {
                 return Err(Failure::usage(
@@ -217,16 +220,15 @@ pub async fn run(
             let year = list.unwrap_or_else(|| this_year(service));
             let b = b.as_deref().map(batch).transpose()?;
             let text = read_rules(&rules)?;
-            let moves = service
-                .accept_suggestions(
-                    actor,
-                    year,
-                    enterprise.as_deref(),
-                    b,
-                    reason.as_deref(),
-                    text.as_deref(),
-                )
-                .await?;
+            let acceptance = peiyu_service::Acceptance {
+                year,
+                enterprise: enterprise.as_deref(),
+                batch: b,
+                reason: reason.as_deref(),
+                rules: text.as_deref(),
+                on: crate::output::parse_opt_date("--on", &on)?,
+            };
+            let moves = service.accept_suggestions(actor, &acceptance).await?;
             if json {
                 return print_json(&AcceptedMoveDto::list(&moves, lang));
             }

@@ -93,3 +93,11 @@ pub struct PageParams {
     /// The `next_cursor` of the page before (only with `limit`).
     pub cursor: Option<String>,
 }
+
+/// `POST /batches/{year}/publish`'s query.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublishParams {
+    /// The day it was published (default today; not after today): a catch-up entry.
+    pub on: Option<NaiveDate>,
+}

@@ -336,6 +336,9 @@ pub struct BatchAcceptRequest {
     /// Why; required when `batch` differs from the suggestion.
     #[serde(default)]
     pub reason: Option<String>,
+    /// The day the moves take effect (default today; not after today).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
 }
 
 /// `POST /targets`: a year's target for a metric (a leader or admin).

@@ -12,14 +12,14 @@ use axum::response::{IntoResponse, Response};
 use peiyu_domain::{Batch, Enterprise};
 use peiyu_formats::json::{
     AcceptedMoveDto, BatchAcceptRequest, BatchChangeRequest, BatchCopyRequest, BatchEntryShowDto,
-    BatchListDto, BatchMoveDto, BatchPublishedDto, Problem,
+    BatchListDto, BatchMoveDto, BatchPublishedDto, Problem, PublishParams,
 };
 use peiyu_service::{
     Acceptance, BatchListView, EntryMove, ListChange, ListChangeKind, StoredAnswer, Versioned,
 };
 
 use super::{
-    Keyed, Sent, bad_field, etag, json_text, parse_json, parse_year, required_version,
+    ApiQuery, Keyed, Sent, bad_field, etag, json_text, parse_json, parse_year, required_version,
     with_current_etag,
 };
 use crate::AppState;
@@ -191,6 +191,7 @@ pub async fn copy_list(
     post, path = "/api/v1/batches/{year}/publish", tag = "batches",
     params(
         ("year" = String, Path, description = "The list's year"),
+        PublishParams,
         ("If-Match" = String, Header, description = "\"<version>\" from the list's ETag, or *", example = "*"),
         ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim"),
     ),
@@ -211,6 +212,7 @@ pub async fn publish_list(
     Authed(actor): Authed,
     ApiLang(lang): ApiLang,
     Path(year): Path<String>,
+    ApiQuery(q): ApiQuery<PublishParams>,
     sent: Sent,
 ) -> ApiResult<Response> {
     let year = parse_year(&year)?;
@@ -225,12 +227,14 @@ pub async fn publish_list(
     let answer = match write.keyed("batch.publish", render)? {
         Keyed::Plain(render) => write.plain(
             &render,
-            service.publish_batch_list(&actor, year, expected).await,
+            service
+                .publish_batch_list(&actor, year, expected, q.on)
+                .await,
         ),
         Keyed::Once(once) => write.once(
             &once,
             service
-                .publish_batch_list_once(&actor, year, expected, &once)
+                .publish_batch_list_once(&actor, (year, expected, q.on), &once)
                 .await,
         ),
     };
@@ -296,6 +300,7 @@ pub async fn accept_suggestions(
             .map_err(|e| bad_field("/batch", &e))?,
         reason: request.reason.as_deref(),
         rules: None,
+        on: request.on,
     };
     let write = sent.with_params(&["year"]);
     let render = move |moves: &Vec<(Enterprise, peiyu_domain::BatchMove)>| StoredAnswer {
@@ -305,18 +310,10 @@ pub async fn accept_suggestions(
     };
     let service = &state.service;
     match write.keyed("batch.accept", render)? {
-        Keyed::Plain(render) => write.plain(&render, {
-            service
-                .accept_suggestions(
-                    &actor,
-                    year,
-                    acceptance.enterprise,
-                    acceptance.batch,
-                    acceptance.reason,
-                    None,
-                )
-                .await
-        }),
+        Keyed::Plain(render) => write.plain(
+            &render,
+            service.accept_suggestions(&actor, &acceptance).await,
+        ),
         Keyed::Once(once) => write.once(
             &once,
             service
