@@ -706,7 +706,7 @@ impl Service {
     /// Takes the suggested batch for one enterprise, or for all with a suggestion, onto the
     /// year's list: assigning those not listed, moving those in another batch. A batch other
     /// than the suggestion (`batch`) needs a reason, recorded with the suggestion it overrides.
-    #[tracing::instrument(skip(self, actor, rules_text), fields(actor = %actor.login.as_str()))]
+    #[tracing::instrument(skip(self, actor, acceptance), fields(actor = %actor.login.as_str(), year = acceptance.year))]
     pub async fn accept_suggestions(
         &self,
         actor: &Officer,
