@@ -17,6 +17,32 @@ fn change(name: &str, batch: u8, reason: &str, on: &str) -> ListChange {
     }
 }
 
+/// An industrial firm of 运江镇 named `name`, with the `n`-th test code.
+async fn add_firm(
+    service: &peiyu_service::Service,
+    admin: &peiyu_domain::Officer,
+    n: u32,
+    name: &str,
+) {
+    service
+        .add_enterprise(
+            admin,
+            NewEnterprise {
+                uscc: uscc(n),
+                name: name.into(),
+                sector: Sector::Industry,
+                town: "运江镇".into(),
+                address: String::new(),
+                land_area: None,
+                legal_form: LegalForm::LegalEntity,
+                responsible_officer: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn an_enterprise_is_in_one_batch_of_a_list_through_every_path() {
     on_every_backend(async |db| {
@@ -112,23 +138,7 @@ async fn copy_and_diff_a_years_list() {
         let now = Utc.with_ymd_and_hms(2024, 1, 10, 2, 0, 0).single().unwrap();
         let (service, admin) = service_at(db, now).await;
         for (i, name) in ["甲厂", "乙厂", "丙厂"].iter().enumerate() {
-            service
-                .add_enterprise(
-                    &admin,
-                    NewEnterprise {
-                        uscc: uscc(710 + i as u32),
-                        name: (*name).into(),
-                        sector: Sector::Industry,
-                        town: "运江镇".into(),
-                        address: String::new(),
-                        land_area: None,
-                        legal_form: LegalForm::LegalEntity,
-                        responsible_officer: None,
-                    },
-                    None,
-                )
-                .await
-                .unwrap();
+            add_firm(&service, &admin, 710 + i as u32, name).await;
             service
                 .assign_batch(&admin, &change(name, (i + 2) as u8, "列入", "2023-02-01"))
                 .await
@@ -170,23 +180,7 @@ async fn a_year_entered_late_keeps_its_own_dates() {
         let now = Utc.with_ymd_and_hms(2024, 3, 1, 2, 0, 0).single().unwrap();
         let (service, admin) = service_at(db, now).await;
         for (i, name) in ["甲厂", "乙厂"].iter().enumerate() {
-            service
-                .add_enterprise(
-                    &admin,
-                    NewEnterprise {
-                        uscc: uscc(730 + i as u32),
-                        name: (*name).into(),
-                        sector: Sector::Industry,
-                        town: "运江镇".into(),
-                        address: String::new(),
-                        land_area: None,
-                        legal_form: LegalForm::LegalEntity,
-                        responsible_officer: None,
-                    },
-                    None,
-                )
-                .await
-                .unwrap();
+            add_firm(&service, &admin, 730 + i as u32, name).await;
             service
                 .assign_batch(&admin, &change(name, 3, "列入", "2023-02-01"))
                 .await

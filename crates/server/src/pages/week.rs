@@ -14,6 +14,8 @@ pub(super) struct WeekParams {
     format: Option<String>,
     /// On the print page: one officer per page.
     per_officer: Option<bool>,
+    /// A past week as it really was (effective dates), not as its meeting saw it.
+    in_effect: Option<bool>,
 }
 
 impl WeekParams {
@@ -25,6 +27,9 @@ impl WeekParams {
         }
         if self.all == Some(true) {
             pairs.push(("all", "true"));
+        }
+        if self.in_effect == Some(true) {
+            pairs.push(("in_effect", "true"));
         }
         serde_urlencoded::to_string(&pairs).unwrap_or_else(|_| format!("week={week}"))
     }
@@ -82,6 +87,7 @@ async fn week_list(
         team: params.team.clone().filter(|t| !t.trim().is_empty()),
         all: params.all == Some(true),
         week,
+        in_effect: params.in_effect == Some(true),
         ..WeeklyQuery::default()
     };
     state
@@ -139,6 +145,25 @@ pub(super) async fn week(
         },
     ];
     let week_key = list.week.to_string();
+    // A past week: as its meeting saw it (the default) or as it really was.
+    if list.basis != peiyu_service::weekly::ListBasis::Current {
+        for (in_effect, label) in [
+            (false, tr(lang, "按当日例会所见", "as the meeting saw it")),
+            (true, tr(lang, "按实际生效日期", "as it really was")),
+        ] {
+            let basis = WeekParams {
+                team: params.team.clone(),
+                all: params.all,
+                in_effect: in_effect.then_some(true),
+                ..WeekParams::default()
+            };
+            filters.push(Link {
+                href: with_lang(&format!("/week?{}", basis.query(&week_key)), lang),
+                label: label.to_owned(),
+                active: (params.in_effect == Some(true)) == in_effect,
+            });
+        }
+    }
     let mine = WeekParams::default();
     filters.push(Link {
         href: with_lang(&format!("/week?{}", mine.query(&week_key)), lang),
@@ -325,6 +350,7 @@ pub(super) async fn week_print(
             let query = WeeklyQuery {
                 officer: Some(officer.login.as_str().to_owned()),
                 week: Some(list.week),
+                in_effect: params.in_effect == Some(true),
                 ..WeeklyQuery::default()
             };
             match state.service.weekly(&user, query).await {
@@ -352,6 +378,7 @@ pub(super) async fn week_print(
         all: params.all,
         format: None,
         per_officer: None,
+        in_effect: params.in_effect,
     };
     let base = format!("/week/print?{}", toggle.query(&week_key));
     let filters = vec![

@@ -429,6 +429,27 @@ async fn my_week_has_a_week_picker_scopes_and_the_same_list_as_files() {
     }
     // An officer sees no bureau scope.
     assert!(!r.body.contains("all=true"), "{}", r.body);
+    // A past week: shown as its meeting saw it, with the way to see it as it really was.
+    assert!(
+        r.body.contains("按当日例会所见（当日已录入的记录）"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("/week?week=2023-W20&#38;in_effect=true"),
+        "{}",
+        r.body
+    );
+    let real = get(w.addr, "/week?week=2023-W20&in_effect=true")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(real.status, 200, "{}", real.body);
+    assert!(
+        real.body.contains("按实际生效日期重建（含事后补录）"),
+        "{}",
+        real.body
+    );
     let bad = get(w.addr, "/week?week=2023-W60")
         .header("Cookie", &cookie)
         .send()
