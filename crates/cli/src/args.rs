@@ -117,6 +117,9 @@ pub enum Command {
     /// Reports (报表).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The statistical register (统计名录): 规上/限上 在库, entries (入库) and exits (退库).
+    #[command(subcommand)]
+    Register(RegisterCommand),
     /// A week's task list (周例会清单): overdue, due this week by day, next week, done last week,
     /// and the watch list — on the terminal or as md, csv, xlsx, html, ics or json.
     Weekly {
@@ -977,6 +980,61 @@ pub enum ReportCommand {
     },
 }
 
+/// `peiyu register …`
+#[derive(Debug, Subcommand)]
+pub enum RegisterCommand {
+    /// Enter an enterprise into the register (入库), by hand: admins and the leads of its team.
+    Enter {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// 规上 (above_scale) or 限上 (above_limit).
+        #[arg(long)]
+        kind: String,
+        /// The first month counted (入库年月), e.g. 2023-03.
+        #[arg(long)]
+        month: String,
+        /// 月度 (monthly, the default) or 年度 (annual).
+        #[arg(long, default_value = "monthly")]
+        route: String,
+        /// The day the entry is recorded as taking effect (default today).
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Record an enterprise's exit from the register (退库).
+    Exit {
+        /// USCC or an unambiguous name.
+        enterprise: String,
+        /// 规上 (above_scale) or 限上 (above_limit).
+        #[arg(long)]
+        kind: String,
+        /// The month it left (退库年月): from this month on it is no longer counted.
+        #[arg(long)]
+        month: String,
+        /// Why it left.
+        #[arg(long)]
+        reason: String,
+        /// The day the exit is recorded as taking effect (default today).
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// The register as of a day: 序号, name, town, sector, register, entered, route and the
+    /// output value from January to that month; with the counts per register.
+    List {
+        /// Only 规上 (above_scale) or 限上 (above_limit).
+        #[arg(long)]
+        kind: Option<String>,
+        /// As it stood on this day (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// text (default), csv, xlsx, md, html or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Write to this file (`-`: standard output); xlsx needs -o.
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
 /// Which ledger (台账) to import or export.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum LedgerArg {
@@ -988,6 +1046,8 @@ pub enum LedgerArg {
     Batches,
     /// 任务台账: tasks.
     Tasks,
+    /// 统计名录: the statistics bureau's register list (规上/限上, 入库年月, 入库方式, 退库年月).
+    Register,
 }
 
 /// A CSV file's encoding.

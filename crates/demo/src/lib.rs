@@ -21,7 +21,8 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use peiyu_domain::{
     Batch, CultivationId, LandArea, LegalForm, Login, Metrics, NewEnterprise, Officer, OfficerId,
-    Role, Sector, StageKey, Task, TaskId, TaskKind, Text, Uscc, YearMonth, Yuan,
+    RegisterKind, RegisterRoute, Role, Sector, StageKey, Task, TaskId, TaskKind, Text, Uscc,
+    YearMonth, Yuan,
 };
 use peiyu_service::{
     AdvanceCase, Due, Field, ListChange, ListEnterprises, ListTasks, NewOfficer, NewTask, OpenCase,
@@ -75,8 +76,15 @@ pub struct DemoReport {
     pub enterprises: usize,
     /// Of which invented (marked 示例 in their names).
     pub invented: usize,
-    /// Above-scale industrial enterprises on the books at mid-year (the report's 75).
+    /// Above-scale industrial enterprises in the statistical register on the replay's last day,
+    /// counted from the register (the report's 75).
     pub above_scale: usize,
+    /// Register periods imported from the statistics bureau's list (the firms above scale
+    /// before 2023).
+    pub register_imported: usize,
+    /// The output value of the firms in the 规上 register, January to June 2023 (the report's
+    /// 31.6亿元).
+    pub above_scale_output_h1: Yuan,
     /// Monthly figure records written.
     pub metric_months: usize,
     /// Cultivation cases opened.
@@ -185,6 +193,26 @@ fn demo_months() -> Vec<YearMonth> {
 }
 
 /// A month of the demo; `None` only for a month that does not exist.
+/// The invented month and route by which an already above-scale firm entered the register:
+/// a year from 2010 to 2022; seven in ten at the annual review (年度入库, January), the others in
+/// a month of their year (月度入库).
+fn register_entry(key: &str) -> Option<(YearMonth, RegisterRoute)> {
+    let mut rng = SplitMix64::for_name(&format!("{key}#register"));
+    let year = 2010 + i32::try_from(rng.below(13)).unwrap_or(0);
+    let annual = rng.below(10) < 7;
+    let month = if annual {
+        1
+    } else {
+        2 + u32::try_from(rng.below(11)).unwrap_or(0)
+    };
+    let route = if annual {
+        RegisterRoute::Annual
+    } else {
+        RegisterRoute::Monthly
+    };
+    Some((ym(year, month)?, route))
+}
+
 fn ym(year: i32, month: u32) -> Option<YearMonth> {
     YearMonth::new(year, month).ok()
 }
@@ -1030,7 +1058,7 @@ impl Replay {
                 self.add_enterprise(i).await?;
             }
         }
-        Ok(())
+        self.import_register().await
     }
 
     /// The day an enterprise is put on the books: the start of the replay, or the first day of
@@ -1072,9 +1100,55 @@ impl Replay {
         if e.invented {
             self.report.invented += 1;
         }
-        if matches!(e.group, Group::Above | Group::New) {
-            self.report.above_scale += 1;
+        Ok(())
+    }
+
+    /// The statistics bureau's register list as it stood at the start of 2023: every firm
+    /// already above scale (group `above`), with an invented month and route of entry before
+    /// 2023, imported through the same use case as `peiyu import register`. The firms that
+    /// become above scale during 2023 enter the register by their stage moves instead.
+    async fn import_register(&mut self) -> ServiceResult<()> {
+        let mut rows = Vec::new();
+        for (i, e) in self.enterprises.iter().enumerate() {
+            if e.group != Group::Above || !self.on_books.contains(&i) {
+                continue;
+            }
+            let Some(uscc) = self.usccs.get(&e.key) else {
+                continue;
+            };
+            let Some((entered, route)) = register_entry(&e.key) else {
+                continue;
+            };
+            rows.push(peiyu_service::RegisterRow {
+                line: u64::try_from(rows.len() + 2).unwrap_or(u64::MAX),
+                uscc: uscc.clone(),
+                kind: RegisterKind::AboveScale,
+                entered,
+                route,
+                exited: None,
+                exit_reason: None,
+            });
         }
+        let outcome = self
+            .sim
+            .import_register(
+                &self.admin,
+                &rows,
+                peiyu_service::ImportMode::AllOrNothing,
+                None,
+            )
+            .await
+            .map_err(|e| at_step("统计局名录", e))?;
+        if let Some(p) = outcome.problems.first() {
+            return Err(ServiceError::invalid(
+                Field::named("demo"),
+                Text::new(
+                    format!("统计局名录第 {} 行：{}", p.line, p.message.zh()),
+                    format!("register list line {}: {}", p.line, p.message.en()),
+                ),
+            ));
+        }
+        self.report.register_imported = outcome.inserted;
         Ok(())
     }
 
@@ -1492,6 +1566,20 @@ pub async fn build(service: &Service, today: NaiveDate) -> ServiceResult<DemoRep
     replay.run().await?;
     let mut report = replay.report;
     report.tasks_open = replay.known.values().filter(|k| k.open).count();
+    // Counted from the register, as of the last day; the output of January to June.
+    let register = service
+        .register_list(&replay.admin, Some(RegisterKind::AboveScale), Some(as_of))
+        .await?;
+    report.above_scale = register.counts.iter().map(|c| c.in_register).sum();
+    let mid_year = service
+        .register_list(
+            &replay.admin,
+            Some(RegisterKind::AboveScale),
+            Some(date(2023, 6, 30)),
+        )
+        .await?;
+    report.above_scale_output_h1 =
+        Yuan::checked_sum(mid_year.counts.iter().map(|c| c.output_value)).unwrap_or(Yuan(i64::MAX));
     tracing::info!(?report, "demo county built");
     Ok(report)
 }
@@ -1526,6 +1614,20 @@ mod tests {
         load_cases().unwrap();
         load_tasks().unwrap();
         load_batch_moves().unwrap();
+    }
+
+    #[test]
+    fn register_entries_are_before_2023_and_the_same_every_time() {
+        for e in load_enterprises().unwrap() {
+            let (month, route) = register_entry(&e.key).unwrap();
+            assert_eq!(register_entry(&e.key), Some((month, route)));
+            assert!(month.year() >= 2010 && month.year() <= 2022, "{month}");
+            assert_eq!(
+                route == RegisterRoute::Annual,
+                month.month() == 1,
+                "{month}"
+            );
+        }
     }
 
     #[test]

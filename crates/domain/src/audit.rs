@@ -75,6 +75,10 @@ pub enum AuditAction {
     TaskRecount,
     /// `task.note`: a progress note (进展/问题/下步措施) was written on a task.
     TaskNote,
+    /// `register.enter`: an enterprise entered the statistical register (规上 or 限上 入库).
+    RegisterEnter,
+    /// `register.exit`: an enterprise left the statistical register (退库).
+    RegisterExit,
     /// `batch_list.create`: a year's four-batches list was created.
     BatchListCreate,
     /// `batch_list.publish`: a year's four-batches list was published.
@@ -123,7 +127,7 @@ impl Localize for AuditActionError {
 
 impl AuditAction {
     /// Every action, grouped by noun in the order the nouns appear in a county's life.
-    pub const ALL: [AuditAction; 41] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::OfficerAdd,
         AuditAction::OfficerPassword,
         AuditAction::OfficerDeactivate,
@@ -155,6 +159,8 @@ impl AuditAction {
         AuditAction::TaskEscalate,
         AuditAction::TaskRecount,
         AuditAction::TaskNote,
+        AuditAction::RegisterEnter,
+        AuditAction::RegisterExit,
         AuditAction::BatchListCreate,
         AuditAction::BatchListPublish,
         AuditAction::BatchAssign,
@@ -202,6 +208,8 @@ impl AuditAction {
             AuditAction::TaskEscalate => "task.escalate",
             AuditAction::TaskRecount => "task.recount",
             AuditAction::TaskNote => "task.note",
+            AuditAction::RegisterEnter => "register.enter",
+            AuditAction::RegisterExit => "register.exit",
             AuditAction::BatchListCreate => "batch_list.create",
             AuditAction::BatchListPublish => "batch_list.publish",
             AuditAction::BatchAssign => "batch.assign",
@@ -271,6 +279,8 @@ impl AuditAction {
                 "due date recounted on the holiday notice",
             ),
             AuditAction::TaskNote => ("记录任务进展", "progress noted"),
+            AuditAction::RegisterEnter => ("入库（统计名录）", "entered the statistical register"),
+            AuditAction::RegisterExit => ("退库（统计名录）", "left the statistical register"),
             AuditAction::BatchListCreate => ("新建四个一批名单", "four-batches list created"),
             AuditAction::BatchListPublish => ("发布名单", "list published"),
             AuditAction::BatchAssign => ("列入批次", "put on a batch"),

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod metrics;
 pub mod money;
 pub mod officer;
+pub mod register;
 pub mod role;
 pub mod sector;
 pub mod stage;
@@ -40,6 +41,7 @@ pub use officer::{
     BatchListId, CultivationId, EnterpriseId, IdError, LOGIN_MAX_LEN, Login, LoginError, Officer,
     OfficerId, TaskId, Team, TeamId, TrackId, TransitionId,
 };
+pub use register::{RegisterError, RegisterKind, RegisterPeriod, RegisterRoute, RegisterSource};
 pub use role::{Role, RoleError};
 pub use sector::{Sector, SectorError, Thresholds};
 pub use stage::{KEY_MAX_LEN, KeyError, StageKey, TrackKey};

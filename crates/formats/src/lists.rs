@@ -401,6 +401,23 @@ pub const PROGRESS: ListFile = ListFile {
             ],
         },
         Section {
+            rows: "progress",
+            zh: "目标进度",
+            en: "Progress on targets",
+            columns: &[
+                col("label", "指标", "metric"),
+                col("target", "目标", "target"),
+                col("achieved", "完成", "achieved"),
+                col("percent", "完成率", "share"),
+            ],
+        },
+        Section {
+            rows: "register",
+            zh: "统计名录",
+            en: "Statistical register",
+            columns: REGISTER_COUNTS,
+        },
+        Section {
             rows: "new_above_scale",
             zh: "新增规上",
             en: "Newly above scale",
@@ -431,6 +448,52 @@ pub const PROGRESS: ListFile = ListFile {
                 col("name", "干部", "officer"),
                 col("overdue", "逾期", "overdue"),
             ],
+        },
+    ],
+    dated: None,
+};
+
+const REGISTER_COUNTS: &[Column] = &[
+    col("kind_label", "类别", "register"),
+    col("in_register", "在库（家）", "in the register"),
+    col("entered_in_year", "本年入库", "entered this year"),
+    col("exited_in_year", "本年退库", "left this year"),
+    col(
+        "output_value_wan",
+        "本年累计产值（万元）",
+        "output this year (10k yuan)",
+    ),
+];
+
+/// `GET /register`: the statistical register as of a day, then its counts.
+pub const REGISTER: ListFile = ListFile {
+    sections: &[
+        Section {
+            rows: "rows",
+            zh: "统计名录",
+            en: "Statistical register",
+            columns: &[
+                col("seq", "序号", "no."),
+                col("enterprise/name", "企业名称", "enterprise"),
+                col("enterprise/uscc", "统一社会信用代码", "USCC"),
+                col("town", "乡镇", "town"),
+                col("sector_label", "行业", "sector"),
+                col("kind_label", "类别", "register"),
+                col("entered", "入库年月", "entered"),
+                col("route_label", "入库方式", "route"),
+                col("source_label", "来源", "source"),
+                col(
+                    "output_value_wan",
+                    "本年累计产值（万元）",
+                    "output this year (10k yuan)",
+                ),
+            ],
+        },
+        Section {
+            rows: "counts",
+            zh: "合计",
+            en: "Totals",
+            columns: REGISTER_COUNTS,
         },
     ],
     dated: None,

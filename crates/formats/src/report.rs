@@ -54,7 +54,8 @@ fn breakdown(name: &str, list: &[Breakdown], lang: Lang) -> Sheet {
 
 /// The report as an XLSX workbook: 新增入统 (the newly registered enterprises under `summary`,
 /// the front end's line that sums the year up, with their day of registration and their output
-/// and revenue so far this year, in yuan), 阶段漏斗 (enterprises per stage of each track),
+/// and revenue so far this year, in yuan), 统计名录 (the register's counts per kind as of the
+/// day, the year's entries and exits, their output and revenue so far), 阶段漏斗 (enterprises per stage of each track),
 /// 按批次, 按乡镇, 按行业 (the breakdowns) and 逾期任务 (overdue tasks per officer); English
 /// sheet names and headers for [`Lang::En`].
 pub fn xlsx(r: &ProgressReport, summary: &str, lang: Lang) -> Result<Vec<u8>, FormatError> {
@@ -140,8 +141,36 @@ pub fn xlsx(r: &ProgressReport, summary: &str, lang: Lang) -> Result<Vec<u8>, Fo
         &[],
         officers,
     );
+    let counts = r
+        .register
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Text(c.kind.label(lang).to_owned()),
+                Cell::count(c.in_register),
+                Cell::count(c.entered_in_year),
+                Cell::count(c.exited_in_year),
+                yuan(c.output_value),
+                yuan(c.revenue),
+            ]
+        })
+        .collect();
+    let register = sheet(
+        tr(lang, "统计名录", "register"),
+        &[
+            tr(lang, "类别", "register"),
+            tr(lang, "在库（家）", "in the register"),
+            tr(lang, "本年入库", "entered this year"),
+            tr(lang, "本年退库", "left this year"),
+            tr(lang, "产值（元，1月至今）", "output value (yuan, YTD)"),
+            tr(lang, "营业收入（元，1月至今）", "revenue (yuan, YTD)"),
+        ],
+        &[Some(14.0), None, None, None, Some(20.0), Some(20.0)],
+        counts,
+    );
     let sheets = [
         newly,
+        register,
         funnel,
         breakdown(tr(lang, "按批次", "by batch"), &r.by_batch, lang),
         breakdown(tr(lang, "按乡镇", "by town"), &r.by_town, lang),
@@ -186,6 +215,14 @@ mod tests {
             by_town: Vec::new(),
             by_sector: Vec::new(),
             overdue_by_officer: vec![("王伟".into(), "wang".into(), 4)],
+            register: vec![peiyu_service::RegisterCount {
+                kind: peiyu_domain::RegisterKind::AboveScale,
+                in_register: 75,
+                entered_in_year: 6,
+                exited_in_year: 1,
+                output_value: Yuan(3_160_000_000),
+                revenue: Yuan(3_000_000_000),
+            }],
         };
         let bytes = xlsx(&r, "2023 年新增规上工业企业 0 家", Lang::Zh).unwrap();
         let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
@@ -193,6 +230,7 @@ mod tests {
             book.sheet_names(),
             [
                 "新增入统",
+                "统计名录",
                 "阶段漏斗",
                 "按批次",
                 "按乡镇",
@@ -211,6 +249,10 @@ mod tests {
         assert_eq!(funnel.get((1, 2)), Some(&Data::Float(3.0)));
         let batch = book.worksheet_range("按批次").unwrap();
         assert_eq!(batch.get((1, 3)), Some(&Data::Float(13_605_000.0)));
+        let register = book.worksheet_range("统计名录").unwrap();
+        assert_eq!(register.get((1, 0)), Some(&Data::String("规上工业".into())));
+        assert_eq!(register.get((1, 1)), Some(&Data::Float(75.0)));
+        assert_eq!(register.get((1, 4)), Some(&Data::Float(3_160_000_000.0)));
         let overdue = book.worksheet_range("逾期任务").unwrap();
         assert_eq!(overdue.get((1, 2)), Some(&Data::Float(4.0)));
     }

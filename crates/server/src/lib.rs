@@ -232,6 +232,11 @@ pub fn router(service: Service) -> Router {
         .route("/tasks/{id}/cancel", post(api::tasks::cancel_task))
         .route("/batches/{year}", get(api::batch_list))
         .route("/reports/progress", get(api::progress))
+        .route("/register", get(api::register::register_list))
+        .route(
+            "/enterprises/{key}/register",
+            post(api::register::change_register),
+        )
         .route("/audit/verify", get(api::verify_audit))
         .route("/calendar", get(api::calendar_outlook))
         .route("/calendar/notices", post(api::load_notice))

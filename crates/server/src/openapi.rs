@@ -73,6 +73,8 @@ use crate::{api, views};
         api::tasks::cancel_task,
         api::batch_list,
         api::progress,
+        api::register::register_list,
+        api::register::change_register,
         api::history,
         api::verify_audit,
         api::calendar_outlook,

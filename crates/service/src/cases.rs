@@ -162,6 +162,9 @@ pub struct CasesView {
     pub enterprise: Enterprise,
     /// Its cultivations, each with the names it mentions.
     pub cases: Vec<CaseView>,
+    /// Its statistical register periods (规上/限上 在库, 退库), oldest first; empty in the
+    /// answer of a case just opened.
+    pub register: Vec<peiyu_domain::RegisterPeriod>,
 }
 
 /// One cultivation as `case show` presents it.
@@ -690,6 +693,12 @@ impl Service {
                     })
                     .collect(),
             };
+            let register_effect = track
+                .track
+                .stage(&planned.to)
+                .and_then(|s| s.register)
+                .map(|effect| (effect, planned.effective_on, planned.reason.clone()));
+            let enterprise_id = enterprise.id;
             let change = StageChange {
                 after,
                 expected_version: current.version,
@@ -722,6 +731,16 @@ impl Service {
                 |uow| {
                     idempotency::claim(once, uow).await?;
                     let version = cultivations::apply_stage_change(uow, &change).await?;
+                    if let Some((effect, on, reason)) = &register_effect {
+                        crate::register::apply_stage_effect(
+                            uow,
+                            enterprise_id,
+                            *effect,
+                            *on,
+                            reason.clone(),
+                        )
+                        .await?;
+                    }
                     if let Some(once) = once {
                         let mut answered = applied.clone();
                         answered.version = version;
@@ -913,7 +932,12 @@ impl Service {
                     .await?,
             );
         }
-        Ok(CasesView { enterprise, cases })
+        let register = self.register_of(actor, enterprise.id).await?;
+        Ok(CasesView {
+            enterprise,
+            cases,
+            register,
+        })
     }
 
     /// Moves a cultivation onto the newest version of its track (admin only), keeping its stage

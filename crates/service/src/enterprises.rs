@@ -30,6 +30,8 @@ pub struct EnterpriseDetail {
     pub view: EnterpriseView,
     /// Its last twelve recorded months, oldest first.
     pub recent_metrics: Vec<Metrics>,
+    /// Its statistical register periods (规上/限上 在库 and 退库), oldest first.
+    pub register: Vec<peiyu_domain::RegisterPeriod>,
 }
 
 /// Changes to an enterprise: `None` leaves a field as it is.
@@ -351,9 +353,11 @@ impl Service {
             metrics::list_metrics(self.store().conn(), found.value.id, None, None).await?;
         let keep_from = recent.len().saturating_sub(12);
         let recent_metrics = recent.split_off(keep_from);
+        let register = self.register_of(actor, found.value.id).await?;
         Ok(EnterpriseDetail {
             view: self.view_of(found).await?,
             recent_metrics,
+            register,
         })
     }
 

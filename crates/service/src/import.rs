@@ -348,14 +348,14 @@ struct MetricsPlan {
     problems: Vec<RowProblem>,
 }
 
-fn finish(mut outcome: ImportOutcome, mut problems: Vec<RowProblem>) -> ImportOutcome {
+pub(crate) fn finish(mut outcome: ImportOutcome, mut problems: Vec<RowProblem>) -> ImportOutcome {
     problems.sort_by_key(|p| p.line);
     outcome.problems = problems;
     outcome
 }
 
 /// Whether a plan with these problems is written in this mode.
-fn writes(mode: ImportMode, problems: &[RowProblem]) -> bool {
+pub(crate) fn writes(mode: ImportMode, problems: &[RowProblem]) -> bool {
     match mode {
         ImportMode::Check => false,
         ImportMode::AllOrNothing => problems.is_empty(),
@@ -363,7 +363,7 @@ fn writes(mode: ImportMode, problems: &[RowProblem]) -> bool {
     }
 }
 
-fn report(progress: &Option<Progress>, done: usize, total: usize) {
+pub(crate) fn report(progress: &Option<Progress>, done: usize, total: usize) {
     if let Some(p) = progress {
         p(done as u64, total as u64);
     }

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod names;
 pub mod notices;
 pub mod people;
+pub mod register;
 pub mod report;
 pub mod setup;
 pub mod targets;
@@ -81,6 +82,10 @@ pub use peiyu_workflow::{
     is_given_with_the_move,
 };
 pub use people::{Deactivation, NewOfficer, Successors, TeamView};
+pub use register::{
+    InRegister, RegisterAction, RegisterChange, RegisterCount, RegisterList, RegisterOutcome,
+    RegisterRow,
+};
 pub use report::{Breakdown, Funnel, NewlyRegistered, ProgressReport, TargetProgress};
 pub use setup::InitReport;
 pub use targets::{TARGET_METRICS, target_is_amount, target_label};

@@ -75,6 +75,9 @@ pub struct ProgressReport {
     pub by_sector: Vec<Breakdown>,
     /// Overdue open tasks per officer as of the date: name, login, count.
     pub overdue_by_officer: Vec<(String, String, usize)>,
+    /// The statistical register as of the date, 规上 then 限上: the enterprises counted, the
+    /// entries and exits of the year, their output year to date.
+    pub register: Vec<crate::RegisterCount>,
 }
 
 impl ProgressReport {
@@ -171,6 +174,12 @@ fn sum_months(
     ))
 }
 
+/// A total too large to hold, of one enterprise or group named `whose` (the same in zh and en:
+/// a name).
+pub(crate) fn total_too_large(field: &str, whose: &str) -> ServiceError {
+    too_large(field, (whose, whose))
+}
+
 /// A total too large to hold: names the figure in words (the field's key stays for the
 /// front ends) and whose total it is (`whose` in zh and en).
 fn too_large(field: &str, whose: (&str, &str)) -> ServiceError {
@@ -215,6 +224,8 @@ struct ProgressInputs {
     officers: BTreeMap<peiyu_domain::OfficerId, (String, String)>,
     /// The year's targets.
     targets: Vec<Target>,
+    /// Every register period.
+    register: Vec<peiyu_domain::RegisterPeriod>,
 }
 
 /// A month's output value and revenue.
@@ -323,6 +334,7 @@ impl Service {
             tasks,
             officers,
             targets: peiyu_storage::targets::targets_of(conn, year).await?,
+            register: peiyu_storage::register::all_periods(conn, None).await?,
         };
         self.assemble_progress(year, as_of, inputs).await
     }
@@ -385,6 +397,7 @@ impl Service {
                 .into_iter()
                 .filter(|t| t.year == year)
                 .collect(),
+            register: state.register,
         };
         self.assemble_progress(year, as_of, inputs).await
     }
@@ -612,7 +625,29 @@ impl Service {
             .collect();
         overdue_by_officer.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
 
+        // The statistical register as of the date, with the output of the firms counted.
+        let mut register_output: BTreeMap<EnterpriseId, (Yuan, Yuan)> = BTreeMap::new();
+        for p in inputs.register.iter().filter(|p| p.counts_in(as_of_month)) {
+            if register_output.contains_key(&p.enterprise) {
+                continue;
+            }
+            if let Some(e) = all_enterprises.get(&p.enterprise) {
+                let figures = self
+                    .figures_of(&inputs, e, first_month, as_of_month)
+                    .await?;
+                register_output.insert(p.enterprise, figures);
+            }
+        }
+        let register = crate::register::count_register(
+            &inputs.register,
+            &peiyu_domain::RegisterKind::ALL,
+            as_of,
+            &register_output,
+        )
+        .ok_or_else(|| too_large("output_value", ("统计名录", "the statistical register")))?;
+
         Ok(ProgressReport {
+            register,
             year,
             as_of,
             targets: inputs.targets,

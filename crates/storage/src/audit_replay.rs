@@ -455,6 +455,24 @@ fn replay_task(e: &Logged<'_>, rows: &mut Rows) {
     rows.merge(id, fields);
 }
 
+const REGISTER_FIELDS: &[Field] = &[
+    col("id", "id", Kind::Uuid),
+    col("kind", "kind", Kind::Text),
+    col("entered", "entered_month", Kind::Text),
+    col("route", "route", Kind::Text),
+    col("exited", "exited_month", Kind::Text),
+    col("exit_reason", "exit_reason", Kind::Text),
+    col("source", "source", Kind::Text),
+];
+
+fn replay_register(e: &Logged<'_>, rows: &mut Rows) {
+    if let (true, Some(after)) = (e.is("register_period"), &e.after)
+        && let Some(id) = text(after, "id")
+    {
+        rows.merge(id, after.clone());
+    }
+}
+
 const OFFICER_FIELDS: &[Field] = &[
     col("id", "id", Kind::Uuid),
     col("login", "login", Kind::Text),
@@ -773,6 +791,14 @@ pub static AUDITED_TABLES: &[AuditedTable] = &[
         ordinal_by: &[],
         fields: TASK_NOTE_FIELDS,
         replay: replay_task_note,
+    },
+    AuditedTable {
+        table: "register_periods",
+        scope: Scope::Enterprise("enterprise_id"),
+        key: &["id"],
+        ordinal_by: &[],
+        fields: REGISTER_FIELDS,
+        replay: replay_register,
     },
 ];
 
@@ -1416,6 +1442,8 @@ pub struct LoggedState {
     pub officers: Vec<LoggedOfficer>,
     /// Every year's targets, by year and metric.
     pub targets: Vec<crate::Target>,
+    /// Every register period, by enterprise, kind and month entered.
+    pub register: Vec<peiyu_domain::RegisterPeriod>,
 }
 
 fn table_index(name: &str) -> usize {
@@ -1592,5 +1620,17 @@ pub async fn state_from_log(conn: &impl ConnectionTrait) -> StorageResult<Logged
     state
         .targets
         .sort_by(|a, b| (a.year, &a.metric).cmp(&(b.year, &b.metric)));
+    for (enterprise, _, f) in logged_rows(&replayed, "register_periods") {
+        let Some(enterprise) = enterprise else {
+            continue;
+        };
+        state.register.push(crate::register::period_from_json(
+            peiyu_domain::EnterpriseId(enterprise),
+            f,
+        )?);
+    }
+    state
+        .register
+        .sort_by_key(|p| (p.enterprise, p.kind, p.entered));
     Ok(state)
 }

@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod instant;
 pub mod metrics;
 pub mod officers;
+pub mod register;
 pub mod seal;
 pub mod targets;
 pub mod task_notes;

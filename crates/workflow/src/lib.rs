@@ -45,8 +45,8 @@ pub use plan::{
 };
 pub use template::{AssigneeRule, DueRule, Repeat, TaskDraft, TaskTemplate, TemplateOrigin};
 pub use track::{
-    CloseRule, Period, ProblemCode, ReviewRule, SHIPPED, ShippedTrack, Stage, Track, TrackErrors,
-    TrackProblem, Transition, shipped_tracks,
+    CloseRule, Period, ProblemCode, RegisterEffect, ReviewRule, SHIPPED, ShippedTrack, Stage,
+    Track, TrackErrors, TrackProblem, Transition, shipped_tracks,
 };
 
 #[cfg(test)]

@@ -120,6 +120,17 @@ fn print_cases(view: &CasesView, json: bool, lang: Lang) -> Result<(), Failure> 
     }
     let enterprise = &view.enterprise;
     let views = &view.cases;
+    for p in &view.register {
+        println!(
+            "{}{}{}",
+            tr(lang, "统计名录：", "statistical register: "),
+            p.describe(lang),
+            p.exit_reason
+                .as_deref()
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default()
+        );
+    }
     if views.is_empty() {
         println!(
             "{}「{}」{}",
@@ -246,6 +257,7 @@ pub async fn run(
             let view = CasesView {
                 enterprise: view.enterprise.clone(),
                 cases: vec![view],
+                register: Vec::new(),
             };
             print_cases(&view, json, lang)
         }

@@ -48,6 +48,7 @@ pub async fn run(db: &str, as_login: &str, json: bool, lang: Lang) -> Result<(),
             enterprises: built.enterprises,
             invented: built.invented,
             above_scale: built.above_scale,
+            above_scale_output_h1: built.above_scale_output_h1.amount(),
             metric_months: built.metric_months,
             cases: built.cases,
             moves: built.moves,
@@ -77,8 +78,13 @@ pub async fn run(db: &str, as_login: &str, json: bool, lang: Lang) -> Result<(),
     match lang {
         Lang::Zh => {
             println!(
-                "  {} 名干部、{} 个专班；{} 家企业（其中 {} 家为虚构，名称带「（示例）」），在库规上工业企业 {} 家",
-                built.officers, built.teams, built.enterprises, built.invented, built.above_scale
+                "  {} 名干部、{} 个专班；{} 家企业（其中 {} 家为虚构，名称带「（示例）」），在库规上工业企业 {} 家（统计名录），上半年产值 {}",
+                built.officers,
+                built.teams,
+                built.enterprises,
+                built.invented,
+                built.above_scale,
+                built.above_scale_output_h1.format_in(MoneyUnit::Yi)
             );
             println!(
                 "  {} 条月度指标（2022-01 至 2023-06）；{} 个培育案件、{} 次阶段流转；2023 年「四个一批」名单 {} 家",
@@ -101,8 +107,13 @@ pub async fn run(db: &str, as_login: &str, json: bool, lang: Lang) -> Result<(),
         }
         Lang::En => {
             println!(
-                "  {} officers, {} teams; {} enterprises ({} invented, marked （示例） in their names), {} above-scale industrial firms on the books",
-                built.officers, built.teams, built.enterprises, built.invented, built.above_scale
+                "  {} officers, {} teams; {} enterprises ({} invented, marked （示例） in their names), {} above-scale industrial firms in the statistical register, {} of output in H1",
+                built.officers,
+                built.teams,
+                built.enterprises,
+                built.invented,
+                built.above_scale,
+                built.above_scale_output_h1.format_in(MoneyUnit::Yi)
             );
             println!(
                 "  {} monthly figure records (2022-01 to 2023-06); {} cultivation cases, {} stage moves; {} firms on the 2023 four-batch list",

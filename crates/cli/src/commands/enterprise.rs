@@ -140,6 +140,19 @@ fn print_detail(d: &EnterpriseDetail, json: bool, lang: Lang) -> Result<(), Fail
             }
             .to_owned(),
         ),
+        (
+            "统计名录",
+            "statistical register",
+            if d.register.is_empty() {
+                tr(lang, "未入库", "not in the register").to_owned()
+            } else {
+                d.register
+                    .iter()
+                    .map(|p| p.describe(lang))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            },
+        ),
         ("版本", "version", d.view.version.to_string()),
     ];
     for (zh, en, value) in rows {

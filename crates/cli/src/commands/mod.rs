@@ -11,6 +11,7 @@ mod enterprise;
 mod history;
 mod metrics;
 mod people;
+mod register;
 mod report;
 mod serve;
 mod task;
@@ -162,6 +163,10 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                 );
                 Err(Failure::Reported(1))
             }
+        }
+        Command::Register(cmd) => {
+            let (service, actor) = session(&g, lang).await?;
+            register::run(&service, &actor, cmd, g.json, lang).await
         }
         Command::Report(crate::args::ReportCommand::Progress {
             year,
@@ -344,6 +349,7 @@ fn ledger_of(what: crate::args::LedgerArg) -> crate::ledger::columns::Ledger {
         LedgerArg::Metrics => Ledger::Metrics,
         LedgerArg::Batches => Ledger::Batches,
         LedgerArg::Tasks => Ledger::Tasks,
+        LedgerArg::Register => Ledger::Register,
     }
 }
 

@@ -10,6 +10,12 @@ fn wan(y: Yuan) -> String {
     y.format_wan_rounded(0)
 }
 
+/// An amount in 亿元 to two decimals at most (rounded half up to the million yuan): `31.6亿元`.
+fn yi(y: Yuan) -> String {
+    let rounded = y.amount().saturating_add(500_000).div_euclid(1_000_000) * 1_000_000;
+    Yuan(rounded).format_in(peiyu_domain::MoneyUnit::Yi)
+}
+
 /// One line per target (规上 and 限上 always, the others when set): achieved against the target
 /// with the share to one decimal, or the command that sets a missing target.
 fn target_lines(r: &ProgressReport, lang: Lang) -> String {
@@ -51,6 +57,7 @@ fn target_lines(r: &ProgressReport, lang: Lang) -> String {
         };
         out.push_str(&format!("- {line}\n"));
     }
+    out.push_str(&register_lines(r, lang));
     let output = r.new_above_scale_output();
     out.push_str(&match lang {
         Lang::Zh => format!(
@@ -65,6 +72,35 @@ fn target_lines(r: &ProgressReport, lang: Lang) -> String {
         ),
     });
     out
+}
+
+/// One line per register (规上, 限上): the enterprises in it as of the day, the year's entries
+/// and exits, and their output from January to the day's month.
+fn register_lines(r: &ProgressReport, lang: Lang) -> String {
+    let month = chrono::Datelike::month(&r.as_of);
+    r.register
+        .iter()
+        .map(|c| match lang {
+            Lang::Zh => format!(
+                "- 在库{}企业 {} 家（本年入库 {}、退库 {}），1—{month}月产值 {}（{}）\n",
+                c.kind.label(lang),
+                c.in_register,
+                c.entered_in_year,
+                c.exited_in_year,
+                yi(c.output_value),
+                wan(c.output_value)
+            ),
+            Lang::En => format!(
+                "- in the {} register: {} (entered this year {}, left {}); output January to month {month}: {} ({})\n",
+                c.kind.label(lang),
+                c.in_register,
+                c.entered_in_year,
+                c.exited_in_year,
+                yi(c.output_value),
+                wan(c.output_value)
+            ),
+        })
+        .collect()
 }
 
 fn text(r: &ProgressReport, lang: Lang) -> String {

@@ -202,6 +202,10 @@ pub struct CasesDto {
     pub enterprise: EnterpriseRef,
     /// Its cultivations (one when `?track=` is given).
     pub cases: Vec<CaseDto>,
+    /// Its statistical register periods (规上/限上 在库, 退库), oldest first (absent in the answer
+    /// of a case just opened).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub register: Vec<super::RegisterPeriodDto>,
 }
 
 impl CasesDto {
@@ -210,6 +214,7 @@ impl CasesDto {
         CasesDto {
             enterprise: EnterpriseRef::from(&v.enterprise),
             cases: v.cases.iter().map(|c| CaseDto::new(c, lang)).collect(),
+            register: super::RegisterPeriodDto::list(&v.register, lang),
         }
     }
 }

@@ -105,6 +105,8 @@ pub struct EnterpriseDetailDto {
     pub enterprise: EnterpriseDto,
     /// Its most recent monthly figures, oldest first.
     pub recent_metrics: Vec<MetricsDto>,
+    /// Its statistical register periods (规上/限上 在库, 退库), oldest first.
+    pub register: Vec<super::RegisterPeriodDto>,
 }
 
 impl EnterpriseDetailDto {
@@ -113,6 +115,7 @@ impl EnterpriseDetailDto {
         EnterpriseDetailDto {
             enterprise: EnterpriseDto::from_view(&d.view, lang),
             recent_metrics: d.recent_metrics.iter().map(MetricsDto::from).collect(),
+            register: super::RegisterPeriodDto::list(&d.register, lang),
         }
     }
 }

@@ -103,6 +103,27 @@ pub struct ProgressDto {
     pub by_sector: Vec<BreakdownDto>,
     /// Overdue tasks by officer.
     pub overdue_by_officer: Vec<OverdueDto>,
+    /// The statistical register as of the day: 规上 then 限上, in the register, entries and
+    /// exits of the year, their output year to date.
+    pub register: Vec<super::RegisterCountDto>,
+    /// Every target (规上 and 限上 always) with what was achieved and the share, to one
+    /// decimal.
+    pub progress: Vec<TargetProgressDto>,
+}
+
+/// One target and how far the year has come.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TargetProgressDto {
+    /// The metric's key.
+    pub metric: String,
+    /// Its name.
+    pub label: String,
+    /// The target, if set.
+    pub target: Option<i64>,
+    /// What was achieved, if counted (yuan for amounts).
+    pub achieved: Option<i64>,
+    /// The share achieved, to one decimal (`42.9%`).
+    pub percent: Option<String>,
 }
 
 impl ProgressDto {
@@ -170,6 +191,22 @@ impl ProgressDto {
                     login: login.clone(),
                     name: name.clone(),
                     overdue: *n,
+                })
+                .collect(),
+            register: r
+                .register
+                .iter()
+                .map(|c| super::RegisterCountDto::new(c, lang))
+                .collect(),
+            progress: r
+                .target_progress()
+                .iter()
+                .map(|t| TargetProgressDto {
+                    metric: t.metric.clone(),
+                    label: t.label.get(lang).to_owned(),
+                    target: t.target,
+                    achieved: t.achieved,
+                    percent: t.percent(),
                 })
                 .collect(),
         }

@@ -149,8 +149,11 @@ pub struct DemoCountyDto {
     pub enterprises: usize,
     /// Of which invented (marked 示例 in their names).
     pub invented: usize,
-    /// Above-scale industrial enterprises on the books at mid-year.
+    /// Above-scale industrial enterprises in the statistical register on the county's day,
+    /// counted from the register.
     pub above_scale: usize,
+    /// Their output value from January to June 2023, yuan.
+    pub above_scale_output_h1: i64,
     /// Monthly figure records written.
     pub metric_months: usize,
     /// Cultivation cases opened.

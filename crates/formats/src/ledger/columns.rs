@@ -28,6 +28,9 @@ pub enum Ledger {
     Batches,
     /// 任务台账: tasks.
     Tasks,
+    /// 统计名录: the statistics bureau's register list, one stay of an enterprise in the
+    /// register of above-scale industry (规上) or above-limit trade (限上) per row.
+    Register,
 }
 
 /// What a column holds.
@@ -232,6 +235,47 @@ const TASKS: &[Column] = &[
     col("status", "状态", &["任务状态"], Kind::Plain),
 ];
 
+const REGISTER: &[Column] = &[
+    USCC,
+    NAME_INFO,
+    col(
+        "kind",
+        "类别",
+        &[
+            "名录类别",
+            "类别(规上/限上)",
+            "规上/限上",
+            "统计类别",
+            "register",
+        ],
+        Kind::Plain,
+    ),
+    col(
+        "entered",
+        "入库年月",
+        &["入库时间", "入库月份", "纳统年月", "入统年月"],
+        Kind::Plain,
+    ),
+    col(
+        "route",
+        "入库方式",
+        &["入库途径", "入统方式", "入库类型"],
+        Kind::Plain,
+    ),
+    col(
+        "exited",
+        "退库年月",
+        &["退库时间", "退库月份", "出库年月"],
+        Kind::Plain,
+    ),
+    col(
+        "exit_reason",
+        "退库原因",
+        &["出库原因", "退库说明"],
+        Kind::Plain,
+    ),
+];
+
 /// Headers every ledger reads and ignores: row numbers, notes, and the error column of a
 /// rejects file.
 const IGNORED: &[&str] = &[
@@ -240,20 +284,23 @@ const IGNORED: &[&str] = &[
 
 impl Ledger {
     /// Every ledger.
-    pub const ALL: [Ledger; 4] = [
+    pub const ALL: [Ledger; 5] = [
         Ledger::Enterprises,
         Ledger::Metrics,
         Ledger::Batches,
         Ledger::Tasks,
+        Ledger::Register,
     ];
 
-    /// The key: `enterprises`, `metrics`, `batches`, `tasks` (also the mapping file's table).
+    /// The key: `enterprises`, `metrics`, `batches`, `tasks`, `register` (also the mapping
+    /// file's table).
     pub fn key(self) -> &'static str {
         match self {
             Ledger::Enterprises => "enterprises",
             Ledger::Metrics => "metrics",
             Ledger::Batches => "batches",
             Ledger::Tasks => "tasks",
+            Ledger::Register => "register",
         }
     }
 
@@ -264,6 +311,7 @@ impl Ledger {
             (Ledger::Metrics, Lang::Zh) => "月度指标",
             (Ledger::Batches, Lang::Zh) => "四个一批名单",
             (Ledger::Tasks, Lang::Zh) => "任务台账",
+            (Ledger::Register, Lang::Zh) => "统计名录",
             (l, Lang::En) => l.key(),
         }
     }
@@ -275,6 +323,7 @@ impl Ledger {
             Ledger::Metrics => METRICS,
             Ledger::Batches => BATCHES,
             Ledger::Tasks => TASKS,
+            Ledger::Register => REGISTER,
         }
     }
 
@@ -296,6 +345,7 @@ impl Ledger {
             ],
             Ledger::Batches => &[&["list"], &["uscc"], &["batch"]],
             Ledger::Tasks => &[&["title", "id"]],
+            Ledger::Register => &[&["uscc"], &["kind"], &["entered"]],
         }
     }
 
@@ -382,7 +432,7 @@ impl Mapping {
         for (table, value) in doc {
             if !Ledger::ALL.iter().any(|l| l.key() == table) {
                 return Err(format!(
-                    "unknown table [{table}]: use [enterprises], [metrics], [batches] or [tasks]"
+                    "unknown table [{table}]: use [enterprises], [metrics], [batches], [tasks] or [register]"
                 ));
             }
             if table != ledger.key() {

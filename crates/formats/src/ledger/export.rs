@@ -145,6 +145,30 @@ pub fn batches(view: &BatchListView, lang: Lang) -> Sheet {
     sheet(Ledger::Batches, lang, rows)
 }
 
+/// The register list: a row per stay in a register, kinds and routes as officers write them
+/// (规上, 月度) under Chinese headers, their keys under English ones.
+pub fn register(list: &[(Enterprise, peiyu_domain::RegisterPeriod)], lang: Lang) -> Sheet {
+    let rows = list
+        .iter()
+        .map(|(e, p)| {
+            let (kind, route) = match lang {
+                Lang::Zh => (p.kind.short_zh(), p.route.short_zh()),
+                Lang::En => (p.kind.key(), p.route.key()),
+            };
+            vec![
+                Cell::Text(e.uscc.as_str().to_owned()),
+                text(&e.name),
+                text(kind),
+                Cell::Text(p.entered.to_string()),
+                text(route),
+                p.exited.map_or(Cell::Empty, |m| Cell::Text(m.to_string())),
+                p.exit_reason.as_deref().map_or(Cell::Empty, text),
+            ]
+        })
+        .collect();
+    sheet(Ledger::Register, lang, rows)
+}
+
 /// The task ledger.
 pub fn tasks(list: &[TaskRecord], lang: Lang) -> Sheet {
     let rows = list

@@ -1,5 +1,5 @@
 //! Ledgers (台账) as files: `peiyu import` and `peiyu export` of enterprises, monthly metrics,
-//! batch lists and tasks, as CSV or XLSX with Chinese or English headers.
+//! batch lists, tasks and the statistics bureau's register list, as CSV or XLSX with Chinese or English headers.
 //!
 //! Reading: [`read`] decodes the file into rows of text with their line numbers, [`columns`]
 //! finds the header row and what each column means, [`parse`] turns each row into the domain
@@ -182,6 +182,7 @@ enum Parsed {
     Metrics(Vec<peiyu_service::MetricsRow>),
     Batches(Vec<peiyu_service::BatchRow>),
     Tasks(Vec<peiyu_service::TaskRow>),
+    Register(Vec<peiyu_service::RegisterRow>),
 }
 
 impl Parsed {
@@ -191,6 +192,7 @@ impl Parsed {
             Ledger::Metrics => Parsed::Metrics(Vec::new()),
             Ledger::Batches => Parsed::Batches(Vec::new()),
             Ledger::Tasks => Parsed::Tasks(Vec::new()),
+            Ledger::Register => Parsed::Register(Vec::new()),
         }
     }
 
@@ -219,6 +221,7 @@ impl Parsed {
             Parsed::Metrics(v) => take(v, parse::metrics(layout, line, cells, mode)),
             Parsed::Batches(v) => take(v, parse::batch(layout, line, cells, mode)),
             Parsed::Tasks(v) => take(v, parse::task(layout, line, cells, mode)),
+            Parsed::Register(v) => take(v, parse::register(layout, line, cells, mode)),
         }
     }
 }
@@ -331,6 +334,7 @@ pub async fn import_file(
         Parsed::Metrics(rows) => service.import_metrics(actor, rows, mode, progress).await,
         Parsed::Batches(rows) => service.import_batches(actor, rows, mode, progress).await,
         Parsed::Tasks(rows) => service.import_tasks(actor, rows, mode, progress).await,
+        Parsed::Register(rows) => service.import_register(actor, rows, mode, progress).await,
     };
     drop(parsed);
     let outcome = outcome?;
@@ -464,6 +468,7 @@ pub async fn export_sheet(
             export::batches(&service.batch_list(actor, year, None).await?, lang)
         }
         Ledger::Tasks => export::tasks(&service.export_tasks(actor).await?, lang),
+        Ledger::Register => export::register(&service.export_register(actor).await?, lang),
     })
 }
 

@@ -7,7 +7,7 @@ use peiyu_domain::{
     Batch, FactorCategory, LandArea, Lang, LegalForm, Localize, MoneyError, Sector, TaskId,
     TaskKind, TaskStatus, Tce, Text, Uscc, UsccMode, UsccWarning, YearMonth, Yuan,
 };
-use peiyu_service::{BatchRow, EnterpriseRow, MetricsRow, RowProblem, TaskRow};
+use peiyu_service::{BatchRow, EnterpriseRow, MetricsRow, RegisterRow, RowProblem, TaskRow};
 
 use super::columns::Layout;
 
@@ -349,6 +349,54 @@ pub fn batch(layout: &Layout, line: u64, cells: &[String], mode: UsccMode) -> Ro
             batch,
             reason,
             since,
+        }),
+        _ => None,
+    };
+    c.finish(row)
+}
+
+/// A row of the statistics bureau's register list, or its problems. The route defaults to
+/// 月度 when the file has no such column or the cell is empty.
+pub fn register(
+    layout: &Layout,
+    line: u64,
+    cells: &[String],
+    mode: UsccMode,
+) -> RowResult<RegisterRow> {
+    let mut c = Cells::new(layout, line, cells);
+    let uscc = c.uscc("uscc", mode);
+    let kind = c.required("kind", peiyu_domain::RegisterKind::parse);
+    let entered = c.required("entered", parse_month);
+    let route = c
+        .optional("route", peiyu_domain::RegisterRoute::parse)
+        .flatten()
+        .unwrap_or(peiyu_domain::RegisterRoute::Monthly);
+    let exited = c.optional("exited", parse_month).flatten();
+    let exit_reason = c
+        .text("exit_reason")
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    if let (Some(entered), Some(exited)) = (entered, exited)
+        && exited < entered
+    {
+        c.problem(
+            "exited",
+            &exited.to_string(),
+            Text::new(
+                format!("退库年月 {exited} 早于入库年月 {entered}"),
+                format!("the exit month {exited} is before the entry month {entered}"),
+            ),
+        );
+    }
+    let row = match (uscc, kind, entered) {
+        (Some(uscc), Some(kind), Some(entered)) => Some(RegisterRow {
+            line,
+            uscc,
+            kind,
+            entered,
+            route,
+            exited,
+            exit_reason,
         }),
         _ => None,
     };

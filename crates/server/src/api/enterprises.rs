@@ -540,6 +540,7 @@ pub async fn open_case(
             &CasesView {
                 enterprise: case.enterprise.clone(),
                 cases: vec![case.clone()],
+                register: Vec::new(),
             },
             lang,
         )),

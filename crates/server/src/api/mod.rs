@@ -16,6 +16,8 @@ pub mod ledgers;
 pub mod paging;
 /// Adding officers and teams, joining a team.
 pub mod people;
+/// The statistical register: the list as of a day, an entry or exit by hand.
+pub mod register;
 /// `tick` on demand.
 pub mod system;
 /// Assigning, transferring, delegating, reopening and cancelling a task.

@@ -24,6 +24,7 @@ fn ledger_label(ledger: Ledger, lang: Lang) -> &'static str {
         Ledger::Metrics => tr(lang, "月度指标", "Monthly figures"),
         Ledger::Batches => tr(lang, "四个一批名单", "Batch list"),
         Ledger::Tasks => tr(lang, "任务台账", "Tasks"),
+        Ledger::Register => tr(lang, "统计名录", "Statistical register"),
     }
 }
 

@@ -248,6 +248,16 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
         [200, 403, 200, 403, 200, 401, 401, 401],
     ),
     (
+        "GET",
+        "/api/v1/register",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/enterprises/{mine}/register",
+        [403, 403, 201, 403, 201, 401, 401, 401],
+    ),
+    (
         "POST",
         "/api/v1/batches/2023/entries",
         [403, 403, 201, 403, 201, 401, 401, 401],
@@ -356,6 +366,8 @@ fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
     } else if path.ends_with("/enterprises") {
         json!({ "uscc": uscc(100 + i as u32).as_str(), "name": format!("矩阵企业{i}"),
             "sector": "industry", "town": "石龙镇" })
+    } else if path.ends_with("/register") {
+        json!({ "action": "enter", "kind": "above_scale", "month": "2023-05", "route": "monthly" })
     } else if path.ends_with("/metrics") {
         json!({ "month": "2023-05", "revenue": "100万" })
     } else if path.ends_with("/entries") {

@@ -18,6 +18,7 @@ pub mod idempotency_keys;
 pub mod login_attempts;
 pub mod metrics;
 pub mod officers;
+pub mod register_periods;
 pub mod targets;
 pub mod task_notes;
 pub mod tasks;

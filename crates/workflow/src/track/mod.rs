@@ -10,7 +10,7 @@
 mod parse;
 
 use chrono::{Months, NaiveDate};
-use peiyu_domain::{Role, StageKey, Text, TrackKey};
+use peiyu_domain::{RegisterKind, Role, StageKey, Text, TrackKey};
 use sha2::{Digest, Sha256};
 
 pub use crate::rule_file::ProblemCode;
@@ -57,8 +57,20 @@ pub struct Stage {
     pub tasks: Vec<TaskTemplate>,
     /// Which open tasks entering the stage closes.
     pub close: Vec<CloseRule>,
+    /// What entering the stage does to the enterprise's statistical register status (the
+    /// `register` or `register_exit` key): enter a register in the move's month, or leave it.
+    pub register: Option<RegisterEffect>,
     /// The 1-based line of the stage's `[[stage]]` header.
     pub line: usize,
+}
+
+/// What entering a stage does to the statistical register (规上/限上 在库).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisterEffect {
+    /// The enterprise enters this register in the move's effective month (`register = "…"`).
+    Enter(RegisterKind),
+    /// The enterprise leaves this register in the move's effective month (`register_exit = "…"`).
+    Exit(RegisterKind),
 }
 
 /// A move a cultivation may make from one stage to another.

@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use peiyu_domain::{Batch, Role, StageKey, TaskKind, TaskKindError, Text, TrackKey};
+use peiyu_domain::{Batch, RegisterKind, Role, StageKey, TaskKind, TaskKindError, Text, TrackKey};
 use toml::de::{DeTable, DeValue};
 
-use super::{CloseRule, Period, ReviewRule, Stage, Track, TrackErrors, Transition};
+use super::{CloseRule, Period, RegisterEffect, ReviewRule, Stage, Track, TrackErrors, Transition};
 use crate::batch_policy::BatchPolicy;
 use crate::figures::Basis;
 use crate::guard::{GUARD_KEYS, Guard, KindPattern};
@@ -30,6 +30,8 @@ const STAGE_FIELDS: &[&str] = &[
     "review",
     "task",
     "close",
+    "register",
+    "register_exit",
 ];
 const TRANSITION_FIELDS: &[&str] = &[
     "from",
@@ -139,6 +141,51 @@ impl Parser<'_, '_> {
             );
         }
         p
+    }
+
+    /// The stage's `register` (enter) or `register_exit` (leave) key: a register kind
+    /// (`above_scale` or `above_limit`, or 规上 / 限上); at most one of the two.
+    fn register_effect(
+        &mut self,
+        t: &DeTable<'_>,
+        place: &str,
+        at: usize,
+    ) -> Option<RegisterEffect> {
+        let mut found = Vec::new();
+        for (field, enter) in [("register", true), ("register_exit", false)] {
+            let Some(raw) = self.file.string(t, field, place) else {
+                continue;
+            };
+            match RegisterKind::parse(&raw.0) {
+                Ok(kind) => found.push(if enter {
+                    RegisterEffect::Enter(kind)
+                } else {
+                    RegisterEffect::Exit(kind)
+                }),
+                Err(_) => self.file.push(
+                    raw.1,
+                    ProblemCode::BadValue,
+                    format!(
+                        "{place} 的 \"{field}\" 名录类别 \"{}\" 无效：应为 above_scale（规上）或 above_limit（限上）",
+                        excerpt(&raw.0)
+                    ),
+                    format!(
+                        "\"{field}\" in {place}: unknown register kind \"{}\": expected above_scale or above_limit",
+                        excerpt(&raw.0)
+                    ),
+                ),
+            }
+        }
+        if found.len() > 1 {
+            self.file.push(
+                at,
+                ProblemCode::Inconsistent,
+                format!("{place} 不能同时有 register 和 register_exit：一个阶段只能入库或退库"),
+                format!("{place} cannot have both register and register_exit: a stage either enters the register or leaves it"),
+            );
+            return None;
+        }
+        found.pop()
     }
 
     fn kind_pattern(&mut self, raw: &(String, usize), place: &str) -> Option<KindPattern> {
@@ -432,7 +479,9 @@ impl Parser<'_, '_> {
                 }
             }
         }
+        let register = self.register_effect(t, &place, at);
         let stage = Stage {
+            register,
             key: key?,
             label: label.unwrap_or_else(|| Text::new("", "")),
             terminal,
