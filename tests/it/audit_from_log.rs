@@ -68,6 +68,13 @@ async fn as_of_lists_from_the_log_equal_those_from_the_tables() {
                 .unwrap();
             assert_same_progress(&tables, &log, date);
             progress_seen += log.new_above_scale.len() + log.overdue_by_officer.len();
+            // The register is counted from the log too: 69 firms imported, the new ones
+            // entering by their stage moves.
+            assert!(
+                log.register[0].in_register >= 69,
+                "{date}: {:?}",
+                log.register
+            );
         }
         assert!(progress_seen > 5, "{progress_seen}");
         let progress_before = service
@@ -110,6 +117,23 @@ async fn as_of_lists_from_the_log_equal_those_from_the_tables() {
             tables.funnels, log.funnels,
             "the edited stage moves change the tables' funnel"
         );
+        // An exit written into the register behind peiyu's back: the tables' count drops, the
+        // log's does not.
+        conn.execute_unprepared(
+            "UPDATE register_periods SET exited_month = '2023-01', exit_reason = 'forged'",
+        )
+        .await
+        .unwrap();
+        let tables = service
+            .progress_report(&admin, 2023, Some(when))
+            .await
+            .unwrap();
+        let log = service
+            .progress_report_from_log(&admin, 2023, Some(when))
+            .await
+            .unwrap();
+        assert_eq!(tables.register[0].in_register, 0);
+        assert_eq!(log.register, progress_before.register);
         assert!(!service.verify_audit(&admin).await.unwrap().ok());
     })
     .await;
@@ -133,4 +157,5 @@ fn assert_same_progress(
         a.overdue_by_officer, b.overdue_by_officer,
         "{when}: overdue"
     );
+    assert_eq!(a.register, b.register, "{when}: register");
 }

@@ -231,6 +231,13 @@ const TAMPERS: &[Tamper] = &[
         field: Some("progress"),
         copy: "id = NEW",
     },
+    Tamper {
+        table: "register_periods",
+        pk: &[("id", Pk::U)],
+        set: "exit_reason = 'forged'",
+        field: Some("exit_reason"),
+        copy: "id = NEW, entered_month = '1999-01'",
+    },
 ];
 
 /// The tables whose rows triggers keep from being changed or deleted.

@@ -23,7 +23,12 @@ async fn the_demo_county_reproduces_the_mid_year_report() {
             .await
             .unwrap();
         eprintln!("demo built in {:?}: {report:?}", started.elapsed());
+        // The 75 above-scale firms are counted from the statistical register: 69 imported
+        // from the statistics bureau's list, 6 entered by their stage moves in 2023; their
+        // output of January to June is the report's 31.6亿元.
         assert_eq!(report.above_scale, 75);
+        assert_eq!(report.register_imported, 69);
+        assert_eq!(report.above_scale_output_h1, Yuan(3_160_000_000));
         assert!(report.invented > 0 && report.invented < report.enterprises);
 
         // Newly above-scale industrial firms in H1 2023, from the recorded transitions.
@@ -74,6 +79,25 @@ async fn the_demo_county_reproduces_the_mid_year_report() {
         assert_eq!(progress.new_above_scale.len(), 6);
         assert_eq!(progress.new_above_scale_output(), Yuan(136_000_000));
         assert_eq!(progress.target("new_above_scale"), Some(14));
+        // The register in the report: 75 in at mid-year, 6 entered in 2023, none left, and
+        // their output of January to June.
+        let above = &progress.register[0];
+        assert_eq!(above.kind, peiyu_domain::RegisterKind::AboveScale);
+        assert_eq!(
+            (
+                above.in_register,
+                above.entered_in_year,
+                above.exited_in_year
+            ),
+            (75, 6, 0)
+        );
+        assert_eq!(above.output_value, Yuan(3_160_000_000));
+        let as_of_march = service
+            .progress_report(&admin, 2023, Some(day("2023-03-31")))
+            .await
+            .unwrap();
+        // By the end of March only 加美木业 had entered.
+        assert_eq!(as_of_march.register[0].in_register, 70);
         // Every target is shown, 限上 too, with its share to one decimal.
         type Row = (String, Option<i64>, Option<i64>, Option<String>);
         let targets: Vec<Row> = progress

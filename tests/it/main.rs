@@ -21,6 +21,7 @@ mod ledger;
 mod meeting;
 mod outage;
 mod people;
+mod register;
 mod task_rules;
 mod tasks;
 mod tidy;

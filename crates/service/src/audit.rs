@@ -103,6 +103,12 @@ pub fn field_label(table: &str, field: &str, lang: Lang) -> String {
         ("task_notes", "progress") => ("进展", "progress"),
         ("task_notes", "problem") => ("问题", "problem"),
         ("task_notes", "next_step") => ("下步措施", "next step"),
+        ("register_periods", "kind") => ("名录类别", "register"),
+        ("register_periods", "entered") => ("入库年月", "month entered"),
+        ("register_periods", "route") => ("入库方式", "route"),
+        ("register_periods", "exited") => ("退库年月", "month left"),
+        ("register_periods", "exit_reason") => ("退库原因", "exit reason"),
+        ("register_periods", "source") => ("来源", "source"),
         ("cultivations", "stage") => ("当前阶段", "stage"),
         ("cultivations", "stage_since") => ("进入阶段日期", "stage since"),
         ("cultivations", "opened_on") => ("开始培育日期", "opened on"),
@@ -197,6 +203,15 @@ impl FindingWords {
             }
             ("tasks", "status") => TaskStatus::parse(value).ok().map(|s| s.label(lang).into()),
             ("tasks", "kind") => TaskKind::parse(value).ok().map(|k| k.label(lang)),
+            ("register_periods", "kind") => peiyu_domain::RegisterKind::parse(value)
+                .ok()
+                .map(|k| k.label(lang).into()),
+            ("register_periods", "route") => peiyu_domain::RegisterRoute::parse(value)
+                .ok()
+                .map(|r| r.label(lang).into()),
+            ("register_periods", "source") => peiyu_domain::RegisterSource::parse(value)
+                .ok()
+                .map(|s| s.label(lang).into()),
             ("enterprises", "sector") => Sector::parse(value).ok().map(|s| s.label(lang).into()),
             ("officers", "role") => Role::parse(value).ok().map(|r| r.label(lang).into()),
             ("batch_lists", "status") => BatchListStatus::parse(value)
@@ -254,6 +269,8 @@ pub fn table_label(table: &str, lang: Lang) -> &str {
         "batch_entries" => ("名单批次", "batch entries"),
         "batch_moves" => ("批次调整", "batch moves"),
         "tasks" => ("任务", "tasks"),
+        "task_notes" => ("任务进展", "task notes"),
+        "register_periods" => ("统计名录", "statistical register"),
         other => (other, other),
     };
     match lang {

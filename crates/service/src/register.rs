@@ -730,6 +730,7 @@ impl Service {
                 b.line,
             ))
         });
+        let this_month = YearMonth::containing(self.today());
         in_unit!(self, &actor_of(actor), |uow| {
             let mut problems = Vec::new();
             let mut writes: Vec<RegisterWrite> = Vec::new();
@@ -762,6 +763,21 @@ impl Service {
                                 "\"{}\" is not your team's: ask an admin to import it",
                                 e.name
                             ),
+                        ),
+                    ));
+                    continue;
+                }
+                let future = [("entered", Some(row.entered)), ("exited", row.exited)]
+                    .into_iter()
+                    .find(|(_, m)| m.is_some_and(|m| this_month.is_some_and(|t| m > t)));
+                if let Some((column, Some(month))) = future {
+                    problems.push(RowProblem::new(
+                        row.line,
+                        column,
+                        month.to_string(),
+                        Text::new(
+                            format!("{month} 晚于本月：名录只记录已经发生的入库和退库"),
+                            format!("{month} is after this month: the register records only what has happened"),
                         ),
                     ));
                     continue;

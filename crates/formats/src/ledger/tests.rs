@@ -250,6 +250,19 @@ async fn export_then_import_changes_nothing_in_csv_and_xlsx_with_either_headers(
     .unwrap();
     let r = import(&service, &admin, &request(Ledger::Tasks, &tasks)).await;
     assert_eq!(r.outcome.inserted, 3, "{:?}", r.problems);
+    // The register: a stay with its exit, a re-entry, and a 限上 entry.
+    let register = dir.path().join("r.csv");
+    std::fs::write(
+        &register,
+        format!(
+            "统一社会信用代码,企业名称,类别(规上/限上),入库年月,入库方式(月度/年度),退库年月,退库原因\n{u1},一号,规上,2019-01,年度,2021-06,产值下降\n{u1},一号,规上,2022-03,月度,,\n{u2},二号,限上,2023-02,月度,,\n",
+            u1 = uscc(1),
+            u2 = uscc(2)
+        ),
+    )
+    .unwrap();
+    let r = import(&service, &admin, &request(Ledger::Register, &register)).await;
+    assert_eq!(r.outcome.inserted, 3, "{:?}", r.problems);
     let entries = service.verify_audit(&admin).await.unwrap().chains.entries;
 
     for ledger in Ledger::ALL {
