@@ -434,6 +434,19 @@ pub(super) async fn render_enterprise(
                 .unwrap_or_else(|| tr(lang, "未指定", "none").to_owned()),
         ),
         (
+            tr(lang, "统计名录", "Statistical register"),
+            if detail.register.is_empty() {
+                tr(lang, "未入库", "not in the register").to_owned()
+            } else {
+                detail
+                    .register
+                    .iter()
+                    .map(|p| p.describe(lang))
+                    .collect::<Vec<_>>()
+                    .join(tr(lang, "；", "; "))
+            },
+        ),
+        (
             tr(lang, "档案版本", "Record version"),
             detail.view.version.to_string(),
         ),

@@ -45,6 +45,7 @@ pub(crate) mod import;
 mod login;
 mod pinyin;
 mod progress;
+mod register;
 pub mod security;
 mod task;
 mod tasks;
@@ -82,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{key}/{action}", post(task::change_task))
         .route("/evidence/{sha256}", get(task::evidence_file))
         .route("/progress", get(progress))
+        .route("/register", get(register::register_page))
         .route("/calendar", get(calendar_page))
         .route("/audit", get(audit::audit_page))
         .route("/admin", get(admin::admin_page))
@@ -308,6 +310,7 @@ fn chrome(uri: &Uri, lang: Lang, user: Option<&Officer>, title: &str, active: &s
             ("/enterprises", "企业名单", "Enterprises"),
             ("/tasks", "任务", "Tasks"),
             ("/progress", "目标进度", "Progress"),
+            ("/register", "统计名录", "Register"),
             ("/calendar", "工作日日历", "Calendar"),
             ("/audit", "审计", "Audit"),
             ("/admin", "管理", "Admin"),

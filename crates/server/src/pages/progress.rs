@@ -72,6 +72,12 @@ pub(super) async fn progress(
     } else {
         i64::from(report.as_of.ordinal()) * 100 / days_in_year
     };
+    // Each target's share achieved, to one decimal, as every format of the report says it.
+    let shares: std::collections::BTreeMap<String, Option<String>> = report
+        .target_progress()
+        .into_iter()
+        .map(|p| (p.metric.clone(), p.percent()))
+        .collect();
     let target_rows = peiyu_service::TARGET_METRICS
         .iter()
         .filter_map(|(metric, _, _)| {
@@ -80,10 +86,11 @@ pub(super) async fn progress(
             if target.is_none() && done.is_none() {
                 return None;
             }
-            let rate = match (target, done) {
-                (Some(t), Some(d)) if t > 0 => format!("{}%", d * 100 / t),
-                _ => "—".to_owned(),
-            };
+            let rate = shares
+                .get(*metric)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| "—".to_owned());
             let show = |v: Option<i64>| match (v, *metric) {
                 (Some(v), "new_output_value") => peiyu_domain::Yuan(v).to_string(),
                 (Some(v), _) => v.to_string(),
@@ -230,6 +237,35 @@ pub(super) async fn progress(
             })
             .collect(),
     };
+    let register = Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "类别", "Register").to_owned(),
+            tr(lang, "在库（家）", "In the register").to_owned(),
+            tr(lang, "本年入库", "Entered this year").to_owned(),
+            tr(lang, "本年退库", "Left this year").to_owned(),
+            tr(lang, "本年累计产值", "Output this year").to_owned(),
+        ],
+        rows: report
+            .register
+            .iter()
+            .map(|c| {
+                Row::new(vec![
+                    Cell::link(
+                        c.kind.label(lang),
+                        with_lang(
+                            &format!("/register?kind={}&as_of={}", c.kind.key(), report.as_of),
+                            lang,
+                        ),
+                    ),
+                    Cell::text(c.in_register.to_string()).class("num"),
+                    Cell::text(c.entered_in_year.to_string()).class("num"),
+                    Cell::text(c.exited_in_year.to_string()).class("num"),
+                    Cell::text(c.output_value.format_wan_rounded(2)).class("num"),
+                ])
+            })
+            .collect(),
+    };
     let none = tr(lang, "无", "None").to_owned();
     let section = |heading: &str, tables: Vec<Table>, alert: bool| Section {
         heading: heading.to_owned(),
@@ -253,6 +289,11 @@ pub(super) async fn progress(
                 ],
                 rows: target_rows,
             }],
+            false,
+        ),
+        section(
+            tr(lang, "统计名录（在库）", "The statistical register"),
+            vec![register],
             false,
         ),
         section(
