@@ -212,3 +212,110 @@ impl RegisterChangeDto {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use peiyu_domain::{
+        Enterprise, EnterpriseId, LegalForm, RegisterKind, RegisterPeriod, RegisterRoute,
+        RegisterSource, Sector, Uscc, YearMonth, Yuan,
+    };
+    use peiyu_service::{InRegister, RegisterCount, RegisterList};
+
+    use super::*;
+    use crate::lists::REGISTER;
+    use crate::weekly::Format;
+
+    /// A valid code for `n`, with both check characters.
+    fn code(n: u32) -> Uscc {
+        let org8 = format!("{:08}", 10_000_000 + n);
+        let org9 = Uscc::organisation_check_character(&org8).unwrap();
+        let first17 = format!("91451399{org8}{org9}");
+        let check = Uscc::check_character(&first17).unwrap();
+        Uscc::parse(&format!("{first17}{check}")).unwrap()
+    }
+
+    fn firm(n: u32, name: &str, town: &str) -> Enterprise {
+        Enterprise {
+            id: EnterpriseId(uuid::Uuid::from_u128(u128::from(n))),
+            uscc: code(n),
+            name: name.into(),
+            sector: Sector::Industry,
+            town: town.into(),
+            address: String::new(),
+            land_area: None,
+            legal_form: LegalForm::LegalEntity,
+            responsible_officer: None,
+            archived: false,
+        }
+    }
+
+    fn list() -> RegisterList {
+        let stay = |e: &Enterprise, entered: &str, route| RegisterPeriod {
+            enterprise: e.id,
+            kind: RegisterKind::AboveScale,
+            entered: YearMonth::parse(entered).unwrap(),
+            route,
+            exited: None,
+            exit_reason: None,
+            source: RegisterSource::Import,
+        };
+        let a = firm(1, "锦X水泥有限公司", "石龙镇");
+        let b = firm(2, "加美木业有限公司", "三江口工业园区");
+        RegisterList {
+            as_of: NaiveDate::from_ymd_opt(2023, 6, 30).unwrap(),
+            kind: Some(RegisterKind::AboveScale),
+            rows: vec![
+                InRegister {
+                    period: stay(&a, "2015-01", RegisterRoute::Annual),
+                    enterprise: a,
+                    officer: Some("潘永清".into()),
+                    output_value: Yuan(605_000_000),
+                    revenue: Yuan(590_000_000),
+                },
+                InRegister {
+                    period: RegisterPeriod {
+                        source: RegisterSource::Track,
+                        ..stay(&b, "2023-03", RegisterRoute::Monthly)
+                    },
+                    enterprise: b,
+                    officer: None,
+                    output_value: Yuan(36_123_456),
+                    revenue: Yuan(35_000_000),
+                },
+            ],
+            counts: vec![RegisterCount {
+                kind: RegisterKind::AboveScale,
+                in_register: 2,
+                entered_in_year: 1,
+                exited_in_year: 0,
+                output_value: Yuan(641_123_456),
+                revenue: Yuan(625_000_000),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_printed_register_has_its_numbers_names_and_totals() {
+        for lang in [Lang::Zh, Lang::En] {
+            let dto = RegisterListDto::new(&list(), lang);
+            assert_eq!(dto.rows[1].seq, 2);
+            assert_eq!(dto.counts[0].output_value_wan, "64,112.3");
+            let value = serde_json::to_value(&dto).unwrap();
+            let md = REGISTER
+                .render(&value, Format::Md, "统计名录 截至 2023-06-30", lang)
+                .unwrap();
+            insta::assert_snapshot!(
+                format!("register_md_{}", lang.code()),
+                String::from_utf8(md).unwrap()
+            );
+            let csv = REGISTER
+                .render(&value, Format::Csv, "统计名录", lang)
+                .unwrap();
+            insta::assert_snapshot!(
+                format!("register_csv_{}", lang.code()),
+                String::from_utf8(csv).unwrap()
+            );
+        }
+    }
+}

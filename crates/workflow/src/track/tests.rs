@@ -516,3 +516,71 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn the_shipped_tracks_say_which_stages_enter_and_leave_the_register() {
+    use peiyu_domain::RegisterKind;
+    let effect =
+        |track: &str, stage: &str| shipped(track).stage(&sk(stage)).and_then(|s| s.register);
+    assert_eq!(
+        effect("industrial", "registered"),
+        Some(RegisterEffect::Enter(RegisterKind::AboveScale))
+    );
+    assert_eq!(
+        effect("industrial", "delisted"),
+        Some(RegisterEffect::Exit(RegisterKind::AboveScale))
+    );
+    assert_eq!(effect("industrial", "upgrading"), None);
+    assert_eq!(
+        effect("commerce", "registered"),
+        Some(RegisterEffect::Enter(RegisterKind::AboveLimit))
+    );
+    assert_eq!(
+        effect("commerce", "delisted"),
+        Some(RegisterEffect::Exit(RegisterKind::AboveLimit))
+    );
+    assert!(
+        shipped("technology")
+            .stages()
+            .iter()
+            .all(|s| s.register.is_none())
+    );
+}
+
+#[test]
+fn a_register_key_names_a_kind_and_a_stage_does_one_thing() {
+    let text = r#"key = "t"
+version = "1"
+label = { zh = "甲", en = "a" }
+start = "a"
+
+[[stage]]
+key = "a"
+label = { zh = "甲", en = "a" }
+register = "规模以下"
+
+[[stage]]
+key = "b"
+label = { zh = "乙", en = "b" }
+register = "规上"
+register_exit = "above_scale"
+
+[[transition]]
+from = "a"
+to = "b"
+"#;
+    assert_eq!(
+        problems(text),
+        vec![(9, ProblemCode::BadValue), (11, ProblemCode::Inconsistent)]
+    );
+    let fixed = text
+        .replace("register = \"规模以下\"\n", "")
+        .replace("register_exit = \"above_scale\"\n", "");
+    let t = Track::parse(&fixed).unwrap();
+    assert_eq!(
+        t.stage(&sk("b")).and_then(|s| s.register),
+        Some(RegisterEffect::Enter(
+            peiyu_domain::RegisterKind::AboveScale
+        ))
+    );
+}
