@@ -237,35 +237,7 @@ pub(super) async fn progress(
             })
             .collect(),
     };
-    let register = Table {
-        caption: None,
-        headers: vec![
-            tr(lang, "类别", "Register").to_owned(),
-            tr(lang, "在库（家）", "In the register").to_owned(),
-            tr(lang, "本年入库", "Entered this year").to_owned(),
-            tr(lang, "本年退库", "Left this year").to_owned(),
-            tr(lang, "本年累计产值", "Output this year").to_owned(),
-        ],
-        rows: report
-            .register
-            .iter()
-            .map(|c| {
-                Row::new(vec![
-                    Cell::link(
-                        c.kind.label(lang),
-                        with_lang(
-                            &format!("/register?kind={}&as_of={}", c.kind.key(), report.as_of),
-                            lang,
-                        ),
-                    ),
-                    Cell::text(c.in_register.to_string()).class("num"),
-                    Cell::text(c.entered_in_year.to_string()).class("num"),
-                    Cell::text(c.exited_in_year.to_string()).class("num"),
-                    Cell::text(c.output_value.format_wan_rounded(2)).class("num"),
-                ])
-            })
-            .collect(),
-    };
+    let register = super::register::counts_table(&report.register, lang, Some(report.as_of));
     let none = tr(lang, "无", "None").to_owned();
     let section = |heading: &str, tables: Vec<Table>, alert: bool| Section {
         heading: heading.to_owned(),

@@ -77,31 +77,7 @@ pub(super) async fn register_page(
         active: k == kind,
     })
     .collect();
-    let counts = Table {
-        caption: None,
-        headers: vec![
-            tr(lang, "类别", "Register").to_owned(),
-            tr(lang, "在库（家）", "In the register").to_owned(),
-            tr(lang, "本年入库", "Entered this year").to_owned(),
-            tr(lang, "本年退库", "Left this year").to_owned(),
-            tr(lang, "本年累计产值", "Output this year").to_owned(),
-            tr(lang, "本年累计营收", "Revenue this year").to_owned(),
-        ],
-        rows: list
-            .counts
-            .iter()
-            .map(|c| {
-                Row::new(vec![
-                    Cell::text(c.kind.label(lang)),
-                    Cell::text(c.in_register.to_string()).class("num"),
-                    Cell::text(c.entered_in_year.to_string()).class("num"),
-                    Cell::text(c.exited_in_year.to_string()).class("num"),
-                    Cell::text(c.output_value.format_wan_rounded(2)).class("num"),
-                    Cell::text(c.revenue.format_wan_rounded(2)).class("num"),
-                ])
-            })
-            .collect(),
-    };
+    let counts = counts_table(&list.counts, lang, None);
     let rows = Table {
         caption: None,
         headers: vec![
@@ -176,4 +152,48 @@ pub(super) async fn register_page(
         actions: Vec::new(),
     };
     html(StatusCode::OK, page.render())
+}
+
+/// The counts per register as a table: in the register, the year's entries and exits, the
+/// output and revenue so far. With `as_of`, each register's name links to its list that day
+/// (the progress page's table).
+pub(super) fn counts_table(
+    counts: &[peiyu_service::RegisterCount],
+    lang: Lang,
+    as_of: Option<NaiveDate>,
+) -> Table {
+    Table {
+        caption: None,
+        headers: vec![
+            tr(lang, "类别", "Register").to_owned(),
+            tr(lang, "在库（家）", "In the register").to_owned(),
+            tr(lang, "本年入库", "Entered this year").to_owned(),
+            tr(lang, "本年退库", "Left this year").to_owned(),
+            tr(lang, "本年累计产值", "Output this year").to_owned(),
+            tr(lang, "本年累计营收", "Revenue this year").to_owned(),
+        ],
+        rows: counts
+            .iter()
+            .map(|c| {
+                let name = match as_of {
+                    Some(day) => Cell::link(
+                        c.kind.label(lang),
+                        with_lang(
+                            &format!("/register?kind={}&as_of={day}", c.kind.key()),
+                            lang,
+                        ),
+                    ),
+                    None => Cell::text(c.kind.label(lang)),
+                };
+                Row::new(vec![
+                    name,
+                    Cell::text(c.in_register.to_string()).class("num"),
+                    Cell::text(c.entered_in_year.to_string()).class("num"),
+                    Cell::text(c.exited_in_year.to_string()).class("num"),
+                    Cell::text(c.output_value.format_wan_rounded(2)).class("num"),
+                    Cell::text(c.revenue.format_wan_rounded(2)).class("num"),
+                ])
+            })
+            .collect(),
+    }
 }
