@@ -97,8 +97,14 @@ async fn a_teams_meeting_list_is_grouped_numbered_and_shows_the_latest_progress(
             .add_team(&admin, "培育专班", Some("lead"))
             .await
             .unwrap();
-        service.join_team(&admin, "培育专班", "wang").await.unwrap();
-        service.join_team(&admin, "培育专班", "li").await.unwrap();
+        service
+            .join_team(&admin, "培育专班", "wang", None)
+            .await
+            .unwrap();
+        service
+            .join_team(&admin, "培育专班", "li", None)
+            .await
+            .unwrap();
 
         let a = task(&service, &wang, "催报月度统计", "2023-06-14").await;
         let b = task(&service, &wang, "核实用地手续", "2023-06-28").await;

@@ -38,7 +38,10 @@ async fn bureau(db: &TestDb) -> (Service, Officer, Officer, Officer, Officer, Of
         .await
         .unwrap();
     for login in ["wang", "zhao"] {
-        service.join_team(&admin, "培育专班", login).await.unwrap();
+        service
+            .join_team(&admin, "培育专班", login, None)
+            .await
+            .unwrap();
     }
     (service, admin, li, wang, zhao, sun)
 }
@@ -302,31 +305,37 @@ async fn a_lead_takes_an_officer_off_the_team_and_audit_verify_replays_it() {
         };
         // Not the lead of the team, not an admin: refused.
         let err = service
-            .leave_team(&wang, "培育专班", "zhao")
+            .leave_team(&wang, "培育专班", "zhao", None)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Forbidden);
         // The lead takes zhao off; the lead stays.
-        let view = service.leave_team(&li, "培育专班", "zhao").await.unwrap();
+        let view = service
+            .leave_team(&li, "培育专班", "zhao", None)
+            .await
+            .unwrap();
         assert!(view.members.iter().all(|m| m.id != zhao.id));
         assert_eq!(members().await, ["li", "wang"]);
         let err = service
-            .leave_team(&admin, "培育专班", "li")
+            .leave_team(&admin, "培育专班", "li", None)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid);
         assert!(err.to_string().contains("officer"), "{err}");
         // Someone not on it: refused, nothing changes.
         let err = service
-            .leave_team(&admin, "培育专班", "sun")
+            .leave_team(&admin, "培育专班", "sun", None)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid);
         assert_eq!(sun.role, Role::Officer);
         // Back on it: a change of team is a leave and a join; the log replays to the table.
-        service.join_team(&admin, "培育专班", "zhao").await.unwrap();
         service
-            .leave_team(&admin, "培育专班", "wang")
+            .join_team(&admin, "培育专班", "zhao", None)
+            .await
+            .unwrap();
+        service
+            .leave_team(&admin, "培育专班", "wang", None)
             .await
             .unwrap();
         assert_eq!(members().await, ["li", "zhao"]);
@@ -335,6 +344,198 @@ async fn a_lead_takes_an_officer_off_the_team_and_audit_verify_replays_it() {
             .await
             .unwrap();
         assert_eq!(log.iter().filter(|e| e.action == "team.leave").count(), 2);
+        let verified = service.verify_audit(&admin).await.unwrap();
+        assert!(verified.ok(), "{verified:?}");
+    })
+    .await;
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Every task title on a weekly list, sorted.
+fn titles(list: &peiyu_service::weekly::WeeklyList) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .overdue
+        .iter()
+        .chain(list.this_week.iter().flat_map(|d| d.tasks.iter()))
+        .chain(list.next_week.iter())
+        .chain(list.done_last_week.iter())
+        .map(|t| t.task.title.clone())
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn team_membership_is_dated_kept_and_read_as_of_a_day_and_a_past_week() {
+    use peiyu_service::{FixedClock, WeeklyQuery};
+    use std::sync::Arc;
+    on_every_backend(async |db| {
+        // Today is 30 June 2023; the team was set up on 1 March (recorded late, dated then).
+        let (service, admin) = service_at(db, midyear()).await;
+        let _li = officer(&service, &admin, "li", "李组长", Role::Lead).await;
+        let sun = officer(&service, &admin, "sun", "孙强", Role::Officer).await;
+        let qian = officer(&service, &admin, "qian", "钱多", Role::Officer).await;
+        service
+            .add_team(&admin, "培育专班", Some("li"))
+            .await
+            .unwrap();
+        service
+            .join_team(&admin, "培育专班", "sun", Some(day("2023-03-01")))
+            .await
+            .unwrap();
+        // sun leaves on Wednesday 10 May (in on Monday and Tuesday of 2023-W19); qian joins
+        // on Thursday 11 May; sun comes back on 1 June: a new period.
+        service
+            .leave_team(&admin, "培育专班", "sun", Some(day("2023-05-10")))
+            .await
+            .unwrap();
+        service
+            .join_team(&admin, "培育专班", "qian", Some(day("2023-05-11")))
+            .await
+            .unwrap();
+        let view = service
+            .join_team(&admin, "培育专班", "sun", Some(day("2023-06-01")))
+            .await
+            .unwrap();
+        let now: Vec<&str> = view.members.iter().map(|m| m.login.as_str()).collect();
+        assert_eq!(now, ["li", "qian", "sun"]);
+
+        // Refusals name the day and change nothing.
+        for (login, on, leave, names) in [
+            ("sun", "2023-06-10", false, "2023-06-01"), // a member that day already
+            ("sun", "2023-05-01", false, "2023-03-01"), // inside a closed period
+            ("sun", "2023-02-01", false, "2023-05-10"), // a period that would overlap one
+            ("qian", "2023-05-01", false, "2023-05-11"), // before the open period
+            ("qian", "2023-05-02", true, "2023-05-11"), // a leave before the join
+            ("qian", "2023-07-01", true, "2023-06-30"), // after today
+        ] {
+            let change = if leave {
+                service
+                    .leave_team(&admin, "培育专班", login, Some(day(on)))
+                    .await
+            } else {
+                service
+                    .join_team(&admin, "培育专班", login, Some(day(on)))
+                    .await
+            };
+            let err = change.unwrap_err();
+            let peiyu_service::ServiceError::Invalid { field, message } = &err else {
+                panic!("{login} {on}: {err}");
+            };
+            assert_eq!(field.key(), "on", "{login} {on}: {err}");
+            for text in [message.zh(), message.en()] {
+                assert!(text.contains(on) && text.contains(names), "{text}");
+            }
+        }
+
+        // Members as of a day.
+        let on = async |d: &str| {
+            let team = service.team_on(&admin, "培育专班", day(d)).await.unwrap();
+            team.members
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} {}..{}",
+                        m.officer.login.as_str(),
+                        m.joined_on,
+                        m.left_on.map(|d| d.to_string()).unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(on("2023-02-28").await, Vec::<String>::new());
+        assert_eq!(on("2023-05-09").await, ["sun 2023-03-01..2023-05-10"]);
+        assert_eq!(on("2023-05-10").await, Vec::<String>::new());
+        assert_eq!(on("2023-05-11").await, ["qian 2023-05-11.."]);
+        assert_eq!(
+            on("2023-06-30").await,
+            ["qian 2023-05-11..", "sun 2023-06-01..", "li 2023-06-30.."]
+        );
+
+        // Tasks recorded before 2023-W19, due on its Tuesday and its Friday.
+        let early =
+            service
+                .clone()
+                .with_clock(Arc::new(FixedClock(chrono::TimeZone::from_utc_datetime(
+                    &chrono::Utc,
+                    &day("2023-05-02").and_hms_opt(1, 0, 0).unwrap(),
+                ))));
+        for (who, title, due) in [
+            (&sun, "孙周二", "2023-05-09"),
+            (&sun, "孙周五", "2023-05-12"),
+            (&qian, "钱周二", "2023-05-09"),
+            (&qian, "钱周五", "2023-05-12"),
+        ] {
+            early
+                .add_task(
+                    who,
+                    NewTask {
+                        enterprise: None,
+                        kind: TaskKind::Custom,
+                        title: title.into(),
+                        description: None,
+                        assignee: None,
+                        due: Due::On(day(due)),
+                        follow_up_on: None,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let week = |in_effect| WeeklyQuery {
+            team: Some("培育专班".into()),
+            week: Some(peiyu_domain::Week::parse("2023-W19").unwrap()),
+            in_effect,
+            ..WeeklyQuery::default()
+        };
+        // As its meeting saw it: the members on its Monday, 8 May (sun, not qian).
+        let meeting = service.weekly(&admin, week(false)).await.unwrap();
+        assert_eq!(titles(&meeting), ["孙周二", "孙周五"]);
+        // As it really was: sun for Monday and Tuesday, qian from Thursday.
+        let really = service.weekly(&admin, week(true)).await.unwrap();
+        assert_eq!(titles(&really), ["孙周二", "钱周五"]);
+        // This week's list: today's members.
+        let today = service
+            .weekly(
+                &admin,
+                WeeklyQuery {
+                    team: Some("培育专班".into()),
+                    ..WeeklyQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(titles(&today), ["孙周二", "孙周五", "钱周二", "钱周五"]);
+
+        // A leave on the day of joining undoes the join; the log replays to the table.
+        service
+            .join_team(&admin, "培育专班", "sun", None)
+            .await
+            .unwrap_err();
+        let zhao = officer(&service, &admin, "zhao", "赵敏", Role::Officer).await;
+        service
+            .join_team(&admin, "培育专班", "zhao", None)
+            .await
+            .unwrap();
+        service
+            .leave_team(&admin, "培育专班", "zhao", None)
+            .await
+            .unwrap();
+        assert!(
+            on("2023-06-30")
+                .await
+                .iter()
+                .all(|m| !m.starts_with("zhao"))
+        );
+        service
+            .join_team(&admin, "培育专班", "zhao", None)
+            .await
+            .unwrap();
+        let teammates = service.list_teams(&admin).await.unwrap();
+        assert!(teammates[0].members.iter().any(|m| m.id == zhao.id));
         let verified = service.verify_audit(&admin).await.unwrap();
         assert!(verified.ok(), "{verified:?}");
     })

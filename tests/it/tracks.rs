@@ -80,8 +80,14 @@ pub(crate) async fn world(db: &TestDb, today: &str) -> World {
         .add_team(&admin, "培育专班", Some("lead"))
         .await
         .unwrap();
-    service.join_team(&admin, "培育专班", "wang").await.unwrap();
-    service.join_team(&admin, "培育专班", "li").await.unwrap();
+    service
+        .join_team(&admin, "培育专班", "wang", None)
+        .await
+        .unwrap();
+    service
+        .join_team(&admin, "培育专班", "li", None)
+        .await
+        .unwrap();
     World {
         service,
         admin,

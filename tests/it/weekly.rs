@@ -68,8 +68,14 @@ impl Bureau {
             .add_team(&admin, "培育专班", Some("lead"))
             .await
             .unwrap();
-        service.join_team(&admin, "培育专班", "wang").await.unwrap();
-        service.join_team(&admin, "培育专班", "li").await.unwrap();
+        service
+            .join_team(&admin, "培育专班", "wang", None)
+            .await
+            .unwrap();
+        service
+            .join_team(&admin, "培育专班", "li", None)
+            .await
+            .unwrap();
         Bureau {
             service,
             admin,

@@ -152,6 +152,18 @@ async fn render(
                     "To change teams, take the officer off one and put them in the other. A lead stays on the team they lead.",
                 )),
         )
+        .field(
+            FormField::new(
+                "on",
+                "date",
+                tr(lang, "加入或移出日期（默认今天）", "Joins or leaves on (default today)"),
+            )
+            .hint(tr(
+                lang,
+                "移出当天起不再是成员；补录以前的调整时填写当时的日期。",
+                "No longer a member from the day they leave; to record an earlier change, give its day.",
+            )),
+        )
         .intent("join", tr(lang, "加入", "Join"), "")
         .intent("leave", tr(lang, "移出", "Take off"), "secondary")
         .with(outcome),
@@ -359,6 +371,7 @@ fn fields() -> Vec<(Field, &'static str)> {
     vec![
         (Field::Name, "name"),
         (Field::Officer, "officer"),
+        (Field::On, "on"),
         (Field::From, "from"),
         (Field::To, "to"),
         (Field::Reason, "reason"),
@@ -432,6 +445,19 @@ pub(super) async fn admin_action(
         },
         "team" => {
             let (team, officer) = (text(&typed, "team"), text(&typed, "officer"));
+            let on = match text(&typed, "on") {
+                "" => None,
+                day => match peiyu_domain::parse_day(day) {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        let outcome = Outcome::new(form, &typed).field_error(
+                            "on",
+                            tr(lang, "日期应形如 2023-07-03", "a date like 2023-07-03"),
+                        );
+                        return render(&state, &user, lang, &uri, None, Some(outcome)).await;
+                    }
+                },
+            };
             let once = super::forms::once(
                 &typed,
                 if leave { "team.leave" } else { "team.join" },
@@ -440,9 +466,13 @@ pub(super) async fn admin_action(
                 location.clone(),
             );
             let answer = if leave {
-                service.leave_team_once(&user, team, officer, &once).await
+                service
+                    .leave_team_once(&user, team, officer, on, &once)
+                    .await
             } else {
-                service.join_team_once(&user, team, officer, &once).await
+                service
+                    .join_team_once(&user, team, officer, on, &once)
+                    .await
             };
             return match answer {
                 Ok(answer) => super::forms::answered(&once, answer),

@@ -212,7 +212,7 @@ async fn a_transfer_with_a_stale_version_says_someone_changed_it_first() {
         .unwrap();
     for login in ["li", "zhao"] {
         w.service
-            .join_team(&w.admin, "企业培育工作专班", login)
+            .join_team(&w.admin, "企业培育工作专班", login, None)
             .await
             .unwrap();
     }

@@ -468,7 +468,7 @@ async fn tokens(w: &World) -> Tokens {
     let lead = add("zhao", "赵组长", Role::Lead).await;
     let leader = add("qian", "钱局长", Role::Leader).await;
     s.add_team(&w.admin, "专班", Some("zhao")).await.unwrap();
-    s.join_team(&w.admin, "专班", "wang").await.unwrap();
+    s.join_team(&w.admin, "专班", "wang", None).await.unwrap();
     let token = |o: peiyu_domain::Officer, expires| async move {
         s.create_token(&w.admin, Some(o.login.as_str()), "matrix", expires)
             .await
