@@ -400,7 +400,8 @@ async fn team_membership_is_dated_kept_and_read_as_of_a_day_and_a_past_week() {
             .join_team(&admin, "培育专班", "sun", Some(day("2023-06-01")))
             .await
             .unwrap();
-        let now: Vec<&str> = view.members.iter().map(|m| m.login.as_str()).collect();
+        let mut now: Vec<&str> = view.members.iter().map(|m| m.login.as_str()).collect();
+        now.sort();
         assert_eq!(now, ["li", "qian", "sun"]);
 
         // Refusals name the day and change nothing.
@@ -538,6 +539,351 @@ async fn team_membership_is_dated_kept_and_read_as_of_a_day_and_a_past_week() {
         assert!(teammates[0].members.iter().any(|m| m.id == zhao.id));
         let verified = service.verify_audit(&admin).await.unwrap();
         assert!(verified.ok(), "{verified:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn memberships_recorded_before_periods_become_open_periods_dated_in_the_county() {
+    use peiyu_migrations::{Migrator, MigratorTrait};
+    use peiyu_storage::entities::{officers, team_memberships, teams};
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+    on_every_backend(async |db| {
+        let conn = sea_orm::Database::connect(&db.url).await.unwrap();
+        let before = Migrator::migrations()
+            .iter()
+            .position(|m| m.name() == "m20261207_000070_membership_periods")
+            .unwrap();
+        Migrator::up(&conn, Some(before as u32)).await.unwrap();
+        let (officer, team) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let at = "2023-06-30T20:00:00.000000Z"; // 04:00 on 1 July in the county
+        officers::Entity::insert(officers::ActiveModel {
+            id: Set(officer),
+            login: Set("wang".into()),
+            name: Set("王伟".into()),
+            role: Set("officer".into()),
+            active: Set(true),
+            created_at: Set(at.into()),
+            updated_at: Set(at.into()),
+            password_hash: Set(None),
+            must_change_password: Set(false),
+            password_set_at: Set(None),
+        })
+        .exec_without_returning(&conn)
+        .await
+        .unwrap();
+        teams::Entity::insert(teams::ActiveModel {
+            id: Set(team),
+            name: Set("培育专班".into()),
+            lead_id: Set(None),
+            created_at: Set(at.into()),
+        })
+        .exec_without_returning(&conn)
+        .await
+        .unwrap();
+        // The row as the table was before: one per member, dated only by its instant.
+        let old = Query::insert()
+            .into_table(Alias::new("team_memberships"))
+            .columns([
+                Alias::new("team_id"),
+                Alias::new("officer_id"),
+                Alias::new("joined_at"),
+            ])
+            .values_panic([team.into(), officer.into(), at.into()])
+            .to_owned();
+        conn.execute(&old).await.unwrap();
+
+        Migrator::up(&conn, None).await.unwrap();
+        let rows = team_memberships::Entity::find().all(&conn).await.unwrap();
+        assert_eq!(
+            rows,
+            [team_memberships::Model {
+                team_id: team,
+                officer_id: officer,
+                joined_on: day("2023-07-01"),
+                left_on: None,
+                joined_at: at.into(),
+                left_at: None,
+            }]
+        );
+        conn.close().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_leader_changes_the_years_targets_and_nothing_else() {
+    use peiyu_service::{AdvanceCase, BulkTransfer, EnterpriseEdit, ListChange, NewNote, OpenCase};
+    on_every_backend(async |db| {
+        let (service, admin, _li, wang, _zhao, _sun) = bureau(db).await;
+        let qian = officer(&service, &admin, "qian", "钱局长", Role::Leader).await;
+        enterprise(&service, &wang, 1, "凯莘木业").await;
+        let firm = peiyu_tests::uscc(1).to_string();
+        let case = OpenCase {
+            enterprise: firm.clone(),
+            track: "industrial".into(),
+            ..OpenCase::default()
+        };
+        service.open_case(&admin, case.clone()).await.unwrap();
+        let task = |assignee: Option<&str>| NewTask {
+            enterprise: Some(firm.clone()),
+            kind: TaskKind::Visit,
+            title: "走访".into(),
+            description: None,
+            assignee: assignee.map(str::to_owned),
+            due: Due::WorkingDays(5),
+            follow_up_on: None,
+        };
+        let wangs = service
+            .add_task(&wang, task(None))
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        // A task of the leader's own, as a 督办 escalated to them would be.
+        let own = service
+            .add_task(&admin, task(Some("qian")))
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        let note = || NewNote {
+            progress: "已督促".into(),
+            problem: None,
+            next_step: None,
+            on: None,
+        };
+        let change = |batch| ListChange {
+            enterprise: firm.clone(),
+            year: 2023,
+            batch,
+            suggested: None,
+            reason: "调整".into(),
+            on: None,
+        };
+        let audited = async || {
+            service
+                .audit_log(&admin, &peiyu_service::AuditQuery::default())
+                .await
+                .unwrap()
+                .len()
+        };
+        let before = audited().await;
+        let s = &service;
+        let refused: Vec<(&str, peiyu_service::ServiceResult<()>)> = vec![
+            (
+                "enterprise add",
+                s.add_enterprise(
+                    &qian,
+                    peiyu_domain::NewEnterprise {
+                        uscc: peiyu_tests::uscc(2),
+                        name: "新企业".into(),
+                        sector: peiyu_domain::Sector::Industry,
+                        town: "石龙镇".into(),
+                        address: String::new(),
+                        land_area: None,
+                        legal_form: peiyu_domain::LegalForm::LegalEntity,
+                        responsible_officer: None,
+                    },
+                    None,
+                )
+                .await
+                .map(drop),
+            ),
+            (
+                "enterprise edit",
+                s.edit_enterprise(
+                    &qian,
+                    &firm,
+                    EnterpriseEdit {
+                        address: Some("新地址".into()),
+                        ..EnterpriseEdit::default()
+                    },
+                    None,
+                    None,
+                )
+                .await
+                .map(drop),
+            ),
+            (
+                "enterprise archive",
+                s.archive_enterprise(&qian, &firm, "停产", None)
+                    .await
+                    .map(drop),
+            ),
+            (
+                "case open",
+                s.open_case(
+                    &qian,
+                    OpenCase {
+                        track: "technology".into(),
+                        ..case.clone()
+                    },
+                )
+                .await
+                .map(drop),
+            ),
+            (
+                "case advance",
+                s.advance_case(
+                    &qian,
+                    AdvanceCase {
+                        enterprise: firm.clone(),
+                        track: "industrial".into(),
+                        to: "cultivating".into(),
+                        ..AdvanceCase::default()
+                    },
+                )
+                .await
+                .map(drop),
+            ),
+            (
+                "case withdraw",
+                s.withdraw_case(&qian, &firm, "industrial", "撤回", None, None)
+                    .await
+                    .map(drop),
+            ),
+            (
+                "case migrate",
+                s.migrate_case(&qian, &firm, "industrial", None)
+                    .await
+                    .map(drop),
+            ),
+            ("task add", s.add_task(&qian, task(None)).await.map(drop)),
+            (
+                "task done (own)",
+                s.complete_task(&qian, &own, None, None, None)
+                    .await
+                    .map(drop),
+            ),
+            (
+                "task note (own)",
+                s.note_task(&qian, &own, note()).await.map(drop),
+            ),
+            (
+                "task assign",
+                s.assign_task(&qian, &wangs, "zhao").await.map(drop),
+            ),
+            (
+                "task transfer",
+                s.transfer_task(&qian, &wangs, "zhao", "转办")
+                    .await
+                    .map(drop),
+            ),
+            (
+                "task delegate",
+                s.delegate_task(&qian, &wangs, Some("zhao")).await.map(drop),
+            ),
+            (
+                "task cancel",
+                s.cancel_task(&qian, &wangs, "取消").await.map(drop),
+            ),
+            (
+                "task reopen",
+                s.reopen_task(&qian, &wangs, "重开").await.map(drop),
+            ),
+            (
+                "task bulk-transfer",
+                s.bulk_transfer(
+                    &qian,
+                    &BulkTransfer {
+                        from: "wang".into(),
+                        to: "zhao".into(),
+                        enterprise: None,
+                        batch: None,
+                        reason: "交接".into(),
+                    },
+                )
+                .await
+                .map(drop),
+            ),
+            (
+                "batch assign",
+                s.assign_batch(&qian, &change(peiyu_domain::Batch::new(2).ok()))
+                    .await
+                    .map(drop),
+            ),
+            (
+                "batch copy",
+                s.copy_batch_list(&qian, 2023, 2024, None).await.map(drop),
+            ),
+            (
+                "officer add",
+                s.add_officer(
+                    &qian,
+                    NewOfficer {
+                        login: Login::new("zhou").unwrap(),
+                        name: "周".into(),
+                        role: Role::Officer,
+                    },
+                )
+                .await
+                .map(drop),
+            ),
+            (
+                "officer role",
+                s.set_role(&qian, "wang", Role::Lead, "任命")
+                    .await
+                    .map(drop),
+            ),
+            (
+                "officer deactivate",
+                s.deactivate_officer(
+                    &qian,
+                    "wang",
+                    Successors {
+                        successor: "zhao",
+                        enterprises_to: None,
+                        tasks_to: None,
+                    },
+                    "调岗",
+                )
+                .await
+                .map(drop),
+            ),
+            (
+                "officer password (another's)",
+                s.set_password(&qian, "wang", "另一个密码123")
+                    .await
+                    .map(drop),
+            ),
+            (
+                "team add",
+                s.add_team(&qian, "新专班", None).await.map(drop),
+            ),
+            (
+                "team join",
+                s.join_team(&qian, "培育专班", "sun", None).await.map(drop),
+            ),
+            (
+                "team leave",
+                s.leave_team(&qian, "培育专班", "wang", None)
+                    .await
+                    .map(drop),
+            ),
+            (
+                "token create (another's)",
+                s.create_token(&qian, Some("wang"), "脚本", None)
+                    .await
+                    .map(drop),
+            ),
+            ("tick", s.tick(&qian, None).await.map(drop)),
+            ("audit seal", s.seal_day(&qian, None).await.map(drop)),
+        ];
+        for (what, result) in refused {
+            let err = result.expect_err(what);
+            assert_eq!(err.kind(), ErrorKind::Forbidden, "{what}: {err}");
+        }
+        assert_eq!(audited().await, before, "a refusal records nothing");
+        // The year's targets, their own token and password: theirs to change.
+        s.set_target(&qian, 2023, "new_above_scale", 14)
+            .await
+            .unwrap();
+        s.create_token(&qian, None, "报表", None).await.unwrap();
+        s.set_password(&qian, "qian", "局长的新密码123")
+            .await
+            .unwrap();
     })
     .await;
 }

@@ -980,6 +980,33 @@ async fn an_admin_changes_a_role_and_a_team_and_deactivates_an_officer_each_once
     assert_eq!(r2.status, 422, "{}", r2.body);
     assert!(r2.body.contains("id=\"team-officer-error\""), "{}", r2.body);
 
+    // A dated join; a leave before it is refused beside the day; the page shows the team's
+    // members on a day.
+    let dated = join
+        .replace(&key, "dated-key")
+        .replace("intent=join", "on=2023-01-02&intent=join");
+    assert_eq!(send("/admin/team", dated).await.status, 303);
+    let early = leave
+        .replace("leave-key", "early-key")
+        .replace("intent=leave", "on=2023-01-01&intent=leave");
+    let r2 = send("/admin/team", early).await;
+    assert_eq!(r2.status, 422, "{}", r2.body);
+    assert!(r2.body.contains("id=\"team-on-error\""), "{}", r2.body);
+    assert!(r2.body.contains("2023-01-02"), "{}", r2.body);
+    let team = "%E4%BC%81%E4%B8%9A%E5%9F%B9%E8%82%B2%E5%B7%A5%E4%BD%9C%E4%B8%93%E7%8F%AD";
+    let on_day = async |day: &str| {
+        get(w.addr, &format!("/admin?team={team}&as_of={day}"))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .body
+    };
+    let page = on_day("2023-01-05").await;
+    assert!(page.contains("2023-01-05 的成员"), "{page}");
+    assert!(page.contains("赵") && page.contains("2023-01-02"), "{page}");
+    assert!(on_day("2023-01-01").await.contains("当日无成员"));
+    assert!(on_day("2023-13-01").await.contains("日期应形如 2023-07-03"));
+
     // Wang deactivated, his work to zhao: once, in one unit of work.
     let key = hidden(&r.body, "/admin/deactivate", "key");
     let form = format!(
@@ -1008,7 +1035,7 @@ async fn an_admin_changes_a_role_and_a_team_and_deactivates_an_officer_each_once
         .unwrap();
     for (action, n) in [
         ("officer.role", 1),
-        ("team.join", 1),
+        ("team.join", 2),
         ("team.leave", 1),
         ("officer.deactivate", 1),
     ] {
