@@ -1110,6 +1110,10 @@ async fn enterprises_are_found_by_stage_on_the_page_and_the_api() {
     let body = page("/enterprises?stage=industrial%3Acandidate").await;
     assert!(body.contains("柳州精密机械有限公司"), "{body}");
     assert!(body.contains("找到 1 家"), "{body}");
+    // Filtered by stage, each firm says its stage and track, in words.
+    assert!(body.contains("<th>阶段</th><th>流程</th>"), "{body}");
+    assert!(body.contains("data-label=\"阶段\">候选</td>"), "{body}");
+    assert!(!page("/enterprises").await.contains("<th>阶段</th>"));
     let body = page("/enterprises?stage=industrial%3Acultivating").await;
     assert!(body.contains("找到 0 家"), "{body}");
     // A stage the track does not have: beside the field, nothing found.
@@ -1127,6 +1131,26 @@ async fn enterprises_are_found_by_stage_on_the_page_and_the_api() {
     let r = api("stage=candidate&track=industrial").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("柳州精密机械有限公司"), "{}", r.body);
+    let listed: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(listed[0]["stage"]["stage"], "candidate", "{}", r.body);
+    assert_eq!(listed[0]["stage"]["stage_label"], "候选", "{}", r.body);
+    assert_eq!(listed[0]["stage"]["track"], "industrial", "{}", r.body);
+    // Every file of the list carries the two columns; the unfiltered list has neither.
+    for format in ["csv", "md", "html"] {
+        let r = api(&format!("stage=candidate&track=industrial&format={format}")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body.contains("阶段") && r.body.contains("候选"),
+            "{format}: {}",
+            r.body
+        );
+        let all = api(&format!("format={format}")).await;
+        assert!(!all.body.contains("阶段"), "{format}: {}", all.body);
+    }
+    let r = api("stage=candidate").await;
+    assert!(!r.body.contains("\"stage\":null"), "{}", r.body);
+    let r = api("").await;
+    assert!(!r.body.contains("\"stage\""), "{}", r.body);
     let r = api("stage=registered&track=commerce").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body.trim(), "[]");
