@@ -409,7 +409,20 @@ pub const TARGETS: ListFile = one_table!(
     ]
 );
 
-/// `GET /reports/progress` as tables (its workbook is [`crate::report::xlsx`]).
+/// A progress breakdown's columns, after the one that names what it is by.
+macro_rules! breakdown_columns {
+    ($by:expr) => {
+        &[
+            $by,
+            col("newly_registered", "新增入统", "newly registered"),
+            col("in_cultivation", "培育中", "in cultivation"),
+            col("output_value", "新增产值（元）", "their output (yuan)"),
+        ]
+    };
+}
+
+/// `GET /reports/progress` as tables (its workbook is [`crate::report::xlsx`]): the targets,
+/// the newly registered, the breakdowns by batch, town and sector, and overdue tasks.
 pub const PROGRESS: ListFile = ListFile {
     sections: &[
         Section {
@@ -434,15 +447,22 @@ pub const PROGRESS: ListFile = ListFile {
             columns: NEWLY,
         },
         Section {
+            rows: "by_batch",
+            zh: "按批次",
+            en: "By batch",
+            columns: breakdown_columns!(col("label", "批次", "batch")),
+        },
+        Section {
             rows: "by_town",
             zh: "按乡镇",
             en: "By town",
-            columns: &[
-                col("key", "乡镇", "town"),
-                col("newly_registered", "新增入统", "newly registered"),
-                col("in_cultivation", "培育中", "in cultivation"),
-                col("output_value", "新增产值（元）", "their output (yuan)"),
-            ],
+            columns: breakdown_columns!(col("label", "乡镇", "town")),
+        },
+        Section {
+            rows: "by_sector",
+            zh: "按行业",
+            en: "By sector",
+            columns: breakdown_columns!(col("label", "行业", "sector")),
         },
         Section {
             rows: "overdue_by_officer",
