@@ -37,12 +37,7 @@ async fn bureau(db: &TestDb) -> (Service, Officer, Officer, Officer, Officer, Of
         .add_team(&admin, "培育专班", Some("li"))
         .await
         .unwrap();
-    for login in ["wang", "zhao"] {
-        service
-            .join_team(&admin, "培育专班", login, None)
-            .await
-            .unwrap();
-    }
+    peiyu_tests::join_all(&service, &admin, "培育专班", &["wang", "zhao"]).await;
     (service, admin, li, wang, zhao, sun)
 }
 
