@@ -23,6 +23,7 @@ mod m20261202_000002_accounts;
 mod m20261207_000020_evidence_files;
 mod m20261207_000040_task_notes;
 mod m20261207_000060_register;
+mod m20261207_000070_membership_periods;
 
 /// The ordered list of peiyu's migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_evidence_files::Migration),
             Box::new(m20261207_000040_task_notes::Migration),
             Box::new(m20261207_000060_register::Migration),
+            Box::new(m20261207_000070_membership_periods::Migration),
         ]
     }
 }

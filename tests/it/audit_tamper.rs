@@ -128,7 +128,11 @@ const TAMPERS: &[Tamper] = &[
     },
     Tamper {
         table: "team_memberships",
-        pk: &[("team_id", Pk::U), ("officer_id", Pk::U)],
+        pk: &[
+            ("team_id", Pk::U),
+            ("officer_id", Pk::U),
+            ("joined_on", Pk::D),
+        ],
         set: "officer_id = NEW",
         field: None,
         copy: "officer_id = NEW",

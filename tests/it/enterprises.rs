@@ -157,8 +157,7 @@ async fn officers_act_on_their_own_and_their_teams_enterprises_only() {
         let zhao = officer(&service, &admin, "zhao", Role::Officer).await;
         let boss = officer(&service, &admin, "boss", Role::Leader).await;
         service.add_team(&admin, "培育专班", None).await.unwrap();
-        service.join_team(&admin, "培育专班", "wang").await.unwrap();
-        service.join_team(&admin, "培育专班", "li").await.unwrap();
+        peiyu_tests::join_all(&service, &admin, "培育专班", &["wang", "li"]).await;
 
         service
             .add_enterprise(&wang, new_enterprise(3, "凯莘木业"), None)

@@ -97,8 +97,7 @@ async fn a_teams_meeting_list_is_grouped_numbered_and_shows_the_latest_progress(
             .add_team(&admin, "培育专班", Some("lead"))
             .await
             .unwrap();
-        service.join_team(&admin, "培育专班", "wang").await.unwrap();
-        service.join_team(&admin, "培育专班", "li").await.unwrap();
+        peiyu_tests::join_all(&service, &admin, "培育专班", &["wang", "li"]).await;
 
         let a = task(&service, &wang, "催报月度统计", "2023-06-14").await;
         let b = task(&service, &wang, "核实用地手续", "2023-06-28").await;

@@ -99,7 +99,7 @@ async fn the_register_follows_stage_moves_imports_and_hand_entries_as_of_any_day
                 .unwrap();
         }
         service.add_team(&admin, "专班", Some("zhao")).await.unwrap();
-        service.join_team(&admin, "专班", "wang").await.unwrap();
+        service.join_team(&admin, "专班", "wang", None).await.unwrap();
         let wang = service.actor("wang").await.unwrap();
         let zhao = service.actor("zhao").await.unwrap();
         firm(&service, &admin, 801, "甲木业", Sector::Industry).await;

@@ -67,8 +67,7 @@ async fn tasks_are_handed_over_within_the_team_and_escalate_up_to_the_leaders() 
             .add_team(&admin, "培育专班", Some("lead"))
             .await
             .unwrap();
-        service.join_team(&admin, "培育专班", "wang").await.unwrap();
-        service.join_team(&admin, "培育专班", "li").await.unwrap();
+        peiyu_tests::join_all(&service, &admin, "培育专班", &["wang", "li"]).await;
 
         // Handing over stays within the team: not to zhao, who is in none of wang's teams.
         let a = own_task(&service, &wang, "核实产值", "2024-03-05").await;

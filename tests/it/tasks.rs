@@ -172,7 +172,10 @@ async fn tick_escalates_an_overdue_task_to_the_team_lead_once_even_when_run_twic
             .add_team(&admin, "专班", Some("lead"))
             .await
             .unwrap();
-        service.join_team(&admin, "专班", "wang").await.unwrap();
+        service
+            .join_team(&admin, "专班", "wang", None)
+            .await
+            .unwrap();
         let wang = service.actor("wang").await.unwrap();
         let mut uow = service
             .store()

@@ -80,8 +80,7 @@ pub(crate) async fn world(db: &TestDb, today: &str) -> World {
         .add_team(&admin, "培育专班", Some("lead"))
         .await
         .unwrap();
-    service.join_team(&admin, "培育专班", "wang").await.unwrap();
-    service.join_team(&admin, "培育专班", "li").await.unwrap();
+    peiyu_tests::join_all(&service, &admin, "培育专班", &["wang", "li"]).await;
     World {
         service,
         admin,

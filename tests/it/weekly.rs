@@ -68,8 +68,7 @@ impl Bureau {
             .add_team(&admin, "培育专班", Some("lead"))
             .await
             .unwrap();
-        service.join_team(&admin, "培育专班", "wang").await.unwrap();
-        service.join_team(&admin, "培育专班", "li").await.unwrap();
+        peiyu_tests::join_all(&service, &admin, "培育专班", &["wang", "li"]).await;
         Bureau {
             service,
             admin,

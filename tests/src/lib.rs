@@ -159,6 +159,21 @@ pub async fn service_at(db: &TestDb, now: DateTime<Utc>) -> (Service, peiyu_doma
     (service, admin)
 }
 
+/// Puts each of `logins` on `team` from today, as `admin` (who may).
+pub async fn join_all(
+    service: &Service,
+    admin: &peiyu_domain::Officer,
+    team: &str,
+    logins: &[&str],
+) {
+    for login in logins {
+        service
+            .join_team(admin, team, login, None)
+            .await
+            .expect("join the team");
+    }
+}
+
 /// Valid USCCs for tests: `n` gives a distinct code with a correct check character.
 pub fn uscc(n: u32) -> peiyu_domain::Uscc {
     // Area 450000 (Guangxi), organisation code from n with its GB 11714 check character.

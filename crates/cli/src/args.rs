@@ -274,19 +274,34 @@ pub enum TeamCommand {
     },
     /// List teams and their members.
     List,
-    /// Put an officer in a team.
+    /// Show one team: its lead and members (today, or on a past day).
+    Show {
+        /// The team's name.
+        team: String,
+        /// The day to show its members on (YYYY-MM-DD), if not today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Put an officer in a team from a day (an admin, or the team's lead).
+    #[command(visible_alias = "add-member")]
     Join {
         /// The team's name.
         team: String,
         /// The officer's login.
         officer: String,
+        /// The first day they are on the team (YYYY-MM-DD), if not today.
+        #[arg(long)]
+        on: Option<String>,
     },
-    /// Take an officer off a team (an admin, or the team's lead; the lead stays).
+    /// Take an officer off a team from a day (an admin, or the team's lead; the lead stays).
     Leave {
         /// The team's name.
         team: String,
         /// The officer's login.
         officer: String,
+        /// The day they leave (YYYY-MM-DD; no longer on the team from that day), if not today.
+        #[arg(long)]
+        on: Option<String>,
     },
 }
 

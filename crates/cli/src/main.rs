@@ -242,12 +242,27 @@ fn cli_field(field: &Field) -> &str {
         Field::Date => "DATE",
         Field::File => "FILE",
         Field::CalendarOverride => "PEIYU_CALENDAR_OVERRIDE",
-        Field::Case
-        | Field::Edit
-        | Field::Calendar
-        | Field::Notice
-        | Field::CurrentPassword
-        | Field::Named(_) => field.key(),
+        Field::Named(key) => named_flag(key),
+        Field::Case | Field::Edit | Field::Calendar | Field::Notice | Field::CurrentPassword => {
+            field.key()
+        }
+    }
+}
+
+/// A field the service names by key (`evidence`, `enterprises_to`) as it is typed on the command
+/// line: the flag (`--evidence`, `--enterprises-to`) or the argument (`ROLE` of `officer role`).
+/// A key no command takes is shown as it is.
+fn named_flag(key: &str) -> &str {
+    match key {
+        "evidence" => "--evidence",
+        "stage" => "--stage",
+        "uscc" => "--uscc",
+        "employees" => "--employees",
+        "description" => "--description",
+        "enterprises_to" => "--enterprises-to",
+        "tasks_to" => "--tasks-to",
+        "role" => "ROLE",
+        other => other,
     }
 }
 
@@ -269,7 +284,15 @@ mod tests {
         }
         assert_eq!(cli_field(&Field::AsOf), "--as-of");
         assert_eq!(cli_field(&Field::Enterprise), "ENTERPRISE");
-        assert_eq!(cli_field(&Field::named("uscc")), "uscc");
+        // Named as typed: the flag, not the service's key.
+        assert_eq!(cli_field(&Field::named("uscc")), "--uscc");
+        assert_eq!(cli_field(&Field::named("evidence")), "--evidence");
+        assert_eq!(
+            cli_field(&Field::named("enterprises_to")),
+            "--enterprises-to"
+        );
+        assert_eq!(cli_field(&Field::named("role")), "ROLE");
+        assert_eq!(cli_field(&Field::named("no_such_key")), "no_such_key");
     }
 
     #[test]

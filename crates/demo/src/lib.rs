@@ -1047,7 +1047,7 @@ impl Replay {
             for (team, login) in memberships.iter().filter(|(t, _)| t == f[0]) {
                 if login != f[1] {
                     self.sim
-                        .join_team(&admin, team, login)
+                        .join_team(&admin, team, login, None)
                         .await
                         .map_err(|e| at_step(&format!("{team} ← {login}"), e))?;
                 }

@@ -214,6 +214,18 @@ mod tests {
                 },
             },
             Finding {
+                table: "tasks",
+                key: "01a24fb3-8cec-72c6-9643-0da684b332e5".into(),
+                enterprise: Some(uuid::Uuid::nil()),
+                enterprise_name: enterprise.clone(),
+                last_entry: Some(("enterprise:…".into(), 8)),
+                problem: Discrepancy::Differs {
+                    field: "origin",
+                    in_log: Some("template:industrial/cultivating".into()),
+                    stored: Some("escalation:01a24fb3".into()),
+                },
+            },
+            Finding {
                 table: "metrics",
                 key: "2023-05".into(),
                 enterprise: Some(uuid::Uuid::nil()),
@@ -241,6 +253,13 @@ mod tests {
             .with_stage(
                 "registered",
                 peiyu_domain::Text::new("已入统", "registered"),
+            )
+            .with_origin(
+                "template:industrial/cultivating",
+                peiyu_domain::Text::new(
+                    "流程模板「走访企业」（规上工业培育·培育中）",
+                    "track template \"visit the firm\" (industrial above-scale, cultivating)",
+                ),
             )
     }
 

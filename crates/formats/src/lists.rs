@@ -199,25 +199,62 @@ impl ListFile {
     }
 }
 
+/// A list that is one table of the view's rows (the view is the array), named `zh` / `en`,
+/// with these columns and no dates.
+macro_rules! one_table {
+    ($zh:expr, $en:expr, [$($column:expr),* $(,)?]) => {
+        ListFile {
+            sections: &[Section {
+                rows: "",
+                zh: $zh,
+                en: $en,
+                columns: &[$($column),*],
+            }],
+            dated: None,
+        }
+    };
+}
+
+/// The register's columns, with `$extra` after the name (a stage-filtered list's stage).
+macro_rules! enterprise_table {
+    ($($extra:expr),* $(,)?) => {
+        one_table!(
+            "企业",
+            "Enterprises",
+            [
+                col("uscc", "统一社会信用代码", "USCC"),
+                col("name", "企业名称", "name"),
+                $($extra,)*
+                col("sector_label", "行业", "sector"),
+                col("town", "乡镇", "town"),
+                col("address", "地址", "address"),
+                col("land_area_mu", "用地（亩）", "land (mu)"),
+                col("responsible/name", "责任干部", "responsible officer"),
+                col("archived", "已归档", "archived"),
+            ]
+        )
+    };
+}
+
 /// `GET /enterprises`: the register.
-pub const ENTERPRISES: ListFile = ListFile {
-    sections: &[Section {
-        rows: "",
-        zh: "企业",
-        en: "Enterprises",
-        columns: &[
-            col("uscc", "统一社会信用代码", "USCC"),
-            col("name", "企业名称", "name"),
-            col("sector_label", "行业", "sector"),
-            col("town", "乡镇", "town"),
-            col("address", "地址", "address"),
-            col("land_area_mu", "用地（亩）", "land (mu)"),
-            col("responsible/name", "责任干部", "responsible officer"),
-            col("archived", "已归档", "archived"),
-        ],
-    }],
-    dated: None,
-};
+pub const ENTERPRISES: ListFile = enterprise_table!();
+
+/// `GET /enterprises?stage=`: the register filtered by stage, with each firm's stage and track.
+pub const ENTERPRISES_AT_STAGE: ListFile = enterprise_table!(
+    col("stage/stage_label", "阶段", "stage"),
+    col("stage/track_label", "流程", "track"),
+);
+
+impl ListFile {
+    /// The register's layout: with the stage and track columns when it is filtered by stage.
+    pub fn enterprises(by_stage: bool) -> &'static ListFile {
+        if by_stage {
+            &ENTERPRISES_AT_STAGE
+        } else {
+            &ENTERPRISES
+        }
+    }
+}
 
 /// `GET /tasks`: tasks by due date; open ones are a calendar's events on their due dates.
 pub const TASKS: ListFile = ListFile {
@@ -248,35 +285,27 @@ pub const TASKS: ListFile = ListFile {
 };
 
 /// `GET /officers`.
-pub const OFFICERS: ListFile = ListFile {
-    sections: &[Section {
-        rows: "",
-        zh: "干部",
-        en: "Officers",
-        columns: &[
-            col("login", "登录名", "login"),
-            col("name", "姓名", "name"),
-            col("role_label", "角色", "role"),
-            col("active", "在岗", "active"),
-        ],
-    }],
-    dated: None,
-};
+pub const OFFICERS: ListFile = one_table!(
+    "干部",
+    "Officers",
+    [
+        col("login", "登录名", "login"),
+        col("name", "姓名", "name"),
+        col("role_label", "角色", "role"),
+        col("active", "在岗", "active"),
+    ]
+);
 
 /// `GET /teams`.
-pub const TEAMS: ListFile = ListFile {
-    sections: &[Section {
-        rows: "",
-        zh: "专班",
-        en: "Teams",
-        columns: &[
-            col("name", "专班", "team"),
-            col("lead_name", "组长", "lead"),
-            col("member_names", "成员", "members"),
-        ],
-    }],
-    dated: None,
-};
+pub const TEAMS: ListFile = one_table!(
+    "专班",
+    "Teams",
+    [
+        col("name", "专班", "team"),
+        col("lead_name", "组长", "lead"),
+        col("member_names", "成员", "members"),
+    ]
+);
 
 /// `GET /batches/{year}`: a year's four-batches list.
 pub const BATCH_LIST: ListFile = ListFile {
@@ -352,43 +381,48 @@ pub const AS_OF: ListFile = ListFile {
 };
 
 /// `GET /audit/log`: the audit entries, oldest first.
-pub const AUDIT_LOG: ListFile = ListFile {
-    sections: &[Section {
-        rows: "",
-        zh: "审计日志",
-        en: "Audit log",
-        columns: &[
-            col("seq", "序号", "seq"),
-            col("recorded_at", "记录时间", "recorded"),
-            col("effective_on", "生效日期", "effective"),
-            col("actor_name", "操作人", "by"),
-            col("on_behalf_of_name", "代", "on behalf of"),
-            col("action_label", "事项", "action"),
-            col("subject_label", "对象", "subject"),
-            col("reason", "原因", "reason"),
-            col("request_id", "请求编号", "request id"),
-            col("hash", "哈希", "hash"),
-        ],
-    }],
-    dated: None,
-};
+pub const AUDIT_LOG: ListFile = one_table!(
+    "审计日志",
+    "Audit log",
+    [
+        col("seq", "序号", "seq"),
+        col("recorded_at", "记录时间", "recorded"),
+        col("effective_on", "生效日期", "effective"),
+        col("actor_name", "操作人", "by"),
+        col("on_behalf_of_name", "代", "on behalf of"),
+        col("action_label", "事项", "action"),
+        col("subject_label", "对象", "subject"),
+        col("reason", "原因", "reason"),
+        col("request_id", "请求编号", "request id"),
+        col("hash", "哈希", "hash"),
+    ]
+);
 
 /// `GET /targets`: a year's targets.
-pub const TARGETS: ListFile = ListFile {
-    sections: &[Section {
-        rows: "",
-        zh: "目标",
-        en: "Targets",
-        columns: &[
-            col("year", "年度", "year"),
-            col("label", "指标", "metric"),
-            col("value", "目标值", "target"),
-        ],
-    }],
-    dated: None,
-};
+pub const TARGETS: ListFile = one_table!(
+    "目标",
+    "Targets",
+    [
+        col("year", "年度", "year"),
+        col("label", "指标", "metric"),
+        col("value", "目标值", "target"),
+    ]
+);
 
-/// `GET /reports/progress` as tables (its workbook is [`crate::report::xlsx`]).
+/// A progress breakdown's columns, after the one that names what it is by.
+macro_rules! breakdown_columns {
+    ($by:expr) => {
+        &[
+            $by,
+            col("newly_registered", "新增入统", "newly registered"),
+            col("in_cultivation", "培育中", "in cultivation"),
+            col("output_value", "新增产值（元）", "their output (yuan)"),
+        ]
+    };
+}
+
+/// `GET /reports/progress` as tables (its workbook is [`crate::report::xlsx`]): the targets,
+/// the newly registered, the breakdowns by batch, town and sector, and overdue tasks.
 pub const PROGRESS: ListFile = ListFile {
     sections: &[
         Section {
@@ -430,15 +464,22 @@ pub const PROGRESS: ListFile = ListFile {
             columns: NEWLY,
         },
         Section {
+            rows: "by_batch",
+            zh: "按批次",
+            en: "By batch",
+            columns: breakdown_columns!(col("label", "批次", "batch")),
+        },
+        Section {
             rows: "by_town",
             zh: "按乡镇",
             en: "By town",
-            columns: &[
-                col("key", "乡镇", "town"),
-                col("newly_registered", "新增入统", "newly registered"),
-                col("in_cultivation", "培育中", "in cultivation"),
-                col("output_value", "新增产值（元）", "their output (yuan)"),
-            ],
+            columns: breakdown_columns!(col("label", "乡镇", "town")),
+        },
+        Section {
+            rows: "by_sector",
+            zh: "按行业",
+            en: "By sector",
+            columns: breakdown_columns!(col("label", "行业", "sector")),
         },
         Section {
             rows: "overdue_by_officer",

@@ -192,6 +192,7 @@ mod tests {
     use peiyu_service::Funnel;
 
     use super::*;
+    use crate::weekly::Format;
 
     #[test]
     fn every_sheet_with_the_summary_above_the_first() {
@@ -255,5 +256,48 @@ mod tests {
         assert_eq!(register.get((1, 4)), Some(&Data::Float(3_160_000_000.0)));
         let overdue = book.worksheet_range("逾期任务").unwrap();
         assert_eq!(overdue.get((1, 2)), Some(&Data::Float(4.0)));
+    }
+
+    #[test]
+    fn the_progress_files_have_the_breakdowns_by_batch_town_and_sector_in_words() {
+        let row = |key: &str, newly, output| Breakdown {
+            key: key.into(),
+            newly_registered: newly,
+            in_cultivation: 3,
+            output_value: Yuan(output),
+        };
+        let r = ProgressReport {
+            year: 2023,
+            as_of: NaiveDate::from_ymd_opt(2023, 6, 30).unwrap(),
+            targets: Vec::new(),
+            new_above_scale: Vec::new(),
+            new_above_limit: Vec::new(),
+            funnels: Vec::new(),
+            by_batch: vec![row("第1批 重点保障", 2, 13_605_000), row("未列入", 0, 0)],
+            by_town: vec![row("石龙镇", 2, 13_605_000)],
+            by_sector: vec![row("工业", 2, 13_605_000)],
+            overdue_by_officer: Vec::new(),
+            register: Vec::new(),
+        };
+        for lang in [Lang::Zh, Lang::En] {
+            let view = serde_json::to_value(crate::json::ProgressDto::new(&r, lang)).unwrap();
+            let render = |format| {
+                String::from_utf8(
+                    crate::lists::PROGRESS
+                        .render(&view, format, "2023", lang)
+                        .unwrap(),
+                )
+                .unwrap()
+            };
+            insta::assert_snapshot!(format!("progress_md_{lang:?}"), render(Format::Md));
+            let html = render(Format::Html);
+            for heading in [
+                tr(lang, "按批次", "By batch"),
+                tr(lang, "按乡镇", "By town"),
+                tr(lang, "按行业", "By sector"),
+            ] {
+                assert!(html.contains(heading), "{heading}: {html}");
+            }
+        }
     }
 }

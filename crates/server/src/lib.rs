@@ -158,6 +158,10 @@ pub fn router(service: Service) -> Router {
             post(api::enterprises::withdraw_case),
         )
         .route("/teams/{team}/members", post(api::people::join_team))
+        .route(
+            "/teams/{team}/members/{login}/leave",
+            post(api::people::leave_team),
+        )
         .route("/batches/{year}/entries", post(api::batches::assign))
         .route(
             "/batches/{year}/entries/{key}",
@@ -212,6 +216,7 @@ pub fn router(service: Service) -> Router {
             get(views::officers).post(api::people::add_officer),
         )
         .route("/teams", get(views::teams).post(api::people::add_team))
+        .route("/teams/{team}", get(views::team))
         .route("/audit/log", get(views::audit_log))
         .route("/tracks", get(views::tracks).post(api::admin::load))
         .route("/tracks/{track}", get(views::track))

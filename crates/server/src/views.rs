@@ -11,8 +11,8 @@ use peiyu_domain::{AuditAction, Batch, Localize, Week, YearMonth};
 use peiyu_formats::json::{
     AsOfDto, AsOfParams, AuditEntryDto, AuditLogParams, BatchDiffDto, BatchHistoryEntryDto,
     DiffParams, FileParams, ListAnswer, MetricsDto, MetricsParams, OfficerDto, PageParams, Problem,
-    SuggestionDto, TargetParams, TaskShowDto, TeamDto, TrackDto, TrackSummaryDto, WeeklyParams,
-    YearTargetDto,
+    SuggestionDto, TargetParams, TaskShowDto, TeamDto, TeamOnDayDto, TeamParams, TrackDto,
+    TrackSummaryDto, WeeklyParams, YearTargetDto,
 };
 use peiyu_formats::lists::{self, ListFile};
 use peiyu_formats::weekly::{self as render, Format};
@@ -317,6 +317,29 @@ pub async fn teams(
         (title, "teams"),
         lang,
     )
+}
+
+/// One team (专班) with its lead and the members it had on a day, each with their period on it
+/// (`peiyu team show --as-of`).
+#[utoipa::path(
+    get, path = "/api/v1/teams/{team}", tag = "people",
+    params(("team" = String, Path, description = "The team's name"), TeamParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The team and its members on the day (default today)", body = TeamOnDayDto),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 404, description = "No such team", body = Problem),
+    )
+)]
+pub async fn team(
+    state: AppState,
+    Authed(actor): Authed,
+    Path(team): Path<String>,
+    ApiQuery(p): ApiQuery<TeamParams>,
+) -> ApiResult<Response> {
+    let day = p.as_of.unwrap_or_else(|| state.service.today());
+    let shown = state.service.team_on(&actor, &team, day).await?;
+    Ok(Json(TeamOnDayDto::new(&shown)).into_response())
 }
 
 /// The audit log, oldest first, each entry with its actor and subject named

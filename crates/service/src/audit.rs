@@ -59,6 +59,36 @@ pub struct FindingWords {
     stages: BTreeMap<String, Vec<Text>>,
     /// Officers' names by id.
     officers: BTreeMap<String, String>,
+    /// Tasks' origins in words by their stored form (`template:industrial/cultivating`): the
+    /// template's task titles, the track's and the stage's labels.
+    origins: BTreeMap<String, Text>,
+}
+
+/// A template origin in words: `流程模板「走访企业」（规上工业培育·培育中）`.
+fn template_words(kind: Text, titles: &[&Text], track: &Text, stage: &Text) -> Text {
+    let titles = |lang: Lang| {
+        titles
+            .iter()
+            .map(|t| t.get(lang))
+            .collect::<Vec<_>>()
+            .join(Text::new("、", ", ").get(lang))
+    };
+    Text::new(
+        format!(
+            "{}「{}」（{}·{}）",
+            kind.zh(),
+            titles(Lang::Zh),
+            track.zh(),
+            stage.zh()
+        ),
+        format!(
+            "{} \"{}\" ({}, {})",
+            kind.en(),
+            titles(Lang::En),
+            track.en(),
+            stage.en()
+        ),
+    )
 }
 
 /// The label of a field of an audited table, by its name in the audit payload.
@@ -70,6 +100,8 @@ pub fn field_label(table: &str, field: &str, lang: Lang) -> String {
         ("teams", "lead") => ("组长", "lead"),
         ("team_memberships", "team") => ("专班", "team"),
         ("team_memberships", "officer") => ("干部", "officer"),
+        ("team_memberships", "joined_on") => ("加入日期", "joined on"),
+        ("team_memberships", "left_on") => ("退出日期", "left on"),
         ("tracks", "key") => ("流程", "track"),
         ("tracks", "version") => ("版本", "version"),
         ("tracks", "content_hash") => ("内容哈希", "content hash"),
@@ -164,8 +196,32 @@ impl FindingWords {
     pub fn new(tracks: &[crate::tracks::TrackView], officers: &[Officer]) -> FindingWords {
         let mut words = FindingWords::default();
         for t in tracks {
+            let (key, label) = (t.track.key().as_str(), t.track.label());
             for stage in t.track.stages() {
                 words = words.with_stage(stage.key.as_str(), stage.label.clone());
+                let titles: Vec<&Text> = stage.tasks.iter().map(|task| &task.title).collect();
+                if !titles.is_empty() {
+                    words = words.with_origin(
+                        &format!("template:{key}/{}", stage.key.as_str()),
+                        template_words(
+                            Text::new("流程模板", "track template"),
+                            &titles,
+                            label,
+                            &stage.label,
+                        ),
+                    );
+                }
+                if let Some(review) = &stage.review {
+                    words = words.with_origin(
+                        &format!("review:{key}/{}", stage.key.as_str()),
+                        template_words(
+                            Text::new("到期复核", "re-review"),
+                            &[&review.task.title],
+                            label,
+                            &stage.label,
+                        ),
+                    );
+                }
             }
         }
         FindingWords {
@@ -186,13 +242,21 @@ impl FindingWords {
         self
     }
 
+    /// These words with a task origin (`template:<track>/<stage>`) read as `words`.
+    pub fn with_origin(mut self, origin: &str, words: Text) -> FindingWords {
+        self.origins.insert(origin.to_owned(), words);
+        self
+    }
+
     /// A field's name in words.
     pub fn field(&self, table: &str, field: &str, lang: Lang) -> String {
         field_label(table, field, lang)
     }
 
     /// A stored value as a person reads it: stages, statuses, kinds, sectors, roles and batches
-    /// by their labels, officers by name, booleans as yes or no; anything else as it is.
+    /// by their labels, officers by name, a task's origin by its template's task titles, track
+    /// and stage (else [`peiyu_domain::origin_label`]), booleans as yes or no; anything else
+    /// as it is.
     pub fn value(&self, table: &str, field: &str, value: &str, lang: Lang) -> String {
         let labelled = match (table, field) {
             ("cultivations", "stage" | "target_stage") | ("transitions", "from" | "to") => {
@@ -212,6 +276,12 @@ impl FindingWords {
             ("register_periods", "source") => peiyu_domain::RegisterSource::parse(value)
                 .ok()
                 .map(|s| s.label(lang).into()),
+            ("tasks", "origin") => Some(
+                self.origins
+                    .get(value)
+                    .map(|t| t.get(lang).to_owned())
+                    .unwrap_or_else(|| peiyu_domain::origin_label(value, lang)),
+            ),
             ("enterprises", "sector") => Sector::parse(value).ok().map(|s| s.label(lang).into()),
             ("officers", "role") => Role::parse(value).ok().map(|r| r.label(lang).into()),
             ("batch_lists", "status") => BatchListStatus::parse(value)
@@ -574,6 +644,30 @@ mod tests {
             "培育中"
         );
         assert_eq!(words.value("tasks", "status", "done", zh), "已完成");
+        // A task's origin: its template's title, track and stage; else the origin's kind.
+        let words = words.with_origin(
+            "template:industrial/cultivating",
+            template_words(
+                Text::new("流程模板", "track template"),
+                &[&Text::new("走访企业", "visit the firm")],
+                &Text::new("规上工业培育", "industrial above-scale"),
+                &Text::new("培育中", "cultivating"),
+            ),
+        );
+        assert_eq!(
+            words.value("tasks", "origin", "template:industrial/cultivating", zh),
+            "流程模板「走访企业」（规上工业培育·培育中）"
+        );
+        assert_eq!(
+            words.value(
+                "tasks",
+                "origin",
+                "template:industrial/cultivating",
+                Lang::En
+            ),
+            "track template \"visit the firm\" (industrial above-scale, cultivating)"
+        );
+        assert_eq!(words.value("tasks", "origin", "manual", zh), "手工创建");
         assert_eq!(words.value("enterprises", "archived", "true", zh), "是");
         assert_eq!(
             words.value("officers", "role", "lead", zh),

@@ -1,7 +1,8 @@
 //! Who may act on what. Authorisation lives here, in the service, and nowhere else.
 //!
 //! - An admin may do everything.
-//! - A leader (局领导) reads everything and changes nothing.
+//! - A leader (局领导) reads everything and changes only the year's targets (and their own
+//!   password and tokens): docs/authorisation.md.
 //! - A lead (组长) acts on the enterprises of the teams they belong to, their own included.
 //! - An officer acts on the enterprises they are responsible for, and on those of officers who
 //!   share a team with them.

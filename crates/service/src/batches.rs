@@ -152,7 +152,8 @@ fn batch_of_change(cmd: &ListChange) -> ServiceResult<Batch> {
 }
 
 impl Service {
-    fn effective(&self, on: Option<NaiveDate>) -> ServiceResult<NaiveDate> {
+    /// The day a change takes effect: `on`, default the county's today; a day after today is refused.
+    pub(crate) fn effective(&self, on: Option<NaiveDate>) -> ServiceResult<NaiveDate> {
         let today = self.today();
         let on = on.unwrap_or(today);
         if on > today {

@@ -1,5 +1,7 @@
 //! Enterprises: adding, listing, showing, editing and archiving the firms on the county's books.
 
+use std::collections::BTreeMap;
+
 use peiyu_domain::AuditAction;
 use peiyu_domain::{
     Enterprise, EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Officer, Role, Sector,
@@ -21,6 +23,22 @@ pub struct EnterpriseView {
     pub version: i64,
     /// Its responsible officer.
     pub responsible: Option<Officer>,
+    /// In a list filtered by stage: the cultivation at that stage, in words; else `None`.
+    pub at_stage: Option<AtStage>,
+}
+
+/// The cultivation that put an enterprise in a list filtered by stage: its track and stage, by
+/// key and in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AtStage {
+    /// The track's key (`industrial`).
+    pub track: String,
+    /// The track's name.
+    pub track_label: Text,
+    /// The stage's key (`cultivating`).
+    pub stage: String,
+    /// The stage's name on that track.
+    pub stage_label: Text,
 }
 
 /// An enterprise with its recent figures, for `enterprise show`.
@@ -143,6 +161,7 @@ impl Service {
             enterprise: v.value,
             version: v.version,
             responsible,
+            at_stage: None,
         })
     }
 
@@ -224,6 +243,7 @@ impl Service {
             enterprise,
             version: 1,
             responsible,
+            at_stage: None,
         };
         in_unit!(self, &actor_of(actor), once = once, |uow| {
             enterprises::insert_enterprise(uow, &view.enterprise, None).await?;
@@ -267,6 +287,10 @@ impl Service {
             filter.responsible = acting_scope(self.store(), actor).await?;
         }
         let all = officers::list_officers(conn).await?;
+        let at_stage = match &filter.stage {
+            Some(stage) => self.at_stage(stage).await?,
+            None => BTreeMap::new(),
+        };
         Ok(enterprises::list_enterprises(conn, &filter)
             .await?
             .into_iter()
@@ -275,10 +299,56 @@ impl Service {
                     .value
                     .responsible_officer
                     .and_then(|id| all.iter().find(|o| o.id == id).cloned()),
+                at_stage: at_stage.get(&v.value.id).cloned(),
                 enterprise: v.value,
                 version: v.version,
             })
             .collect())
+    }
+
+    /// For a list filtered by `stage`: each enterprise's cultivation at that stage (the first
+    /// by track when several are), its track and stage in words.
+    async fn at_stage(
+        &self,
+        stage: &StageFilter,
+    ) -> ServiceResult<BTreeMap<peiyu_domain::EnterpriseId, AtStage>> {
+        let conn = self.store().conn();
+        let found = peiyu_storage::cultivations::list_cultivations(
+            conn,
+            stage.track.as_deref(),
+            Some(stage.stage.as_str()),
+        )
+        .await?;
+        let mut tracks = BTreeMap::new();
+        let mut out = BTreeMap::new();
+        for c in found {
+            let c = c.value;
+            if out.contains_key(&c.enterprise) {
+                continue;
+            }
+            let track = match tracks.get(&c.track) {
+                Some(t) => std::sync::Arc::clone(t),
+                None => {
+                    let t = self.track_version(c.track).await?.track;
+                    tracks.insert(c.track, std::sync::Arc::clone(&t));
+                    t
+                }
+            };
+            let stage_label = track
+                .stage(&c.stage)
+                .map(|s| s.label.clone())
+                .unwrap_or_else(|| Text::new(c.stage.as_str(), c.stage.as_str()));
+            out.insert(
+                c.enterprise,
+                AtStage {
+                    track: c.track_key.as_str().to_owned(),
+                    track_label: track.label().clone(),
+                    stage: c.stage.as_str().to_owned(),
+                    stage_label,
+                },
+            );
+        }
+        Ok(out)
     }
 
     /// `stage` checked against the tracks: the track exists, and it (or, without a track, some
@@ -497,6 +567,7 @@ impl Service {
                 enterprise: after.clone(),
                 version,
                 responsible: responsible.clone(),
+                at_stage: None,
             })
         })
     }
@@ -587,6 +658,7 @@ impl Service {
                 enterprise: after.clone(),
                 version,
                 responsible: responsible.clone(),
+                at_stage: None,
             })
         })
     }

@@ -53,7 +53,7 @@ pub use cases::{
     OpenCase,
 };
 pub use clock::{Clock, CountyZone, FixedClock, SettableClock, SystemClock};
-pub use enterprises::{EnterpriseEdit, EnterpriseView, ListEnterprises};
+pub use enterprises::{AtStage, EnterpriseEdit, EnterpriseView, ListEnterprises};
 pub use error::{ErrorKind, Field, RETRY_AFTER_SECS, ServiceError, ServiceResult};
 pub use evidence::{EvidenceRef, MAX_EVIDENCE_BYTES, cite_evidence};
 pub use history::{HistoryQuery, TimelineEntry, TimelineKind};
@@ -81,7 +81,7 @@ pub use peiyu_workflow::{
     GuardResult, MoveOption, MoveState, Plan, Stage, Track, TrackErrors, TrackProblem,
     is_given_with_the_move,
 };
-pub use people::{Deactivation, NewOfficer, Successors, TeamView};
+pub use people::{Deactivation, Member, NewOfficer, Successors, TeamOnDay, TeamView};
 pub use register::{
     InRegister, RegisterAction, RegisterChange, RegisterCount, RegisterList, RegisterOutcome,
     RegisterRow,

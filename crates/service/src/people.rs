@@ -1,5 +1,6 @@
 //! Officers and teams (专班): who acts.
 
+use chrono::NaiveDate;
 use peiyu_domain::{Login, Officer, OfficerId, Role, Team, TeamId, Text};
 use peiyu_storage::officers;
 
@@ -40,6 +41,71 @@ fn check_name(field: Field, name: &str) -> ServiceResult<String> {
     }
     crate::error::bounded(field, name, peiyu_domain::limits::NAME_MAX_CHARS)?;
     Ok(name.to_owned())
+}
+
+/// One member of a team on a day, with the period that day falls in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// The officer.
+    pub officer: Officer,
+    /// The first day of their period on the team.
+    pub joined_on: NaiveDate,
+    /// The day they left, if that period has ended since.
+    pub left_on: Option<NaiveDate>,
+}
+
+/// A team as it was on a day: its lead (today's) and the members it had that day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamOnDay {
+    /// The team.
+    pub team: Team,
+    /// Its lead.
+    pub lead: Option<Officer>,
+    /// The day.
+    pub day: NaiveDate,
+    /// Its members that day, in the order they joined.
+    pub members: Vec<Member>,
+}
+
+/// Fails, naming the day, unless `officer` may join `team` on `day`: no period of theirs on
+/// the team covers the day, begins on it, or is still open or ends after it.
+fn check_join(
+    officer: &Officer,
+    team: &Team,
+    periods: &[officers::MembershipPeriod],
+    day: NaiveDate,
+) -> ServiceResult<()> {
+    let Some(clash) = periods
+        .iter()
+        .find(|p| p.joined_on == day || p.left_on.is_none_or(|left| left > day))
+    else {
+        return Ok(());
+    };
+    let (name, team) = (&officer.name, &team.name);
+    let since = clash.joined_on;
+    let text = match clash.left_on {
+        _ if clash.covers(day) || clash.joined_on == day => Text::new(
+            format!("「{name}」在 {day} 已是「{team}」的成员（自 {since} 起）：无需再加入"),
+            format!("{name} is on \"{team}\" on {day} already (since {since}): no need to join"),
+        ),
+        None => Text::new(
+            format!(
+                "「{name}」自 {since} 起是「{team}」的成员，不能再自 {day} 起加入：若其实际更早加入，请先按 {since} 办理退出（撤销该次加入），再按 {day} 加入"
+            ),
+            format!(
+                "{name} is on \"{team}\" since {since} and cannot join again from {day}: if they joined earlier, record a leave on {since} (undoing that join), then join on {day}"
+            ),
+        ),
+        Some(left) => Text::new(
+            format!(
+                "「{name}」在 {since} 至 {left} 是「{team}」的成员，与自 {day} 起加入重叠：请填写不早于 {left} 的日期"
+            ),
+            format!(
+                "{name} was on \"{team}\" from {since} to {left}, which a join on {day} would overlap: give a day on or after {left}"
+            ),
+        ),
+    };
+    Err(ServiceError::invalid(Field::On, text))
 }
 
 /// A change of a team's members.
@@ -177,6 +243,7 @@ impl Service {
             Some(login) => Some(self.officer_by_login(Field::Lead, login).await?),
             None => None,
         };
+        let today = self.today();
         let team = Team {
             id: TeamId::new(),
             name,
@@ -190,22 +257,25 @@ impl Service {
         in_unit!(self, &actor_of(actor), once = once, |uow| {
             officers::insert_team(uow, &view.team).await?;
             if let Some(lead) = &view.lead {
-                officers::insert_membership(uow, &view.team, lead).await?;
+                officers::insert_membership_on(uow, &view.team, lead, today).await?;
             }
             Ok(view.clone())
         })
     }
 
-    /// Puts an officer in a team. An admin may put anyone in any team; a lead may add to a team
-    /// they lead.
+    /// Puts an officer in a team from the day `on` (default today; not after today): a new
+    /// period of membership. An admin may put anyone in any team; a lead may add to a team
+    /// they lead. Refused, naming the day, when the officer is a member that day or a period
+    /// of theirs on the team ends after it (periods never overlap).
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn join_team(
         &self,
         actor: &Officer,
         team_name: &str,
         officer_login: &str,
+        on: Option<NaiveDate>,
     ) -> ServiceResult<TeamView> {
-        self.membership(actor, team_name, officer_login, Membership::Join, None)
+        self.membership(actor, team_name, officer_login, Membership::Join, on, None)
             .await
     }
 
@@ -216,6 +286,7 @@ impl Service {
         actor: &Officer,
         team_name: &str,
         officer_login: &str,
+        on: Option<NaiveDate>,
         once: &Idempotent<'_, TeamView>,
     ) -> ServiceResult<Answer<TeamView>> {
         let change = self.membership(
@@ -223,21 +294,25 @@ impl Service {
             team_name,
             officer_login,
             Membership::Join,
+            on,
             Some(once),
         );
         self.once(actor, once, change).await
     }
 
-    /// Takes an officer off a team: an admin from any team, a lead from a team they lead. The
-    /// team's lead stays on it (make someone else its lead first).
+    /// Takes an officer off a team from the day `on` (default today; not after today; not
+    /// before the day they joined): their open period closes and stays as history. An admin
+    /// may from any team, a lead from a team they lead. The team's lead stays on it (make
+    /// someone else its lead first).
     #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
     pub async fn leave_team(
         &self,
         actor: &Officer,
         team_name: &str,
         officer_login: &str,
+        on: Option<NaiveDate>,
     ) -> ServiceResult<TeamView> {
-        self.membership(actor, team_name, officer_login, Membership::Leave, None)
+        self.membership(actor, team_name, officer_login, Membership::Leave, on, None)
             .await
     }
 
@@ -248,6 +323,7 @@ impl Service {
         actor: &Officer,
         team_name: &str,
         officer_login: &str,
+        on: Option<NaiveDate>,
         once: &Idempotent<'_, TeamView>,
     ) -> ServiceResult<Answer<TeamView>> {
         let change = self.membership(
@@ -255,31 +331,36 @@ impl Service {
             team_name,
             officer_login,
             Membership::Leave,
+            on,
             Some(once),
         );
         self.once(actor, once, change).await
     }
 
-    /// Puts an officer on a team or takes them off it, as `change` says; answers the team as
-    /// it is afterwards.
+    /// Puts an officer on a team or takes them off it on `on`, as `change` says; answers the
+    /// team as it is afterwards (today).
     async fn membership(
         &self,
         actor: &Officer,
         team_name: &str,
         officer_login: &str,
         change: Membership,
+        on: Option<NaiveDate>,
         once: Option<&Idempotent<'_, TeamView>>,
     ) -> ServiceResult<TeamView> {
         let team = self.team_by_name(team_name).await?;
         require_team_keeper(actor, &team)?;
         let officer = self.officer_by_login(Field::Officer, officer_login).await?;
+        let day = self.effective(on)?;
+        let periods = officers::periods_of(self.store().conn(), team.id, officer.id).await?;
         let mut view = self.team_view(team).await?;
         if change == Membership::Join {
-            view.members.push(officer.clone());
-            view.members
-                .sort_by(|a, b| a.login.as_str().cmp(b.login.as_str()));
+            check_join(&officer, &view.team, &periods, day)?;
+            if !view.members.iter().any(|m| m.id == officer.id) {
+                view.members.push(officer.clone());
+            }
             return in_unit!(self, &actor_of(actor), once = once, |uow| {
-                officers::insert_membership(uow, &view.team, &officer).await?;
+                officers::insert_membership_on(uow, &view.team, &officer, day).await?;
                 Ok(view.clone())
             });
         }
@@ -297,16 +378,64 @@ impl Service {
                 ),
             );
         }
-        if !view.members.iter().any(|m| m.id == officer.id) {
+        let Some(open) = periods.iter().find(|p| p.left_on.is_none()) else {
             return refused(
                 format!("「{}」不在「{}」中", officer.name, view.team.name),
                 format!("{} is not on \"{}\"", officer.name, view.team.name),
             );
+        };
+        if day < open.joined_on {
+            return Err(ServiceError::invalid(
+                Field::On,
+                Text::new(
+                    format!(
+                        "退出日期 {day} 早于「{}」加入「{}」的日期 {}：请填写不早于 {} 的日期",
+                        officer.name, view.team.name, open.joined_on, open.joined_on
+                    ),
+                    format!(
+                        "the day of leaving, {day}, is before {} joined \"{}\" on {}: give a day on or after {}",
+                        officer.name, view.team.name, open.joined_on, open.joined_on
+                    ),
+                ),
+            ));
         }
         view.members.retain(|m| m.id != officer.id);
+        let open = open.clone();
         in_unit!(self, &actor_of(actor), once = once, |uow| {
-            officers::delete_membership(uow, &view.team, &officer).await?;
+            officers::close_membership(uow, &view.team, &officer, &open, day).await?;
             Ok(view.clone())
+        })
+    }
+
+    /// A team with its lead and the members it had on `day`, each with the period that day
+    /// falls in (`team show --as-of`). Open to every officer, like the list of teams.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str(), team = %team_name, day = %day))]
+    pub async fn team_on(
+        &self,
+        actor: &Officer,
+        team_name: &str,
+        day: NaiveDate,
+    ) -> ServiceResult<TeamOnDay> {
+        let team = self.team_by_name(team_name).await?;
+        let conn = self.store().conn();
+        let all = officers::list_officers(conn).await?;
+        let find = |id: OfficerId| all.iter().find(|o| o.id == id).cloned();
+        let members = officers::periods_during(conn, team.id, day, day)
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                find(p.officer).map(|officer| Member {
+                    officer,
+                    joined_on: p.joined_on,
+                    left_on: p.left_on,
+                })
+            })
+            .collect();
+        Ok(TeamOnDay {
+            lead: team.lead.and_then(find),
+            team,
+            day,
+            members,
         })
     }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use peiyu_domain::{
     Batch, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role, StageKey, Task,
-    TaskId, Text, Thresholds, TrackId, Week, YearMonth,
+    TaskId, TeamId, Text, Thresholds, TrackId, Week, YearMonth,
 };
 use peiyu_storage::{EnterpriseFilter, TaskFilter, batches, cultivations, enterprises, history};
 use peiyu_storage::{metrics, officers, seal, tasks};
@@ -58,6 +58,24 @@ struct Scope {
     view: WeeklyScope,
     /// The officers whose tasks and enterprises are on the list; `None` for the whole bureau.
     officers: Option<BTreeSet<OfficerId>>,
+    /// A team's members for part of the week only (a past week as it really was): the days
+    /// of the week they were on the team.
+    part_time: BTreeMap<OfficerId, PartTime>,
+}
+
+/// The days of a week an officer was on a team.
+struct PartTime {
+    week: Week,
+    periods: Vec<officers::MembershipPeriod>,
+}
+
+impl PartTime {
+    /// Whether the officer was on the team on the day of the week `task` stands on: its due
+    /// day, or the nearest day of the week to it.
+    fn holds(&self, task: &Task) -> bool {
+        let day = task.due_on.clamp(self.week.monday(), self.week.sunday());
+        self.periods.iter().any(|p| p.covers(day))
+    }
 }
 
 impl Scope {
@@ -66,7 +84,8 @@ impl Scope {
     }
 
     fn has_task(&self, t: &Task) -> bool {
-        self.has(t.assignee) || t.delegate.is_some_and(|d| self.has(d))
+        let has = |o: OfficerId| self.has(o) && self.part_time.get(&o).is_none_or(|p| p.holds(t));
+        has(t.assignee) || t.delegate.is_some_and(has)
     }
 }
 
@@ -113,8 +132,52 @@ impl Service {
         Ok(next_midnight.with_timezone(&Utc) - Duration::microseconds(1))
     }
 
-    /// Resolves and authorises whose list is asked for.
-    async fn weekly_scope(&self, actor: &Officer, query: &WeeklyQuery) -> ServiceResult<Scope> {
+    /// The officers of a team's list, with those on it for part of the week: today's members
+    /// for a current list; for a past list as its meeting saw it, the members on its day (the
+    /// week's Monday unless a day is named); as it really was, everyone on the team on some day
+    /// of the week, those on it for part of the week only on the days they were.
+    async fn team_list_officers(
+        &self,
+        team: TeamId,
+        week: Week,
+        as_of: NaiveDate,
+        basis: ListBasis,
+    ) -> ServiceResult<(BTreeSet<OfficerId>, BTreeMap<OfficerId, PartTime>)> {
+        let conn = self.store().conn();
+        let periods = match basis {
+            ListBasis::Current => {
+                let members = officers::members_of(conn, team).await?;
+                return Ok((members.into_iter().collect(), BTreeMap::new()));
+            }
+            ListBasis::Meeting => officers::periods_during(conn, team, as_of, as_of).await?,
+            ListBasis::InEffect => {
+                officers::periods_during(conn, team, week.monday(), week.sunday()).await?
+            }
+        };
+        let mut by_officer: BTreeMap<OfficerId, Vec<officers::MembershipPeriod>> = BTreeMap::new();
+        for p in periods {
+            by_officer.entry(p.officer).or_default().push(p);
+        }
+        let members = by_officer.keys().copied().collect();
+        let part_time = by_officer
+            .into_iter()
+            .filter(|(_, ps)| {
+                basis == ListBasis::InEffect
+                    && !week.days().iter().all(|d| ps.iter().any(|p| p.covers(*d)))
+            })
+            .map(|(o, periods)| (o, PartTime { week, periods }))
+            .collect();
+        Ok((members, part_time))
+    }
+
+    /// Resolves and authorises whose list is asked for, for the `week` shown as of `as_of` on
+    /// `basis`.
+    async fn weekly_scope(
+        &self,
+        actor: &Officer,
+        query: &WeeklyQuery,
+        (week, as_of, basis): (Week, NaiveDate, ListBasis),
+    ) -> ServiceResult<Scope> {
         let conn = self.store().conn();
         let chosen = usize::from(query.officer.is_some())
             + usize::from(query.team.is_some())
@@ -140,6 +203,7 @@ impl Service {
             return Ok(Scope {
                 view: WeeklyScope::Bureau,
                 officers: None,
+                part_time: BTreeMap::new(),
             });
         }
         if let Some(name) = &query.team {
@@ -160,14 +224,13 @@ impl Service {
                     ),
                 ));
             }
-            let mut members: BTreeSet<OfficerId> = officers::members_of(conn, team.id)
-                .await?
-                .into_iter()
-                .collect();
+            let (mut members, part_time) =
+                self.team_list_officers(team.id, week, as_of, basis).await?;
             members.extend(team.lead);
             return Ok(Scope {
                 view: WeeklyScope::Team { name: team.name },
                 officers: Some(members),
+                part_time,
             });
         }
         let officer = match &query.officer {
@@ -219,6 +282,7 @@ impl Service {
                 name: officer.name.clone(),
             },
             officers: Some(BTreeSet::from([officer.id])),
+            part_time: BTreeMap::new(),
         })
     }
 
@@ -231,7 +295,6 @@ impl Service {
         fields(actor = %actor.login.as_str(), week = tracing::field::Empty, as_of = tracing::field::Empty)
     )]
     pub async fn weekly(&self, actor: &Officer, query: WeeklyQuery) -> ServiceResult<WeeklyList> {
-        let scope = self.weekly_scope(actor, &query).await?;
         let county_today = self.today();
         let week = query
             .week
@@ -246,6 +309,9 @@ impl Service {
             (false, false) => ListBasis::Meeting,
             (false, true) => ListBasis::InEffect,
         };
+        let scope = self
+            .weekly_scope(actor, &query, (week, as_of, basis))
+            .await?;
         // What a meeting on the list's day could see: what was recorded by its end.
         let recorded_by = match basis {
             ListBasis::Meeting => Some(self.end_of_county_day(as_of)?),

@@ -218,6 +218,11 @@ impl Rows {
         self.rows.remove(key);
     }
 
+    /// Every row whose key begins with `prefix` is gone.
+    pub fn remove_prefixed(&mut self, prefix: &str) {
+        self.rows.retain(|key, _| !key.starts_with(prefix));
+    }
+
     /// The next position among rows keyed `base` (1 for the first).
     pub fn next_ordinal(&mut self, base: &str) -> usize {
         let n = self.ordinals.entry(base.to_owned()).or_default();
@@ -536,24 +541,63 @@ const MEMBERSHIP_FIELDS: &[Field] = &[
         "(SELECT x.login FROM officers x WHERE x.id = t.officer_id)",
         Kind::Text,
     ),
+    col("joined_on", "joined_on", Kind::Date),
+    col("left_on", "left_on", Kind::Date),
 ];
 
 fn replay_membership(e: &Logged<'_>, rows: &mut Rows) {
+    if !e.is("team") {
+        return;
+    }
     if let (true, Some(after)) = (e.action() == "team.join", &e.after)
         && let (Some(team), Some(officer)) = (text(after, "team"), text(after, "officer"))
     {
-        rows.merge(format!("{team}/{officer}"), after.clone());
+        let mut after = after.clone();
+        // A join recorded before memberships were dated carries no day: its period began on
+        // the day it was recorded, in UTC+8, as the migration to periods dated it.
+        let joined_on = text(&after, "joined_on").unwrap_or_else(|| legacy_day(e));
+        after.insert("joined_on".into(), Value::String(joined_on.clone()));
+        rows.merge(format!("{team}/{officer}/{joined_on}"), after);
     }
-    if e.action() == "team.leave"
-        && let Some(before) = e
-            .entry
-            .before
-            .as_deref()
-            .and_then(|b| serde_json::from_str::<Map<String, Value>>(b).ok())
-        && let (Some(team), Some(officer)) = (text(&before, "team"), text(&before, "officer"))
-    {
-        rows.remove(&format!("{team}/{officer}"));
+    if e.action() == "team.leave" {
+        match &e.after {
+            // A dated leave closes its period, which stays.
+            Some(after) => {
+                if let (Some(team), Some(officer), Some(joined_on)) = (
+                    text(after, "team"),
+                    text(after, "officer"),
+                    text(after, "joined_on"),
+                ) {
+                    rows.merge(format!("{team}/{officer}/{joined_on}"), after.clone());
+                }
+            }
+            // A leave on the day of joining deleted its period of no days; one recorded
+            // before memberships were dated deleted the officer's one row.
+            None => {
+                if let Some(before) = e
+                    .entry
+                    .before
+                    .as_deref()
+                    .and_then(|b| serde_json::from_str::<Map<String, Value>>(b).ok())
+                    && let (Some(team), Some(officer)) =
+                        (text(&before, "team"), text(&before, "officer"))
+                {
+                    match text(&before, "joined_on") {
+                        Some(joined_on) => rows.remove(&format!("{team}/{officer}/{joined_on}")),
+                        None => rows.remove_prefixed(&format!("{team}/{officer}/")),
+                    }
+                }
+            }
+        }
     }
+}
+
+/// The day an entry was recorded on in UTC+8, for entries about memberships recorded before
+/// they were dated (the migration `m20261207_000070_membership_periods` dates them the same way).
+fn legacy_day(e: &Logged<'_>) -> String {
+    (e.entry.recorded_at + chrono::Duration::hours(8))
+        .date_naive()
+        .to_string()
 }
 
 const TRACK_FIELDS: &[Field] = &[
@@ -673,7 +717,7 @@ pub static AUDITED_TABLES: &[AuditedTable] = &[
     AuditedTable {
         table: "team_memberships",
         scope: Scope::Bureau,
-        key: &["team", "officer"],
+        key: &["team", "officer", "joined_on"],
         ordinal_by: &[],
         fields: MEMBERSHIP_FIELDS,
         replay: replay_membership,

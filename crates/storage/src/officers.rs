@@ -1,9 +1,10 @@
 //! Officers and teams: recording and reading who acts.
 
+use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
 use peiyu_domain::{Login, Officer, OfficerId, Role, Team, TeamId};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -187,7 +188,7 @@ pub async fn count_admins(conn: &impl ConnectionTrait) -> StorageResult<usize> {
 pub struct TeamWithMembers {
     /// The team.
     pub team: Team,
-    /// Its members, in the order they joined.
+    /// Its members now, in the order they joined.
     pub members: Vec<OfficerId>,
 }
 
@@ -229,69 +230,218 @@ pub async fn insert_team(uow: &mut UnitOfWork, team: &Team) -> StorageResult<()>
     Ok(())
 }
 
-/// Records an officer joining a team. Joining twice is [`StorageError::Duplicate`].
+/// One period of an officer on a team: a member on the days `joined_on <= D < left_on`
+/// (`left_on` is `None` while they are on it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MembershipPeriod {
+    /// The team.
+    pub team: TeamId,
+    /// The officer.
+    pub officer: OfficerId,
+    /// The first day they were a member.
+    pub joined_on: NaiveDate,
+    /// The day they left (no longer a member from that day), if they have.
+    pub left_on: Option<NaiveDate>,
+}
+
+impl MembershipPeriod {
+    /// Whether the officer was a member on `day`.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.joined_on <= day && self.left_on.is_none_or(|left| day < left)
+    }
+}
+
+fn period_from_model(m: team_memberships::Model) -> MembershipPeriod {
+    MembershipPeriod {
+        team: TeamId(m.team_id),
+        officer: OfficerId(m.officer_id),
+        joined_on: m.joined_on,
+        left_on: m.left_on,
+    }
+}
+
+fn period_json(team: &Team, officer: &Officer, period: &MembershipPeriod) -> serde_json::Value {
+    json!({
+        "team": team.name,
+        "officer": officer.login.as_str(),
+        "joined_on": period.joined_on.to_string(),
+        "left_on": period.left_on.map(|d| d.to_string()),
+    })
+}
+
+/// Records an officer joining a team on the day the unit of work records it, in UTC+8 (the
+/// county's zone by default): [`insert_membership_on`] for callers with no day of their own
+/// (bulk loads, benchmarks).
 pub async fn insert_membership(
     uow: &mut UnitOfWork,
     team: &Team,
     officer: &Officer,
 ) -> StorageResult<()> {
+    let today = (uow.now() + chrono::Duration::hours(8)).date_naive();
+    insert_membership_on(uow, team, officer, today).await
+}
+
+/// Records an officer joining a team on `joined_on` (`team.join`, effective that day): a new,
+/// open period. A period of theirs on that team that starts the same day is
+/// [`StorageError::Duplicate`]; the caller checks they are not a member on the day.
+pub async fn insert_membership_on(
+    uow: &mut UnitOfWork,
+    team: &Team,
+    officer: &Officer,
+    joined_on: NaiveDate,
+) -> StorageResult<()> {
     team_memberships::Entity::insert(team_memberships::ActiveModel {
         team_id: Set(team.id.0),
         officer_id: Set(officer.id.0),
+        joined_on: Set(joined_on),
+        left_on: Set(None),
         joined_at: Set(instant::to_text(uow.now())),
+        left_at: Set(None),
     })
     .exec_without_returning(uow.txn())
     .await
     .map_err(StorageError::db_unique(
         "adding a team member",
         "team membership",
-        "officer",
-        officer.login.as_str(),
+        "joined_on",
+        format!("{}/{}/{joined_on}", team.name, officer.login.as_str()),
     ))?;
+    let period = MembershipPeriod {
+        team: team.id,
+        officer: officer.id,
+        joined_on,
+        left_on: None,
+    };
     uow.record(AuditFact {
         action: AuditAction::TeamJoin,
         subject_type: "team".into(),
         subject_id: team.name.clone(),
         enterprise: None,
         before: None,
-        after: Some(json!({ "team": team.name, "officer": officer.login.as_str() })),
+        after: Some(period_json(team, officer, &period)),
         reason: None,
-        effective_on: None,
+        effective_on: Some(joined_on),
     })
     .await?;
     Ok(())
 }
 
-/// Records an officer leaving a team. Not a member is [`StorageError::NotFound`].
-pub async fn delete_membership(
+/// Records an officer leaving a team on `left_on` (`team.leave`, effective that day): closes
+/// their open `period`, which stays as history. A leave on the day the period began leaves a
+/// period of no days, which is deleted instead (the entry's `after` is empty): a join undone.
+/// No open period starting on `period.joined_on` is [`StorageError::NotFound`].
+pub async fn close_membership(
     uow: &mut UnitOfWork,
     team: &Team,
     officer: &Officer,
+    period: &MembershipPeriod,
+    left_on: NaiveDate,
 ) -> StorageResult<()> {
-    let deleted = team_memberships::Entity::delete_many()
-        .filter(team_memberships::Column::TeamId.eq(team.id.0))
-        .filter(team_memberships::Column::OfficerId.eq(officer.id.0))
-        .exec(uow.txn())
-        .await
-        .map_err(StorageError::db("removing a team member"))?;
-    if deleted.rows_affected == 0 {
+    let this_period = Condition::all()
+        .add(team_memberships::Column::TeamId.eq(team.id.0))
+        .add(team_memberships::Column::OfficerId.eq(officer.id.0))
+        .add(team_memberships::Column::JoinedOn.eq(period.joined_on))
+        .add(team_memberships::Column::LeftOn.is_null());
+    let undone = left_on == period.joined_on;
+    let changed = if undone {
+        team_memberships::Entity::delete_many()
+            .filter(this_period)
+            .exec(uow.txn())
+            .await
+            .map_err(StorageError::db("removing a team membership"))?
+            .rows_affected
+    } else {
+        team_memberships::Entity::update_many()
+            .col_expr(team_memberships::Column::LeftOn, left_on.into())
+            .col_expr(
+                team_memberships::Column::LeftAt,
+                instant::to_text(uow.now()).into(),
+            )
+            .filter(this_period)
+            .exec(uow.txn())
+            .await
+            .map_err(StorageError::db("closing a team membership"))?
+            .rows_affected
+    };
+    if changed == 0 {
         return Err(StorageError::NotFound {
             entity: "team membership",
             key: format!("{}/{}", team.name, officer.login.as_str()),
         });
     }
+    let after = MembershipPeriod {
+        left_on: Some(left_on),
+        ..period.clone()
+    };
     uow.record(AuditFact {
         action: AuditAction::TeamLeave,
         subject_type: "team".into(),
         subject_id: team.name.clone(),
         enterprise: None,
-        before: Some(json!({ "team": team.name, "officer": officer.login.as_str() })),
-        after: None,
+        before: Some(period_json(team, officer, period)),
+        after: (!undone).then(|| period_json(team, officer, &after)),
         reason: None,
-        effective_on: None,
+        effective_on: Some(left_on),
     })
     .await?;
     Ok(())
+}
+
+/// Every period of `officer` on `team`, earliest first.
+pub async fn periods_of(
+    conn: &impl ConnectionTrait,
+    team: TeamId,
+    officer: OfficerId,
+) -> StorageResult<Vec<MembershipPeriod>> {
+    Ok(team_memberships::Entity::find()
+        .filter(team_memberships::Column::TeamId.eq(team.0))
+        .filter(team_memberships::Column::OfficerId.eq(officer.0))
+        .order_by_asc(team_memberships::Column::JoinedOn)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading an officer's team periods"))?
+        .into_iter()
+        .map(period_from_model)
+        .collect())
+}
+
+/// The periods of `team` that cover at least one day from `from` to `to` (both included), by
+/// the day they began: who was on the team on some day of that span, and from when to when.
+pub async fn periods_during(
+    conn: &impl ConnectionTrait,
+    team: TeamId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StorageResult<Vec<MembershipPeriod>> {
+    Ok(team_memberships::Entity::find()
+        .filter(team_memberships::Column::TeamId.eq(team.0))
+        .filter(team_memberships::Column::JoinedOn.lte(to))
+        .filter(
+            Condition::any()
+                .add(team_memberships::Column::LeftOn.is_null())
+                .add(team_memberships::Column::LeftOn.gt(from)),
+        )
+        .order_by_asc(team_memberships::Column::JoinedOn)
+        .order_by_asc(team_memberships::Column::JoinedAt)
+        .all(conn)
+        .await
+        .map_err(StorageError::db("reading a team's members over a span"))?
+        .into_iter()
+        .map(period_from_model)
+        .collect())
+}
+
+/// The members of `team` on `day`, in the order they joined.
+pub async fn members_on(
+    conn: &impl ConnectionTrait,
+    team: TeamId,
+    day: NaiveDate,
+) -> StorageResult<Vec<OfficerId>> {
+    Ok(periods_during(conn, team, day, day)
+        .await?
+        .into_iter()
+        .map(|p| p.officer)
+        .collect())
 }
 
 fn team_from_model(m: teams::Model) -> Team {
@@ -315,7 +465,7 @@ pub async fn find_team_by_name(
         .map(team_from_model))
 }
 
-/// Every team with its members, by name.
+/// Every team with its members now, by name.
 pub async fn list_teams(conn: &impl ConnectionTrait) -> StorageResult<Vec<TeamWithMembers>> {
     let teams = teams::Entity::find()
         .order_by_asc(teams::Column::Name)
@@ -323,6 +473,8 @@ pub async fn list_teams(conn: &impl ConnectionTrait) -> StorageResult<Vec<TeamWi
         .await
         .map_err(StorageError::db("listing teams"))?;
     let memberships = team_memberships::Entity::find()
+        .filter(team_memberships::Column::LeftOn.is_null())
+        .order_by_asc(team_memberships::Column::JoinedOn)
         .order_by_asc(team_memberships::Column::JoinedAt)
         .all(conn)
         .await
@@ -343,13 +495,14 @@ pub async fn list_teams(conn: &impl ConnectionTrait) -> StorageResult<Vec<TeamWi
         .collect())
 }
 
-/// The teams an officer belongs to.
+/// The teams an officer belongs to now (their open periods).
 pub async fn teams_of(
     conn: &impl ConnectionTrait,
     officer: OfficerId,
 ) -> StorageResult<Vec<TeamId>> {
     Ok(team_memberships::Entity::find()
         .filter(team_memberships::Column::OfficerId.eq(officer.0))
+        .filter(team_memberships::Column::LeftOn.is_null())
         .all(conn)
         .await
         .map_err(StorageError::db("reading an officer's teams"))?
@@ -358,13 +511,15 @@ pub async fn teams_of(
         .collect())
 }
 
-/// The members of a team.
+/// The members of a team now (their open periods), in the order they joined.
 pub async fn members_of(
     conn: &impl ConnectionTrait,
     team: TeamId,
 ) -> StorageResult<Vec<OfficerId>> {
     Ok(team_memberships::Entity::find()
         .filter(team_memberships::Column::TeamId.eq(team.0))
+        .filter(team_memberships::Column::LeftOn.is_null())
+        .order_by_asc(team_memberships::Column::JoinedOn)
         .all(conn)
         .await
         .map_err(StorageError::db("reading a team's members"))?

@@ -60,26 +60,45 @@ fn print_list(views: &[EnterpriseView], json: bool, lang: Lang) -> Result<(), Fa
                 .collect::<Vec<_>>(),
         );
     }
-    let mut t = table(
-        lang,
-        &[
-            ("统一社会信用代码", "USCC"),
-            ("企业名称", "name"),
+    // A list filtered by stage says each firm's stage and track, after its name.
+    let by_stage = views.iter().any(|v| v.at_stage.is_some());
+    let stage_headers: &[(&str, &str)] = if by_stage {
+        &[("阶段", "stage"), ("流程", "track")]
+    } else {
+        &[]
+    };
+    let headers: Vec<(&str, &str)> = [("统一社会信用代码", "USCC"), ("企业名称", "name")]
+        .into_iter()
+        .chain(stage_headers.iter().copied())
+        .chain([
             ("行业", "sector"),
             ("乡镇", "town"),
             ("负责干部", "officer"),
             ("版本", "version"),
-        ],
-    );
+        ])
+        .collect();
+    let mut t = table(lang, &headers);
     for v in views {
         let e = &v.enterprise;
         let mut name = e.name.clone();
         if e.archived {
             name.push_str(tr(lang, "（已归档）", " (archived)"));
         }
-        t.add_row(vec![
-            e.uscc.as_str().to_owned(),
-            name,
+        let mut row = vec![e.uscc.as_str().to_owned(), name];
+        if by_stage {
+            let (stage, track) = v
+                .at_stage
+                .as_ref()
+                .map(|a| {
+                    (
+                        a.stage_label.get(lang).to_owned(),
+                        a.track_label.get(lang).to_owned(),
+                    )
+                })
+                .unwrap_or_default();
+            row.extend([stage, track]);
+        }
+        row.extend([
             e.sector.label(lang).to_owned(),
             e.town.clone(),
             v.responsible
@@ -88,6 +107,7 @@ fn print_list(views: &[EnterpriseView], json: bool, lang: Lang) -> Result<(), Fa
                 .unwrap_or_default(),
             v.version.to_string(),
         ]);
+        t.add_row(row);
     }
     println!("{t}");
     if views.is_empty() {

@@ -1,12 +1,12 @@
 //! `peiyu officer …` and `peiyu team …`.
 
 use peiyu_domain::{Lang, Login, Officer, Role};
-use peiyu_formats::json::{OfficerDto, TeamDto};
-use peiyu_service::{NewOfficer, Service, Successors, TeamView};
+use peiyu_formats::json::{OfficerDto, TeamDto, TeamOnDayDto};
+use peiyu_service::{NewOfficer, Service, Successors, TeamOnDay, TeamView};
 
 use crate::Failure;
 use crate::args::{OfficerCommand, TeamCommand};
-use crate::output::{print_json, table, tr};
+use crate::output::{parse_opt_date, print_json, table, tr};
 
 fn print_officers(officers: &[Officer], json: bool, lang: Lang) -> Result<(), Failure> {
     if json {
@@ -211,13 +211,58 @@ pub async fn team(
             let teams = service.list_teams(actor).await?;
             print_teams(&teams, json, lang)
         }
-        TeamCommand::Join { team, officer } => {
-            let view = service.join_team(actor, &team, &officer).await?;
+        TeamCommand::Show { team, as_of } => {
+            let day = parse_opt_date("--as-of", &as_of)?.unwrap_or_else(|| service.today());
+            let shown = service.team_on(actor, &team, day).await?;
+            print_team_on(&shown, json, lang)
+        }
+        TeamCommand::Join { team, officer, on } => {
+            let on = parse_opt_date("--on", &on)?;
+            let view = service.join_team(actor, &team, &officer, on).await?;
             print_teams(std::slice::from_ref(&view), json, lang)
         }
-        TeamCommand::Leave { team, officer } => {
-            let view = service.leave_team(actor, &team, &officer).await?;
+        TeamCommand::Leave { team, officer, on } => {
+            let on = parse_opt_date("--on", &on)?;
+            let view = service.leave_team(actor, &team, &officer, on).await?;
             print_teams(std::slice::from_ref(&view), json, lang)
         }
     }
+}
+
+/// Prints a team as it was on a day: a heading, then one row per member with their period.
+fn print_team_on(shown: &TeamOnDay, json: bool, lang: Lang) -> Result<(), Failure> {
+    if json {
+        return print_json(&TeamOnDayDto::new(shown));
+    }
+    let lead = shown
+        .lead
+        .as_ref()
+        .map(|o| format!("{} ({})", o.name, o.login.as_str()))
+        .unwrap_or_else(|| tr(lang, "无", "none").to_owned());
+    match lang {
+        Lang::Zh => println!("{}　{} 的成员（组长：{lead}）", shown.team.name, shown.day),
+        Lang::En => println!(
+            "{}: members on {} (lead: {lead})",
+            shown.team.name, shown.day
+        ),
+    }
+    let mut t = table(
+        lang,
+        &[
+            ("登录名", "login"),
+            ("姓名", "name"),
+            ("加入日期", "joined on"),
+            ("退出日期", "left on"),
+        ],
+    );
+    for m in &shown.members {
+        t.add_row(vec![
+            m.officer.login.as_str().to_owned(),
+            m.officer.name.clone(),
+            m.joined_on.to_string(),
+            m.left_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]);
+    }
+    println!("{t}");
+    Ok(())
 }

@@ -209,6 +209,65 @@ fn officers_and_teams_and_acting_as_someone() {
     let teams: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(teams[0]["members"], serde_json::json!(["wang"]));
 
+    // Membership is dated: li back on the team from 5 January (li's same-day join and leave
+    // above undid each other); a leave before that day is refused naming it and the flag; the
+    // team as it was on a day.
+    let out = peiyu(
+        dir.path(),
+        &[
+            "team",
+            "add-member",
+            "企业培育工作专班",
+            "li",
+            "--on",
+            "2026-01-05",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = peiyu(
+        dir.path(),
+        &[
+            "team",
+            "leave",
+            "企业培育工作专班",
+            "li",
+            "--on",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("--on") && err.contains("2026-01-05"), "{err}");
+    let out = peiyu(
+        dir.path(),
+        &[
+            "--json",
+            "team",
+            "show",
+            "企业培育工作专班",
+            "--as-of",
+            "2026-02-01",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["day"], "2026-02-01");
+    assert_eq!(
+        shown["members"],
+        serde_json::json!([{"login": "li", "name": "李明", "joined_on": "2026-01-05", "left_on": null}])
+    );
+    let out = peiyu(
+        dir.path(),
+        &["team", "show", "企业培育工作专班", "--as-of", "2026-01-04"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2026-01-04 的成员"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("李明"), "{}", stdout(&out));
+
     // An officer may not add officers; an unknown --as is bad input.
     let out = peiyu(
         dir.path(),

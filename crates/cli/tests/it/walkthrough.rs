@@ -118,6 +118,14 @@ fn with_the_cli(db: &str) {
             "2023-01-10",
         ],
     );
+    // Filtered by stage, the list says each firm's stage and track.
+    let out = step(db, true, &["enterprise", "list", "--stage", "cultivating"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("阶段") && listed.contains("培育中"),
+        "{listed}"
+    );
+    assert!(listed.contains("华为"), "{listed}");
     step(
         db,
         false,

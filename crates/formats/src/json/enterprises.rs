@@ -35,6 +35,23 @@ pub struct EnterpriseDto {
     pub archived: bool,
     /// The record's version.
     pub version: i64,
+    /// In a list filtered by stage (`?stage=`): the cultivation at that stage; absent
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<AtStageDto>,
+}
+
+/// The cultivation that put an enterprise in a list filtered by stage.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AtStageDto {
+    /// The track's key (`industrial`).
+    pub track: String,
+    /// The track's name in the request's language.
+    pub track_label: String,
+    /// The stage's key (`cultivating`).
+    pub stage: String,
+    /// The stage's name in the request's language.
+    pub stage_label: String,
 }
 
 impl EnterpriseDto {
@@ -53,12 +70,21 @@ impl EnterpriseDto {
             responsible: responsible.map(OfficerRef::from),
             archived: e.archived,
             version,
+            stage: None,
         }
     }
 
-    /// The wire form of a listed enterprise.
+    /// The wire form of a listed enterprise (with its stage, in a list filtered by stage).
     pub fn from_view(v: &EnterpriseView, lang: Lang) -> Self {
-        EnterpriseDto::new(&v.enterprise, v.version, v.responsible.as_ref(), lang)
+        EnterpriseDto {
+            stage: v.at_stage.as_ref().map(|a| AtStageDto {
+                track: a.track.clone(),
+                track_label: a.track_label.get(lang).to_owned(),
+                stage: a.stage.clone(),
+                stage_label: a.stage_label.get(lang).to_owned(),
+            }),
+            ..EnterpriseDto::new(&v.enterprise, v.version, v.responsible.as_ref(), lang)
+        }
     }
 }
 

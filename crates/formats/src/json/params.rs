@@ -38,6 +38,14 @@ pub struct AsOfParams {
     pub from_log: Option<bool>,
 }
 
+/// `GET /teams/{team}`: the day to show the team's members on.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TeamParams {
+    /// The day (YYYY-MM-DD; default today): the members the team had that day.
+    pub as_of: Option<NaiveDate>,
+}
+
 /// `GET /enterprises/{key}/metrics`: the months to list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

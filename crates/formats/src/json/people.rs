@@ -1,7 +1,7 @@
 //! Officers and teams.
 
 use peiyu_domain::{Lang, Officer};
-use peiyu_service::TeamView;
+use peiyu_service::{TeamOnDay, TeamView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -79,5 +79,56 @@ impl TeamDto {
     /// The wire form of a list of teams.
     pub fn list(teams: &[TeamView]) -> Vec<Self> {
         teams.iter().map(TeamDto::new).collect()
+    }
+}
+
+/// One member of a team on a day, with the period that day falls in.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MemberDto {
+    /// The officer's login.
+    pub login: String,
+    /// The officer's name.
+    pub name: String,
+    /// The first day of their period on the team (YYYY-MM-DD).
+    pub joined_on: chrono::NaiveDate,
+    /// The day they left, if that period has ended since.
+    pub left_on: Option<chrono::NaiveDate>,
+}
+
+/// A team as it was on a day (`team show --as-of`, `GET /teams/{team}?as_of=`): its lead and
+/// the members it had that day.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TeamOnDayDto {
+    /// The team's name.
+    pub name: String,
+    /// The day (YYYY-MM-DD).
+    pub day: chrono::NaiveDate,
+    /// The lead's login.
+    pub lead: Option<String>,
+    /// The lead's name.
+    pub lead_name: Option<String>,
+    /// Its members that day, in the order they joined.
+    pub members: Vec<MemberDto>,
+}
+
+impl TeamOnDayDto {
+    /// The wire form of a team on a day.
+    pub fn new(t: &TeamOnDay) -> Self {
+        TeamOnDayDto {
+            name: t.team.name.clone(),
+            day: t.day,
+            lead: t.lead.as_ref().map(|o| o.login.as_str().to_owned()),
+            lead_name: t.lead.as_ref().map(|o| o.name.clone()),
+            members: t
+                .members
+                .iter()
+                .map(|m| MemberDto {
+                    login: m.officer.login.as_str().to_owned(),
+                    name: m.officer.name.clone(),
+                    joined_on: m.joined_on,
+                    left_on: m.left_on,
+                })
+                .collect(),
+        }
     }
 }

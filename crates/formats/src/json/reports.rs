@@ -59,14 +59,46 @@ pub struct FunnelStageDto {
 /// Progress by one key (a batch, a town, a sector).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BreakdownDto {
-    /// The key.
+    /// The key (as the report counts: `第1批 …`, a town, a sector's Chinese name).
     pub key: String,
+    /// The key in the request's language (`第一批（…）` / `batch 1 (…)`, `未列入` / `not on the
+    /// list`, a sector's name; a town as it is).
+    pub label: String,
     /// Newly registered.
     pub newly_registered: usize,
     /// In cultivation.
     pub in_cultivation: usize,
     /// Output value of the newly registered, yuan.
     pub output_value: i64,
+}
+
+/// What a breakdown is by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum By {
+    Batch,
+    Town,
+    Sector,
+}
+
+/// A breakdown's key in words in `lang`: a batch (`第2批 …`) by its full label, `未列入` as
+/// "not on the list", a sector by its name; a town, or a key not understood, as it is.
+fn breakdown_label(by: By, key: &str, lang: Lang) -> String {
+    let understood = match by {
+        By::Batch if key == "未列入" => {
+            Some(crate::tr(lang, "未列入", "not on the list").to_owned())
+        }
+        By::Batch => key
+            .strip_prefix('第')
+            .and_then(|rest| rest.split('批').next())
+            .and_then(|n| n.parse::<u8>().ok())
+            .and_then(|n| peiyu_domain::Batch::new(n).ok())
+            .map(|b| b.full_label(lang)),
+        By::Sector => peiyu_domain::Sector::parse(key)
+            .ok()
+            .map(|s| s.label(lang).to_owned()),
+        By::Town => None,
+    };
+    understood.unwrap_or_else(|| key.to_owned())
 }
 
 /// Overdue open tasks of one officer.
@@ -140,10 +172,11 @@ impl ProgressDto {
                 })
                 .collect()
         };
-        let breakdown = |list: &[peiyu_service::Breakdown]| {
+        let breakdown = |list: &[peiyu_service::Breakdown], by: By| {
             list.iter()
                 .map(|b| BreakdownDto {
                     key: b.key.clone(),
+                    label: breakdown_label(by, &b.key, lang),
                     newly_registered: b.newly_registered,
                     in_cultivation: b.in_cultivation,
                     output_value: b.output_value.amount(),
@@ -181,9 +214,9 @@ impl ProgressDto {
                         .collect(),
                 })
                 .collect(),
-            by_batch: breakdown(&r.by_batch),
-            by_town: breakdown(&r.by_town),
-            by_sector: breakdown(&r.by_sector),
+            by_batch: breakdown(&r.by_batch, By::Batch),
+            by_town: breakdown(&r.by_town, By::Town),
+            by_sector: breakdown(&r.by_sector, By::Sector),
             overdue_by_officer: r
                 .overdue_by_officer
                 .iter()

@@ -40,6 +40,19 @@ pub struct JoinTeamRequest {
     /// The officer's login.
     #[schema(example = "lan.xm")]
     pub login: String,
+    /// The first day they are on the team (default today; not after today).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+}
+
+/// `POST /teams/{team}/members/{login}/leave`: an officer leaving a team.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveTeamRequest {
+    /// The day they leave: no longer on the team from that day (default today; not after
+    /// today, not before they joined).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
 }
 
 /// `POST /enterprises`: a firm to put on the county's books.

@@ -42,7 +42,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::lang::ApiLang;
 use crate::views::{ListAsk, file_response, list_format, list_response, rendering_failed};
 use peiyu_formats::json::*;
-use peiyu_formats::lists;
+use peiyu_formats::lists::{self, ListFile};
 use peiyu_formats::tr;
 use peiyu_formats::weekly::Format;
 
@@ -515,7 +515,8 @@ pub async fn list_enterprises(
     ApiQuery(q): ApiQuery<EnterpriseQuery>,
     ask: ListAsk,
 ) -> ApiResult<Response> {
-    let format = ask.format(&lists::ENTERPRISES)?;
+    let layout = ListFile::enterprises(q.stage.is_some());
+    let format = ask.format(layout)?;
     let sector = q
         .sector
         .as_deref()
@@ -557,7 +558,7 @@ pub async fn list_enterprises(
         body,
         (&ask.page, &ask.uri),
         |e: &EnterpriseDto| e.id.to_string(),
-        (&lists::ENTERPRISES, format),
+        (layout, format),
         (title, "enterprises"),
         lang,
     )

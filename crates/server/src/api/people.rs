@@ -1,5 +1,5 @@
-//! Officers and teams: adding them, and joining a team. Each write answers as `peiyu officer
-//! add`, `team add` and `team join` do, through the same use cases, and honours
+//! Officers and teams: adding them, and joining and leaving a team. Each write answers as
+//! `peiyu officer add`, `team add`, `team join` and `team leave` do, through the same use cases, and honours
 //! `Idempotency-Key`.
 
 use axum::extract::Path;
@@ -7,7 +7,8 @@ use axum::extract::Path;
 use axum::response::Response;
 use peiyu_domain::{Login, Role};
 use peiyu_formats::json::{
-    JoinTeamRequest, NewOfficerRequest, NewTeamRequest, OfficerDto, Problem, TeamDto,
+    JoinTeamRequest, LeaveTeamRequest, NewOfficerRequest, NewTeamRequest, OfficerDto, Problem,
+    TeamDto,
 };
 use peiyu_service::{NewOfficer, StoredAnswer, TeamView};
 
@@ -112,12 +113,58 @@ pub async fn join_team(
     let request: JoinTeamRequest = parse_json(&sent.headers, &sent.body, false)?;
     let write = sent.with_params(&["team"]);
     let service = &state.service;
-    let login = request.login.trim();
+    let (login, on) = (request.login.trim(), request.on);
     match write.keyed("team.join", team_answer(200))? {
-        Keyed::Plain(render) => write.plain(&render, service.join_team(&actor, &team, login).await),
+        Keyed::Plain(render) => {
+            write.plain(&render, service.join_team(&actor, &team, login, on).await)
+        }
         Keyed::Once(once) => write.once(
             &once,
-            service.join_team_once(&actor, &team, login, &once).await,
+            service
+                .join_team_once(&actor, &team, login, on, &once)
+                .await,
+        ),
+    }
+}
+
+/// Takes an officer off a team from a day (an admin, or the team's lead; the lead stays):
+/// `peiyu team leave`.
+#[utoipa::path(
+    post, path = "/api/v1/teams/{team}/members/{login}/leave", tag = "people",
+    params(
+        ("team" = String, Path, description = "The team's name"),
+        ("login" = String, Path, description = "The officer's login"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (1–64 visible ASCII characters, kept 24 h): a repeat of the same request gets the first answer back verbatim"),
+    ),
+    request_body = LeaveTeamRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The team with its members now; a replay carries Idempotent-Replayed: true", body = TeamDto),
+        (status = 401, description = "No valid token", body = Problem),
+        (status = 403, description = "Only an admin or the team's lead", body = Problem),
+        (status = 404, description = "No such team", body = Problem),
+        (status = 422, description = "No such officer, not on the team, the team's lead, a day before they joined or after today, or the Idempotency-Key was used for another request", body = Problem),
+    )
+)]
+pub async fn leave_team(
+    state: AppState,
+    Authed(actor): Authed,
+    Path((team, login)): Path<(String, String)>,
+    sent: Sent,
+) -> ApiResult<Response> {
+    let request: LeaveTeamRequest = parse_json(&sent.headers, &sent.body, true)?;
+    let write = sent.with_params(&["team", "login"]);
+    let service = &state.service;
+    let on = request.on;
+    match write.keyed("team.leave", team_answer(200))? {
+        Keyed::Plain(render) => {
+            write.plain(&render, service.leave_team(&actor, &team, &login, on).await)
+        }
+        Keyed::Once(once) => write.once(
+            &once,
+            service
+                .leave_team_once(&actor, &team, &login, on, &once)
+                .await,
         ),
     }
 }

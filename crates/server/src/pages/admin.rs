@@ -141,7 +141,7 @@ async fn render(
         )
         .field(
             FormField::new("team", "select", tr(lang, "专班", "Team"))
-                .choices(team_names, &first_team),
+                .choices(team_names.clone(), &first_team),
         )
         .field(
             FormField::new("officer", "select", tr(lang, "干部", "Officer"))
@@ -151,6 +151,18 @@ async fn render(
                     "换专班：先移出原专班，再加入新专班。组长不能移出自己带的专班。",
                     "To change teams, take the officer off one and put them in the other. A lead stays on the team they lead.",
                 )),
+        )
+        .field(
+            FormField::new(
+                "on",
+                "date",
+                tr(lang, "加入或移出日期（默认今天）", "Joins or leaves on (default today)"),
+            )
+            .hint(tr(
+                lang,
+                "移出当天起不再是成员；补录以前的调整时填写当时的日期。",
+                "No longer a member from the day they leave; to record an earlier change, give its day.",
+            )),
         )
         .intent("join", tr(lang, "加入", "Join"), "")
         .intent("leave", tr(lang, "移出", "Take off"), "secondary")
@@ -282,6 +294,25 @@ async fn render(
         // A lead changes their team's members and hands over tasks; the rest is an admin's.
         actions.retain(|form| matches!(form.id.as_str(), "team" | "transfer"));
     }
+    let asked = members_asked(uri);
+    actions.push(
+        ActionForm::search("members-on", "/admin".to_owned(), lang)
+            .field(
+                FormField::new("team", "select", tr(lang, "专班", "Team"))
+                    .choices(team_names.clone(), &first_team),
+            )
+            .field(FormField::new(
+                "as_of",
+                "date",
+                tr(lang, "某日的成员（默认今天）", "Members on (default today)"),
+            ))
+            .button(tr(lang, "查看成员", "Show members"))
+            .values(&asked),
+    );
+    let members_section = match asked.get("team").filter(|t| !t.is_empty()) {
+        Some(team) => Some(members_on(service, user, lang, team, asked.get("as_of")).await),
+        None => None,
+    };
     let teams_rows = teams
         .iter()
         .map(|t| {
@@ -345,7 +376,10 @@ async fn render(
                     rows: teams_rows,
                 }],
             },
-        ],
+        ]
+        .into_iter()
+        .chain(members_section)
+        .collect(),
         footer: footer(service, lang),
         flash,
         extra_html: None,
@@ -354,11 +388,96 @@ async fn render(
     html(status, page.render())
 }
 
+/// What the 专班成员（按日期） form asked (`?team=&as_of=`), as typed.
+fn members_asked(uri: &Uri) -> BTreeMap<String, String> {
+    axum::extract::Query::<BTreeMap<String, String>>::try_from_uri(uri)
+        .map(|q| q.0)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k == "team" || k == "as_of")
+        .collect()
+}
+
+/// The members `team` had on the day typed (today when none): a section of the page, or one
+/// that says what is wrong (a day not like 2023-07-03, no such team).
+async fn members_on(
+    service: &peiyu_service::Service,
+    user: &Officer,
+    lang: Lang,
+    team: &str,
+    as_of: Option<&String>,
+) -> Section {
+    let refused = |note: String| Section {
+        heading: tr(lang, "专班成员（按日期）", "Team members on a day").to_owned(),
+        alert: true,
+        note: Some(note),
+        empty: String::new(),
+        tables: Vec::new(),
+    };
+    let day = match as_of.map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        None => service.today(),
+        Some(typed) => match peiyu_domain::parse_day(typed) {
+            Ok(day) => day,
+            Err(_) => {
+                return refused(format!(
+                    "{}: {typed}",
+                    tr(lang, "日期应形如 2023-07-03", "a date like 2023-07-03")
+                ));
+            }
+        },
+    };
+    let shown = match service.team_on(user, team, day).await {
+        Ok(shown) => shown,
+        Err(e) => {
+            return refused(
+                peiyu_domain::Localize::localize(&e, lang)
+                    .get(lang)
+                    .to_owned(),
+            );
+        }
+    };
+    let rows = shown
+        .members
+        .iter()
+        .map(|m| {
+            Row::new(vec![
+                Cell::text(&m.officer.name),
+                Cell::text(m.officer.login.as_str()),
+                Cell::date(m.joined_on),
+                m.left_on.map(Cell::date).unwrap_or_else(|| Cell::text("")),
+            ])
+        })
+        .collect();
+    Section {
+        heading: match lang {
+            Lang::Zh => format!("「{}」{} 的成员", shown.team.name, shown.day),
+            Lang::En => format!("Members of \"{}\" on {}", shown.team.name, shown.day),
+        },
+        alert: false,
+        note: None,
+        empty: tr(lang, "当日无成员", "No members that day").to_owned(),
+        tables: vec![Table {
+            caption: None,
+            headers: [
+                tr(lang, "姓名", "Name"),
+                tr(lang, "登录名", "Login"),
+                tr(lang, "加入日期", "Joined on"),
+                tr(lang, "退出日期", "Left on"),
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+            rows,
+        }],
+    }
+}
+
 /// The service field each admin form names, by form field.
 fn fields() -> Vec<(Field, &'static str)> {
     vec![
         (Field::Name, "name"),
         (Field::Officer, "officer"),
+        (Field::On, "on"),
         (Field::From, "from"),
         (Field::To, "to"),
         (Field::Reason, "reason"),
@@ -432,6 +551,19 @@ pub(super) async fn admin_action(
         },
         "team" => {
             let (team, officer) = (text(&typed, "team"), text(&typed, "officer"));
+            let on = match text(&typed, "on") {
+                "" => None,
+                day => match peiyu_domain::parse_day(day) {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        let outcome = Outcome::new(form, &typed).field_error(
+                            "on",
+                            tr(lang, "日期应形如 2023-07-03", "a date like 2023-07-03"),
+                        );
+                        return render(&state, &user, lang, &uri, None, Some(outcome)).await;
+                    }
+                },
+            };
             let once = super::forms::once(
                 &typed,
                 if leave { "team.leave" } else { "team.join" },
@@ -440,9 +572,13 @@ pub(super) async fn admin_action(
                 location.clone(),
             );
             let answer = if leave {
-                service.leave_team_once(&user, team, officer, &once).await
+                service
+                    .leave_team_once(&user, team, officer, on, &once)
+                    .await
             } else {
-                service.join_team_once(&user, team, officer, &once).await
+                service
+                    .join_team_once(&user, team, officer, on, &once)
+                    .await
             };
             return match answer {
                 Ok(answer) => super::forms::answered(&once, answer),

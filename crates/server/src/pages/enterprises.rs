@@ -793,6 +793,8 @@ async fn search(
         return xlsx_response(&sheet, "enterprises");
     }
     let total = found.len();
+    // A list filtered by stage says each firm's stage and track.
+    let by_stage = found.iter().any(|v| v.at_stage.is_some());
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page_no = get("page").parse::<usize>().unwrap_or(1).clamp(1, pages);
     let link = |extra: (&str, String)| {
@@ -835,9 +837,18 @@ async fn search(
         .take(PAGE_SIZE)
         .map(|v| {
             let e = &v.enterprise;
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::link(&e.name, enterprise_href(e.uscc.as_str(), lang)),
                 Cell::text(e.uscc.as_str()).class("id"),
+            ];
+            if by_stage {
+                let shown = |label: &dyn Fn(&peiyu_service::AtStage) -> String| {
+                    Cell::text(v.at_stage.as_ref().map(label).unwrap_or_default())
+                };
+                cells.push(shown(&|a| a.stage_label.get(lang).to_owned()));
+                cells.push(shown(&|a| a.track_label.get(lang).to_owned()));
+            }
+            cells.extend([
                 Cell::text(&e.town),
                 Cell::text(e.sector.label(lang)),
                 Cell::text(
@@ -852,7 +863,8 @@ async fn search(
                         .map(|o| o.name.clone())
                         .unwrap_or_default(),
                 ),
-            ])
+            ]);
+            Row::new(cells)
         })
         .collect();
     let title = tr(lang, "企业名单", "Enterprises");
@@ -876,12 +888,20 @@ async fn search(
                 headers: [
                     tr(lang, "企业", "Enterprise"),
                     tr(lang, "统一社会信用代码", "USCC"),
+                ]
+                .into_iter()
+                .chain(
+                    by_stage
+                        .then_some([tr(lang, "阶段", "Stage"), tr(lang, "流程", "Track")])
+                        .into_iter()
+                        .flatten(),
+                )
+                .chain([
                     tr(lang, "乡镇", "Town"),
                     tr(lang, "行业", "Sector"),
                     tr(lang, "批次", "Batch"),
                     tr(lang, "负责干部", "Officer"),
-                ]
-                .into_iter()
+                ])
                 .map(str::to_owned)
                 .collect(),
                 rows,

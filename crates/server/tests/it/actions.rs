@@ -212,7 +212,7 @@ async fn a_transfer_with_a_stale_version_says_someone_changed_it_first() {
         .unwrap();
     for login in ["li", "zhao"] {
         w.service
-            .join_team(&w.admin, "企业培育工作专班", login)
+            .join_team(&w.admin, "企业培育工作专班", login, None)
             .await
             .unwrap();
     }
@@ -980,6 +980,33 @@ async fn an_admin_changes_a_role_and_a_team_and_deactivates_an_officer_each_once
     assert_eq!(r2.status, 422, "{}", r2.body);
     assert!(r2.body.contains("id=\"team-officer-error\""), "{}", r2.body);
 
+    // A dated join; a leave before it is refused beside the day; the page shows the team's
+    // members on a day.
+    let dated = join
+        .replace(&key, "dated-key")
+        .replace("intent=join", "on=2023-01-02&intent=join");
+    assert_eq!(send("/admin/team", dated).await.status, 303);
+    let early = leave
+        .replace("leave-key", "early-key")
+        .replace("intent=leave", "on=2023-01-01&intent=leave");
+    let r2 = send("/admin/team", early).await;
+    assert_eq!(r2.status, 422, "{}", r2.body);
+    assert!(r2.body.contains("id=\"team-on-error\""), "{}", r2.body);
+    assert!(r2.body.contains("2023-01-02"), "{}", r2.body);
+    let team = "%E4%BC%81%E4%B8%9A%E5%9F%B9%E8%82%B2%E5%B7%A5%E4%BD%9C%E4%B8%93%E7%8F%AD";
+    let on_day = async |day: &str| {
+        get(w.addr, &format!("/admin?team={team}&as_of={day}"))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .body
+    };
+    let page = on_day("2023-01-05").await;
+    assert!(page.contains("2023-01-05 的成员"), "{page}");
+    assert!(page.contains("赵") && page.contains("2023-01-02"), "{page}");
+    assert!(on_day("2023-01-01").await.contains("当日无成员"));
+    assert!(on_day("2023-13-01").await.contains("日期应形如 2023-07-03"));
+
     // Wang deactivated, his work to zhao: once, in one unit of work.
     let key = hidden(&r.body, "/admin/deactivate", "key");
     let form = format!(
@@ -1008,7 +1035,7 @@ async fn an_admin_changes_a_role_and_a_team_and_deactivates_an_officer_each_once
         .unwrap();
     for (action, n) in [
         ("officer.role", 1),
-        ("team.join", 1),
+        ("team.join", 2),
         ("team.leave", 1),
         ("officer.deactivate", 1),
     ] {
@@ -1083,6 +1110,10 @@ async fn enterprises_are_found_by_stage_on_the_page_and_the_api() {
     let body = page("/enterprises?stage=industrial%3Acandidate").await;
     assert!(body.contains("柳州精密机械有限公司"), "{body}");
     assert!(body.contains("找到 1 家"), "{body}");
+    // Filtered by stage, each firm says its stage and track, in words.
+    assert!(body.contains("<th>阶段</th><th>流程</th>"), "{body}");
+    assert!(body.contains("data-label=\"阶段\">候选</td>"), "{body}");
+    assert!(!page("/enterprises").await.contains("<th>阶段</th>"));
     let body = page("/enterprises?stage=industrial%3Acultivating").await;
     assert!(body.contains("找到 0 家"), "{body}");
     // A stage the track does not have: beside the field, nothing found.
@@ -1100,6 +1131,26 @@ async fn enterprises_are_found_by_stage_on_the_page_and_the_api() {
     let r = api("stage=candidate&track=industrial").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("柳州精密机械有限公司"), "{}", r.body);
+    let listed: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(listed[0]["stage"]["stage"], "candidate", "{}", r.body);
+    assert_eq!(listed[0]["stage"]["stage_label"], "候选", "{}", r.body);
+    assert_eq!(listed[0]["stage"]["track"], "industrial", "{}", r.body);
+    // Every file of the list carries the two columns; the unfiltered list has neither.
+    for format in ["csv", "md", "html"] {
+        let r = api(&format!("stage=candidate&track=industrial&format={format}")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body.contains("阶段") && r.body.contains("候选"),
+            "{format}: {}",
+            r.body
+        );
+        let all = api(&format!("format={format}")).await;
+        assert!(!all.body.contains("阶段"), "{format}: {}", all.body);
+    }
+    let r = api("stage=candidate").await;
+    assert!(!r.body.contains("\"stage\":null"), "{}", r.body);
+    let r = api("").await;
+    assert!(!r.body.contains("\"stage\""), "{}", r.body);
     let r = api("stage=registered&track=commerce").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body.trim(), "[]");

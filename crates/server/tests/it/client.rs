@@ -48,6 +48,38 @@ impl Reply {
             .to_owned()
     }
 
+    /// Fails, showing the body, unless this is a problem of `status` and `kind`
+    /// (`forbidden`, `conflict`, `invalid`, …).
+    pub fn assert_kind(&self, status: u16, kind: &str) {
+        assert_eq!(
+            (self.status, self.kind()),
+            (status, kind.to_owned()),
+            "{}",
+            self.body
+        );
+    }
+
+    /// Fails, showing the body, unless this is a 409 saying the current `ETag` is `etag`.
+    pub fn assert_stale(&self, etag: &str) {
+        assert_eq!(
+            (self.status, self.problem()["current_etag"].clone()),
+            (409, serde_json::json!(etag)),
+            "{}",
+            self.body
+        );
+    }
+
+    /// Fails, showing the body, unless this is a problem of `status` whose first input at
+    /// fault is `field` (a JSON pointer, a parameter or a header).
+    pub fn assert_field(&self, status: u16, field: &str) {
+        assert_eq!(
+            (self.status, self.field()),
+            (status, field.to_owned()),
+            "{}",
+            self.body
+        );
+    }
+
     /// The name of the problem's first input at fault: its pointer, parameter or header.
     pub fn field(&self) -> String {
         let problem = self.problem();

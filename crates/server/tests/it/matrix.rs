@@ -24,6 +24,7 @@ const WHO: [&str; 8] = [
 
 /// `(method, path, the status for each of WHO)`. `{e}` is the factory of the officer `wang`,
 /// `{t}` one of wang's open tasks, `{team}` the team 专班 that the lead leads and wang is in,
+/// `{m}` the officer the column put on it (the leader qian; the admin's own matrix4) to take off,
 /// `{mine}` an enterprise of wang's made for the asker alone
 /// (one per column, on the industrial track) and `{mt}` wang's task about it, `{y}` a year of
 /// the column's own (2030 + column) and `{wt}` a token of wang's made for the column, so that
@@ -149,6 +150,11 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
     ),
     (
         "GET",
+        "/api/v1/teams/{team}",
+        [200, 200, 200, 200, 200, 401, 401, 401],
+    ),
+    (
+        "GET",
         "/api/v1/tracks",
         [200, 200, 200, 200, 200, 401, 401, 401],
     ),
@@ -230,6 +236,11 @@ const MATRIX: &[(&str, &str, [u16; 8])] = &[
     (
         "POST",
         "/api/v1/teams/{team}/members",
+        [403, 403, 200, 403, 200, 401, 401, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/teams/{team}/members/{m}/leave",
         [403, 403, 200, 403, 200, 401, 401, 401],
     ),
     (
@@ -390,6 +401,8 @@ fn body(row: &str, i: usize, mine: &str) -> serde_json::Value {
         json!({ "year": 2023, "metric": "new_above_scale", "value": 10 + i })
     } else if path.ends_with("/tokens") {
         json!({ "name": format!("矩阵{i}") })
+    } else if path.ends_with("/leave") {
+        json!({ "on": "2023-06-30" })
     } else if path.ends_with("/publish")
         || path.ends_with("/revoke")
         || path.ends_with("/done")
@@ -480,7 +493,7 @@ async fn tokens(w: &World) -> Tokens {
     let lead = add("zhao", "赵组长", Role::Lead).await;
     let leader = add("qian", "钱局长", Role::Leader).await;
     s.add_team(&w.admin, "专班", Some("zhao")).await.unwrap();
-    s.join_team(&w.admin, "专班", "wang").await.unwrap();
+    s.join_team(&w.admin, "专班", "wang", None).await.unwrap();
     let token = |o: peiyu_domain::Officer, expires| async move {
         s.create_token(&w.admin, Some(o.login.as_str()), "matrix", expires)
             .await
@@ -636,6 +649,7 @@ async fn every_role_gets_the_status_the_matrix_says_on_every_endpoint() {
                 .replace("{mine}", &mine[i])
                 .replace("{mt}", &mine_tasks[i])
                 .replace("{team}", "%E4%B8%93%E7%8F%AD")
+                .replace("{m}", if i == 4 { "matrix4" } else { "qian" })
                 .replace("{y}", &(2030 + i).to_string())
                 .replace("{wt}", &wang_tokens[i]);
             let mut request = match *method {

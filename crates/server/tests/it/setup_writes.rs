@@ -50,36 +50,21 @@ async fn a_lead_hands_every_open_task_of_an_officer_to_another_once_per_key() {
     let body = json!({"from": "wang", "to": "li", "reason": "岗位调整"});
     // An officer may not; a missing reason and an unknown officer are named.
     let r = transfer(&w.wang_token, "bulk-0", body.clone()).await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (403, "forbidden".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(403, "forbidden");
     let r = transfer(
         &w.admin_token,
         "bulk-1",
         json!({"from": "wang", "to": "li", "reason": " "}),
     )
     .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/reason".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/reason");
     let r = transfer(
         &w.admin_token,
         "bulk-2",
         json!({"from": "nobody", "to": "li", "reason": "x"}),
     )
     .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/from".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/from");
     assert_eq!(open_of("li").await, 0);
 
     let first = transfer(&w.admin_token, "bulk-3", body.clone()).await;
@@ -121,12 +106,7 @@ async fn a_task_is_done_only_at_the_version_read_when_if_match_says_so() {
         .json(json!({"note": "已核实"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (409, "conflict".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(409, "conflict");
     assert_eq!(r.problem()["current_etag"], "\"1\"");
     let r = get(w.addr, &format!("/api/v1/tasks/{id}"))
         .bearer(&w.wang_token)
@@ -188,12 +168,7 @@ async fn a_list_is_copied_published_and_suggestions_are_taken_onto_it() {
     );
     assert_eq!(again.body, first.body);
     let r = copy(&w.admin_token, "copy-2").await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (422, "invalid".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(422, "invalid");
 
     // Publishing needs the list's ETag.
     let list = get(w.addr, "/api/v1/batches/2023")
@@ -203,23 +178,13 @@ async fn a_list_is_copied_published_and_suggestions_are_taken_onto_it() {
     let tag = list.header("etag").unwrap().to_owned();
     let publish = "/api/v1/batches/2023/publish";
     let r = post(w.addr, publish).bearer(&w.admin_token).send().await;
-    assert_eq!(
-        (r.status, r.field()),
-        (428, "If-Match".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(428, "If-Match");
     let r = post(w.addr, publish)
         .bearer(&w.admin_token)
         .header("If-Match", "\"99\"")
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.problem()["current_etag"].clone()),
-        (409, json!(tag)),
-        "{}",
-        r.body
-    );
+    r.assert_stale(&tag);
     let r = post(w.addr, publish)
         .bearer(&w.admin_token)
         .header("If-Match", &tag)
@@ -233,12 +198,7 @@ async fn a_list_is_copied_published_and_suggestions_are_taken_onto_it() {
         .header("If-Match", "*")
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (422, "invalid".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(422, "invalid");
 
     // Suggestions: one enterprise or all, never both or neither.
     let accept = "/api/v1/batches/2023/suggestions/accept";
@@ -247,12 +207,7 @@ async fn a_list_is_copied_published_and_suggestions_are_taken_onto_it() {
         .json(json!({}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/enterprise".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/enterprise");
     let r = post(w.addr, accept)
         .bearer(&w.wang_token)
         .json(json!({"all": true}))
@@ -301,12 +256,7 @@ async fn a_list_is_copied_published_and_suggestions_are_taken_onto_it() {
         .json(json!({"enterprise": w.factory.uscc.as_str(), "batch": 1}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (422, "invalid".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(422, "invalid");
 }
 
 #[tokio::test]
@@ -320,12 +270,7 @@ async fn targets_are_set_by_leaders_and_admins_once_per_key() {
             .send()
     };
     let r = set(&w.wang_token, "target-0", 12).await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (403, "forbidden".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(403, "forbidden");
     let first = set(&w.admin_token, "target-1", 12).await;
     assert_eq!(first.status, 200, "{}", first.body);
     assert_eq!(
@@ -353,12 +298,7 @@ async fn targets_are_set_by_leaders_and_admins_once_per_key() {
         .json(json!({"year": 2023, "metric": "profit", "value": 1}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/metric".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/metric");
     let r = get(w.addr, "/api/v1/targets?year=2023")
         .bearer(&w.wang_token)
         .send()
@@ -420,12 +360,7 @@ async fn tracks_are_validated_and_loaded_and_a_case_migrated_at_its_version() {
         .json(json!({"text": "x"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (415, "Content-Type".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(415, "Content-Type");
 
     // Loading: admins only; the same text again changes nothing; a bad one names the body.
     let r = text("/api/v1/tracks", &w.wang_token, &industrial_v2())
@@ -476,12 +411,7 @@ async fn tracks_are_validated_and_loaded_and_a_case_migrated_at_its_version() {
         .json(json!({"reason": "流程修订"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (428, "If-Match".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(428, "If-Match");
     let r = post(w.addr, &migrate)
         .bearer(&w.wang_token)
         .header("If-Match", "*")
@@ -493,12 +423,7 @@ async fn tracks_are_validated_and_loaded_and_a_case_migrated_at_its_version() {
         .header("If-Match", "\"42\"")
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.problem()["current_etag"].clone()),
-        (409, json!(tag)),
-        "{}",
-        r.body
-    );
+    r.assert_stale(&tag);
     let r = post(w.addr, &migrate)
         .bearer(&w.admin_token)
         .header("If-Match", &tag)
@@ -520,12 +445,7 @@ async fn tracks_are_validated_and_loaded_and_a_case_migrated_at_its_version() {
         .header("If-Match", "*")
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "track".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "track");
 }
 
 #[tokio::test]
@@ -589,24 +509,14 @@ async fn a_token_is_created_with_its_secret_once_and_revoked() {
         json!({"name": "x", "officer": "nobody"}),
     )
     .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/officer".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/officer");
     let r = create(
         &w.admin_token,
         "token-4",
         json!({"name": "x", "expires": "2023-01-01"}),
     )
     .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/expires".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/expires");
 
     let id = first.json()["id"].as_str().unwrap().to_owned();
     let revoke = format!("/api/v1/tokens/{id}/revoke");

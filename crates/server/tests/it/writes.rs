@@ -35,12 +35,7 @@ async fn an_admin_adds_officers_and_teams_and_a_key_replays_the_answer() {
         .json(json!({"login": "li.na", "name": "李娜"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/login".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/login");
     let r = add(&w.wang_token, "officer-2").await;
     assert_eq!((r.status, r.kind()), (403, "forbidden".to_owned()));
     let r = post(w.addr, "/api/v1/officers")
@@ -48,12 +43,7 @@ async fn an_admin_adds_officers_and_teams_and_a_key_replays_the_answer() {
         .json(json!({"login": "Li Na!", "name": "李娜"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/login".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/login");
 
     let r = post(w.addr, "/api/v1/teams")
         .bearer(&w.admin_token)
@@ -68,12 +58,7 @@ async fn an_admin_adds_officers_and_teams_and_a_key_replays_the_answer() {
         .json(json!({"name": "另一个专班", "lead": "nobody"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/lead".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/lead");
     let path = "/api/v1/teams/企业培育工作专班/members".replace(
         "企业培育工作专班",
         "%E4%BC%81%E4%B8%9A%E5%9F%B9%E8%82%B2%E5%B7%A5%E4%BD%9C%E4%B8%93%E7%8F%AD",
@@ -117,12 +102,7 @@ async fn an_enterprise_is_added_changed_with_if_match_and_archived() {
         .json(json!({"uscc": bad, "name": "错码企业", "sector": "industry", "town": "石龙镇"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/uscc".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/uscc");
 
     let path = format!("/api/v1/enterprises/{code}");
     let r = get(w.addr, &path).bearer(&w.wang_token).send().await;
@@ -142,12 +122,7 @@ async fn an_enterprise_is_added_changed_with_if_match_and_archived() {
         (428, "precondition_required".to_owned())
     );
     let r = edit(Some("\"7\"")).await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (409, "conflict".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(409, "conflict");
     assert_eq!(r.problem()["current_etag"], "\"1\"");
     let r = edit(Some("\"1\"")).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -159,12 +134,7 @@ async fn an_enterprise_is_added_changed_with_if_match_and_archived() {
         .json(json!({"sector": "mining"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/sector".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/sector");
 
     let archive = format!("{path}/archive");
     let r = post(w.addr, &archive)
@@ -203,19 +173,9 @@ async fn figures_are_recorded_with_units_and_a_bad_one_is_named() {
     let r = get(w.addr, &path).bearer(&w.wang_token).send().await;
     assert!(r.body.contains("12000000"), "{}", r.body);
     let r = record(json!({"month": "2023-13", "revenue": "1万"})).await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/month".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/month");
     let r = record(json!({"month": "2023-02", "revenue": "很多"})).await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/revenue".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/revenue");
     let r = record(json!({"month": "2023-02"})).await;
     assert_eq!((r.status, r.field()), (422, String::new()), "{}", r.body);
 }
@@ -238,12 +198,7 @@ async fn the_list_is_kept_over_http_and_a_case_withdrawn() {
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.body, first.body);
     let r = assign("assign-2").await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/batch".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/batch");
     let r = post(w.addr, "/api/v1/batches/2023/entries")
         .bearer(&w.wang_token)
         .json(json!({"enterprise": w.factory.uscc.as_str(), "batch": 1, "reason": "x"}))
@@ -266,24 +221,14 @@ async fn the_list_is_kept_over_http_and_a_case_withdrawn() {
         .json(moved.clone())
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (428, "If-Match".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(428, "If-Match");
     let r = post(w.addr, &format!("{base}/move"))
         .bearer(&w.admin_token)
         .header("If-Match", "\"7\"")
         .json(moved.clone())
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (409, "conflict".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(409, "conflict");
     assert_eq!(r.problem()["current_etag"], "\"1\"");
     let r = post(w.addr, &format!("{base}/move"))
         .bearer(&w.admin_token)
@@ -333,24 +278,14 @@ async fn the_list_is_kept_over_http_and_a_case_withdrawn() {
         .json(json!({"reason": ""}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/reason".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/reason");
     let r = post(w.addr, &withdraw)
         .bearer(&w.wang_token)
         .header("If-Match", "\"9\"")
         .json(json!({"reason": "企业迁出"}))
         .send()
         .await;
-    assert_eq!(
-        (r.status, r.kind()),
-        (409, "conflict".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_kind(409, "conflict");
     assert_eq!(r.problem()["current_etag"], "\"1\"");
     let r = post(w.addr, &withdraw)
         .bearer(&w.wang_token)
@@ -383,12 +318,7 @@ async fn a_case_is_opened_once_per_key_and_tick_runs_for_an_admin() {
     assert_eq!(again.header("etag"), first.header("etag"));
     // Another key: already on the track.
     let r = open("open-2").await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/track".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/track");
 
     let r = post(w.addr, "/api/v1/tick")
         .bearer(&w.wang_token)
@@ -446,12 +376,7 @@ async fn a_task_is_cancelled_reopened_and_delegated_with_if_match_and_a_key() {
     let r: Reply = cancel(None, "c-0", json!({"reason": "企业已搬迁"})).await;
     assert_eq!(r.status, 428, "{}", r.body);
     let r = cancel(Some(&tag), "c-1", json!({"reason": " "})).await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/reason".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/reason");
     let r = cancel(Some("\"99\""), "c-2", json!({"reason": "企业已搬迁"})).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.problem()["current_etag"], tag.as_str());
@@ -514,12 +439,7 @@ async fn a_task_is_added_once_per_key_and_a_bad_due_is_named() {
             .send()
     };
     let r: Reply = add("t-1", "明天").await;
-    assert_eq!(
-        (r.status, r.field()),
-        (422, "/due".to_owned()),
-        "{}",
-        r.body
-    );
+    r.assert_field(422, "/due");
     let r = add("t-2", "5").await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.header("etag"), Some("\"1\""));
