@@ -22,6 +22,7 @@ mod m20261202_000001_idempotency;
 mod m20261202_000002_accounts;
 mod m20261207_000020_evidence_files;
 mod m20261207_000040_task_notes;
+mod m20261207_000080_read_indexes;
 
 /// The ordered list of peiyu's migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_accounts::Migration),
             Box::new(m20261207_000020_evidence_files::Migration),
             Box::new(m20261207_000040_task_notes::Migration),
+            Box::new(m20261207_000080_read_indexes::Migration),
         ]
     }
 }

@@ -1,5 +1,7 @@
 //! Tasks: recording and reading officers' work.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
 use peiyu_domain::{
@@ -7,6 +9,7 @@ use peiyu_domain::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -406,4 +409,141 @@ pub async fn list_tasks(
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// The days a week's list shows tasks from: open tasks due on or before `open_due_by` (overdue,
+/// this week and next week) and done tasks completed within `[done_from, done_to]` (last week).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListWindow {
+    /// The last due date of an open task the list can show.
+    pub open_due_by: NaiveDate,
+    /// The first completion day of a done task the list can show.
+    pub done_from: NaiveDate,
+    /// The last completion day of a done task the list can show.
+    pub done_to: NaiveDate,
+}
+
+/// The tasks a week's list can show (see [`ListWindow`]), of these officers (assigned or
+/// delegated to one of them) or, for `None`, of everyone; each task once, by due date then id.
+///
+/// Every query is one index range: `(assignee_id | delegate_id, status, due_on | completed_on)`
+/// for officers (in chunks of [`crate::IN_CHUNK`]), `(status, due_on | completed_on)` for
+/// everyone. So the cost follows the list, not the table.
+pub async fn tasks_in_window(
+    conn: &impl ConnectionTrait,
+    officers: Option<&[OfficerId]>,
+    window: ListWindow,
+) -> StorageResult<Vec<Task>> {
+    let open = Condition::all()
+        .add(tasks::Column::Status.eq(TaskStatus::Open.key()))
+        .add(tasks::Column::DueOn.lte(window.open_due_by));
+    let done = Condition::all()
+        .add(tasks::Column::Status.eq(TaskStatus::Done.key()))
+        .add(tasks::Column::CompletedOn.gte(window.done_from))
+        .add(tasks::Column::CompletedOn.lte(window.done_to));
+    let mut conditions = Vec::new();
+    match officers {
+        None => {
+            conditions.push(open);
+            conditions.push(done);
+        }
+        Some(officers) => {
+            for chunk in officers.chunks(crate::IN_CHUNK) {
+                let ids: Vec<uuid::Uuid> = chunk.iter().map(|o| o.0).collect();
+                for column in [tasks::Column::AssigneeId, tasks::Column::DelegateId] {
+                    for when in [&open, &done] {
+                        conditions.push(
+                            Condition::all()
+                                .add(column.is_in(ids.clone()))
+                                .add(when.clone()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut found: BTreeMap<TaskId, Task> = BTreeMap::new();
+    for cond in conditions {
+        let rows = tasks::Entity::find()
+            .filter(cond)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("listing a week's tasks"))?;
+        for row in rows {
+            let task = from_model(row)?.value;
+            found.insert(task.id, task);
+        }
+    }
+    let mut out: Vec<Task> = found.into_values().collect();
+    out.sort_by_key(|t| (t.due_on, t.id));
+    Ok(out)
+}
+
+/// The ids of every task assigned or delegated to one of these officers, any status (by the
+/// assignee and delegate indexes, in chunks of [`crate::IN_CHUNK`]).
+pub async fn task_ids_of_officers(
+    conn: &impl ConnectionTrait,
+    officers: &[OfficerId],
+) -> StorageResult<BTreeSet<TaskId>> {
+    let mut out = BTreeSet::new();
+    for chunk in officers.chunks(crate::IN_CHUNK) {
+        let ids: Vec<uuid::Uuid> = chunk.iter().map(|o| o.0).collect();
+        for column in [tasks::Column::AssigneeId, tasks::Column::DelegateId] {
+            let rows: Vec<uuid::Uuid> = tasks::Entity::find()
+                .select_only()
+                .column(tasks::Column::Id)
+                .filter(column.is_in(ids.clone()))
+                .into_tuple()
+                .all(conn)
+                .await
+                .map_err(StorageError::db("listing officers' tasks"))?;
+            out.extend(rows.into_iter().map(TaskId));
+        }
+    }
+    Ok(out)
+}
+
+/// Every task of these cultivations, each cultivation's by due date then id (in chunks of
+/// [`crate::IN_CHUNK`], by the cultivation index).
+pub async fn tasks_of_cultivations(
+    conn: &impl ConnectionTrait,
+    cultivations: &[CultivationId],
+) -> StorageResult<BTreeMap<CultivationId, Vec<Task>>> {
+    let mut out: BTreeMap<CultivationId, Vec<Task>> = BTreeMap::new();
+    for chunk in cultivations.chunks(crate::IN_CHUNK) {
+        let rows = tasks::Entity::find()
+            .filter(tasks::Column::CultivationId.is_in(chunk.iter().map(|c| c.0)))
+            .order_by_asc(tasks::Column::DueOn)
+            .order_by_asc(tasks::Column::Id)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading cultivations' tasks"))?;
+        for row in rows {
+            let task = from_model(row)?.value;
+            if let Some(c) = task.cultivation {
+                out.entry(c).or_default().push(task);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The ids of every task of these cultivations (in chunks of [`crate::IN_CHUNK`]).
+pub async fn task_ids_of_cultivations(
+    conn: &impl ConnectionTrait,
+    cultivations: &[CultivationId],
+) -> StorageResult<BTreeSet<TaskId>> {
+    let mut out = BTreeSet::new();
+    for chunk in cultivations.chunks(crate::IN_CHUNK) {
+        let rows: Vec<uuid::Uuid> = tasks::Entity::find()
+            .select_only()
+            .column(tasks::Column::Id)
+            .filter(tasks::Column::CultivationId.is_in(chunk.iter().map(|c| c.0)))
+            .into_tuple()
+            .all(conn)
+            .await
+            .map_err(StorageError::db("listing cultivations' tasks"))?;
+        out.extend(rows.into_iter().map(TaskId));
+    }
+    Ok(out)
 }
