@@ -26,8 +26,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use peiyu_domain::{
-    Batch, Cultivation, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role, StageKey, Task,
-    TaskId, Text, Thresholds, TrackId, Week, YearMonth,
+    Batch, Cultivation, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role,
+    StageKey, Task, TaskId, Text, Thresholds, TrackId, Week, YearMonth,
 };
 use peiyu_storage::tasks::ListWindow;
 use peiyu_storage::{EnterpriseFilter, batches, cultivations, enterprises, history};
@@ -298,11 +298,8 @@ impl Service {
         for list in cultivations_of.values_mut() {
             list.sort_by(|a, b| a.track_key.as_str().cmp(b.track_key.as_str()));
         }
-        let cultivation_ids: Vec<CultivationId> = cultivations_of
-            .values()
-            .flatten()
-            .map(|c| c.id)
-            .collect();
+        let cultivation_ids: Vec<CultivationId> =
+            cultivations_of.values().flatten().map(|c| c.id).collect();
         // Stages as they stood on `as_of`.
         let stages: BTreeMap<CultivationId, history::StageAsOf> = if current {
             cultivations_of

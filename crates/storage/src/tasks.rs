@@ -8,8 +8,8 @@ use peiyu_domain::{
     CultivationId, DueCount, EnterpriseId, OfficerId, Task, TaskId, TaskKind, TaskStatus,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 

@@ -344,9 +344,8 @@ pub async fn plans(
                 .select_only()
                 .column(audit_entries::Column::SubjectId)
                 .filter(
-                    audit_entries::Column::Action.is_in(
-                        peiyu_storage::history::REASSIGNING.map(AuditAction::key),
-                    ),
+                    audit_entries::Column::Action
+                        .is_in(peiyu_storage::history::REASSIGNING.map(AuditAction::key)),
                 )
                 .filter(audit_entries::Column::RecordedAt.gt(until))
                 .build(backend),
