@@ -20,6 +20,7 @@ mod idempotency;
 mod ledger;
 mod meeting;
 mod outage;
+mod paging;
 mod people;
 mod task_rules;
 mod tasks;

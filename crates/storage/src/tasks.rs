@@ -18,6 +18,7 @@ use crate::enterprises::Versioned;
 use crate::entities::tasks;
 use crate::error::{StorageError, StorageResult};
 use crate::instant;
+use crate::page::{Page, PageStart};
 
 /// A due count as its two columns: the date counted from (or rolled from) and the working days
 /// (`None` for a rolled date).
@@ -376,11 +377,8 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
 }
 
-/// Tasks matching the filter, by due date.
-pub async fn list_tasks(
-    conn: &impl ConnectionTrait,
-    filter: &TaskFilter,
-) -> StorageResult<Vec<Versioned<Task>>> {
+/// The condition of a filter.
+fn filter_condition(filter: &TaskFilter) -> Condition {
     let mut cond = Condition::all();
     if let Some(c) = filter.cultivation {
         cond = cond.add(tasks::Column::CultivationId.eq(c.0));
@@ -399,8 +397,16 @@ pub async fn list_tasks(
     if let Some(status) = filter.status {
         cond = cond.add(tasks::Column::Status.eq(status.key()));
     }
+    cond
+}
+
+/// Tasks matching the filter, by due date (then id).
+pub async fn list_tasks(
+    conn: &impl ConnectionTrait,
+    filter: &TaskFilter,
+) -> StorageResult<Vec<Versioned<Task>>> {
     tasks::Entity::find()
-        .filter(cond)
+        .filter(filter_condition(filter))
         .order_by_asc(tasks::Column::DueOn)
         .order_by_asc(tasks::Column::Id)
         .all(conn)
@@ -409,6 +415,42 @@ pub async fn list_tasks(
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// One page of [`list_tasks`]: at most `limit` tasks from `start`, whose keys are
+/// `(due date, id)` — a keyset read (`(due_on, id) > (?, ?)`, `LIMIT limit + 1`).
+pub async fn list_tasks_page(
+    conn: &impl ConnectionTrait,
+    filter: &TaskFilter,
+    start: &PageStart<(NaiveDate, TaskId)>,
+    limit: u64,
+) -> StorageResult<Page<Versioned<Task>>> {
+    let mut cond = filter_condition(filter);
+    if let PageStart::After((due, id)) = start {
+        cond = cond.add(
+            Condition::any().add(tasks::Column::DueOn.gt(*due)).add(
+                Condition::all()
+                    .add(tasks::Column::DueOn.eq(*due))
+                    .add(tasks::Column::Id.gt(id.0)),
+            ),
+        );
+    }
+    let mut query = tasks::Entity::find()
+        .filter(cond)
+        .order_by_asc(tasks::Column::DueOn)
+        .order_by_asc(tasks::Column::Id)
+        .limit(limit.saturating_add(1));
+    if let PageStart::Skip(n) = start {
+        query = query.offset(*n);
+    }
+    let rows = query
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing tasks"))?
+        .into_iter()
+        .map(from_model)
+        .collect::<StorageResult<Vec<_>>>()?;
+    Ok(Page::of(rows, limit))
 }
 
 /// The days a week's list shows tasks from: open tasks due on or before `open_due_by` (overdue,
