@@ -24,6 +24,7 @@ mod m20261207_000020_evidence_files;
 mod m20261207_000040_task_notes;
 mod m20261207_000060_register;
 mod m20261207_000070_membership_periods;
+mod m20261207_000080_read_indexes;
 
 /// The ordered list of peiyu's migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000040_task_notes::Migration),
             Box::new(m20261207_000060_register::Migration),
             Box::new(m20261207_000070_membership_periods::Migration),
+            Box::new(m20261207_000080_read_indexes::Migration),
         ]
     }
 }

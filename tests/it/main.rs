@@ -20,6 +20,7 @@ mod idempotency;
 mod ledger;
 mod meeting;
 mod outage;
+mod paging;
 mod people;
 mod register;
 mod task_rules;

@@ -806,3 +806,101 @@ async fn rebuilt_from_history_and_read_from_the_tables_agree() {
     })
     .await;
 }
+
+/// A past list rebuilds only its scope's tasks: those with its officers now, and those
+/// reassigned since its day. A task transferred away after the day is still on that day's
+/// list (as its meeting saw it and as it really was), one transferred in after it is not, and
+/// today's lists show them where they are now.
+#[tokio::test]
+async fn a_task_transferred_after_a_past_day_stays_on_that_days_list() {
+    on_every_backend(async |db| {
+        // Monday 25 September (2023-W39).
+        let b = Bureau::new(db, "2023-09-25").await;
+        b.manual(&b.wang, None, "王的走访", "2023-09-27").await;
+        b.manual(&b.li, None, "李的调研", "2023-09-28").await;
+        let id_of = async |login: &str| {
+            let list = b
+                .service
+                .list_tasks(
+                    &b.admin,
+                    &peiyu_service::ListTasks {
+                        officer: Some(login.into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(list.tasks.len(), 1, "{login} has one task");
+            list.tasks[0].value.id.to_string()
+        };
+        let wangs = id_of("wang").await;
+        let lis = id_of("li").await;
+
+        // Tuesday 26 September: the two swap their tasks.
+        let later = b.on("2023-09-26");
+        later
+            .service
+            .transfer_task(&b.wang, &wangs, "li", "调整分工")
+            .await
+            .unwrap();
+        later
+            .service
+            .transfer_task(&b.li, &lis, "wang", "调整分工")
+            .await
+            .unwrap();
+
+        let titles = |list: &WeeklyList| -> Vec<String> {
+            list.this_week
+                .iter()
+                .flat_map(|d| &d.tasks)
+                .chain(&list.overdue)
+                .map(|t| t.task.title.clone())
+                .collect()
+        };
+        let wang = |in_effect: bool, today: Option<&str>| WeeklyQuery {
+            officer: Some("wang".into()),
+            week: Some(week("2023-W39")),
+            today: today.map(d),
+            in_effect,
+            ..WeeklyQuery::default()
+        };
+        // Monday's list, rebuilt on Tuesday: wang still had his own task.
+        for in_effect in [false, true] {
+            let monday = later
+                .weekly(&b.admin, wang(in_effect, Some("2023-09-25")))
+                .await;
+            assert_eq!(titles(&monday), vec!["王的走访"], "in effect: {in_effect}");
+            assert_eq!(monday.this_week[2].tasks[0].assignee_login, "wang");
+        }
+        // Today's list: li's former task is wang's now.
+        let now = later.weekly(&b.admin, wang(false, None)).await;
+        assert_eq!(titles(&now), vec!["李的调研"]);
+        // The team's Monday list holds both, each with whom it was with then.
+        let team = later
+            .weekly(
+                &b.admin,
+                WeeklyQuery {
+                    team: Some("培育专班".into()),
+                    week: Some(week("2023-W39")),
+                    today: Some(d("2023-09-25")),
+                    ..WeeklyQuery::default()
+                },
+            )
+            .await;
+        let mut held: Vec<(String, String)> = team
+            .this_week
+            .iter()
+            .flat_map(|d| &d.tasks)
+            .map(|t| (t.task.title.clone(), t.assignee_login.clone()))
+            .collect();
+        held.sort();
+        assert_eq!(
+            held,
+            vec![
+                ("李的调研".to_owned(), "li".to_owned()),
+                ("王的走访".to_owned(), "wang".to_owned())
+            ]
+        );
+    })
+    .await;
+}

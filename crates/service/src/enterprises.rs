@@ -4,14 +4,17 @@ use std::collections::BTreeMap;
 
 use peiyu_domain::AuditAction;
 use peiyu_domain::{
-    Enterprise, EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Officer, Role, Sector,
-    Text, Uscc, UsccMode,
+    Enterprise, EnterpriseId, LandArea, LegalForm, Metrics, NewEnterprise, Officer, OfficerId,
+    Role, Sector, Text, Uscc, UsccMode,
 };
-use peiyu_storage::{EnterpriseFilter, StageFilter, Versioned, enterprises, metrics, officers};
+use peiyu_storage::{
+    EnterpriseFilter, Page, StageFilter, Versioned, enterprises, metrics, officers,
+};
 
 use crate::authz::{acting_scope, require_enterprise_access, require_writer};
 use crate::error::{Field, ServiceError, ServiceResult};
 use crate::idempotency::{Answer, Idempotent};
+use crate::paging::PageAsk;
 use crate::{Service, actor_of, in_unit};
 
 /// An enterprise with what a reader wants beside it.
@@ -251,13 +254,12 @@ impl Service {
         })
     }
 
-    /// Lists enterprises, by name.
-    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
-    pub async fn list_enterprises(
+    /// The storage filter of a listing: its stage checked, its officer resolved.
+    async fn enterprise_filter(
         &self,
         actor: &Officer,
         query: &ListEnterprises,
-    ) -> ServiceResult<Vec<EnterpriseView>> {
+    ) -> ServiceResult<EnterpriseFilter> {
         let conn = self.store().conn();
         let mut filter = EnterpriseFilter {
             include_archived: query.include_archived,
@@ -286,19 +288,39 @@ impl Service {
         } else if query.mine {
             filter.responsible = acting_scope(self.store(), actor).await?;
         }
-        let all = officers::list_officers(conn).await?;
-        let at_stage = match &filter.stage {
+        Ok(filter)
+    }
+
+    /// The views of enterprises: each with its responsible officer (read once each) and, for a
+    /// list filtered by stage, the cultivation at that stage.
+    async fn enterprise_views(
+        &self,
+        rows: Vec<Versioned<Enterprise>>,
+        stage: Option<&StageFilter>,
+    ) -> ServiceResult<Vec<EnterpriseView>> {
+        let at_stage = match stage {
             Some(stage) => self.at_stage(stage).await?,
             None => BTreeMap::new(),
         };
-        Ok(enterprises::list_enterprises(conn, &filter)
-            .await?
+        let ids: Vec<OfficerId> = rows
+            .iter()
+            .filter_map(|v| v.value.responsible_officer)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let people: std::collections::BTreeMap<OfficerId, Officer> =
+            officers::officers_by_ids(self.store().conn(), &ids)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o))
+                .collect();
+        Ok(rows
             .into_iter()
             .map(|v| EnterpriseView {
                 responsible: v
                     .value
                     .responsible_officer
-                    .and_then(|id| all.iter().find(|o| o.id == id).cloned()),
+                    .and_then(|id| people.get(&id).cloned()),
                 at_stage: at_stage.get(&v.value.id).cloned(),
                 enterprise: v.value,
                 version: v.version,
@@ -349,6 +371,49 @@ impl Service {
             );
         }
         Ok(out)
+    }
+
+    /// Lists enterprises, by name (then USCC).
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn list_enterprises(
+        &self,
+        actor: &Officer,
+        query: &ListEnterprises,
+    ) -> ServiceResult<Vec<EnterpriseView>> {
+        let filter = self.enterprise_filter(actor, query).await?;
+        let rows = enterprises::list_enterprises(self.store().conn(), &filter).await?;
+        self.enterprise_views(rows, filter.stage.as_ref()).await
+    }
+
+    /// One page of [`Service::list_enterprises`], read in SQL from just after the enterprise
+    /// the previous page ended on (by name and USCC; should it be unknown, after as many as
+    /// were seen).
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn list_enterprises_page(
+        &self,
+        actor: &Officer,
+        query: &ListEnterprises,
+        page: &PageAsk,
+    ) -> ServiceResult<Page<EnterpriseView>> {
+        let filter = self.enterprise_filter(actor, query).await?;
+        let conn = self.store().conn();
+        let keys = match page.after_id().map(uuid::Uuid::parse_str) {
+            Some(Ok(id)) => enterprises::enterprises_by_ids(conn, &[EnterpriseId(id)])
+                .await?
+                .into_iter()
+                .next()
+                .map(|e| (e.name, e.uscc.as_str().to_owned())),
+            Some(Err(_)) | None => None,
+        };
+        let rows = enterprises::list_enterprises_page(conn, &filter, &page.start(keys), page.limit)
+            .await?;
+        let more = rows.more;
+        Ok(Page {
+            items: self
+                .enterprise_views(rows.items, filter.stage.as_ref())
+                .await?,
+            more,
+        })
     }
 
     /// `stage` checked against the tracks: the track exists, and it (or, without a track, some

@@ -162,7 +162,15 @@ impl Service {
             .iter()
             .map(|(id, t)| (id.clone(), t.key().to_string()))
             .collect();
-        let names: BTreeMap<String, String> = officers::list_officers(conn)
+        // Only the officers the entries name (actors and those they acted for).
+        let logins: Vec<String> = entries
+            .iter()
+            .flat_map(|e| std::iter::once(&e.actor_login).chain(e.on_behalf_of.as_ref()))
+            .cloned()
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        let names: BTreeMap<String, String> = officers::officers_by_logins(conn, &logins)
             .await?
             .into_iter()
             .map(|o| (o.login.as_str().to_owned(), o.name.to_string()))

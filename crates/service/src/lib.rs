@@ -24,6 +24,7 @@ pub mod import;
 pub mod metrics;
 pub mod names;
 pub mod notices;
+pub mod paging;
 pub mod people;
 pub mod register;
 pub mod report;
@@ -64,6 +65,8 @@ pub use import::{
 };
 pub use names::{NameIds, Names};
 pub use notices::{NoticeInput, NoticeLoad, OutlookYear, Recounted, UnderstoodHoliday};
+pub use paging::PageAsk;
+pub use peiyu_storage::Page;
 pub use peiyu_storage::audit::{
     AuditEntry, BrokenChain, ChainBreak, ChainHead, VerifyReport, canonical_json, hashed_fields,
 };

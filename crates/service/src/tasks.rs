@@ -2,13 +2,16 @@
 
 use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
-use peiyu_domain::{DueCount, NOTE_MAX_CHARS, Officer, Role, Task, TaskNote, TaskStatus, Text};
+use peiyu_domain::{
+    DueCount, NOTE_MAX_CHARS, Officer, Role, Task, TaskId, TaskNote, TaskStatus, Text,
+};
 use peiyu_storage::{Actor, StorageError, TaskFilter, Versioned, officers, task_notes, tasks};
 
 use crate::authz::{acting_scope, require_writer};
 use crate::error::{Field, ServiceError, ServiceResult};
 use crate::idempotency::{self, Answer, Idempotent};
 use crate::names::{NameIds, Names};
+use crate::paging::PageAsk;
 use crate::{Service, actor_of, in_unit};
 
 /// Which tasks to list.
@@ -93,6 +96,46 @@ impl Service {
     /// Tasks by due date: the acting officer's own and their team's by default.
     #[tracing::instrument(skip(self, actor, query), fields(actor = %actor.login.as_str()))]
     pub async fn list_tasks(&self, actor: &Officer, query: &ListTasks) -> ServiceResult<TaskList> {
+        let filter = self.task_filter(actor, query).await?;
+        let tasks = tasks::list_tasks(self.store().conn(), &filter).await?;
+        let names = self.task_names(tasks.iter().map(|t| &t.value)).await?;
+        Ok(TaskList { tasks, names })
+    }
+
+    /// One page of [`Service::list_tasks`], read in SQL from just after the task the previous
+    /// page ended on (by due date and id; should it be unknown, after as many as were seen);
+    /// and whether more follow.
+    #[tracing::instrument(skip(self, actor), fields(actor = %actor.login.as_str()))]
+    pub async fn list_tasks_page(
+        &self,
+        actor: &Officer,
+        query: &ListTasks,
+        page: &PageAsk,
+    ) -> ServiceResult<(TaskList, bool)> {
+        let filter = self.task_filter(actor, query).await?;
+        let conn = self.store().conn();
+        let keys = match page.after_id().map(uuid::Uuid::parse_str) {
+            Some(Ok(id)) => match tasks::get_task(conn, TaskId(id)).await {
+                Ok(t) => Some((t.value.due_on, t.value.id)),
+                Err(peiyu_storage::StorageError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Some(Err(_)) | None => None,
+        };
+        let rows = tasks::list_tasks_page(conn, &filter, &page.start(keys), page.limit).await?;
+        let names = self.task_names(rows.items.iter().map(|t| &t.value)).await?;
+        Ok((
+            TaskList {
+                tasks: rows.items,
+                names,
+            },
+            rows.more,
+        ))
+    }
+
+    /// The storage filter of a listing: its officer and enterprise resolved, the acting
+    /// officer's scope when neither an officer is named nor the actor sees everyone.
+    async fn task_filter(&self, actor: &Officer, query: &ListTasks) -> ServiceResult<TaskFilter> {
         let conn = self.store().conn();
         let assignees = match &query.officer {
             // Any officer's tasks, a deactivated one's too (what they left behind).
@@ -117,22 +160,16 @@ impl Service {
             Some(key) => Some(self.resolve_enterprise(key).await?.value.id),
             None => None,
         };
-        let tasks = tasks::list_tasks(
-            conn,
-            &TaskFilter {
-                cultivation: None,
-                enterprise,
-                assignees,
-                status: if query.all {
-                    None
-                } else {
-                    Some(TaskStatus::Open)
-                },
+        Ok(TaskFilter {
+            cultivation: None,
+            enterprise,
+            assignees,
+            status: if query.all {
+                None
+            } else {
+                Some(TaskStatus::Open)
             },
-        )
-        .await?;
-        let names = self.task_names(tasks.iter().map(|t| &t.value)).await?;
-        Ok(TaskList { tasks, names })
+        })
     }
 
     /// The names the tasks point at (assignees, delegates, enterprises), for a front end that

@@ -11,6 +11,14 @@
 //! a past day is rebuilt as it really was instead: by effective dates alone, so entries recorded
 //! later (a catch-up, a back-dated move) count on the days they name. The list says which
 //! ([`ListBasis`]).
+//!
+//! A list reads what it shows, not the bureau (docs/PERFORMANCE.md, "Reads that cost what they
+//! show"): the scope's tasks the week can show by index ranges, the enterprises, batches,
+//! cultivations and officers those tasks and the watch list name (batched `IN` reads), each
+//! watched enterprise's figures and cultivations in one query per chunk. A past officer's or
+//! team's list rebuilds only the tasks with its officers now, those reassigned since its day
+//! (any [`history::REASSIGNING`] entry recorded later) and the targeted cultivations', each by
+//! its own audit entries; the bureau's past list rebuilds every task.
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,10 +26,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use peiyu_domain::{
-    Batch, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role, StageKey, Task,
-    TaskId, TeamId, Text, Thresholds, TrackId, Week, YearMonth,
+    Batch, Cultivation, CultivationId, Enterprise, EnterpriseId, Officer, OfficerId, Role,
+    StageKey, Task, TaskId, TeamId, Text, Thresholds, TrackId, Week, YearMonth,
 };
-use peiyu_storage::{EnterpriseFilter, TaskFilter, batches, cultivations, enterprises, history};
+use peiyu_storage::tasks::ListWindow;
+use peiyu_storage::{EnterpriseFilter, batches, cultivations, enterprises, history};
 use peiyu_storage::{metrics, officers, seal, tasks};
 use peiyu_workflow::weekly::{
     CultivationFacts, EnterpriseFacts, ListBasis, TaskEntry, WeeklyInput, WeeklyList, WeeklyScope,
@@ -318,76 +327,171 @@ impl Service {
             ListBasis::Current | ListBasis::InEffect => None,
         };
         let conn = self.store().conn();
+        // The scope's officers, for the queries; `None` reads the whole bureau.
+        let officer_ids: Option<Vec<OfficerId>> =
+            scope.officers.as_ref().map(|s| s.iter().copied().collect());
+        let among = officer_ids.as_deref();
 
-        // Tasks, batches and stages as they stood on `as_of`.
-        // Today's list of an officer or a team reads only their tasks, through the
-        // (assignee, status, due) index; the tasks of a watched cultivation are read per
-        // cultivation below. The bureau's list, and a past week, read them all.
-        let scoped = current && scope.officers.is_some();
-        let all_tasks: Vec<Task> = if current {
-            let filter = TaskFilter {
-                assignees: scope.officers.as_ref().map(|s| s.iter().copied().collect()),
-                ..TaskFilter::default()
-            };
-            tasks::list_tasks(conn, &filter)
-                .await?
-                .into_iter()
-                .map(|t| t.value)
-                .collect()
-        } else if let Some(by) = recorded_by {
-            history::task_states_as_of(conn, by).await?
-        } else {
-            let zone = self.zone();
-            history::task_states_in_effect(conn, as_of, |t| zone.date_of(t)).await?
-        };
-        let batch_of: BTreeMap<EnterpriseId, Batch> = if current {
-            match batches::find_list(conn, as_of.year()).await? {
-                Some(list) => batches::entries(conn, list.value.id)
-                    .await?
-                    .into_iter()
-                    .map(|e| (e.enterprise, e.batch))
-                    .collect(),
-                None => BTreeMap::new(),
-            }
-        } else {
-            history::batches_as_of(conn, as_of.year(), as_of, recorded_by).await?
-        };
-        let stages: BTreeMap<CultivationId, history::StageAsOf> = if current {
-            cultivations::list_cultivations(conn, None, None)
-                .await?
-                .into_iter()
-                .map(|c| {
-                    (
-                        c.value.id,
-                        history::StageAsOf {
-                            stage: c.value.stage,
-                            since: c.value.stage_since,
-                        },
-                    )
-                })
-                .collect()
-        } else {
-            history::stages_as_of(conn, as_of, recorded_by).await?
-        };
-
-        let people: BTreeMap<OfficerId, Officer> = officers::list_officers(conn)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
-        let firms: BTreeMap<EnterpriseId, Enterprise> = enterprises::list_enterprises(
+        // The watch list's enterprises: those the scope's officers are responsible for, by id.
+        let mut watched: Vec<Enterprise> = enterprises::list_enterprises(
             conn,
             &EnterpriseFilter {
-                include_archived: true,
+                responsible: officer_ids.clone(),
                 ..EnterpriseFilter::default()
             },
         )
         .await?
         .into_iter()
-        .map(|e| (e.value.id, e.value))
+        .map(|e| e.value)
+        .filter(|e| !e.archived && e.responsible_officer.is_some_and(|o| scope.has(o)))
         .collect();
+        watched.sort_by_key(|e| e.id);
+        let watched_ids: Vec<EnterpriseId> = watched.iter().map(|e| e.id).collect();
+        // Their cultivations, each enterprise's by track key.
+        let mut cultivations_of: BTreeMap<EnterpriseId, Vec<Cultivation>> = BTreeMap::new();
+        let rows = match among {
+            Some(_) => cultivations::cultivations_of_enterprises(conn, &watched_ids).await?,
+            None => cultivations::list_cultivations(conn, None, None).await?,
+        };
+        for c in rows {
+            cultivations_of
+                .entry(c.value.enterprise)
+                .or_default()
+                .push(c.value);
+        }
+        let watched_set: BTreeSet<EnterpriseId> = watched_ids.iter().copied().collect();
+        cultivations_of.retain(|e, _| watched_set.contains(e));
+        for list in cultivations_of.values_mut() {
+            list.sort_by(|a, b| a.track_key.as_str().cmp(b.track_key.as_str()));
+        }
+        let cultivation_ids: Vec<CultivationId> =
+            cultivations_of.values().flatten().map(|c| c.id).collect();
+        // Stages as they stood on `as_of`.
+        let stages: BTreeMap<CultivationId, history::StageAsOf> = if current {
+            cultivations_of
+                .values()
+                .flatten()
+                .map(|c| {
+                    let stage = history::StageAsOf {
+                        stage: c.stage.clone(),
+                        since: c.stage_since,
+                    };
+                    (c.id, stage)
+                })
+                .collect()
+        } else {
+            let ids = among.map(|_| cultivation_ids.as_slice());
+            history::stages_as_of(conn, as_of, recorded_by, ids).await?
+        };
+        // The cultivations whose next move toward a target the watch list weighs: they need
+        // their tasks (whoever holds them).
+        let targeted: Vec<CultivationId> = cultivations_of
+            .values()
+            .flatten()
+            .filter(|c| c.target_stage.is_some() && stages.contains_key(&c.id))
+            .map(|c| c.id)
+            .collect();
 
-        let in_scope: Vec<&Task> = all_tasks.iter().filter(|t| scope.has_task(t)).collect();
+        // Tasks as they stood on `as_of`: today's from the tables, only those the list can show
+        // (by index ranges); a past day's from the audit log, for the scope's tasks only (those
+        // with its officers now, those reassigned since, and the targeted cultivations'),
+        // except on the bureau's list, which rebuilds every task.
+        let window = ListWindow {
+            open_due_by: week.next().sunday().max(as_of),
+            done_from: week.prev().monday(),
+            done_to: week.prev().sunday(),
+        };
+        let (listed, mut cultivation_tasks) = if current {
+            (
+                tasks::tasks_in_window(conn, among, window).await?,
+                tasks::tasks_of_cultivations(conn, &targeted).await?,
+            )
+        } else {
+            let zone = self.zone();
+            let states = match among {
+                None => match recorded_by {
+                    Some(by) => history::task_states_as_of(conn, by).await?,
+                    None => {
+                        history::task_states_in_effect(conn, as_of, |t| zone.date_of(t)).await?
+                    }
+                },
+                Some(officers) => {
+                    // A task with another officer since the list's day came back to or left
+                    // the scope by a reassigning entry recorded after it.
+                    let since = match recorded_by {
+                        Some(by) => by,
+                        None => self.end_of_county_day(as_of)?,
+                    };
+                    let mut candidates = tasks::task_ids_of_officers(conn, officers).await?;
+                    candidates.extend(history::tasks_reassigned_after(conn, since).await?);
+                    candidates.extend(tasks::task_ids_of_cultivations(conn, &targeted).await?);
+                    let ids: Vec<TaskId> = candidates.into_iter().collect();
+                    match recorded_by {
+                        Some(by) => history::task_states_as_of_among(conn, by, &ids).await?,
+                        None => {
+                            history::task_states_in_effect_among(
+                                conn,
+                                as_of,
+                                |t| zone.date_of(t),
+                                &ids,
+                            )
+                            .await?
+                        }
+                    }
+                }
+            };
+            let wanted: BTreeSet<CultivationId> = targeted.iter().copied().collect();
+            let mut grouped: BTreeMap<CultivationId, Vec<Task>> = BTreeMap::new();
+            for t in &states {
+                if let Some(c) = t.cultivation.filter(|c| wanted.contains(c)) {
+                    grouped.entry(c).or_default().push(t.clone());
+                }
+            }
+            (states, grouped)
+        };
+        let in_scope: Vec<Task> = listed.into_iter().filter(|t| scope.has_task(t)).collect();
+
+        // The enterprises, batches and officers those tasks and the watch list name.
+        let mut firms: BTreeMap<EnterpriseId, Enterprise> =
+            watched.iter().map(|e| (e.id, e.clone())).collect();
+        let missing: Vec<EnterpriseId> = in_scope
+            .iter()
+            .filter_map(|t| t.enterprise)
+            .filter(|e| !firms.contains_key(e))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for e in enterprises::enterprises_by_ids(conn, &missing).await? {
+            firms.insert(e.id, e);
+        }
+        let firm_ids: Vec<EnterpriseId> = firms.keys().copied().collect();
+        let firm_ids = among.map(|_| firm_ids.as_slice());
+        let batch_of: BTreeMap<EnterpriseId, Batch> = if current {
+            match batches::find_list(conn, as_of.year()).await? {
+                Some(list) => match firm_ids {
+                    Some(ids) => batches::entries_of_enterprises(conn, list.value.id, ids).await?,
+                    None => batches::entries(conn, list.value.id).await?,
+                }
+                .into_iter()
+                .map(|e| (e.enterprise, e.batch))
+                .collect(),
+                None => BTreeMap::new(),
+            }
+        } else {
+            history::batches_as_of(conn, as_of.year(), as_of, recorded_by, firm_ids).await?
+        };
+        let people_ids: Vec<OfficerId> = in_scope
+            .iter()
+            .flat_map(|t| std::iter::once(t.assignee).chain(t.delegate))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let people: BTreeMap<OfficerId, Officer> = officers::officers_by_ids(conn, &people_ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+
         let ids: Vec<TaskId> = in_scope.iter().map(|t| t.id).collect();
         let mut notes = peiyu_storage::task_notes::latest_notes(conn, &ids, as_of).await?;
         let entries: Vec<TaskEntry> = in_scope
@@ -396,8 +500,7 @@ impl Service {
                 let firm = t.enterprise.and_then(|e| firms.get(&e));
                 let assignee = people.get(&t.assignee);
                 TaskEntry {
-                    task: t.clone(),
-                    short_id: short_id(t),
+                    short_id: short_id(&t),
                     enterprise_name: firm.map(|f| f.name.clone()),
                     enterprise_uscc: firm.map(|f| f.uscc.as_str().to_owned()),
                     batch: t.enterprise.and_then(|e| batch_of.get(&e).copied()),
@@ -410,27 +513,26 @@ impl Service {
                         .and_then(|d| people.get(&d))
                         .map(|o| o.name.clone()),
                     progress: notes.remove(&t.id),
+                    task: t,
                 }
             })
             .collect();
 
-        // The watch list: the scope's enterprises (those its officers are responsible for).
-        let watched: Vec<&Enterprise> = firms
-            .values()
-            .filter(|e| !e.archived && e.responsible_officer.is_some_and(|o| scope.has(o)))
-            .collect();
+        // The watch list: the scope's enterprises, their figures read in one query (a chunk
+        // of enterprises at a time).
         let thresholds = Thresholds::default();
         let from = YearMonth::new(as_of.year() - 2, 1).ok();
         let to = peiyu_workflow::figures::last_complete_month(as_of);
+        let watched_among = among.map(|_| watched_ids.as_slice());
+        let mut figures_of = metrics::metrics_of_enterprises(conn, watched_among, from, to).await?;
         let mut tracks: BTreeMap<TrackId, Arc<Track>> = BTreeMap::new();
         let mut cultivation_facts = Vec::new();
         let mut enterprise_facts = Vec::new();
-        for firm in watched {
-            let figures = metrics::list_metrics(conn, firm.id, from, to).await?;
+        for firm in &watched {
+            let figures = figures_of.remove(&firm.id).unwrap_or_default();
             let batch = batch_of.get(&firm.id).copied();
             let mut on_track: Option<(String, Text, Text)> = None;
-            for c in cultivations::cultivations_of(conn, firm.id).await? {
-                let c = c.value;
+            for c in cultivations_of.remove(&firm.id).unwrap_or_default() {
                 let Some(stage_then) = stages.get(&c.id) else {
                     continue; // opened after the list's day
                 };
@@ -445,25 +547,7 @@ impl Service {
                 });
                 let next_move = match (&c.target_stage, terminal) {
                     (Some(target), false) => {
-                        let cultivation_tasks: Vec<Task> = if scoped {
-                            tasks::list_tasks(
-                                conn,
-                                &TaskFilter {
-                                    cultivation: Some(c.id),
-                                    ..TaskFilter::default()
-                                },
-                            )
-                            .await?
-                            .into_iter()
-                            .map(|t| t.value)
-                            .collect()
-                        } else {
-                            all_tasks
-                                .iter()
-                                .filter(|t| t.cultivation == Some(c.id))
-                                .cloned()
-                                .collect()
-                        };
+                        let own_tasks = cultivation_tasks.remove(&c.id).unwrap_or_default();
                         let snapshot = Snapshot {
                             enterprise: firm.clone(),
                             thresholds: thresholds.clone(),
@@ -472,7 +556,7 @@ impl Service {
                             last_move_on: stage_then.since,
                             stage_expires_on: c.expires_on,
                             metrics: figures.clone(),
-                            tasks: cultivation_tasks
+                            tasks: own_tasks
                                 .iter()
                                 .map(|t| TaskFact {
                                     kind: t.kind,

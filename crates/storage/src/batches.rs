@@ -215,6 +215,27 @@ pub async fn entries(
         .collect()
 }
 
+/// A list's current entries of these enterprises (in chunks of [`crate::IN_CHUNK`]).
+pub async fn entries_of_enterprises(
+    conn: &impl ConnectionTrait,
+    list: BatchListId,
+    ids: &[EnterpriseId],
+) -> StorageResult<Vec<BatchEntry>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let rows = batch_entries::Entity::find()
+            .filter(batch_entries::Column::BatchListId.eq(list.0))
+            .filter(batch_entries::Column::EnterpriseId.is_in(chunk.iter().map(|e| e.0)))
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading batch entries"))?;
+        for row in rows {
+            out.push(entry_from_model(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// An enterprise's entry on a list, if it has one.
 pub async fn entry_of(
     conn: &impl ConnectionTrait,
@@ -394,4 +415,28 @@ pub async fn moves(
         .into_iter()
         .map(move_from_model)
         .collect()
+}
+
+/// The moves of these enterprises on a list, each enterprise's oldest first (by recording
+/// instant, then id; in chunks of [`crate::IN_CHUNK`]).
+pub async fn moves_of_enterprises(
+    conn: &impl ConnectionTrait,
+    list: BatchListId,
+    ids: &[EnterpriseId],
+) -> StorageResult<Vec<BatchMove>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let rows = batch_moves::Entity::find()
+            .filter(batch_moves::Column::BatchListId.eq(list.0))
+            .filter(batch_moves::Column::EnterpriseId.is_in(chunk.iter().map(|e| e.0)))
+            .order_by_asc(batch_moves::Column::RecordedAt)
+            .order_by_asc(batch_moves::Column::Id)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading batch moves"))?;
+        for row in rows {
+            out.push(move_from_model(row)?);
+        }
+    }
+    Ok(out)
 }

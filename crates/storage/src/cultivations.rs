@@ -452,6 +452,55 @@ pub async fn all_transitions(
         .collect()
 }
 
+/// The transitions of these cultivations that took effect on or before `until` (all when
+/// `None`), each cultivation's by sequence (in chunks of [`crate::IN_CHUNK`]).
+pub async fn transitions_of_cultivations(
+    conn: &impl ConnectionTrait,
+    ids: &[CultivationId],
+    until: Option<chrono::NaiveDate>,
+) -> StorageResult<Vec<Transition>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let mut q = transitions::Entity::find()
+            .filter(transitions::Column::CultivationId.is_in(chunk.iter().map(|c| c.0)));
+        if let Some(d) = until {
+            q = q.filter(transitions::Column::EffectiveOn.lte(d));
+        }
+        let rows = q
+            .order_by_asc(transitions::Column::CultivationId)
+            .order_by_asc(transitions::Column::Seq)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading transitions"))?;
+        for row in rows {
+            out.push(transition_from_model(row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Every cultivation of these enterprises, by enterprise then track key (in chunks of
+/// [`crate::IN_CHUNK`]).
+pub async fn cultivations_of_enterprises(
+    conn: &impl ConnectionTrait,
+    ids: &[EnterpriseId],
+) -> StorageResult<Vec<Versioned<Cultivation>>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let rows = cultivations::Entity::find()
+            .filter(cultivations::Column::EnterpriseId.is_in(chunk.iter().map(|e| e.0)))
+            .order_by_asc(cultivations::Column::EnterpriseId)
+            .order_by_asc(cultivations::Column::TrackKey)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading cultivations"))?;
+        for row in rows {
+            out.push(cultivation_from_model(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The transition recorded for a request id, if any (to answer a repeated request).
 pub async fn transition_by_request(
     conn: &impl ConnectionTrait,

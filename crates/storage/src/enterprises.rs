@@ -5,7 +5,8 @@ use peiyu_domain::{
     Enterprise, EnterpriseId, LandArea, LegalForm, OfficerId, Sector, Uscc, UsccMode,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -13,6 +14,7 @@ use crate::audit::{AuditFact, UnitOfWork};
 use crate::entities::enterprises;
 use crate::error::{StorageError, StorageResult};
 use crate::instant;
+use crate::page::{Page, PageStart};
 
 /// A stored value with the version its optimistic lock is at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -294,11 +296,8 @@ pub struct StageFilter {
     pub stage: String,
 }
 
-/// Enterprises matching the filter, by name.
-pub async fn list_enterprises(
-    conn: &impl ConnectionTrait,
-    filter: &EnterpriseFilter,
-) -> StorageResult<Vec<Versioned<Enterprise>>> {
+/// The condition of a filter.
+fn filter_condition(filter: &EnterpriseFilter) -> Condition {
     let mut cond = Condition::all();
     if !filter.include_archived {
         cond = cond.add(enterprises::Column::Archived.eq(false));
@@ -319,8 +318,16 @@ pub async fn list_enterprises(
     if let Some(stage) = &filter.stage {
         cond = cond.add(at_stage(stage));
     }
+    cond
+}
+
+/// Enterprises matching the filter, by name (then USCC).
+pub async fn list_enterprises(
+    conn: &impl ConnectionTrait,
+    filter: &EnterpriseFilter,
+) -> StorageResult<Vec<Versioned<Enterprise>>> {
     enterprises::Entity::find()
-        .filter(cond)
+        .filter(filter_condition(filter))
         .order_by_asc(enterprises::Column::Name)
         .order_by_asc(enterprises::Column::Uscc)
         .all(conn)
@@ -329,6 +336,44 @@ pub async fn list_enterprises(
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// One page of [`list_enterprises`]: at most `limit` enterprises from `start`, whose keys are
+/// `(name, USCC)` — a keyset read (`(name, uscc) > (?, ?)`, `LIMIT limit + 1`).
+pub async fn list_enterprises_page(
+    conn: &impl ConnectionTrait,
+    filter: &EnterpriseFilter,
+    start: &PageStart<(String, String)>,
+    limit: u64,
+) -> StorageResult<Page<Versioned<Enterprise>>> {
+    let mut cond = filter_condition(filter);
+    if let PageStart::After((name, uscc)) = start {
+        cond = cond.add(
+            Condition::any()
+                .add(enterprises::Column::Name.gt(name.clone()))
+                .add(
+                    Condition::all()
+                        .add(enterprises::Column::Name.eq(name.clone()))
+                        .add(enterprises::Column::Uscc.gt(uscc.clone())),
+                ),
+        );
+    }
+    let mut query = enterprises::Entity::find()
+        .filter(cond)
+        .order_by_asc(enterprises::Column::Name)
+        .order_by_asc(enterprises::Column::Uscc)
+        .limit(limit.saturating_add(1));
+    if let PageStart::Skip(n) = start {
+        query = query.offset(*n);
+    }
+    let rows = query
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing enterprises"))?
+        .into_iter()
+        .map(from_model)
+        .collect::<StorageResult<Vec<_>>>()?;
+    Ok(Page::of(rows, limit))
 }
 
 /// `id IN (SELECT enterprise_id FROM cultivations WHERE stage = ? [AND track_key = ?])`.

@@ -5,14 +5,14 @@
 //! These queries only read back what was written; which moment to ask about, and what to make of
 //! the answer, is the service's business.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use peiyu_domain::{
     AuditAction, Batch, CultivationId, EnterpriseId, OfficerId, StageKey, Task, TaskId, TaskKind,
     TaskStatus,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 
 use crate::batches;
@@ -110,27 +110,66 @@ pub fn task_from_json(value: &Value) -> StorageResult<Task> {
     })
 }
 
-/// Every task as it stood at the instant `until`: for each task, the after-state of its last
-/// audit entry recorded at or before `until` (escalation entries, which do not change the task,
-/// left out). Tasks first recorded later are absent. By due date, then id.
-pub async fn task_states_as_of(
+/// Audit actions on tasks that may change whom a task is with (its assignee or delegate). Only
+/// these move a task into or out of an officer's list, so a past list finds the tasks that left
+/// its scope since by them ([`tasks_reassigned_after`]). A writer that changes a task's assignee
+/// or delegate records one of these.
+pub const REASSIGNING: [AuditAction; 5] = [
+    AuditAction::TaskAssign,
+    AuditAction::TaskTransfer,
+    AuditAction::TaskDelegate,
+    AuditAction::TaskUndelegate,
+    AuditAction::TaskImport,
+];
+
+/// One task entry of the audit log as the task history reads it: subject, recording instant
+/// (as stored), effective date and after-state.
+type TaskRow = (String, String, Option<NaiveDate>, Option<String>);
+
+/// The task entries (escalations left out) matching `extra`, in recorded order (recording
+/// instant, chain, sequence), only the four columns the history needs.
+async fn task_rows(
     conn: &impl ConnectionTrait,
-    until: DateTime<Utc>,
-) -> StorageResult<Vec<Task>> {
-    let rows = audit_entries::Entity::find()
+    extra: sea_orm::Condition,
+) -> StorageResult<Vec<TaskRow>> {
+    audit_entries::Entity::find()
+        .select_only()
+        .column(audit_entries::Column::SubjectId)
+        .column(audit_entries::Column::RecordedAt)
+        .column(audit_entries::Column::EffectiveOn)
+        .column(audit_entries::Column::AfterState)
         .filter(audit_entries::Column::SubjectType.eq("task"))
-        .filter(audit_entries::Column::RecordedAt.lte(instant::to_text(until)))
         .filter(audit_entries::Column::Action.is_not_in(NOT_A_TASK_STATE.map(AuditAction::key)))
+        .filter(extra)
         .order_by_asc(audit_entries::Column::RecordedAt)
         .order_by_asc(audit_entries::Column::ChainKey)
         .order_by_asc(audit_entries::Column::Seq)
+        .into_tuple()
         .all(conn)
         .await
-        .map_err(StorageError::db("reading the history of tasks"))?;
-    let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for row in rows {
-        last.insert(row.subject_id, row.after_state);
+        .map_err(StorageError::db("reading the history of tasks"))
+}
+
+/// The task entries of these tasks matching `extra`, in chunks of [`crate::IN_CHUNK`] by the
+/// `(subject_type, subject_id, recorded_at)` index; each task's entries in recorded order.
+async fn task_rows_among(
+    conn: &impl ConnectionTrait,
+    ids: &[TaskId],
+    extra: impl Fn() -> sea_orm::Condition,
+) -> StorageResult<Vec<TaskRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        let subjects: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let cond = sea_orm::Condition::all()
+            .add(audit_entries::Column::SubjectId.is_in(subjects))
+            .add(extra());
+        out.extend(task_rows(conn, cond).await?);
     }
+    Ok(out)
+}
+
+/// The tasks of the last after-states, by due date then id.
+fn tasks_of_states(last: BTreeMap<String, Option<String>>) -> StorageResult<Vec<Task>> {
     let mut out = Vec::with_capacity(last.len());
     for (subject, after) in last {
         let Some(after) = after else {
@@ -142,6 +181,68 @@ pub async fn task_states_as_of(
     }
     out.sort_by_key(|t| (t.due_on, t.id));
     Ok(out)
+}
+
+/// Each task's last after-state among rows already cut at the moment asked about.
+fn last_recorded(rows: Vec<TaskRow>) -> StorageResult<Vec<Task>> {
+    let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for (subject, _, _, after) in rows {
+        last.insert(subject, after);
+    }
+    tasks_of_states(last)
+}
+
+/// Each task's last after-state in effect on `on` (see [`task_states_in_effect`]).
+fn last_in_effect(
+    rows: Vec<TaskRow>,
+    on: NaiveDate,
+    day_of: impl Fn(DateTime<Utc>) -> NaiveDate,
+) -> StorageResult<Vec<Task>> {
+    // A task's entries take effect in the order they were recorded: one naming a day before
+    // an earlier entry's takes effect with that earlier entry (a reopened task completed "as of
+    // last week" is done from the reopening on, not reopened after being done).
+    let mut since: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for (subject, recorded_at, effective_on, after) in rows {
+        let recorded = instant::from_text("audit_entries", "recorded_at", &recorded_at)?;
+        let named = effective_on.unwrap_or_else(|| day_of(recorded));
+        let day = since
+            .get(&subject)
+            .map_or(named, |earlier| named.max(*earlier));
+        since.insert(subject.clone(), day);
+        if day <= on {
+            last.insert(subject, after);
+        }
+    }
+    tasks_of_states(last)
+}
+
+/// Every task as it stood at the instant `until`: for each task, the after-state of its last
+/// audit entry recorded at or before `until` (escalation entries, which do not change the task,
+/// left out). Tasks first recorded later are absent. By due date, then id. Reads every task
+/// entry recorded by then: the whole bureau's history ([`task_states_as_of_among`] reads a
+/// few tasks').
+pub async fn task_states_as_of(
+    conn: &impl ConnectionTrait,
+    until: DateTime<Utc>,
+) -> StorageResult<Vec<Task>> {
+    let cond = sea_orm::Condition::all()
+        .add(audit_entries::Column::RecordedAt.lte(instant::to_text(until)));
+    last_recorded(task_rows(conn, cond).await?)
+}
+
+/// [`task_states_as_of`] for these tasks only: their entries by the subject index, in chunks.
+pub async fn task_states_as_of_among(
+    conn: &impl ConnectionTrait,
+    until: DateTime<Utc>,
+    ids: &[TaskId],
+) -> StorageResult<Vec<Task>> {
+    let until = instant::to_text(until);
+    let rows = task_rows_among(conn, ids, || {
+        sea_orm::Condition::all().add(audit_entries::Column::RecordedAt.lte(until.clone()))
+    })
+    .await?;
+    last_recorded(rows)
 }
 
 /// Every task as it really stood on `on`, by effective dates: for each task, the after-state
@@ -149,65 +250,79 @@ pub async fn task_states_as_of(
 /// counts on the day it names. An entry without an effective date (a transfer, a delegation)
 /// takes effect on the day it was recorded, `day_of` its recording instant (the county's day);
 /// an entry naming a day before an earlier-recorded entry of the same task takes effect with
-/// that one. By due date, then id.
+/// that one. By due date, then id. Reads every task entry of the log
+/// ([`task_states_in_effect_among`] reads a few tasks').
 pub async fn task_states_in_effect(
     conn: &impl ConnectionTrait,
     on: NaiveDate,
     day_of: impl Fn(DateTime<Utc>) -> NaiveDate,
 ) -> StorageResult<Vec<Task>> {
-    let rows = audit_entries::Entity::find()
-        .filter(audit_entries::Column::SubjectType.eq("task"))
-        .filter(audit_entries::Column::Action.is_not_in(NOT_A_TASK_STATE.map(AuditAction::key)))
-        .order_by_asc(audit_entries::Column::RecordedAt)
-        .order_by_asc(audit_entries::Column::ChainKey)
-        .order_by_asc(audit_entries::Column::Seq)
+    let rows = task_rows(conn, sea_orm::Condition::all()).await?;
+    last_in_effect(rows, on, day_of)
+}
+
+/// [`task_states_in_effect`] for these tasks only: all their entries by the subject index.
+pub async fn task_states_in_effect_among(
+    conn: &impl ConnectionTrait,
+    on: NaiveDate,
+    day_of: impl Fn(DateTime<Utc>) -> NaiveDate,
+    ids: &[TaskId],
+) -> StorageResult<Vec<Task>> {
+    let rows = task_rows_among(conn, ids, sea_orm::Condition::all).await?;
+    last_in_effect(rows, on, day_of)
+}
+
+/// The tasks with a [`REASSIGNING`] entry recorded after `after` (by the `(action,
+/// recorded_at)` index): every task that may have been with other officers at `after` than it
+/// is now.
+pub async fn tasks_reassigned_after(
+    conn: &impl ConnectionTrait,
+    after: DateTime<Utc>,
+) -> StorageResult<BTreeSet<TaskId>> {
+    let subjects: Vec<String> = audit_entries::Entity::find()
+        .select_only()
+        .column(audit_entries::Column::SubjectId)
+        .filter(audit_entries::Column::Action.is_in(REASSIGNING.map(AuditAction::key)))
+        .filter(audit_entries::Column::RecordedAt.gt(instant::to_text(after)))
+        // Only task actions: their subject is the task. (No `subject_type` condition, which
+        // would tempt a planner into the subject index and every task entry.)
+        .into_tuple()
         .all(conn)
         .await
-        .map_err(StorageError::db("reading the history of tasks"))?;
-    // A task's entries take effect in the order they were recorded: one naming a day before
-    // an earlier entry's takes effect with that earlier entry (a reopened task completed "as of
-    // last week" is done from the reopening on, not reopened after being done).
-    let mut since: BTreeMap<String, NaiveDate> = BTreeMap::new();
-    let mut last: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for row in rows {
-        let recorded = instant::from_text("audit_entries", "recorded_at", &row.recorded_at)?;
-        let named = row.effective_on.unwrap_or_else(|| day_of(recorded));
-        let day = since
-            .get(&row.subject_id)
-            .map_or(named, |earlier| named.max(*earlier));
-        since.insert(row.subject_id.clone(), day);
-        if day <= on {
-            last.insert(row.subject_id, row.after_state);
-        }
+        .map_err(StorageError::db("reading the reassigned tasks"))?;
+    let mut out = BTreeSet::new();
+    for subject in subjects {
+        let id = uuid::Uuid::parse_str(&subject).map_err(|_| StorageError::Corrupt {
+            table: "audit_entries",
+            column: "subject_id",
+            value: subject.clone(),
+            detail: "a task entry's subject is not a UUID".into(),
+        })?;
+        out.insert(TaskId(id));
     }
-    let mut out = Vec::with_capacity(last.len());
-    for (subject, after) in last {
-        let Some(after) = after else {
-            continue;
-        };
-        let value: Value =
-            serde_json::from_str(&after).map_err(|e| corrupt(&subject, e.to_string()))?;
-        out.push(task_from_json(&value)?);
-    }
-    out.sort_by_key(|t| (t.due_on, t.id));
     Ok(out)
 }
 
 /// Each enterprise's batch on the list of `year` as of `on`, from the list's moves that took
 /// effect on or before `on` (the last one wins; a removal leaves the enterprise out) and, when
-/// `recorded_by` is given, were recorded by then (what a meeting of that day could see). Empty
-/// when the year has no list.
+/// `recorded_by` is given, were recorded by then (what a meeting of that day could see). Only
+/// the moves of the enterprises `among`, when given (by the enterprise index, in chunks); every
+/// move of the list otherwise. Empty when the year has no list.
 pub async fn batches_as_of(
     conn: &impl ConnectionTrait,
     year: i32,
     on: NaiveDate,
     recorded_by: Option<DateTime<Utc>>,
+    among: Option<&[EnterpriseId]>,
 ) -> StorageResult<BTreeMap<EnterpriseId, Batch>> {
     let Some(list) = batches::find_list(conn, year).await? else {
         return Ok(BTreeMap::new());
     };
-    let mut moves: Vec<_> = batches::moves(conn, Some(list.value.id), None)
-        .await?
+    let moves = match among {
+        Some(ids) => batches::moves_of_enterprises(conn, list.value.id, ids).await?,
+        None => batches::moves(conn, Some(list.value.id), None).await?,
+    };
+    let mut moves: Vec<_> = moves
         .into_iter()
         .filter(|m| m.effective_on <= on)
         .filter(|m| recorded_by.is_none_or(|by| m.recorded_at <= by))
@@ -234,15 +349,21 @@ pub struct StageAsOf {
 }
 
 /// Each cultivation's stage as of `on`, from its transitions that took effect on or before `on`
-/// and, when `recorded_by` is given, were recorded by then (the last by sequence wins).
-/// Cultivations opened later are absent.
+/// and, when `recorded_by` is given, were recorded by then (the last by sequence wins). Only
+/// the cultivations `among`, when given (by the cultivation index, in chunks); every
+/// cultivation otherwise. Cultivations opened later are absent.
 pub async fn stages_as_of(
     conn: &impl ConnectionTrait,
     on: NaiveDate,
     recorded_by: Option<DateTime<Utc>>,
+    among: Option<&[CultivationId]>,
 ) -> StorageResult<BTreeMap<CultivationId, StageAsOf>> {
+    let transitions = match among {
+        Some(ids) => cultivations::transitions_of_cultivations(conn, ids, Some(on)).await?,
+        None => cultivations::all_transitions(conn, Some(on)).await?,
+    };
     let mut out = BTreeMap::new();
-    for t in cultivations::all_transitions(conn, Some(on)).await? {
+    for t in transitions {
         if recorded_by.is_some_and(|by| t.recorded_at > by) {
             continue;
         }

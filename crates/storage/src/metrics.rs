@@ -152,3 +152,49 @@ pub async fn list_metrics(
         .map(from_model)
         .collect()
 }
+
+/// The metrics of these enterprises (every enterprise's when `None`, in one query), each one's
+/// oldest month first, optionally within `[from, to]`; in chunks of [`crate::IN_CHUNK`]
+/// enterprises, by the `(enterprise, month)` key.
+pub async fn metrics_of_enterprises(
+    conn: &impl ConnectionTrait,
+    among: Option<&[EnterpriseId]>,
+    from: Option<YearMonth>,
+    to: Option<YearMonth>,
+) -> StorageResult<std::collections::BTreeMap<EnterpriseId, Vec<Metrics>>> {
+    let ranged = |mut query: sea_orm::Select<metrics::Entity>| {
+        if let Some(from) = from {
+            query = query.filter(metrics::Column::Month.gte(from.to_string()));
+        }
+        if let Some(to) = to {
+            query = query.filter(metrics::Column::Month.lte(to.to_string()));
+        }
+        query
+            .order_by_asc(metrics::Column::EnterpriseId)
+            .order_by_asc(metrics::Column::Month)
+    };
+    let queries: Vec<sea_orm::Select<metrics::Entity>> = match among {
+        None => vec![ranged(metrics::Entity::find())],
+        Some(ids) => ids
+            .chunks(crate::IN_CHUNK)
+            .map(|chunk| {
+                ranged(
+                    metrics::Entity::find()
+                        .filter(metrics::Column::EnterpriseId.is_in(chunk.iter().map(|e| e.0))),
+                )
+            })
+            .collect(),
+    };
+    let mut out: std::collections::BTreeMap<EnterpriseId, Vec<Metrics>> = Default::default();
+    for query in queries {
+        let rows = query
+            .all(conn)
+            .await
+            .map_err(StorageError::db("listing metrics"))?;
+        for row in rows {
+            let m = from_model(row)?;
+            out.entry(m.enterprise).or_default().push(m);
+        }
+    }
+    Ok(out)
+}

@@ -146,6 +146,26 @@ pub async fn officers_by_ids(
     Ok(out)
 }
 
+/// The officers with these logins (unknown logins are skipped), in chunks of
+/// [`crate::IN_CHUNK`] by the login key.
+pub async fn officers_by_logins(
+    conn: &impl ConnectionTrait,
+    logins: &[String],
+) -> StorageResult<Vec<Officer>> {
+    let mut out = Vec::with_capacity(logins.len());
+    for chunk in logins.chunks(crate::IN_CHUNK) {
+        let rows = officers::Entity::find()
+            .filter(officers::Column::Login.is_in(chunk.iter().cloned()))
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading officers"))?;
+        for row in rows {
+            out.push(officer_from_model(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The officer with this login, if any.
 pub async fn find_officer_by_login(
     conn: &impl ConnectionTrait,

@@ -1,12 +1,15 @@
 //! Tasks: recording and reading officers' work.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDate;
 use peiyu_domain::AuditAction;
 use peiyu_domain::{
     CultivationId, DueCount, EnterpriseId, OfficerId, Task, TaskId, TaskKind, TaskStatus,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -15,6 +18,7 @@ use crate::enterprises::Versioned;
 use crate::entities::tasks;
 use crate::error::{StorageError, StorageResult};
 use crate::instant;
+use crate::page::{Page, PageStart};
 
 /// A due count as its two columns: the date counted from (or rolled from) and the working days
 /// (`None` for a rolled date).
@@ -373,11 +377,8 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
 }
 
-/// Tasks matching the filter, by due date.
-pub async fn list_tasks(
-    conn: &impl ConnectionTrait,
-    filter: &TaskFilter,
-) -> StorageResult<Vec<Versioned<Task>>> {
+/// The condition of a filter.
+fn filter_condition(filter: &TaskFilter) -> Condition {
     let mut cond = Condition::all();
     if let Some(c) = filter.cultivation {
         cond = cond.add(tasks::Column::CultivationId.eq(c.0));
@@ -396,8 +397,16 @@ pub async fn list_tasks(
     if let Some(status) = filter.status {
         cond = cond.add(tasks::Column::Status.eq(status.key()));
     }
+    cond
+}
+
+/// Tasks matching the filter, by due date (then id).
+pub async fn list_tasks(
+    conn: &impl ConnectionTrait,
+    filter: &TaskFilter,
+) -> StorageResult<Vec<Versioned<Task>>> {
     tasks::Entity::find()
-        .filter(cond)
+        .filter(filter_condition(filter))
         .order_by_asc(tasks::Column::DueOn)
         .order_by_asc(tasks::Column::Id)
         .all(conn)
@@ -406,4 +415,177 @@ pub async fn list_tasks(
         .into_iter()
         .map(from_model)
         .collect()
+}
+
+/// One page of [`list_tasks`]: at most `limit` tasks from `start`, whose keys are
+/// `(due date, id)` — a keyset read (`(due_on, id) > (?, ?)`, `LIMIT limit + 1`).
+pub async fn list_tasks_page(
+    conn: &impl ConnectionTrait,
+    filter: &TaskFilter,
+    start: &PageStart<(NaiveDate, TaskId)>,
+    limit: u64,
+) -> StorageResult<Page<Versioned<Task>>> {
+    let mut cond = filter_condition(filter);
+    if let PageStart::After((due, id)) = start {
+        cond = cond.add(
+            Condition::any().add(tasks::Column::DueOn.gt(*due)).add(
+                Condition::all()
+                    .add(tasks::Column::DueOn.eq(*due))
+                    .add(tasks::Column::Id.gt(id.0)),
+            ),
+        );
+    }
+    let mut query = tasks::Entity::find()
+        .filter(cond)
+        .order_by_asc(tasks::Column::DueOn)
+        .order_by_asc(tasks::Column::Id)
+        .limit(limit.saturating_add(1));
+    if let PageStart::Skip(n) = start {
+        query = query.offset(*n);
+    }
+    let rows = query
+        .all(conn)
+        .await
+        .map_err(StorageError::db("listing tasks"))?
+        .into_iter()
+        .map(from_model)
+        .collect::<StorageResult<Vec<_>>>()?;
+    Ok(Page::of(rows, limit))
+}
+
+/// The days a week's list shows tasks from: open tasks due on or before `open_due_by` (overdue,
+/// this week and next week) and done tasks completed within `[done_from, done_to]` (last week).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListWindow {
+    /// The last due date of an open task the list can show.
+    pub open_due_by: NaiveDate,
+    /// The first completion day of a done task the list can show.
+    pub done_from: NaiveDate,
+    /// The last completion day of a done task the list can show.
+    pub done_to: NaiveDate,
+}
+
+/// The tasks a week's list can show (see [`ListWindow`]), of these officers (assigned or
+/// delegated to one of them) or, for `None`, of everyone; each task once, by due date then id.
+///
+/// Every query is one index range: `(assignee_id | delegate_id, status, due_on | completed_on)`
+/// for officers (in chunks of [`crate::IN_CHUNK`]), `(status, due_on | completed_on)` for
+/// everyone. So the cost follows the list, not the table.
+pub async fn tasks_in_window(
+    conn: &impl ConnectionTrait,
+    officers: Option<&[OfficerId]>,
+    window: ListWindow,
+) -> StorageResult<Vec<Task>> {
+    let open = Condition::all()
+        .add(tasks::Column::Status.eq(TaskStatus::Open.key()))
+        .add(tasks::Column::DueOn.lte(window.open_due_by));
+    let done = Condition::all()
+        .add(tasks::Column::Status.eq(TaskStatus::Done.key()))
+        .add(tasks::Column::CompletedOn.gte(window.done_from))
+        .add(tasks::Column::CompletedOn.lte(window.done_to));
+    let mut conditions = Vec::new();
+    match officers {
+        None => {
+            conditions.push(open);
+            conditions.push(done);
+        }
+        Some(officers) => {
+            for chunk in officers.chunks(crate::IN_CHUNK) {
+                let ids: Vec<uuid::Uuid> = chunk.iter().map(|o| o.0).collect();
+                for column in [tasks::Column::AssigneeId, tasks::Column::DelegateId] {
+                    for when in [&open, &done] {
+                        conditions.push(
+                            Condition::all()
+                                .add(column.is_in(ids.clone()))
+                                .add(when.clone()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut found: BTreeMap<TaskId, Task> = BTreeMap::new();
+    for cond in conditions {
+        let rows = tasks::Entity::find()
+            .filter(cond)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("listing a week's tasks"))?;
+        for row in rows {
+            let task = from_model(row)?.value;
+            found.insert(task.id, task);
+        }
+    }
+    let mut out: Vec<Task> = found.into_values().collect();
+    out.sort_by_key(|t| (t.due_on, t.id));
+    Ok(out)
+}
+
+/// The ids of every task assigned or delegated to one of these officers, any status (by the
+/// assignee and delegate indexes, in chunks of [`crate::IN_CHUNK`]).
+pub async fn task_ids_of_officers(
+    conn: &impl ConnectionTrait,
+    officers: &[OfficerId],
+) -> StorageResult<BTreeSet<TaskId>> {
+    let mut out = BTreeSet::new();
+    for chunk in officers.chunks(crate::IN_CHUNK) {
+        let ids: Vec<uuid::Uuid> = chunk.iter().map(|o| o.0).collect();
+        for column in [tasks::Column::AssigneeId, tasks::Column::DelegateId] {
+            let rows: Vec<uuid::Uuid> = tasks::Entity::find()
+                .select_only()
+                .column(tasks::Column::Id)
+                .filter(column.is_in(ids.clone()))
+                .into_tuple()
+                .all(conn)
+                .await
+                .map_err(StorageError::db("listing officers' tasks"))?;
+            out.extend(rows.into_iter().map(TaskId));
+        }
+    }
+    Ok(out)
+}
+
+/// Every task of these cultivations, each cultivation's by due date then id (in chunks of
+/// [`crate::IN_CHUNK`], by the cultivation index).
+pub async fn tasks_of_cultivations(
+    conn: &impl ConnectionTrait,
+    cultivations: &[CultivationId],
+) -> StorageResult<BTreeMap<CultivationId, Vec<Task>>> {
+    let mut out: BTreeMap<CultivationId, Vec<Task>> = BTreeMap::new();
+    for chunk in cultivations.chunks(crate::IN_CHUNK) {
+        let rows = tasks::Entity::find()
+            .filter(tasks::Column::CultivationId.is_in(chunk.iter().map(|c| c.0)))
+            .order_by_asc(tasks::Column::DueOn)
+            .order_by_asc(tasks::Column::Id)
+            .all(conn)
+            .await
+            .map_err(StorageError::db("reading cultivations' tasks"))?;
+        for row in rows {
+            let task = from_model(row)?.value;
+            if let Some(c) = task.cultivation {
+                out.entry(c).or_default().push(task);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The ids of every task of these cultivations (in chunks of [`crate::IN_CHUNK`]).
+pub async fn task_ids_of_cultivations(
+    conn: &impl ConnectionTrait,
+    cultivations: &[CultivationId],
+) -> StorageResult<BTreeSet<TaskId>> {
+    let mut out = BTreeSet::new();
+    for chunk in cultivations.chunks(crate::IN_CHUNK) {
+        let rows: Vec<uuid::Uuid> = tasks::Entity::find()
+            .select_only()
+            .column(tasks::Column::Id)
+            .filter(tasks::Column::CultivationId.is_in(chunk.iter().map(|c| c.0)))
+            .into_tuple()
+            .all(conn)
+            .await
+            .map_err(StorageError::db("listing cultivations' tasks"))?;
+        out.extend(rows.into_iter().map(TaskId));
+    }
+    Ok(out)
 }

@@ -21,14 +21,16 @@ use peiyu_domain::{
     Role, Sector, StageKey, Task, TaskId, TaskKind, TaskStatus, Team, TeamId, TrackKey, Transition,
     TransitionId, Week,
 };
-use peiyu_service::{AdvanceCase, FixedClock, Service, WeeklyQuery, actor_of, weekly::WeeklyList};
-use peiyu_storage::entities::{audit_entries, cultivations, enterprises, tasks, transitions};
+use peiyu_service::{AdvanceCase, FixedClock, Service, actor_of};
+use peiyu_storage::entities::{cultivations, enterprises, tasks, transitions};
 use peiyu_storage::{AuditFact, Store, UnitOfWork};
 use peiyu_tests::{Kind, TestDb, uscc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QueryTrait, Statement,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
+
+// The read measures live apart from the write measures (stage moves, verify), so the two are
+// changed independently.
+#[path = "bench/reads.rs"]
+mod reads;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type BenchResult<T> = Result<T, BoxError>;
@@ -84,12 +86,20 @@ struct Args {
     budget: Duration,
     /// Only generate the data and measure `audit verify` (speed and the memory it adds).
     verify_only: bool,
+    /// A database URL to keep the data in and read it from again (generated on its first
+    /// use, never dropped) instead of a fresh database dropped at the end.
+    reuse: Option<String>,
+    /// Only the read measures (weekly lists, history, as-of lists) and their plans: no stage
+    /// moves and no verify, so a reused database stays as generated.
+    reads_only: bool,
 }
 
 const USAGE: &str = "usage: bench --backend sqlite|postgres|mysql --scale small|county|province \
                      [--runs N (weekly runs per measure, default 20)] \
                      [--budget SECONDS (time cap per weekly measure, default 60)] \
-                     [--verify-only (generate, then measure audit verify alone)]";
+                     [--verify-only (generate, then measure audit verify alone)] \
+                     [--reuse DATABASE_URL (keep the data there; generate it only when absent)] \
+                     [--reads-only (only the read measures: weekly lists, history, as-of)]";
 
 fn parse_args() -> BenchResult<Args> {
     let mut kind = Kind::Sqlite;
@@ -97,6 +107,8 @@ fn parse_args() -> BenchResult<Args> {
     let mut runs = 20;
     let mut budget = Duration::from_secs(60);
     let mut verify_only = false;
+    let mut reuse = None;
+    let mut reads_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -126,6 +138,8 @@ fn parse_args() -> BenchResult<Args> {
                     Duration::from_secs(value()?.parse().map_err(|e| format!("--budget: {e}"))?)
             }
             "--verify-only" => verify_only = true,
+            "--reuse" => reuse = Some(value()?),
+            "--reads-only" => reads_only = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -139,6 +153,8 @@ fn parse_args() -> BenchResult<Args> {
         runs: runs.max(1),
         budget,
         verify_only,
+        reuse,
+        reads_only,
     })
 }
 
@@ -150,6 +166,9 @@ async fn main() -> BenchResult<()> {
         Kind::Postgres => Some("PEIYU_TEST_POSTGRES_URL"),
         Kind::MySql => Some("PEIYU_TEST_MYSQL_URL"),
     };
+    if let Some(url) = &args.reuse {
+        return run(url, &args).await;
+    }
     if let Some(var) = var
         && std::env::var(var).map_or(true, |u| u.is_empty())
     {
@@ -159,7 +178,7 @@ async fn main() -> BenchResult<()> {
         .into());
     }
     let db = TestDb::fresh(args.kind).await;
-    let outcome = run(&db, &args).await;
+    let outcome = run(&db.url, &args).await;
     db.cleanup().await;
     outcome
 }
@@ -285,7 +304,7 @@ fn date(y: i32, m: u32, d: u32) -> BenchResult<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("bad date {y}-{m}-{d}").into())
 }
 
-async fn run(db: &TestDb, args: &Args) -> BenchResult<()> {
+async fn run(url: &str, args: &Args) -> BenchResult<()> {
     let scale = args.scale;
     // "Today" for the whole run: Friday 2023-06-30, 09:00 in the county (ISO week 2023-W26).
     let today = date(2023, 6, 30)?;
@@ -301,7 +320,7 @@ async fn run(db: &TestDb, args: &Args) -> BenchResult<()> {
         scale.enterprises * TASKS_PER_ENTERPRISE,
         scale.officers
     );
-    let store = Store::open(&db.url).await?;
+    let store = Store::open(url).await?;
     let service = Service::new(store).with_clock(Arc::new(FixedClock(now)));
     service.init("admin", "管理员").await?;
     let admin = service.actor("admin").await?;
@@ -310,8 +329,17 @@ async fn run(db: &TestDb, args: &Args) -> BenchResult<()> {
 
     // ---- Data ---------------------------------------------------------------------------
     let started = Instant::now();
-    let people = generate_people(&service, &admin, scale).await?;
-    let firms = generate_enterprises(&service, &admin, &people, scale).await?;
+    let (people, firms) = match reads::generated(&service, scale).await? {
+        Some(found) => {
+            eprintln!("bench: reusing the data already in {url}");
+            found
+        }
+        None => {
+            let people = generate_people(&service, &admin, scale).await?;
+            let firms = generate_enterprises(&service, &admin, &people, scale).await?;
+            (people, firms)
+        }
+    };
     let generated = started.elapsed();
     let audit_count = count(&service, "audit_entries").await?;
     let task_count = count(&service, "tasks").await?;
@@ -335,124 +363,80 @@ async fn run(db: &TestDb, args: &Args) -> BenchResult<()> {
     }
 
     // ---- 1. Stage moves ------------------------------------------------------------------
-    let step = (firms.len() / scale.moves.max(1)).max(1);
-    let movers: Vec<&String> = firms.iter().step_by(step).take(scale.moves).collect();
-    let mut latencies = Vec::with_capacity(movers.len());
-    let started = Instant::now();
-    for uscc in &movers {
-        let one = Instant::now();
-        let outcome = service
-            .advance_case(
-                &admin,
-                AdvanceCase {
-                    enterprise: (*uscc).clone(),
-                    track: "industrial".into(),
-                    to: "cultivating".into(),
-                    ..AdvanceCase::default()
-                },
-            )
-            .await?;
-        if !outcome.applied {
-            return Err(format!("the move of {uscc} was not applied").into());
+    if !args.reads_only {
+        let step = (firms.len() / scale.moves.max(1)).max(1);
+        let movers: Vec<&String> = firms.iter().step_by(step).take(scale.moves).collect();
+        let mut latencies = Vec::with_capacity(movers.len());
+        let started = Instant::now();
+        for uscc in &movers {
+            let one = Instant::now();
+            let outcome = service
+                .advance_case(
+                    &admin,
+                    AdvanceCase {
+                        enterprise: (*uscc).clone(),
+                        track: "industrial".into(),
+                        to: "cultivating".into(),
+                        ..AdvanceCase::default()
+                    },
+                )
+                .await?;
+            if !outcome.applied {
+                return Err(format!("the move of {uscc} was not applied").into());
+            }
+            latencies.push(one.elapsed());
         }
-        latencies.push(one.elapsed());
+        let total = started.elapsed();
+        latencies.sort();
+        rows.push(row(
+            format!(
+                "1. advance_case candidate→cultivating ({} moves, sequential, one transaction each)",
+                movers.len()
+            ),
+            format!(
+                "{:.0} moves/s; median {}, p95 {}",
+                movers.len() as f64 / total.as_secs_f64(),
+                ms(percentile(&latencies, 50.0)),
+                ms(percentile(&latencies, 95.0))
+            ),
+        ));
+        eprintln!("bench: moves done in {:.1} s", total.as_secs_f64());
     }
-    let total = started.elapsed();
-    latencies.sort();
-    rows.push(row(
-        format!(
-            "1. advance_case candidate→cultivating ({} moves, sequential, one transaction each)",
-            movers.len()
-        ),
-        format!(
-            "{:.0} moves/s; median {}, p95 {}",
-            movers.len() as f64 / total.as_secs_f64(),
-            ms(percentile(&latencies, 50.0)),
-            ms(percentile(&latencies, 95.0))
-        ),
-    ));
-    eprintln!("bench: moves done in {:.1} s", total.as_secs_f64());
 
-    // ---- 2. Weekly lists -----------------------------------------------------------------
+    // ---- 2 and 5. Reads: weekly lists, history, as-of lists -----------------------------
     let officer = &people.officers[0];
     let team = &people.teams[0];
-    let officer_tasks = tasks_of(&service, officer.id).await?;
-    let scopes: [(String, WeeklyQuery); 3] = [
-        (
-            format!(
-                "officer {} ({} tasks)",
-                officer.login.as_str(),
-                officer_tasks
-            ),
-            WeeklyQuery {
-                officer: Some(officer.login.as_str().to_owned()),
-                ..WeeklyQuery::default()
-            },
-        ),
-        (
-            format!("team {} ({} officers)", team.name, TEAM_SIZE),
-            WeeklyQuery {
-                team: Some(team.name.clone()),
-                ..WeeklyQuery::default()
-            },
-        ),
-        (
-            "whole bureau".to_owned(),
-            WeeklyQuery {
-                all: true,
-                ..WeeklyQuery::default()
-            },
-        ),
-    ];
-    for (label, query) in scopes {
-        for (when, week) in [
-            (format!("current week {current_week}, tables"), current_week),
-            (
-                format!("past week {past_week}, from the audit log"),
-                past_week,
-            ),
-        ] {
-            let query = WeeklyQuery {
-                week: Some(week),
-                ..query.clone()
-            };
-            let (times, shown) = time_weekly(&service, &admin, &query, args).await?;
-            rows.push(row(
-                format!("2. weekly list, {label}, {when}"),
-                format!(
-                    "median {}, p95 {} (n={}; {shown})",
-                    ms(percentile(&times, 50.0)),
-                    ms(percentile(&times, 95.0)),
-                    times.len()
-                ),
-            ));
-            eprintln!(
-                "bench: weekly {label}, {when}: {}",
-                ms(percentile(&times, 50.0))
-            );
-        }
-    }
+    let subjects = reads::ReadSubjects {
+        officer,
+        team,
+        enterprise: firms.first().map(String::as_str).unwrap_or_default(),
+        current_week,
+        past_week,
+    };
+    rows.extend(reads::measure(&service, &admin, &subjects, args).await?);
     let hwm_weekly = vm_hwm_kib();
 
     // ---- 3. Audit verification -----------------------------------------------------------
-    let started = Instant::now();
-    let verification = service.verify_audit(&admin).await?;
-    let took = started.elapsed();
-    if !verification.ok() {
-        return Err("the audit log does not verify".into());
+    if !args.reads_only {
+        let started = Instant::now();
+        let verification = service.verify_audit(&admin).await?;
+        let took = started.elapsed();
+        if !verification.ok() {
+            return Err("the audit log does not verify".into());
+        }
+        let entries = verification.chains.entries;
+        rows.push(row(
+            format!(
+                "3. verify_audit ({} entries, {} chains)",
+                entries, verification.chains.chains
+            ),
+            format!(
+                "{:.2} s, {:.0} entries/s",
+                took.as_secs_f64(),
+                entries as f64 / took.as_secs_f64()
+            ),
+        ));
     }
-    let entries = verification.chains.entries;
-    rows.push(row(
-        format!(
-            "3. verify_audit ({} entries, {} chains)",
-            entries, verification.chains.chains
-        ),
-        format!(
-            "{:.2} s, {:.0} entries/s",
-            took.as_secs_f64(),
-            entries as f64 / took.as_secs_f64()
-        ),
-    ));
 
     // ---- 4. Memory -----------------------------------------------------------------------
     rows.push(row(
@@ -466,7 +450,7 @@ async fn run(db: &TestDb, args: &Args) -> BenchResult<()> {
     ));
 
     // ---- Plans -----------------------------------------------------------------------------
-    let plans = explain_task_queries(&service, officer.id, current_week, past_week).await?;
+    let plans = reads::plans(&service, officer.id, current_week, past_week).await?;
 
     println!();
     println!(
@@ -510,48 +494,6 @@ async fn count(service: &Service, table: &str) -> BenchResult<i64> {
         .await?
         .ok_or("COUNT(*) returned no row")?;
     Ok(row.try_get::<i64>("", "n")?)
-}
-
-async fn tasks_of(service: &Service, officer: OfficerId) -> BenchResult<usize> {
-    Ok(tasks::Entity::find()
-        .filter(tasks::Column::AssigneeId.eq(officer.0))
-        .all(service.store().conn())
-        .await?
-        .len())
-}
-
-fn tasks_shown(list: &WeeklyList) -> String {
-    let this_week: usize = list.this_week.iter().map(|d| d.tasks.len()).sum();
-    format!(
-        "{} overdue, {} this week, {} next week, {} done last week, {} watched",
-        list.overdue.len(),
-        this_week,
-        list.next_week.len(),
-        list.done_last_week.len(),
-        list.watch.len()
-    )
-}
-
-/// Runs the weekly list `args.runs` times, or fewer when the budget runs out (at least twice).
-async fn time_weekly(
-    service: &Service,
-    actor: &Officer,
-    query: &WeeklyQuery,
-    args: &Args,
-) -> BenchResult<(Vec<Duration>, String)> {
-    let mut times = Vec::new();
-    let mut shown = String::new();
-    let started = Instant::now();
-    while times.len() < args.runs && (times.len() < 2 || started.elapsed() < args.budget) {
-        let one = Instant::now();
-        let list = service.weekly(actor, query.clone()).await?;
-        times.push(one.elapsed());
-        if shown.is_empty() {
-            shown = tasks_shown(&list);
-        }
-    }
-    times.sort();
-    Ok((times, shown))
 }
 
 // ---- Data generation ------------------------------------------------------------------------
@@ -862,129 +804,4 @@ where
             .await?;
     }
     Ok(())
-}
-
-// ---- Plans -------------------------------------------------------------------------------
-
-/// EXPLAIN (ANALYZE on PostgreSQL and MariaDB) of the weekly list's task queries for one
-/// officer, with each query's own time when run and fetched raw.
-async fn explain_task_queries(
-    service: &Service,
-    officer: OfficerId,
-    current: Week,
-    past: Week,
-) -> BenchResult<String> {
-    let conn = service.store().conn();
-    let backend = conn.get_database_backend();
-    let until = county_instant(past.monday(), 23)?;
-    let queries: Vec<(&str, Statement)> = vec![
-        (
-            "what Service::weekly runs for every list (storage::tasks::list_tasks, no filter)",
-            tasks::Entity::find()
-                .order_by_asc(tasks::Column::DueOn)
-                .order_by_asc(tasks::Column::Id)
-                .build(backend),
-        ),
-        (
-            "the same filtered to the officer (list_tasks with TaskFilter::assignees)",
-            tasks::Entity::find()
-                .filter(
-                    sea_orm::Condition::any()
-                        .add(tasks::Column::AssigneeId.is_in([officer.0]))
-                        .add(tasks::Column::DelegateId.is_in([officer.0])),
-                )
-                .order_by_asc(tasks::Column::DueOn)
-                .order_by_asc(tasks::Column::Id)
-                .build(backend),
-        ),
-        (
-            "the officer's open tasks due by the end of next week (the (assignee, status, due) form)",
-            tasks::Entity::find()
-                .filter(tasks::Column::AssigneeId.eq(officer.0))
-                .filter(tasks::Column::Status.eq("open"))
-                .filter(tasks::Column::DueOn.lte(current.sunday() + chrono::Duration::days(7)))
-                .order_by_asc(tasks::Column::DueOn)
-                .order_by_asc(tasks::Column::Id)
-                .build(backend),
-        ),
-        (
-            "a past week's tasks (storage::history::task_states_as_of, whole audit log)",
-            audit_entries::Entity::find()
-                .filter(audit_entries::Column::SubjectType.eq("task"))
-                .filter(
-                    audit_entries::Column::RecordedAt.lte(peiyu_storage::instant::to_text(until)),
-                )
-                .filter(audit_entries::Column::Action.is_not_in([AuditAction::TaskEscalate.key()]))
-                .order_by_asc(audit_entries::Column::RecordedAt)
-                .order_by_asc(audit_entries::Column::ChainKey)
-                .order_by_asc(audit_entries::Column::Seq)
-                .build(backend),
-        ),
-    ];
-    let mariadb = if backend == DbBackend::MySql {
-        let stmt = Statement::from_string(backend, "SELECT VERSION() AS v");
-        conn.query_one_raw(stmt)
-            .await?
-            .and_then(|r| r.try_get::<String>("", "v").ok())
-            .is_some_and(|v| v.contains("MariaDB"))
-    } else {
-        false
-    };
-    let prefix = match backend {
-        DbBackend::Sqlite => "EXPLAIN QUERY PLAN ",
-        DbBackend::Postgres => "EXPLAIN (ANALYZE, BUFFERS) ",
-        DbBackend::MySql if mariadb => "ANALYZE ",
-        _ => "EXPLAIN ",
-    };
-    let mut out = String::from("### Plans of the weekly list's task queries (one officer)\n");
-    for (label, stmt) in queries {
-        // The query itself, run and fetched raw.
-        let started = Instant::now();
-        let fetched = conn.query_all_raw(stmt.clone()).await?.len();
-        let raw = started.elapsed();
-        // The select list is every column; the rest is what the plan depends on.
-        let sql = match (stmt.sql.find("SELECT "), stmt.sql.find(" FROM ")) {
-            (Some(0), Some(from)) => format!("SELECT …{}", &stmt.sql[from..]),
-            _ => stmt.sql.clone(),
-        };
-        out.push_str(&format!(
-            "\n{label}: {fetched} rows in {} raw\n\n```\n{sql}\n",
-            ms(raw)
-        ));
-        let explain = Statement {
-            sql: format!("{prefix}{}", stmt.sql),
-            values: stmt.values.clone(),
-            db_backend: backend,
-        };
-        for r in conn.query_all_raw(explain).await? {
-            let cells: Vec<String> = r
-                .column_names()
-                .iter()
-                .enumerate()
-                .filter(|(_, name)| backend != DbBackend::Sqlite || name.as_str() == "detail")
-                .map(|(i, name)| {
-                    let value = r
-                        .try_get_by_index::<Option<String>>(i)
-                        .map(|v| v.unwrap_or_else(|| "NULL".into()))
-                        .or_else(|_| {
-                            r.try_get_by_index::<Option<i64>>(i)
-                                .map(|v| format!("{v:?}"))
-                        })
-                        .or_else(|_| {
-                            r.try_get_by_index::<Option<f64>>(i)
-                                .map(|v| format!("{v:?}"))
-                        })
-                        .unwrap_or_else(|_| "?".into());
-                    if backend == DbBackend::MySql {
-                        format!("{name}={value}")
-                    } else {
-                        value
-                    }
-                })
-                .collect();
-            out.push_str(&format!("  {}\n", cells.join(" ")));
-        }
-        out.push_str("```\n");
-    }
-    Ok(out)
 }

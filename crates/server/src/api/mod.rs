@@ -534,28 +534,39 @@ pub async fn list_enterprises(
         }
         (None, None) => None,
     };
-    let list = state
-        .service
-        .list_enterprises(
-            &actor,
-            &ListEnterprises {
-                officer: q.officer,
-                sector,
-                town: q.town,
-                include_archived: q.archived.unwrap_or(false),
-                stage,
-                mine: q.mine.unwrap_or(false),
-                name_contains: q.name.filter(|n| !n.trim().is_empty()),
-            },
-        )
-        .await?;
-    let body: Vec<EnterpriseDto> = list
-        .iter()
-        .map(|v| EnterpriseDto::from_view(v, lang))
-        .collect();
+    let query = ListEnterprises {
+        officer: q.officer,
+        sector,
+        town: q.town,
+        include_archived: q.archived.unwrap_or(false),
+        stage,
+        mine: q.mine.unwrap_or(false),
+        name_contains: q.name.filter(|n| !n.trim().is_empty()),
+    };
     let title = tr(lang, "企业名录", "Enterprises");
+    let dto = |list: &[peiyu_service::EnterpriseView]| -> Vec<EnterpriseDto> {
+        list.iter()
+            .map(|v| EnterpriseDto::from_view(v, lang))
+            .collect()
+    };
+    // With limit, one page read in SQL; without, the whole list.
+    if let Some(page) = paging::page_ask(&ask.page)? {
+        let found = state
+            .service
+            .list_enterprises_page(&actor, &query, &page)
+            .await?;
+        return paging::page_response(
+            (dto(&found.items), found.more),
+            (&page, &ask.uri),
+            |e: &EnterpriseDto| e.id.to_string(),
+            (&lists::ENTERPRISES, format),
+            (title, "enterprises"),
+            lang,
+        );
+    }
+    let list = state.service.list_enterprises(&actor, &query).await?;
     paging::paged_response(
-        body,
+        dto(&list),
         (&ask.page, &ask.uri),
         |e: &EnterpriseDto| e.id.to_string(),
         (layout, format),
@@ -767,18 +778,25 @@ pub async fn list_tasks(
     ask: ListAsk,
 ) -> ApiResult<Response> {
     let format = ask.format(&lists::TASKS)?;
-    let tasks = state
-        .service
-        .list_tasks(
-            &actor,
-            &ListTasks {
-                officer: q.officer,
-                enterprise: q.enterprise.filter(|e| !e.trim().is_empty()),
-                all: q.all.unwrap_or(false),
-            },
-        )
-        .await?;
+    let query = ListTasks {
+        officer: q.officer,
+        enterprise: q.enterprise.filter(|e| !e.trim().is_empty()),
+        all: q.all.unwrap_or(false),
+    };
     let title = tr(lang, "任务", "Tasks");
+    // With limit, one page read in SQL; without, the whole list.
+    if let Some(page) = paging::page_ask(&ask.page)? {
+        let (tasks, more) = state.service.list_tasks_page(&actor, &query, &page).await?;
+        return paging::page_response(
+            (TaskDto::list(&tasks, lang), more),
+            (&page, &ask.uri),
+            |t: &TaskDto| t.id.to_string(),
+            (&lists::TASKS, format),
+            (title, "tasks"),
+            lang,
+        );
+    }
+    let tasks = state.service.list_tasks(&actor, &query).await?;
     paging::paged_response(
         TaskDto::list(&tasks, lang),
         (&ask.page, &ask.uri),

@@ -2,6 +2,10 @@
 //! `limit`, one page of the list in its usual order, the cursor of the next one in
 //! `next_cursor` and in a `Link: <…>; rel="next"` header; without it, the whole list.
 //!
+//! Enterprises and tasks are paged in SQL ([`page_ask`], [`page_response`]): the page is read
+//! by the list's order from just after the cursor's item (keyset), so it costs its size; the
+//! audit log is still cut from the whole list ([`paged_response`]).
+//!
 //! A cursor is `<items seen>.<id of the page's last item>`. The next page starts after that
 //! item wherever it stands now, so items added or removed before it shift nothing; should the
 //! item itself be gone (a task done while paging open tasks), the page starts at the same count
@@ -14,6 +18,7 @@ use peiyu_domain::Lang;
 use peiyu_formats::json::{PageDto, PageParams};
 use peiyu_formats::lists::ListFile;
 use peiyu_formats::weekly::Format;
+use peiyu_service::PageAsk;
 use serde::Serialize;
 
 use crate::error::{ApiError, ApiResult};
@@ -24,6 +29,16 @@ pub const MAX_LIMIT: u32 = 1000;
 
 /// Where a page starts in `items`: after the item the cursor names, else at the count it says.
 fn start_of<T>(items: &[T], cursor: &str, id: &impl Fn(&T) -> String) -> ApiResult<usize> {
+    let (seen, last) = parse_cursor(cursor)?;
+    let seen = usize::try_from(seen).unwrap_or(usize::MAX);
+    Ok(match items.iter().position(|item| id(item) == last) {
+        Some(at) => at + 1,
+        None => seen.min(items.len()),
+    })
+}
+
+/// A cursor's two parts: the items seen, and the id of the last one.
+fn parse_cursor(cursor: &str) -> ApiResult<(u64, &str)> {
     let bad = || {
         ApiError::invalid(
             "cursor",
@@ -32,11 +47,8 @@ fn start_of<T>(items: &[T], cursor: &str, id: &impl Fn(&T) -> String) -> ApiResu
         )
     };
     let (seen, last) = cursor.trim().split_once('.').ok_or_else(bad)?;
-    let seen: usize = seen.parse().map_err(|_| bad())?;
-    Ok(match items.iter().position(|item| id(item) == last) {
-        Some(at) => at + 1,
-        None => seen.min(items.len()),
-    })
+    let seen: u64 = seen.parse().map_err(|_| bad())?;
+    Ok((seen, last))
 }
 
 /// `cursor` percent-encoded for a query string.
@@ -113,6 +125,74 @@ pub(crate) fn paged_response<T: Serialize>(
         .flatten();
     items.truncate(end);
     let items: Vec<T> = items.drain(start.min(end)..).collect();
+    let mut response = if format == Format::Json {
+        Json(PageDto {
+            items,
+            next_cursor: next.clone(),
+        })
+        .into_response()
+    } else {
+        list_response(&items, (file, format), (title, stem), lang)?
+    };
+    if let Some(link) = next.as_deref().and_then(|n| next_link(uri, n)) {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    Ok(response)
+}
+
+/// The page `page` asks for, to be read in SQL (see [`Service`](peiyu_service::Service)'s
+/// `*_page` reads): `None` without `limit` (the whole list); a bad limit or cursor, or a
+/// cursor without limit, is refused naming the parameter.
+pub(crate) fn page_ask(page: &PageParams) -> ApiResult<Option<PageAsk>> {
+    let Some(limit) = page.limit else {
+        if page.cursor.is_some() {
+            return Err(ApiError::invalid(
+                "cursor",
+                "游标须与 limit 一起使用",
+                "a cursor goes with limit",
+            ));
+        }
+        return Ok(None);
+    };
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("limit 应在 1 到 {MAX_LIMIT} 之间"),
+            format!("limit must be 1 to {MAX_LIMIT}"),
+        ));
+    }
+    let after = match &page.cursor {
+        Some(cursor) => {
+            let (seen, last) = parse_cursor(cursor)?;
+            Some((seen, last.to_owned()))
+        }
+        None => None,
+    };
+    Ok(Some(PageAsk {
+        limit: u64::from(limit),
+        after,
+    }))
+}
+
+/// A page read in SQL, answered like [`paged_response`]'s: `items` the page, `more` whether
+/// another follows; the next cursor counts the items seen through this page.
+pub(crate) fn page_response<T: Serialize>(
+    (items, more): (Vec<T>, bool),
+    (ask, uri): (&PageAsk, &Uri),
+    id: impl Fn(&T) -> String,
+    (file, format): (&ListFile, Format),
+    (title, stem): (&str, &str),
+    lang: Lang,
+) -> ApiResult<Response> {
+    let seen = ask.after.as_ref().map_or(0, |(seen, _)| *seen);
+    let next = if more {
+        items.last().map(|last| {
+            let through = seen.saturating_add(u64::try_from(items.len()).unwrap_or(u64::MAX));
+            format!("{through}.{}", id(last))
+        })
+    } else {
+        None
+    };
     let mut response = if format == Format::Json {
         Json(PageDto {
             items,
