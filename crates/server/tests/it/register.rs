@@ -40,6 +40,7 @@ async fn the_register_is_entered_left_and_listed_over_the_api() {
         .send()
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.field(), "/month", "{}", r.body);
     // Bad input is named by its pointer.
     for (body, field) in [
         (
