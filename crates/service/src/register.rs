@@ -689,11 +689,6 @@ pub struct RegisterRow {
     pub exit_reason: Option<String>,
 }
 
-/// The first day of `month`, for an entry's effective date.
-fn first_day(month: YearMonth) -> NaiveDate {
-    month.first_day()
-}
-
 /// What one row of a register import does, once checked.
 enum RegisterWrite {
     Insert(RegisterPeriod),
@@ -865,7 +860,7 @@ impl Service {
                             register::insert_period(
                                 uow,
                                 p,
-                                first_day(p.entered),
+                                p.entered.first_day(),
                                 Some(LIST_REASON.to_owned()),
                             )
                             .await?;
@@ -874,7 +869,7 @@ impl Service {
                         RegisterWrite::Close(before, after) => {
                             // The stored row, read again in this unit: its version is current.
                             let month = after.exited.unwrap_or(after.entered);
-                            register::exit_period(uow, before, after, first_day(month)).await?;
+                            register::exit_period(uow, before, after, month.first_day()).await?;
                             outcome.updated += 1;
                         }
                     }
