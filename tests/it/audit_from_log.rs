@@ -58,14 +58,7 @@ async fn as_of_lists_from_the_log_equal_those_from_the_tables() {
         // The progress report counted from the log equals the one counted from the tables.
         let mut progress_seen = 0;
         for date in ["2023-01-31", "2023-03-31", "2023-06-30", "2023-07-03"] {
-            let tables = service
-                .progress_report(&admin, 2023, Some(day(date)))
-                .await
-                .unwrap();
-            let log = service
-                .progress_report_from_log(&admin, 2023, Some(day(date)))
-                .await
-                .unwrap();
+            let (tables, log) = both_reports(&service, &admin, day(date)).await;
             assert_same_progress(&tables, &log, date);
             progress_seen += log.new_above_scale.len() + log.overdue_by_officer.len();
             // The register is counted from the log too: 69 firms imported, the new ones
@@ -104,14 +97,7 @@ async fn as_of_lists_from_the_log_equal_those_from_the_tables() {
         let before = service.as_of_from_log(&admin, when, &all).await.unwrap();
         assert_eq!(log.staged, before.staged);
         // The edit changes the tables' progress report; the log's stays as it was.
-        let tables = service
-            .progress_report(&admin, 2023, Some(when))
-            .await
-            .unwrap();
-        let log = service
-            .progress_report_from_log(&admin, 2023, Some(when))
-            .await
-            .unwrap();
+        let (tables, log) = both_reports(&service, &admin, when).await;
         assert_same_progress(&progress_before, &log, "after the edit");
         assert_ne!(
             tables.funnels, log.funnels,
@@ -124,19 +110,29 @@ async fn as_of_lists_from_the_log_equal_those_from_the_tables() {
         )
         .await
         .unwrap();
-        let tables = service
-            .progress_report(&admin, 2023, Some(when))
-            .await
-            .unwrap();
-        let log = service
-            .progress_report_from_log(&admin, 2023, Some(when))
-            .await
-            .unwrap();
+        let (tables, log) = both_reports(&service, &admin, when).await;
         assert_eq!(tables.register[0].in_register, 0);
         assert_eq!(log.register, progress_before.register);
         assert!(!service.verify_audit(&admin).await.unwrap().ok());
     })
     .await;
+}
+
+/// The 2023 progress report as of `when`, counted from the tables and from the log.
+async fn both_reports(
+    service: &peiyu_service::Service,
+    admin: &peiyu_domain::Officer,
+    when: NaiveDate,
+) -> (peiyu_service::ProgressReport, peiyu_service::ProgressReport) {
+    let tables = service
+        .progress_report(admin, 2023, Some(when))
+        .await
+        .unwrap();
+    let log = service
+        .progress_report_from_log(admin, 2023, Some(when))
+        .await
+        .unwrap();
+    (tables, log)
 }
 
 /// Two progress reports say the same, section by section.

@@ -152,6 +152,30 @@ async fn the_register_follows_stage_moves_imports_and_hand_entries_as_of_any_day
         assert_eq!(shown.register, periods);
         let detail = service.show_enterprise(&admin, "甲木业").await.unwrap();
         assert_eq!(detail.register, periods);
+        // The history says it in words: into 规上工业 in March, out of it in September.
+        let (_, history) = service
+            .enterprise_history(&admin, "甲木业", &peiyu_service::HistoryQuery::default())
+            .await
+            .unwrap();
+        let said: Vec<(String, String, String)> = history
+            .iter()
+            .filter(|l| l.action.starts_with("register."))
+            .map(|l| {
+                let label = l.to_label.as_ref().or(l.from_label.as_ref());
+                (
+                    l.action_label.zh().to_owned(),
+                    l.subject.clone(),
+                    label.map(|t| t.zh().to_owned()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("入库（统计名录）".into(), "2023-03".into(), "规上工业".into()),
+                ("退库（统计名录）".into(), "2023-09".into(), "规上工业".into()),
+            ]
+        );
 
         // 2. By hand: an officer may not; a lead of the enterprise's team may.
         let enter = |month: &str, route| RegisterAction::Enter {

@@ -190,7 +190,7 @@ pub enum Command {
     /// Bearer tokens (访问令牌) for the HTTP API and the web pages.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Import a ledger (台账) from CSV or XLSX: enterprises, metrics, batches or tasks. Every bad
+    /// Import a ledger (台账) from CSV or XLSX: enterprises, metrics, batches, tasks or register. Every bad
     /// row is reported; nothing is written unless every row is valid (or --skip-invalid).
     Import(ImportArgs),
     /// Export a ledger to CSV or XLSX with the headers `peiyu import` reads.
@@ -1079,7 +1079,7 @@ pub enum EncodingArg {
 /// `peiyu import …`
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Which ledger: enterprises, metrics, batches or tasks.
+    /// Which ledger: enterprises, metrics, batches, tasks or register.
     pub what: LedgerArg,
     /// The file: .csv (UTF-8 or GB18030) or .xlsx.
     pub file: std::path::PathBuf,
@@ -1106,7 +1106,7 @@ pub struct ImportArgs {
 /// `peiyu export …`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Which ledger: enterprises, metrics, batches or tasks.
+    /// Which ledger: enterprises, metrics, batches, tasks or register.
     pub what: LedgerArg,
     /// The batch list's year (default: the latest list).
     #[arg(long)]

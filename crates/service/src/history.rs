@@ -257,6 +257,12 @@ fn name_line(
                 Ok(status) => Text::new(status.label(Lang::Zh), status.label(Lang::En)),
                 Err(_) => Text::new(key, key),
             },
+            TimelineKind::Record if line.action.starts_with("register.") => {
+                match peiyu_domain::RegisterKind::parse(key) {
+                    Ok(k) => Text::new(k.label(Lang::Zh), k.label(Lang::En)),
+                    Err(_) => Text::new(key, key),
+                }
+            }
             _ => Text::new(key, key),
         })
     };
@@ -368,6 +374,17 @@ fn timeline_line(
         }
         "metrics" => {
             line.kind = TimelineKind::Metrics;
+        }
+        "register_period" => {
+            // An entry: the month entered, into a register; an exit: the month left, out of it.
+            line.kind = TimelineKind::Record;
+            if entry.action() == Some(AuditAction::RegisterExit) {
+                line.subject = text(&after, "exited").unwrap_or_default();
+                line.from = text(&after, "kind");
+            } else {
+                line.subject = text(&after, "entered").unwrap_or_default();
+                line.to = text(&after, "kind");
+            }
         }
         "enterprise" => {
             line.kind = TimelineKind::Record;

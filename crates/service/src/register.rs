@@ -14,7 +14,7 @@ use peiyu_domain::{
     Role, Text, Uscc, YearMonth, Yuan,
 };
 use peiyu_storage::register::{self, StoredPeriod};
-use peiyu_storage::{UnitOfWork, Versioned, metrics};
+use peiyu_storage::{UnitOfWork, Versioned};
 
 use crate::authz::{acting_scope, require_enterprise_access};
 use crate::error::{Field, ServiceError, ServiceResult};
@@ -606,12 +606,20 @@ impl Service {
                 .into_iter()
                 .map(|o| (o.id, o.name))
                 .collect();
+        // The months of the year so far, read once for every enterprise, summed for those in.
+        let wanted: std::collections::BTreeSet<EnterpriseId> = ids.iter().copied().collect();
+        let mut months: BTreeMap<EnterpriseId, Vec<peiyu_domain::Metrics>> = BTreeMap::new();
+        for m in peiyu_storage::bulk::all_metrics(conn, Some(from), Some(to)).await? {
+            if wanted.contains(&m.enterprise) {
+                months.entry(m.enterprise).or_default().push(m);
+            }
+        }
         let mut output: BTreeMap<EnterpriseId, (Yuan, Yuan)> = BTreeMap::new();
         for id in &ids {
-            let months = metrics::list_metrics(conn, *id, Some(from), Some(to)).await?;
+            let of = months.get(id).map_or(&[][..], Vec::as_slice);
             let name = enterprises.get(id).map_or("", |e| e.name.as_str());
             let sum = |pick: fn(&peiyu_domain::Metrics) -> Option<Yuan>, field: &str| {
-                Yuan::checked_sum(months.iter().filter_map(pick))
+                Yuan::checked_sum(of.iter().filter_map(pick))
                     .ok_or_else(|| crate::report::total_too_large(field, name))
             };
             output.insert(
@@ -679,11 +687,6 @@ pub struct RegisterRow {
     pub exited: Option<YearMonth>,
     /// Why it left (default: the list says so).
     pub exit_reason: Option<String>,
-}
-
-/// The first day of `month`, for an entry's effective date.
-fn first_day(month: YearMonth) -> NaiveDate {
-    month.first_day()
 }
 
 /// What one row of a register import does, once checked.
@@ -857,7 +860,7 @@ impl Service {
                             register::insert_period(
                                 uow,
                                 p,
-                                first_day(p.entered),
+                                p.entered.first_day(),
                                 Some(LIST_REASON.to_owned()),
                             )
                             .await?;
@@ -866,7 +869,7 @@ impl Service {
                         RegisterWrite::Close(before, after) => {
                             // The stored row, read again in this unit: its version is current.
                             let month = after.exited.unwrap_or(after.entered);
-                            register::exit_period(uow, before, after, first_day(month)).await?;
+                            register::exit_period(uow, before, after, month.first_day()).await?;
                             outcome.updated += 1;
                         }
                     }

@@ -4,7 +4,7 @@ use peiyu_domain::{Lang, Officer, RegisterKind, RegisterRoute, YearMonth};
 use peiyu_formats::json::{RegisterChangeDto, RegisterListDto};
 use peiyu_formats::lists;
 use peiyu_formats::weekly::Format;
-use peiyu_service::{RegisterAction, RegisterChange, Service};
+use peiyu_service::{RegisterAction, RegisterChange, Service, ServiceError};
 
 use crate::Failure;
 use crate::args::RegisterCommand;
@@ -68,7 +68,16 @@ pub async fn run(
             on: parse_opt_date("--on", &on)?,
         },
     };
-    let outcome = service.change_register(actor, change).await?;
+    // The service names the month by its key; on the command line it is `--month`.
+    let outcome = service
+        .change_register(actor, change)
+        .await
+        .map_err(|e| match e {
+            ServiceError::Invalid { field, message } if field.key() == "month" => {
+                Failure::usage("--month", message.zh(), message.en())
+            }
+            other => other.into(),
+        })?;
     if json {
         return print_json(&RegisterChangeDto::new(&outcome, lang));
     }

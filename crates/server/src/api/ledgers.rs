@@ -36,7 +36,7 @@ pub const MAX_IMPORT_BYTES: usize = crate::pages::security::MAX_IMPORT_BYTES;
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct LedgerUpload {
-    /// `enterprises`, `metrics`, `batches` or `tasks`.
+    /// `enterprises`, `metrics`, `batches`, `tasks` or `register`.
     #[schema(example = "enterprises")]
     ledger: String,
     /// The file: CSV (UTF-8 or GB18030/GBK) or XLSX (its first sheet), with the columns an
@@ -54,8 +54,10 @@ fn ledger_named(field: &str, key: &str) -> ApiResult<Ledger> {
         .ok_or_else(|| {
             ApiError::invalid(
                 field,
-                format!("未知的台账「{key}」：可用 enterprises、metrics、batches、tasks"),
-                format!("unknown ledger \"{key}\": use enterprises, metrics, batches or tasks"),
+                format!("未知的台账「{key}」：可用 enterprises、metrics、batches、tasks、register"),
+                format!(
+                    "unknown ledger \"{key}\": use enterprises, metrics, batches, tasks or register"
+                ),
             )
         })
 }
@@ -261,7 +263,7 @@ pub struct ExportParams {
 /// A ledger as a download, the columns an import reads: `peiyu export`.
 #[utoipa::path(
     get, path = "/api/v1/export/{ledger}", tag = "ledgers",
-    params(("ledger" = String, Path, description = "enterprises, metrics, batches or tasks"), ExportParams),
+    params(("ledger" = String, Path, description = "enterprises, metrics, batches, tasks or register"), ExportParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The ledger as a file (Content-Disposition: attachment)",

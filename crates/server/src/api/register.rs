@@ -11,7 +11,9 @@ use peiyu_formats::json::{
 };
 use peiyu_formats::lists;
 use peiyu_formats::tr;
-use peiyu_service::{RegisterAction, RegisterChange, RegisterOutcome, StoredAnswer};
+use peiyu_service::{
+    Field, RegisterAction, RegisterChange, RegisterOutcome, ServiceError, StoredAnswer,
+};
 
 use super::{ApiQuery, Keyed, Sent, bad_field, json_text, parse_json};
 use crate::AppState;
@@ -126,6 +128,16 @@ pub async fn change_register(
     };
     let write = sent.with_params(&["key"]);
     let service = &state.service;
+    // The service names the month by its key; in the body it is `/month`.
+    let pointed = |e: ServiceError| match e {
+        ServiceError::Invalid { field, message } if field.key() == "month" => {
+            ServiceError::Invalid {
+                field: Field::named("/month"),
+                message,
+            }
+        }
+        other => other,
+    };
     let render = move |outcome: &RegisterOutcome| StoredAnswer {
         status: 201,
         body: json_text(&RegisterChangeDto::new(outcome, lang)),
@@ -133,10 +145,16 @@ pub async fn change_register(
     };
     match write.keyed("register.change", render)? {
         Keyed::Plain(render) => write.plain(&render, {
-            service.change_register(&actor, cmd.clone()).await
+            service
+                .change_register(&actor, cmd.clone())
+                .await
+                .map_err(pointed)
         }),
         Keyed::Once(once) => write.once(&once, {
-            service.change_register_once(&actor, cmd, &once).await
+            service
+                .change_register_once(&actor, cmd, &once)
+                .await
+                .map_err(pointed)
         }),
     }
 }

@@ -14,6 +14,7 @@ mod openapi;
 mod outage;
 mod pages;
 mod problems;
+mod register;
 mod setup_writes;
 mod tokens;
 mod weekly;

@@ -689,3 +689,66 @@ async fn the_audit_page_says_whether_the_log_verifies() {
     assert!(r.body.contains("最近的记录"), "{}", r.body);
     assert!(r.body.contains("王伟"), "names, not logins: {}", r.body);
 }
+
+#[tokio::test]
+async fn the_register_page_lists_the_firms_in_it_and_the_enterprise_page_says_its_status() {
+    let w = world().await;
+    w.service
+        .change_register(
+            &w.admin,
+            peiyu_service::RegisterChange {
+                enterprise: w.factory.uscc.to_string(),
+                kind: peiyu_domain::RegisterKind::AboveScale,
+                action: peiyu_service::RegisterAction::Enter {
+                    month: peiyu_domain::YearMonth::parse("2023-03").unwrap(),
+                    route: peiyu_domain::RegisterRoute::Annual,
+                },
+                on: None,
+            },
+        )
+        .await
+        .unwrap();
+    let cookie = cookie_of(&log_in(&w, "wang", WANG_PASSWORD).await);
+    let r = get(w.addr, "/register")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for text in [
+        "统计名录",
+        "在库（家）",
+        "柳州精密机械有限公司",
+        "2023-03",
+        "年度入库",
+        "规上工业",
+    ] {
+        assert!(r.body.contains(text), "{text}: {}", r.body);
+    }
+    // 限上 only: the firm is not there; a bad kind is a page that says so.
+    let r = get(w.addr, "/register?kind=above_limit&as_of=2023-06-30")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("柳州精密机械有限公司"), "{}", r.body);
+    let r = get(w.addr, "/register?kind=big")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("规上"), "{}", r.body);
+    let r = get(w.addr, &format!("/enterprises/{}", w.factory.uscc))
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert!(
+        r.body.contains("规上工业 在库（2023-03 年度入库）"),
+        "{}",
+        r.body
+    );
+    let r = get(w.addr, "/progress?year=2023")
+        .header("Cookie", &cookie)
+        .send()
+        .await;
+    assert!(r.body.contains("统计名录（在库）"), "{}", r.body);
+}
