@@ -665,6 +665,47 @@ mod tests {
     }
 
     #[test]
+    fn a_part_time_member_holds_the_tasks_standing_on_their_days_of_the_week() {
+        let w19 = Week::new(2023, 19).unwrap(); // 8 to 14 May
+        let nobody = OfficerId(uuid::Uuid::nil());
+        let in_until_wednesday = PartTime {
+            week: w19,
+            periods: vec![officers::MembershipPeriod {
+                team: TeamId(uuid::Uuid::nil()),
+                officer: nobody,
+                joined_on: d("2023-03-01"),
+                left_on: Some(d("2023-05-10")),
+            }],
+        };
+        let due = |day: &str| Task {
+            id: TaskId(uuid::Uuid::nil()),
+            enterprise: None,
+            cultivation: None,
+            kind: peiyu_domain::TaskKind::Custom,
+            title: "核实".into(),
+            description: None,
+            assignee: nobody,
+            delegate: None,
+            created_by: nobody,
+            status: peiyu_domain::TaskStatus::Open,
+            created_on: d("2023-04-01"),
+            due_on: d(day),
+            due_count: None,
+            follow_up_on: None,
+            origin: "manual".into(),
+            completed_on: None,
+            completion_note: None,
+            evidence: None,
+            cancel_reason: None,
+        };
+        assert!(in_until_wednesday.holds(&due("2023-05-09")));
+        assert!(!in_until_wednesday.holds(&due("2023-05-12")));
+        // Due before the week: it stands on Monday; due after it: on Sunday.
+        assert!(in_until_wednesday.holds(&due("2023-04-28")));
+        assert!(!in_until_wednesday.holds(&due("2023-05-20")));
+    }
+
+    #[test]
     fn template_origins_name_their_stage() {
         assert_eq!(
             stage_of_origin("template:industrial/qualified"),

@@ -547,3 +547,28 @@ pub async fn members_of(
         .map(|m| OfficerId(m.officer_id))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_covers_the_day_joined_up_to_the_day_before_leaving() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut p = MembershipPeriod {
+            team: TeamId(uuid::Uuid::nil()),
+            officer: OfficerId(uuid::Uuid::nil()),
+            joined_on: d("2023-03-01"),
+            left_on: Some(d("2023-05-10")),
+        };
+        assert!(!p.covers(d("2023-02-28")));
+        assert!(p.covers(d("2023-03-01")));
+        assert!(p.covers(d("2023-05-09")));
+        assert!(
+            !p.covers(d("2023-05-10")),
+            "off the team from the day they leave"
+        );
+        p.left_on = None;
+        assert!(p.covers(d("2099-01-01")), "open: on the team from then on");
+    }
+}
