@@ -3,8 +3,11 @@
 //!
 //! - `tasks(delegate_id, status, due_on)`: the tasks delegated to an officer, by the same
 //!   (status, due) form as `idx_tasks_assignee_status_due` serves for their own;
-//! - `tasks(assignee_id, status, completed_on)` and `tasks(status, completed_on)`: an officer's
-//!   (or the bureau's) tasks done in a given week, by a range instead of every done task;
+//! - `tasks(assignee_id, status, completed_on)`, `tasks(delegate_id, status, completed_on)` and
+//!   `tasks(status, completed_on)`: an officer's (or the bureau's) tasks done in a given week, by
+//!   a range instead of every done task. Without the delegate's, SQLite serves "delegated to
+//!   this officer and done last week" from `(status, completed_on)`: every task the bureau
+//!   finished that week (67,000 at province scale, 0.5 s);
 //! - `audit_entries(subject_type, subject_id, recorded_at)`: the entries of given tasks up to a
 //!   moment (a past week's list rebuilt for a scope's tasks, not from the whole log);
 //! - `audit_entries(action, recorded_at)`: the entries of given actions since a moment (the
@@ -16,7 +19,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 /// Each index: its name, table and columns.
-const INDEXES: [(&str, &str, &[&str]); 5] = [
+const INDEXES: [(&str, &str, &[&str]); 6] = [
     (
         "idx_tasks_delegate_status_due",
         "tasks",
@@ -26,6 +29,11 @@ const INDEXES: [(&str, &str, &[&str]); 5] = [
         "idx_tasks_assignee_status_completed",
         "tasks",
         &["assignee_id", "status", "completed_on"],
+    ),
+    (
+        "idx_tasks_delegate_status_completed",
+        "tasks",
+        &["delegate_id", "status", "completed_on"],
     ),
     (
         "idx_tasks_status_completed",

@@ -60,6 +60,6 @@ mod tests {
                 more: false
             }
         );
-        assert_eq!(Page::of(Vec::<u8>::new(), 5).more, false);
+        assert!(!Page::of(Vec::<u8>::new(), 5).more);
     }
 }

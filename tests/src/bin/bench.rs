@@ -340,6 +340,7 @@ async fn run(url: &str, args: &Args) -> BenchResult<()> {
             (people, firms)
         }
     };
+    reads::analyze(&service).await?;
     let generated = started.elapsed();
     let audit_count = count(&service, "audit_entries").await?;
     let task_count = count(&service, "tasks").await?;
