@@ -77,6 +77,7 @@ impl Statements {
 }
 
 /// One measure's figures: moves, wall time and each move's latency.
+#[derive(Default)]
 struct Timed {
     moves: usize,
     wall: Duration,
@@ -84,6 +85,13 @@ struct Timed {
 }
 
 impl Timed {
+    /// Adds another round's figures.
+    fn add(&mut self, other: Timed) {
+        self.moves += other.moves;
+        self.wall += other.wall;
+        self.latencies.extend(other.latencies);
+    }
+
     fn rate(&self) -> f64 {
         self.moves as f64 / self.wall.as_secs_f64()
     }
@@ -141,44 +149,37 @@ pub(crate) async fn stage_moves(setup: &MoveSetup<'_>) -> BenchResult<Vec<Row>> 
     let sample = setup.statements.take_sample();
     let service_one = &service_one[1..];
 
-    // ---- one client --------------------------------------------------------------------
-    let mut raw_moves = Vec::with_capacity(raw_one.len());
-    for uscc in &raw_one {
-        raw_moves.push(plan_raw(setup, uscc).await?);
+    // Everything the data generation left in SQLite's write-ahead log is checkpointed first, so
+    // that neither side pays for it.
+    if let Some(RawPool::Sqlite(pool)) = &raw {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(pool)
+            .await?;
     }
-    let raw_statements = raw.statements_per_move(&raw_moves[0]);
-    let raw_seq = match &raw {
-        Some(pool) => Some(time_raw(pool, raw_moves, 1, setup.now, setup.admin).await?),
-        None => None,
-    };
-    eprintln!(
-        "bench: raw moves, 1 client: {}",
-        raw_seq.as_ref().map_or("-".into(), Timed::describe)
-    );
-    let counted_before = setup.statements.count();
-    let service_seq = time_service(setup, service_one, 1).await?;
-    let service_statements =
-        (setup.statements.count() - counted_before) as f64 / service_seq.moves as f64;
-    eprintln!("bench: service moves, 1 client: {}", service_seq.describe());
-
-    // ---- concurrent clients ------------------------------------------------------------
-    let mut raw_moves = Vec::with_capacity(raw_many.len());
-    for uscc in &raw_many {
-        raw_moves.push(plan_raw(setup, uscc).await?);
+    if let Some(RawPool::Sqlite(pool)) = &raw {
+        use sea_orm::ConnectionTrait;
+        let conn = setup.service.store().conn();
+        let store_sync = conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                conn.get_database_backend(),
+                "PRAGMA synchronous",
+            ))
+            .await?
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .transpose()?;
+        let raw_sync: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(pool)
+            .await?
+            .try_get(0)?;
+        eprintln!("bench: PRAGMA synchronous: store {store_sync:?}, raw {raw_sync}");
     }
-    let raw_par = match &raw {
-        Some(pool) => Some(time_raw(pool, raw_moves, CLIENTS, setup.now, setup.admin).await?),
-        None => None,
-    };
-    eprintln!(
-        "bench: raw moves, {CLIENTS} clients: {}",
-        raw_par.as_ref().map_or("-".into(), Timed::describe)
-    );
-    let service_par = time_service(setup, &service_many, CLIENTS).await?;
-    eprintln!(
-        "bench: service moves, {CLIENTS} clients: {}",
-        service_par.describe()
-    );
+    let raw_statements = raw.as_ref().map(|_| RAW_STATEMENTS_BEFORE_TASKS);
+    let (service_seq, raw_seq, per_move) =
+        interleaved(setup, raw.as_ref(), service_one, &raw_one, 1).await?;
+    let raw_statements = raw_statements.map(|n| n + 2 * per_move.1);
+    let service_statements = per_move.0;
+    let (service_par, raw_par, _) =
+        interleaved(setup, raw.as_ref(), &service_many, &raw_many, CLIENTS).await?;
 
     for (clients, service, raw) in [
         (1, &service_seq, &raw_seq),
@@ -208,6 +209,12 @@ pub(crate) async fn stage_moves(setup: &MoveSetup<'_>) -> BenchResult<Vec<Row>> 
             raw_statements.map_or("-".into(), |n| n.to_string())
         ),
     ));
+    if let (Some(one), Some(many)) = (&raw_seq, &raw_par) {
+        rows.push(row(
+            "1. raw move, mean time of each step (both measures; BEGIN includes waiting for the connection)",
+            phase_means(one.moves + many.moves),
+        ));
+    }
     rows.push(row(
         "1. the statements of one service move",
         sample
@@ -246,6 +253,52 @@ fn statement_head(sql: &str) -> String {
         .replace('|', "/")
         .trim()
         .to_owned()
+}
+
+/// Moves per client in one round of [`interleaved`].
+const ROUND: usize = 25;
+
+/// The service's moves of `service_firms` and the raw moves of `raw_firms` by `clients`
+/// clients, in alternating rounds of [`ROUND`] moves per client (raw, then service), so that
+/// both sides see the same machine: other work on it, the write-ahead log's checkpoints and
+/// the database's growth fall on both. Returns the service's figures, the raw baseline's (if
+/// the backend has one), the service's statements per move and the tasks per raw move.
+async fn interleaved(
+    setup: &MoveSetup<'_>,
+    raw: Option<&RawPool>,
+    service_firms: &[String],
+    raw_firms: &[String],
+    clients: usize,
+) -> BenchResult<(Timed, Option<Timed>, (f64, usize))> {
+    let round = ROUND * clients;
+    let mut service = Timed::default();
+    let mut baseline = raw.map(|_| Timed::default());
+    let mut tasks_per_move = 0;
+    let mut service_statements = 0;
+    for (n, firms) in service_firms.chunks(round).enumerate() {
+        if let (Some(pool), Some(baseline)) = (raw, baseline.as_mut()) {
+            let mut moves = Vec::with_capacity(round);
+            for uscc in raw_firms.iter().skip(n * round).take(round) {
+                moves.push(plan_raw(setup, uscc).await?);
+            }
+            tasks_per_move = moves.first().map_or(tasks_per_move, |m| m.tasks.len());
+            baseline.add(time_raw(pool, moves, clients, setup.now, setup.admin).await?);
+        }
+        let before = setup.statements.count();
+        service.add(time_service(setup, firms, clients).await?);
+        service_statements += setup.statements.count() - before;
+    }
+    service.latencies.sort();
+    if let Some(b) = baseline.as_mut() {
+        b.latencies.sort();
+    }
+    eprintln!(
+        "bench: {clients} client(s): service {} · raw {}",
+        service.describe(),
+        baseline.as_ref().map_or("-".into(), Timed::describe)
+    );
+    let per_move = service_statements as f64 / service.moves.max(1) as f64;
+    Ok((service, baseline, (per_move, tasks_per_move)))
 }
 
 async fn advance(service: &Service, admin: &Officer, uscc: &str) -> BenchResult<Duration> {
@@ -404,16 +457,10 @@ impl RawPool {
     }
 }
 
-trait StatementsPerMove {
-    fn statements_per_move(&self, m: &RawMove) -> Option<usize>;
-}
-
-impl StatementsPerMove for Option<RawPool> {
-    /// Read, update, transition, each task, head lock, each audit entry, head move.
-    fn statements_per_move(&self, m: &RawMove) -> Option<usize> {
-        self.as_ref().map(|_| 5 + 2 * m.tasks.len() + 1)
-    }
-}
+/// The raw move's statements besides its tasks' (two each: the row and its audit entry): the
+/// read, the update, the transition, the head's lock, the transition's audit entry and the
+/// head's move.
+const RAW_STATEMENTS_BEFORE_TASKS: usize = 6;
 
 /// The raw moves by `clients` clients at once.
 async fn time_raw(
@@ -618,6 +665,46 @@ fn read_of(
     })
 }
 
+/// The raw move's phases, for the time each takes.
+const PHASES: [&str; 9] = [
+    "BEGIN",
+    "read",
+    "update",
+    "transition",
+    "tasks",
+    "head lock",
+    "audit entries",
+    "head move",
+    "COMMIT",
+];
+
+/// Time spent in each of [`PHASES`] by every raw move so far, in nanoseconds.
+static PHASE_NANOS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
+
+/// Adds the time since `clock` to `phase` and restarts the clock.
+fn lap(phase: usize, clock: &mut Instant) {
+    let nanos = u64::try_from(clock.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    if let Some(total) = PHASE_NANOS.get(phase) {
+        total.fetch_add(nanos, Ordering::Relaxed);
+    }
+    *clock = Instant::now();
+}
+
+/// The mean time of each phase of the raw moves made so far.
+fn phase_means(moves: usize) -> String {
+    PHASES
+        .iter()
+        .zip(&PHASE_NANOS)
+        .map(|(name, nanos)| {
+            format!(
+                "{name} {:.0} µs",
+                nanos.load(Ordering::Relaxed) as f64 / 1e3 / moves.max(1) as f64
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Defines the raw move on one backend: the same statements, its placeholders and locking.
 macro_rules! raw_move {
     ($name:ident, $db:ty, $begin:expr, $sql:expr, $lock:expr) => {
@@ -630,12 +717,15 @@ macro_rules! raw_move {
             let sql = $sql;
             let q = |s: &str| sqlx::AssertSqlSafe(sql(s));
             let stamp = instant::to_text(now);
+            let mut clock = Instant::now();
             let mut tx = pool.begin_with($begin).await?;
+            lap(0, &mut clock);
             let r = sqlx::query(q(READ_SQL))
                 .bind(m.enterprise.0)
                 .bind("industrial")
                 .fetch_one(&mut *tx)
                 .await?;
+            lap(1, &mut clock);
             let read = read_of(
                 r.try_get(0)?,
                 r.try_get(1)?,
@@ -656,6 +746,7 @@ macro_rules! raw_move {
                 .bind(read.version)
                 .execute(&mut *tx)
                 .await?;
+            lap(2, &mut clock);
             if updated.rows_affected() != 1 {
                 return Err("the cultivation changed meanwhile".into());
             }
@@ -686,6 +777,7 @@ macro_rules! raw_move {
                 .bind(None::<String>)
                 .execute(&mut *tx)
                 .await?;
+            lap(3, &mut clock);
             for task in &m.tasks {
                 let (count_from, count_days) =
                     peiyu_storage::tasks::due_count_columns(task.due_count);
@@ -717,12 +809,14 @@ macro_rules! raw_move {
                     .bind(&stamp)
                     .execute(&mut *tx)
                     .await?;
+                lap(4, &mut clock);
             }
             let chain = enterprise_chain(m.enterprise);
             let h = sqlx::query(sqlx::AssertSqlSafe(format!("{}{}", sql(HEAD_SQL), $lock)))
                 .bind(&chain)
                 .fetch_one(&mut *tx)
                 .await?;
+            lap(5, &mut clock);
             let mut head = ChainHead {
                 chain_key: chain.clone(),
                 seq: h.try_get(0)?,
@@ -751,6 +845,7 @@ macro_rules! raw_move {
                     .bind(&e.hash)
                     .execute(&mut *tx)
                     .await?;
+                lap(6, &mut clock);
             }
             sqlx::query(q(HEAD_UPDATE_SQL))
                 .bind(head.seq)
@@ -759,7 +854,9 @@ macro_rules! raw_move {
                 .bind(&chain)
                 .execute(&mut *tx)
                 .await?;
+            lap(7, &mut clock);
             tx.commit().await?;
+            lap(8, &mut clock);
             Ok(())
         }
     };
