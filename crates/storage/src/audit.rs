@@ -16,8 +16,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use peiyu_domain::{AuditAction, EnterpriseId, OfficerId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -421,7 +422,68 @@ impl UnitOfWork {
             on_conflict.do_nothing();
         }
         let mut heads = BTreeMap::new();
-        // Lock in bounded groups: an IN list of a thousand keys is cheap on every backend.
+        let backend = txn.get_database_backend();
+        if backend != sea_orm::DbBackend::MySql {
+            // One statement per group: the upsert creates the missing heads and, as a no-op
+            // update of the existing ones, locks them (in key order) and returns them all.
+            use audit_chain_heads::Column;
+            use sea_orm::sea_query::Query;
+            for chunk in keys.chunks(1_000) {
+                let mut insert = Query::insert();
+                insert.into_table(audit_chain_heads::Entity).columns([
+                    Column::ChainKey,
+                    Column::Seq,
+                    Column::Hash,
+                    Column::UpdatedAt,
+                ]);
+                for key in chunk {
+                    insert
+                        .values([
+                            key.clone().into(),
+                            0i64.into(),
+                            GENESIS_HASH.into(),
+                            now.clone().into(),
+                        ])
+                        .map_err(|e| {
+                            StorageError::db("locking audit chain heads")(DbErr::Custom(
+                                e.to_string(),
+                            ))
+                        })?;
+                }
+                insert
+                    .on_conflict(
+                        OnConflict::column(Column::ChainKey)
+                            .update_column(Column::ChainKey)
+                            .to_owned(),
+                    )
+                    .returning(Query::returning().columns([
+                        Column::ChainKey,
+                        Column::Seq,
+                        Column::Hash,
+                    ]));
+                let rows = txn
+                    .query_all_raw(backend.build(&insert))
+                    .await
+                    .map_err(StorageError::db("locking audit chain heads"))?;
+                for row in rows {
+                    let head = ChainHead {
+                        chain_key: row
+                            .try_get("", "chain_key")
+                            .map_err(StorageError::db("locking audit chain heads"))?,
+                        seq: row
+                            .try_get("", "seq")
+                            .map_err(StorageError::db("locking audit chain heads"))?,
+                        hash: row
+                            .try_get("", "hash")
+                            .map_err(StorageError::db("locking audit chain heads"))?,
+                    };
+                    heads.insert(head.chain_key.clone(), head);
+                }
+            }
+            return Ok(heads);
+        }
+        // MySQL has no RETURNING: create, then lock and read, in bounded groups (an IN list
+        // of a thousand keys is cheap).
         for chunk in keys.chunks(1_000) {
             let fresh = chunk.iter().map(|key| audit_chain_heads::ActiveModel {
                 chain_key: Set(key.clone()),

@@ -298,9 +298,7 @@ pub async fn apply_stage_change(uow: &mut UnitOfWork, change: &StageChange) -> S
         change.request_id.clone(),
     )
     .await?;
-    for t in &change.new_tasks {
-        tasks::insert_task(uow, t, AuditAction::TaskCreate).await?;
-    }
+    tasks::insert_tasks(uow, &change.new_tasks, AuditAction::TaskCreate).await?;
     for (before, after, version) in &change.closed_tasks {
         tasks::update_task(uow, before, after, *version, AuditAction::TaskClose, None).await?;
     }

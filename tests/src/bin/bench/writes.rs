@@ -151,12 +151,12 @@ pub(crate) async fn stage_moves(setup: &MoveSetup<'_>) -> BenchResult<Vec<Row>> 
 
     // Everything the data generation left in SQLite's write-ahead log is checkpointed first, so
     // that neither side pays for it.
-    if let Some(RawPool::Sqlite(pool)) = &raw {
+    if let Some(RawPool::Sqlite(pool, _)) = &raw {
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(pool)
             .await?;
     }
-    if let Some(RawPool::Sqlite(pool)) = &raw {
+    if let Some(RawPool::Sqlite(pool, _)) = &raw {
         use sea_orm::ConnectionTrait;
         let conn = setup.service.store().conn();
         let store_sync = conn
@@ -419,7 +419,9 @@ async fn plan_raw(setup: &MoveSetup<'_>, uscc: &str) -> BenchResult<RawMove> {
 /// connection, as the store's writer (more would only contend for the one write lock);
 /// PostgreSQL one per client.
 enum RawPool {
-    Sqlite(sqlx::SqlitePool),
+    /// The pool and a gate its clients pass one at a time (queueing on a mutex rather than on
+    /// the pool's one connection, whose hand-over between waiting tasks is slower).
+    Sqlite(sqlx::SqlitePool, Arc<tokio::sync::Mutex<()>>),
     Postgres(sqlx::PgPool),
 }
 
@@ -437,6 +439,7 @@ impl RawPool {
                         .max_connections(1)
                         .connect_with(options)
                         .await?,
+                    Arc::new(tokio::sync::Mutex::new(())),
                 ))
             }
             Kind::Postgres => Some(RawPool::Postgres(
@@ -451,7 +454,7 @@ impl RawPool {
 
     async fn close(self) {
         match self {
-            RawPool::Sqlite(p) => p.close().await,
+            RawPool::Sqlite(p, _) => p.close().await,
             RawPool::Postgres(p) => p.close().await,
         }
     }
@@ -480,7 +483,7 @@ async fn time_raw(
     let mut handles = Vec::new();
     for part in parts {
         let pool = match pool {
-            RawPool::Sqlite(p) => RawPool::Sqlite(p.clone()),
+            RawPool::Sqlite(p, gate) => RawPool::Sqlite(p.clone(), gate.clone()),
             RawPool::Postgres(p) => RawPool::Postgres(p.clone()),
         };
         let admin = admin.clone();
@@ -489,7 +492,10 @@ async fn time_raw(
             for m in &part {
                 let one = Instant::now();
                 match &pool {
-                    RawPool::Sqlite(p) => raw_move_sqlite(p, m, now, &admin).await?,
+                    RawPool::Sqlite(p, gate) => {
+                        let _turn = gate.lock().await;
+                        raw_move_sqlite(p, m, now, &admin).await?
+                    }
                     RawPool::Postgres(p) => raw_move_postgres(p, m, now, &admin).await?,
                 }
                 latencies.push(one.elapsed());
