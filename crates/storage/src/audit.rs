@@ -193,9 +193,9 @@ impl ChainHead {
 /// [`UnitOfWork::commit`]; dropping it without committing rolls everything back.
 ///
 /// A chain's head is locked once per unit, at the unit's first entry on that chain, and then
-/// held in memory: later entries on the chain cost no further reads. Entries are written in
-/// multi-row inserts and the heads moved once, when the unit commits, when
-/// [`UnitOfWork::flush_audit`] is called, or when enough entries wait to fill a statement.
+/// held in memory: later entries on the chain cost no further reads. Each append writes its
+/// entries at once (multi-row inserts; a clash fails the append); the heads are moved once,
+/// when the unit commits or [`UnitOfWork::flush_audit`] is called.
 pub struct UnitOfWork {
     txn: DatabaseTransaction,
     actor: Actor,
@@ -204,8 +204,6 @@ pub struct UnitOfWork {
     entries: Vec<AuditEntry>,
     /// The heads of the chains locked in this unit, where this unit's entries leave them.
     heads: BTreeMap<String, ChainHead>,
-    /// Entries numbered and hashed but not yet inserted.
-    unwritten: Vec<AuditEntry>,
     /// Chains whose head in the database is behind `heads`.
     moved: std::collections::BTreeSet<String>,
 }
@@ -244,7 +242,6 @@ impl Store {
             now: instant::truncate(now),
             entries: Vec::new(),
             heads: BTreeMap::new(),
-            unwritten: Vec::new(),
             moved: std::collections::BTreeSet::new(),
         })
     }
@@ -302,8 +299,8 @@ impl UnitOfWork {
 
     /// The one append to the audit log: numbers, links and hashes each fact's entry on its
     /// chain ([`ChainHead::append`]) after the heads this unit holds, locking (and creating)
-    /// the heads of chains it has not touched yet; the entries are written and the heads moved
-    /// by [`UnitOfWork::flush_audit`], inside this unit's transaction. Returns the entries, in
+    /// the heads of chains it has not touched yet, and writes the entries, inside this unit's
+    /// transaction; the heads are moved by [`UnitOfWork::flush_audit`]. Returns the entries, in
     /// chain-key order and, within a chain, in the order given.
     async fn append(&mut self, facts: Vec<AuditFact>) -> StorageResult<Vec<AuditEntry>> {
         if facts.is_empty() {
@@ -338,23 +335,19 @@ impl UnitOfWork {
             written.extend(entries.into_iter().map(|entry| head.append(entry)));
             self.moved.insert(chain_key);
         }
-        self.unwritten.extend(written.iter().cloned());
-        self.entries.extend(written.iter().cloned());
-        if self.unwritten.len() >= crate::bulk::rows_per_statement(18) {
-            self.flush_audit().await?;
+        // Written at once, so that a clash (another writer's entry at the same place) fails
+        // the append itself, not the commit.
+        for chunk in written.chunks(crate::bulk::rows_per_statement(18)) {
+            insert_entries(&self.txn, chunk).await?;
         }
+        self.entries.extend(written.iter().cloned());
         Ok(written)
     }
 
-    /// Writes the entries recorded in this unit and not yet written, and moves their chains'
-    /// heads, inside the unit's transaction: multi-row inserts and one upsert per chunk of
-    /// heads. [`UnitOfWork::commit`] calls it; call it before reading the audit log or the
-    /// chain heads inside the unit.
+    /// Moves the heads of the chains this unit appended to since the last flush to where its
+    /// entries leave them, inside the unit's transaction: one upsert per chunk of heads.
+    /// [`UnitOfWork::commit`] calls it; call it before reading the chain heads inside the unit.
     pub async fn flush_audit(&mut self) -> StorageResult<()> {
-        let unwritten = std::mem::take(&mut self.unwritten);
-        for chunk in unwritten.chunks(crate::bulk::rows_per_statement(18)) {
-            insert_entries(&self.txn, chunk).await?;
-        }
         let moved: Vec<&ChainHead> = std::mem::take(&mut self.moved)
             .iter()
             .filter_map(|k| self.heads.get(k))
