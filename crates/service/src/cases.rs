@@ -87,6 +87,18 @@ fn outcome_names(outcome: &AdvanceOutcome) -> NameIds {
     ids
 }
 
+/// The officers and the enterprise an advance's outcome already holds: the enterprise, the
+/// mover and the assignees of the tasks created (read in the same request), so naming them
+/// reads only the others.
+fn outcome_known(outcome: &AdvanceOutcome, actor: &Officer) -> Names {
+    let mut known = Names::default().with_enterprise(&outcome.enterprise);
+    known.officers.insert(actor.id, actor.clone());
+    for t in &outcome.tasks {
+        known.officers.insert(t.assignee.id, t.assignee.clone());
+    }
+    known
+}
+
 /// Move a cultivation to another stage.
 #[derive(Clone, Debug, Default)]
 pub struct AdvanceCase {
@@ -289,8 +301,17 @@ impl Service {
         actor: &Officer,
     ) -> ServiceResult<Vec<CreatedTask>> {
         let mut out = Vec::with_capacity(drafts.len());
+        // Templates of one stage mostly share a rule: each rule is resolved once.
+        let mut resolved: Vec<(AssigneeRule, Officer)> = Vec::new();
         for d in drafts {
-            let assignee = self.resolve_assignee(d.assignee, enterprise, actor).await?;
+            let assignee = match resolved.iter().find(|(rule, _)| *rule == d.assignee) {
+                Some((_, officer)) => officer.clone(),
+                None => {
+                    let officer = self.resolve_assignee(d.assignee, enterprise, actor).await?;
+                    resolved.push((d.assignee, officer.clone()));
+                    officer
+                }
+            };
             out.push(CreatedTask {
                 task: Task {
                     id: TaskId::new(),
@@ -559,7 +580,9 @@ impl Service {
         once: Option<&Idempotent<'_, AdvanceOutcome>>,
     ) -> ServiceResult<AdvanceOutcome> {
         let mut outcome = self.advance_unnamed(actor, cmd, once).await?;
-        outcome.names = self.names(&outcome_names(&outcome)).await?;
+        outcome.names = self
+            .names_knowing(&outcome_names(&outcome), outcome_known(&outcome, actor))
+            .await?;
         Ok(outcome)
     }
 
@@ -722,7 +745,9 @@ impl Service {
             if once.is_some() {
                 // The stored answer names officers and the enterprise: read them before the
                 // unit (SQLite's one connection is the unit's until it ends).
-                applied.names = self.names(&outcome_names(&applied)).await?;
+                applied.names = self
+                    .names_knowing(&outcome_names(&applied), outcome_known(&applied, actor))
+                    .await?;
             }
             let outcome = in_unit!(
                 self,

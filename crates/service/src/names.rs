@@ -82,9 +82,32 @@ impl NameIds {
 impl Service {
     /// Reads the officers and enterprises `ids` asks for, and nothing else.
     pub async fn names(&self, ids: &NameIds) -> ServiceResult<Names> {
+        self.names_knowing(ids, Names::default()).await
+    }
+
+    /// [`Service::names`], taking the officers and enterprises of `known` that `ids` asks for
+    /// as they are (the caller read them in this request) and reading only the others.
+    pub(crate) async fn names_knowing(&self, ids: &NameIds, known: Names) -> ServiceResult<Names> {
         let conn = self.store().conn();
-        let officer_ids: Vec<OfficerId> = ids.officers.iter().copied().collect();
-        let enterprise_ids: Vec<EnterpriseId> = ids.enterprises.iter().copied().collect();
+        let mut names = Names::default();
+        let mut officer_ids: Vec<OfficerId> = Vec::new();
+        for id in &ids.officers {
+            match known.officers.get(id) {
+                Some(o) => {
+                    names.officers.insert(*id, o.clone());
+                }
+                None => officer_ids.push(*id),
+            }
+        }
+        let mut enterprise_ids: Vec<EnterpriseId> = Vec::new();
+        for id in &ids.enterprises {
+            match known.enterprises.get(id) {
+                Some(e) => {
+                    names.enterprises.insert(*id, e.clone());
+                }
+                None => enterprise_ids.push(*id),
+            }
+        }
         let officers = if officer_ids.is_empty() {
             Vec::new()
         } else {
@@ -95,9 +118,12 @@ impl Service {
         } else {
             enterprises::enterprises_by_ids(conn, &enterprise_ids).await?
         };
-        Ok(Names {
-            officers: officers.into_iter().map(|o| (o.id, o)).collect(),
-            enterprises: enterprises.into_iter().map(|e| (e.id, e)).collect(),
-        })
+        names
+            .officers
+            .extend(officers.into_iter().map(|o| (o.id, o)));
+        names
+            .enterprises
+            .extend(enterprises.into_iter().map(|e| (e.id, e)));
+        Ok(names)
     }
 }

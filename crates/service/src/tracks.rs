@@ -33,9 +33,14 @@ const TRACK_CACHE_ENTRIES: usize = 64;
 /// once. The same text always parses to the same track, so an entry never goes stale; when the
 /// cache is full, one entry is dropped to make room. Safe to share between threads: concurrent
 /// misses may both parse, and the first to store wins.
+///
+/// It also keeps stored versions by id ([`TrackCache::version`]): a stored version is never
+/// changed (a new text is a new version with a new id), so an entry never goes stale either,
+/// and a move reads its track without a query.
 #[derive(Default)]
 pub(crate) struct TrackCache {
     tracks: Mutex<HashMap<[u8; 32], Arc<Track>>>,
+    versions: Mutex<HashMap<peiyu_domain::TrackId, TrackView>>,
 }
 
 impl fmt::Debug for TrackCache {
@@ -70,6 +75,27 @@ impl TrackCache {
             tracks.remove(&old);
         }
         Ok(Arc::clone(tracks.entry(key).or_insert(parsed)))
+    }
+
+    /// The stored version `id` if it was read before.
+    fn version(&self, id: peiyu_domain::TrackId) -> Option<TrackView> {
+        self.versions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+            .cloned()
+    }
+
+    /// Keeps a stored version read from the database, dropping another when full.
+    fn keep_version(&self, view: &TrackView) {
+        let mut versions = self.versions.lock().unwrap_or_else(PoisonError::into_inner);
+        if versions.len() >= TRACK_CACHE_ENTRIES
+            && !versions.contains_key(&view.record.id)
+            && let Some(old) = versions.keys().next().copied()
+        {
+            versions.remove(&old);
+        }
+        versions.insert(view.record.id, view.clone());
     }
 
     /// How many parsed tracks are kept.
@@ -186,14 +212,19 @@ impl Service {
         Ok(TrackView { record, track })
     }
 
-    /// One stored track version by id.
+    /// One stored track version by id: read once per process ([`TrackCache`]).
     pub(crate) async fn track_version(
         &self,
         id: peiyu_domain::TrackId,
     ) -> ServiceResult<TrackView> {
+        if let Some(view) = self.track_cache().version(id) {
+            return Ok(view);
+        }
         let record = tracks::get_track(self.store().conn(), id).await?;
         let track = parse_stored(self.track_cache(), &record)?;
-        Ok(TrackView { record, track })
+        let view = TrackView { record, track };
+        self.track_cache().keep_version(&view);
+        Ok(view)
     }
 }
 

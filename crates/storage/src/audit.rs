@@ -16,8 +16,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use peiyu_domain::{AuditAction, EnterpriseId, OfficerId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -190,12 +191,21 @@ impl ChainHead {
 /// A unit of work: one database transaction, the acting officer, and the clock reading for
 /// everything it records. Changes made through it and their audit entries commit together in
 /// [`UnitOfWork::commit`]; dropping it without committing rolls everything back.
+///
+/// A chain's head is locked once per unit, at the unit's first entry on that chain, and then
+/// held in memory: later entries on the chain cost no further reads. Each append writes its
+/// entries at once (multi-row inserts; a clash fails the append); the heads are moved once,
+/// when the unit commits or [`UnitOfWork::flush_audit`] is called.
 pub struct UnitOfWork {
     txn: DatabaseTransaction,
     actor: Actor,
     request_id: Option<String>,
     now: DateTime<Utc>,
     entries: Vec<AuditEntry>,
+    /// The heads of the chains locked in this unit, where this unit's entries leave them.
+    heads: BTreeMap<String, ChainHead>,
+    /// Chains whose head in the database is behind `heads`.
+    moved: std::collections::BTreeSet<String>,
 }
 
 impl Store {
@@ -231,6 +241,8 @@ impl Store {
             request_id,
             now: instant::truncate(now),
             entries: Vec::new(),
+            heads: BTreeMap::new(),
+            moved: std::collections::BTreeSet::new(),
         })
     }
 }
@@ -286,9 +298,10 @@ impl UnitOfWork {
     }
 
     /// The one append to the audit log: numbers, links and hashes each fact's entry on its
-    /// chain ([`ChainHead::append`]), writes the entries and moves the heads, all inside this
-    /// unit's transaction. Returns the entries written, in chain-key order and, within a chain,
-    /// in the order given.
+    /// chain ([`ChainHead::append`]) after the heads this unit holds, locking (and creating)
+    /// the heads of chains it has not touched yet, and writes the entries, inside this unit's
+    /// transaction; the heads are moved by [`UnitOfWork::flush_audit`]. Returns the entries, in
+    /// chain-key order and, within a chain, in the order given.
     async fn append(&mut self, facts: Vec<AuditFact>) -> StorageResult<Vec<AuditEntry>> {
         if facts.is_empty() {
             return Ok(Vec::new());
@@ -297,26 +310,48 @@ impl UnitOfWork {
         for fact in facts {
             by_chain.entry(chain_of(&fact)).or_default().push(fact);
         }
-        let keys: Vec<String> = by_chain.keys().cloned().collect();
-        let mut heads = self.lock_heads(&keys).await?;
+        let unlocked: Vec<String> = by_chain
+            .keys()
+            .filter(|k| !self.heads.contains_key(*k))
+            .cloned()
+            .collect();
+        if !unlocked.is_empty() {
+            let locked = self.lock_heads(&unlocked).await?;
+            self.heads.extend(locked);
+        }
         let mut written = Vec::new();
-        let mut moved = Vec::with_capacity(keys.len());
         for (chain_key, facts) in by_chain {
-            let mut head = heads
-                .remove(&chain_key)
+            let entries: Vec<AuditEntry> = facts
+                .into_iter()
+                .map(|fact| self.unchained_entry(fact))
+                .collect();
+            let head = self
+                .heads
+                .get_mut(&chain_key)
                 .ok_or_else(|| StorageError::NotFound {
                     entity: "audit chain head",
                     key: chain_key.clone(),
                 })?;
-            for fact in facts {
-                let entry = self.unchained_entry(fact);
-                written.push(head.append(entry));
-            }
-            moved.push(head);
+            written.extend(entries.into_iter().map(|entry| head.append(entry)));
+            self.moved.insert(chain_key);
         }
+        // Written at once, so that a clash (another writer's entry at the same place) fails
+        // the append itself, not the commit.
         for chunk in written.chunks(crate::bulk::rows_per_statement(18)) {
             insert_entries(&self.txn, chunk).await?;
         }
+        self.entries.extend(written.iter().cloned());
+        Ok(written)
+    }
+
+    /// Moves the heads of the chains this unit appended to since the last flush to where its
+    /// entries leave them, inside the unit's transaction: one upsert per chunk of heads.
+    /// [`UnitOfWork::commit`] calls it; call it before reading the chain heads inside the unit.
+    pub async fn flush_audit(&mut self) -> StorageResult<()> {
+        let moved: Vec<&ChainHead> = std::mem::take(&mut self.moved)
+            .iter()
+            .filter_map(|k| self.heads.get(k))
+            .collect();
         let now = instant::to_text(self.now);
         for chunk in moved.chunks(crate::bulk::rows_per_statement(4)) {
             let models = chunk.iter().map(|h| audit_chain_heads::ActiveModel {
@@ -339,8 +374,7 @@ impl UnitOfWork {
                 .await
                 .map_err(StorageError::db("moving audit chain heads"))?;
         }
-        self.entries.extend(written.iter().cloned());
-        Ok(written)
+        Ok(())
     }
 
     /// The entry a fact becomes in this unit (its actor, clock reading and request), before it
@@ -381,7 +415,68 @@ impl UnitOfWork {
             on_conflict.do_nothing();
         }
         let mut heads = BTreeMap::new();
-        // Lock in bounded groups: an IN list of a thousand keys is cheap on every backend.
+        let backend = txn.get_database_backend();
+        if backend != sea_orm::DbBackend::MySql {
+            // One statement per group: the upsert creates the missing heads and, as a no-op
+            // update of the existing ones, locks them (in key order) and returns them all.
+            use audit_chain_heads::Column;
+            use sea_orm::sea_query::Query;
+            for chunk in keys.chunks(1_000) {
+                let mut insert = Query::insert();
+                insert.into_table(audit_chain_heads::Entity).columns([
+                    Column::ChainKey,
+                    Column::Seq,
+                    Column::Hash,
+                    Column::UpdatedAt,
+                ]);
+                for key in chunk {
+                    insert
+                        .values([
+                            key.clone().into(),
+                            0i64.into(),
+                            GENESIS_HASH.into(),
+                            now.clone().into(),
+                        ])
+                        .map_err(|e| {
+                            StorageError::db("locking audit chain heads")(DbErr::Custom(
+                                e.to_string(),
+                            ))
+                        })?;
+                }
+                insert
+                    .on_conflict(
+                        OnConflict::column(Column::ChainKey)
+                            .update_column(Column::ChainKey)
+                            .to_owned(),
+                    )
+                    .returning(Query::returning().columns([
+                        Column::ChainKey,
+                        Column::Seq,
+                        Column::Hash,
+                    ]));
+                let rows = txn
+                    .query_all_raw(backend.build(&insert))
+                    .await
+                    .map_err(StorageError::db("locking audit chain heads"))?;
+                for row in rows {
+                    let head = ChainHead {
+                        chain_key: row
+                            .try_get("", "chain_key")
+                            .map_err(StorageError::db("locking audit chain heads"))?,
+                        seq: row
+                            .try_get("", "seq")
+                            .map_err(StorageError::db("locking audit chain heads"))?,
+                        hash: row
+                            .try_get("", "hash")
+                            .map_err(StorageError::db("locking audit chain heads"))?,
+                    };
+                    heads.insert(head.chain_key.clone(), head);
+                }
+            }
+            return Ok(heads);
+        }
+        // MySQL has no RETURNING: create, then lock and read, in bounded groups (an IN list
+        // of a thousand keys is cheap).
         for chunk in keys.chunks(1_000) {
             let fresh = chunk.iter().map(|key| audit_chain_heads::ActiveModel {
                 chain_key: Set(key.clone()),
@@ -416,7 +511,8 @@ impl UnitOfWork {
     }
 
     /// Commits the changes and their audit entries together, returning the entries.
-    pub async fn commit(self) -> StorageResult<Vec<AuditEntry>> {
+    pub async fn commit(mut self) -> StorageResult<Vec<AuditEntry>> {
+        self.flush_audit().await?;
         self.txn
             .commit()
             .await
@@ -517,7 +613,116 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
 /// whitespace, UTF-8) of every stored field except `hash` itself, `before` and `after` included
 /// as the JSON text stored, plus the serialisation version `v`.
 pub fn canonical_bytes(entry: &AuditEntry) -> Vec<u8> {
-    canonical_json(&serde_json::Value::Object(hashed_fields(entry))).into_bytes()
+    let mut out = Vec::with_capacity(512);
+    write_canonical_entry(entry, &mut out);
+    out
+}
+
+/// Writes [`canonical_bytes`] of `entry` into `out`: the same bytes as the canonical JSON of
+/// [`hashed_fields`], written field by field in their sorted order without building the object
+/// (verification hashes every entry; this is its per-entry cost).
+fn write_canonical_entry(entry: &AuditEntry, out: &mut Vec<u8>) {
+    fn key(out: &mut Vec<u8>, name: &str) {
+        if out.last() != Some(&b'{') {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+    }
+    fn text(out: &mut Vec<u8>, value: Option<&str>) {
+        match value {
+            Some(v) => json_string(out, v),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    let mut uuid = Uuid::encode_buffer();
+    out.push(b'{');
+    key(out, "action");
+    text(out, Some(&entry.action));
+    key(out, "actor_id");
+    text(
+        out,
+        entry
+            .actor_id
+            .map(|u| &*u.hyphenated().encode_lower(&mut uuid)),
+    );
+    key(out, "actor_login");
+    text(out, Some(&entry.actor_login));
+    key(out, "after");
+    text(out, entry.after.as_deref());
+    key(out, "before");
+    text(out, entry.before.as_deref());
+    key(out, "chain_key");
+    text(out, Some(&entry.chain_key));
+    key(out, "effective_on");
+    text(
+        out,
+        entry
+            .effective_on
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .as_deref(),
+    );
+    key(out, "enterprise_id");
+    text(
+        out,
+        entry
+            .enterprise_id
+            .map(|u| &*u.hyphenated().encode_lower(&mut uuid)),
+    );
+    key(out, "id");
+    text(out, Some(entry.id.hyphenated().encode_lower(&mut uuid)));
+    key(out, "on_behalf_of");
+    text(out, entry.on_behalf_of.as_deref());
+    key(out, "prev_hash");
+    text(out, Some(&entry.prev_hash));
+    key(out, "reason");
+    text(out, entry.reason.as_deref());
+    key(out, "recorded_at");
+    text(out, Some(&instant::to_text(entry.recorded_at)));
+    key(out, "request_id");
+    text(out, entry.request_id.as_deref());
+    key(out, "seq");
+    out.extend_from_slice(entry.seq.to_string().as_bytes());
+    key(out, "subject_id");
+    text(out, Some(&entry.subject_id));
+    key(out, "subject_type");
+    text(out, Some(&entry.subject_type));
+    key(out, "v");
+    out.extend_from_slice(CANONICAL_VERSION.to_string().as_bytes());
+    out.push(b'}');
+}
+
+/// A JSON string as serde_json writes it: `"` and `\\` escaped, control characters as `\b`,
+/// `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else (non-ASCII included) as it is.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut plain = 0;
+    let mut unicode = *b"\\u0000";
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            0x0c => b"\\f",
+            b'\r' => b"\\r",
+            0x00..=0x1f => {
+                unicode[4] = HEX[usize::from(b >> 4)];
+                unicode[5] = HEX[usize::from(b & 0xf)];
+                &unicode
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[plain..i]);
+        out.extend_from_slice(escape);
+        plain = i + 1;
+    }
+    out.extend_from_slice(&bytes[plain..]);
+    out.push(b'"');
 }
 
 /// The object an entry's hash covers, field by field: exactly what [`canonical_bytes`]
@@ -576,7 +781,18 @@ pub fn hashed_fields(entry: &AuditEntry) -> serde_json::Map<String, serde_json::
 
 /// SHA-256 of [`canonical_bytes`], lower-case hex.
 pub fn entry_hash(entry: &AuditEntry) -> String {
-    hex::encode(Sha256::digest(canonical_bytes(entry)))
+    thread_local! {
+        // One buffer per thread, reused for every entry hashed on it.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1024));
+    }
+    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            write_canonical_entry(entry, &mut buffer);
+            hex::encode(Sha256::digest(buffer.as_slice()))
+        }
+        Err(_) => hex::encode(Sha256::digest(canonical_bytes(entry))),
+    })
 }
 
 /// Reads stored audit rows back into entries.
@@ -901,6 +1117,34 @@ mod tests {
             canonical_json(&v),
             r#"{"a":"中文","z":{"x":[{"a":1,"b":2}],"y":1}}"#
         );
+    }
+
+    #[test]
+    fn canonical_bytes_are_the_canonical_json_of_the_hashed_fields() {
+        let every_control: String = (0u8..0x20).map(char::from).collect();
+        let mut full = sample();
+        full.actor_id = Some(Uuid::now_v7());
+        full.enterprise_id = Some(Uuid::now_v7());
+        full.effective_on = NaiveDate::from_ymd_opt(2023, 2, 28);
+        full.on_behalf_of = Some("o1".into());
+        full.reason = Some(format!(
+            "引号\"、反斜杠\\、斜杠/、{every_control}、\u{7f}\u{2028}"
+        ));
+        full.request_id = Some("r-1".into());
+        full.before = Some(canonical_json(&serde_json::json!({"s": every_control})));
+        full.seq = -42;
+        for e in [sample(), full] {
+            assert_eq!(
+                String::from_utf8(canonical_bytes(&e)).unwrap(),
+                canonical_json(&serde_json::Value::Object(hashed_fields(&e)))
+            );
+            assert_eq!(
+                entry_hash(&e),
+                hex::encode(Sha256::digest(
+                    canonical_json(&serde_json::Value::Object(hashed_fields(&e))).as_bytes()
+                ))
+            );
+        }
     }
 
     #[test]

@@ -372,6 +372,22 @@ impl Store {
         }
     }
 
+    /// Calls `hook` with the SQL of every statement this store runs from now on, in units of
+    /// work and outside them (`BEGIN` and `COMMIT` are not statements here). For measuring
+    /// (the bench counts the statements of a stage move); a store's clones made before the call
+    /// are not hooked.
+    pub fn on_statement<F>(&mut self, hook: F)
+    where
+        F: Fn(&str) + Send + Sync + 'static,
+    {
+        let hook = std::sync::Arc::new(hook);
+        let writer = hook.clone();
+        self.db
+            .set_metric_callback(move |info| writer(&info.statement.sql));
+        self.reads
+            .set_metric_callback(move |info| hook(&info.statement.sql));
+    }
+
     /// The pool, for reads outside a unit of work (on SQLite, connections apart from the
     /// writer's, so a long write never stalls them).
     pub fn conn(&self) -> &DatabaseConnection {

@@ -53,7 +53,8 @@ fn cultivation_from_model(m: cultivations::Model) -> StorageResult<Versioned<Cul
     })
 }
 
-fn guard_json(g: &GuardOutcome) -> serde_json::Value {
+/// How one guard's result looks in a transition's row and audit entry.
+pub fn guard_json(g: &GuardOutcome) -> serde_json::Value {
     json!({"guard": g.guard, "passed": g.passed, "zh": g.message_zh, "en": g.message_en})
 }
 
@@ -119,7 +120,7 @@ fn transition_from_model(m: transitions::Model) -> StorageResult<Transition> {
 
 /// The cultivation's own state that a stage move leaves, recorded under `case` in the move's
 /// audit entry so that the row can be rebuilt from the log (`audit verify` compares it).
-fn case_json(c: &Cultivation) -> serde_json::Value {
+pub fn case_json(c: &Cultivation) -> serde_json::Value {
     json!({
         "stage_since": c.stage_since.to_string(),
         "opened_on": c.opened_on.to_string(),
@@ -127,6 +128,16 @@ fn case_json(c: &Cultivation) -> serde_json::Value {
         "target_date": c.target_date.map(|d| d.to_string()),
         "expires_on": c.expires_on.map(|d| d.to_string()),
     })
+}
+
+/// The after-state of a stage move's audit entry: the transition ([`transition_json`]) with the
+/// cultivation's own state it leaves under `case` ([`case_json`]).
+pub fn move_json(t: &Transition, case: &Cultivation) -> serde_json::Value {
+    let mut after = transition_json(t);
+    if let Some(object) = after.as_object_mut() {
+        object.insert("case".into(), case_json(case));
+    }
+    after
 }
 
 async fn insert_transition(
@@ -173,13 +184,7 @@ async fn insert_transition(
         subject_id: t.cultivation.to_string(),
         enterprise: Some(t.enterprise),
         before: t.from.as_ref().map(|s| json!({ "stage": s.as_str() })),
-        after: Some({
-            let mut after = transition_json(t);
-            if let Some(object) = after.as_object_mut() {
-                object.insert("case".into(), case_json(case));
-            }
-            after
-        }),
+        after: Some(move_json(t, case)),
         reason: t.reason.clone(),
         effective_on: Some(t.effective_on),
     })
@@ -293,9 +298,7 @@ pub async fn apply_stage_change(uow: &mut UnitOfWork, change: &StageChange) -> S
         change.request_id.clone(),
     )
     .await?;
-    for t in &change.new_tasks {
-        tasks::insert_task(uow, t, AuditAction::TaskCreate).await?;
-    }
+    tasks::insert_tasks(uow, &change.new_tasks, AuditAction::TaskCreate).await?;
     for (before, after, version) in &change.closed_tasks {
         tasks::update_task(uow, before, after, *version, AuditAction::TaskClose, None).await?;
     }

@@ -75,6 +75,8 @@ pub async fn seal_day(uow: &mut UnitOfWork, day: NaiveDate) -> StorageResult<(Se
     {
         return Ok((from_model(existing)?, false));
     }
+    // The heads as this unit leaves them so far.
+    uow.flush_audit().await?;
     let heads: BTreeMap<String, (i64, String)> = audit_chain_heads::Entity::find()
         .all(uow.txn())
         .await

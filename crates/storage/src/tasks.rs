@@ -116,8 +116,47 @@ fn from_model(m: tasks::Model) -> StorageResult<Versioned<Task>> {
 
 /// Records a new task at version 1, with its audit entry (`action`, e.g. `task.create`).
 pub async fn insert_task(uow: &mut UnitOfWork, t: &Task, action: AuditAction) -> StorageResult<()> {
+    insert_tasks(uow, std::slice::from_ref(t), action).await
+}
+
+/// Records new tasks in one statement, each with its audit entry `action` (in the order
+/// given): the same rows and entries as [`insert_task`] for each.
+pub async fn insert_tasks(
+    uow: &mut UnitOfWork,
+    new: &[Task],
+    action: AuditAction,
+) -> StorageResult<()> {
+    if new.is_empty() {
+        return Ok(());
+    }
     let now = instant::to_text(uow.now());
-    tasks::Entity::insert(tasks::ActiveModel {
+    for chunk in new.chunks(crate::bulk::rows_per_statement(25)) {
+        tasks::Entity::insert_many(chunk.iter().map(|t| new_task_model(t, &now)))
+            .exec_without_returning(uow.txn())
+            .await
+            .map_err(StorageError::db("recording a task"))?;
+    }
+    uow.record_many(
+        new.iter()
+            .map(|t| AuditFact {
+                action,
+                subject_type: "task".into(),
+                subject_id: t.id.to_string(),
+                enterprise: t.enterprise,
+                before: None,
+                after: Some(task_json(t)),
+                reason: None,
+                effective_on: Some(t.created_on),
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The row of a task being created at `now`.
+fn new_task_model(t: &Task, now: &str) -> tasks::ActiveModel {
+    tasks::ActiveModel {
         id: Set(t.id.0),
         enterprise_id: Set(t.enterprise.map(|e| e.0)),
         cultivation_id: Set(t.cultivation.map(|c| c.0)),
@@ -141,24 +180,9 @@ pub async fn insert_task(uow: &mut UnitOfWork, t: &Task, action: AuditAction) ->
         escalated_at: Set(None),
         escalated_to: Set(None),
         version: Set(1),
-        created_at: Set(now.clone()),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(uow.txn())
-    .await
-    .map_err(StorageError::db("recording a task"))?;
-    uow.record(AuditFact {
-        action,
-        subject_type: "task".into(),
-        subject_id: t.id.to_string(),
-        enterprise: t.enterprise,
-        before: None,
-        after: Some(task_json(t)),
-        reason: None,
-        effective_on: Some(t.created_on),
-    })
-    .await?;
-    Ok(())
+        created_at: Set(now.to_owned()),
+        updated_at: Set(now.to_owned()),
+    }
 }
 
 /// Records a change to a task still at `expected_version`; returns the new version.

@@ -21,7 +21,7 @@ use peiyu_domain::{
     Role, Sector, StageKey, Task, TaskId, TaskKind, TaskStatus, Team, TeamId, TrackKey, Transition,
     TransitionId, Week,
 };
-use peiyu_service::{AdvanceCase, FixedClock, Service, actor_of};
+use peiyu_service::{FixedClock, Service, actor_of};
 use peiyu_storage::entities::{cultivations, enterprises, tasks, transitions};
 use peiyu_storage::{AuditFact, Store, UnitOfWork};
 use peiyu_tests::{Kind, TestDb, uscc};
@@ -31,6 +31,9 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
 // changed independently.
 #[path = "bench/reads.rs"]
 mod reads;
+
+#[path = "bench/writes.rs"]
+mod writes;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type BenchResult<T> = Result<T, BoxError>;
@@ -53,7 +56,8 @@ struct Scale {
     officers: usize,
     /// Units of work the data is generated in, each recorded on its own day.
     slices: usize,
-    /// Stage moves measured.
+    /// Stage moves measured, in all: a quarter each by the service and the raw baseline, with
+    /// one client and with eight.
     moves: usize,
 }
 
@@ -320,7 +324,8 @@ async fn run(url: &str, args: &Args) -> BenchResult<()> {
         scale.enterprises * TASKS_PER_ENTERPRISE,
         scale.officers
     );
-    let store = Store::open(url).await?;
+    let mut store = Store::open(url).await?;
+    let statements = writes::Statements::install(&mut store);
     let service = Service::new(store).with_clock(Arc::new(FixedClock(now)));
     service.init("admin", "管理员").await?;
     let admin = service.actor("admin").await?;
@@ -363,45 +368,21 @@ async fn run(url: &str, args: &Args) -> BenchResult<()> {
         return verify_alone(&service, &admin, args, rows).await;
     }
 
-    // ---- 1. Stage moves ------------------------------------------------------------------
+    // ---- 1. Stage moves (bench/writes.rs) ---------------------------------------------------
     if !args.reads_only {
-        let step = (firms.len() / scale.moves.max(1)).max(1);
-        let movers: Vec<&String> = firms.iter().step_by(step).take(scale.moves).collect();
-        let mut latencies = Vec::with_capacity(movers.len());
-        let started = Instant::now();
-        for uscc in &movers {
-            let one = Instant::now();
-            let outcome = service
-                .advance_case(
-                    &admin,
-                    AdvanceCase {
-                        enterprise: (*uscc).clone(),
-                        track: "industrial".into(),
-                        to: "cultivating".into(),
-                        ..AdvanceCase::default()
-                    },
-                )
-                .await?;
-            if !outcome.applied {
-                return Err(format!("the move of {uscc} was not applied").into());
-            }
-            latencies.push(one.elapsed());
-        }
-        let total = started.elapsed();
-        latencies.sort();
-        rows.push(row(
-            format!(
-                "1. advance_case candidate→cultivating ({} moves, sequential, one transaction each)",
-                movers.len()
-            ),
-            format!(
-                "{:.0} moves/s; median {}, p95 {}",
-                movers.len() as f64 / total.as_secs_f64(),
-                ms(percentile(&latencies, 50.0)),
-                ms(percentile(&latencies, 95.0))
-            ),
-        ));
-        eprintln!("bench: moves done in {:.1} s", total.as_secs_f64());
+        rows.extend(
+            writes::stage_moves(&writes::MoveSetup {
+                service: &service,
+                admin: &admin,
+                kind: args.kind,
+                url,
+                statements: &statements,
+                now,
+                firms: &firms,
+                moves: (scale.moves / 4).max(1),
+            })
+            .await?,
+        );
     }
 
     // ---- 2 and 5. Reads: weekly lists, history, as-of lists -----------------------------

@@ -1,7 +1,8 @@
 //! Reading a ledger file: CSV in UTF-8 (with or without a byte-order mark) or GB18030/GBK, or
 //! a sheet of an XLSX workbook, as rows of text cells with the line a user sees them on.
 
-use std::io::Cursor;
+use std::collections::VecDeque;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use calamine::{Data, Reader};
@@ -102,12 +103,89 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encodin
     Ok((text, encoding))
 }
 
+/// Whether a file's bytes are UTF-8 (after a byte-order mark, if any), read a block at a time:
+/// the file is not held whole.
+fn file_is_utf8(path: &Path) -> std::io::Result<bool> {
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0u8; 64 * 1024];
+    // Bytes of a character cut by the end of the previous block.
+    let mut carried = 0;
+    loop {
+        let n = file.read(&mut block[carried..])?;
+        if n == 0 {
+            return Ok(carried == 0);
+        }
+        let filled = carried + n;
+        match std::str::from_utf8(&block[..filled]) {
+            Ok(_) => carried = 0,
+            // An incomplete character at the end: keep it for the next block.
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                block.copy_within(valid..filled, 0);
+                carried = filled - valid;
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// A reader that keeps the bytes it has handed out from a position on, so that the line
+/// breaks before a record can be counted without the whole file in memory: the CSV reader
+/// reads ahead a block, and [`Rows::next_row`] drops what lies before each record.
+pub struct Tap {
+    source: Box<dyn Read + Send>,
+    /// Bytes read, from `kept_from` on.
+    kept: VecDeque<u8>,
+    /// The offset of `kept`'s first byte in the stream.
+    kept_from: usize,
+}
+
+impl Tap {
+    fn new(source: Box<dyn Read + Send>) -> Tap {
+        Tap {
+            source,
+            kept: VecDeque::new(),
+            kept_from: 0,
+        }
+    }
+
+    /// The byte at `offset` of the stream, if it is kept.
+    fn byte(&self, offset: usize) -> Option<u8> {
+        offset
+            .checked_sub(self.kept_from)
+            .and_then(|i| self.kept.get(i))
+            .copied()
+    }
+
+    /// Counts the line breaks in `from..to` and forgets everything before `to`.
+    fn breaks_until(&mut self, from: usize, to: usize) -> u64 {
+        let start = from.saturating_sub(self.kept_from).min(self.kept.len());
+        let end = to.saturating_sub(self.kept_from).min(self.kept.len());
+        let breaks = self
+            .kept
+            .range(start..end.max(start))
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.kept.drain(..end);
+        self.kept_from += end;
+        breaks
+    }
+}
+
+impl Read for Tap {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.source.read(buf)?;
+        self.kept.extend(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// The rows of a ledger file, one at a time.
 pub enum Rows {
-    /// A CSV file, decoded.
+    /// A CSV file: UTF-8 streamed from the file, GB18030 decoded first.
     Csv {
-        /// The reader over the decoded text.
-        reader: csv::Reader<Cursor<Vec<u8>>>,
+        /// The reader over the UTF-8 bytes.
+        reader: csv::Reader<Tap>,
         /// The record read into.
         record: csv::StringRecord,
         /// How far line breaks have been counted, in bytes.
@@ -142,6 +220,25 @@ impl Rows {
         match format {
             FileFormat::Csv => {
                 crate::limits::ReadLimits::from_env().check_file(path)?;
+                // UTF-8 (the usual export) is streamed through the reader; GB18030 is decoded
+                // whole first, as the CSV reader reads UTF-8 only.
+                if encoding != Some(Encoding::Gb18030) && file_is_utf8(path).map_err(io)? {
+                    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+                    let mut bom = [0u8; 3];
+                    let mut got = 0;
+                    while got < 3 {
+                        match file.read(&mut bom[got..]).map_err(io)? {
+                            0 => break,
+                            n => got += n,
+                        }
+                    }
+                    let head: Box<dyn Read + Send> = if bom[..got] == *b"\xEF\xBB\xBF" {
+                        Box::new(std::io::empty())
+                    } else {
+                        Box::new(Cursor::new(bom[..got].to_vec()))
+                    };
+                    return Ok(Rows::from_reader(Box::new(head.chain(file))));
+                }
                 let bytes = std::fs::read(path).map_err(io)?;
                 let (text, _) = decode(&bytes, encoding)?;
                 drop(bytes);
@@ -189,10 +286,15 @@ impl Rows {
 
     /// Rows of CSV text.
     pub fn from_csv_text(text: String) -> Rows {
+        Rows::from_reader(Box::new(Cursor::new(text.into_bytes())))
+    }
+
+    /// Rows of CSV read from UTF-8 bytes, as they come.
+    fn from_reader(source: Box<dyn Read + Send>) -> Rows {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(Cursor::new(text.into_bytes()));
+            .from_reader(Tap::new(source));
         Rows::Csv {
             reader,
             record: csv::StringRecord::new(),
@@ -220,16 +322,15 @@ impl Rows {
                 }
                 // The reader's own line count lags by one after a CRLF; count line breaks up to
                 // the record's first byte instead (skipping the break that ended the last one).
-                let data = reader.get_ref().get_ref();
+                let tap = reader.get_mut();
                 let mut start = record.position().map_or(*counted_to, |p| {
                     usize::try_from(p.byte()).unwrap_or(*counted_to)
                 });
-                while data.get(start).is_some_and(|b| *b == b'\r' || *b == b'\n') {
+                while tap.byte(start).is_some_and(|b| b == b'\r' || b == b'\n') {
                     start += 1;
                 }
                 if start > *counted_to {
-                    let seen = data.get(*counted_to..start).unwrap_or_default();
-                    *breaks += seen.iter().filter(|b| **b == b'\n').count() as u64;
+                    *breaks += tap.breaks_until(*counted_to, start);
                     *counted_to = start;
                 }
                 Ok(Some((
@@ -337,6 +438,46 @@ mod tests {
         let rows = all(Rows::from_csv_text("a,b\n1,2\n\n4,5\n".to_owned()));
         let lines: Vec<u64> = rows.iter().map(|r| r.0).collect();
         assert_eq!(lines, vec![1, 2, 4]);
+    }
+
+    #[test]
+    fn a_utf8_file_is_streamed_with_the_lines_and_cells_of_the_whole_text() {
+        // Long enough to cross many read blocks, with multi-byte characters, a quoted line
+        // break and blank lines along the way.
+        let mut text = String::from("统一社会信用代码,企业名称,备注\r\n");
+        for n in 0..20_000 {
+            if n % 997 == 0 {
+                text.push_str(&format!("{n},\"第{n}号\r\n二行\",甲\r\n\r\n"));
+            } else {
+                text.push_str(&format!("{n},测试企业{n}有限公司,乙\r\n"));
+            }
+        }
+        let expected = all(Rows::from_csv_text(text.clone()));
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [
+            ("plain.csv", text.as_bytes().to_vec()),
+            (
+                "bom.csv",
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            ),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            assert!(file_is_utf8(&path).unwrap());
+            let streamed = all(Rows::open(&path, FileFormat::Csv, None, None).unwrap());
+            assert_eq!(streamed.len(), expected.len(), "{name}");
+            assert!(streamed == expected, "{name}: rows differ");
+        }
+        // GB18030 bytes are not UTF-8: detected, decoded whole, read the same.
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+        let path = dir.path().join("gbk.csv");
+        std::fs::write(&path, &gbk).unwrap();
+        assert!(!file_is_utf8(&path).unwrap());
+        assert!(all(Rows::open(&path, FileFormat::Csv, None, None).unwrap()) == expected);
+        // A character cut at the very end is not UTF-8.
+        let path = dir.path().join("cut.csv");
+        std::fs::write(&path, &"甲".as_bytes()[..2]).unwrap();
+        assert!(!file_is_utf8(&path).unwrap());
     }
 
     #[test]
