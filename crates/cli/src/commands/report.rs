@@ -40,11 +40,8 @@ fn target_lines(r: &ProgressReport, lang: Lang) -> String {
             .map(figure)
             .unwrap_or_else(|| tr(lang, "（未统计）", "(not counted)").to_owned());
         let line = match (p.target, p.percent(), lang) {
-            (Some(t), Some(pct), _) => format!(
-                "{label}{}{got} / {}（{pct}）",
-                tr(lang, "：", ": "),
-                figure(t)
-            ),
+            (Some(t), Some(pct), Lang::Zh) => format!("{label}：{got} / {}（{pct}）", figure(t)),
+            (Some(t), Some(pct), Lang::En) => format!("{label}: {got} / {} ({pct})", figure(t)),
             (Some(t), None, _) => format!("{label}{}{got} / {}", tr(lang, "：", ": "), figure(t)),
             (None, _, Lang::Zh) => format!(
                 "{label}：{got}（未设目标：peiyu target set --year {} --metric {} --value N）",
@@ -78,6 +75,11 @@ fn target_lines(r: &ProgressReport, lang: Lang) -> String {
 /// and exits, and their output from January to the day's month.
 fn register_lines(r: &ProgressReport, lang: Lang) -> String {
     let month = chrono::Datelike::month(&r.as_of);
+    let month_name = u8::try_from(month)
+        .ok()
+        .and_then(|m| chrono::Month::try_from(m).ok())
+        .map(|m| m.name())
+        .unwrap_or_default();
     r.register
         .iter()
         .map(|c| match lang {
@@ -91,11 +93,12 @@ fn register_lines(r: &ProgressReport, lang: Lang) -> String {
                 wan(c.output_value)
             ),
             Lang::En => format!(
-                "- in the {} register: {} (entered this year {}, left {}); output January to month {month}: {} ({})\n",
+                "- in the {} register: {} (entered this year {}, left {}); output January to {}: {} ({})\n",
                 c.kind.label(lang),
                 c.in_register,
                 c.entered_in_year,
                 c.exited_in_year,
+                month_name,
                 yi(c.output_value),
                 wan(c.output_value)
             ),
@@ -123,7 +126,7 @@ fn text(r: &ProgressReport, lang: Lang) -> String {
             n.enterprise.town.clone(),
             n.registered_on.to_string(),
             wan(n.output_value),
-            n.batch.map(|b| b.to_string()).unwrap_or_default(),
+            n.batch.map(|b| b.full_label(lang)).unwrap_or_default(),
         ]);
     }
     out.push_str(&format!("{t}\n"));
