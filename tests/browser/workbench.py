@@ -239,6 +239,18 @@ with sync_playwright() as p:
         page.click("header.top .me a[href*='lang=zh']")
         assert page.get_attribute("html", "lang") == "zh"
 
+    def the_register_agrees_with_the_cli():
+        page.goto(args.base + "/register?as_of=2023-06-30")
+        assert "统计名录" in page.inner_text("h1")
+        listed = cli("register", "list", "--as-of", "2023-06-30")
+        names = page.eval_on_selector_all(
+            "table", "ts => [...ts[ts.length - 1].querySelectorAll('tbody tr')].map(r => r.cells[1].innerText.trim())"
+        )
+        assert len(names) == len(listed["rows"]) == 75, (len(names), len(listed["rows"]))
+        assert sorted(names) == sorted(r["enterprise"]["name"] for r in listed["rows"]), names[:5]
+        text = page.inner_text("main")
+        assert "75" in text and "规上工业" in text, text[:300]
+
     def prints_the_week():
         page.goto(args.base + "/week/print?week=2023-W27")
         assert "周例会任务清单" in page.inner_text("h1")
@@ -258,6 +270,7 @@ with sync_playwright() as p:
         ("enterprises", "/enterprises"),
         ("enterprise", f"/enterprises/{GROWING}"),
         ("progress", "/progress"),
+        ("register", "/register?as_of=2023-06-30"),
         ("calendar", "/calendar"),
         ("audit", "/audit"),
         ("admin", "/admin"),
@@ -302,6 +315,7 @@ with sync_playwright() as p:
     for name, fn in [
         ("log in with a password", logs_in),
         ("see the week 2023-W27", sees_week_27),
+        ("the register (统计名录) lists the CLI's 75 firms", the_register_agrees_with_the_cli),
         ("complete a task with a note", completes_a_task),
         ("transfer a task", transfers_a_task),
         ("an advance a guard blocks says why", a_blocked_advance_says_why),
