@@ -226,10 +226,22 @@ async fn deactivating_an_officer_hands_over_their_work_and_shuts_every_door() {
         assert_eq!(err.kind(), ErrorKind::Invalid);
         let _ = sun;
 
+        // They left the team they were on (its lead li stays on it).
+        let day = chrono::NaiveDate::from_ymd_opt(2023, 6, 30).unwrap();
+        let team = service.team_on(&admin, "培育专班", day).await.unwrap();
+        let logins: Vec<&str> = team
+            .members
+            .iter()
+            .map(|m| m.officer.login.as_str())
+            .collect();
+        assert!(!logins.contains(&"wang"), "{logins:?}");
+        assert!(logins.contains(&"zhao"), "{logins:?}");
+
         // One audited step: every entry carries the reason, and the log replays to the tables.
         let actions = peiyu_tests::audit_actions(&db.url, &[]).await;
         let count = |a: &str| actions.iter().filter(|x| x.as_str() == a).count();
         assert_eq!(count("officer.deactivate"), 1);
+        assert_eq!(count("team.leave"), 1);
         assert_eq!(count("token.revoke"), 1);
         assert_eq!(count("task.transfer"), 1);
         assert_eq!(count("task.undelegate"), 1);

@@ -618,6 +618,19 @@ impl Service {
         )
         .await?;
         let tokens = peiyu_storage::tokens::list_tokens(conn, Some(officer.id)).await?;
+        // The teams they are on leave them today (a team they lead keeps them as its lead
+        // until an admin names another).
+        let day = self.effective(None)?;
+        let mut leaving = Vec::new();
+        for t in officers::list_teams(conn).await? {
+            if t.team.lead == Some(officer.id) || !t.members.contains(&officer.id) {
+                continue;
+            }
+            let periods = officers::periods_of(conn, t.team.id, officer.id).await?;
+            if let Some(open) = periods.into_iter().find(|p| p.left_on.is_none()) {
+                leaving.push((t.team, open));
+            }
+        }
         in_unit!(self, &actor_of(actor), once = once, |uow| {
             let mut done = Deactivation {
                 officer: Officer {
@@ -678,6 +691,9 @@ impl Service {
                 }
             }
             done.sessions = peiyu_storage::accounts::end_sessions_of(uow, officer.id, None).await?;
+            for (team, open) in &leaving {
+                officers::close_membership(uow, team, &officer, open, day).await?;
+            }
             officers::update_officer(
                 uow,
                 &officer,
