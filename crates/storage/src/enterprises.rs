@@ -5,8 +5,7 @@ use peiyu_domain::{
     Enterprise, EnterpriseId, LandArea, LegalForm, OfficerId, Sector, Uscc, UsccMode,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -346,28 +345,9 @@ pub async fn list_enterprises_page(
     start: &PageStart<(String, String)>,
     limit: u64,
 ) -> StorageResult<Page<Versioned<Enterprise>>> {
-    let mut cond = filter_condition(filter);
-    if let PageStart::After((name, uscc)) = start {
-        cond = cond.add(
-            Condition::any()
-                .add(enterprises::Column::Name.gt(name.clone()))
-                .add(
-                    Condition::all()
-                        .add(enterprises::Column::Name.eq(name.clone()))
-                        .add(enterprises::Column::Uscc.gt(uscc.clone())),
-                ),
-        );
-    }
-    let mut query = enterprises::Entity::find()
-        .filter(cond)
-        .order_by_asc(enterprises::Column::Name)
-        .order_by_asc(enterprises::Column::Uscc)
-        .limit(limit.saturating_add(1));
-    if let PageStart::Skip(n) = start {
-        query = query.offset(*n);
-    }
-    let rows = query
-        .all(conn)
+    let query = enterprises::Entity::find().filter(filter_condition(filter));
+    let keys = (enterprises::Column::Name, enterprises::Column::Uscc);
+    let rows = crate::page::read_keyset(conn, query, keys, start, limit)
         .await
         .map_err(StorageError::db("listing enterprises"))?
         .into_iter()

@@ -2,6 +2,11 @@
 //! from just after the last item of the page before, `LIMIT` one more than asked (to tell
 //! whether another page follows), so a page costs its size, not the list's.
 
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Value,
+};
+
 /// Where a page starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PageStart<K> {
@@ -38,6 +43,42 @@ impl<T> Page<T> {
             more: self.more,
         }
     }
+}
+
+/// Reads the rows of one page of `query` (already filtered), ordered by the two key columns
+/// `(first, second)` ascending from `start`, `LIMIT limit + 1`: the keyset condition
+/// `first > a OR (first = a AND second > b)` for [`PageStart::After`], an `OFFSET` for
+/// [`PageStart::Skip`]. Turn the rows into a page with [`Page::of`].
+pub async fn read_keyset<E, A, B>(
+    conn: &impl ConnectionTrait,
+    query: Select<E>,
+    (first, second): (E::Column, E::Column),
+    start: &PageStart<(A, B)>,
+    limit: u64,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    A: Into<Value> + Clone,
+    B: Into<Value> + Clone,
+{
+    let mut query = query;
+    if let PageStart::After((a, b)) = start {
+        query = query.filter(
+            Condition::any().add(first.gt(a.clone())).add(
+                Condition::all()
+                    .add(first.eq(a.clone()))
+                    .add(second.gt(b.clone())),
+            ),
+        );
+    }
+    let mut query = query
+        .order_by_asc(first)
+        .order_by_asc(second)
+        .limit(limit.saturating_add(1));
+    if let PageStart::Skip(n) = start {
+        query = query.offset(*n);
+    }
+    query.all(conn).await
 }
 
 #[cfg(test)]

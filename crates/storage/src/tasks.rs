@@ -449,26 +449,14 @@ pub async fn list_tasks_page(
     start: &PageStart<(NaiveDate, TaskId)>,
     limit: u64,
 ) -> StorageResult<Page<Versioned<Task>>> {
-    let mut cond = filter_condition(filter);
-    if let PageStart::After((due, id)) = start {
-        cond = cond.add(
-            Condition::any().add(tasks::Column::DueOn.gt(*due)).add(
-                Condition::all()
-                    .add(tasks::Column::DueOn.eq(*due))
-                    .add(tasks::Column::Id.gt(id.0)),
-            ),
-        );
-    }
-    let mut query = tasks::Entity::find()
-        .filter(cond)
-        .order_by_asc(tasks::Column::DueOn)
-        .order_by_asc(tasks::Column::Id)
-        .limit(limit.saturating_add(1));
-    if let PageStart::Skip(n) = start {
-        query = query.offset(*n);
-    }
-    let rows = query
-        .all(conn)
+    let query = tasks::Entity::find().filter(filter_condition(filter));
+    let start = match start {
+        PageStart::First => PageStart::First,
+        PageStart::After((due, id)) => PageStart::After((*due, id.0)),
+        PageStart::Skip(n) => PageStart::Skip(*n),
+    };
+    let keys = (tasks::Column::DueOn, tasks::Column::Id);
+    let rows = crate::page::read_keyset(conn, query, keys, &start, limit)
         .await
         .map_err(StorageError::db("listing tasks"))?
         .into_iter()
